@@ -1,0 +1,1 @@
+#include "ExoMailboxCsvReader.h"

@@ -1,0 +1,1 @@
+#include "DriftEngine.h"

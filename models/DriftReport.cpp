@@ -1,0 +1,1 @@
+#include "DriftReport.h"

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QString>
+
+#include <functional>
+#include <utility>
+#include <variant>
+
+namespace sunset {
+
+// Why an input could not be read, said so that an admin can find the spot and fix it:
+// the file, then the line (text formats) or the JSON path, then what was expected and what was found.
+struct ImportError {
+    QString file;
+    qint64 line = 0;     // 1-based; 0 when not applicable
+    QString jsonPath;    // e.g. "$[12].EmailAddresses[3]"; empty when not applicable
+    QString message;
+
+    QString toString() const
+    {
+        QString where = file;
+        if (line > 0)
+            where += u':' + QString::number(line);
+        if (!jsonPath.isEmpty())
+            where += QStringLiteral(" at ") + jsonPath;
+        return where.isEmpty() ? message : where + QStringLiteral(": ") + message;
+    }
+};
+
+// A value or the ImportError that prevented it (std::expected is C++23; this is the part we need).
+template <typename T>
+class Result final {
+public:
+    Result(T value) : m_state(std::move(value)) {}
+    Result(ImportError error) : m_state(std::move(error)) {}
+
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(m_state); }
+    const T& value() const { return std::get<0>(m_state); }
+    T* operator->() { return &value(); }
+    const ImportError& error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, ImportError> m_state;
+};
+
+// Called now and then with the number of input bytes consumed so far. Returning false cancels the read,
+// which then fails with a "cancelled" error. The callee may also use it to release consumed input.
+using ReadProgress = std::function<bool(qint64 bytesConsumed)>;
+
+} // namespace sunset

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "AttributeCatalog.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QStringList>
+
+#include <vector>
+
+namespace sunset {
+
+enum class Side : quint8 { ActiveDirectory, Cloud };
+QLatin1StringView sideName(Side side);
+
+// Identity of a mailbox on either side. Binary values are kept as the raw bytes AD stores.
+enum class IdentityField : quint8 {
+    DistinguishedName,         // AD DN (UTF-8, as in the directory)
+    UserPrincipalName,
+    PrimarySmtpAddress,        // address only, without "SMTP:"
+    DisplayName,
+    ObjectGuid,                // 16 raw bytes (AD)
+    ConsistencyGuid,           // 16 raw bytes (AD ms-DS-ConsistencyGuid)
+    ImmutableId,               // cloud onPremisesImmutableId (base64 text)
+    ObjectSid,                 // "S-1-5-21-..." text on both sides
+    ExternalDirectoryObjectId, // Entra object id, lower-case GUID text without "User_"
+    WhenChangedMsecs,          // decimal milliseconds since the epoch, UTC
+    CloudManaged,              // "true"/"false"; absent when the source did not say
+    DirSynced,                 // "true"/"false"; absent when the source did not say
+    Count
+};
+
+// The values of one attribute (AD) or cloud property, as UTF-8 views into the record.
+class ValueList final {
+public:
+    struct Field {
+        quint8 key;
+        quint32 offset;
+        quint32 length;
+    };
+    ValueList() = default;
+    ValueList(const char* blob, const Field* begin, const Field* end)
+        : m_blob(blob), m_begin(begin), m_end(end) {}
+
+    qsizetype size() const { return m_end - m_begin; }
+    bool isEmpty() const { return m_begin == m_end; }
+    QByteArrayView operator[](qsizetype i) const { return {m_blob + m_begin[i].offset, m_begin[i].length}; }
+    QByteArrayView first() const { return (*this)[0]; }
+    QStringList toStringList() const;
+
+    class Iterator {
+    public:
+        Iterator(const char* blob, const Field* f) : m_blob(blob), m_f(f) {}
+        QByteArrayView operator*() const { return {m_blob + m_f->offset, m_f->length}; }
+        Iterator& operator++() { ++m_f; return *this; }
+        bool operator==(const Iterator& o) const { return m_f == o.m_f; }
+    private:
+        const char* m_blob;
+        const Field* m_f;
+    };
+    Iterator begin() const { return {m_blob, m_begin}; }
+    Iterator end() const { return {m_blob, m_end}; }
+
+private:
+    const char* m_blob = nullptr;
+    const Field* m_begin = nullptr;
+    const Field* m_end = nullptr;
+};
+
+// One mailbox as one source sees it: identity plus attribute values. Compact on purpose (one text blob and one
+// field table per record) because a tenant holds up to 600,000 of them on each side.
+// AD records key values by AttributeId; cloud records by CloudProperty (several attributes derive from one).
+class MailboxRecord final {
+public:
+    MailboxRecord() = default;
+
+    Side side() const { return m_side; }
+    qint64 sourceLine() const { return m_sourceLine; } // LDIF line of the dn, or 1-based item number in JSON/CSV
+
+    QByteArrayView identity(IdentityField field) const;
+    QString identityText(IdentityField field) const { return QString::fromUtf8(identity(field)); }
+    bool has(IdentityField field) const { return !identity(field).isEmpty(); }
+    qint64 whenChangedMsecs() const; // 0 when unknown
+
+    ValueList adValues(AttributeId id) const { return values(kIdentityKeys + int(id)); }
+    ValueList cloudValues(CloudProperty p) const { return values(kIdentityKeys + int(p)); }
+
+    // A short label for lists and messages: DN on the AD side, UPN (else primary SMTP, else id) in the cloud.
+    QString label() const;
+
+private:
+    friend class MailboxRecordBuilder;
+    static constexpr int kIdentityKeys = int(IdentityField::Count);
+    ValueList values(int key) const;
+
+    QByteArray m_blob;
+    std::vector<ValueList::Field> m_fields; // sorted by key; values of one key keep their source order
+    qint64 m_sourceLine = 0;
+    Side m_side = Side::ActiveDirectory;
+};
+
+// Builds MailboxRecords; reusable (clear() keeps capacity), so readers allocate little per record.
+class MailboxRecordBuilder final {
+public:
+    explicit MailboxRecordBuilder(Side side) : m_side(side) {}
+
+    void setSourceLine(qint64 line) { m_sourceLine = line; }
+    void setIdentity(IdentityField field, QByteArrayView value); // replaces an earlier value
+    void addAdValue(AttributeId id, QByteArrayView value) { add(MailboxRecord::kIdentityKeys + int(id), value); }
+    void addCloudValue(CloudProperty p, QByteArrayView value) { add(MailboxRecord::kIdentityKeys + int(p), value); }
+    bool hasIdentity(IdentityField field) const;
+    bool hasAdValues(AttributeId id) const { return hasKey(MailboxRecord::kIdentityKeys + int(id)); }
+    bool hasCloudValues(CloudProperty p) const { return hasKey(MailboxRecord::kIdentityKeys + int(p)); }
+
+    // Starts from an existing record's identity and values, e.g. to merge a continuation entry into it.
+    void loadFrom(const MailboxRecord& record);
+    MailboxRecord build(); // and clear
+    void clear();
+
+private:
+    void add(int key, QByteArrayView value);
+    bool hasKey(int key) const;
+
+    Side m_side;
+    qint64 m_sourceLine = 0;
+    QByteArray m_blob;
+    std::vector<ValueList::Field> m_fields;
+};
+
+} // namespace sunset
