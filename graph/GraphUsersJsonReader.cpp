@@ -1,1 +1,169 @@
 #include "GraphUsersJsonReader.h"
+
+#include "InputEncoding.h"
+#include "JsonPullParser.h"
+
+#include <optional>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+using Token = JsonPullParser::Token;
+
+constexpr qint64 kProgressInterval = qint64(1) << 20;
+
+bool keyIs(QByteArrayView key, const char* name)
+{
+    return key.compare(name, Qt::CaseInsensitive) == 0;
+}
+
+// Walks saved Graph /users pages and keeps the four fields that join mailboxes to their on-premises anchors.
+class GraphUsersJsonReader final {
+public:
+    GraphUsersJsonReader(QByteArrayView data, const QString& fileName, const ReadProgress& progress)
+        : m_parser(data, fileName)
+        , m_progress(progress)
+    {
+        m_directory.source = fileName;
+    }
+
+    Result<GraphDirectory> read()
+    {
+        const Token first = m_parser.next();
+        bool ok = false;
+        if (first == Token::BeginObject) {
+            ok = readPageOrUser();
+        } else if (first == Token::BeginArray) {
+            ok = readArray("a user object or a page of users"_L1);
+        } else if (first == Token::Error) {
+            ok = failParser();
+        } else {
+            ok = fail(m_parser.unexpected("a page of users, an array of users or an array of pages"_L1));
+        }
+        if (ok && m_parser.next() != Token::EndOfInput)
+            ok = fail(m_parser.error());
+        if (ok && m_progress && !m_progress(m_parser.offset()))
+            ok = fail(m_parser.errorHere(u"cancelled"_s));
+        if (!ok)
+            return *m_error;
+        return std::move(m_directory);
+    }
+
+private:
+    bool fail(const ImportError& error)
+    {
+        m_error = error;
+        return false;
+    }
+    bool failParser() { return fail(m_parser.error()); }
+
+    bool reportProgress()
+    {
+        if (!m_progress || m_parser.offset() - m_lastProgress < kProgressInterval)
+            return true;
+        m_lastProgress = m_parser.offset();
+        return m_progress(m_lastProgress) || fail(m_parser.errorHere(u"cancelled"_s));
+    }
+
+    // After '[': users, or pages (each page object is told apart from a user by its "value" array).
+    bool readArray(QLatin1StringView expected)
+    {
+        for (;;) {
+            const Token t = m_parser.next();
+            if (t == Token::EndArray)
+                return true;
+            if (t == Token::Error)
+                return failParser();
+            if (t != Token::BeginObject)
+                return fail(m_parser.unexpected(expected));
+            if (!readPageOrUser() || !reportProgress())
+                return false;
+        }
+    }
+
+    // After '{'. A user has no "value" member; a page has a "value" array. Fields read before that array are
+    // dropped when the object turns out to be a page.
+    bool readPageOrUser()
+    {
+        const qint64 startLine = m_parser.line();
+        GraphUser user;
+        bool isPage = false;
+        bool removed = false;
+        for (;;) {
+            const Token t = m_parser.next();
+            if (t == Token::EndObject)
+                break;
+            if (t == Token::Error)
+                return failParser();
+            const QByteArrayView key = m_parser.text();
+            QByteArray* field = nullptr;
+            if (!isPage && keyIs(key, "value")) {
+                const Token v = m_parser.next();
+                if (v == Token::BeginArray) {
+                    isPage = true;
+                    if (!readArray("a user object"_L1))
+                        return false;
+                    continue;
+                }
+                if (v == Token::Error || !m_parser.skipValue())
+                    return failParser();
+                continue;
+            }
+            if (!isPage) {
+                if (keyIs(key, "id"))
+                    field = &user.id;
+                else if (keyIs(key, "userPrincipalName"))
+                    field = &user.userPrincipalName;
+                else if (keyIs(key, "onPremisesImmutableId"))
+                    field = &user.onPremisesImmutableId;
+                else if (keyIs(key, "onPremisesSecurityIdentifier"))
+                    field = &user.onPremisesSecurityIdentifier;
+                else if (keyIs(key, "@removed"))
+                    removed = true; // a deleted user in a saved delta page
+            }
+            if (!field) {
+                if (!m_parser.skipValue())
+                    return failParser();
+                continue;
+            }
+            const Token v = m_parser.next();
+            if (v == Token::String)
+                *field = m_parser.text().toByteArray();
+            else if (v == Token::Error)
+                return failParser();
+            else if (v != Token::Null)
+                return fail(m_parser.unexpected("a string or null"_L1));
+        }
+        if (isPage || removed)
+            return true;
+        if (user.id.isEmpty()) {
+            ImportError error = m_parser.errorHere(u"user has no \"id\"; save the users with $select including id"_s);
+            error.line = startLine;
+            return fail(error);
+        }
+        user.id = user.id.toLower(); // = ExternalDirectoryObjectId, which is compared lower-case
+        const QByteArray id = user.id;
+        m_directory.usersById.insert(id, std::move(user));
+        return true;
+    }
+
+    JsonPullParser m_parser;
+    const ReadProgress& m_progress;
+    GraphDirectory m_directory;
+    std::optional<ImportError> m_error;
+    qint64 m_lastProgress = 0;
+};
+
+} // namespace
+
+Result<GraphDirectory> readGraphUsersJson(QByteArrayView data, const QString& fileName, const ReadProgress& progress)
+{
+    QByteArray converted;
+    const QByteArrayView utf8 = utf8Input(data, converted);
+    return GraphUsersJsonReader(utf8, fileName, progress).read();
+}
+
+} // namespace sunset

@@ -1,1 +1,102 @@
 #pragma once
+
+#include "ImportError.h"
+#include "LdifReader.h"
+#include "MailboxRecord.h"
+#include "Snapshot.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QMultiHash>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace sunset {
+
+// Turns directory entries into the Active Directory snapshot: keeps mail-enabled users, counts everything
+// else, and merges AD's ranged retrieval ("proxyAddresses;range=0-1499" ...) back into one value list per
+// attribute. Fed entry by entry so that a live LDAP search can use it as well as an LDIF file.
+class AdSnapshotReader final {
+public:
+    explicit AdSnapshotReader(QString source);
+
+    std::optional<ImportError> addEntry(const LdifEntry& entry);
+    // Checks that every ranged attribute arrived complete, then hands over the snapshot (the reader is
+    // spent).
+    Result<Snapshot> finish();
+
+private:
+    // What an attribute name means to us; decided once per spelling and cached.
+    enum class Role : quint8 {
+        Other,
+        ObjectClass,
+        HomeMdb, // marks a mailbox; not compared
+        UserPrincipalName,
+        DisplayName,
+        ObjectGuid,
+        ConsistencyGuid,
+        ObjectSid,
+        ExternalDirectoryObjectId,
+        WhenChanged,
+        Catalog,
+    };
+    struct NameInfo {
+        Role role = Role::Other;
+        AttributeId id = AttributeId::Count; // when role == Catalog
+    };
+    struct Classified {
+        NameInfo info;
+        bool ranged = false;
+        qint64 low = 0;
+        qint64 high = 0; // -1 for "*"
+    };
+    // One ";range=L-H" block of values of a catalog attribute, to check completeness at the end.
+    struct RangePiece {
+        qsizetype record;
+        AttributeId id;
+        qint64 low;
+        qint64 high; // -1 for "*"
+    };
+    // An entry that was not a mailbox but carried ranged values: its continuation entries are skipped too.
+    struct SkippedRanged {
+        QByteArray dn;
+        qint64 line;
+    };
+
+    NameInfo classify(QByteArrayView name);
+    std::optional<ImportError> classifyAll(const LdifEntry& entry);
+    std::optional<ImportError> addMailbox(const LdifEntry& entry);
+    std::optional<ImportError> addContinuation(const LdifEntry& entry, qsizetype record);
+    std::optional<ImportError> addCatalogValue(const LdifEntry& entry, const LdifAttribute& attribute,
+                                               const Classified& c, qsizetype record);
+    std::optional<ImportError> setGuid(const LdifEntry& entry, const LdifAttribute& attribute, IdentityField field);
+    std::optional<ImportError> checkRanges() const;
+    std::optional<qsizetype> findRecord(QByteArrayView dn, size_t key) const;
+    const SkippedRanged* findSkippedRanged(QByteArrayView dn, size_t key) const;
+    ImportError error(qint64 line, QByteArrayView dn, const QString& message) const;
+
+    Snapshot m_snapshot;
+    MailboxRecordBuilder m_builder{Side::ActiveDirectory};
+    struct CachedName {
+        QByteArray name; // base name as written
+        size_t hash = 0;
+        NameInfo info;
+        bool used = false;
+    };
+    static constexpr size_t kNameSlots = 1024; // a power of two; distinct spellings in an export are a few dozen
+    std::vector<CachedName> m_nameSlots;
+    size_t m_cachedNames = 0;
+    std::vector<Classified> m_classified;        // per attribute of the current entry
+    QMultiHash<size_t, qsizetype> m_recordsByDn; // case-insensitive DN hash -> index in m_snapshot.records
+    QMultiHash<size_t, SkippedRanged> m_skippedRanged;
+    std::vector<RangePiece> m_ranges;
+    qsizetype m_entryRangesBegin = 0; // first of m_ranges noted for the current entry
+};
+
+// The LDIF export of AD (ldifde or ldapsearch) as a snapshot.
+Result<Snapshot> readAdSnapshotFromLdif(QByteArrayView data, const QString& fileName,
+                                        const ReadProgress& progress = {});
+
+} // namespace sunset

@@ -1,1 +1,422 @@
 #include "LdifReader.h"
+
+#include <QStringDecoder>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr qint64 kProgressInterval = qint64(1) << 20;
+constexpr qsizetype kQuoteLimit = 60;
+
+bool isNameChar(char c)
+{
+    // RFC 2849 AttributeDescription: letters, digits, '-', options after ';'. Range options add '=' and '*';
+    // '.' for OIDs; '_' is not legal but harmless, and some exporters write it.
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ';'
+           || c == '.' || c == '=' || c == '*' || c == '_';
+}
+
+char asciiLower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
+
+bool equalsIgnoringCase(QByteArrayView a, QByteArrayView lowerCaseB)
+{
+    if (a.size() != lowerCaseB.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        if (asciiLower(a[i]) != lowerCaseB[i])
+            return false;
+    return true;
+}
+
+constexpr std::array<qint8, 256> kBase64Values = [] {
+    std::array<qint8, 256> t{};
+    t.fill(-1);
+    for (int i = 0; i < 26; ++i) {
+        t[size_t('A' + i)] = qint8(i);
+        t[size_t('a' + i)] = qint8(26 + i);
+    }
+    for (int i = 0; i < 10; ++i)
+        t[size_t('0' + i)] = qint8(52 + i);
+    t[size_t('+')] = 62;
+    t[size_t('/')] = 63;
+    return t;
+}();
+
+qint8 base64Value(char c)
+{
+    return kBase64Values[static_cast<unsigned char>(c)];
+}
+
+// Strict: whole quads, padding only at the very end. Returns the decoded size, or -1.
+qsizetype decodeBase64(const char* in, qsizetype size, char* out)
+{
+    if (size % 4 != 0)
+        return -1;
+    qsizetype o = 0;
+    for (qsizetype i = 0; i < size; i += 4) {
+        const int a = base64Value(in[i]);
+        const int b = base64Value(in[i + 1]);
+        const char c2 = in[i + 2];
+        const char c3 = in[i + 3];
+        if (a < 0 || b < 0)
+            return -1;
+        if (c3 == '=') {
+            if (i + 4 != size)
+                return -1;
+            if (c2 == '=') {
+                out[o++] = char((a << 2) | (b >> 4));
+                return o;
+            }
+            const int c = base64Value(c2);
+            if (c < 0)
+                return -1;
+            out[o++] = char((a << 2) | (b >> 4));
+            out[o++] = char(((b & 0xf) << 4) | (c >> 2));
+            return o;
+        }
+        const int c = base64Value(c2);
+        const int d = base64Value(c3);
+        if (c < 0 || d < 0)
+            return -1;
+        out[o++] = char((a << 2) | (b >> 4));
+        out[o++] = char(((b & 0xf) << 4) | (c >> 2));
+        out[o++] = char(((c & 0x3) << 6) | d);
+    }
+    return o;
+}
+
+QString quoted(QByteArrayView text)
+{
+    return quotedForMessage(text);
+}
+
+bool isResultRecordName(QByteArrayView name)
+{
+    // What ldapsearch without -L prints after the entries (and after each page with paged results).
+    for (QByteArrayView known : {QByteArrayView("search"), QByteArrayView("result"), QByteArrayView("matcheddn"),
+                                 QByteArrayView("text"), QByteArrayView("ref"), QByteArrayView("control")})
+        if (equalsIgnoringCase(name, known))
+            return true;
+    return false;
+}
+
+} // namespace
+
+QString quotedForMessage(QByteArrayView text)
+{
+    const bool cut = text.size() > kQuoteLimit;
+    if (cut) {
+        qsizetype n = kQuoteLimit;
+        while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xc0) == 0x80)
+            --n;
+        text = text.first(n);
+    }
+    QString result = u"\""_s;
+    result += QString::fromUtf8(text);
+    result += cut ? u"…\""_s : u"\""_s;
+    return result;
+}
+
+LdifReader::LdifReader(QByteArrayView data, QString fileName)
+    : m_fileName(std::move(fileName))
+    , m_data(data)
+    , m_inputSize(data.size())
+{
+    const auto byte = [&](qsizetype i) { return i < data.size() ? static_cast<unsigned char>(data[i]) : 0; };
+    if (byte(0) == 0xef && byte(1) == 0xbb && byte(2) == 0xbf) {
+        m_skippedPrefix = 3;
+        m_data = data.sliced(3);
+    } else if ((byte(0) == 0xff && byte(1) == 0xfe) || (byte(0) == 0xfe && byte(1) == 0xff)) {
+        // ldifde -u writes UTF-16LE with a BOM. Converting up front keeps the parser byte-oriented.
+        // In slices, so that the peak is about the UTF-8 size rather than input + QString + UTF-8.
+        constexpr qsizetype kSlice = qsizetype(4) << 20;
+        QStringDecoder decoder(byte(0) == 0xff ? QStringDecoder::Utf16LE : QStringDecoder::Utf16BE);
+        m_converted.reserve(data.size() / 2 + 16);
+        for (qsizetype at = 2; at < data.size(); at += kSlice)
+            m_converted += QString(decoder.decode(data.sliced(at, std::min(kSlice, data.size() - at)))).toUtf8();
+        if (decoder.hasError())
+            m_setupError = u"the file starts with a UTF-16 byte-order mark but is not valid UTF-16"_s;
+        m_data = m_converted;
+    }
+}
+
+QByteArrayView LdifReader::view(Ref ref) const
+{
+    const char* base = ref.inScratch ? m_scratch.constData() : m_data.data();
+    return {base + ref.offset, ref.size};
+}
+
+ImportError LdifReader::error(qint64 line, QString message) const
+{
+    return ImportError{m_fileName, line, {}, std::move(message)};
+}
+
+qint64 LdifReader::consumedInputBytes() const
+{
+    if (m_converted.isEmpty() && m_skippedPrefix == 0)
+        return m_pos;
+    if (!m_converted.isEmpty()) // proportional: UTF-16 and UTF-8 sizes differ, the caller counts file bytes
+        return m_inputSize * qint64(m_pos) / qint64(m_data.size());
+    return m_skippedPrefix + m_pos;
+}
+
+qsizetype LdifReader::physicalLineEnd(qsizetype start, qsizetype& next) const
+{
+    const char* base = m_data.data();
+    const auto* newline = static_cast<const char*>(std::memchr(base + start, '\n', size_t(m_data.size() - start)));
+    qsizetype end = newline ? newline - base : m_data.size();
+    next = newline ? end + 1 : end;
+    if (end > start && base[end - 1] == '\r')
+        --end;
+    return end;
+}
+
+std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
+{
+    const char* base = m_data.data();
+    const qsizetype size = m_data.size();
+    for (;;) {
+        if (m_pos >= size) {
+            kind = LineKind::End;
+            return std::nullopt;
+        }
+        const qsizetype start = m_pos;
+        const qint64 number = m_lineNumber;
+        qsizetype next = 0;
+        const qsizetype end = physicalLineEnd(start, next);
+        m_pos = next;
+        ++m_lineNumber;
+        if (end == start) {
+            kind = LineKind::Blank;
+            line.number = number;
+            return std::nullopt;
+        }
+        if (base[start] == ' ') {
+            return error(number, u"expected an attribute line or a blank line but found a continuation line "
+                                 "(starting with a space) with no line before it to continue: "_s
+                                     + quoted(QByteArrayView(base + start, end - start)));
+        }
+        const bool comment = base[start] == '#';
+        if (!comment && (m_pos >= size || base[m_pos] != ' ')) {
+            line.text = {start, end - start, false}; // the common case: a view into the input
+            line.number = number;
+            kind = LineKind::Text;
+            return std::nullopt;
+        }
+        const qsizetype scratchStart = m_scratch.size();
+        if (!comment)
+            m_scratch.append(base + start, end - start);
+        while (m_pos < size && base[m_pos] == ' ') {
+            qsizetype continuationNext = 0;
+            const qsizetype continuationEnd = physicalLineEnd(m_pos, continuationNext);
+            if (!comment) // RFC 2849: exactly one leading space is the fold marker; any further spaces are
+                          // data
+                m_scratch.append(base + m_pos + 1, continuationEnd - m_pos - 1);
+            m_pos = continuationNext;
+            ++m_lineNumber;
+        }
+        if (comment)
+            continue;
+        line.text = {scratchStart, m_scratch.size() - scratchStart, true};
+        line.number = number;
+        kind = LineKind::Text;
+        return std::nullopt;
+    }
+}
+
+std::optional<ImportError> LdifReader::parseAttribute(const Line& line, PendingAttribute& out)
+{
+    const QByteArrayView text = view(line.text);
+    qsizetype i = 0;
+    while (i < text.size() && text[i] != ':' && isNameChar(text[i]))
+        ++i;
+    if (i == text.size() || text[i] != ':') {
+        if (!text.contains(':')) {
+            return error(line.number,
+                         u"expected \"attribute: value\" but found a line without a colon: "_s + quoted(text));
+        }
+        return error(line.number, u"expected an attribute name before the colon but found "_s + quoted(text));
+    }
+    if (i == 0)
+        return error(line.number, u"expected an attribute name before the colon but found "_s + quoted(text));
+
+    out.line = line.number;
+    out.name = {line.text.offset, i, line.text.inScratch};
+    ++i;
+    if (i < text.size() && text[i] == '<') {
+        return error(line.number,
+                     u"URL values are not supported; export with the values inline (found "_s + quoted(text) + u')');
+    }
+    const bool base64 = i < text.size() && text[i] == ':';
+    if (base64)
+        ++i;
+    while (i < text.size() && text[i] == ' ')
+        ++i;
+    qsizetype valueSize = text.size() - i;
+    if (!base64) {
+        out.value = {line.text.offset + i, valueSize, line.text.inScratch};
+        return std::nullopt;
+    }
+
+    // Spaces are not base64; trailing ones (some editors leave them) cannot change the value.
+    while (valueSize > 0 && text[i + valueSize - 1] == ' ')
+        --valueSize;
+    // Decoded behind everything else in m_scratch (the text itself may be there, folded): pointers are taken
+    // after the resize, and the text stays intact for the error message.
+    const qsizetype outOffset = m_scratch.size();
+    m_scratch.resize(outOffset + valueSize / 4 * 3 + 3);
+    char* target = m_scratch.data() + outOffset;
+    const char* in = (line.text.inScratch ? m_scratch.constData() : m_data.data()) + line.text.offset + i;
+    const qsizetype decoded = decodeBase64(in, valueSize, target);
+    m_scratch.resize(outOffset + std::max<qsizetype>(decoded, 0));
+    if (decoded < 0) {
+        const QByteArrayView name = view(line.text).first(out.name.size); // text may point into the old buffer
+        return error(line.number, u"expected base64 after \""_s + QString::fromUtf8(name) + u"::\" but found "_s
+                                      + quoted(view(line.text).sliced(i, valueSize)));
+    }
+    out.value = {outOffset, decoded, true};
+    return std::nullopt;
+}
+
+std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const ReadProgress& progress)
+{
+    if (!m_setupError.isEmpty())
+        return error(0, m_setupError);
+    m_pos = 0;
+    m_lineNumber = 1;
+    qsizetype lastReport = 0;
+    bool atFileStart = true;
+    for (;;) {
+        // Between records nothing of the input is referenced any more: progress may release it here.
+        if (progress && m_pos - lastReport >= kProgressInterval) {
+            lastReport = m_pos;
+            if (!progress(consumedInputBytes()))
+                return error(0, u"cancelled"_s);
+        }
+        m_scratch.resize(0); // keeps the capacity
+
+        LineKind kind = LineKind::End;
+        Line first;
+        if (auto failure = nextLine(kind, first))
+            return failure;
+        if (kind == LineKind::End)
+            break;
+        if (kind == LineKind::Blank)
+            continue;
+
+        PendingAttribute attribute;
+        if (auto failure = parseAttribute(first, attribute))
+            return failure;
+        const QByteArrayView name = view(attribute.name);
+        if (std::exchange(atFileStart, false) && equalsIgnoringCase(name, QByteArrayView("version"))) {
+            if (view(attribute.value) != QByteArrayView("1")) {
+                return error(first.number, u"expected \"version: 1\" but found "_s + quoted(view(first.text)));
+            }
+            continue;
+        }
+        if (equalsIgnoringCase(name, QByteArrayView("dn"))) {
+            if (auto failure = readEntry(attribute, onEntry))
+                return failure;
+        } else if (isResultRecordName(name)) {
+            if (auto failure = skipResultRecord(attribute))
+                return failure;
+        } else {
+            return error(first.number, u"expected a record starting with \"dn: <distinguished name>\" but found "_s
+                                           + quoted(view(first.text)));
+        }
+    }
+    if (progress && !progress(consumedInputBytes()))
+        return error(0, u"cancelled"_s);
+    return std::nullopt;
+}
+
+std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, const EntryHandler& onEntry)
+{
+    m_pending.clear();
+    for (;;) {
+        LineKind kind = LineKind::End;
+        Line line;
+        if (auto failure = nextLine(kind, line))
+            return failure;
+        if (kind != LineKind::Text)
+            break;
+        PendingAttribute attribute;
+        if (auto failure = parseAttribute(line, attribute))
+            return failure;
+        const QByteArrayView name = view(attribute.name);
+        if (equalsIgnoringCase(name, QByteArrayView("dn"))) {
+            return error(line.number, u"expected a blank line before the next \"dn:\" (records are separated "
+                                      "by blank lines) but found "_s
+                                          + quoted(view(line.text)));
+        }
+        if (equalsIgnoringCase(name, QByteArrayView("changetype"))) {
+            const QByteArrayView type = view(attribute.value);
+            if (type.size() == 3 && equalsIgnoringCase(type, QByteArrayView("add")))
+                continue; // ldifde writes every exported entry as an add
+            return error(line.number, u"this is a change file, not an export: expected content records but found "_s
+                                          + quoted(view(line.text))
+                                          + u". Export with ldifde -f or ldapsearch -LLL instead."_s);
+        }
+        m_pending.push_back(attribute);
+    }
+
+    // m_scratch has stopped growing: now the views can be made.
+    m_attributes.clear();
+    for (const PendingAttribute& p : m_pending)
+        m_attributes.push_back({view(p.name), view(p.value), p.line});
+    const LdifEntry entry{view(dn.value), dn.line, m_attributes};
+    std::optional<ImportError> failure = onEntry(entry);
+    if (failure && failure->file.isEmpty())
+        failure->file = m_fileName;
+    return failure;
+}
+
+std::optional<ImportError> LdifReader::checkResultLine(const PendingAttribute& attribute) const
+{
+    if (!equalsIgnoringCase(view(attribute.name), QByteArrayView("result")))
+        return std::nullopt;
+    const QByteArrayView value = view(attribute.value);
+    if (value == QByteArrayView("0") || value.startsWith(QByteArrayView("0 ")))
+        return std::nullopt;
+    // e.g. "result: 4 Size limit exceeded": the entries above are only part of what was asked for.
+    return error(attribute.line, u"ldapsearch reported "_s + quoted(QByteArray("result: ").append(value))
+                                     + u": the export is incomplete. Re-run it with paged results "
+                                       "(ldapsearch -E pr=1000/noprompt) or use ldifde."_s);
+}
+
+std::optional<ImportError> LdifReader::skipResultRecord(const PendingAttribute& first)
+{
+    if (auto failure = checkResultLine(first))
+        return failure;
+    for (;;) {
+        LineKind kind = LineKind::End;
+        Line line;
+        if (auto failure = nextLine(kind, line))
+            return failure;
+        if (kind != LineKind::Text)
+            return std::nullopt;
+        PendingAttribute attribute;
+        if (auto failure = parseAttribute(line, attribute))
+            return failure;
+        if (!isResultRecordName(view(attribute.name))) {
+            return error(line.number, u"expected only search:/result: lines in ldapsearch's result record but "
+                                      "found "_s
+                                          + quoted(view(line.text)));
+        }
+        if (auto failure = checkResultLine(attribute))
+            return failure;
+    }
+}
+
+} // namespace sunset

@@ -35,19 +35,26 @@ enum class CloudProperty : quint8 {
     RecipientTypeDetails,
     HiddenFromAddressListsEnabled,
     Alias,
-    CustomAttribute1, // ... CustomAttribute15 follow contiguously
-    ExtensionCustomAttribute1 = CustomAttribute1 + 15, // ... ExtensionCustomAttribute5
-    Count = ExtensionCustomAttribute1 + 5,
+    CustomAttribute1, CustomAttribute2, CustomAttribute3, CustomAttribute4, CustomAttribute5,
+    CustomAttribute6, CustomAttribute7, CustomAttribute8, CustomAttribute9, CustomAttribute10,
+    CustomAttribute11, CustomAttribute12, CustomAttribute13, CustomAttribute14, CustomAttribute15,
+    ExtensionCustomAttribute1, ExtensionCustomAttribute2, ExtensionCustomAttribute3, ExtensionCustomAttribute4,
+    ExtensionCustomAttribute5,
+    Count,
 };
 
 QLatin1StringView cloudPropertyName(CloudProperty property);
 std::optional<CloudProperty> cloudPropertyFromName(QStringView exoName);
 bool isMultiValued(CloudProperty property);
 
+// Catalog order is display order: custom attributes, then addresses and types, then the four not written back.
 enum class AttributeId : quint8 {
-    ExtensionAttribute1, // ... ExtensionAttribute15
-    MsExchExtensionCustomAttribute1 = ExtensionAttribute1 + 15, // ... 5
-    ProxyAddresses = MsExchExtensionCustomAttribute1 + 5,
+    ExtensionAttribute1, ExtensionAttribute2, ExtensionAttribute3, ExtensionAttribute4, ExtensionAttribute5,
+    ExtensionAttribute6, ExtensionAttribute7, ExtensionAttribute8, ExtensionAttribute9, ExtensionAttribute10,
+    ExtensionAttribute11, ExtensionAttribute12, ExtensionAttribute13, ExtensionAttribute14, ExtensionAttribute15,
+    MsExchExtensionCustomAttribute1, MsExchExtensionCustomAttribute2, MsExchExtensionCustomAttribute3,
+    MsExchExtensionCustomAttribute4, MsExchExtensionCustomAttribute5,
+    ProxyAddresses,
     Mail,
     MsExchRecipientTypeDetails,
     MsExchRecipientDisplayType,

@@ -1,1 +1,308 @@
 #include "DriftEngine.h"
+
+#include "ProxyAddress.h"
+#include "RecipientType.h"
+
+#include <QSet>
+
+#include <algorithm>
+#include <array>
+#include <unordered_set>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr std::array<QLatin1StringView, int(DriftCause::Count)> kCauseKeys{
+    "notCloudManaged"_L1, "notWrittenBack"_L1, "cloudManagedUnknown"_L1, "recentChange"_L1,
+    "writebackNotApplied"_L1};
+
+QStringList toStrings(const ValueList& values) { return values.toStringList(); }
+
+// Values of `from` without an equivalent in `in`. Small lists are compared pairwise (no allocation);
+// big ones (a 1,600-address mailbox) through a hash set.
+template <typename Equal, typename Hash>
+QStringList missingFrom(const ValueList& from, const ValueList& in, Equal equal, Hash hash)
+{
+    QStringList missing;
+    if (from.size() * in.size() <= 1024) {
+        for (QByteArrayView v : from)
+            if (std::none_of(in.begin(), in.end(), [&](QByteArrayView w) { return equal(v, w); }))
+                missing << QString::fromUtf8(v);
+        return missing;
+    }
+    std::unordered_set<QByteArrayView, Hash, Equal> set(in.begin(), in.end(), size_t(in.size()), hash, equal);
+    for (QByteArrayView v : from)
+        if (!set.contains(v))
+            missing << QString::fromUtf8(v);
+    return missing;
+}
+
+struct ExactEqual {
+    bool operator()(QByteArrayView a, QByteArrayView b) const { return a == b; }
+};
+struct ExactHash {
+    size_t operator()(QByteArrayView v) const { return qHash(v); }
+};
+struct ProxyEqual {
+    bool operator()(QByteArrayView a, QByteArrayView b) const { return ProxyAddress::equivalent(a, b); }
+};
+struct ProxyHash {
+    size_t operator()(QByteArrayView v) const { return ProxyAddress::hash(v); }
+};
+
+std::optional<bool> parseBoolean(QByteArrayView v)
+{
+    if (equalsCaseInsensitive(v, "true"))
+        return true;
+    if (equalsCaseInsensitive(v, "false"))
+        return false;
+    return std::nullopt;
+}
+
+bool booleanValue(const ValueList& values, bool* wellFormed)
+{
+    *wellFormed = true;
+    if (values.isEmpty())
+        return false; // an absent boolean is false
+    const auto b = parseBoolean(values.first());
+    *wellFormed = b.has_value() && values.size() == 1;
+    return b.value_or(false);
+}
+
+bool isRoutingAddress(const ProxyAddress& p)
+{
+    static constexpr QByteArrayView suffix(".mail.onmicrosoft.com");
+    const QByteArrayView a = p.address();
+    return p.isSmtp() && a.size() > suffix.size() && equalsCaseInsensitive(a.last(suffix.size()), suffix);
+}
+
+DriftItem differing(const AttributeSpec& spec, const ValueList& ad, QStringList cloud, QStringList onlyInAd,
+                    QStringList onlyInCloud)
+{
+    DriftItem item;
+    item.attribute = spec.id;
+    item.severity = spec.severity;
+    item.ad = toStrings(ad);
+    item.cloud = std::move(cloud);
+    item.onlyInAd = std::move(onlyInAd);
+    item.onlyInCloud = std::move(onlyInCloud);
+    item.writable = spec.writableBySunset;
+    return item;
+}
+
+// Single-valued comparisons across representations: when they differ, each side's values are its own.
+DriftItem differingWhole(const AttributeSpec& spec, const ValueList& ad, const QStringList& cloud)
+{
+    return differing(spec, ad, cloud, toStrings(ad), cloud);
+}
+
+std::optional<DriftItem> compareSet(const AttributeSpec& spec, const ValueList& ad, const ValueList& cloud)
+{
+    QStringList onlyInAd, onlyInCloud;
+    if (spec.rule == ComparisonRule::ProxyAddressSet) {
+        onlyInAd = missingFrom(ad, cloud, ProxyEqual{}, ProxyHash{});
+        onlyInCloud = missingFrom(cloud, ad, ProxyEqual{}, ProxyHash{});
+    } else {
+        onlyInAd = missingFrom(ad, cloud, ExactEqual{}, ExactHash{});
+        onlyInCloud = missingFrom(cloud, ad, ExactEqual{}, ExactHash{});
+    }
+    if (onlyInAd.isEmpty() && onlyInCloud.isEmpty())
+        return std::nullopt;
+    DriftItem item = differing(spec, ad, toStrings(cloud), std::move(onlyInAd), std::move(onlyInCloud));
+    // An address mail is delivered to in the cloud but unknown to AD (a new primary included) breaks routing
+    // and look-ups; an address only AD still holds is stale but harmless until reused.
+    if (spec.rule == ComparisonRule::ProxyAddressSet)
+        item.severity = item.onlyInCloud.isEmpty() ? Severity::Warning : Severity::Critical;
+    item.adTarget = item.cloud;
+    return item;
+}
+
+std::optional<DriftItem> compareTypeRule(const AttributeSpec& spec, const ValueList& ad, const ValueList& cloud)
+{
+    if (cloud.isEmpty())
+        return std::nullopt; // the export did not carry RecipientTypeDetails: nothing to compare against
+    const auto type = cloudMailboxTypeFromName(cloud.first());
+    if (!type)
+        return std::nullopt; // no remote equivalent (e.g. a scheduling mailbox): not comparable
+    const QStringList cloudShown = toStrings(cloud);
+    const std::optional<qint64> parsed = ad.size() == 1 ? parseInteger(ad.first()) : std::nullopt;
+    const bool adKnown = parsed.has_value();
+    const qint64 adNumber = parsed.value_or(0);
+    switch (spec.rule) {
+    case ComparisonRule::RecipientTypeDetails: {
+        const qint64 expected = remoteRecipientTypeFor(*type);
+        if (adKnown && adNumber == expected)
+            return std::nullopt;
+        DriftItem item = differingWhole(spec, ad, cloudShown);
+        item.adTarget = {QString::number(expected)};
+        return item;
+    }
+    case ComparisonRule::RecipientDisplayType: {
+        const QList<qint64> accepted = acceptedDisplayTypesFor(*type);
+        if (adKnown && accepted.contains(adNumber))
+            return std::nullopt;
+        DriftItem item = differingWhole(spec, ad, cloudShown);
+        item.adTarget = {QString::number(accepted.front())};
+        return item;
+    }
+    case ComparisonRule::RemoteRecipientType:
+        // Only the type bits (room / equipment / shared) follow from the cloud; provisioning and archive
+        // bits record history Sunset cannot see, so they are not compared.
+        if (adKnown && (adNumber & RemoteRecipientFlag::TypeMask) == remoteRecipientTypeBitsFor(*type))
+            return std::nullopt;
+        return differingWhole(spec, ad, cloudShown);
+    default: return std::nullopt;
+    }
+}
+
+std::optional<DriftItem> compareTargetAddress(const AttributeSpec& spec, const ValueList& ad, const ValueList& emailAddresses)
+{
+    if (emailAddresses.isEmpty())
+        return std::nullopt; // the export carried no addresses: nothing to check the routing address against
+    QStringList routing;
+    bool adPointsToCloud = false;
+    const std::optional<ProxyAddress> adTarget =
+        ad.size() == 1 ? std::optional<ProxyAddress>(ProxyAddress(ad.first())) : std::nullopt;
+    for (QByteArrayView v : emailAddresses) {
+        const ProxyAddress p(v);
+        if (!isRoutingAddress(p))
+            continue;
+        routing << u"SMTP:"_s + QString::fromUtf8(p.address());
+        if (adTarget && adTarget->isSmtp() && equalsCaseInsensitive(adTarget->address(), p.address()))
+            adPointsToCloud = true;
+    }
+    if (adPointsToCloud)
+        return std::nullopt;
+    return differingWhole(spec, ad, routing);
+}
+
+DriftCause causeOf(const AttributeSpec& spec, const MailboxRecord& ad, const MailboxRecord& cloud,
+                   const DriftOptions& options)
+{
+    const QByteArrayView managed = cloud.identity(IdentityField::CloudManaged);
+    if (managed == QByteArrayView("false"))
+        return DriftCause::NotCloudManaged;
+    if (!spec.writtenBackByCloudSync)
+        return DriftCause::NotWrittenBack;
+    if (managed.isEmpty())
+        return DriftCause::CloudManagedUnknown;
+    const qint64 lastChange = std::max(ad.whenChangedMsecs(), cloud.whenChangedMsecs());
+    if (options.asOfMsecs > 0 && lastChange > 0 && options.asOfMsecs - lastChange < options.syncCycleMsecs)
+        return DriftCause::RecentChange;
+    return DriftCause::WritebackNotApplied;
+}
+
+} // namespace
+
+QLatin1StringView driftCauseKey(DriftCause cause) { return kCauseKeys[size_t(cause)]; }
+
+QString driftCauseExplanation(DriftCause cause)
+{
+    switch (cause) {
+    case DriftCause::NotCloudManaged:
+        return u"The mailbox is not cloud-managed: AD is still the source of its Exchange attributes, so the next "
+               "sync will overwrite the cloud value."_s;
+    case DriftCause::NotWrittenBack:
+        return u"Entra Cloud Sync does not write this attribute back: an edit in Exchange Online stays cloud-only."_s;
+    case DriftCause::CloudManagedUnknown:
+        return u"The Exchange Online export does not say whether the mailbox is cloud-managed (add "
+               "IsExchangeCloudManaged to it)."_s;
+    case DriftCause::RecentChange:
+        return u"One side changed within the last sync cycle (20 minutes): writeback may not have run yet."_s;
+    case DriftCause::WritebackNotApplied:
+        return u"The mailbox is cloud-managed and Cloud Sync writes this attribute back, but AD does not hold the "
+               "cloud value: check the provisioning logs and the writeback scope."_s;
+    case DriftCause::Count: break;
+    }
+    return {};
+}
+
+std::optional<DriftItem> compareAttribute(const AttributeSpec& spec, const MailboxRecord& adRecord,
+                                          const MailboxRecord& cloudRecord)
+{
+    const ValueList ad = adRecord.adValues(spec.id);
+    const ValueList cloud = cloudRecord.cloudValues(spec.cloudProperty);
+    switch (spec.rule) {
+    case ComparisonRule::ExactString: {
+        const bool same = ad.size() == cloud.size() &&
+                          std::equal(ad.begin(), ad.end(), cloud.begin(), ExactEqual{});
+        if (same)
+            return std::nullopt;
+        DriftItem item = differingWhole(spec, ad, toStrings(cloud));
+        item.adTarget = item.cloud;
+        return item;
+    }
+    case ComparisonRule::SmtpAddress: {
+        const bool same = ad.size() == cloud.size() &&
+                          std::equal(ad.begin(), ad.end(), cloud.begin(), &equalsCaseInsensitive);
+        if (same)
+            return std::nullopt;
+        DriftItem item = differingWhole(spec, ad, toStrings(cloud));
+        item.adTarget = item.cloud;
+        return item;
+    }
+    case ComparisonRule::ExactStringSet:
+    case ComparisonRule::ProxyAddressSet: return compareSet(spec, ad, cloud);
+    case ComparisonRule::Boolean: {
+        bool adOk = true, cloudOk = true;
+        const bool a = booleanValue(ad, &adOk), c = booleanValue(cloud, &cloudOk);
+        if (adOk && cloudOk && a == c)
+            return std::nullopt;
+        DriftItem item = differingWhole(spec, ad, toStrings(cloud));
+        if (item.writable)
+            item.adTarget = {c ? u"TRUE"_s : u"FALSE"_s};
+        return item;
+    }
+    case ComparisonRule::RecipientTypeDetails:
+    case ComparisonRule::RecipientDisplayType:
+    case ComparisonRule::RemoteRecipientType: return compareTypeRule(spec, ad, cloud);
+    case ComparisonRule::TargetAddress: return compareTargetAddress(spec, ad, cloud);
+    }
+    return std::nullopt;
+}
+
+std::span<const DriftItem> DriftReport::driftOf(size_t pairIndex) const
+{
+    if (pairIndex + 1 >= m_firstItem.size())
+        return {};
+    return std::span<const DriftItem>(m_items).subspan(m_firstItem[pairIndex],
+                                                       m_firstItem[pairIndex + 1] - m_firstItem[pairIndex]);
+}
+
+std::optional<Severity> DriftReport::worstSeverityOf(size_t pairIndex) const
+{
+    std::optional<Severity> worst;
+    for (const DriftItem& item : driftOf(pairIndex))
+        if (!worst || item.severity > *worst)
+            worst = item.severity;
+    return worst;
+}
+
+DriftReport computeDrift(const Snapshot& ad, const Snapshot& cloud, MatchResult match, const DriftOptions& options)
+{
+    DriftReport report;
+    report.match = std::move(match);
+    DriftOptions effective = options;
+    if (effective.asOfMsecs == 0)
+        effective.asOfMsecs = std::max(ad.newestChangeMsecs, cloud.newestChangeMsecs);
+    report.asOfMsecs = effective.asOfMsecs;
+    report.m_firstItem.reserve(report.match.pairs.size() + 1);
+    for (const MatchedPair& pair : report.match.pairs) {
+        report.m_firstItem.push_back(quint32(report.m_items.size()));
+        const MailboxRecord& a = ad.records[size_t(pair.ad)];
+        const MailboxRecord& c = cloud.records[size_t(pair.cloud)];
+        for (const AttributeSpec& spec : AttributeCatalog::all()) {
+            if (std::optional<DriftItem> item = compareAttribute(spec, a, c)) {
+                item->cause = causeOf(spec, a, c, effective);
+                report.m_items.push_back(std::move(*item));
+            }
+        }
+    }
+    report.m_firstItem.push_back(quint32(report.m_items.size()));
+    return report;
+}
+
+} // namespace sunset

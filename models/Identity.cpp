@@ -97,16 +97,41 @@ std::optional<QByteArray> normalizeExternalDirectoryObjectId(QByteArrayView valu
     return guidToText(*bytes);
 }
 
+namespace {
+
+// Builds a UTC time from parts without consulting the local time zone (which would reject times that fall in a
+// daylight-saving gap, and is slow).
+std::optional<qint64> utcMsecs(const QDate& date, const QTime& time)
+{
+    if (!date.isValid() || !time.isValid())
+        return std::nullopt;
+    return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch();
+}
+
+int digits(QByteArrayView t, qsizetype from, qsizetype count)
+{
+    int value = 0;
+    for (qsizetype i = from; i < from + count; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(t[i])))
+            return -1;
+        value = value * 10 + (t[i] - '0');
+    }
+    return value;
+}
+
+} // namespace
+
 std::optional<qint64> parseGeneralizedTime(QByteArrayView text)
 {
     // YYYYMMDDHHMMSS[.f]Z as AD writes it; anything else is not a timestamp we trust.
-    const QByteArray t = text.trimmed().toByteArray();
+    const QByteArrayView t = text.trimmed();
     if (t.size() < 15 || !t.endsWith('Z'))
         return std::nullopt;
-    const QDateTime dt = QDateTime::fromString(QString::fromLatin1(t.left(14)), QStringLiteral("yyyyMMddHHmmss"));
-    if (!dt.isValid())
+    const int y = digits(t, 0, 4), mo = digits(t, 4, 2), d = digits(t, 6, 2);
+    const int h = digits(t, 8, 2), mi = digits(t, 10, 2), s = digits(t, 12, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0)
         return std::nullopt;
-    return QDateTime(dt.date(), dt.time(), Qt::UTC).toMSecsSinceEpoch();
+    return utcMsecs(QDate(y, mo, d), QTime(h, mi, s));
 }
 
 std::optional<qint64> parseCloudTimestamp(QByteArrayView text)
@@ -136,12 +161,16 @@ std::optional<qint64> parseCloudTimestamp(QByteArrayView text)
         }
         dt = QDateTime::fromString(QString::fromLatin1(trimmed), Qt::ISODate);
     }
-    if (!dt.isValid()) // Export-Csv under en-US culture
-        dt = QDateTime::fromString(QString::fromLatin1(t), QStringLiteral("M/d/yyyy h:mm:ss AP"));
-    if (!dt.isValid())
-        return std::nullopt;
+    if (!dt.isValid()) { // Export-Csv under en-US culture, no zone: taken as UTC
+        const QString s = QString::fromLatin1(t);
+        const qsizetype space = s.indexOf(u' ');
+        if (space < 0)
+            return std::nullopt;
+        return utcMsecs(QDate::fromString(s.left(space), QStringLiteral("M/d/yyyy")),
+                        QTime::fromString(s.mid(space + 1), QStringLiteral("h:mm:ss AP")));
+    }
     if (dt.timeSpec() == Qt::LocalTime)
-        dt = QDateTime(dt.date(), dt.time(), Qt::UTC); // exports without a zone are taken as UTC
+        return utcMsecs(dt.date(), dt.time()); // ISO without a zone: taken as UTC
     return dt.toMSecsSinceEpoch();
 }
 

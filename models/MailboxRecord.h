@@ -6,6 +6,7 @@
 #include <QByteArrayView>
 #include <QStringList>
 
+#include <iterator>
 #include <vector>
 
 namespace sunset {
@@ -50,13 +51,20 @@ public:
 
     class Iterator {
     public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = QByteArrayView;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = QByteArrayView;
+        Iterator() = default;
         Iterator(const char* blob, const Field* f) : m_blob(blob), m_f(f) {}
         QByteArrayView operator*() const { return {m_blob + m_f->offset, m_f->length}; }
         Iterator& operator++() { ++m_f; return *this; }
+        Iterator operator++(int) { Iterator old = *this; ++m_f; return old; }
         bool operator==(const Iterator& o) const { return m_f == o.m_f; }
     private:
-        const char* m_blob;
-        const Field* m_f;
+        const char* m_blob = nullptr;
+        const Field* m_f = nullptr;
     };
     Iterator begin() const { return {m_blob, m_begin}; }
     Iterator end() const { return {m_blob, m_end}; }

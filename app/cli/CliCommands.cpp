@@ -1,0 +1,271 @@
+#include "CliCommands.h"
+
+#include "DemoTenantGenerator.h"
+#include "DriftReportWriter.h"
+#include "Identity.h"
+#include "SnapshotFiles.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QDir>
+#include <QSaveFile>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
+                       "Commands:\n"
+                       "  diff         compare AD with Exchange Online from export files and report the drift\n"
+                       "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n\n"
+                       "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
+
+// Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
+// report (which lists directory data) is not readable by other local users.
+class OutputFile final {
+public:
+    explicit OutputFile(const QString& path, QTextStream& out) : m_path(path), m_stdout(path == u"-"_s), m_out(out)
+    {
+        if (!m_stdout) {
+            m_file.setFileName(path);
+            m_ok = m_file.open(QIODevice::WriteOnly);
+        }
+    }
+    bool ok() const { return m_ok; }
+    QString errorString() const { return m_file.errorString(); }
+    void write(const QByteArray& chunk)
+    {
+        if (m_stdout) {
+            m_out << QString::fromUtf8(chunk);
+            return;
+        }
+        if (m_ok && m_file.write(chunk) != chunk.size())
+            m_ok = false;
+    }
+    bool commit()
+    {
+        if (m_stdout) {
+            m_out.flush();
+            return true;
+        }
+        m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        return m_ok && m_file.commit();
+    }
+    const QString& path() const { return m_path; }
+
+private:
+    QString m_path;
+    bool m_stdout;
+    QTextStream& m_out;
+    QSaveFile m_file;
+    bool m_ok = true;
+};
+
+bool writeReport(const QString& path, QTextStream& out, QTextStream& err,
+                 const std::function<void(const ReportSink&)>& produce)
+{
+    OutputFile file(path, out);
+    if (!file.ok()) {
+        err << "sunset-cli: cannot write " << path << ": " << file.errorString() << '\n';
+        return false;
+    }
+    produce([&file](const QByteArray& chunk) { file.write(chunk); });
+    if (!file.commit()) {
+        err << "sunset-cli: writing " << path << " failed: " << file.errorString() << '\n';
+        return false;
+    }
+    return true;
+}
+
+// Progress on a terminal only: scripts and CI logs get the summary, not a ticker.
+LoadProgress terminalProgress(QTextStream& err)
+{
+    if (!::isatty(STDERR_FILENO))
+        return {};
+    auto lastPercent = std::make_shared<int>(-1);
+    return [&err, lastPercent](const QString& file, double fraction) {
+        const int percent = int(fraction * 100);
+        if (percent != *lastPercent) {
+            *lastPercent = percent;
+            err << "\rReading " << file << " … " << percent << "%   " << Qt::flush;
+            if (percent >= 100)
+                err << '\n';
+        }
+        return true;
+    };
+}
+
+int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Compares the mailboxes of Active Directory with those of Exchange Online, matches them "
+        "(source anchor, objectSid, ExternalDirectoryObjectId, then UPN and primary SMTP as soft matches) "
+        "and reports every differing catalog attribute. Exit code 0 when the comparison ran, drift or not; "
+        "1 on unreadable input; 2 on wrong usage; 3 when a report could not be written."_s);
+    parser.addHelpOption();
+    const QCommandLineOption ad(u"ad"_s, u"AD snapshot: LDIF as written by ldifde or ldapsearch."_s, u"FILE.ldif"_s);
+    const QCommandLineOption exo(u"exo"_s,
+                                 u"Exchange Online snapshot: Get-Mailbox -ResultSize Unlimited | ConvertTo-Json "
+                                 "-Depth 4, or the same through Export-Csv -NoTypeInformation (multi-valued "
+                                 "columns joined with ';')."_s,
+                                 u"FILE.json|FILE.csv"_s);
+    const QCommandLineOption graph(u"graph"_s,
+                                   u"Graph users export (GET /v1.0/users with onPremisesImmutableId and "
+                                   "onPremisesSecurityIdentifier): gives cloud mailboxes their on-premises anchors."_s,
+                                   u"users.json"_s);
+    const QCommandLineOption json(u"json"_s, u"Write the JSON report to OUT ('-' for standard output)."_s, u"OUT"_s);
+    const QCommandLineOption csv(u"csv"_s, u"Write one CSV row per drift item to OUT ('-' for standard output)."_s,
+                                 u"OUT"_s);
+    const QCommandLineOption asOf(u"as-of"_s,
+                                  u"Scan time (ISO 8601, UTC) for telling recent changes; default: the newest "
+                                  "change found in the snapshots."_s,
+                                  u"TIME"_s);
+    parser.addOptions({ad, exo, graph, json, csv, asOf});
+    if (!parser.parse(QStringList{u"sunset-cli diff"_s} + args)) {
+        err << "sunset-cli diff: " << parser.errorText() << "\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (!parser.isSet(ad) || !parser.isSet(exo)) {
+        err << "sunset-cli diff: both --ad and --exo are required.\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "sunset-cli diff: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
+        return CliUsage;
+    }
+    DriftOptions options;
+    if (parser.isSet(asOf)) {
+        const auto ms = parseCloudTimestamp(parser.value(asOf).toUtf8());
+        if (!ms) {
+            err << "sunset-cli diff: --as-of '" << parser.value(asOf)
+                << "' is not an ISO 8601 time such as 2026-11-24T09:00:00Z.\n";
+            return CliUsage;
+        }
+        options.asOfMsecs = *ms;
+    }
+    // With a report on standard output, the summary goes to standard error so the report stays parseable.
+    const bool reportOnStdout = parser.value(json) == u"-"_s || parser.value(csv) == u"-"_s;
+    QTextStream& summaryOut = reportOnStdout ? err : out;
+    const LoadProgress progress = terminalProgress(err);
+
+    GraphDirectory graphUsers;
+    ReportSources sources{parser.value(ad), parser.value(exo), parser.value(graph)};
+    if (parser.isSet(graph)) {
+        auto users = loadGraphUsersFile(parser.value(graph), progress);
+        if (!users) {
+            err << "sunset-cli diff: " << users.error().toString() << '\n';
+            return CliBadInput;
+        }
+        graphUsers = std::move(users.value());
+    }
+    auto adSnapshot = loadAdSnapshotFile(parser.value(ad), progress);
+    if (!adSnapshot) {
+        err << "sunset-cli diff: " << adSnapshot.error().toString() << '\n';
+        return CliBadInput;
+    }
+    auto cloudSnapshot =
+        loadCloudSnapshotFile(parser.value(exo), parser.isSet(graph) ? &graphUsers : nullptr, progress);
+    if (!cloudSnapshot) {
+        err << "sunset-cli diff: " << cloudSnapshot.error().toString() << '\n';
+        return CliBadInput;
+    }
+    const Snapshot& adSide = adSnapshot.value();
+    const Snapshot& cloudSide = cloudSnapshot.value();
+    const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records), options);
+    const DriftSummary summary = summarize(report, adSide, cloudSide);
+    summaryOut << formatSummaryText(summary, sources) << Qt::flush;
+
+    const DriftReportInput input{report, adSide, cloudSide, summary, sources};
+    bool written = true;
+    if (parser.isSet(json))
+        written &= writeReport(parser.value(json), out, err,
+                               [&](const ReportSink& sink) { writeDriftReportJson(input, sink); });
+    if (parser.isSet(csv))
+        written &= writeReport(parser.value(csv), out, err,
+                               [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
+    return written ? CliOk : CliOutputFailed;
+}
+
+int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Writes a deterministic tenant: demo-ad.ldif, demo-exo.json, demo-exo.csv, demo-graph.json and "
+        "planted-drift.json (what 'sunset-cli diff' must find). The defaults give the bundled demo tenant."_s);
+    parser.addHelpOption();
+    const QCommandLineOption dir(u"out"_s, u"Directory to write into (created if missing)."_s, u"DIR"_s);
+    const QCommandLineOption count(u"mailboxes"_s, u"Number of mailboxes (default 3000)."_s, u"N"_s, u"3000"_s);
+    const QCommandLineOption seed(u"seed"_s, u"Random seed (default 20261124)."_s, u"S"_s, u"20261124"_s);
+    const QCommandLineOption randomDrift(u"random-drift"_s, u"Percent of mailboxes given a random custom-attribute "
+                                                            "drift (default 0)."_s,
+                                         u"PCT"_s, u"0"_s);
+    const QCommandLineOption noScenarios(u"no-scenarios"_s, u"Do not plant the demo's drift scenarios."_s);
+    parser.addOptions({dir, count, seed, randomDrift, noScenarios});
+    if (!parser.parse(QStringList{u"sunset-cli demo-tenant"_s} + args) || !parser.isSet(dir)) {
+        err << "sunset-cli demo-tenant: " << (parser.errorText().isEmpty() ? u"--out is required."_s : parser.errorText())
+            << "\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    DemoTenantOptions options;
+    bool ok1 = false, ok2 = false, ok3 = false;
+    options.mailboxes = parser.value(count).toInt(&ok1);
+    options.seed = parser.value(seed).toULongLong(&ok2);
+    options.randomDriftPercent = parser.value(randomDrift).toDouble(&ok3);
+    if (!ok1 || !ok2 || !ok3 || options.mailboxes < 40 || options.mailboxes > 1000000) {
+        err << "sunset-cli demo-tenant: --mailboxes must be 40..1000000, --seed a number, --random-drift a percentage.\n";
+        return CliUsage;
+    }
+    options.plantScenarios = !parser.isSet(noScenarios);
+    const QDir target(parser.value(dir));
+    if (!QDir().mkpath(target.path())) {
+        err << "sunset-cli demo-tenant: cannot create " << target.path() << '\n';
+        return CliOutputFailed;
+    }
+    std::vector<std::unique_ptr<QSaveFile>> files;
+    auto sinkFor = [&](const QString& name) {
+        files.push_back(std::make_unique<QSaveFile>(target.filePath(name)));
+        QSaveFile* f = files.back().get();
+        f->open(QIODevice::WriteOnly);
+        return [f](const QByteArray& chunk) { f->write(chunk); };
+    };
+    generateDemoTenant(options, {sinkFor(u"demo-ad.ldif"_s), sinkFor(u"demo-exo.json"_s), sinkFor(u"demo-exo.csv"_s),
+                                 sinkFor(u"demo-graph.json"_s), sinkFor(u"planted-drift.json"_s)});
+    for (auto& f : files)
+        if (!f->commit()) {
+            err << "sunset-cli demo-tenant: writing " << f->fileName() << " failed: " << f->errorString() << '\n';
+            return CliOutputFailed;
+        }
+    out << "Wrote the demo tenant (" << options.mailboxes << " mailboxes) to " << target.path() << '\n';
+    return CliOk;
+}
+
+} // namespace
+
+int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    if (arguments.isEmpty() || arguments.first() == u"--help"_s || arguments.first() == u"-h"_s ||
+        arguments.first() == u"help"_s) {
+        (arguments.isEmpty() ? err : out) << kUsage;
+        return arguments.isEmpty() ? CliUsage : CliOk;
+    }
+    const QString command = arguments.first();
+    const QStringList rest = arguments.mid(1);
+    if (command == u"diff"_s)
+        return runDiff(rest, out, err);
+    if (command == u"demo-tenant"_s)
+        return runDemoTenant(rest, out, err);
+    err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;
+    return CliUsage;
+}
+
+} // namespace sunset

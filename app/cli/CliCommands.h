@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+namespace sunset {
+
+// Exit codes of sunset-cli, stable for scripts.
+enum CliExit : int { CliOk = 0, CliBadInput = 1, CliUsage = 2, CliOutputFailed = 3 };
+
+// `sunset-cli <command> ...`; arguments exclude the program name. Output and errors go to the streams given,
+// so tests can run commands in-process.
+int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err);
+
+} // namespace sunset

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "DriftSummary.h"
+
+#include <functional>
+
+namespace sunset {
+
+// Everything a report needs to name the objects of a DriftReport.
+struct DriftReportInput {
+    const DriftReport& report;
+    const Snapshot& ad;
+    const Snapshot& cloud;
+    const DriftSummary& summary;
+    const ReportSources& sources;
+};
+
+// Receives report text in chunks (a few MiB at most), so a 600,000-mailbox report never sits whole in memory.
+using ReportSink = std::function<void(const QByteArray& chunk)>;
+
+// The JSON report of `sunset-cli diff` (format "sunset.drift-report", version 1; documented in README.md).
+void writeDriftReportJson(const DriftReportInput& input, const ReportSink& sink);
+
+// One CSV row per drift item; multi-valued cells joined with ";".
+void writeDriftReportCsv(const DriftReportInput& input, const ReportSink& sink);
+
+inline constexpr int kDriftReportFormatVersion = 1;
+
+} // namespace sunset

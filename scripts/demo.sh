@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Opens Sunset on the bundled demo tenant. Without a display, prints the same comparison from sunset-cli.
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+demo=resources/demo
+if [ -x "$build/app/sunset" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$build/app/sunset" --demo
+fi
+if [ -x "$build/app/sunset" ]; then
+  echo "No display found (DISPLAY is not set): showing the demo comparison from sunset-cli instead." >&2
+fi
+exec "$build/app/sunset-cli" diff --ad "$demo/demo-ad.ldif" --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json"

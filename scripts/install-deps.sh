@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what Sunset needs to build and test on Debian 12, and nothing that is already there.
+# Uses sudo when not root. Safe to run repeatedly.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  cmake ninja-build g++ make pkg-config
+  # Qt 6.4 from Debian: Core, Gui, Widgets, Network, Sql (+ SQLite driver), Test, Concurrent
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+  # OpenLDAP client library (pkg-config "ldap")
+  libldap-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install as root: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,195 @@
+// The bundled demo tenant: the generator reproduces it byte for byte, and `sunset-cli diff` on it reports
+// exactly the drift the generator planted (no more, no less), from the JSON and from the CSV export alike.
+#include "CliCommands.h"
+#include "DemoTenantGenerator.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+QJsonObject readJson(const QString& path)
+{
+    return QJsonDocument::fromJson(readAll(path)).object();
+}
+
+QStringList strings(const QJsonValue& v)
+{
+    QStringList list;
+    for (const QJsonValue& item : v.toArray())
+        list << item.toString();
+    return list;
+}
+
+// "upn | attribute | severity | cause" per drift item.
+QSet<QString> plantedDrift(const QJsonObject& manifest)
+{
+    QSet<QString> set;
+    for (const QJsonValue& v : manifest.value(u"drift"_s).toArray()) {
+        const QJsonObject o = v.toObject();
+        set << QStringList{o[u"upn"_s].toString(), o[u"attribute"_s].toString(), o[u"severity"_s].toString(),
+                           o[u"cause"_s].toString()}.join(u" | "_s);
+    }
+    return set;
+}
+
+QSet<QString> reportedDrift(const QJsonObject& report)
+{
+    QSet<QString> set;
+    for (const QJsonValue& m : report.value(u"mailboxes"_s).toArray())
+        for (const QJsonValue& d : m.toObject().value(u"drift"_s).toArray()) {
+            const QJsonObject o = d.toObject();
+            set << QStringList{m.toObject()[u"upn"_s].toString(), o[u"attribute"_s].toString(),
+                               o[u"severity"_s].toString(), o[u"cause"_s].toString()}.join(u" | "_s);
+        }
+    return set;
+}
+
+} // namespace
+
+class TestDemoTenant final : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+    QJsonObject diff(const QString& exoFile)
+    {
+        const QString out = m_tmp.filePath(u"report.json"_s);
+        QString stdoutText, stderrText;
+        QTextStream o(&stdoutText), e(&stderrText);
+        const int code = runCli({u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + exoFile,
+                                 u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--json"_s, out},
+                                o, e);
+        o.flush();
+        e.flush();
+        if (code != 0)
+            qWarning().noquote() << stderrText;
+        [&] { QCOMPARE(code, 0); }();
+        return readJson(out);
+    }
+
+    void compareWithManifest(const QJsonObject& report)
+    {
+        const QJsonObject manifest = readJson(kDemo + u"planted-drift.json"_s);
+        const QSet<QString> planted = plantedDrift(manifest);
+        const QSet<QString> reported = reportedDrift(report);
+        QVERIFY2(planted.size() == 15, "the manifest lists the 15 planted drift items");
+        QCOMPARE(QStringList(QSet(reported).subtract(planted).values()), QStringList()); // nothing extra
+        QCOMPARE(QStringList(QSet(planted).subtract(reported).values()), QStringList()); // nothing missed
+        QCOMPARE(reported.size(), planted.size());
+
+        const QJsonObject unmatched = report.value(u"unmatched"_s).toObject();
+        QCOMPARE(strings(unmatched.value(u"ad"_s)), strings(manifest.value(u"adOnly"_s)));
+        QCOMPARE(strings(unmatched.value(u"cloud"_s)), strings(manifest.value(u"cloudOnly"_s)));
+
+        QStringList soft;
+        for (const QJsonValue& m : report.value(u"mailboxes"_s).toArray())
+            if (m.toObject().value(u"softMatch"_s).toBool())
+                soft << m.toObject().value(u"upn"_s).toString();
+        QCOMPARE(soft, strings(manifest.value(u"softMatched"_s)));
+
+        const QJsonArray ambiguous = report.value(u"ambiguous"_s).toArray();
+        const QJsonArray expectedAmbiguous = manifest.value(u"ambiguous"_s).toArray();
+        QCOMPARE(ambiguous.size(), expectedAmbiguous.size());
+        for (qsizetype i = 0; i < ambiguous.size(); ++i) {
+            QCOMPARE(ambiguous[i].toObject().value(u"key"_s), expectedAmbiguous[i].toObject().value(u"key"_s));
+            QCOMPARE(strings(ambiguous[i].toObject().value(u"ad"_s)), strings(expectedAmbiguous[i].toObject().value(u"ad"_s)));
+            QCOMPARE(strings(ambiguous[i].toObject().value(u"cloud"_s)),
+                     strings(expectedAmbiguous[i].toObject().value(u"cloud"_s)));
+        }
+        const QJsonObject summary = report.value(u"summary"_s).toObject();
+        QCOMPARE(summary.value(u"adEntriesSkipped"_s).toInt(), manifest.value(u"adEntriesSkipped"_s).toInt());
+        QCOMPARE(summary.value(u"driftItems"_s).toInt(), planted.size());
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
+
+    void generatorReproducesTheBundledFiles()
+    {
+        QByteArray ldif, json, csv, graph, manifest;
+        generateDemoTenant({}, {[&](const QByteArray& c) { ldif += c; }, [&](const QByteArray& c) { json += c; },
+                                [&](const QByteArray& c) { csv += c; }, [&](const QByteArray& c) { graph += c; },
+                                [&](const QByteArray& c) { manifest += c; }});
+        QVERIFY(ldif == readAll(kDemo + u"demo-ad.ldif"_s));
+        QVERIFY(json == readAll(kDemo + u"demo-exo.json"_s));
+        QVERIFY(csv == readAll(kDemo + u"demo-exo.csv"_s));
+        QVERIFY(graph == readAll(kDemo + u"demo-graph.json"_s));
+        QVERIFY(manifest == readAll(kDemo + u"planted-drift.json"_s));
+    }
+
+    void diffOnTheGetMailboxJsonFindsExactlyThePlantedDrift() { compareWithManifest(diff(u"demo-exo.json"_s)); }
+
+    void diffOnTheExportCsvFindsTheSameDrift() { compareWithManifest(diff(u"demo-exo.csv"_s)); }
+
+    void reportNamesTheEscapedAndNonAsciiDn()
+    {
+        const QJsonObject report = diff(u"demo-exo.json"_s);
+        bool found = false;
+        for (const QJsonValue& m : report.value(u"mailboxes"_s).toArray())
+            found |= m.toObject().value(u"dn"_s).toString().startsWith(u"CN=Müller\\, Jürgen,OU="_s);
+        QVERIFY(found);
+    }
+
+    void cliExitCodes()
+    {
+        QProcess cli;
+        cli.start(QStringLiteral(SUNSET_CLI_PATH),
+                  {u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + u"demo-exo.json"_s,
+                   u"--json"_s, u"-"_s});
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(cli.readAllStandardOutput(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError); // the summary went to stderr
+        QCOMPARE(doc.object().value(u"format"_s).toString(), u"sunset.drift-report"_s);
+        QVERIFY(cli.readAllStandardError().contains("Matched:"));
+
+        cli.start(QStringLiteral(SUNSET_CLI_PATH), {u"diff"_s, u"--ad"_s, u"/nonexistent.ldif"_s, u"--exo"_s,
+                                                    kDemo + u"demo-exo.json"_s});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), int(CliBadInput));
+        QVERIFY(cli.readAllStandardError().contains("/nonexistent.ldif: file not found"));
+
+        cli.start(QStringLiteral(SUNSET_CLI_PATH), {u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), int(CliUsage));
+    }
+
+    void badInputNamesFileAndLine()
+    {
+        const QString bad = m_tmp.filePath(u"bad.ldif"_s);
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\n\ndn: CN=a,DC=x\nobjectClass: user\nproxyAddresses:: not*base64\n");
+        f.close();
+        QString o, e;
+        QTextStream out(&o), err(&e);
+        const int code = runCli({u"diff"_s, u"--ad"_s, bad, u"--exo"_s, kDemo + u"demo-exo.json"_s}, out, err);
+        err.flush();
+        QCOMPARE(code, int(CliBadInput));
+        QVERIFY2(e.contains(bad + u":5"_s), qPrintable(e));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoTenant)
+#include "TestDemoTenant.moc"
