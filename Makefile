@@ -26,7 +26,7 @@ check: build
 	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
 
 bench: build
-	$(BUILD)/bench/sunset-bench
+	$(BUILD)/bench/sunset-bench 600000 $(BUILD)/bench-data
 
 # Regenerates resources/demo from the generator (the files are committed; a test checks they match).
 demo-tenant: build

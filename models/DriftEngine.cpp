@@ -220,11 +220,10 @@ QString driftCauseExplanation(DriftCause cause)
     return {};
 }
 
-std::optional<DriftItem> compareAttribute(const AttributeSpec& spec, const MailboxRecord& adRecord,
-                                          const MailboxRecord& cloudRecord)
+namespace {
+
+std::optional<DriftItem> compareValues(const AttributeSpec& spec, const ValueList& ad, const ValueList& cloud)
 {
-    const ValueList ad = adRecord.adValues(spec.id);
-    const ValueList cloud = cloudRecord.cloudValues(spec.cloudProperty);
     switch (spec.rule) {
     case ComparisonRule::ExactString: {
         const bool same = ad.size() == cloud.size() &&
@@ -264,6 +263,14 @@ std::optional<DriftItem> compareAttribute(const AttributeSpec& spec, const Mailb
     return std::nullopt;
 }
 
+} // namespace
+
+std::optional<DriftItem> compareAttribute(const AttributeSpec& spec, const MailboxRecord& adRecord,
+                                          const MailboxRecord& cloudRecord)
+{
+    return compareValues(spec, adRecord.adValues(spec.id), cloudRecord.cloudValues(spec.cloudProperty));
+}
+
 std::span<const DriftItem> DriftReport::driftOf(size_t pairIndex) const
 {
     if (pairIndex + 1 >= m_firstItem.size())
@@ -290,12 +297,17 @@ DriftReport computeDrift(const Snapshot& ad, const Snapshot& cloud, MatchResult 
         effective.asOfMsecs = std::max(ad.newestChangeMsecs, cloud.newestChangeMsecs);
     report.asOfMsecs = effective.asOfMsecs;
     report.m_firstItem.reserve(report.match.pairs.size() + 1);
+    std::array<ValueList, kAttributeCount> adLists;
+    std::array<ValueList, size_t(CloudProperty::Count)> cloudLists;
     for (const MatchedPair& pair : report.match.pairs) {
         report.m_firstItem.push_back(quint32(report.m_items.size()));
         const MailboxRecord& a = ad.records[size_t(pair.ad)];
         const MailboxRecord& c = cloud.records[size_t(pair.cloud)];
+        a.attributeValueLists(adLists);
+        c.attributeValueLists(cloudLists);
         for (const AttributeSpec& spec : AttributeCatalog::all()) {
-            if (std::optional<DriftItem> item = compareAttribute(spec, a, c)) {
+            if (std::optional<DriftItem> item =
+                    compareValues(spec, adLists[size_t(spec.id)], cloudLists[size_t(spec.cloudProperty)])) {
                 item->cause = causeOf(spec, a, c, effective);
                 report.m_items.push_back(std::move(*item));
             }

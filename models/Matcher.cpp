@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 namespace sunset {
 
@@ -47,24 +46,82 @@ QByteArrayView keyOf(const MailboxRecord& r, MatchKey key, const QByteArray& adA
     return {};
 }
 
-struct KeyHash {
-    bool caseInsensitive;
-    size_t operator()(QByteArrayView v) const
-    {
-        return caseInsensitive ? hashCaseInsensitive(v) : qHash(v);
-    }
-};
-struct KeyEqual {
-    bool caseInsensitive;
-    bool operator()(QByteArrayView a, QByteArrayView b) const
-    {
-        return caseInsensitive ? equalsCaseInsensitive(a, b) : a == b;
-    }
-};
+// An open-addressing table from key to the objects holding it on each side. Objects are chained through
+// per-side "next" arrays, so building a level allocates three flat vectors and nothing per object.
+class KeyTable final {
+public:
+    struct Slot {
+        QByteArrayView key;
+        qint32 cloudHead = -1, cloudTail = -1, cloudCount = 0;
+        qint32 adHead = -1, adTail = -1, adCount = 0;
+    };
 
-struct Bucket {
-    std::vector<qint32> ad;
-    std::vector<qint32> cloud;
+    KeyTable(size_t expected, bool caseInsensitive, size_t adSize, size_t cloudSize)
+        : m_caseInsensitive(caseInsensitive), m_cloudNext(cloudSize, -1), m_adNext(adSize, -1)
+    {
+        size_t capacity = 16;
+        while (capacity < expected * 2)
+            capacity *= 2;
+        m_slots.resize(capacity);
+        m_mask = capacity - 1;
+    }
+
+    void addCloud(QByteArrayView key, qint32 index)
+    {
+        Slot& s = m_slots[probe(key)];
+        s.key = key;
+        append(s.cloudHead, s.cloudTail, s.cloudCount, m_cloudNext, index);
+    }
+
+    // Returns the slot the AD object joined, or -1 when no cloud object holds its key.
+    qint64 addAd(QByteArrayView key, qint32 index)
+    {
+        const size_t at = probe(key);
+        Slot& s = m_slots[at];
+        if (s.cloudHead < 0)
+            return -1;
+        append(s.adHead, s.adTail, s.adCount, m_adNext, index);
+        return qint64(at);
+    }
+
+    const Slot& slot(qint64 at) const { return m_slots[size_t(at)]; }
+    std::vector<qint32> adChain(const Slot& s) const { return chain(s.adHead, m_adNext); }
+    std::vector<qint32> cloudChain(const Slot& s) const { return chain(s.cloudHead, m_cloudNext); }
+
+private:
+    size_t probe(QByteArrayView key) const
+    {
+        size_t at = (m_caseInsensitive ? hashCaseInsensitive(key) : qHash(key)) & m_mask;
+        while (m_slots[at].cloudHead >= 0 && !equal(m_slots[at].key, key))
+            at = (at + 1) & m_mask;
+        return at;
+    }
+    bool equal(QByteArrayView a, QByteArrayView b) const
+    {
+        return m_caseInsensitive ? equalsCaseInsensitive(a, b) : a == b;
+    }
+    static void append(qint32& head, qint32& tail, qint32& count, std::vector<qint32>& next, qint32 index)
+    {
+        if (head < 0)
+            head = index;
+        else
+            next[size_t(tail)] = index;
+        tail = index;
+        ++count;
+    }
+    static std::vector<qint32> chain(qint32 head, const std::vector<qint32>& next)
+    {
+        std::vector<qint32> list;
+        for (qint32 i = head; i >= 0; i = next[size_t(i)])
+            list.push_back(i);
+        return list;
+    }
+
+    bool m_caseInsensitive;
+    size_t m_mask = 0;
+    std::vector<Slot> m_slots;
+    std::vector<qint32> m_cloudNext;
+    std::vector<qint32> m_adNext;
 };
 
 class Matching final {
@@ -106,7 +163,6 @@ private:
 
     void matchOn(MatchKey key)
     {
-        const bool ci = keyIsCaseInsensitive(key);
         const auto& cloudKeys = m_cloudKeys[size_t(key)];
         const auto& adKeys = m_adKeys[size_t(key)];
         size_t candidates = 0;
@@ -114,33 +170,29 @@ private:
             candidates += (m_cloudState[i] == Open && !cloudKeys[i].isEmpty()) ? 1 : 0;
         if (candidates == 0)
             return;
-        std::unordered_map<QByteArrayView, Bucket, KeyHash, KeyEqual> buckets(candidates, KeyHash{ci}, KeyEqual{ci});
+        KeyTable table(candidates, keyIsCaseInsensitive(key), m_ad.size(), m_cloud.size());
         for (size_t i = 0; i < m_cloud.size(); ++i)
             if (m_cloudState[i] == Open && !cloudKeys[i].isEmpty())
-                buckets[cloudKeys[i]].cloud.push_back(qint32(i));
-        // AD objects in input order, so that pairs and groups come out in a deterministic order.
-        std::vector<QByteArrayView> order;
+                table.addCloud(cloudKeys[i], qint32(i));
+        // Slots in the order AD objects first reach them, so pairs and groups come out deterministically.
+        std::vector<qint64> order;
         for (size_t i = 0; i < m_ad.size(); ++i) {
             if (m_adState[i] != Open || adKeys[i].isEmpty())
                 continue;
-            const auto it = buckets.find(adKeys[i]);
-            if (it == buckets.end())
-                continue; // no cloud object has it: a weaker key may still match
-            if (it->second.ad.empty())
-                order.push_back(it->first);
-            it->second.ad.push_back(qint32(i));
+            const qint64 at = table.addAd(adKeys[i], qint32(i));
+            if (at >= 0 && table.slot(at).adCount == 1)
+                order.push_back(at);
         }
-        for (QByteArrayView value : order) {
-            Bucket& b = buckets.find(value)->second;
-            if (b.ad.size() == 1 && b.cloud.size() == 1) {
-                pairOrReject(key, value, b.ad.front(), b.cloud.front());
+        for (qint64 at : order) {
+            const KeyTable::Slot& s = table.slot(at);
+            if (s.adCount == 1 && s.cloudCount == 1) {
+                pairOrReject(key, s.key, s.adHead, s.cloudHead);
                 continue;
             }
-            AmbiguousGroup group{key, QString::fromUtf8(value),
-                                 u"%1 AD objects and %2 cloud objects share this %3"_s.arg(b.ad.size())
-                                     .arg(b.cloud.size()).arg(matchKeyName(key)),
-                                 b.ad, b.cloud};
-            markAmbiguous(std::move(group));
+            markAmbiguous({key, QString::fromUtf8(s.key),
+                           u"%1 AD objects and %2 cloud objects share this %3"_s.arg(s.adCount)
+                               .arg(s.cloudCount).arg(matchKeyName(key)),
+                           table.adChain(s), table.cloudChain(s)});
         }
     }
 

@@ -150,6 +150,22 @@ private Q_SLOTS:
         QVERIFY(found);
     }
 
+    void csvReportHasOneRowPerDriftItem()
+    {
+        const QString out = m_tmp.filePath(u"report.csv"_s);
+        QString o, e;
+        QTextStream so(&o), se(&e);
+        QCOMPARE(runCli({u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + u"demo-exo.json"_s,
+                         u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--csv"_s, out},
+                        so, se),
+                 0);
+        const QList<QByteArray> lines = readAll(out).trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 15);
+        QVERIFY(lines.first().startsWith("\"dn\",\"upn\",\"matchedBy\",\"attribute\""));
+        QVERIFY(readAll(out).contains("\"extensionAttribute2\",\"normal\",\"writebackNotApplied\",\"Finance \",\"Finance\""));
+        QCOMPARE(QFile(out).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    }
+
     void cliExitCodes()
     {
         QProcess cli;

@@ -221,6 +221,9 @@ private Q_SLOTS:
         QCOMPARE(stale->severity, Severity::Critical);
         QVERIFY(compare(A::TargetAddress, adRecord({{A::TargetAddress, "SMTP:ann@contoso.com"}}), cloud)); // not a routing address
         QVERIFY(compare(A::TargetAddress, adRecord({}), cloud));
+        // An export without addresses gives nothing to check the routing address against.
+        QVERIFY(!compare(A::TargetAddress, adRecord({{A::TargetAddress, "SMTP:ann@contoso.mail.onmicrosoft.com"}}),
+                         cloudRecord({})));
     }
 
     void causesAreTold()
