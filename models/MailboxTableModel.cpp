@@ -1,0 +1,121 @@
+#include "MailboxTableModel.h"
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+MailboxTableModel::MailboxTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+MailboxTableModel::~MailboxTableModel() = default;
+
+void MailboxTableModel::setScan(std::shared_ptr<const DriftScan> scan)
+{
+    beginResetModel();
+    m_scan = std::move(scan);
+    endResetModel();
+}
+
+int MailboxTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() || !m_scan ? 0 : int(m_scan->rows().size());
+}
+
+int MailboxTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+qint64 MailboxTableModel::sortKey(const ScanRow& row, int column)
+{
+    switch (column) {
+    case DisplayName: return row.nameRank;
+    case UserPrincipalName: return row.upnRank;
+    // Matched pairs by key strength first, then the rows that need a decision.
+    case MatchedBy: return qint64(row.status) * 16 + qint64(row.matchKey);
+    case Drift: return row.driftCount;
+    case Severity: return row.worstSeverity;
+    case CloudManaged: return qint64(row.cloudManaged);
+    case DistinguishedName: return row.dnRank;
+    default: return 0;
+    }
+}
+
+QVariant MailboxTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!m_scan || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ScanRow& row = scanRow(index.row());
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case DisplayName: return QString::fromUtf8(m_scan->displayName(row));
+        case UserPrincipalName: return QString::fromUtf8(m_scan->userPrincipalName(row));
+        case MatchedBy: return mailboxStatusLabel(row);
+        case Drift:
+            return row.status == MailboxStatus::Matched ? QVariant(int(row.driftCount)) : QVariant(u"—"_s);
+        case Severity: return severityLabel(row.worstSeverity);
+        case CloudManaged:
+            switch (row.cloudManaged) {
+            case CloudManagedState::Yes: return tr("Yes");
+            case CloudManagedState::No: return tr("No");
+            case CloudManagedState::Unknown: return tr("Unknown");
+            case CloudManagedState::NoCloudSide: return u"—"_s;
+            }
+            return {};
+        case DistinguishedName: return QString::fromUtf8(m_scan->distinguishedName(row));
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (column == MatchedBy && row.status == MailboxStatus::Ambiguous)
+            return m_scan->report.match.ambiguous[size_t(row.ambiguousGroup)].reason;
+        if (column == MatchedBy && row.status == MailboxStatus::Matched && isSoftMatch(row.matchKey))
+            return tr("Matched on a soft key only: no source anchor, objectSid or object id joins the two sides. "
+                      "Confirm it is the same person before writing anything back.");
+        if (column == DistinguishedName || column == UserPrincipalName)
+            return data(index, Qt::DisplayRole);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == Drift)
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+        return {};
+    case ItemRole::Sort: return sortKey(row, column);
+    case ItemRole::ScanRowIndex: return index.row();
+    case ItemRole::Severity:
+        if (column == Severity)
+            return int(row.worstSeverity);
+        if (column == MatchedBy && row.status != MailboxStatus::Matched)
+            return int(sunset::Severity::Warning); // unpaired rows need a look as much as a warning does
+        return {};
+    default: return {};
+    }
+}
+
+QVariant MailboxTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case DisplayName: return tr("Display name");
+        case UserPrincipalName: return tr("UPN");
+        case MatchedBy: return tr("Matched by");
+        case Drift: return tr("Drift");
+        case Severity: return tr("Severity");
+        case CloudManaged: return tr("Cloud-managed");
+        case DistinguishedName: return tr("Distinguished name");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case UserPrincipalName: return tr("User principal name: Exchange Online's, else AD's");
+        case Drift: return tr("Number of attributes whose AD value differs from Exchange Online");
+        case Severity: return tr("The worst drift on the mailbox");
+        case CloudManaged: return tr("IsExchangeCloudManaged: whether Exchange Online is the source of the "
+                                     "mailbox's Exchange attributes");
+        }
+    }
+    return {};
+}
+
+} // namespace sunset

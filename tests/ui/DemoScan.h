@@ -1,0 +1,47 @@
+#pragma once
+
+// The bundled demo tenant as a DriftScan, read through the same SnapshotFiles functions the app uses.
+#include "DriftScan.h"
+#include "SnapshotFiles.h"
+
+#include <QTest>
+
+namespace sunset::test {
+
+inline QString demoFile(const char* name)
+{
+    return QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/") + QString::fromLatin1(name);
+}
+
+inline ReportSources demoSources()
+{
+    return {demoFile("demo-ad.ldif"), demoFile("demo-exo.json"), demoFile("demo-graph.json")};
+}
+
+inline std::shared_ptr<const DriftScan> loadDemoScan()
+{
+    const ReportSources files = demoSources();
+    auto graph = loadGraphUsersFile(files.graph);
+    if (!graph) {
+        qWarning("%s", qPrintable(graph.error().toString()));
+        return {};
+    }
+    auto ad = loadAdSnapshotFile(files.ad);
+    auto cloud = loadCloudSnapshotFile(files.exo, &graph.value());
+    if (!ad || !cloud) {
+        qWarning("%s", qPrintable((ad ? cloud.error() : ad.error()).toString()));
+        return {};
+    }
+    return DriftScan::compute(std::move(ad.value()), std::move(cloud.value()), files);
+}
+
+// The scan row of the matched mailbox with this UPN, -1 if none.
+inline int rowOfUpn(const DriftScan& scan, QByteArrayView upn)
+{
+    for (size_t i = 0; i < scan.rows().size(); ++i)
+        if (scan.userPrincipalName(scan.rows()[i]) == upn)
+            return int(i);
+    return -1;
+}
+
+} // namespace sunset::test

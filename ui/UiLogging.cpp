@@ -1,0 +1,5 @@
+#include "UiLogging.h"
+
+namespace sunset {
+Q_LOGGING_CATEGORY(lcUi, "sunset.ui")
+}
