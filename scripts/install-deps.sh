@@ -10,6 +10,10 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
   # OpenLDAP client library (pkg-config "ldap")
   libldap-dev
+  # The test domain (tests/samba): a Samba AD DC on loopback, TLS files made with openssl, ldapsearch as the
+  # baseline. Their system services, where a service manager starts them, use 139/445 and /etc/samba, never
+  # the private DC's 389/636 and directory.
+  samba samba-ad-dc samba-ad-provision winbind ldap-utils krb5-user openssl
 )
 
 missing=()

@@ -1,0 +1,161 @@
+#pragma once
+
+#include "LdifReader.h"
+
+#include <QByteArray>
+#include <QByteArrayList>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <variant>
+
+namespace sunset {
+
+// What went wrong talking to a directory, in Sunset's terms (libldap's codes never leave ldap/).
+enum class LdapErrorCode : quint8 {
+    ServerUnreachable,      // nothing answered at host:port, or the connection was lost
+    TlsFailure,             // the TLS handshake failed, e.g. the certificate did not verify
+    InsecureBindRefused,    // Sunset refused to send a password without TLS (allowInsecurePlaintext is off)
+    EncryptionRequired,     // the server refused a bind without TLS ("Transport encryption required")
+    InvalidCredentials,     // wrong user name or password, or the account cannot log on
+    InsufficientAccess,     // the bound account may not read or write this
+    NoSuchObject,           // the base DN (or the entry) does not exist
+    NoSuchAttribute,        // a modify deleted a value that is not there (a write conflict)
+    AttributeOrValueExists, // a modify added a value that is already there (a write conflict)
+    ConstraintViolation,
+    InvalidDnSyntax,
+    FilterError,
+    SizeLimitExceeded,
+    TimeLimitExceeded,  // the server's or our operation timeout
+    UnsupportedControl, // e.g. the server does not page results
+    Busy,               // busy, unavailable or unwilling to perform
+    Cancelled,          // the caller cancelled
+    InvalidResponse,    // the server answered something Sunset cannot use
+    Other,
+};
+QLatin1StringView ldapErrorCodeName(LdapErrorCode code);
+
+struct LdapError {
+    LdapErrorCode code = LdapErrorCode::Other;
+    int ldapResultCode = 0; // libldap's number, for support (0 when Sunset decided)
+    QString message;        // for an admin: what failed, where, and what to do about it
+    QString serverMessage;  // the server's diagnostic text, if any (AD: "80090308: LdapErr: ... data 52e")
+
+    QString toString() const;
+};
+
+// A value or the LdapError that prevented it.
+template <typename T> class LdapResult final {
+public:
+    LdapResult(T value)
+        : m_state(std::move(value))
+    {
+    }
+    LdapResult(LdapError error)
+        : m_state(std::move(error))
+    {
+    }
+
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(m_state); }
+    const T& value() const { return std::get<0>(m_state); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const LdapError& error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, LdapError> m_state;
+};
+
+struct LdapConnectionOptions {
+    QString uri;                         // ldaps://host[:port] (TLS from the start) or ldap://host[:port]
+    bool startTls = true;                // for ldap://: upgrade with StartTLS before anything else
+    QString caFile;                      // PEM file of the CA(s) to trust; empty: the system's trust store
+    bool requireValidCertificate = true; // never turn off outside tests: a certificate that fails is an error
+    bool allowInsecurePlaintext = false; // allow a password bind without TLS (the server may still refuse)
+    std::chrono::milliseconds networkTimeout{10'000};    // to connect
+    std::chrono::milliseconds operationTimeout{120'000}; // for any one answer from the server
+};
+
+// What a directory says about itself (the root DSE).
+struct RootDse {
+    QByteArray defaultNamingContext;
+    QByteArray configurationNamingContext;
+    QByteArray schemaNamingContext;
+    QByteArray rootDomainNamingContext;
+    QByteArray dnsHostName;
+    QByteArrayList supportedControls;
+    QByteArrayList supportedLdapVersions;
+
+    bool supportsControl(QByteArrayView oid) const;
+};
+
+enum class LdapScope : quint8 { Base, OneLevel, Subtree };
+
+struct LdapSearchRequest {
+    QByteArray baseDn;
+    LdapScope scope = LdapScope::Subtree;
+    QByteArray filter = "(objectClass=*)"; // escape values with escapeFilterValue
+    QByteArrayList attributes;             // empty: all user attributes. "name;range=0-999" forces a range.
+    int pageSize = 1000;                   // paged results (1.2.840.113556.1.4.319); 0: one plain search
+    // Ranged retrieval: an attribute answered as "name;range=L-H" is completed by base-scope reads of the same
+    // entry until a range ends in "*". 0 asks "name;range=N-*" and lets the server cut (AD: 1,500 values);
+    // N > 0 asks N values at a time, to force several follow-ups.
+    int rangeStep = 0;
+};
+
+struct LdapSearchStats {
+    qint64 entries = 0;
+    qint64 pages = 0;
+    qint64 rangeReads = 0; // follow-up reads for ranged attributes
+};
+
+// Receives each entry of a search. The entry's views are valid only during the call. An attribute that came
+// back ranged arrives complete under its plain name ("proxyAddresses"), each value as one LdifAttribute, so
+// the entry is what an LDIF reader would have produced for the same object (line is the entry's 1-based
+// number in the search). Returning a message stops the search with that error.
+using LdapEntryHandler = std::function<std::optional<LdapError>(const LdifEntry& entry)>;
+// Called after each page with the number of entries so far; returning false cancels the search.
+using LdapSearchProgress = std::function<bool(qint64 entries)>;
+
+// One connection to a directory server, owned: unbinds on destruction. Not thread-safe; a worker thread that
+// searches owns its own LdapConnection. Options are applied in a fixed order (protocol version, referrals,
+// timeouts, CA file, certificate requirement, new TLS context), then TLS is established before any bind.
+class LdapConnection final {
+public:
+    explicit LdapConnection(LdapConnectionOptions options);
+    ~LdapConnection();
+    LdapConnection(const LdapConnection&) = delete;
+    LdapConnection& operator=(const LdapConnection&) = delete;
+
+    const LdapConnectionOptions& options() const { return m_options; }
+    QString host() const; // "host:port" of the URI, for messages
+
+    // Opens the connection and establishes TLS (ldaps://, or StartTLS on ldap:// unless startTls is off).
+    // A certificate that does not verify fails here, naming the host.
+    std::optional<LdapError> connect();
+    bool isConnected() const;
+    bool isEncrypted() const; // TLS is in place
+
+    // Simple bind with a UPN ("admin@contoso.com") or a DN and a password. Refused without TLS unless
+    // allowInsecurePlaintext. Connects first if needed.
+    std::optional<LdapError> simpleBind(const QString& name, const QByteArray& password);
+
+    LdapResult<RootDse> readRootDse();
+
+    // Runs a search, paged and with ranged attributes completed, handing each entry to onEntry as it arrives.
+    std::optional<LdapError> search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                    const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
+
+private:
+    class Private;
+    LdapConnectionOptions m_options;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace sunset

@@ -1,0 +1,3 @@
+#include "LdapLogging.h"
+
+Q_LOGGING_CATEGORY(lcLdap, "sunset.ldap")

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "ImportError.h"
+#include "Snapshot.h"
+
+#include <QByteArray>
+#include <QByteArrayList>
+
+namespace sunset {
+
+class LdapConnection;
+
+// Mail-enabled users: what Sunset reads from AD. The same filter serves ldapsearch/ldifde exports.
+inline constexpr char kAdMailboxFilter[] =
+    "(&(objectClass=user)(|(msExchRecipientTypeDetails=*)(proxyAddresses=*)(mailNickname=*)(targetAddress=*)))";
+
+// The attributes read for each mailbox: the identity attributes, then every catalog attribute.
+QByteArrayList adSnapshotAttributes();
+
+struct AdLdapReadOptions {
+    int pageSize = 1000;
+    // > 0: ask multi-valued catalog attributes N values at a time (";range=0-(N-1)", then follow-ups), as AD
+    // does by itself at 1,500. Tests use it against servers that do not cut (Samba).
+    int forcedRange = 0;
+};
+
+// Reads every mailbox under baseDn over a bound connection into the same Snapshot an LDIF export of the same
+// objects gives (AdSnapshotReader does the mapping for both). progress is called after each page with the
+// number of entries read so far; returning false cancels. The snapshot's source is the LDAP URL.
+Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
+                                        const ReadProgress& progress = {}, const AdLdapReadOptions& options = {});
+
+} // namespace sunset

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# A throwaway Samba AD domain controller for Sunset's LDAP tests, on loopback only.
+#
+#   samba-dc.sh start DIR   provision a fresh domain in DIR, extend the schema with the Exchange recipient
+#                           attributes, seed it, start it and wait until ldaps://127.0.0.1:636 answers
+#   samba-dc.sh stop DIR    stop that DC and remove DIR
+#
+# Everything lives in DIR: its own smb.conf, databases, TLS files, pid and log; /etc/samba is never read or
+# written. On success DIR/env holds what the tests need, one KEY=VALUE a line (values may contain spaces).
+# Needs root (ports 389/636) and Debian's samba, samba-ad-dc, samba-ad-provision, ldap-utils and openssl.
+set -euo pipefail
+
+readonly REALM=SUNSET.TEST
+readonly DOMAIN=SUNSET
+readonly BASE_DN="DC=sunset,DC=test"
+readonly MAILBOXES=${SUNSET_TEST_MAILBOXES:-1100} # bulk remote mailboxes; > 1,000 so that paging is real
+readonly START_TIMEOUT=${SUNSET_SAMBA_START_TIMEOUT:-60}
+# A leftover DC (a killed test run) must not live forever: samba ends itself after this many seconds.
+readonly MAX_RUNTIME=${SUNSET_SAMBA_MAX_RUNTIME:-3600}
+readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly PYTHON=/usr/bin/python3 # Debian's, which has Samba's bindings (not a pyenv one)
+
+die() { echo "samba-dc: $*" >&2; exit 1; }
+now() { date +%s%N; }
+elapsed() { # since a now() -> seconds with one decimal
+  local ms=$((($(now) - $1) / 1000000))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+command=$1
+dir=${2%/}
+case "$dir" in
+/*) ;;
+*) dir="$PWD/$dir" ;;
+esac
+
+port_in_use() { # port -> prints the listener, status 0 if one exists
+  ss -Hltnp "( sport = :$1 )" 2>/dev/null | grep -q . && ss -Hltnp "( sport = :$1 )"
+}
+
+# Our samba processes: those whose standard output is this DIR's samba.stdout. (Samba rewrites its command
+# line to "samba: root process", so the -s argument cannot identify it.)
+our_samba_pids() {
+  local fd pid target
+  for fd in /proc/[0-9]*/fd/1; do
+    target=$(readlink "$fd" 2>/dev/null) || continue
+    case "$target" in
+    "$dir/samba.stdout" | "$dir/samba.stdout (deleted)")
+      pid=${fd#/proc/}
+      echo "${pid%%/*}"
+      ;;
+    esac
+  done
+}
+
+stop_dc() {
+  local pids
+  pids=$(our_samba_pids)
+  [ -n "$pids" ] || return 0
+  # setsid made the first one a process-group leader: signal the group, then any stragglers.
+  local leader
+  leader=$(cat "$dir/samba.pid" 2>/dev/null || true)
+  if [ -n "$leader" ] && grep -qx -- "$leader" <<<"$pids"; then
+    kill -TERM -- "-$leader" 2>/dev/null || true
+  fi
+  kill -TERM $pids 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    pids=$(our_samba_pids)
+    [ -n "$pids" ] || return 0
+    sleep 0.1
+  done
+  kill -KILL $pids 2>/dev/null || true
+  sleep 0.2
+}
+
+case "$command" in
+stop)
+  stop_dc
+  rm -rf -- "$dir"
+  exit 0
+  ;;
+start) ;;
+*) usage ;;
+esac
+
+[ "$(id -u)" -eq 0 ] || die "must run as root: Samba's LDAP server binds to ports 389 and 636"
+for tool in samba samba-tool ldapsearch openssl ss setsid; do
+  command -v "$tool" >/dev/null || die "$tool is missing; run scripts/install-deps.sh"
+done
+[ -f /usr/share/samba/setup/ad-schema/AD_DS_Attributes__Windows_Server_2012_R2.ldf ] ||
+  die "samba-ad-provision is missing (provisioning needs its schema files); run scripts/install-deps.sh"
+
+# A DC left over from an interrupted run of this same DIR goes first; anything else on our ports is a conflict.
+[ -d "$dir" ] && stop_dc
+rm -rf -- "$dir"
+for port in 389 636; do
+  if listener=$(port_in_use $port); then
+    die "port $port is already in use, so the test DC cannot start. Listener: $listener"
+  fi
+done
+
+started=$(now)
+mkdir -p "$dir"
+mkdir -p "$dir/tls" "$dir/run"
+password='Sunset-Test-Pa55!'
+printf '%s' "$password" >"$dir/admin.password"
+chmod 600 "$dir/admin.password"
+
+# 1. Provision. An empty config file keeps samba-tool from merging /etc/samba/smb.conf into ours.
+: >"$dir/empty.conf"
+if ! samba-tool domain provision -s "$dir/empty.conf" --targetdir="$dir" \
+  --realm="$REALM" --domain="$DOMAIN" --server-role=dc --dns-backend=NONE \
+  --adminpass="$password" --host-name=sunsetdc \
+  --option="interfaces=lo" --option="bind interfaces only=yes" >"$dir/provision.log" 2>&1; then
+  tail -n 30 "$dir/provision.log" >&2
+  die "samba-tool domain provision failed (log above, full log in $dir/provision.log)"
+fi
+t_provision=$(elapsed "$started")
+
+# 2. TLS: a throwaway CA and a server certificate for localhost/127.0.0.1 (Samba's self-made one names the host,
+# which a verifying client on loopback rejects), plus an unrelated CA for the negative tests.
+(
+  cd "$dir/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout ca.key -out ca.pem \
+    -subj "/CN=Sunset Test CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >server.ext
+  openssl x509 -req -sha256 -days 2 -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -extfile server.ext -out server.pem 2>/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout other-ca.key -out other-ca.pem \
+    -subj "/CN=Some Other CA" 2>/dev/null
+  chmod 600 ./*.key # Samba refuses a key file that others can read
+) || die "openssl could not make the test certificates"
+
+# 3. Our own smb.conf: only what this DC needs, everything under DIR.
+netbios=$(sed -n 's/^\s*netbios name = //p' "$dir/etc/smb.conf")
+cat >"$dir/etc/smb.conf" <<EOF
+# Written by tests/samba/samba-dc.sh for the Sunset test domain. Loopback only.
+[global]
+	netbios name = $netbios
+	realm = $REALM
+	workgroup = $DOMAIN
+	server role = active directory domain controller
+	interfaces = lo
+	bind interfaces only = yes
+	server services = ldap
+	dsdb:schema update allowed = true
+	tls enabled = yes
+	tls keyfile = $dir/tls/server.key
+	tls certfile = $dir/tls/server.pem
+	tls cafile = $dir/tls/ca.pem
+	private dir = $dir/private
+	state directory = $dir/state
+	cache directory = $dir/cache
+	lock directory = $dir
+	pid directory = $dir/run
+	ncalrpc dir = $dir/run/ncalrpc
+	binddns dir = $dir/bind-dns
+	winbindd socket directory = $dir/run/winbindd
+	log file = $dir/samba.log
+	max log size = 0
+	log level = 1
+EOF
+
+# 4. Schema and seed, offline (before the DC starts, in one transaction each): the Exchange recipient
+# attributes, then the test objects. seed.ldif is kept in DIR so that a failing test can be reproduced.
+sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-schema.ldif" >"$dir/exchange-schema.ldif"
+"$PYTHON" "$HERE/make-seed-ldif.py" "$BASE_DN" "$MAILBOXES" >"$dir/seed.ldif"
+if ! "$PYTHON" - "$dir" >"$dir/seed.log" 2>&1 <<'EOF'; then
+import sys
+from samba.auth import system_session
+from samba.param import LoadParm
+from samba.samdb import SamDB
+
+target = sys.argv[1]
+lp = LoadParm()
+lp.load(f"{target}/etc/smb.conf")
+
+def open_db():
+    return SamDB(url=f"{target}/private/sam.ldb", session_info=system_session(), lp=lp)
+
+schema = open(f"{target}/exchange-schema.ldif", encoding="utf-8").read()
+additions, _, modifications = schema.partition("\n# The attributes become optional")
+db = open_db()
+db.transaction_start()
+db.add_ldif(additions)
+db.transaction_commit()
+db.modify_ldif(modifications.split("\n", 1)[1])
+db.set_schema_update_now()
+del db
+
+db = open_db() # reopened, so that it knows the new attributes
+db.transaction_start()
+db.add_ldif(open(f"{target}/seed.ldif", encoding="utf-8").read())
+db.transaction_commit()
+EOF
+  tail -n 30 "$dir/seed.log" >&2
+  die "extending the schema or seeding the test objects failed (log above)"
+fi
+t_seeded=$(elapsed "$started")
+
+# 5. Start. Not -i: interactive samba ends when its standard input closes, and ours is /dev/null so that the
+# test runner does not wait on samba's output. setsid gives it a process group that stop can signal whole.
+setsid samba -F -M single -s "$dir/etc/smb.conf" --maximum-runtime="$MAX_RUNTIME" \
+  </dev/null >"$dir/samba.stdout" 2>&1 &
+echo $! >"$dir/samba.pid"
+
+deadline=$(($(date +%s) + START_TIMEOUT))
+until LDAPTLS_CACERT="$dir/tls/ca.pem" LDAPTLS_REQCERT=hard \
+  ldapsearch -x -H ldaps://127.0.0.1:636 -b "" -s base -o nettimeout=2 -l 2 defaultNamingContext \
+  >/dev/null 2>&1; do
+  if ! kill -0 "$(cat "$dir/samba.pid")" 2>/dev/null; then
+    tail -n 40 "$dir/samba.stdout" "$dir/samba.log" 2>/dev/null >&2
+    die "samba exited during start-up (log above, in $dir)"
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    tail -n 40 "$dir/samba.stdout" "$dir/samba.log" 2>/dev/null >&2
+    stop_dc
+    die "ldaps://127.0.0.1:636 did not answer within ${START_TIMEOUT}s (samba log above, in $dir)"
+  fi
+  sleep 0.2
+done
+t_started=$(elapsed "$started")
+
+cat >"$dir/env" <<EOF
+SUNSET_TEST_LDAPS_URI=ldaps://127.0.0.1:636
+SUNSET_TEST_LDAP_URI=ldap://127.0.0.1:389
+SUNSET_TEST_CA_FILE=$dir/tls/ca.pem
+SUNSET_TEST_OTHER_CA_FILE=$dir/tls/other-ca.pem
+SUNSET_TEST_BIND_UPN=Administrator@sunset.test
+SUNSET_TEST_BIND_DN=CN=Administrator,CN=Users,$BASE_DN
+SUNSET_TEST_PASSWORD_FILE=$dir/admin.password
+SUNSET_TEST_BASE_DN=$BASE_DN
+SUNSET_TEST_MAILBOX_OU=OU=Remote Mailboxes,$BASE_DN
+SUNSET_TEST_MAILBOXES=$((MAILBOXES + 6))
+SUNSET_TEST_SEED_LDIF=$dir/seed.ldif
+SUNSET_TEST_REALM=$REALM
+EOF
+echo "samba-dc: test domain $REALM ready at ldaps://127.0.0.1:636 in $(elapsed "$started") s" \
+  "(provisioned ${t_provision} s, schema and $((MAILBOXES + 9)) objects seeded ${t_seeded} s, listening ${t_started} s); DIR=$dir"
