@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <iterator>
 #include <vector>
 
@@ -180,8 +181,9 @@ void CloudRecordMapper::begin(qint64 sourceLine)
 
 void CloudRecordMapper::keep(QByteArray& storage, QByteArrayView value)
 {
-    storage.resize(0); // keeps the capacity: no allocation per mailbox
-    storage.append(value.data(), value.size());
+    storage.resize(value.size()); // keeps the capacity: no allocation per mailbox
+    if (!value.isEmpty())
+        std::memcpy(storage.data(), value.data(), size_t(value.size()));
 }
 
 void CloudRecordMapper::setIdentity(IdentityField field, QByteArrayView value, QByteArray* kept)

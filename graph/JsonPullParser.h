@@ -90,7 +90,12 @@ private:
     bool decodeEscapedString(const char* start);
     bool scanNumber();
     bool validateUtf8Sequence();
-    void skipWhitespace();
+    void skipWhitespace()
+    {
+        if (m_pos != m_end && static_cast<unsigned char>(*m_pos) <= ' ')
+            skipWhitespaceRun(); // most tokens follow the previous one directly
+    }
+    void skipWhitespaceRun();
     Token fail(const QString& message);
     Token failExpected(QLatin1StringView expected);
     QString describeInputHere() const;

@@ -4,12 +4,13 @@
 #include "Identity.h"
 #include "ProxyAddress.h"
 
-#include <QDateTime>
 #include <QLocale>
 #include <QStringList>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <iterator>
 #include <utility>
 
 namespace sunset {
@@ -18,7 +19,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-bool isValidUtf8(QByteArrayView text)
+bool isValidUtf8Slow(QByteArrayView text)
 {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* const end = p + text.size();
@@ -67,6 +68,55 @@ bool isValidUtf8(QByteArrayView text)
     return true;
 }
 
+// True when every byte is ASCII; reads whole words, overlapping at the end, instead of byte by byte.
+Q_ALWAYS_INLINE bool isAscii(const char* p, qsizetype n)
+{
+    constexpr quint64 kHigh = 0x8080808080808080ull;
+    if (n >= 8) {
+        quint64 any = 0;
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 w;
+            std::memcpy(&w, p + i, 8);
+            any |= w;
+        }
+        quint64 last;
+        std::memcpy(&last, p + n - 8, 8);
+        return ((any | last) & kHigh) == 0;
+    }
+    if (n >= 4) {
+        quint32 a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        return ((a | b) & 0x80808080u) == 0;
+    }
+    unsigned any = 0;
+    for (qsizetype i = 0; i < n; ++i)
+        any |= static_cast<unsigned char>(p[i]);
+    return any < 0x80;
+}
+
+// Almost every value is ASCII: that is checked inline, anything else the long way.
+inline bool isValidUtf8(QByteArrayView text)
+{
+    return isAscii(text.data(), text.size()) || isValidUtf8Slow(text);
+}
+
+// equalsCaseInsensitive(value, lowerCaseAsciiWord) without a call for the ASCII values an export holds.
+bool equalsAsciiWordIgnoringCase(QByteArrayView value, QByteArrayView lowerCaseWord)
+{
+    if (!isAscii(value.data(), value.size()))
+        return equalsCaseInsensitive(value, lowerCaseWord); // Unicode folding may still make them equal
+    if (value.size() != lowerCaseWord.size())
+        return false;
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (((c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c) != lowerCaseWord[i])
+            return false;
+    }
+    return true;
+}
+
 bool startsWithIgnoringCase(QByteArrayView text, QByteArrayView lowerCasePrefix)
 {
     return text.size() >= lowerCasePrefix.size()
@@ -89,30 +139,85 @@ std::optional<qint64> parseRangeBound(QByteArrayView text, bool allowStar)
     return n;
 }
 
-// AD writes whenChanged as "YYYYMMDDHHMMSS.0Z". parseGeneralizedTime reads it through QDateTime::fromString
-// in local time, which costs a time-zone look-up per call (most of the reader's time on a big export) and
-// fails for times in a local daylight-saving gap. So that form is read here, directly as UTC; anything else
-// goes to it.
-std::optional<qint64> parseWhenChanged(QByteArrayView text)
+Q_ALWAYS_INLINE bool sameBytes(QByteArrayView a, QByteArrayView b)
 {
-    const auto digits = [&](qsizetype from, qsizetype count) {
-        int n = 0;
-        for (qsizetype i = from; i < from + count; ++i)
-            n = n * 10 + (text[i] - '0');
-        return n;
+    const qsizetype n = a.size();
+    if (n != b.size())
+        return false;
+    const char* x = a.data();
+    const char* y = b.data();
+    const auto word = [](const char* p) {
+        quint64 w;
+        std::memcpy(&w, p, 8);
+        return w;
     };
-    bool standard = text.size() >= 15 && text.endsWith('Z');
-    for (qsizetype i = 0; standard && i < text.size() - 1; ++i) {
-        const bool digit = text[i] >= '0' && text[i] <= '9';
-        standard = i == 14 ? text[i] == '.' : digit;
+    if (n >= 8 && n <= 16) // attribute names: two overlapping words, no call
+        return ((word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8))) == 0;
+    if (n > 16 && n <= 32) {
+        return ((word(x) ^ word(y)) | (word(x + 8) ^ word(y + 8)) | (word(x + n - 16) ^ word(y + n - 16))
+                | (word(x + n - 8) ^ word(y + n - 8)))
+               == 0;
     }
-    if (!standard)
-        return parseGeneralizedTime(text);
-    const QDate date(digits(0, 4), digits(4, 2), digits(6, 2));
-    const int hour = digits(8, 2), minute = digits(10, 2), second = digits(12, 2);
-    if (!date.isValid() || !QTime::isValid(hour, minute, second))
-        return std::nullopt;
-    return QDateTime(date, QTime(hour, minute, second), Qt::UTC).toMSecsSinceEpoch();
+    return std::memcmp(x, y, size_t(n)) == 0;
+}
+
+// For the attribute-name cache: length, first and last eight bytes. Not seeded: the cache holds only what the
+// file spells, and stops caching at half its slots.
+size_t nameHash(QByteArrayView name)
+{
+    const auto n = size_t(name.size());
+    quint64 head = 0, tail = 0;
+    if (n >= 8) {
+        std::memcpy(&head, name.data(), 8);
+        std::memcpy(&tail, name.data() + n - 8, 8);
+    } else {
+        std::memcpy(&head, name.data(), n);
+    }
+    quint64 h = (n + 1) * 0x9e3779b97f4a7c15ull;
+    h = (h ^ head) * 0xff51afd7ed558ccdull;
+    h = (h ^ tail ^ (h >> 32)) * 0xc4ceb9fe1a85ec53ull;
+    return size_t(h ^ (h >> 29));
+}
+
+// hashCaseInsensitive(dn), without its QString round trip for non-ASCII DNs: FNV-1a over the UTF-8 of the
+// case-folded text. QString::toCaseFolded() folds code point by code point, as QChar::toCaseFolded() does, so
+// this is the same value (and so consistent with equalsCaseInsensitive). dn must be valid UTF-8.
+size_t dnHash(QByteArrayView dn)
+{
+    size_t h = 14695981039346656037ull;
+    const auto step = [&h](unsigned char byte) { h = (h ^ byte) * 1099511628211ull; };
+    const auto* p = reinterpret_cast<const unsigned char*>(dn.data());
+    const auto* const end = p + dn.size();
+    while (p < end) {
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            step((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
+            ++p;
+            continue;
+        }
+        const int length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        char32_t cp = c & (0xff >> (length + 1));
+        for (int k = 1; k < length; ++k)
+            cp = (cp << 6) | (p[k] & 0x3f);
+        p += length;
+        cp = QChar::toCaseFolded(cp);
+        if (cp < 0x80) { // the Kelvin sign and the long s fold to ASCII
+            step((cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp);
+        } else if (cp < 0x800) {
+            step(0xc0 | (cp >> 6));
+            step(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            step(0xe0 | (cp >> 12));
+            step(0x80 | ((cp >> 6) & 0x3f));
+            step(0x80 | (cp & 0x3f));
+        } else {
+            step(0xf0 | (cp >> 18));
+            step(0x80 | ((cp >> 12) & 0x3f));
+            step(0x80 | ((cp >> 6) & 0x3f));
+            step(0x80 | (cp & 0x3f));
+        }
+    }
+    return h;
 }
 
 QString rangeText(qint64 low, qint64 high)
@@ -138,21 +243,18 @@ ImportError AdSnapshotReader::error(qint64 line, QByteArrayView dn, const QStrin
     return ImportError{m_snapshot.source, line, {}, QString::fromUtf8(dn) + u": "_s + message};
 }
 
-AdSnapshotReader::NameInfo AdSnapshotReader::classify(QByteArrayView name)
+AdSnapshotReader::NameInfo AdSnapshotReader::classify(QByteArrayView base)
 {
-    const qsizetype semicolon = name.indexOf(';');
-    const QByteArrayView base = semicolon < 0 ? name : name.first(semicolon);
-    // Names repeat in every entry, so they are cached by spelling. Open addressing with FNV-1a instead of
-    // QHash: Qt's seeded byte hash was a fifth of the reader's time on a large export.
-    size_t hash = 14695981039346656037ull;
-    for (char ch : base)
-        hash = (hash ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+    // base: the attribute name without options. Names repeat in every entry, so they are cached by spelling,
+    // open addressing with a cheap hash of length and first and last bytes (distinct spellings in an export are
+    // a few dozen).
+    const size_t hash = nameHash(base);
     if (m_nameSlots.empty())
         m_nameSlots.resize(kNameSlots);
     size_t slot = hash & (kNameSlots - 1);
     for (; m_nameSlots[slot].used; slot = (slot + 1) & (kNameSlots - 1)) {
         const CachedName& c = m_nameSlots[slot];
-        if (c.hash == hash && QByteArrayView(c.name) == base)
+        if (c.hash == hash && sameBytes(c.name, base))
             return c.info;
     }
 
@@ -193,8 +295,14 @@ std::optional<ImportError> AdSnapshotReader::classifyAll(const LdifEntry& entry)
     for (size_t i = 0; i < entry.attributes.size(); ++i) {
         const LdifAttribute& attribute = entry.attributes[i];
         Classified& c = m_classified[i];
-        c = Classified{classify(attribute.name), false, 0, 0};
-        qsizetype at = attribute.name.indexOf(';');
+        if (i > 0 && sameBytes(attribute.name, entry.attributes[i - 1].name)) {
+            c = m_classified[i - 1]; // values of one attribute come one line after the other
+            continue;
+        }
+        const auto* semicolon =
+            static_cast<const char*>(std::memchr(attribute.name.data(), ';', size_t(attribute.name.size())));
+        qsizetype at = semicolon ? semicolon - attribute.name.data() : -1;
+        c = Classified{classify(semicolon ? attribute.name.first(at) : attribute.name), false, 0, 0};
         while (at >= 0) { // options, e.g. ";binary;range=0-1499"
             const qsizetype next = attribute.name.indexOf(';', at + 1);
             const QByteArrayView option =
@@ -250,7 +358,7 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
     // (a second search asking for "proxyAddresses;range=1500-*"); anything else is the same object twice.
     const auto notRanged =
         std::find_if(m_classified.begin(), m_classified.end(), [](const Classified& c) { return !c.ranged; });
-    const size_t key = hashCaseInsensitive(entry.dn);
+    const size_t key = dnHash(entry.dn);
     const auto earlierRecord = findRecord(entry.dn, key);
     const SkippedRanged* earlierSkipped = earlierRecord ? nullptr : findSkippedRanged(entry.dn, key);
     if (earlierRecord || earlierSkipped) {
@@ -276,8 +384,8 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
         const NameInfo info = m_classified[i].info;
         if (info.role == Role::ObjectClass) {
             hasObjectClass = true;
-            isUser = isUser || equalsCaseInsensitive(entry.attributes[i].value, "user");
-            isComputer = isComputer || equalsCaseInsensitive(entry.attributes[i].value, "computer");
+            isUser = isUser || equalsAsciiWordIgnoringCase(entry.attributes[i].value, "user");
+            isComputer = isComputer || equalsAsciiWordIgnoringCase(entry.attributes[i].value, "computer");
         } else if (info.role == Role::HomeMdb) {
             hasExchangeAttribute = true;
         } else if (info.role == Role::Catalog) {
@@ -378,8 +486,12 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
                 break;
             // Binary as AD stores it; some tools already write the "S-1-..." text.
             const bool text = startsWithIgnoringCase(value, "s-");
-            const auto binary = text ? sidFromText(value) : std::optional<QByteArray>(value.toByteArray());
-            const auto sid = binary ? sidToText(*binary) : std::nullopt;
+            std::optional<QByteArray> sid;
+            if (!text) {
+                sid = sidToText(value);
+            } else if (const auto binary = sidFromText(value)) {
+                sid = sidToText(*binary);
+            }
             if (!sid) {
                 return error(attribute.line, entry.dn,
                              text ? u"objectSid is not a SID: found "_s + quotedForMessage(value)
@@ -401,13 +513,15 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
             break;
         }
         case Role::WhenChanged: {
-            const auto msecs = parseWhenChanged(value);
+            const auto msecs = parseGeneralizedTime(value); // AD's "YYYYMMDDHHMMSS.0Z", read directly as UTC
             if (!msecs) {
                 return error(attribute.line, entry.dn,
                              u"expected whenChanged as a generalized time like 20261124085422.0Z but found "_s
                                  + quotedForMessage(value));
             }
-            m_builder.setIdentity(IdentityField::WhenChangedMsecs, QByteArray::number(*msecs));
+            char digits[24];
+            const char* end = std::to_chars(std::begin(digits), std::end(digits), *msecs).ptr;
+            m_builder.setIdentity(IdentityField::WhenChangedMsecs, QByteArrayView(digits, end - digits));
             m_snapshot.newestChangeMsecs = std::max(m_snapshot.newestChangeMsecs, *msecs);
             break;
         }

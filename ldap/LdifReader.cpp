@@ -2,6 +2,10 @@
 
 #include <QStringDecoder>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -16,12 +20,64 @@ namespace {
 constexpr qint64 kProgressInterval = qint64(1) << 20;
 constexpr qsizetype kQuoteLimit = 60;
 
-bool isNameChar(char c)
+// RFC 2849 AttributeDescription: letters, digits, '-', options after ';'. Range options add '=' and '*';
+// '.' for OIDs; '_' is not legal but harmless, and some exporters write it.
+constexpr std::array<bool, 256> kNameChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[size_t(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                       || c == ';' || c == '.' || c == '=' || c == '*' || c == '_';
+    return t;
+}();
+
+// How many bytes from p on are attribute-name characters (the scan stops at the colon, which is not one).
+qsizetype nameLength(const char* p, qsizetype size)
 {
-    // RFC 2849 AttributeDescription: letters, digits, '-', options after ';'. Range options add '=' and '*';
-    // '.' for OIDs; '_' is not legal but harmless, and some exporters write it.
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ';'
-           || c == '.' || c == '=' || c == '*' || c == '_';
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: letters (either case), digits, and - . ; = * _ .
+    const auto within = [](__m128i v, char low, char count) { // low <= v < low + count, unsigned
+        const __m128i x = _mm_sub_epi8(v, _mm_set1_epi8(low));
+        return _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(char(count - 1))), x);
+    };
+    while (size - i >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        const __m128i letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
+        const __m128i digit = within(v, '0', 10);
+        const __m128i dashDot = within(v, '-', 2);
+        const __m128i other = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('*')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+        const __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dashDot, other));
+        const unsigned mask = unsigned(_mm_movemask_epi8(ok));
+        if (mask != 0xffff)
+            return i + __builtin_ctz(~mask);
+        i += 16;
+    }
+#endif
+    while (i < size && kNameChar[static_cast<unsigned char>(p[i])])
+        ++i;
+    return i;
+}
+
+// The first '\n' at or after p, or end. Lines are short (a few dozen bytes), so this runs inline rather than as
+// a memchr call per line.
+const char* findNewline(const char* p, const char* end)
+{
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+        const int mask =
+            _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), newline));
+        if (mask != 0)
+            return p + __builtin_ctz(unsigned(mask));
+        p += 16;
+    }
+#endif
+    while (p < end && *p != '\n')
+        ++p;
+    return p;
 }
 
 char asciiLower(char c)
@@ -63,36 +119,39 @@ qsizetype decodeBase64(const char* in, qsizetype size, char* out)
 {
     if (size % 4 != 0)
         return -1;
+    const auto* u = reinterpret_cast<const unsigned char*>(in);
     qsizetype o = 0;
-    for (qsizetype i = 0; i < size; i += 4) {
-        const int a = base64Value(in[i]);
-        const int b = base64Value(in[i + 1]);
-        const char c2 = in[i + 2];
-        const char c3 = in[i + 3];
-        if (a < 0 || b < 0)
+    // Whole quads without padding: one check of the four values together.
+    const qsizetype plain = size == 0 ? 0 : (in[size - 1] == '=' ? size - 4 : size);
+    for (qsizetype i = 0; i < plain; i += 4) {
+        const int a = kBase64Values[u[i]], b = kBase64Values[u[i + 1]];
+        const int c = kBase64Values[u[i + 2]], d = kBase64Values[u[i + 3]];
+        if ((a | b | c | d) < 0)
             return -1;
-        if (c3 == '=') {
-            if (i + 4 != size)
-                return -1;
-            if (c2 == '=') {
-                out[o++] = char((a << 2) | (b >> 4));
-                return o;
-            }
-            const int c = base64Value(c2);
-            if (c < 0)
-                return -1;
-            out[o++] = char((a << 2) | (b >> 4));
-            out[o++] = char(((b & 0xf) << 4) | (c >> 2));
-            return o;
-        }
-        const int c = base64Value(c2);
-        const int d = base64Value(c3);
-        if (c < 0 || d < 0)
-            return -1;
-        out[o++] = char((a << 2) | (b >> 4));
-        out[o++] = char(((b & 0xf) << 4) | (c >> 2));
-        out[o++] = char(((c & 0x3) << 6) | d);
+        const quint32 bits = quint32(a) << 18 | quint32(b) << 12 | quint32(c) << 6 | quint32(d);
+        out[o] = char(bits >> 16);
+        out[o + 1] = char(bits >> 8);
+        out[o + 2] = char(bits);
+        o += 3;
     }
+    if (plain == size)
+        return o;
+    // The last quad ends in padding: "xx==" or "xxx=".
+    const qsizetype i = plain;
+    const int a = base64Value(in[i]);
+    const int b = base64Value(in[i + 1]);
+    const char c2 = in[i + 2];
+    if (a < 0 || b < 0)
+        return -1;
+    if (c2 == '=') {
+        out[o++] = char((a << 2) | (b >> 4));
+        return o;
+    }
+    const int c = base64Value(c2);
+    if (c < 0)
+        return -1;
+    out[o++] = char((a << 2) | (b >> 4));
+    out[o++] = char(((b & 0xf) << 4) | (c >> 2));
     return o;
 }
 
@@ -151,12 +210,6 @@ LdifReader::LdifReader(QByteArrayView data, QString fileName)
     }
 }
 
-QByteArrayView LdifReader::view(Ref ref) const
-{
-    const char* base = ref.inScratch ? m_scratch.constData() : m_data.data();
-    return {base + ref.offset, ref.size};
-}
-
 ImportError LdifReader::error(qint64 line, QString message) const
 {
     return ImportError{m_fileName, line, {}, std::move(message)};
@@ -174,9 +227,10 @@ qint64 LdifReader::consumedInputBytes() const
 qsizetype LdifReader::physicalLineEnd(qsizetype start, qsizetype& next) const
 {
     const char* base = m_data.data();
-    const auto* newline = static_cast<const char*>(std::memchr(base + start, '\n', size_t(m_data.size() - start)));
-    qsizetype end = newline ? newline - base : m_data.size();
-    next = newline ? end + 1 : end;
+    const char* const dataEnd = base + m_data.size();
+    const char* newline = findNewline(base + start, dataEnd);
+    qsizetype end = newline - base;
+    next = newline != dataEnd ? end + 1 : end;
     if (end > start && base[end - 1] == '\r')
         --end;
     return end;
@@ -238,9 +292,7 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
 std::optional<ImportError> LdifReader::parseAttribute(const Line& line, PendingAttribute& out)
 {
     const QByteArrayView text = view(line.text);
-    qsizetype i = 0;
-    while (i < text.size() && text[i] != ':' && isNameChar(text[i]))
-        ++i;
+    qsizetype i = nameLength(text.data(), text.size()); // stops at the colon
     if (i == text.size() || text[i] != ':') {
         if (!text.contains(':')) {
             return error(line.number,
@@ -304,7 +356,7 @@ std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const R
             if (!progress(consumedInputBytes()))
                 return error(0, u"cancelled"_s);
         }
-        m_scratch.resize(0); // keeps the capacity
+        m_scratch.clear(); // keeps the capacity
 
         LineKind kind = LineKind::End;
         Line first;
@@ -344,13 +396,30 @@ std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const R
 std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, const EntryHandler& onEntry)
 {
     m_pending.clear();
+    const char* const base = m_data.data();
+    const char* const dataEnd = base + m_data.size();
     for (;;) {
         LineKind kind = LineKind::End;
         Line line;
-        if (auto failure = nextLine(kind, line))
-            return failure;
-        if (kind != LineKind::Text)
-            break;
+        const char* const p = base + m_pos;
+        const char* newline = p < dataEnd ? findNewline(p, dataEnd) : nullptr;
+        const char* const next = newline == dataEnd ? dataEnd : newline + 1;
+        if (newline && *p != ' ' && *p != '#' && (next == dataEnd || *next != ' ')) {
+            // The common line, read here rather than by nextLine(): one physical line, no comment, no folding.
+            if (newline > p && newline[-1] == '\r')
+                --newline;
+            m_pos = next - base;
+            if (newline == p) { // blank: the entry ends
+                ++m_lineNumber;
+                break;
+            }
+            line = {{p - base, newline - p, false}, m_lineNumber++};
+        } else {
+            if (auto failure = nextLine(kind, line))
+                return failure;
+            if (kind != LineKind::Text)
+                break;
+        }
         PendingAttribute attribute;
         if (auto failure = parseAttribute(line, attribute))
             return failure;

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
@@ -73,7 +75,10 @@ private:
     std::optional<ImportError> readEntry(const PendingAttribute& dn, const EntryHandler& onEntry);
     std::optional<ImportError> skipResultRecord(const PendingAttribute& first);
     std::optional<ImportError> checkResultLine(const PendingAttribute& attribute) const;
-    QByteArrayView view(Ref ref) const;
+    QByteArrayView view(Ref ref) const
+    {
+        return {(ref.inScratch ? m_scratch.constData() : m_data.data()) + ref.offset, ref.size};
+    }
     ImportError error(qint64 line, QString message) const;
     qint64 consumedInputBytes() const;
 
@@ -86,7 +91,32 @@ private:
 
     qsizetype m_pos = 0;
     qint64 m_lineNumber = 1; // of the physical line at m_pos
-    QByteArray m_scratch;    // decoded values of the current record
+    // Decoded values of the current record. Grows, never shrinks, and never calls out of line per value.
+    class Scratch {
+    public:
+        qsizetype size() const { return m_size; }
+        const char* constData() const { return m_bytes.data(); }
+        char* data() { return m_bytes.data(); }
+        void clear() { m_size = 0; }
+        void resize(qsizetype size)
+        {
+            if (size_t(size) > m_bytes.size())
+                m_bytes.resize(std::max(size_t(size), m_bytes.size() * 2 + 256));
+            m_size = size;
+        }
+        void append(const char* bytes, qsizetype count)
+        {
+            const qsizetype at = m_size;
+            resize(at + count);
+            if (count > 0)
+                std::memcpy(m_bytes.data() + at, bytes, size_t(count));
+        }
+
+    private:
+        std::vector<char> m_bytes;
+        qsizetype m_size = 0;
+    };
+    Scratch m_scratch;
     std::vector<PendingAttribute> m_pending;
     std::vector<LdifAttribute> m_attributes;
 };

@@ -1,6 +1,7 @@
 #include "MailboxRecord.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sunset {
 
@@ -22,13 +23,14 @@ QStringList ValueList::toStringList() const
 
 ValueList MailboxRecord::values(int key) const
 {
-    const auto lower = std::lower_bound(m_fields.begin(), m_fields.end(), key,
-                                        [](const ValueList::Field& f, int k) { return f.key < k; });
+    const ValueList::Field* const begin = fields();
+    const ValueList::Field* const end = begin + m_fieldCount;
+    const auto lower =
+        std::lower_bound(begin, end, key, [](const ValueList::Field& f, int k) { return f.key < k; });
     auto upper = lower;
-    while (upper != m_fields.end() && upper->key == key)
+    while (upper != end && upper->key == key)
         ++upper;
-    return ValueList(m_blob.constData(), m_fields.data() + (lower - m_fields.begin()),
-                     m_fields.data() + (upper - m_fields.begin()));
+    return ValueList(text(), lower, upper);
 }
 
 QByteArrayView MailboxRecord::identity(IdentityField field) const
@@ -58,23 +60,28 @@ QString MailboxRecord::label() const
 void MailboxRecordBuilder::setIdentity(IdentityField field, QByteArrayView value)
 {
     const int key = int(field);
-    std::erase_if(m_fields, [key](const ValueList::Field& f) { return f.key == key; });
-    add(key, value);
+    const qint32 at = m_identityAt[size_t(key)];
+    if (at < 0) {
+        add(key, value);
+        return;
+    }
+    if (!value.isEmpty()) { // replaced in place: a record holds one value per identity field
+        m_fields[size_t(at)] = {quint8(key), quint32(m_textSize), quint32(value.size())};
+        appendText(value);
+        return;
+    }
+    // An empty value is an absent value: the field goes.
+    m_fields.erase(m_fields.begin() + at);
+    --m_keyCount[size_t(key)];
+    m_identityAt[size_t(key)] = -1;
+    for (qint32& other : m_identityAt)
+        if (other > at)
+            --other;
 }
 
-bool MailboxRecordBuilder::hasIdentity(IdentityField field) const { return hasKey(int(field)); }
-
-bool MailboxRecordBuilder::hasKey(int key) const
+void MailboxRecordBuilder::growText(qsizetype needed)
 {
-    return std::any_of(m_fields.begin(), m_fields.end(), [key](const ValueList::Field& f) { return f.key == key; });
-}
-
-void MailboxRecordBuilder::add(int key, QByteArrayView value)
-{
-    if (value.isEmpty())
-        return; // an empty value is an absent value on both sides
-    m_fields.push_back({quint8(key), quint32(m_blob.size()), quint32(value.size())});
-    m_blob.append(value.data(), value.size());
+    m_text.resize(std::max(size_t(needed), m_text.size() * 2 + 256));
 }
 
 void MailboxRecordBuilder::loadFrom(const MailboxRecord& record)
@@ -82,9 +89,11 @@ void MailboxRecordBuilder::loadFrom(const MailboxRecord& record)
     clear();
     m_side = record.m_side;
     m_sourceLine = record.m_sourceLine;
-    m_blob = record.m_blob;
-    m_blob.detach();
-    m_fields = record.m_fields;
+    const ValueList::Field* fields = record.fields();
+    for (quint32 i = 0; i < record.m_fieldCount; ++i) {
+        const ValueList::Field& f = fields[i];
+        add(f.key, QByteArrayView(record.text() + f.offset, f.length));
+    }
 }
 
 MailboxRecord MailboxRecordBuilder::build()
@@ -92,18 +101,38 @@ MailboxRecord MailboxRecordBuilder::build()
     MailboxRecord r;
     r.m_side = m_side;
     r.m_sourceLine = m_sourceLine;
-    r.m_blob = QByteArray(m_blob.constData(), m_blob.size()); // exact-size copy; m_blob keeps its capacity
-    std::stable_sort(m_fields.begin(), m_fields.end(),
-                     [](const ValueList::Field& a, const ValueList::Field& b) { return a.key < b.key; });
-    r.m_fields.assign(m_fields.begin(), m_fields.end());
+    const size_t count = m_fields.size();
+    const size_t tableBytes = count * sizeof(ValueList::Field);
+    r.m_fieldCount = quint32(count);
+    r.m_data = QByteArray(qsizetype(tableBytes) + m_textSize, Qt::Uninitialized);
+    char* data = r.m_data.data();
+    Q_ASSERT(tableBytes == 0 || quintptr(data) % alignof(ValueList::Field) == 0); // QByteArray data is 16-aligned
+    // A stable counting sort by key into the record's field table: keys are small, records have a few dozen
+    // fields.
+    std::array<quint32, kKeySpace> next;
+    quint32 start = 0;
+    for (int key = 0; key <= m_maxKey; ++key) {
+        next[size_t(key)] = start;
+        start += m_keyCount[size_t(key)];
+    }
+    for (const ValueList::Field& f : m_fields) {
+        std::memcpy(data + next[f.key] * sizeof(ValueList::Field), &f, sizeof(ValueList::Field));
+        ++next[f.key];
+    }
+    if (m_textSize > 0)
+        std::memcpy(data + tableBytes, m_text.data(), size_t(m_textSize));
     clear();
     return r;
 }
 
 void MailboxRecordBuilder::clear()
 {
-    m_blob.resize(0);
+    m_textSize = 0;
     m_fields.clear();
+    if (m_maxKey >= 0)
+        std::fill_n(m_keyCount.begin(), m_maxKey + 1, 0u);
+    m_maxKey = -1;
+    m_identityAt.fill(-1);
     m_sourceLine = 0;
 }
 

@@ -6,7 +6,9 @@
 #include <QByteArrayView>
 #include <QStringList>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <iterator>
 #include <vector>
 
@@ -101,14 +103,16 @@ public:
     void attributeValueLists(std::array<ValueList, N>& out) const
     {
         out.fill(ValueList());
+        const ValueList::Field* fields = this->fields();
+        const char* text = this->text();
         size_t i = 0;
-        while (i < m_fields.size()) {
+        while (i < m_fieldCount) {
             size_t end = i + 1;
-            while (end < m_fields.size() && m_fields[end].key == m_fields[i].key)
+            while (end < m_fieldCount && fields[end].key == fields[i].key)
                 ++end;
-            const int slot = int(m_fields[i].key) - kIdentityKeys;
+            const int slot = int(fields[i].key) - kIdentityKeys;
             if (slot >= 0 && size_t(slot) < N)
-                out[size_t(slot)] = ValueList(m_blob.constData(), m_fields.data() + i, m_fields.data() + end);
+                out[size_t(slot)] = ValueList(text, fields + i, fields + end);
             i = end;
         }
     }
@@ -120,23 +124,27 @@ private:
     friend class MailboxRecordBuilder;
     static constexpr int kIdentityKeys = int(IdentityField::Count);
     ValueList values(int key) const;
+    const ValueList::Field* fields() const { return reinterpret_cast<const ValueList::Field*>(m_data.constData()); }
+    const char* text() const { return m_data.constData() + m_fieldCount * sizeof(ValueList::Field); }
 
-    QByteArray m_blob;
-    std::vector<ValueList::Field> m_fields; // sorted by key; values of one key keep their source order
-    qint64 m_sourceLine = 0;
+    // One allocation per record: the field table (sorted by key; values of one key keep their source order),
+    // then the text the fields point into. Shared on copy.
+    QByteArray m_data;
+    quint32 m_fieldCount = 0;
     Side m_side = Side::ActiveDirectory;
+    qint64 m_sourceLine = 0;
 };
 
 // Builds MailboxRecords; reusable (clear() keeps capacity), so readers allocate little per record.
 class MailboxRecordBuilder final {
 public:
-    explicit MailboxRecordBuilder(Side side) : m_side(side) {}
+    explicit MailboxRecordBuilder(Side side) : m_side(side) { m_identityAt.fill(-1); }
 
     void setSourceLine(qint64 line) { m_sourceLine = line; }
     void setIdentity(IdentityField field, QByteArrayView value); // replaces an earlier value
     void addAdValue(AttributeId id, QByteArrayView value) { add(MailboxRecord::kIdentityKeys + int(id), value); }
     void addCloudValue(CloudProperty p, QByteArrayView value) { add(MailboxRecord::kIdentityKeys + int(p), value); }
-    bool hasIdentity(IdentityField field) const;
+    bool hasIdentity(IdentityField field) const { return hasKey(int(field)); }
     bool hasAdValues(AttributeId id) const { return hasKey(MailboxRecord::kIdentityKeys + int(id)); }
     bool hasCloudValues(CloudProperty p) const { return hasKey(MailboxRecord::kIdentityKeys + int(p)); }
 
@@ -146,13 +154,37 @@ public:
     void clear();
 
 private:
-    void add(int key, QByteArrayView value);
-    bool hasKey(int key) const;
+    static constexpr int kKeySpace = 256; // Field::key is a quint8
+    void add(int key, QByteArrayView value)
+    {
+        if (value.isEmpty())
+            return; // an empty value is an absent value on both sides
+        const auto k = quint8(key);
+        if (k < MailboxRecord::kIdentityKeys)
+            m_identityAt[k] = qint32(m_fields.size());
+        m_fields.push_back({k, quint32(m_textSize), quint32(value.size())});
+        ++m_keyCount[k];
+        m_maxKey = std::max(m_maxKey, int(k));
+        appendText(value);
+    }
+    void appendText(QByteArrayView value)
+    {
+        if (size_t(m_textSize + value.size()) > m_text.size())
+            growText(m_textSize + value.size());
+        std::memcpy(m_text.data() + m_textSize, value.data(), size_t(value.size()));
+        m_textSize += value.size();
+    }
+    void growText(qsizetype needed);
+    bool hasKey(int key) const { return m_keyCount[size_t(key)] != 0; }
 
     Side m_side;
     qint64 m_sourceLine = 0;
-    QByteArray m_blob;
-    std::vector<ValueList::Field> m_fields;
+    std::vector<char> m_text;               // grows, never shrinks: its size is the capacity
+    qsizetype m_textSize = 0;
+    std::vector<ValueList::Field> m_fields; // in the order added
+    std::array<quint32, kKeySpace> m_keyCount{}; // fields per key, for hasKey() and build()'s counting sort
+    int m_maxKey = -1;                           // highest key with a count, to clear and sort only that far
+    std::array<qint32, MailboxRecord::kIdentityKeys> m_identityAt; // index in m_fields, -1 when not set
 };
 
 } // namespace sunset

@@ -101,6 +101,8 @@ private Q_SLOTS:
         QCOMPARE(bytes->toHex(), QByteArray("ba284e1ba12fd211883f0016d3cca427"));
         QCOMPARE(*guidToText(*bytes), QByteArray("1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
         QVERIFY(!guidToText(QByteArray(15, 'x')));
+        QVERIFY(!guidFromText("12345678-1234-1234-1234-1234567890-a")); // dashes where hex digits belong
+        QVERIFY(!guidFromText("1b4e28ba-2fa1-11d2-883f-0016d3cca42g"));
         QCOMPARE(*normalizeExternalDirectoryObjectId("User_7CDBE897-3C7F-4FB6-A369-56408D68081F"),
                  QByteArray("7cdbe897-3c7f-4fb6-a369-56408d68081f"));
         QVERIFY(!normalizeExternalDirectoryObjectId("User_nope"));
@@ -110,6 +112,7 @@ private Q_SLOTS:
     {
         QCOMPARE(*parseGeneralizedTime("20261124085422.0Z"), 1795510462000);
         QVERIFY(!parseGeneralizedTime("2026-11-24"));
+        QVERIFY(!parseGeneralizedTime("20261124085422XYZ"));
         QCOMPARE(*parseCloudTimestamp("2026-11-24T08:54:22.0000000Z"), 1795510462000);
         QCOMPARE(*parseCloudTimestamp("2026-11-24T08:54:22Z"), 1795510462000);
         QCOMPARE(*parseCloudTimestamp("/Date(1795510462000)/"), 1795510462000);
