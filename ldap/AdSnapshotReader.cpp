@@ -179,9 +179,9 @@ size_t nameHash(QByteArrayView name)
     return size_t(h ^ (h >> 29));
 }
 
-// hashCaseInsensitive(dn), without its QString round trip for non-ASCII DNs: FNV-1a over the UTF-8 of the
+// A case-insensitive DN hash without a QString round trip for non-ASCII DNs: FNV-1a over the UTF-8 of the
 // case-folded text. QString::toCaseFolded() folds code point by code point, as QChar::toCaseFolded() does, so
-// this is the same value (and so consistent with equalsCaseInsensitive). dn must be valid UTF-8.
+// it is consistent with equalsCaseInsensitive. dn must be valid UTF-8.
 size_t dnHash(QByteArrayView dn)
 {
     size_t h = 14695981039346656037ull;

@@ -28,8 +28,11 @@ QStringList missingFrom(const ValueList& from, const ValueList& in, Equal equal,
 {
     QStringList missing;
     if (from.size() * in.size() <= 1024) {
+        // Identical bytes are the common case and the cheapest test; the rule's equivalence only runs for
+        // values that have no byte-identical twin.
         for (QByteArrayView v : from)
-            if (std::none_of(in.begin(), in.end(), [&](QByteArrayView w) { return equal(v, w); }))
+            if (std::none_of(in.begin(), in.end(), [&](QByteArrayView w) { return v == w; }) &&
+                std::none_of(in.begin(), in.end(), [&](QByteArrayView w) { return equal(v, w); }))
                 missing << QString::fromUtf8(v);
         return missing;
     }
@@ -127,7 +130,6 @@ std::optional<DriftItem> compareTypeRule(const AttributeSpec& spec, const ValueL
     const auto type = cloudMailboxTypeFromName(cloud.first());
     if (!type)
         return std::nullopt; // no remote equivalent (e.g. a scheduling mailbox): not comparable
-    const QStringList cloudShown = toStrings(cloud);
     const std::optional<qint64> parsed = ad.size() == 1 ? parseInteger(ad.first()) : std::nullopt;
     const bool adKnown = parsed.has_value();
     const qint64 adNumber = parsed.value_or(0);
@@ -136,7 +138,7 @@ std::optional<DriftItem> compareTypeRule(const AttributeSpec& spec, const ValueL
         const qint64 expected = remoteRecipientTypeFor(*type);
         if (adKnown && adNumber == expected)
             return std::nullopt;
-        DriftItem item = differingWhole(spec, ad, cloudShown);
+        DriftItem item = differingWhole(spec, ad, toStrings(cloud));
         item.adTarget = {QString::number(expected)};
         return item;
     }
@@ -144,7 +146,7 @@ std::optional<DriftItem> compareTypeRule(const AttributeSpec& spec, const ValueL
         const QList<qint64> accepted = acceptedDisplayTypesFor(*type);
         if (adKnown && accepted.contains(adNumber))
             return std::nullopt;
-        DriftItem item = differingWhole(spec, ad, cloudShown);
+        DriftItem item = differingWhole(spec, ad, toStrings(cloud));
         item.adTarget = {QString::number(accepted.front())};
         return item;
     }
@@ -153,7 +155,7 @@ std::optional<DriftItem> compareTypeRule(const AttributeSpec& spec, const ValueL
         // bits record history Sunset cannot see, so they are not compared.
         if (adKnown && (adNumber & RemoteRecipientFlag::TypeMask) == remoteRecipientTypeBitsFor(*type))
             return std::nullopt;
-        return differingWhole(spec, ad, cloudShown);
+        return differingWhole(spec, ad, toStrings(cloud));
     default: return std::nullopt;
     }
 }
@@ -162,20 +164,21 @@ std::optional<DriftItem> compareTargetAddress(const AttributeSpec& spec, const V
 {
     if (emailAddresses.isEmpty())
         return std::nullopt; // the export carried no addresses: nothing to check the routing address against
-    QStringList routing;
-    bool adPointsToCloud = false;
     const std::optional<ProxyAddress> adTarget =
         ad.size() == 1 ? std::optional<ProxyAddress>(ProxyAddress(ad.first())) : std::nullopt;
+    if (adTarget && adTarget->isSmtp()) {
+        for (QByteArrayView v : emailAddresses) {
+            const ProxyAddress p(v);
+            if (isRoutingAddress(p) && equalsCaseInsensitive(adTarget->address(), p.address()))
+                return std::nullopt;
+        }
+    }
+    QStringList routing; // only built for a drift: this runs for every pair
     for (QByteArrayView v : emailAddresses) {
         const ProxyAddress p(v);
-        if (!isRoutingAddress(p))
-            continue;
-        routing << u"SMTP:"_s + QString::fromUtf8(p.address());
-        if (adTarget && adTarget->isSmtp() && equalsCaseInsensitive(adTarget->address(), p.address()))
-            adPointsToCloud = true;
+        if (isRoutingAddress(p))
+            routing << u"SMTP:"_s + QString::fromUtf8(p.address());
     }
-    if (adPointsToCloud)
-        return std::nullopt;
     return differingWhole(spec, ad, routing);
 }
 

@@ -1,5 +1,6 @@
 #include "ProxyAddress.h"
 
+#include <QHashFunctions>
 #include <QString>
 
 namespace sunset {
@@ -34,6 +35,8 @@ qsizetype prefixLength(QByteArrayView v)
 
 bool equalsCaseInsensitive(QByteArrayView a, QByteArrayView b)
 {
+    if (a == b)
+        return true; // identical bytes: the common case, and one memcmp
     if (a.size() == b.size()) {
         bool ascii = true;
         for (qsizetype i = 0; i < a.size(); ++i) {
@@ -55,19 +58,22 @@ bool equalsCaseInsensitive(QByteArrayView a, QByteArrayView b)
 
 size_t hashCaseInsensitive(QByteArrayView value, size_t seed)
 {
-    // FNV-1a over the case-folded UTF-8 bytes. For ASCII, folding is lower-casing and needs no allocation;
-    // otherwise fold first, so that e.g. the Kelvin sign hashes like the 'k' it equals.
-    const auto fnv = [seed](QByteArrayView bytes) {
-        size_t h = 14695981039346656037ull ^ seed;
-        for (char c : bytes) {
-            h ^= static_cast<unsigned char>(asciiLower(c));
-            h *= 1099511628211ull;
+    // Qt's hash over the case-folded UTF-8 bytes. For ASCII, folding is lower-casing into a stack buffer;
+    // otherwise fold through QString, so that e.g. the Kelvin sign hashes like the 'k' it equals.
+    char folded[128];
+    if (value.size() <= qsizetype(sizeof folded)) {
+        bool ascii = true;
+        for (qsizetype i = 0; i < value.size(); ++i) {
+            const char c = value[i];
+            ascii &= static_cast<unsigned char>(c) < 0x80;
+            folded[i] = asciiLower(c);
         }
-        return h;
-    };
-    if (isAscii(value))
-        return fnv(value);
-    return fnv(QString::fromUtf8(value).toCaseFolded().toUtf8());
+        if (ascii)
+            return qHash(QByteArrayView(folded, value.size()), seed);
+    } else if (isAscii(value)) {
+        return qHash(value.toByteArray().toLower(), seed);
+    }
+    return qHash(QByteArrayView(QString::fromUtf8(value).toCaseFolded().toUtf8()), seed);
 }
 
 ProxyAddress::ProxyAddress(QByteArrayView utf8Value)

@@ -11,14 +11,18 @@ using namespace Qt::Literals::StringLiterals;
 std::optional<CloudMailboxType> cloudMailboxTypeFromName(QByteArrayView name)
 {
     // Get-Mailbox JSON carries the enum name; Export-Csv does too. Accept the case variants admins produce.
-    const QByteArray lower = name.trimmed().toByteArray().toLower();
-    if (lower == "usermailbox")
+    // Compared in place: this runs three times per mailbox pair in a diff.
+    const QByteArrayView n = name.trimmed();
+    const auto is = [n](QLatin1StringView candidate) {
+        return QLatin1StringView(n.data(), n.size()).compare(candidate, Qt::CaseInsensitive) == 0;
+    };
+    if (is(QLatin1StringView("UserMailbox")))
         return CloudMailboxType::User;
-    if (lower == "sharedmailbox")
+    if (is(QLatin1StringView("SharedMailbox")))
         return CloudMailboxType::Shared;
-    if (lower == "roommailbox")
+    if (is(QLatin1StringView("RoomMailbox")))
         return CloudMailboxType::Room;
-    if (lower == "equipmentmailbox")
+    if (is(QLatin1StringView("EquipmentMailbox")))
         return CloudMailboxType::Equipment;
     return std::nullopt;
 }
