@@ -5,10 +5,13 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QUrl>
 
 #include <ldap.h>
+#include <sasl/sasl.h>
 
+#include <cstring>
 #include <deque>
 #include <vector>
 
@@ -205,6 +208,14 @@ QLatin1StringView ldapErrorCodeName(LdapErrorCode code)
         return "encryptionRequired"_L1;
     case LdapErrorCode::InvalidCredentials:
         return "invalidCredentials"_L1;
+    case LdapErrorCode::KerberosNoTicket:
+        return "kerberosNoTicket"_L1;
+    case LdapErrorCode::KerberosTicketExpired:
+        return "kerberosTicketExpired"_L1;
+    case LdapErrorCode::KerberosUnknownServer:
+        return "kerberosUnknownServer"_L1;
+    case LdapErrorCode::KerberosFailure:
+        return "kerberosFailure"_L1;
     case LdapErrorCode::InsufficientAccess:
         return "insufficientAccess"_L1;
     case LdapErrorCode::NoSuchObject:
@@ -470,6 +481,24 @@ std::optional<LdapError> LdapConnection::connect()
     return std::nullopt;
 }
 
+::ldap* LdapConnection::handle() const
+{
+    return d->ld.get();
+}
+
+LdapError LdapConnection::errorFor(int ldapResultCode, const QString& doing, const QString& serverMessage) const
+{
+    return d->error(ldapResultCode, doing, serverMessage);
+}
+
+void LdapConnection::connectionLost()
+{
+    if (d->ld)
+        qCWarning(lcLdap) << "connection to" << d->hostPort << "lost";
+    d->ld.reset();
+    d->encrypted = false;
+}
+
 std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const QByteArray& password)
 {
     if (auto failure = connect())
@@ -493,6 +522,134 @@ std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const Q
         return d->error(rc, u"Binding as "_s + name);
     qCDebug(lcLdap) << "bound to" << d->hostPort << "as" << name;
     return std::nullopt;
+}
+
+namespace {
+
+// libldap's SASL prompts. GSSAPI asks only for an authorization identity: none, i.e. act as the ticket's
+// principal.
+int answerSaslPrompts(LDAP*, unsigned, void*, void* prompts)
+{
+    for (auto* prompt = static_cast<sasl_interact_t*>(prompts); prompt && prompt->id != SASL_CB_LIST_END; ++prompt) {
+        const char* answer = prompt->defresult ? prompt->defresult : "";
+        prompt->result = answer;
+        prompt->len = static_cast<unsigned>(std::strlen(answer));
+    }
+    return LDAP_SUCCESS;
+}
+
+bool isIpAddress(const QString& host)
+{
+    return host.startsWith(u'[') ||
+           std::all_of(host.begin(), host.end(), [](QChar c) { return c == u'.' || (c >= u'0' && c <= u'9'); });
+}
+
+// The realm a host name most likely belongs to, for advice: dc01.contoso.com -> CONTOSO.COM.
+QString likelyRealm(const QString& host)
+{
+    const qsizetype dot = host.indexOf(u'.');
+    if (dot <= 0 || isIpAddress(host))
+        return u"YOUR.AD.DOMAIN"_s;
+    return host.sliced(dot + 1).toUpper();
+}
+
+bool containsAny(const QString& text, std::initializer_list<QLatin1StringView> markers)
+{
+    return std::any_of(markers.begin(), markers.end(),
+                       [&](QLatin1StringView m) { return text.contains(m, Qt::CaseInsensitive); });
+}
+
+} // namespace
+
+std::optional<LdapError> LdapConnection::kerberosBind()
+{
+    if (auto failure = connect())
+        return failure;
+    const auto bindWith = [&](const char* securityProperties) {
+        LDAP* const ld = d->ld.get();
+        // The SPN is ldap/<host as written>: reverse DNS would turn 10.0.0.5 or an alias into another name.
+        if (ldap_set_option(ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+            ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, securityProperties) != LDAP_OPT_SUCCESS)
+            return LDAP_NOT_SUPPORTED;
+        return ldap_sasl_interactive_bind_s(ld, nullptr, "GSSAPI", nullptr, nullptr, LDAP_SASL_QUIET, answerSaslPrompts,
+                                            nullptr);
+    };
+    // Without TLS, Kerberos must seal. Over TLS, AD and Samba refuse a security layer inside TLS ("Cannot bind
+    // using sign/seal on a connection on which TLS or SSL is in effect").
+    const int rc = bindWith(d->encrypted ? "maxssf=0" : "minssf=56");
+    if (rc == LDAP_SUCCESS) {
+        qCDebug(lcLdap) << "bound to" << d->hostPort << "with Kerberos";
+        return std::nullopt;
+    }
+
+    const QString diagnostic = d->serverDiagnostic();
+    LdapError e = d->error(rc, u"Binding with Kerberos to %1"_s, diagnostic);
+    const QString where = u"Binding with Kerberos to %1: "_s.arg(d->hostPort);
+    if (d->encrypted && e.code == LdapErrorCode::EncryptionRequired) {
+        // Samba's default "ldap server require strong auth = yes" wants Kerberos signing or sealing even
+        // inside TLS, where it also refuses them: no Kerberos bind over TLS can succeed there.
+        e.code = LdapErrorCode::KerberosFailure;
+        e.message = where + u"the domain controller accepts Kerberos only with its own signing or sealing, which "
+                            "it refuses inside TLS (Samba's default \"ldap server require strong auth = yes\"). "
+                            "Set it to allow_sasl_over_tls on the DC, or connect with ldap:// without StartTLS "
+                            "(Kerberos then seals the connection)."_s;
+        return e;
+    }
+    if (e.code == LdapErrorCode::ServerUnreachable || e.code == LdapErrorCode::InvalidCredentials ||
+        e.code == LdapErrorCode::EncryptionRequired)
+        return e; // the server's answer, explained as for any bind
+    const QString host = d->hostName;
+    const QString realm = likelyRealm(host);
+    const QString cache = qEnvironmentVariable("KRB5CCNAME");
+    const QString cacheText = cache.isEmpty() ? u"the default credential cache"_s : u"the credential cache "_s + cache;
+    if (containsAny(diagnostic, {"No Kerberos credentials available"_L1, "No credentials cache found"_L1,
+                                 "Credentials cache file"_L1, "No credentials were supplied"_L1,
+                                 "Matching credential not found"_L1, "Can't find client principal"_L1})) {
+        e.code = LdapErrorCode::KerberosNoTicket;
+        e.message = where + u"there is no Kerberos ticket in %1. Get one with \"kinit you@%2\" (the realm is "
+                            "the AD domain in capitals), or log on to a domain-joined machine with your domain "
+                            "account, then try again."_s.arg(cacheText, realm);
+    } else if (containsAny(diagnostic, {"Ticket expired"_L1, "have expired"_L1, "Credentials have expired"_L1})) {
+        e.code = LdapErrorCode::KerberosTicketExpired;
+        e.message = where + u"the Kerberos ticket in %1 has expired. Renew it with \"kinit -R\" or get a new one "
+                            "with \"kinit you@%2\", then try again."_s.arg(cacheText, realm);
+    } else if (containsAny(diagnostic, {"not found in Kerberos database"_L1, "Server not found"_L1})) {
+        e.code = LdapErrorCode::KerberosUnknownServer;
+        e.message = where + u"the Kerberos realm knows no service principal ldap/%1. Kerberos names the domain "
+                            "controller by the host name of the address, exactly as given, so connect by the name "
+                            "its SPN carries: its DNS name, e.g. ldaps://dc01.contoso.com"_s.arg(host);
+        if (isIpAddress(host))
+            e.message += u" (an IP address has no SPN)"_s;
+        // The DC says its own name in the root DSE, which anyone may read: the most useful hint there is.
+        const auto dse = readRootDse();
+        if (dse.ok() && !dse->dnsHostName.isEmpty() &&
+            QString::fromUtf8(dse->dnsHostName).compare(host, Qt::CaseInsensitive) != 0) {
+            e.message +=
+                u". This domain controller calls itself %1: connect to %1"_s.arg(QString::fromUtf8(dse->dnsHostName));
+        }
+        e.message += u". An alias needs its own SPN (setspn -S ldap/alias DC$). If the name is right, the "
+                     "client maps it to the wrong realm: check [domain_realm] in krb5.conf."_s;
+    } else if (containsAny(diagnostic, {"No worthy mechs"_L1, "no mechanism available"_L1}) ||
+               rc == LDAP_AUTH_UNKNOWN) {
+        e.code = LdapErrorCode::KerberosFailure;
+        e.message = where + u"this machine has no SASL GSSAPI module; install it (Debian and Ubuntu: "
+                            "libsasl2-modules-gssapi-mit) and try again."_s;
+    } else if (containsAny(diagnostic, {"Cannot find KDC"_L1, "Cannot contact any KDC"_L1,
+                                        "Cannot resolve network address for KDC"_L1})) {
+        e.code = LdapErrorCode::KerberosFailure;
+        e.message = where + u"no Kerberos KDC of the realm could be reached. Check that the realm in krb5.conf "
+                            "(or DNS SRV records _kerberos._tcp.%1) names reachable domain controllers, and that "
+                            "port 88 is open from here."_s.arg(realm.toLower());
+    } else if (containsAny(diagnostic, {"Clock skew too great"_L1})) {
+        e.code = LdapErrorCode::KerberosFailure;
+        e.message = where + u"this machine's clock differs from the domain controller's by more than Kerberos "
+                            "allows (5 minutes); synchronise the clock and try again."_s;
+    } else {
+        e.code = LdapErrorCode::KerberosFailure;
+        e.message = where + u"Kerberos authentication failed: "_s +
+                    (diagnostic.isEmpty() ? QString::fromUtf8(ldap_err2string(rc)) : diagnostic) + u'.';
+    }
+    return e;
 }
 
 LdapResult<RootDse> LdapConnection::readRootDse()
@@ -555,8 +712,20 @@ std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request
                                                              : LDAP_SCOPE_SUBTREE;
     const QString doing =
         u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+    bool lost = false; // the handle is dropped on the way out, when nothing here uses it any more
+    const auto dropIfLost = qScopeGuard([&] {
+        if (lost)
+            connectionLost();
+    });
     const auto afterEntries = [&](LdapError e) {
-        if (counts.entries > 0) {
+        if (e.code == LdapErrorCode::ServerUnreachable) {
+            // It was connected when the search began: the connection dropped mid-search.
+            e.message = u"%1 on %2: the connection was lost after %3 entries (%4 complete pages) had arrived, so "
+                        "the search is incomplete and nothing from it was kept. Check the network path to the "
+                        "domain controller and read again."_s.arg(doing, d->hostPort, QString::number(counts.entries),
+                                                                 QString::number(counts.pages));
+            lost = true;
+        } else if (counts.entries > 0) {
             e.message += u" The search stopped after %1 entries; nothing from it was kept."_s.arg(counts.entries);
         }
         return e;

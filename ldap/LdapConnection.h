@@ -13,6 +13,8 @@
 #include <utility>
 #include <variant>
 
+struct ldap; // libldap's LDAP, for LdapConnection's friends; ldap.h stays out of headers
+
 namespace sunset {
 
 // What went wrong talking to a directory, in Sunset's terms (libldap's codes never leave ldap/).
@@ -22,6 +24,10 @@ enum class LdapErrorCode : quint8 {
     InsecureBindRefused,    // Sunset refused to send a password without TLS (allowInsecurePlaintext is off)
     EncryptionRequired,     // the server refused a bind without TLS ("Transport encryption required")
     InvalidCredentials,     // wrong user name or password, or the account cannot log on
+    KerberosNoTicket,       // Kerberos bind: no ticket in the credential cache (run kinit)
+    KerberosTicketExpired,  // Kerberos bind: the ticket has expired (kinit again)
+    KerberosUnknownServer,  // Kerberos bind: the realm has no ldap/<host> service principal (wrong host name)
+    KerberosFailure,        // Kerberos bind: anything else (KDC unreachable, clock skew, GSSAPI module missing)
     InsufficientAccess,     // the bound account may not read or write this
     NoSuchObject,           // the base DN (or the entry) does not exist
     NoSuchAttribute,        // a modify deleted a value that is not there (a write conflict)
@@ -146,6 +152,16 @@ public:
     // allowInsecurePlaintext. Connects first if needed.
     std::optional<LdapError> simpleBind(const QString& name, const QByteArray& password);
 
+    // Kerberos bind (SASL GSSAPI) with the ticket of the user running Sunset (kinit, or the logon of a
+    // domain-joined machine); no password passes through Sunset. The domain controller is asked for as the
+    // service principal ldap/<host of the URI>, exactly as written (no reverse DNS), so the URI must name the DC
+    // as its SPN does: by its DNS name (dc01.contoso.com, its dnsHostName), not by an IP address or an alias
+    // without an SPN. Over TLS, Kerberos adds no signing or sealing of its own (AD refuses a security layer on
+    // top of TLS: maxssf=0); without TLS it requires sealing (minssf=56), so the traffic is encrypted either
+    // way. The credential cache is KRB5CCNAME's or the default; krb5.conf is KRB5_CONFIG's or the system's.
+    // Connects first if needed.
+    std::optional<LdapError> kerberosBind();
+
     LdapResult<RootDse> readRootDse();
 
     // Runs a search, paged and with ranged attributes completed, handing each entry to onEntry as it arrives.
@@ -153,6 +169,14 @@ public:
                                     const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
 
 private:
+    // For the modify pipeline (LdapModify.cpp), which drives the same handle asynchronously.
+    friend class LdapModifyPipeline;
+    ::ldap* handle() const; // nullptr until connect()
+    LdapError errorFor(int ldapResultCode, const QString& doing, const QString& serverMessage) const;
+    // The server closed the connection: drop the handle so that nothing is sent on it again (libldap would
+    // otherwise reconnect by itself on the next request, unbound and, for StartTLS, without TLS).
+    void connectionLost();
+
     class Private;
     LdapConnectionOptions m_options;
     std::unique_ptr<Private> d;

@@ -48,6 +48,8 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     const auto failure = connection.search(
         request,
         [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            if (options.onEntry)
+                options.onEntry(entry);
             if (auto e = reader.addEntry(entry)) {
                 readerFailure = std::move(e);
                 return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};

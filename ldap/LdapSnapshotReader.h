@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ImportError.h"
+#include "LdifReader.h"
 #include "Snapshot.h"
 
 #include <QByteArray>
@@ -22,6 +23,9 @@ struct AdLdapReadOptions {
     // > 0: ask multi-valued catalog attributes N values at a time (";range=0-(N-1)", then follow-ups), as AD
     // does by itself at 1,500. Tests use it against servers that do not cut (Samba).
     int forcedRange = 0;
+    // Sees every entry as read, ranged attributes completed, before the snapshot takes it: e.g. to write what
+    // was read as LDIF (sunset-cli dump). The views are valid only during the call.
+    std::function<void(const LdifEntry& entry)> onEntry;
 };
 
 // Reads every mailbox under baseDn over a bound connection into the same Snapshot an LDIF export of the same

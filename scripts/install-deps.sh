@@ -8,8 +8,8 @@ packages=(
   cmake ninja-build g++ make pkg-config
   # Qt 6.4 from Debian: Core, Gui, Widgets, Network, Sql (+ SQLite driver), Test, Concurrent
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
-  # OpenLDAP client library (pkg-config "ldap")
-  libldap-dev
+  # OpenLDAP client library (pkg-config "ldap"); Cyrus SASL's header and its GSSAPI module for Kerberos binds
+  libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit
   # The test domain (tests/samba): a Samba AD DC on loopback, TLS files made with openssl, ldapsearch as the
   # baseline. Their system services, where a service manager starts them, use 139/445 and /etc/samba, never
   # the private DC's 389/636 and directory.

@@ -1,8 +1,11 @@
 #include "CliCommands.h"
 
+#include "AdSource.h"
 #include "DemoTenantGenerator.h"
 #include "DriftReportWriter.h"
 #include "Identity.h"
+#include "LdapSnapshotReader.h"
+#include "LdifWriter.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>
@@ -21,7 +24,8 @@ namespace {
 
 const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "Commands:\n"
-                       "  diff         compare AD with Exchange Online from export files and report the drift\n"
+                       "  diff         compare AD (an export, or read live) with Exchange Online and report the drift\n"
+                       "  dump         read AD live and write what Sunset read as LDIF\n"
                        "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
@@ -109,7 +113,10 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         "and reports every differing catalog attribute. Exit code 0 when the comparison ran, drift or not; "
         "1 on unreadable input; 2 on wrong usage; 3 when a report could not be written."_s);
     parser.addHelpOption();
-    const QCommandLineOption ad(u"ad"_s, u"AD snapshot: LDIF as written by ldifde or ldapsearch."_s, u"FILE.ldif"_s);
+    const QCommandLineOption ad(u"ad"_s,
+                                u"AD snapshot: LDIF as written by ldifde or ldapsearch, or a domain controller to "
+                                "read live: ldaps://dc01.contoso.com[:port] (ldap://… with --starttls)."_s,
+                                u"FILE.ldif|URI"_s);
     const QCommandLineOption exo(u"exo"_s,
                                  u"Exchange Online snapshot: Get-Mailbox -ResultSize Unlimited | ConvertTo-Json "
                                  "-Depth 4, or the same through Export-Csv -NoTypeInformation (multi-valued "
@@ -127,6 +134,12 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
                                   "change found in the snapshots."_s,
                                   u"TIME"_s);
     parser.addOptions({ad, exo, graph, json, csv, asOf});
+    const AdSourceOptions live;
+    parser.addOptions(live.options());
+    if (const auto refused = AdSourceOptions::refusePasswordArgument(args)) {
+        err << "sunset-cli diff: " << *refused << '\n';
+        return CliUsage;
+    }
     if (!parser.parse(QStringList{u"sunset-cli diff"_s} + args)) {
         err << "sunset-cli diff: " << parser.errorText() << "\n\n" << parser.helpText();
         return CliUsage;
@@ -141,6 +154,17 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     if (!parser.positionalArguments().isEmpty()) {
         err << "sunset-cli diff: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
+        return CliUsage;
+    }
+    const bool adIsLive = AdSourceOptions::isLdapUri(parser.value(ad));
+    LiveAdSettings liveSettings;
+    if (adIsLive) {
+        if (const auto failure = live.read(parser, parser.value(ad), err, liveSettings)) {
+            err << "sunset-cli diff: " << failure->message << '\n';
+            return failure->exitCode;
+        }
+    } else if (const auto unused = live.checkUnusedWithFile(parser)) {
+        err << "sunset-cli diff: " << *unused << '\n';
         return CliUsage;
     }
     DriftOptions options;
@@ -168,7 +192,14 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         }
         graphUsers = std::move(users.value());
     }
-    auto adSnapshot = loadAdSnapshotFile(parser.value(ad), progress);
+    auto adSnapshot = [&]() -> Result<Snapshot> {
+        if (!adIsLive)
+            return loadAdSnapshotFile(parser.value(ad), progress);
+        LiveAd connected;
+        if (const auto failure = connectLiveAd(liveSettings, err, connected))
+            return ImportError{{}, 0, {}, failure->message};
+        return readLiveAdSnapshot(connected, err);
+    }();
     if (!adSnapshot) {
         err << "sunset-cli diff: " << adSnapshot.error().toString() << '\n';
         return CliBadInput;
@@ -194,6 +225,81 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         written &= writeReport(parser.value(csv), out, err,
                                [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
     return written ? CliOk : CliOutputFailed;
+}
+
+int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Reads the mailboxes of Active Directory live, as 'diff --ad ldaps://…' does, and writes every entry "
+        "read as LDIF (RFC 2849), to keep or to compare offline: 'diff --ad dump.ldif' gives the same report. "
+        "Exit code 0 when written; 1 when AD could not be read; 2 on wrong usage; 3 when the file could not be "
+        "written."_s);
+    parser.addHelpOption();
+    const QCommandLineOption ad(u"ad"_s,
+                                u"The domain controller: ldaps://dc01.contoso.com[:port] (ldap://… with "
+                                "--starttls)."_s,
+                                u"URI"_s);
+    const QCommandLineOption ldif(u"ldif"_s, u"Write the LDIF to OUT ('-' for standard output)."_s, u"OUT"_s);
+    parser.addOptions({ad, ldif});
+    const AdSourceOptions live;
+    parser.addOptions(live.options());
+    if (const auto refused = AdSourceOptions::refusePasswordArgument(args)) {
+        err << "sunset-cli dump: " << *refused << '\n';
+        return CliUsage;
+    }
+    if (!parser.parse(QStringList{u"sunset-cli dump"_s} + args)) {
+        err << "sunset-cli dump: " << parser.errorText() << "\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (!parser.isSet(ad) || !parser.isSet(ldif) || !AdSourceOptions::isLdapUri(parser.value(ad))) {
+        err << "sunset-cli dump: --ad ldaps://… and --ldif OUT are required.\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "sunset-cli dump: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
+        return CliUsage;
+    }
+    LiveAdSettings settings;
+    if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
+        err << "sunset-cli dump: " << failure->message << '\n';
+        return failure->exitCode;
+    }
+    LiveAd connected;
+    if (const auto failure = connectLiveAd(settings, err, connected)) {
+        err << "sunset-cli dump: " << failure->message << '\n';
+        return failure->exitCode;
+    }
+    OutputFile file(parser.value(ldif), out);
+    if (!file.ok()) {
+        err << "sunset-cli dump: cannot write " << file.path() << ": " << file.errorString() << '\n';
+        return CliOutputFailed;
+    }
+    QString source = settings.uri;
+    if (!source.endsWith(u'/'))
+        source += u'/';
+    source += QString::fromUtf8(connected.baseDn);
+    const QByteArray comment = "Sunset dump of " + source.toUtf8() + "\nRead at " +
+                               QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8() + " with the filter " +
+                               QByteArray(kAdMailboxFilter);
+    LdifWriter writer([&file](const QByteArray& chunk) { file.write(chunk); }, comment);
+    auto snapshot = readLiveAdSnapshot(connected, err, [&writer](const LdifEntry& entry) { writer.writeEntry(entry); });
+    if (!snapshot) {
+        err << "sunset-cli dump: " << snapshot.error().toString() << " Nothing was written.\n";
+        return CliBadInput;
+    }
+    if (!file.commit()) {
+        err << "sunset-cli dump: writing " << file.path() << " failed: " << file.errorString() << '\n';
+        return CliOutputFailed;
+    }
+    QTextStream& summaryOut = file.path() == u"-"_s ? err : out;
+    summaryOut << "Wrote " << writer.entries() << " entries (" << snapshot->records.size() << " mailboxes) from "
+               << source << " to " << file.path() << '\n';
+    return CliOk;
 }
 
 int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -262,6 +368,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
     const QStringList rest = arguments.mid(1);
     if (command == u"diff"_s)
         return runDiff(rest, out, err);
+    if (command == u"dump"_s)
+        return runDump(rest, out, err);
     if (command == u"demo-tenant"_s)
         return runDemoTenant(rest, out, err);
     err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;

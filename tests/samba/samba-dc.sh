@@ -2,17 +2,24 @@
 # A throwaway Samba AD domain controller for Sunset's LDAP tests, on loopback only.
 #
 #   samba-dc.sh start DIR   provision a fresh domain in DIR, extend the schema with the Exchange recipient
-#                           attributes, seed it, start it and wait until ldaps://127.0.0.1:636 answers
+#                           attributes, seed it, start it (LDAP and the Kerberos KDC) and wait until
+#                           ldaps://127.0.0.1:636 answers
 #   samba-dc.sh stop DIR    stop that DC and remove DIR
 #
 # Everything lives in DIR: its own smb.conf, databases, TLS files, pid and log; /etc/samba is never read or
-# written. On success DIR/env holds what the tests need, one KEY=VALUE a line (values may contain spaces).
-# Needs root (ports 389/636) and Debian's samba, samba-ad-dc, samba-ad-provision, ldap-utils and openssl.
+# written. Kerberos clients use DIR/krb5.conf (KRB5_CONFIG), never /etc/krb5.conf, and need no DNS and no
+# /etc/hosts entry: the KDC is 127.0.0.1:88, and the DC's computer account also carries the service principal
+# ldap/localhost, so a client that connects to ldaps://localhost asks for a ticket the DC accepts (as an
+# admin would register an alias with setspn). The certificate names localhost, 127.0.0.1, this machine's
+# host name (libldap checks a certificate for "localhost" against the local host name) and the DC's own names. On success DIR/env holds what the tests need, one KEY=VALUE a line (values may contain spaces).
+# Needs root (ports 88/389/636) and Debian's samba, samba-ad-dc, samba-ad-provision, ldap-utils and openssl.
 set -euo pipefail
 
 readonly REALM=SUNSET.TEST
 readonly DOMAIN=SUNSET
 readonly BASE_DN="DC=sunset,DC=test"
+readonly DC_HOST=sunsetdc
+readonly DC_FQDN=$DC_HOST.sunset.test
 readonly MAILBOXES=${SUNSET_TEST_MAILBOXES:-1100} # bulk remote mailboxes; > 1,000 so that paging is real
 readonly START_TIMEOUT=${SUNSET_SAMBA_START_TIMEOUT:-60}
 # A leftover DC (a killed test run) must not live forever: samba ends itself after this many seconds.
@@ -85,7 +92,7 @@ start) ;;
 *) usage ;;
 esac
 
-[ "$(id -u)" -eq 0 ] || die "must run as root: Samba's LDAP server binds to ports 389 and 636"
+[ "$(id -u)" -eq 0 ] || die "must run as root: Samba's LDAP server and KDC bind to ports 88, 389 and 636"
 for tool in samba samba-tool ldapsearch openssl ss setsid; do
   command -v "$tool" >/dev/null || die "$tool is missing; run scripts/install-deps.sh"
 done
@@ -95,7 +102,7 @@ done
 # A DC left over from an interrupted run of this same DIR goes first; anything else on our ports is a conflict.
 [ -d "$dir" ] && stop_dc
 rm -rf -- "$dir"
-for port in 389 636; do
+for port in 88 389 636; do
   if listener=$(port_in_use $port); then
     die "port $port is already in use, so the test DC cannot start. Listener: $listener"
   fi
@@ -112,7 +119,7 @@ chmod 600 "$dir/admin.password"
 : >"$dir/empty.conf"
 if ! samba-tool domain provision -s "$dir/empty.conf" --targetdir="$dir" \
   --realm="$REALM" --domain="$DOMAIN" --server-role=dc --dns-backend=NONE \
-  --adminpass="$password" --host-name=sunsetdc \
+  --adminpass="$password" --host-name=$DC_HOST \
   --option="interfaces=lo" --option="bind interfaces only=yes" >"$dir/provision.log" 2>&1; then
   tail -n 30 "$dir/provision.log" >&2
   die "samba-tool domain provision failed (log above, full log in $dir/provision.log)"
@@ -120,14 +127,19 @@ fi
 t_provision=$(elapsed "$started")
 
 # 2. TLS: a throwaway CA and a server certificate for localhost/127.0.0.1 (Samba's self-made one names the host,
-# which a verifying client on loopback rejects), plus an unrelated CA for the negative tests.
+# which a verifying client on loopback rejects) and the DC's own names, plus an unrelated CA for the negative
+# tests.
 (
   cd "$dir/tls"
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout ca.key -out ca.pem \
     -subj "/CN=Sunset Test CA" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
-  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+  san="DNS:localhost,IP:127.0.0.1,DNS:$DC_FQDN,DNS:$DC_HOST"
+  for name in $(hostname) $(hostname -f 2>/dev/null); do
+    case ",$san," in *",DNS:$name,"*) ;; *) san="$san,DNS:$name" ;; esac
+  done
+  printf '%s\n' "subjectAltName=$san" "basicConstraints=CA:FALSE" \
     "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >server.ext
   openssl x509 -req -sha256 -days 2 -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
     -extfile server.ext -out server.pem 2>/dev/null
@@ -147,8 +159,11 @@ cat >"$dir/etc/smb.conf" <<EOF
 	server role = active directory domain controller
 	interfaces = lo
 	bind interfaces only = yes
-	server services = ldap
+	server services = ldap kdc
 	dsdb:schema update allowed = true
+	# As AD: Kerberos (SASL) binds over TLS without a signing or sealing layer of their own; simple binds
+	# still need TLS.
+	ldap server require strong auth = allow_sasl_over_tls
 	tls enabled = yes
 	tls keyfile = $dir/tls/server.key
 	tls certfile = $dir/tls/server.pem
@@ -170,7 +185,7 @@ EOF
 # attributes, then the test objects. seed.ldif is kept in DIR so that a failing test can be reproduced.
 sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-schema.ldif" >"$dir/exchange-schema.ldif"
 "$PYTHON" "$HERE/make-seed-ldif.py" "$BASE_DN" "$MAILBOXES" >"$dir/seed.ldif"
-if ! "$PYTHON" - "$dir" >"$dir/seed.log" 2>&1 <<'EOF'; then
+if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" >"$dir/seed.log" 2>&1 <<'EOF'; then
 import sys
 from samba.auth import system_session
 from samba.param import LoadParm
@@ -196,12 +211,35 @@ del db
 db = open_db() # reopened, so that it knows the new attributes
 db.transaction_start()
 db.add_ldif(open(f"{target}/seed.ldif", encoding="utf-8").read())
+# The alias SPN for Kerberos on loopback (see the top of this script).
+db.modify_ldif(f"dn: CN={sys.argv[2].upper()},OU=Domain Controllers,{sys.argv[3]}\nchangetype: modify\n"
+               "add: servicePrincipalName\nservicePrincipalName: ldap/localhost\n")
 db.transaction_commit()
 EOF
   tail -n 30 "$dir/seed.log" >&2
   die "extending the schema or seeding the test objects failed (log above)"
 fi
 t_seeded=$(elapsed "$started")
+
+# Kerberos clients of the tests: KRB5_CONFIG=DIR/krb5.conf. No DNS look-ups and no canonicalization, so the
+# service principal is ldap/<the host name the client connected to>, exactly.
+cat >"$dir/krb5.conf" <<EOF
+[libdefaults]
+	default_realm = $REALM
+	dns_lookup_realm = false
+	dns_lookup_kdc = false
+	dns_canonicalize_hostname = false
+	rdns = false
+	udp_preference_limit = 1
+[realms]
+	$REALM = {
+		kdc = 127.0.0.1:88
+	}
+[domain_realm]
+	.sunset.test = $REALM
+	sunset.test = $REALM
+	localhost = $REALM
+EOF
 
 # 5. Start. Not -i: interactive samba ends when its standard input closes, and ours is /dev/null so that the
 # test runner does not wait on samba's output. setsid gives it a process group that stop can signal whole.
@@ -239,6 +277,10 @@ SUNSET_TEST_MAILBOX_OU=OU=Remote Mailboxes,$BASE_DN
 SUNSET_TEST_MAILBOXES=$((MAILBOXES + 6))
 SUNSET_TEST_SEED_LDIF=$dir/seed.ldif
 SUNSET_TEST_REALM=$REALM
+SUNSET_TEST_KRB5_CONFIG=$dir/krb5.conf
+SUNSET_TEST_KERBEROS_PRINCIPAL=Administrator@$REALM
+SUNSET_TEST_KERBEROS_URI=ldaps://localhost:636
+SUNSET_TEST_DC_HOSTNAME=$DC_FQDN
 EOF
 echo "samba-dc: test domain $REALM ready at ldaps://127.0.0.1:636 in $(elapsed "$started") s" \
   "(provisioned ${t_provision} s, schema and $((MAILBOXES + 9)) objects seeded ${t_seeded} s, listening ${t_started} s); DIR=$dir"

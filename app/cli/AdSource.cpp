@@ -1,0 +1,175 @@
+#include "AdSource.h"
+
+#include "CliCommands.h"
+#include "ExchangeSchema.h"
+#include "LdapSnapshotReader.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <unistd.h>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+AdSourceOptions::AdSourceOptions()
+    : m_bind(u"bind"_s, u"With --ad ldaps://…: the account to bind as, a UPN (admin@contoso.com) or a DN."_s, u"UPN"_s)
+    , m_passwordFile(u"password-file"_s,
+                     u"With --bind: a file holding the password (one line; keep it chmod 600). Without it, the "
+                     "SUNSET_BIND_PASSWORD environment variable. Never a command-line argument."_s,
+                     u"FILE"_s)
+    , m_base(u"base"_s,
+             u"With --ad ldaps://…: the DN to read mailboxes under; default: the domain "
+             "(defaultNamingContext)."_s,
+             u"DN"_s)
+    , m_ca(u"ca"_s,
+           u"With --ad ldaps://…: PEM file of the CA that issued the domain controller's certificate; "
+           "default: the system's trusted CAs."_s,
+           u"FILE"_s)
+    , m_startTls(u"starttls"_s, u"With --ad ldap://…: upgrade the connection with StartTLS."_s)
+    , m_kerberos(u"kerberos"_s, u"Bind with your Kerberos ticket (kinit, or a domain logon) instead of --bind. "
+                                "Connect by the domain controller's DNS name: Kerberos asks for ldap/<that name>."_s)
+    , m_insecure(u"insecure-plaintext"_s, u"Allow sending the password of a simple bind over ldap:// without "
+                                          "TLS (anyone on the network can read it; AD usually refuses anyway)."_s)
+{
+}
+
+QList<QCommandLineOption> AdSourceOptions::options() const
+{
+    return {m_bind, m_passwordFile, m_base, m_ca, m_startTls, m_kerberos, m_insecure};
+}
+
+bool AdSourceOptions::isLdapUri(const QString& adArgument)
+{
+    return adArgument.startsWith(u"ldaps://"_s, Qt::CaseInsensitive) ||
+           adArgument.startsWith(u"ldap://"_s, Qt::CaseInsensitive);
+}
+
+std::optional<QString> AdSourceOptions::refusePasswordArgument(const QStringList& arguments)
+{
+    for (const QString& argument : arguments) {
+        if (argument == u"--password"_s || argument.startsWith(u"--password="_s) || argument == u"-w"_s) {
+            return u"sunset-cli takes no password on the command line (other users can see it in the process "
+                   "list, and it lands in the shell history). Use --password-file FILE or the "
+                   "SUNSET_BIND_PASSWORD environment variable, or --kerberos."_s;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> AdSourceOptions::checkUnusedWithFile(const QCommandLineParser& parser) const
+{
+    for (const QCommandLineOption& option : options()) {
+        if (parser.isSet(option))
+            return u"--%1 applies only when --ad is a domain controller (ldaps://…), not a file."_s.arg(
+                option.names().first());
+    }
+    return std::nullopt;
+}
+
+std::optional<AdSourceError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
+                                                   QTextStream& err, LiveAdSettings& settings) const
+{
+    settings = {};
+    settings.uri = uri;
+    settings.baseDn = parser.value(m_base);
+    settings.caFile = parser.value(m_ca);
+    settings.startTls = parser.isSet(m_startTls);
+    settings.kerberos = parser.isSet(m_kerberos);
+    settings.insecurePlaintext = parser.isSet(m_insecure);
+    if (settings.startTls && uri.startsWith(u"ldaps://"_s, Qt::CaseInsensitive))
+        return AdSourceError{CliUsage, u"--starttls is for ldap:// addresses; ldaps:// is TLS already."_s};
+    if (settings.kerberos) {
+        if (parser.isSet(m_bind) || parser.isSet(m_passwordFile))
+            return AdSourceError{CliUsage, u"--kerberos binds with your Kerberos ticket; --bind and "
+                                           "--password-file do not apply."_s};
+        return std::nullopt;
+    }
+    if (!parser.isSet(m_bind))
+        return AdSourceError{CliUsage, u"--bind UPN is required to read AD live (or --kerberos)."_s};
+    settings.bindName = parser.value(m_bind);
+    if (parser.isSet(m_passwordFile)) {
+        const QString path = parser.value(m_passwordFile);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return AdSourceError{CliBadInput, u"cannot read the password file %1: %2"_s.arg(path, file.errorString())};
+        if (file.permissions() &
+            (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther)) {
+            err << "sunset-cli: warning: the password file " << path
+                << " can be read or changed by other users; make it the owner's only (chmod 600 " << path << ").\n";
+        }
+        settings.password = file.readAll();
+        // One line as "echo pw > file" writes it: the line ending is not part of the password.
+        if (settings.password.endsWith('\n'))
+            settings.password.chop(1);
+        if (settings.password.endsWith('\r'))
+            settings.password.chop(1);
+    } else if (qEnvironmentVariableIsSet("SUNSET_BIND_PASSWORD")) {
+        settings.password = qgetenv("SUNSET_BIND_PASSWORD");
+    } else {
+        return AdSourceError{CliUsage, u"--bind needs a password: --password-file FILE or the SUNSET_BIND_PASSWORD "
+                                       "environment variable (never a command-line argument)."_s};
+    }
+    if (settings.password.isEmpty())
+        return AdSourceError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.bindName)};
+    return std::nullopt;
+}
+
+std::optional<AdSourceError> connectLiveAd(const LiveAdSettings& settings, QTextStream& err, LiveAd& live)
+{
+    LdapConnectionOptions options;
+    options.uri = settings.uri;
+    options.caFile = settings.caFile;
+    options.startTls = settings.startTls;
+    options.allowInsecurePlaintext = settings.insecurePlaintext;
+    live.connection = std::make_unique<LdapConnection>(options);
+    const auto failure = settings.kerberos ? live.connection->kerberosBind()
+                                           : live.connection->simpleBind(settings.bindName, settings.password);
+    if (failure)
+        return AdSourceError{CliBadInput, failure->toString()};
+
+    const auto schema = checkExchangeSchema(*live.connection);
+    if (!schema) {
+        err << "sunset-cli: warning: the schema could not be checked: " << schema.error().toString() << '\n';
+    } else if (!schema->complete()) {
+        const QString message = describeSchemaCheck(schema.value());
+        const bool noExchange = message.startsWith(u"This forest has no Exchange schema"_s);
+        if (noExchange)
+            return AdSourceError{CliBadInput, message};
+        err << "sunset-cli: warning: " << message << '\n';
+    }
+
+    live.baseDn = settings.baseDn.toUtf8();
+    if (live.baseDn.isEmpty()) {
+        const auto dse = live.connection->readRootDse();
+        if (!dse)
+            return AdSourceError{CliBadInput, dse.error().toString()};
+        if (dse->defaultNamingContext.isEmpty())
+            return AdSourceError{CliBadInput, u"%1 names no default naming context in its root DSE; give the DN "
+                                              "to read with --base."_s.arg(live.connection->host())};
+        live.baseDn = dse->defaultNamingContext;
+    }
+    return std::nullopt;
+}
+
+Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
+                                    const std::function<void(const LdifEntry&)>& onEntry)
+{
+    ReadProgress progress;
+    if (::isatty(STDERR_FILENO)) {
+        const QString where = live.connection->host();
+        progress = [&err, where](qint64 entries) {
+            err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
+            return true;
+        };
+    }
+    AdLdapReadOptions options;
+    options.onEntry = onEntry;
+    auto snapshot = readAdSnapshotFromLdap(*live.connection, live.baseDn, progress, options);
+    if (progress)
+        err << '\n';
+    return snapshot;
+}
+
+} // namespace sunset
