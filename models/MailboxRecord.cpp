@@ -39,6 +39,17 @@ QByteArrayView MailboxRecord::identity(IdentityField field) const
     return v.isEmpty() ? QByteArrayView() : v.first();
 }
 
+void MailboxRecord::identities(std::array<QByteArrayView, size_t(IdentityField::Count)>& out) const
+{
+    out.fill(QByteArrayView());
+    const ValueList::Field* f = fields();
+    const ValueList::Field* const end = f + m_fieldCount;
+    // Identity keys sort first; the first value of each is the identity.
+    for (; f != end && f->key < kIdentityKeys; ++f)
+        if (out[f->key].isNull())
+            out[f->key] = QByteArrayView(text() + f->offset, f->length);
+}
+
 qint64 MailboxRecord::whenChangedMsecs() const
 {
     bool ok = false;

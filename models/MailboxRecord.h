@@ -91,6 +91,8 @@ public:
     QByteArrayView identity(IdentityField field) const;
     QString identityText(IdentityField field) const { return QString::fromUtf8(identity(field)); }
     bool has(IdentityField field) const { return !identity(field).isEmpty(); }
+    // Every identity field at once (empty views for absent ones), in one pass over the field table.
+    void identities(std::array<QByteArrayView, size_t(IdentityField::Count)>& out) const;
     qint64 whenChangedMsecs() const; // 0 when unknown
 
     ValueList adValues(AttributeId id) const { return values(kIdentityKeys + int(id)); }

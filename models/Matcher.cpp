@@ -18,32 +18,48 @@ constexpr std::array<QLatin1StringView, int(MatchKey::Count)> kKeyNames{
 
 bool keyIsCaseInsensitive(MatchKey key)
 {
-    return key != MatchKey::SourceAnchor; // base64 is case-sensitive; SIDs, GUID text, UPNs and SMTP are not
+    return key != MatchKey::SourceAnchor; // anchors are raw bytes; SIDs, GUID text, UPNs and SMTP ignore case
 }
 
-// The AD side's source anchor is computed: base64 of ms-DS-ConsistencyGuid, else of objectGUID.
-QByteArray adSourceAnchor(const MailboxRecord& r)
-{
-    if (r.has(IdentityField::ConsistencyGuid))
-        return sourceAnchorOf(r.identity(IdentityField::ConsistencyGuid));
-    if (r.has(IdentityField::ObjectGuid))
-        return sourceAnchorOf(r.identity(IdentityField::ObjectGuid));
-    return {};
-}
+// Source anchors are compared as the 16 raw GUID bytes: AD's ms-DS-ConsistencyGuid (else objectGUID) as stored,
+// and the cloud's onPremisesImmutableId decoded from base64. Equal bytes are what equal base64 texts mean, and
+// AD's side then needs no conversion at all. A cloud id that is not base64 of 16 bytes cannot be the base64 of
+// an AD GUID, so it gets no anchor key.
+using GuidBytes = std::array<char, 16>;
 
-// The key value of a record as a view into the record (or, for the AD anchor, into adAnchor).
-QByteArrayView keyOf(const MailboxRecord& r, MatchKey key, const QByteArray& adAnchor)
+bool decodeAnchor(QByteArrayView text, GuidBytes& out)
 {
-    switch (key) {
-    case MatchKey::SourceAnchor:
-        return r.side() == Side::Cloud ? r.identity(IdentityField::ImmutableId) : QByteArrayView(adAnchor);
-    case MatchKey::ObjectSid: return r.identity(IdentityField::ObjectSid);
-    case MatchKey::ExternalDirectoryObjectId: return r.identity(IdentityField::ExternalDirectoryObjectId);
-    case MatchKey::UserPrincipalName: return r.identity(IdentityField::UserPrincipalName);
-    case MatchKey::PrimarySmtpAddress: return r.identity(IdentityField::PrimarySmtpAddress);
-    case MatchKey::Count: break;
+    static const auto table = [] {
+        std::array<qint8, 256> t{};
+        t.fill(-1);
+        const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 64; ++i)
+            t[static_cast<unsigned char>(alphabet[i])] = qint8(i);
+        return t;
+    }();
+    // 16 bytes are 22 significant characters plus "==".
+    if (text.size() != 24 || text[22] != '=' || text[23] != '=')
+        return false;
+    quint32 bits = 0;
+    int bitCount = 0, written = 0;
+    for (int i = 0; i < 22; ++i) {
+        const qint8 v = table[static_cast<unsigned char>(text[i])];
+        if (v < 0)
+            return false;
+        bits = (bits << 6) | quint32(v);
+        bitCount += 6;
+        if (bitCount >= 8) {
+            bitCount -= 8;
+            out[size_t(written++)] = char((bits >> bitCount) & 0xff);
+        }
     }
-    return {};
+    return written == 16;
+}
+
+// A key as admins read it: anchors in the base64 form Entra shows.
+QString keyText(MatchKey key, QByteArrayView value)
+{
+    return key == MatchKey::SourceAnchor ? QString::fromLatin1(sourceAnchorOf(value)) : QString::fromUtf8(value);
 }
 
 // An open-addressing table from key to the objects holding it on each side. Objects are chained through
@@ -129,18 +145,35 @@ public:
     Matching(const std::vector<MailboxRecord>& ad, const std::vector<MailboxRecord>& cloud)
         : m_ad(ad), m_cloud(cloud), m_adState(ad.size(), Open), m_cloudState(cloud.size(), Open)
     {
-        m_adAnchors.reserve(ad.size());
-        for (const MailboxRecord& r : ad)
-            m_adAnchors.push_back(adSourceAnchor(r));
-        const QByteArray none;
-        for (int k = 0; k < int(MatchKey::Count); ++k) {
-            m_adKeys[size_t(k)].resize(ad.size());
-            m_cloudKeys[size_t(k)].resize(cloud.size());
-            for (size_t i = 0; i < ad.size(); ++i)
-                m_adKeys[size_t(k)][i] = keyOf(ad[i], MatchKey(k), m_adAnchors[i]);
-            for (size_t i = 0; i < cloud.size(); ++i)
-                m_cloudKeys[size_t(k)][i] = keyOf(cloud[i], MatchKey(k), none);
+        for (auto& keys : m_adKeys)
+            keys.resize(ad.size());
+        for (auto& keys : m_cloudKeys)
+            keys.resize(cloud.size());
+        std::array<QByteArrayView, size_t(IdentityField::Count)> id;
+        for (size_t i = 0; i < ad.size(); ++i) {
+            ad[i].identities(id);
+            const QByteArrayView consistency = id[size_t(IdentityField::ConsistencyGuid)];
+            setKeys(m_adKeys, i, id, consistency.isEmpty() ? id[size_t(IdentityField::ObjectGuid)] : consistency);
         }
+        m_cloudAnchors.resize(cloud.size());
+        for (size_t i = 0; i < cloud.size(); ++i) {
+            cloud[i].identities(id);
+            const bool decoded = decodeAnchor(id[size_t(IdentityField::ImmutableId)], m_cloudAnchors[i]);
+            setKeys(m_cloudKeys, i, id,
+                    decoded ? QByteArrayView(m_cloudAnchors[i].data(), 16) : QByteArrayView());
+        }
+    }
+
+    using Keys = std::array<std::vector<QByteArrayView>, int(MatchKey::Count)>;
+
+    static void setKeys(Keys& keys, size_t i, const std::array<QByteArrayView, size_t(IdentityField::Count)>& id,
+                        QByteArrayView anchor)
+    {
+        keys[size_t(MatchKey::SourceAnchor)][i] = anchor;
+        keys[size_t(MatchKey::ObjectSid)][i] = id[size_t(IdentityField::ObjectSid)];
+        keys[size_t(MatchKey::ExternalDirectoryObjectId)][i] = id[size_t(IdentityField::ExternalDirectoryObjectId)];
+        keys[size_t(MatchKey::UserPrincipalName)][i] = id[size_t(IdentityField::UserPrincipalName)];
+        keys[size_t(MatchKey::PrimarySmtpAddress)][i] = id[size_t(IdentityField::PrimarySmtpAddress)];
     }
 
     MatchResult run()
@@ -189,7 +222,7 @@ private:
                 pairOrReject(key, s.key, s.adHead, s.cloudHead);
                 continue;
             }
-            markAmbiguous({key, QString::fromUtf8(s.key),
+            markAmbiguous({key, keyText(key, s.key),
                            u"%1 AD objects and %2 cloud objects share this %3"_s.arg(s.adCount)
                                .arg(s.cloudCount).arg(matchKeyName(key)),
                            table.adChain(s), table.cloudChain(s)});
@@ -207,9 +240,10 @@ private:
                 continue;
             const bool same = keyIsCaseInsensitive(MatchKey(stronger)) ? equalsCaseInsensitive(a, c) : a == c;
             if (!same) {
-                markAmbiguous({key, QString::fromUtf8(value),
+                markAmbiguous({key, keyText(key, value),
                                u"same %1, but %2 differs (AD %3, cloud %4)"_s.arg(matchKeyName(key),
-                                   matchKeyName(MatchKey(stronger)), QString::fromUtf8(a), QString::fromUtf8(c)),
+                                   matchKeyName(MatchKey(stronger)), keyText(MatchKey(stronger), a),
+                                   keyText(MatchKey(stronger), c)),
                                {ad}, {cloud}});
                 return;
             }
@@ -232,9 +266,9 @@ private:
     const std::vector<MailboxRecord>& m_cloud;
     std::vector<State> m_adState;
     std::vector<State> m_cloudState;
-    std::vector<QByteArray> m_adAnchors;
-    std::array<std::vector<QByteArrayView>, int(MatchKey::Count)> m_adKeys;
-    std::array<std::vector<QByteArrayView>, int(MatchKey::Count)> m_cloudKeys;
+    std::vector<GuidBytes> m_cloudAnchors;
+    Keys m_adKeys;
+    Keys m_cloudKeys;
     MatchResult m_result;
 };
 

@@ -96,6 +96,30 @@ private Q_SLOTS:
         QVERIFY(r.ambiguous[0].reason.contains(QStringLiteral("objectSid differs")));
     }
 
+    void anchorConflictIsReportedInBase64()
+    {
+        const QByteArray adGuid = guid("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+        std::vector<MailboxRecord> ad{adRecord({}, {{F::ObjectGuid, adGuid}, {F::UserPrincipalName, "a@x.com"}})};
+        std::vector<MailboxRecord> cloud{cloudRecord(
+            {}, {{F::ImmutableId, sourceAnchorOf(guid("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"))},
+                 {F::UserPrincipalName, "a@x.com"}})};
+        const MatchResult r = matchMailboxes(ad, cloud);
+        QVERIFY(r.pairs.empty());
+        QCOMPARE(r.ambiguous.size(), size_t(1));
+        QVERIFY2(r.ambiguous[0].reason.contains(QStringLiteral("AD uihOG6Ev0hGIPwAW08ykJw==")),
+                 qPrintable(r.ambiguous[0].reason));
+    }
+
+    void malformedImmutableIdGetsNoAnchor()
+    {
+        std::vector<MailboxRecord> ad{adRecord({}, {{F::ObjectGuid, guid("1b4e28ba-2fa1-11d2-883f-0016d3cca427")}})};
+        std::vector<MailboxRecord> cloud{cloudRecord({}, {{F::ImmutableId, "uihOG6Ev0hGIPwAW08ykJw"}}),
+                                         cloudRecord({}, {{F::ImmutableId, "not base64 at all!!!!!=="}})};
+        const MatchResult r = matchMailboxes(ad, cloud);
+        QVERIFY(r.pairs.empty());
+        QCOMPARE(r.unmatchedCloud.size(), size_t(2));
+    }
+
     void anchorsAreCaseSensitive()
     {
         const QByteArray g = guid("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
