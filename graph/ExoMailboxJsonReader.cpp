@@ -3,6 +3,7 @@
 #include "CloudRecordMapper.h"
 #include "InputEncoding.h"
 #include "JsonPullParser.h"
+#include "StreamingJsonReader.h"
 
 #include <cstring>
 #include <optional>
@@ -14,11 +15,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-using Token = JsonPullParser::Token;
 using Property = CloudRecordMapper::Property;
 using Shape = CloudRecordMapper::Shape;
-
-constexpr qint64 kProgressInterval = qint64(1) << 20;
 
 bool isValueKey(QByteArrayView key)
 {
@@ -87,14 +85,13 @@ private:
 };
 
 // Walks the token stream of one export and hands each known property to the mapper.
-class ExoMailboxJsonReader final {
+class ExoMailboxJsonReader final : private StreamingJsonReader {
 public:
     ExoMailboxJsonReader(QByteArrayView data, const QString& fileName, const GraphDirectory* graph,
                          const ReadProgress& progress)
-        : m_parser(data, fileName)
+        : StreamingJsonReader(data, fileName, progress)
         , m_names(data)
         , m_mapper(graph)
-        , m_progress(progress)
     {
         m_snapshot.side = Side::Cloud;
         m_snapshot.source = fileName;
@@ -113,34 +110,13 @@ public:
             ok = failParser();
         else
             ok = fail(m_parser.unexpected("an array of mailboxes or a mailbox object"_L1));
-        if (ok && m_parser.next() != Token::EndOfInput)
-            ok = fail(m_parser.error());
-        if (ok && m_progress && !m_progress(m_parser.offset()))
-            ok = fail(m_parser.errorHere(u"cancelled"_s));
-        if (!ok)
+        if (!ok || !finishInput())
             return *m_error;
         m_snapshot.newestChangeMsecs = m_mapper.newestChangeMsecs();
         return std::move(m_snapshot);
     }
 
 private:
-    bool fail(const ImportError& error)
-    {
-        m_error = error;
-        return false;
-    }
-    bool failParser() { return fail(m_parser.error()); }
-
-    bool reportProgress()
-    {
-        if (!m_progress || m_parser.offset() - m_lastProgress < kProgressInterval)
-            return true;
-        m_lastProgress = m_parser.offset();
-        if (m_progress(m_lastProgress))
-            return true;
-        return fail(m_parser.errorHere(u"cancelled"_s));
-    }
-
     // After '[': every element is a mailbox object.
     bool readMailboxArray()
     {
@@ -317,13 +293,9 @@ private:
             CloudRecordMapper::expectedShape(property.shape))));
     }
 
-    JsonPullParser m_parser;
     MemberNameCache m_names;
     CloudRecordMapper m_mapper;
-    const ReadProgress& m_progress;
     Snapshot m_snapshot;
-    std::optional<ImportError> m_error;
-    qint64 m_lastProgress = 0;
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "InputEncoding.h"
 #include "JsonPullParser.h"
+#include "StreamingJsonReader.h"
 
 #include <optional>
 
@@ -11,9 +12,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-using Token = JsonPullParser::Token;
-
-constexpr qint64 kProgressInterval = qint64(1) << 20;
 
 bool keyIs(QByteArrayView key, const char* name)
 {
@@ -21,11 +19,10 @@ bool keyIs(QByteArrayView key, const char* name)
 }
 
 // Walks saved Graph /users pages and keeps the four fields that join mailboxes to their on-premises anchors.
-class GraphUsersJsonReader final {
+class GraphUsersJsonReader final : private StreamingJsonReader {
 public:
     GraphUsersJsonReader(QByteArrayView data, const QString& fileName, const ReadProgress& progress)
-        : m_parser(data, fileName)
-        , m_progress(progress)
+        : StreamingJsonReader(data, fileName, progress)
     {
         m_directory.source = fileName;
     }
@@ -43,31 +40,12 @@ public:
         } else {
             ok = fail(m_parser.unexpected("a page of users, an array of users or an array of pages"_L1));
         }
-        if (ok && m_parser.next() != Token::EndOfInput)
-            ok = fail(m_parser.error());
-        if (ok && m_progress && !m_progress(m_parser.offset()))
-            ok = fail(m_parser.errorHere(u"cancelled"_s));
-        if (!ok)
+        if (!ok || !finishInput())
             return *m_error;
         return std::move(m_directory);
     }
 
 private:
-    bool fail(const ImportError& error)
-    {
-        m_error = error;
-        return false;
-    }
-    bool failParser() { return fail(m_parser.error()); }
-
-    bool reportProgress()
-    {
-        if (!m_progress || m_parser.offset() - m_lastProgress < kProgressInterval)
-            return true;
-        m_lastProgress = m_parser.offset();
-        return m_progress(m_lastProgress) || fail(m_parser.errorHere(u"cancelled"_s));
-    }
-
     // After '[': users, or pages (each page object is told apart from a user by its "value" array).
     bool readArray(QLatin1StringView expected)
     {
@@ -150,11 +128,7 @@ private:
         return true;
     }
 
-    JsonPullParser m_parser;
-    const ReadProgress& m_progress;
     GraphDirectory m_directory;
-    std::optional<ImportError> m_error;
-    qint64 m_lastProgress = 0;
 };
 
 } // namespace
