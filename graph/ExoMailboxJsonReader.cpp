@@ -1,5 +1,6 @@
 #include "ExoMailboxJsonReader.h"
 
+#include "ByteText.h"
 #include "CloudRecordMapper.h"
 #include "InputEncoding.h"
 #include "JsonPullParser.h"
@@ -21,29 +22,6 @@ using Shape = CloudRecordMapper::Shape;
 bool isValueKey(QByteArrayView key)
 {
     return key.compare("value", Qt::CaseInsensitive) == 0;
-}
-
-// Byte equality without a memcmp call for the short strings member names are.
-Q_ALWAYS_INLINE bool sameBytes(QByteArrayView a, QByteArrayView b)
-{
-    const qsizetype n = a.size();
-    if (n != b.size())
-        return false;
-    const char* x = a.data();
-    const char* y = b.data();
-    const auto word = [](const char* p) {
-        quint64 w;
-        std::memcpy(&w, p, 8);
-        return w;
-    };
-    if (n >= 8 && n <= 16)
-        return ((word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8))) == 0;
-    if (n > 16 && n <= 32) {
-        return ((word(x) ^ word(y)) | (word(x + 8) ^ word(y + 8)) | (word(x + n - 16) ^ word(y + n - 16))
-                | (word(x + n - 8) ^ word(y + n - 8)))
-               == 0;
-    }
-    return std::memcmp(x, y, size_t(n)) == 0;
 }
 
 // ConvertTo-Json writes every mailbox with the same members in the same order, so the name at position i of this

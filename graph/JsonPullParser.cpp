@@ -1,5 +1,7 @@
 #include "JsonPullParser.h"
 
+#include "ByteText.h"
+
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -64,17 +66,6 @@ Q_ALWAYS_INLINE const char* skipPlainStringBytes(const char* p, const char* end)
     while (p < end && kPlainStringByte[static_cast<unsigned char>(*p)])
         ++p;
     return p;
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 void appendUtf8(QByteArray& out, char32_t cp)
@@ -427,7 +418,7 @@ bool JsonPullParser::decodeEscapedString(const char* start)
                 return false;
             out = 0;
             for (int i = 0; i < 4; ++i) {
-                const int h = hexValue(m_pos[i]);
+                const int h = hexDigitValue(m_pos[i]);
                 if (h < 0)
                     return false;
                 out = (out << 4) | char32_t(h);

@@ -1,6 +1,7 @@
 #include "AdSnapshotReader.h"
 
 #include "AttributeCatalog.h"
+#include "ByteText.h"
 #include "Identity.h"
 #include "ProxyAddress.h"
 
@@ -18,89 +19,6 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-bool isValidUtf8Slow(QByteArrayView text)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    const auto* const end = p + text.size();
-    while (p < end) {
-        while (end - p >= 8) { // almost every value is ASCII: check eight bytes at a time
-            quint64 word;
-            std::memcpy(&word, p, 8);
-            if (word & 0x8080808080808080ull)
-                break;
-            p += 8;
-        }
-        if (p == end)
-            break;
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int continuation = 0;
-        quint32 codePoint = 0;
-        if (c >= 0xc2 && c <= 0xdf) {
-            continuation = 1;
-            codePoint = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            continuation = 2;
-            codePoint = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            continuation = 3;
-            codePoint = c & 0x07;
-        } else {
-            return false; // stray continuation byte, overlong 2-byte lead, or beyond U+10FFFF
-        }
-        if (end - p <= continuation)
-            return false;
-        for (int k = 1; k <= continuation; ++k) {
-            if ((p[k] & 0xc0) != 0x80)
-                return false;
-            codePoint = (codePoint << 6) | (p[k] & 0x3f);
-        }
-        if (continuation == 2 && (codePoint < 0x800 || (codePoint >= 0xd800 && codePoint <= 0xdfff)))
-            return false;
-        if (continuation == 3 && (codePoint < 0x10000 || codePoint > 0x10ffff))
-            return false;
-        p += continuation + 1;
-    }
-    return true;
-}
-
-// True when every byte is ASCII; reads whole words, overlapping at the end, instead of byte by byte.
-Q_ALWAYS_INLINE bool isAscii(const char* p, qsizetype n)
-{
-    constexpr quint64 kHigh = 0x8080808080808080ull;
-    if (n >= 8) {
-        quint64 any = 0;
-        qsizetype i = 0;
-        for (; i + 8 <= n; i += 8) {
-            quint64 w;
-            std::memcpy(&w, p + i, 8);
-            any |= w;
-        }
-        quint64 last;
-        std::memcpy(&last, p + n - 8, 8);
-        return ((any | last) & kHigh) == 0;
-    }
-    if (n >= 4) {
-        quint32 a, b;
-        std::memcpy(&a, p, 4);
-        std::memcpy(&b, p + n - 4, 4);
-        return ((a | b) & 0x80808080u) == 0;
-    }
-    unsigned any = 0;
-    for (qsizetype i = 0; i < n; ++i)
-        any |= static_cast<unsigned char>(p[i]);
-    return any < 0x80;
-}
-
-// Almost every value is ASCII: that is checked inline, anything else the long way.
-inline bool isValidUtf8(QByteArrayView text)
-{
-    return isAscii(text.data(), text.size()) || isValidUtf8Slow(text);
-}
 
 // equalsCaseInsensitive(value, lowerCaseAsciiWord) without a call for the ASCII values an export holds.
 bool equalsAsciiWordIgnoringCase(QByteArrayView value, QByteArrayView lowerCaseWord)
@@ -137,28 +55,6 @@ std::optional<qint64> parseRangeBound(QByteArrayView text, bool allowStar)
         n = n * 10 + (c - '0');
     }
     return n;
-}
-
-Q_ALWAYS_INLINE bool sameBytes(QByteArrayView a, QByteArrayView b)
-{
-    const qsizetype n = a.size();
-    if (n != b.size())
-        return false;
-    const char* x = a.data();
-    const char* y = b.data();
-    const auto word = [](const char* p) {
-        quint64 w;
-        std::memcpy(&w, p, 8);
-        return w;
-    };
-    if (n >= 8 && n <= 16) // attribute names: two overlapping words, no call
-        return ((word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8))) == 0;
-    if (n > 16 && n <= 32) {
-        return ((word(x) ^ word(y)) | (word(x + 8) ^ word(y + 8)) | (word(x + n - 16) ^ word(y + n - 16))
-                | (word(x + n - 8) ^ word(y + n - 8)))
-               == 0;
-    }
-    return std::memcmp(x, y, size_t(n)) == 0;
 }
 
 // For the attribute-name cache: length, first and last eight bytes. Not seeded: the cache holds only what the

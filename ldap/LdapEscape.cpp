@@ -1,5 +1,7 @@
 #include "LdapEscape.h"
 
+#include "ByteText.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -18,52 +20,6 @@ void appendHexEscape(QByteArray& out, unsigned char byte)
     out += '\\';
     out += kHex[byte >> 4];
     out += kHex[byte & 0xf];
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// Length of the well-formed UTF-8 sequence starting at text[i] (1 for ASCII), 0 if it is not well-formed.
-qsizetype utf8SequenceLength(QByteArrayView text, qsizetype i)
-{
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80)
-        return 1;
-    int continuation;
-    quint32 codePoint;
-    if (c >= 0xc2 && c <= 0xdf) {
-        continuation = 1;
-        codePoint = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        continuation = 2;
-        codePoint = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        continuation = 3;
-        codePoint = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (text.size() - i <= continuation)
-        return 0;
-    for (int k = 1; k <= continuation; ++k) {
-        const auto next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xc0) != 0x80)
-            return 0;
-        codePoint = (codePoint << 6) | (next & 0x3f);
-    }
-    if (continuation == 2 && (codePoint < 0x800 || (codePoint >= 0xd800 && codePoint <= 0xdfff)))
-        return 0;
-    if (continuation == 3 && (codePoint < 0x10000 || codePoint > 0x10ffff))
-        return 0;
-    return continuation + 1;
 }
 
 bool isSpace(char c)
@@ -199,8 +155,8 @@ std::optional<Dn> parseDn(QByteArrayView text)
         attribute.type = type.toByteArray();
         if (i < n && text[i] == '#') { // BER-encoded value as hex
             ++i;
-            while (i + 1 < n && hexValue(text[i]) >= 0 && hexValue(text[i + 1]) >= 0) {
-                attribute.value += char(hexValue(text[i]) << 4 | hexValue(text[i + 1]));
+            while (i + 1 < n && hexDigitValue(text[i]) >= 0 && hexDigitValue(text[i + 1]) >= 0) {
+                attribute.value += char(hexDigitValue(text[i]) << 4 | hexDigitValue(text[i + 1]));
                 i += 2;
             }
             if (attribute.value.isEmpty())
@@ -234,9 +190,9 @@ std::optional<Dn> parseDn(QByteArrayView text)
                 if (c == '\\') {
                     if (i + 1 == n)
                         return std::nullopt;
-                    const int high = hexValue(text[i + 1]);
-                    if (high >= 0 && i + 2 < n && hexValue(text[i + 2]) >= 0) {
-                        attribute.value += char(high << 4 | hexValue(text[i + 2]));
+                    const int high = hexDigitValue(text[i + 1]);
+                    if (high >= 0 && i + 2 < n && hexDigitValue(text[i + 2]) >= 0) {
+                        attribute.value += char(high << 4 | hexDigitValue(text[i + 2]));
                         i += 3;
                     } else if (isDnSpecial(text[i + 1])) {
                         attribute.value += text[i + 1];

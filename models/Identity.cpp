@@ -1,5 +1,7 @@
 #include "Identity.h"
 
+#include "ByteText.h"
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -76,11 +78,6 @@ constexpr std::array<qint8, 256> kHexValues = [] {
     }
     return t;
 }();
-
-int hexDigitValue(char c)
-{
-    return kHexValues[static_cast<unsigned char>(c)];
-}
 
 // The 36-character form with dashes at 8, 13, 18, 23 and hex digits everywhere else; braces and surrounding
 // whitespace already removed. False for anything else.

@@ -1,19 +1,13 @@
 #include "ProxyAddress.h"
 
+#include "ByteText.h"
+
 #include <QHashFunctions>
 #include <QString>
 
 namespace sunset {
 
 namespace {
-
-bool isAscii(QByteArrayView s)
-{
-    for (char c : s)
-        if (static_cast<unsigned char>(c) >= 0x80)
-            return false;
-    return true;
-}
 
 char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c; }
 
