@@ -21,6 +21,9 @@ readonly BASE_DN="DC=sunset,DC=test"
 readonly DC_HOST=sunsetdc
 readonly DC_FQDN=$DC_HOST.sunset.test
 readonly MAILBOXES=${SUNSET_TEST_MAILBOXES:-1100} # bulk remote mailboxes; > 1,000 so that paging is real
+# 1: seed in ldb's batch mode (no sub-transaction per object; any failure fails the whole seed), as provision and
+# join do. Without it each added object copies the growing index lists: minutes for 20,000 mailboxes.
+readonly SEED_BATCH_MODE=${SUNSET_SEED_BATCH_MODE:-0}
 readonly START_TIMEOUT=${SUNSET_SAMBA_START_TIMEOUT:-60}
 # A leftover DC (a killed test run) must not live forever: samba ends itself after this many seconds.
 readonly MAX_RUNTIME=${SUNSET_SAMBA_MAX_RUNTIME:-3600}
@@ -185,7 +188,7 @@ EOF
 # attributes, then the test objects. seed.ldif is kept in DIR so that a failing test can be reproduced.
 sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-schema.ldif" >"$dir/exchange-schema.ldif"
 "$PYTHON" "$HERE/make-seed-ldif.py" "$BASE_DN" "$MAILBOXES" >"$dir/seed.ldif"
-if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" >"$dir/seed.log" 2>&1 <<'EOF'; then
+if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" "$SEED_BATCH_MODE" >"$dir/seed.log" 2>&1 <<'EOF'; then
 import sys
 from samba.auth import system_session
 from samba.param import LoadParm
@@ -195,8 +198,8 @@ target = sys.argv[1]
 lp = LoadParm()
 lp.load(f"{target}/etc/smb.conf")
 
-def open_db():
-    return SamDB(url=f"{target}/private/sam.ldb", session_info=system_session(), lp=lp)
+def open_db(options=None):
+    return SamDB(url=f"{target}/private/sam.ldb", session_info=system_session(), lp=lp, options=options)
 
 schema = open(f"{target}/exchange-schema.ldif", encoding="utf-8").read()
 additions, _, modifications = schema.partition("\n# The attributes become optional")
@@ -208,7 +211,7 @@ db.modify_ldif(modifications.split("\n", 1)[1])
 db.set_schema_update_now()
 del db
 
-db = open_db() # reopened, so that it knows the new attributes
+db = open_db(["batch_mode:1"] if sys.argv[4] == "1" else None) # reopened, so that it knows the new attributes
 db.transaction_start()
 db.add_ldif(open(f"{target}/seed.ldif", encoding="utf-8").read())
 # The alias SPN for Kerberos on loopback (see the top of this script).
