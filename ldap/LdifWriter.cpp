@@ -1,5 +1,6 @@
 #include "LdifWriter.h"
 
+#include "LdapModify.h"
 #include "ProxyAddress.h"
 
 #include <QByteArrayList>
@@ -82,6 +83,36 @@ void LdifWriter::writeEntry(QByteArrayView dn, std::span<const LdifAttribute> at
     writeLine("dn", dn, false);
     for (const LdifAttribute& attribute : attributes)
         writeLine(attribute.name, attribute.value, isBinaryAttribute(attribute.name));
+    m_buffer += '\n';
+    ++m_entries;
+    m_sink(m_buffer);
+    m_buffer.clear();
+}
+
+void LdifWriter::writeModify(const ModifyRequest& request)
+{
+    bool any = false;
+    for (const AttributeChange& change : request.changes)
+        any = any || !change.oldValues.isEmpty() || !change.newValues.isEmpty();
+    if (!any)
+        return;
+    writeLine("dn", request.dn, false);
+    m_buffer += "changetype: modify\n";
+    for (const AttributeChange& change : request.changes) {
+        const bool binary = isBinaryAttribute(change.attribute);
+        if (!change.oldValues.isEmpty()) {
+            writeLine("delete", change.attribute, false);
+            for (const QByteArray& value : change.oldValues)
+                writeLine(change.attribute, value, binary);
+            m_buffer += "-\n";
+        }
+        if (!change.newValues.isEmpty()) {
+            writeLine("add", change.attribute, false);
+            for (const QByteArray& value : change.newValues)
+                writeLine(change.attribute, value, binary);
+            m_buffer += "-\n";
+        }
+    }
     m_buffer += '\n';
     ++m_entries;
     m_sink(m_buffer);

@@ -9,6 +9,8 @@
 
 namespace sunset {
 
+struct ModifyRequest;
+
 // Writes directory entries as RFC 2849 LDIF content records, the way ldapsearch -L does: "version: 1" first,
 // a value that is not a SAFE-STRING (non-ASCII, leading space, ':' or '<', trailing space, CR, LF, NUL) and
 // every value of a binary attribute (objectGUID, objectSid, ms-DS-ConsistencyGuid, ...) in base64 ("name::"),
@@ -24,6 +26,12 @@ public:
     void writeEntry(const LdifEntry& entry);
     void writeEntry(QByteArrayView dn, std::span<const LdifAttribute> attributes);
     qint64 entries() const { return m_entries; }
+
+    // A change record (RFC 2849 "changetype: modify") in the delete-old/add-new form that ldapmodify and ldifde
+    // accept: per attribute "delete:" with the exact values read (so the server refuses when they changed, as
+    // Sunset's own modify does), then "add:" with the new ones, each part ended by "-". Values base64 where
+    // needed. A request without changes writes nothing.
+    void writeModify(const ModifyRequest& request);
 
     static bool isSafeString(QByteArrayView value);
     // Attributes whose values are bytes, not text; always base64.

@@ -1,6 +1,9 @@
 #include "CliCommands.h"
 
+#include "BatchCommands.h"
+
 #include "AdSource.h"
+#include "CloudSource.h"
 #include "DemoTenantGenerator.h"
 #include "DriftReportWriter.h"
 #include "Identity.h"
@@ -26,7 +29,10 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "Commands:\n"
                        "  diff         compare AD (an export, or read live) with Exchange Online and report the drift\n"
                        "  dump         read AD live and write what Sunset read as LDIF\n"
-                       "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n\n"
+                       "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n"
+                       "  batch        show or approve a writeback batch (batch show N, batch approve N)\n"
+                       "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
+                       "  history      check the history's audit log (history verify)\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
@@ -136,6 +142,8 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     parser.addOptions({ad, exo, graph, json, csv, asOf});
     const AdSourceOptions live;
     parser.addOptions(live.options());
+    const CloudSourceOptions cloud;
+    parser.addOptions(cloud.options());
     if (const auto refused = AdSourceOptions::refusePasswordArgument(args)) {
         err << "sunset-cli diff: " << *refused << '\n';
         return CliUsage;
@@ -148,9 +156,22 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         out << parser.helpText();
         return CliOk;
     }
-    if (!parser.isSet(ad) || !parser.isSet(exo)) {
-        err << "sunset-cli diff: both --ad and --exo are required.\n\n" << parser.helpText();
+    const bool cloudIsLive = cloud.isSet(parser);
+    if (!parser.isSet(ad) || parser.isSet(exo) == cloudIsLive) {
+        err << "sunset-cli diff: --ad and one of --exo (a file) or --tenant (read live) are required.\n\n"
+            << parser.helpText();
         return CliUsage;
+    }
+    CloudSettings cloudSettings;
+    if (cloudIsLive) {
+        if (parser.isSet(graph)) {
+            err << "sunset-cli diff: --graph is for files; with --tenant the users are read live.\n";
+            return CliUsage;
+        }
+        if (const auto failure = cloud.read(parser, err, cloudSettings)) {
+            err << "sunset-cli diff: " << failure->message << '\n';
+            return failure->exitCode;
+        }
     }
     if (!parser.positionalArguments().isEmpty()) {
         err << "sunset-cli diff: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
@@ -205,7 +226,12 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliBadInput;
     }
     auto cloudSnapshot =
-        loadCloudSnapshotFile(parser.value(exo), parser.isSet(graph) ? &graphUsers : nullptr, progress);
+        cloudIsLive ? scanCloudSnapshot(cloudSettings, err, graphUsers)
+                    : loadCloudSnapshotFile(parser.value(exo), parser.isSet(graph) ? &graphUsers : nullptr, progress);
+    if (cloudIsLive && cloudSnapshot) {
+        sources.exo = cloudSnapshot.value().source;
+        sources.graph = graphUsers.source;
+    }
     if (!cloudSnapshot) {
         err << "sunset-cli diff: " << cloudSnapshot.error().toString() << '\n';
         return CliBadInput;
@@ -372,6 +398,12 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runDump(rest, out, err);
     if (command == u"demo-tenant"_s)
         return runDemoTenant(rest, out, err);
+    if (command == u"batch"_s)
+        return runBatchCommand(rest, out, err);
+    if (command == u"apply"_s)
+        return runApplyCommand(rest, out, err);
+    if (command == u"history"_s)
+        return runHistoryCommand(rest, out, err);
     err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;
     return CliUsage;
 }

@@ -1,0 +1,814 @@
+#include "HistoryStore.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUuid>
+#include <QVariant>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QByteArray kGenesisHash(64, '0');
+
+QString nowText()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QDateTime fromText(const QVariant& v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+
+// Schema version N is reached by running migrations()[N-1] on version N-1. Never edit a released step: add one.
+const std::vector<QStringList>& migrations()
+{
+    static const std::vector<QStringList> steps = {
+        {
+            uR"(CREATE TABLE scans (
+                id INTEGER PRIMARY KEY,
+                started_utc TEXT, finished_utc TEXT,
+                ad_source TEXT NOT NULL, exo_source TEXT NOT NULL, graph_source TEXT NOT NULL,
+                ad_mailboxes INTEGER NOT NULL, cloud_mailboxes INTEGER NOT NULL,
+                matched INTEGER NOT NULL, drift_items INTEGER NOT NULL,
+                summary_json TEXT NOT NULL, drift_json TEXT NOT NULL,
+                recorded_utc TEXT NOT NULL, os_user TEXT NOT NULL))"_s,
+            uR"(CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY,
+                scan_id INTEGER NOT NULL REFERENCES scans(id),
+                dn TEXT NOT NULL, attribute TEXT NOT NULL,
+                decision TEXT NOT NULL CHECK (decision IN ('approve', 'ignore')),
+                reason TEXT NOT NULL,
+                os_user TEXT NOT NULL, bind_identity TEXT NOT NULL, decided_utc TEXT NOT NULL))"_s,
+            uR"(CREATE TABLE batches (
+                id INTEGER PRIMARY KEY,
+                scan_id INTEGER REFERENCES scans(id),
+                state TEXT NOT NULL CHECK (state IN
+                    ('planned', 'approved', 'applying', 'applied', 'partial', 'cancelled')),
+                created_utc TEXT NOT NULL, created_by TEXT NOT NULL,
+                approved_utc TEXT, approved_by TEXT, approved_bind TEXT,
+                object_count INTEGER NOT NULL, value_count INTEGER NOT NULL,
+                second_confirmation INTEGER NOT NULL, warnings_json TEXT NOT NULL,
+                undo_of INTEGER REFERENCES batches(id)))"_s,
+            uR"(CREATE TABLE changes (
+                id INTEGER PRIMARY KEY,
+                batch_id INTEGER NOT NULL REFERENCES batches(id),
+                object_seq INTEGER NOT NULL,
+                dn TEXT NOT NULL, attribute TEXT NOT NULL,
+                before_json TEXT NOT NULL, after_json TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN
+                    ('planned', 'pending', 'applied', 'conflict', 'error', 'refused', 'unknown', 'not-sent')),
+                ldap_code INTEGER NOT NULL DEFAULT 0, ldap_message TEXT NOT NULL DEFAULT '',
+                sent_utc TEXT, settled_utc TEXT,
+                UNIQUE (batch_id, object_seq, attribute)))"_s,
+            u"CREATE INDEX changes_by_dn ON changes(dn)"_s,
+            uR"(CREATE TRIGGER changes_values_fixed BEFORE UPDATE OF batch_id, object_seq, dn, attribute,
+                before_json, after_json ON changes
+                BEGIN SELECT RAISE(ABORT, 'the values of a recorded change are never edited'); END)"_s,
+            uR"(CREATE TABLE checklist_steps (
+                id INTEGER PRIMARY KEY,
+                step TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                updated_utc TEXT, updated_by TEXT))"_s,
+            uR"(CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                at_utc TEXT NOT NULL, os_user TEXT NOT NULL, bind_identity TEXT NOT NULL,
+                kind TEXT NOT NULL, subject TEXT NOT NULL, detail_json TEXT NOT NULL,
+                prev_hash TEXT NOT NULL, hash TEXT NOT NULL))"_s,
+            uR"(CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)"_s,
+            uR"(CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)"_s,
+        },
+    };
+    return steps;
+}
+
+// The hashed content of an event row: every field length-prefixed, so no two rows share a byte string.
+QByteArray canonicalEvent(qint64 id, const QString& at, const QString& osUser, const QString& bind, const QString& kind,
+                          const QString& subject, const QByteArray& detail)
+{
+    QByteArray out;
+    const auto field = [&out](const QByteArray& bytes) {
+        out += QByteArray::number(bytes.size()) + ':' + bytes + '\n';
+    };
+    field(QByteArray::number(id));
+    field(at.toUtf8());
+    field(osUser.toUtf8());
+    field(bind.toUtf8());
+    field(kind.toUtf8());
+    field(subject.toUtf8());
+    field(detail);
+    return out;
+}
+
+QByteArray chainHash(const QByteArray& previous, const QByteArray& canonical)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(previous);
+    hash.addData(canonical);
+    return hash.result().toHex();
+}
+
+} // namespace
+
+QLatin1StringView batchStateName(BatchState state)
+{
+    switch (state) {
+    case BatchState::Planned:
+        return "planned"_L1;
+    case BatchState::Approved:
+        return "approved"_L1;
+    case BatchState::Applying:
+        return "applying"_L1;
+    case BatchState::Applied:
+        return "applied"_L1;
+    case BatchState::Partial:
+        return "partial"_L1;
+    case BatchState::Cancelled:
+        return "cancelled"_L1;
+    }
+    return "planned"_L1;
+}
+
+std::optional<BatchState> batchStateFromName(QStringView name)
+{
+    for (int i = 0; i <= int(BatchState::Cancelled); ++i)
+        if (name == batchStateName(BatchState(i)))
+            return BatchState(i);
+    return std::nullopt;
+}
+
+QLatin1StringView changeStateName(ChangeState state)
+{
+    switch (state) {
+    case ChangeState::Planned:
+        return "planned"_L1;
+    case ChangeState::Pending:
+        return "pending"_L1;
+    case ChangeState::Applied:
+        return "applied"_L1;
+    case ChangeState::Conflict:
+        return "conflict"_L1;
+    case ChangeState::Error:
+        return "error"_L1;
+    case ChangeState::Refused:
+        return "refused"_L1;
+    case ChangeState::Unknown:
+        return "unknown"_L1;
+    case ChangeState::NotSent:
+        return "not-sent"_L1;
+    }
+    return "planned"_L1;
+}
+
+std::optional<ChangeState> changeStateFromName(QStringView name)
+{
+    for (int i = 0; i <= int(ChangeState::NotSent); ++i)
+        if (name == changeStateName(ChangeState(i)))
+            return ChangeState(i);
+    return std::nullopt;
+}
+
+QByteArray valuesToJson(const QStringList& values)
+{
+    return QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact);
+}
+
+QStringList valuesFromJson(const QByteArray& json)
+{
+    QStringList values;
+    for (const QJsonValue& v : QJsonDocument::fromJson(json).array())
+        values << v.toString();
+    return values;
+}
+
+HistoryActor HistoryActor::current(const QString& bindIdentity)
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME"); // Windows
+    if (user.isEmpty())
+        user = u"unknown"_s;
+    return {user, bindIdentity};
+}
+
+QString HistoryStore::defaultPath(const QString& profile)
+{
+    // GenericDataLocation, not AppDataLocation: sunset and sunset-cli have different application names but must
+    // share one history per profile (Linux: ~/.local/share/sunset/profiles/default/history.sqlite).
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/sunset/profiles/"_s + profile +
+           u"/history.sqlite"_s;
+}
+
+HistoryStore::HistoryStore(QString path, QString connectionName, HistoryActor actor)
+    : m_path(std::move(path))
+    , m_connectionName(std::move(connectionName))
+    , m_actor(std::move(actor))
+{
+}
+
+HistoryStore::~HistoryStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path, HistoryActor actor)
+{
+    const auto fail = [&path](const QString& what) {
+        return HistoryError{u"History database %1: %2"_s.arg(QDir::toNativeSeparators(path), what)};
+    };
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return fail(u"this is not a file."_s);
+    if (!info.exists()) {
+        const bool newFolder = !QFileInfo::exists(info.absolutePath());
+        if (!QDir().mkpath(info.absolutePath()))
+            return fail(u"cannot create the folder %1."_s.arg(info.absolutePath()));
+        if (newFolder) // the profile's folder is private too (the WAL and lock files live beside the database)
+            QFile::setPermissions(info.absolutePath(),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile file(path);
+        // Owner-only from the first byte: the file exists, empty, with 0600 before SQLite writes into it.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return fail(u"cannot create it: %1."_s.arg(file.errorString()));
+    } else if (info.size() > 0) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(u"cannot read it: %1."_s.arg(file.errorString()));
+        if (!file.read(16).startsWith(QByteArrayView("SQLite format 3\0", 16)))
+            return fail(u"this is not a Sunset history (not an SQLite database); nothing was changed. Give another "
+                        u"file with --db."_s);
+    }
+
+    const QString name = u"sunset-history-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    std::unique_ptr<HistoryStore> store(new HistoryStore(path, name, std::move(actor)));
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+    db.setDatabaseName(path);
+    if (!db.open())
+        return fail(u"cannot open it: %1."_s.arg(db.lastError().text()));
+
+    // Identify before writing anything: reading the header pragmas changes nothing.
+    QSqlQuery q(db);
+    if (!q.exec(u"PRAGMA application_id"_s) || !q.next())
+        return fail(u"cannot read it (%1); nothing was changed."_s.arg(q.lastError().text()));
+    const qint32 appId = q.value(0).toInt();
+    q.exec(u"PRAGMA user_version"_s);
+    const int version = q.next() ? q.value(0).toInt() : -1;
+    q.exec(u"SELECT count(*) FROM sqlite_master"_s);
+    const qint64 objects = q.next() ? q.value(0).toLongLong() : -1;
+    q.finish();
+    if (appId != kApplicationId && !(appId == 0 && version == 0 && objects == 0))
+        return fail(u"this SQLite database is not a Sunset history (application id %1); nothing was changed. Give "
+                    u"another file with --db."_s.arg(appId));
+    if (version > kSchemaVersion)
+        return fail(u"it was written by a newer Sunset (schema version %1; this one knows up to %2); nothing was "
+                    u"changed. Update Sunset to open it."_s.arg(version)
+                        .arg(kSchemaVersion));
+
+    for (const QString& pragma :
+         {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s}) {
+        if (!q.exec(pragma))
+            return fail(u"cannot set %1: %2."_s.arg(pragma, q.lastError().text()));
+        q.finish();
+    }
+    if (const auto error = store->migrate())
+        return *error;
+    return store;
+}
+
+int HistoryStore::schemaVersion() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    return q.exec(u"PRAGMA user_version"_s) && q.next() ? q.value(0).toInt() : -1;
+}
+
+HistoryError HistoryStore::sqlError(const QString& doing, const QSqlQuery& query) const
+{
+    return {
+        u"History database %1: %2 failed: %3"_s.arg(QDir::toNativeSeparators(m_path), doing, query.lastError().text())};
+}
+
+std::optional<HistoryError> HistoryStore::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    const int from = schemaVersion();
+    const auto& steps = migrations();
+    for (int version = from; version < int(steps.size()); ++version) {
+        if (!db.transaction())
+            return HistoryError{
+                u"History database %1: cannot start the upgrade: %2"_s.arg(m_path, db.lastError().text())};
+        QSqlQuery q(db);
+        for (const QString& statement : steps[size_t(version)]) {
+            if (!q.exec(statement)) {
+                const HistoryError error = sqlError(u"upgrading to schema version %1"_s.arg(version + 1), q);
+                db.rollback();
+                return error;
+            }
+        }
+        const bool ok = q.exec(u"PRAGMA application_id=%1"_s.arg(kApplicationId)) &&
+                        q.exec(u"PRAGMA user_version=%1"_s.arg(version + 1));
+        if (!ok) {
+            const HistoryError error = sqlError(u"recording schema version %1"_s.arg(version + 1), q);
+            db.rollback();
+            return error;
+        }
+        if (const auto error =
+                appendEventInTransaction(u"schema.upgraded"_s, u"schema %1"_s.arg(version + 1),
+                                         QJsonDocument(QJsonObject{{u"from"_s, version}, {u"to"_s, version + 1}})
+                                             .toJson(QJsonDocument::Compact))) {
+            db.rollback();
+            return error;
+        }
+        if (!db.commit())
+            return HistoryError{
+                u"History database %1: cannot commit the upgrade: %2"_s.arg(m_path, db.lastError().text())};
+    }
+    return std::nullopt;
+}
+
+std::optional<HistoryError> HistoryStore::appendEventInTransaction(const QString& kind, const QString& subject,
+                                                                   const QByteArray& detailJson, qint64* id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    if (!q.exec(u"SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"_s))
+        return sqlError(u"reading the audit log"_s, q);
+    qint64 next = 1;
+    QByteArray previous = kGenesisHash;
+    if (q.next()) {
+        next = q.value(0).toLongLong() + 1;
+        previous = q.value(1).toString().toLatin1();
+    }
+    q.finish();
+    const QString at = nowText();
+    const QByteArray hash =
+        chainHash(previous, canonicalEvent(next, at, m_actor.osUser, m_actor.bindIdentity, kind, subject, detailJson));
+    q.prepare(u"INSERT INTO events (id, at_utc, os_user, bind_identity, kind, subject, detail_json, prev_hash, hash) "
+              u"VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), ?, COALESCE(?, ''), ?, ?, ?)"_s);
+    for (const QVariant& v : {QVariant(next), QVariant(at), QVariant(m_actor.osUser), QVariant(m_actor.bindIdentity),
+                              QVariant(kind), QVariant(subject), QVariant(QString::fromUtf8(detailJson)),
+                              QVariant(QString::fromLatin1(previous)), QVariant(QString::fromLatin1(hash))})
+        q.addBindValue(v);
+    if (!q.exec())
+        return sqlError(u"appending to the audit log"_s, q);
+    if (id)
+        *id = next;
+    return std::nullopt;
+}
+
+HistoryResult<qint64> HistoryStore::appendEvent(const QString& kind, const QString& subject,
+                                                const QByteArray& detailJson)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    qint64 id = 0;
+    if (auto error = appendEventInTransaction(kind, subject, detailJson, &id)) {
+        db.rollback();
+        return *error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return id;
+}
+
+HistoryVerification HistoryStore::verify() const
+{
+    HistoryVerification result;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT id, at_utc, os_user, bind_identity, kind, subject, detail_json, prev_hash, hash "
+                u"FROM events ORDER BY id"_s)) {
+        result.firstBrokenId = 0;
+        result.message = sqlError(u"reading the audit log"_s, q).message;
+        return result;
+    }
+    QByteArray previous = kGenesisHash;
+    qint64 expectedId = 1;
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        ++result.events;
+        const QByteArray storedPrevious = q.value(7).toString().toLatin1();
+        const QByteArray stored = q.value(8).toString().toLatin1();
+        const QByteArray computed = chainHash(
+            previous, canonicalEvent(id, q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                                     q.value(4).toString(), q.value(5).toString(), q.value(6).toString().toUtf8()));
+        QString why;
+        if (id != expectedId)
+            why = u"event %1 is missing (the log jumps from %2 to %3)"_s.arg(expectedId).arg(expectedId - 1).arg(id);
+        else if (storedPrevious != previous)
+            why = u"event %1 does not follow event %2 (its link to the previous event is wrong)"_s.arg(id).arg(id - 1);
+        else if (stored != computed)
+            why = u"event %1 (%2, %3) was changed after it was written (its hash does not match its content)"_s.arg(id)
+                      .arg(q.value(4).toString(), q.value(1).toString());
+        if (!why.isEmpty()) {
+            result.firstBrokenId = id;
+            result.message = u"The audit log of %1 is broken: %2."_s.arg(QDir::toNativeSeparators(m_path), why);
+            return result;
+        }
+        previous = stored;
+        expectedId = id + 1;
+    }
+    result.message = u"The audit log of %1 is intact: %2 events, each chained to the one before."_s
+                         .arg(QDir::toNativeSeparators(m_path))
+                         .arg(result.events);
+    return result;
+}
+
+HistoryResult<qint64> HistoryStore::recordScan(const ScanRecord& scan)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(
+        u"INSERT INTO scans (started_utc, finished_utc, ad_source, exo_source, graph_source, ad_mailboxes, "
+        u"cloud_mailboxes, matched, drift_items, summary_json, drift_json, recorded_utc, os_user) "
+        u"VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ''))"_s);
+    q.addBindValue(scan.started.isValid() ? QVariant(scan.started.toUTC().toString(Qt::ISODateWithMs)) : QVariant());
+    q.addBindValue(scan.finished.isValid() ? QVariant(scan.finished.toUTC().toString(Qt::ISODateWithMs)) : QVariant());
+    q.addBindValue(scan.adSource);
+    q.addBindValue(scan.exoSource);
+    q.addBindValue(scan.graphSource);
+    q.addBindValue(scan.adMailboxes);
+    q.addBindValue(scan.cloudMailboxes);
+    q.addBindValue(scan.matched);
+    q.addBindValue(scan.driftItems);
+    q.addBindValue(QString::fromUtf8(scan.summaryJson.isEmpty() ? QByteArray("{}") : scan.summaryJson));
+    q.addBindValue(QString::fromUtf8(scan.driftJson.isEmpty() ? QByteArray("[]") : scan.driftJson));
+    q.addBindValue(nowText());
+    q.addBindValue(m_actor.osUser);
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"recording the scan"_s, q);
+        db.rollback();
+        return error;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    const QByteArray detail =
+        QJsonDocument(
+            QJsonObject{{u"ad"_s, scan.adSource}, {u"exo"_s, scan.exoSource}, {u"driftItems"_s, scan.driftItems}})
+            .toJson(QJsonDocument::Compact);
+    if (auto error = appendEventInTransaction(u"scan.recorded"_s, u"scan %1"_s.arg(id), detail)) {
+        db.rollback();
+        return *error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return id;
+}
+
+HistoryResult<qint64> HistoryStore::recordDecision(const DecisionRecord& decision)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(
+        u"INSERT INTO decisions (scan_id, dn, attribute, decision, reason, os_user, bind_identity, "
+        u"decided_utc) VALUES (?, COALESCE(?, ''), ?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?)"_s);
+    const QString kind = decision.decision == DecisionKind::Approve ? u"approve"_s : u"ignore"_s;
+    const QString attribute = AttributeCatalog::spec(decision.attribute).ldapName;
+    for (const QVariant& v :
+         {QVariant(decision.scanId), QVariant(decision.dn), QVariant(attribute), QVariant(kind),
+          QVariant(decision.reason), QVariant(m_actor.osUser), QVariant(m_actor.bindIdentity), QVariant(nowText())})
+        q.addBindValue(v);
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"recording the decision"_s, q);
+        db.rollback();
+        return error;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    const QByteArray detail = QJsonDocument(QJsonObject{{u"scan"_s, decision.scanId},
+                                                        {u"dn"_s, decision.dn},
+                                                        {u"attribute"_s, attribute},
+                                                        {u"decision"_s, kind},
+                                                        {u"reason"_s, decision.reason}})
+                                  .toJson(QJsonDocument::Compact);
+    if (auto error = appendEventInTransaction(u"decision.recorded"_s, u"decision %1"_s.arg(id), detail)) {
+        db.rollback();
+        return *error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return id;
+}
+
+HistoryResult<qint64> HistoryStore::createBatch(const WritebackBatch& batch, qint64 scanId, qint64 undoOf)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    QStringList warnings;
+    for (const BatchIssue& w : batch.warnings())
+        warnings << w.message;
+    q.prepare(
+        u"INSERT INTO batches (scan_id, state, created_utc, created_by, object_count, value_count, "
+        u"second_confirmation, warnings_json, undo_of) VALUES (?, 'planned', ?, COALESCE(?, ''), ?, ?, ?, ?, ?)"_s);
+    q.addBindValue(scanId > 0 ? QVariant(scanId) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(nowText());
+    q.addBindValue(m_actor.osUser);
+    q.addBindValue(batch.objectCount());
+    q.addBindValue(batch.valuesDeleted() + batch.valuesAdded());
+    q.addBindValue(batch.needsSecondConfirmation() ? 1 : 0);
+    q.addBindValue(QString::fromUtf8(valuesToJson(warnings)));
+    q.addBindValue(undoOf > 0 ? QVariant(undoOf) : QVariant(QMetaType(QMetaType::LongLong)));
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"recording the batch"_s, q);
+        db.rollback();
+        return error;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    q.prepare(u"INSERT INTO changes (batch_id, object_seq, dn, attribute, before_json, after_json, state) "
+              u"VALUES (?, ?, COALESCE(?, ''), ?, ?, ?, 'planned')"_s);
+    qint64 seq = 0;
+    for (const BatchObjectChange& object : batch.objects()) {
+        for (const BatchAttributeChange& change : object.changes) {
+            q.addBindValue(id);
+            q.addBindValue(seq);
+            q.addBindValue(object.dn);
+            q.addBindValue(QString(AttributeCatalog::spec(change.attribute).ldapName));
+            q.addBindValue(QString::fromUtf8(valuesToJson(change.before)));
+            q.addBindValue(QString::fromUtf8(valuesToJson(change.after)));
+            if (!q.exec()) {
+                const HistoryError error = sqlError(u"recording the changes of the batch"_s, q);
+                db.rollback();
+                return error;
+            }
+        }
+        ++seq;
+    }
+    const QByteArray detail = QJsonDocument(QJsonObject{{u"scan"_s, scanId},
+                                                        {u"undoOf"_s, undoOf},
+                                                        {u"objects"_s, batch.objectCount()},
+                                                        {u"attributes"_s, batch.attributeCount()}})
+                                  .toJson(QJsonDocument::Compact);
+    if (auto error = appendEventInTransaction(u"batch.created"_s, u"batch %1"_s.arg(id), detail)) {
+        db.rollback();
+        return *error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return id;
+}
+
+namespace {
+
+StoredBatch batchFromQuery(const QSqlQuery& q)
+{
+    StoredBatch b;
+    b.id = q.value(0).toLongLong();
+    b.scanId = q.value(1).toLongLong();
+    b.state = batchStateFromName(q.value(2).toString()).value_or(BatchState::Planned);
+    b.createdAt = fromText(q.value(3));
+    b.createdBy = q.value(4).toString();
+    b.approvedAt = fromText(q.value(5));
+    b.approvedBy = q.value(6).toString();
+    b.approvedBind = q.value(7).toString();
+    b.objectCount = q.value(8).toLongLong();
+    b.valueCount = q.value(9).toLongLong();
+    b.secondConfirmation = q.value(10).toInt() != 0;
+    b.warnings = valuesFromJson(q.value(11).toString().toUtf8());
+    b.undoOf = q.value(12).toLongLong();
+    return b;
+}
+
+const auto kBatchColumns = u"SELECT id, scan_id, state, created_utc, created_by, approved_utc, approved_by, "
+                           u"approved_bind, object_count, value_count, second_confirmation, warnings_json, undo_of "
+                           u"FROM batches "_s;
+
+} // namespace
+
+HistoryResult<StoredBatch> HistoryStore::batch(qint64 batchId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(kBatchColumns + u"WHERE id = ?"_s);
+    q.addBindValue(batchId);
+    if (!q.exec())
+        return sqlError(u"reading batch %1"_s.arg(batchId), q);
+    if (!q.next())
+        return HistoryError{
+            u"History database %1 has no batch %2."_s.arg(QDir::toNativeSeparators(m_path)).arg(batchId)};
+    return batchFromQuery(q);
+}
+
+HistoryResult<std::vector<StoredBatch>> HistoryStore::batches() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    if (!q.exec(kBatchColumns + u"ORDER BY id"_s))
+        return sqlError(u"reading the batches"_s, q);
+    std::vector<StoredBatch> out;
+    while (q.next())
+        out.push_back(batchFromQuery(q));
+    return out;
+}
+
+HistoryResult<std::vector<StoredChange>> HistoryStore::changes(qint64 batchId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT id, batch_id, object_seq, dn, attribute, before_json, after_json, state, ldap_code, "
+              u"ldap_message, sent_utc, settled_utc FROM changes WHERE batch_id = ? ORDER BY object_seq, id"_s);
+    q.addBindValue(batchId);
+    if (!q.exec())
+        return sqlError(u"reading the changes of batch %1"_s.arg(batchId), q);
+    std::vector<StoredChange> out;
+    while (q.next()) {
+        StoredChange c;
+        c.id = q.value(0).toLongLong();
+        c.batchId = q.value(1).toLongLong();
+        c.objectSeq = q.value(2).toLongLong();
+        c.dn = q.value(3).toString();
+        const auto attribute = AttributeCatalog::byLdapName(q.value(4).toString());
+        if (!attribute)
+            return HistoryError{
+                u"History database %1: change %2 names %3, which is not a catalog attribute."_s.arg(m_path)
+                    .arg(c.id)
+                    .arg(q.value(4).toString())};
+        c.attribute = *attribute;
+        c.before = valuesFromJson(q.value(5).toString().toUtf8());
+        c.after = valuesFromJson(q.value(6).toString().toUtf8());
+        c.state = changeStateFromName(q.value(7).toString()).value_or(ChangeState::Unknown);
+        c.ldapCode = q.value(8).toInt();
+        c.ldapMessage = q.value(9).toString();
+        c.sentAt = fromText(q.value(10));
+        c.settledAt = fromText(q.value(11));
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+HistoryResult<qint64> HistoryStore::createUndoBatch(qint64 batchId)
+{
+    const auto original = batch(batchId);
+    if (!original)
+        return original.error();
+    if (original->state != BatchState::Applied && original->state != BatchState::Partial)
+        return HistoryError{
+            u"Batch %1 is %2: only an applied (or partly applied) batch can be undone."_s.arg(batchId).arg(
+                batchStateName(original->state))};
+    const auto recorded = changes(batchId);
+    if (!recorded)
+        return recorded.error();
+    std::vector<BatchObjectChange> objects;
+    qint64 seq = -1;
+    for (const StoredChange& c : recorded.value()) {
+        if (c.state != ChangeState::Applied)
+            continue; // nothing to reverse: AD never took it
+        if (c.objectSeq != seq) {
+            seq = c.objectSeq;
+            objects.push_back({c.dn, {}, {}});
+        }
+        objects.back().changes.push_back({c.attribute, c.after, c.before});
+    }
+    if (objects.empty())
+        return HistoryError{u"Batch %1 has no applied change to undo."_s.arg(batchId)};
+    return createBatch(WritebackBatch::fromObjects(std::move(objects)), original->scanId, batchId);
+}
+
+std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool secondConfirmation)
+{
+    const auto current = batch(batchId);
+    if (!current)
+        return current.error();
+    if (current->state != BatchState::Planned)
+        return HistoryError{u"Batch %1 is %2; only a planned batch can be approved."_s.arg(batchId).arg(
+            batchStateName(current->state))};
+    if (current->secondConfirmation && !secondConfirmation)
+        return HistoryError{
+            u"Batch %1 changes %2 objects: approving it needs a second confirmation."_s.arg(batchId).arg(
+                current->objectCount)};
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(u"UPDATE batches SET state = 'approved', approved_utc = ?, approved_by = COALESCE(?, ''), "
+              u"approved_bind = COALESCE(?, '') "
+              u"WHERE id = ? AND state = 'planned'"_s);
+    q.addBindValue(nowText());
+    q.addBindValue(m_actor.osUser);
+    q.addBindValue(m_actor.bindIdentity);
+    q.addBindValue(batchId);
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"approving batch %1"_s.arg(batchId), q);
+        db.rollback();
+        return error;
+    }
+    if (auto error = appendEventInTransaction(
+            u"batch.approved"_s, u"batch %1"_s.arg(batchId),
+            QJsonDocument(QJsonObject{{u"secondConfirmation"_s, secondConfirmation}}).toJson(QJsonDocument::Compact))) {
+        db.rollback();
+        return error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return std::nullopt;
+}
+
+std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchState state)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(u"UPDATE batches SET state = ? WHERE id = ?"_s);
+    q.addBindValue(QString(batchStateName(state)));
+    q.addBindValue(batchId);
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"changing the state of batch %1"_s.arg(batchId), q);
+        db.rollback();
+        return error;
+    }
+    if (auto error =
+            appendEventInTransaction(u"batch.%1"_s.arg(batchStateName(state)), u"batch %1"_s.arg(batchId), "{}")) {
+        db.rollback();
+        return error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return std::nullopt;
+}
+
+std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ?"_s);
+    q.addBindValue(batchId);
+    if (!q.exec()) {
+        const HistoryError error = sqlError(u"marking batch %1 as applying"_s.arg(batchId), q);
+        db.rollback();
+        return error;
+    }
+    const QString now = nowText();
+    q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ?"_s);
+    for (const qint64 seq : objectSeqs) {
+        q.addBindValue(now);
+        q.addBindValue(batchId);
+        q.addBindValue(seq);
+        if (!q.exec()) {
+            const HistoryError error = sqlError(u"journalling the changes of batch %1"_s.arg(batchId), q);
+            db.rollback();
+            return error;
+        }
+    }
+    if (auto error = appendEventInTransaction(
+            u"batch.applying"_s, u"batch %1"_s.arg(batchId),
+            QJsonDocument(QJsonObject{{u"objects"_s, qint64(objectSeqs.size())}}).toJson(QJsonDocument::Compact))) {
+        db.rollback();
+        return error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return std::nullopt;
+}
+
+std::optional<HistoryError> HistoryStore::settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes)
+{
+    if (outcomes.empty())
+        return std::nullopt;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    db.transaction();
+    QSqlQuery q(db);
+    const QString now = nowText();
+    q.prepare(u"UPDATE changes SET state = ?, ldap_code = ?, ldap_message = COALESCE(?, ''), settled_utc = ? "
+              u"WHERE batch_id = ? AND object_seq = ?"_s);
+    QJsonArray detail;
+    for (const ChangeOutcome& o : outcomes) {
+        q.addBindValue(QString(changeStateName(o.state)));
+        q.addBindValue(o.ldapCode);
+        q.addBindValue(o.message);
+        q.addBindValue(now);
+        q.addBindValue(batchId);
+        q.addBindValue(o.objectSeq);
+        if (!q.exec()) {
+            const HistoryError error = sqlError(u"recording outcomes of batch %1"_s.arg(batchId), q);
+            db.rollback();
+            return error;
+        }
+        detail.append(QJsonObject{
+            {u"object"_s, o.objectSeq}, {u"state"_s, QString(changeStateName(o.state))}, {u"ldapCode"_s, o.ldapCode}});
+    }
+    if (auto error = appendEventInTransaction(u"changes.settled"_s, u"batch %1"_s.arg(batchId),
+                                              QJsonDocument(detail).toJson(QJsonDocument::Compact))) {
+        db.rollback();
+        return error;
+    }
+    if (!db.commit())
+        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    return std::nullopt;
+}
+
+} // namespace sunset

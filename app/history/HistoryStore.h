@@ -1,0 +1,194 @@
+#pragma once
+
+#include "WritebackBatch.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <utility>
+#include <variant>
+#include <vector>
+
+class QSqlQuery;
+
+namespace sunset {
+
+// What went wrong with the history database, for an admin: which file, what, and what to do.
+struct HistoryError {
+    QString message;
+};
+
+template <typename T> class HistoryResult final {
+public:
+    HistoryResult(T value)
+        : m_state(std::move(value))
+    {
+    }
+    HistoryResult(HistoryError error)
+        : m_state(std::move(error))
+    {
+    }
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(m_state); }
+    const T& value() const { return std::get<0>(m_state); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const HistoryError& error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, HistoryError> m_state;
+};
+
+// Who acts: the OS user running Sunset and the identity it binds to AD with (never a password).
+struct HistoryActor {
+    QString osUser;
+    QString bindIdentity;
+    static HistoryActor current(const QString& bindIdentity = {}); // osUser from the environment
+};
+
+struct ScanRecord {
+    QString adSource;
+    QString exoSource;
+    QString graphSource;
+    QDateTime started;
+    QDateTime finished;
+    qint64 adMailboxes = 0;
+    qint64 cloudMailboxes = 0;
+    qint64 matched = 0;
+    qint64 driftItems = 0;
+    QByteArray summaryJson; // the scan's summary, as DriftReportWriter writes it
+    QByteArray driftJson;   // the drift found (may be empty), so two scans can be compared
+};
+
+enum class DecisionKind : quint8 { Approve, Ignore };
+struct DecisionRecord {
+    qint64 scanId = 0;
+    QString dn;
+    AttributeId attribute = AttributeId::ExtensionAttribute1;
+    DecisionKind decision = DecisionKind::Approve;
+    QString reason;
+};
+
+// A batch's life: planned -> approved -> applying -> applied | partial; cancelled from planned or approved.
+enum class BatchState : quint8 { Planned, Approved, Applying, Applied, Partial, Cancelled };
+QLatin1StringView batchStateName(BatchState state);
+std::optional<BatchState> batchStateFromName(QStringView name);
+
+// One change row: one attribute of one object. Rows of one object share objectSeq and are sent as one modify.
+enum class ChangeState : quint8 { Planned, Pending, Applied, Conflict, Error, Refused, Unknown, NotSent };
+QLatin1StringView changeStateName(ChangeState state);
+std::optional<ChangeState> changeStateFromName(QStringView name);
+
+struct StoredChange {
+    qint64 id = 0;
+    qint64 batchId = 0;
+    qint64 objectSeq = 0; // 0-based, in batch order
+    QString dn;
+    AttributeId attribute = AttributeId::ExtensionAttribute1;
+    QStringList before;
+    QStringList after;
+    ChangeState state = ChangeState::Planned;
+    int ldapCode = 0;
+    QString ldapMessage;
+    QDateTime sentAt;
+    QDateTime settledAt;
+};
+
+struct StoredBatch {
+    qint64 id = 0;
+    qint64 scanId = 0; // 0: none
+    BatchState state = BatchState::Planned;
+    QDateTime createdAt;
+    QString createdBy;
+    QDateTime approvedAt;
+    QString approvedBy;
+    QString approvedBind;
+    qint64 objectCount = 0;
+    qint64 valueCount = 0;
+    bool secondConfirmation = false; // needed before apply (more objects than the threshold)
+    qint64 undoOf = 0;               // the batch this one reverses; 0: none
+    QStringList warnings;
+};
+
+// One settled outcome for all rows of one object of a batch.
+struct ChangeOutcome {
+    qint64 objectSeq = 0;
+    ChangeState state = ChangeState::Applied;
+    int ldapCode = 0;
+    QString message;
+};
+
+struct HistoryVerification {
+    qint64 events = 0;
+    std::optional<qint64> firstBrokenId; // nullopt: the chain is intact
+    QString message;                     // for an admin
+    bool intact() const { return !firstBrokenId.has_value(); }
+};
+
+// The per-profile SQLite history: scans, decisions, batches and their changes, checklist steps, and an append-only
+// audit log whose rows are hash-chained (each row's hash covers the previous hash and the row's content).
+// One connection, one thread. The file is created owner-only (0600) before anything is written; WAL journal,
+// synchronous=FULL, foreign keys on. An older schema is upgraded on open; a newer one or a file that is not a
+// Sunset history is refused with nothing touched.
+class HistoryStore final {
+public:
+    static constexpr int kSchemaVersion = 1;
+    static constexpr qint32 kApplicationId = 0x53554E53; // "SUNS", in the SQLite header
+
+    // <GenericDataLocation>/sunset/profiles/<profile>/history.sqlite, shared by sunset and sunset-cli
+    static QString defaultPath(const QString& profile = QStringLiteral("default"));
+    static HistoryResult<std::unique_ptr<HistoryStore>> open(const QString& path, HistoryActor actor);
+    ~HistoryStore();
+    HistoryStore(const HistoryStore&) = delete;
+    HistoryStore& operator=(const HistoryStore&) = delete;
+
+    const QString& path() const { return m_path; }
+    const HistoryActor& actor() const { return m_actor; }
+    int schemaVersion() const;
+
+    HistoryResult<qint64> recordScan(const ScanRecord& scan);
+    HistoryResult<qint64> recordDecision(const DecisionRecord& decision);
+
+    HistoryResult<qint64> createBatch(const WritebackBatch& batch, qint64 scanId = 0, qint64 undoOf = 0);
+    // The reverse of an applied (or partial) batch, from its recorded values: each applied change's after-values
+    // become the values to delete and its before-values the values to add. A new planned batch, reviewed,
+    // approved and applied like any other (with the same re-read and optimistic checks).
+    HistoryResult<qint64> createUndoBatch(qint64 batchId);
+    HistoryResult<StoredBatch> batch(qint64 batchId) const;
+    HistoryResult<std::vector<StoredChange>> changes(qint64 batchId) const;
+    HistoryResult<std::vector<StoredBatch>> batches() const;
+    // Approve a planned batch. secondConfirmation must be true when the batch needs one.
+    std::optional<HistoryError> approveBatch(qint64 batchId, bool secondConfirmation = false);
+    std::optional<HistoryError> setBatchState(qint64 batchId, BatchState state);
+
+    // In one transaction, before sending: the objects' rows become Pending (sentAt now), the batch Applying.
+    std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs);
+    // Settles rows (one transaction for the list), with the LDAP result code and message.
+    std::optional<HistoryError> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
+
+    // The audit log: append one event (kind like "batch.approved", subject like "batch 3", detail JSON object).
+    HistoryResult<qint64> appendEvent(const QString& kind, const QString& subject, const QByteArray& detailJson = "{}");
+    HistoryVerification verify() const;
+
+private:
+    HistoryStore(QString path, QString connectionName, HistoryActor actor);
+    std::optional<HistoryError> migrate();
+    std::optional<HistoryError> appendEventInTransaction(const QString& kind, const QString& subject,
+                                                         const QByteArray& detailJson, qint64* id = nullptr);
+    HistoryError sqlError(const QString& doing, const QSqlQuery& query) const;
+
+    QString m_path;
+    QString m_connectionName;
+    HistoryActor m_actor;
+};
+
+// Values as stored: a JSON array of strings (exact text; AD values of catalog attributes are text).
+QByteArray valuesToJson(const QStringList& values);
+QStringList valuesFromJson(const QByteArray& json);
+
+} // namespace sunset

@@ -1,0 +1,129 @@
+#include "CloudHttp.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+bool isLoopbackHost(const QString& host)
+{
+    if (host.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+} // namespace
+
+QString checkEndpointUrl(const QUrl& url, const QString& what)
+{
+    if (!url.isValid() || url.host().isEmpty())
+        return u"%1: \"%2\" is not a URL with a host"_s.arg(what, url.toString());
+    if (!url.userInfo().isEmpty())
+        return u"%1: a URL must not carry a user name or password"_s.arg(what);
+    if (url.scheme() == "https"_L1)
+        return {};
+    if (url.scheme() == "http"_L1) {
+        if (isLoopbackHost(url.host()))
+            return {};
+        return u"%1: plain http:// is accepted only for loopback hosts; use https://%2"_s.arg(what, url.host());
+    }
+    return u"%1: \"%2\" must start with https://"_s.arg(what, url.toString());
+}
+
+QString describeRequest(QByteArrayView method, const QUrl& url)
+{
+    return QString::fromLatin1(method) + u' ' +
+           url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+}
+
+bool looksLikeHtml(QByteArrayView contentType, QByteArrayView body)
+{
+    if (contentType.toByteArray().toLower().contains("text/html"))
+        return true;
+    const QByteArray head = body.first(std::min<qsizetype>(body.size(), 256)).toByteArray().trimmed().toLower();
+    return head.startsWith("<!doctype html") || head.startsWith("<html");
+}
+
+QString describeHttpFailure(int status, QByteArrayView contentType, QByteArrayView body)
+{
+    QString text = status > 0 ? u"HTTP %1"_s.arg(status) : u"no HTTP answer"_s;
+    if (body.isEmpty())
+        return text + u" with an empty body"_s;
+    if (looksLikeHtml(contentType, body)) {
+        static const QRegularExpression title(u"<title[^>]*>([^<]*)</title>"_s,
+                                              QRegularExpression::CaseInsensitiveOption);
+        const auto match = title.match(QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 4096))));
+        const QString t = match.hasMatch() ? match.captured(1).simplified() : QString();
+        return text + u" with an HTML page instead of JSON"_s + (t.isEmpty() ? QString() : u" (\"%1\")"_s.arg(t));
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body.toByteArray(), &parseError);
+    if (doc.isObject()) {
+        const QJsonObject root = doc.object();
+        // Graph and EXO: {"error":{"code":..,"message":..}}; identity platform: {"error":"..","error_description":..}
+        const QJsonValue error = root.value("error"_L1);
+        if (error.isObject()) {
+            const QJsonObject e = error.toObject();
+            QString message = e.value("message"_L1).toString();
+            const QJsonArray details = e.value("details"_L1).toArray();
+            if (!details.isEmpty() && details.first().toObject().contains("message"_L1))
+                message += u" ("_s + details.first().toObject().value("message"_L1).toString() + u')';
+            return text + u": "_s + e.value("code"_L1).toString() + u": "_s + message;
+        }
+        if (error.isString()) {
+            const QString description = root.value("error_description"_L1).toString();
+            // AADSTS descriptions append "\r\nTrace ID: ..\r\nCorrelation ID: .."; the first line is the message.
+            const QString first = description.section(u'\n', 0, 0).trimmed();
+            return text + u": "_s + error.toString() + (first.isEmpty() ? QString() : u": "_s + first);
+        }
+    }
+    QString start = QString::fromUtf8(body.first(std::min<qsizetype>(body.size(), 200))).simplified();
+    return text + u": \""_s + start + (body.size() > 200 ? u"…\""_s : u"\""_s);
+}
+
+std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value)
+{
+    const QByteArray v = value.toByteArray().trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const double seconds = v.toDouble(&ok);
+    if (ok && std::isfinite(seconds) && seconds >= 0)
+        return qint64(std::ceil(std::min(seconds, 86400.0) * 1000.0));
+    const QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(v), u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+    if (!when.isValid())
+        return std::nullopt;
+    const QDateTime utc(when.date(), when.time(), Qt::UTC);
+    return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(utc));
+}
+
+qint64 RetryPolicy::delayMsecs(int attempt, std::optional<qint64> retryAfter) const
+{
+    if (retryAfter)
+        return std::min(*retryAfter, maxRetryAfterMsecs);
+    const int shift = std::clamp(attempt - 1, 0, 20);
+    const qint64 ceiling = std::min(maxDelayMsecs, baseDelayMsecs << shift);
+    // Full jitter: clients that failed together do not come back together.
+    return ceiling / 2 + qint64(QRandomGenerator::global()->bounded(quint64(ceiling / 2 + 1)));
+}
+
+bool isTransientStatus(int status)
+{
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+} // namespace sunset

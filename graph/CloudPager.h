@@ -1,0 +1,118 @@
+#pragma once
+
+#include "CloudHttp.h"
+#include "ImportError.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+#include <utility>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace sunset {
+
+class TokenProvider;
+
+// What one page gave: how many items it held, the absolute @odata.nextLink (empty on the last page), and the
+// total when the service said (@odata.count), else -1.
+struct CloudPage {
+    qint64 items = 0;
+    QByteArray nextLink;
+    qint64 total = -1;
+};
+
+// Parses one page's body; requestName ("GET https://…/v1.0/users, page 3") goes into its errors.
+using CloudPageHandler = std::function<Result<CloudPage>(QByteArrayView body, const QString& requestName)>;
+
+// Fetches the pages of one OData collection one after the other (GET, or the same body re-POSTed to each
+// nextLink as the Exchange admin API wants), with the shared request policy: a bearer token per request from
+// the TokenProvider, one renewal and replay on 401, Retry-After on 429/503, exponential backoff with jitter for
+// other transient failures (bounded), and a clear error for anything else. A failed or cancelled scan keeps the
+// URL of the page it did not finish, so resume() continues there.
+class CloudPager final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CloudPager)
+
+public:
+    struct Request {
+        QByteArray method = "GET"; // GET or POST
+        QUrl firstUrl;
+        QByteArray body; // POST: sent to the first URL and to every nextLink
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QString resource; // token audience, e.g. "https://graph.microsoft.com"
+        QString itemName; // "users", "mailboxes": for messages
+        // Other https hosts a nextLink may name (the bearer token goes nowhere else): Exchange Online answers on
+        // outlook.office365.com and outlook.office.com alike, and its links may name either.
+        QStringList nextLinkHosts;
+    };
+
+    CloudPager(QNetworkAccessManager* network, TokenProvider* tokens, Request request, CloudPageHandler handler,
+               QObject* parent = nullptr);
+    ~CloudPager() override;
+
+    void setRetryPolicy(const RetryPolicy& policy) { m_policy = policy; }
+
+    void start();  // from the first page
+    void resume(); // from the page the last run did not finish
+    void cancel(); // finished(false) follows, with a "cancelled" error
+
+    bool isRunning() const { return m_running; }
+    const std::optional<ImportError>& error() const { return m_error; }
+    QUrl resumeUrl() const { return m_url; } // empty after the last page
+    qint64 items() const { return m_items; }
+    qint64 pages() const { return m_pages; }
+    qint64 total() const { return m_total; }
+    int retries() const { return m_retries; } // transient failures retried, over the whole scan
+
+Q_SIGNALS:
+    void progress(qint64 items, qint64 total); // total -1 when unknown
+    void finished(bool ok);
+
+private:
+    void fetch();
+    void send(const QByteArray& token, quint64 generation);
+    void handleReply(QNetworkReply* reply, const QByteArray& token, quint64 generation);
+    bool retryLater(const QString& failure, std::optional<qint64> retryAfter);
+    void fail(ImportError error);
+    void fail(const QString& message);
+    QString requestName() const;
+
+    QNetworkAccessManager* m_network;
+    TokenProvider* m_tokens;
+    Request m_request;
+    CloudPageHandler m_handler;
+    RetryPolicy m_policy;
+    QTimer m_retryTimer;
+    QPointer<QNetworkReply> m_reply; // a QNetworkAccessManager deletes its replies when it goes first
+    QUrl m_url;
+    std::optional<ImportError> m_error;
+    quint64 m_generation = 0;
+    bool m_running = false;
+    bool m_renewedAfter401 = false;
+    int m_attempt = 0;
+    int m_retries = 0;
+    qint64 m_items = 0;
+    qint64 m_pages = 0;
+    qint64 m_total = -1;
+};
+
+// Reads the members of a page's top-level object that paging needs (@odata.nextLink, @odata.count,
+// @odata.deltaLink) without looking inside "value". Fails on a damaged page like the readers do.
+struct ODataPageLinks {
+    QByteArray nextLink;
+    QByteArray deltaLink;
+    qint64 count = -1;
+};
+Result<ODataPageLinks> readODataPageLinks(QByteArrayView body, const QString& requestName);
+
+} // namespace sunset

@@ -1,0 +1,158 @@
+#include "ExoMailboxClient.h"
+
+#include "CloudPager.h"
+#include "ExoMailboxJsonReader.h"
+#include "GraphUsersClient.h"
+
+#include <QNetworkAccessManager>
+
+#include <algorithm>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+ExoMailboxClient::ExoMailboxClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens, QObject* parent)
+    : QObject(parent)
+    , m_endpoint(endpoint)
+    , m_tenant(tenant)
+    , m_tokens(tokens)
+    , m_resource(GraphUsersClient::defaultResource(endpoint))
+    , m_network(new QNetworkAccessManager(this))
+{
+    m_snapshot.side = Side::Cloud;
+    rebuildPager();
+}
+
+ExoMailboxClient::~ExoMailboxClient()
+{
+    delete m_pager; // before the QNetworkAccessManager and its replies
+}
+
+QByteArray ExoMailboxClient::getMailboxBody()
+{
+    return QByteArrayLiteral(R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
+}
+
+QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
+{
+    // The system mailbox EXO PowerShell V3 anchors app-only sessions on (community-observed, not documented).
+    return "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + tenant.toUtf8();
+}
+
+void ExoMailboxClient::setResource(const QString& resource)
+{
+    m_resource = resource;
+    rebuildPager();
+}
+
+void ExoMailboxClient::setPageSize(int maxPageSize)
+{
+    m_pageSize = std::clamp(maxPageSize, 1, 1000);
+    rebuildPager();
+}
+
+void ExoMailboxClient::setRetryPolicy(const RetryPolicy& policy)
+{
+    m_policy = policy;
+    m_pager->setRetryPolicy(policy);
+}
+
+QString ExoMailboxClient::check() const
+{
+    if (m_tenant.isEmpty())
+        return u"no tenant given for the Exchange Online admin API"_s;
+    return checkEndpointUrl(m_endpoint, u"Exchange Online endpoint"_s);
+}
+
+QUrl ExoMailboxClient::invokeCommandUrl() const
+{
+    QUrl url = m_endpoint;
+    QString p = url.path();
+    while (p.endsWith(u'/'))
+        p.chop(1);
+    url.setPath(p + u"/adminapi/beta/"_s + QString::fromUtf8(QUrl::toPercentEncoding(m_tenant)) + u"/InvokeCommand"_s,
+                QUrl::TolerantMode);
+    return url;
+}
+
+void ExoMailboxClient::rebuildPager()
+{
+    delete m_pager;
+    CloudPager::Request request;
+    request.method = "POST";
+    request.firstUrl = invokeCommandUrl();
+    request.body = getMailboxBody();
+    request.headers = {{"X-AnchorMailbox", appAnchorMailbox(m_tenant)},
+                       {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
+                       {"X-ResponseFormat", "json"}};
+    request.resource = m_resource;
+    request.itemName = u"mailboxes"_s;
+    const QStringList exoHosts{u"outlook.office365.com"_s, u"outlook.office.com"_s};
+    if (exoHosts.contains(m_endpoint.host(), Qt::CaseInsensitive))
+        request.nextLinkHosts = exoHosts;
+    m_pager = new CloudPager(
+        m_network, m_tokens, std::move(request),
+        [this](QByteArrayView body, const QString& requestName) -> Result<CloudPage> {
+            Result<ODataPageLinks> links = readODataPageLinks(body, requestName);
+            if (!links)
+                return links.error();
+            Result<Snapshot> page = readExoMailboxesJson(body, requestName, m_graph);
+            if (!page)
+                return page.error();
+            const qint64 items = qint64(page->records.size());
+            for (MailboxRecord& record : page->records)
+                m_snapshot.records.push_back(std::move(record));
+            m_snapshot.skippedEntries += page->skippedEntries;
+            m_snapshot.newestChangeMsecs = std::max(m_snapshot.newestChangeMsecs, page->newestChangeMsecs);
+            return CloudPage{items, links->nextLink, -1};
+        },
+        this);
+    m_pager->setRetryPolicy(m_policy);
+    connect(m_pager, &CloudPager::progress, this, &ExoMailboxClient::progress);
+    connect(m_pager, &CloudPager::finished, this, &ExoMailboxClient::finished);
+}
+
+void ExoMailboxClient::start()
+{
+    m_snapshot = {};
+    m_snapshot.side = Side::Cloud;
+    m_snapshot.source = describeRequest("POST", invokeCommandUrl()) + u" (Get-Mailbox)"_s;
+    if (const QString problem = check(); !problem.isEmpty()) {
+        m_checkError = ImportError{m_snapshot.source, 0, {}, problem};
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT finished(false); }, Qt::QueuedConnection);
+        return;
+    }
+    m_checkError.reset();
+    m_pager->start();
+}
+
+void ExoMailboxClient::resume()
+{
+    m_pager->resume();
+}
+
+void ExoMailboxClient::cancel()
+{
+    m_pager->cancel();
+}
+
+std::optional<ImportError> ExoMailboxClient::error() const
+{
+    if (m_checkError)
+        return m_checkError;
+    return m_pager->error();
+}
+
+QUrl ExoMailboxClient::resumeUrl() const
+{
+    return m_pager->resumeUrl();
+}
+
+int ExoMailboxClient::retries() const
+{
+    return m_pager->retries();
+}
+
+} // namespace sunset

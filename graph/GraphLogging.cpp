@@ -1,0 +1,3 @@
+#include "GraphLogging.h"
+
+Q_LOGGING_CATEGORY(lcGraph, "sunset.graph")

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "ImportError.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace sunset {
+
+// An application's certificate credential: the private key that signs client assertions and the certificate
+// registered with the app (its DER bytes give the thumbprint the assertion names). OpenSSL stays in the .cpp.
+class ClientCertificate final {
+public:
+    // PEM private key (PKCS#8 or PKCS#1, unencrypted) and PEM certificate, e.g. both from one file.
+    // source names them in errors.
+    static Result<ClientCertificate> fromPem(QByteArrayView keyPem, QByteArrayView certificatePem,
+                                             const QString& source);
+
+    // A PKCS#12 file (.pfx, as the Windows certificate export writes it) with its password (may be empty).
+    static Result<ClientCertificate> fromPkcs12(QByteArrayView pfx, const QByteArray& password, const QString& source);
+
+    const QByteArray& certificateDer() const { return m_der; }
+    QByteArray thumbprintSha256() const; // base64url, for "x5t#S256"
+    QByteArray thumbprintSha1() const;   // base64url, for "x5t"
+
+    enum class Algorithm : quint8 { PS256, RS256 };
+    // Signature over data; empty on an OpenSSL failure (logged).
+    QByteArray sign(QByteArrayView data, Algorithm algorithm) const;
+
+private:
+    struct Key;
+    // Takes ownership of both (EVP_PKEY* and X509*, kept out of this header).
+    static Result<ClientCertificate> fromKeyAndCertificate(void* pkey, void* x509, const QString& source);
+    std::shared_ptr<const Key> m_key;
+    QByteArray m_der;
+};
+
+// App-only credentials for the client credentials grant.
+struct AppCredentials {
+    QString tenant;                               // GUID or domain ("contoso.onmicrosoft.com")
+    QString clientId;                             // application (client) id
+    QString clientSecret;                         // either this ...
+    std::optional<ClientCertificate> certificate; // ... or this
+    // Current documentation: PS256 with "x5t#S256". Older registrations: RS256 with "x5t" (SHA-1).
+    bool legacyRs256X5t = false;
+};
+
+// Gets app-only access tokens from the Microsoft identity platform v2 token endpoint, one per resource
+// ("https://graph.microsoft.com", "https://outlook.office365.com"), keeps them in memory only and asks for a
+// new one shortly before expiry. Concurrent requests for one resource share one sign-in.
+class TokenProvider final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TokenProvider)
+
+public:
+    // authority: the login host as a base URL ("https://login.microsoftonline.com", "https://login.microsoftonline.us",
+    // "https://login.chinacloudapi.cn", or the emulator on loopback).
+    TokenProvider(const QUrl& authority, AppCredentials credentials, QObject* parent = nullptr);
+    ~TokenProvider() override;
+
+    // Empty when the authority and credentials can be used, otherwise why not.
+    QString check() const;
+
+    using TokenCallback = std::function<void(const Result<QByteArray>& accessToken)>;
+    // Calls back (always asynchronously) with a valid token for resource, unless context is gone by then.
+    // A failed sign-in gives an ImportError naming the token request and the AADSTS message.
+    void accessToken(const QString& resource, QObject* context, TokenCallback callback);
+
+    // The resource answered 401 with token: drop it so the next accessToken() signs in again.
+    void invalidate(const QString& resource, const QByteArray& token);
+
+    // Renew this long before expiry (default 5 minutes, at most half the lifetime).
+    void setRenewLeadSeconds(int seconds) { m_renewLeadSeconds = seconds; }
+    int signInCount() const { return m_signIns; } // for tests and logs: token requests sent
+
+    QUrl tokenUrl() const;
+
+private:
+    struct Waiter {
+        QPointer<QObject> context;
+        bool hadContext = false;
+        TokenCallback callback;
+    };
+    struct Entry {
+        QByteArray token;
+        qint64 renewAtMsecs = 0;
+        QNetworkReply* pending = nullptr;
+        std::vector<Waiter> waiters;
+    };
+
+    void signIn(const QString& resource);
+    void finishSignIn(const QString& resource, QNetworkReply* reply);
+    void deliver(const QString& resource, const Result<QByteArray>& result);
+    QByteArray clientAssertion() const;
+
+    QUrl m_authority;
+    AppCredentials m_credentials;
+    QNetworkAccessManager* m_network;
+    QHash<QString, Entry> m_entries;
+    int m_renewLeadSeconds = 300;
+    int m_signIns = 0;
+};
+
+} // namespace sunset

@@ -1,0 +1,750 @@
+#include "CloudEmulator.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+using Header = std::pair<QByteArray, QByteArray>;
+
+QByteArray base64Url(QByteArrayView bytes)
+{
+    return bytes.toByteArray().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QByteArray fromBase64Url(QByteArrayView text)
+{
+    return QByteArray::fromBase64(text.toByteArray(), QByteArray::Base64UrlEncoding);
+}
+
+QByteArray digest(QByteArrayView data, const EVP_MD* md)
+{
+    QByteArray out(EVP_MAX_MD_SIZE, Qt::Uninitialized);
+    unsigned int length = 0;
+    EVP_Digest(data.data(), size_t(data.size()), reinterpret_cast<unsigned char*>(out.data()), &length, md, nullptr);
+    out.resize(length);
+    return out;
+}
+
+bool verifySignature(const QByteArray& certificateDer, QByteArrayView signingInput, QByteArrayView signature, bool pss)
+{
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(certificateDer.constData());
+    X509* cert = d2i_X509(nullptr, &p, long(certificateDer.size()));
+    if (!cert)
+        return false;
+    EVP_PKEY* key = X509_get0_pubkey(cert);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    bool ok = key && EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), nullptr, key) == 1;
+    if (ok && pss)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    ok = ok && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), size_t(signature.size()),
+                                reinterpret_cast<const unsigned char*>(signingInput.data()),
+                                size_t(signingInput.size())) == 1;
+    EVP_MD_CTX_free(ctx);
+    X509_free(cert);
+    return ok;
+}
+
+QByteArray reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
+    }
+}
+
+const QByteArray kODataJson =
+    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+QString nowText()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+}
+
+} // namespace
+
+CloudEmulator::CloudEmulator(QObject* parent)
+    : QObject(parent)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &CloudEmulator::onNewConnection);
+}
+
+CloudEmulator::~CloudEmulator() = default;
+
+bool CloudEmulator::listen()
+{
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
+
+QUrl CloudEmulator::baseUrl() const
+{
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()));
+}
+
+void CloudEmulator::setTenant(const QStringList& names, const QByteArray& graphUsersJson,
+                              const QByteArray& exoMailboxesJson)
+{
+    m_tenantNames = names;
+    m_users = {};
+    const QJsonDocument graph = QJsonDocument::fromJson(graphUsersJson);
+    const QJsonArray pages = graph.isArray() ? graph.array() : QJsonArray{graph.object()};
+    for (const QJsonValue& page : pages) {
+        const QJsonObject o = page.toObject();
+        if (o.contains("value"_L1)) {
+            for (const QJsonValue& user : o.value("value"_L1).toArray())
+                m_users.append(user);
+        } else {
+            m_users.append(o);
+        }
+    }
+    m_mailboxes = QJsonDocument::fromJson(exoMailboxesJson).array();
+    m_userVersion = QList<int>(m_users.size(), 1);
+    m_removed.clear();
+    m_version = 1;
+}
+
+qsizetype CloudEmulator::userIndex(const QString& id) const
+{
+    for (qsizetype i = 0; i < m_users.size(); ++i) {
+        if (m_userVersion[i] >= 0 && m_users.at(i).toObject().value("id"_L1).toString() == id)
+            return i;
+    }
+    return -1;
+}
+
+void CloudEmulator::changeUser(const QString& id, const QString& property, const QJsonValue& value)
+{
+    const qsizetype i = userIndex(id);
+    if (i < 0)
+        return;
+    QJsonObject user = m_users.at(i).toObject();
+    user.insert(property, value);
+    m_users.replace(i, user);
+    m_userVersion[i] = ++m_version;
+}
+
+void CloudEmulator::removeUser(const QString& id)
+{
+    const qsizetype i = userIndex(id);
+    if (i < 0)
+        return;
+    m_userVersion[i] = -1;
+    m_removed.append({id, ++m_version});
+}
+
+void CloudEmulator::registerApp(const QString& clientId, const QString& secret, const QByteArray& certificateDer)
+{
+    m_apps.insert(clientId, App{secret, certificateDer});
+}
+
+void CloudEmulator::onNewConnection()
+{
+    while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            m_buffers.remove(socket);
+            socket->deleteLater();
+        });
+    }
+}
+
+void CloudEmulator::onReadyRead(QTcpSocket* socket)
+{
+    QByteArray& buffer = m_buffers[socket];
+    buffer += socket->readAll();
+    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    Request request;
+    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
+    request.method = first.value(0);
+    request.target = first.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+    }
+    const qsizetype length = request.headers.value("content-length", "0").toLongLong();
+    if (buffer.size() < headerEnd + 4 + length)
+        return;
+    request.body = buffer.mid(headerEnd + 4, length);
+    buffer.clear();
+    socket->disconnect(this, nullptr); // one request per connection; keep the disconnected handler below
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    m_buffers.remove(socket);
+    write(socket, dispatch(request));
+}
+
+void CloudEmulator::write(QTcpSocket* socket, const Response& response)
+{
+    if (response.special == Response::Special::Drop) {
+        socket->close(); // the connection ends without an answer
+        return;
+    }
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason(response.status) + "\r\n";
+    for (const auto& [name, value] : response.headers)
+        out += name + ": " + value + "\r\n";
+    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\nConnection: close\r\n\r\n";
+    out += response.body;
+    socket->write(out);
+    socket->disconnectFromHost();
+}
+
+CloudEmulator::Response CloudEmulator::json(int status, const QJsonObject& body)
+{
+    Response r;
+    r.status = status;
+    r.headers.append(Header{"Content-Type", kODataJson});
+    r.headers.append(Header{"request-id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces)});
+    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::aadError(int status, const QString& error, int code, const QString& description)
+{
+    const QString trace = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString correlation = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd HH:mm:ss'Z'"_s);
+    Response r = json(status, QJsonObject{
+                                  {u"error"_s, error},
+                                  {u"error_description"_s, u"AADSTS%1: %2\r\nTrace ID: %3\r\nCorrelation ID: %4\r\n"
+                                                           "Timestamp: %5"_s.arg(QString::number(code), description,
+                                                                                 trace, correlation, stamp)},
+                                  {u"error_codes"_s, QJsonArray{code}},
+                                  {u"timestamp"_s, stamp},
+                                  {u"trace_id"_s, trace},
+                                  {u"correlation_id"_s, correlation},
+                                  {u"error_uri"_s, u"https://login.microsoftonline.com/error?code=%1"_s.arg(code)},
+                              });
+    r.headers[0].second = "application/json; charset=utf-8";
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::graphError(int status, const QString& code, const QString& message)
+{
+    return json(
+        status,
+        QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, code},
+                                             {u"message"_s, message},
+                                             {u"innerError"_s,
+                                              QJsonObject{
+                                                  {u"date"_s, nowText()},
+                                                  {u"request-id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                                              }}}}});
+}
+
+CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
+{
+    const QUrl url = QUrl::fromEncoded(baseUrl().toEncoded() + request.target);
+    const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
+    // /{tenant}/oauth2/v2.0/token
+    if (request.method == "POST" && parts.size() == 4 && parts[1] == "oauth2"_L1 && parts[2] == "v2.0"_L1 &&
+        parts[3] == "token"_L1)
+        return token(parts[0], request);
+    if (request.method == "POST" && parts.size() == 4 && parts[1] == "oauth2"_L1 && parts[2] == "v2.0"_L1 &&
+        parts[3] == "devicecode"_L1)
+        return deviceCode(parts[0], request);
+    if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s})
+        return users(request, url);
+    if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"delta"_s})
+        return usersDelta(request, url);
+    // /adminapi/beta/{tenant}/InvokeCommand
+    if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "beta"_L1 &&
+        parts[3].compare("InvokeCommand"_L1, Qt::CaseInsensitive) == 0)
+        return mailboxes(request, url, parts[2]);
+    return graphError(404, u"NotFound"_s, u"Resource not found for the segment '%1'."_s.arg(parts.value(0)));
+}
+
+CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Request& request)
+{
+    ++m_tokenRequests;
+    QByteArray form = request.body;
+    form.replace('+', "%20"); // application/x-www-form-urlencoded spells spaces '+'
+    const QUrlQuery query(QString::fromLatin1(form));
+    auto field = [&](const char* name) { return query.queryItemValue(QLatin1StringView(name), QUrl::FullyDecoded); };
+    if (!m_tenantNames.contains(tenant, Qt::CaseInsensitive))
+        return aadError(400, u"invalid_request"_s, 90002,
+                        u"Tenant '%1' not found. Check to make sure you have the correct tenant ID and are signing "
+                        "into the correct cloud."_s.arg(tenant));
+    if (field("grant_type") == "urn:ietf:params:oauth:grant-type:device_code"_L1)
+        return deviceToken(query);
+    if (field("grant_type") != "client_credentials"_L1)
+        return aadError(400, u"unsupported_grant_type"_s, 70003,
+                        u"The app requested an unsupported grant type '%1'."_s.arg(field("grant_type")));
+    const QString clientId = field("client_id");
+    const auto app = m_apps.constFind(clientId);
+    if (app == m_apps.constEnd())
+        return aadError(
+            400, u"unauthorized_client"_s, 700016,
+            u"Application with identifier '%1' was not found in the directory '%2'."_s.arg(clientId, tenant));
+    const QStringList scopes = field("scope").split(u' ', Qt::SkipEmptyParts);
+    if (scopes.size() != 1 || !scopes[0].endsWith("/.default"_L1))
+        return aadError(400, u"invalid_scope"_s, scopes.size() > 1 ? 28000 : 70011,
+                        scopes.size() > 1 ? u"Provided value for the input parameter scope is not valid because it "
+                                            "contains more than one resource."_s
+                                          : u"The provided value for the input parameter 'scope' is not valid."_s);
+    const QString resource = scopes[0].chopped(int(strlen("/.default")));
+    if (resource != QLatin1StringView(kGraphResource) && resource != QLatin1StringView(kExoResource))
+        return aadError(
+            400, u"invalid_resource"_s, 500011,
+            u"The resource principal named %1 was not found in the tenant named %2."_s.arg(resource, tenant));
+    if (query.hasQueryItem(u"client_secret"_s)) {
+        if (app->secret.isEmpty() || field("client_secret") != app->secret)
+            return aadError(
+                401, u"invalid_client"_s, 7000215,
+                u"Invalid client secret provided. Ensure the secret being sent in the request is the "
+                "client secret value, not the client secret ID, for a secret added to app '%1'."_s.arg(clientId));
+    } else if (query.hasQueryItem(u"client_assertion"_s)) {
+        if (field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"_L1)
+            return aadError(400, u"invalid_request"_s, 50027, u"Invalid client_assertion_type."_s);
+        const QUrl tokenUrl = baseUrl().resolved(QUrl(u"/%1/oauth2/v2.0/token"_s.arg(tenant)));
+        if (const QString problem = verifyAssertion(tenant, clientId, field("client_assertion").toLatin1(), tokenUrl);
+            !problem.isEmpty()) {
+            const int code = problem.section(u':', 0, 0).toInt();
+            return aadError(401, u"invalid_client"_s, code, problem.section(u':', 1).trimmed());
+        }
+    } else {
+        return aadError(400, u"invalid_client"_s, 7000218,
+                        u"The request body must contain the following parameter: 'client_assertion' or "
+                        "'client_secret'."_s);
+    }
+    return issueToken(resource, false);
+}
+
+CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool withRefreshToken)
+{
+    const QByteArray accessToken =
+        "emu." + QByteArray::number(QRandomGenerator::global()->generate64(), 16) + '.' + base64Url(resource.toUtf8());
+    m_tokens.insert(accessToken, {resource, QDateTime::currentMSecsSinceEpoch() + m_tokenLifetime * 1000LL});
+    QJsonObject answer{{u"token_type"_s, u"Bearer"_s},
+                       {u"expires_in"_s, m_tokenLifetime},
+                       {u"ext_expires_in"_s, m_tokenLifetime},
+                       {u"access_token"_s, QString::fromLatin1(accessToken)}};
+    if (withRefreshToken) {
+        answer.insert(u"refresh_token"_s,
+                      QString(u"emu-refresh."_s + QString::number(QRandomGenerator::global()->generate64(), 16)));
+        answer.insert(u"scope"_s, QString(resource + u"/.default"_s));
+    }
+    Response r = json(200, answer);
+    r.headers[0].second = "application/json; charset=utf-8";
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const Request& request)
+{
+    ++m_tokenRequests;
+    QByteArray form = request.body;
+    form.replace('+', "%20");
+    const QUrlQuery query(QString::fromLatin1(form));
+    if (!m_tenantNames.contains(tenant, Qt::CaseInsensitive))
+        return aadError(400, u"invalid_request"_s, 90002, u"Tenant '%1' not found."_s.arg(tenant));
+    const QString clientId = query.queryItemValue(u"client_id"_s, QUrl::FullyDecoded);
+    if (!m_apps.contains(clientId))
+        return aadError(
+            400, u"unauthorized_client"_s, 700016,
+            u"Application with identifier '%1' was not found in the directory '%2'."_s.arg(clientId, tenant));
+    const QStringList scopes = query.queryItemValue(u"scope"_s, QUrl::FullyDecoded).split(u' ', Qt::SkipEmptyParts);
+    const QByteArray code = "emu-device." + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    const QString userCode = u"EMU%1"_s.arg(QRandomGenerator::global()->bounded(100000, 999999));
+    m_deviceGrants.insert(code, {clientId, scopes, 0, false});
+    const QString uri = u"https://microsoft.com/devicelogin"_s;
+    Response r = json(200, QJsonObject{
+                               {u"device_code"_s, QString::fromLatin1(code)},
+                               {u"user_code"_s, userCode},
+                               {u"verification_uri"_s, uri},
+                               {u"expires_in"_s, 900},
+                               {u"interval"_s, m_deviceInterval},
+                               {u"message"_s, u"To sign in, use a web browser to open the page %1 and enter the code "
+                                              "%2 to authenticate."_s.arg(uri, userCode)},
+                           });
+    r.headers[0].second = "application/json; charset=utf-8";
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::deviceToken(const QUrlQuery& query)
+{
+    const QByteArray code = query.queryItemValue(u"device_code"_s, QUrl::FullyDecoded).toLatin1();
+    auto grant = m_deviceGrants.find(code);
+    if (grant == m_deviceGrants.end())
+        return aadError(400, u"bad_verification_code"_s, 70019, u"Verification code is not recognized."_s);
+    if (m_deviceSlowDown && !grant->slowedDown) {
+        grant->slowedDown = true;
+        return aadError(400, u"slow_down"_s, 70016, u"Polling too fast; slow down."_s);
+    }
+    if (grant->polls++ < m_devicePending)
+        return aadError(
+            400, u"authorization_pending"_s, 70016,
+            u"The provided request has not yet been authorized by the user. The user must input their code."_s);
+    if (m_deviceOutcome == DeviceOutcome::Decline)
+        return aadError(400, u"authorization_declined"_s, 70000, u"The user declined the sign-in request."_s);
+    if (m_deviceOutcome == DeviceOutcome::Expire)
+        return aadError(400, u"expired_token"_s, 70020,
+                        u"The provided value for the input parameter 'device_code' is not valid. This device code "
+                        "has expired."_s);
+    QString resource;
+    bool offline = false;
+    for (const QString& scope : std::as_const(grant->scopes)) {
+        if (scope == "offline_access"_L1)
+            offline = true;
+        else if (scope.contains(u'/'))
+            resource = scope.section(u'/', 0, 2);
+    }
+    m_deviceGrants.erase(grant);
+    return issueToken(resource, offline);
+}
+
+// Empty when the assertion is good; else "<AADSTS code>: <description>".
+QString CloudEmulator::verifyAssertion(const QString& tenant, const QString& clientId, const QByteArray& assertion,
+                                       const QUrl& tokenUrl)
+{
+    Q_UNUSED(tenant);
+    const QList<QByteArray> parts = assertion.split('.');
+    if (parts.size() != 3)
+        return u"50027: JWT token is invalid or malformed."_s;
+    const QJsonObject header = QJsonDocument::fromJson(fromBase64Url(parts[0])).object();
+    const QJsonObject claims = QJsonDocument::fromJson(fromBase64Url(parts[1])).object();
+    const QByteArray certificate = m_apps.value(clientId).certificateDer;
+    if (certificate.isEmpty())
+        return u"700027: Client assertion contains an invalid signature. [Reason - The key was not found.]"_s;
+    const QString alg = header.value("alg"_L1).toString();
+    if (alg != "PS256"_L1 && alg != "RS256"_L1)
+        return u"5002738: Invalid JWT token. '%1' is not a supported signature algorithm."_s.arg(alg);
+    const bool byS256 = header.contains("x5t#S256"_L1);
+    const QByteArray thumbprint = header.value(byS256 ? "x5t#S256"_L1 : "x5t"_L1).toString().toLatin1();
+    const QByteArray expected = base64Url(digest(certificate, byS256 ? EVP_sha256() : EVP_sha1()));
+    if (thumbprint.isEmpty() || thumbprint != expected)
+        return u"700027: Client assertion contains an invalid signature. [Reason - The key was not found., "
+               "Thumbprint of key used by client: '%1']"_s.arg(QString::fromLatin1(thumbprint));
+    if (!verifySignature(certificate, QByteArray(parts[0] + '.' + parts[1]), fromBase64Url(parts[2]),
+                         alg == "PS256"_L1))
+        return u"700027: Client assertion failed signature validation."_s;
+    if (claims.value("aud"_L1).toString() != tokenUrl.toString())
+        return u"700212: No matching federated identity record found for presented assertion audience '%1'."_s.arg(
+            claims.value("aud"_L1).toString());
+    if (claims.value("iss"_L1).toString() != clientId || claims.value("sub"_L1).toString() != clientId)
+        return u"700021: Client assertion application identifier doesn't match 'client_id' parameter."_s;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 nbf = qint64(claims.value("nbf"_L1).toDouble());
+    const qint64 exp = qint64(claims.value("exp"_L1).toDouble());
+    if (nbf > now + 300 || exp <= now || exp <= nbf)
+        return u"700024: Client assertion is not within its valid time range."_s;
+    if (claims.value("jti"_L1).toString().isEmpty())
+        return u"50027: JWT token is invalid or malformed. The 'jti' claim is missing."_s;
+    return {};
+}
+
+std::optional<CloudEmulator::Response> CloudEmulator::authorize(const Request& request, const QString& resource)
+{
+    const QByteArray header = request.headers.value("authorization");
+    const QByteArray presented = header.startsWith("Bearer ") ? header.mid(7) : QByteArray();
+    const auto it = m_tokens.constFind(presented);
+    if (it != m_tokens.constEnd() && it->resource == resource &&
+        it->expiresAtMsecs > QDateTime::currentMSecsSinceEpoch())
+        return std::nullopt;
+    Response r = graphError(401, u"InvalidAuthenticationToken"_s,
+                            presented.isEmpty() ? u"Access token is empty."_s
+                                                : u"Access token has expired or is not yet valid."_s);
+    r.headers.append(Header{"WWW-Authenticate", "Bearer realm=\"\", error=\"invalid_token\""});
+    return r;
+}
+
+std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString& api)
+{
+    const int n = m_dataRequests.value(api);
+    for (const Fault& f : std::as_const(m_faults)) {
+        if (f.api != api || n < f.onRequest || n >= f.onRequest + f.times)
+            continue;
+        ++m_faultsInjected;
+        Response r;
+        switch (f.kind) {
+        case Fault::Kind::TooManyRequests:
+            r = graphError(429, u"TooManyRequests"_s, u"Please retry again later."_s);
+            r.headers.append(Header{"Retry-After", f.retryAfter});
+            return r;
+        case Fault::Kind::ServiceUnavailable:
+            r = graphError(503, u"serviceNotAvailable"_s, u"Service unavailable."_s);
+            r.headers.append(Header{"Retry-After", f.retryAfter});
+            return r;
+        case Fault::Kind::DropConnection:
+            r.special = Response::Special::Drop;
+            return r;
+        case Fault::Kind::HtmlPage:
+            r.headers.append(Header{"Content-Type", "text/html; charset=utf-8"});
+            r.body = "<!DOCTYPE html><html><head><title>Web Proxy - Authentication Required</title></head>"
+                     "<body><h1>Please sign in to the proxy</h1></body></html>";
+            return r;
+        case Fault::Kind::ExpiredToken:
+        case Fault::Kind::TruncatedJson:
+            r.special = Response::Special::Truncate; // handled by the caller, which knows the token / page
+            r.status = int(f.kind);
+            return r;
+        }
+    }
+    return std::nullopt;
+}
+
+CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl& url)
+{
+    ++m_dataRequests[u"users"_s];
+    std::optional<Response> fault = injectFault(u"users"_s);
+    const bool truncate =
+        fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
+    if (fault && fault->special == Response::Special::Truncate && !truncate) {
+        m_tokens.remove(request.headers.value("authorization").mid(7)); // the token "expires" now
+        fault.reset();
+    }
+    if (fault && !truncate)
+        return *fault;
+    if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
+        return *denied;
+    const QUrlQuery query(url);
+    int top = 100;
+    if (query.hasQueryItem(u"$top"_s)) {
+        bool ok = false;
+        top = query.queryItemValue(u"$top"_s).toInt(&ok);
+        if (!ok || top < 1 || top > 999)
+            return graphError(400, u"Request_UnsupportedQuery"_s,
+                              u"Invalid page size specified: '%1'. Must be between 1 and 999 inclusive."_s.arg(
+                                  query.queryItemValue(u"$top"_s)));
+    }
+    if (query.hasQueryItem(u"$skip"_s))
+        return graphError(400, u"Request_UnsupportedQuery"_s, u"'$skip' is not supported by the service."_s);
+    qsizetype offset = 0;
+    if (query.hasQueryItem(u"$skiptoken"_s)) {
+        const QByteArray decoded = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1());
+        if (!decoded.startsWith("users:"))
+            return graphError(400, u"Directory_InvalidSkipToken"_s, u"The specified skip token is invalid."_s);
+        offset = decoded.mid(6).toLongLong();
+    }
+    QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    if (select.isEmpty())
+        select = {u"businessPhones"_s,
+                  u"displayName"_s,
+                  u"givenName"_s,
+                  u"jobTitle"_s,
+                  u"mail"_s,
+                  u"mobilePhone"_s,
+                  u"officeLocation"_s,
+                  u"preferredLanguage"_s,
+                  u"surname"_s,
+                  u"userPrincipalName"_s,
+                  u"id"_s};
+    QJsonArray value;
+    const qsizetype end = std::min<qsizetype>(m_users.size(), offset + top);
+    for (qsizetype i = offset; i < end; ++i) {
+        if (m_userVersion[i] < 0)
+            continue;
+        const QJsonObject user = m_users.at(i).toObject();
+        QJsonObject out;
+        for (const QString& name : std::as_const(select))
+            out.insert(name, user.value(name).isUndefined() ? QJsonValue() : user.value(name));
+        value.append(out);
+    }
+    QJsonObject page{
+        {u"@odata.context"_s, QString(baseUrl().toString() + u"/v1.0/$metadata#users("_s + select.join(u',') + u')')}};
+    const bool counted = request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) == 0 &&
+                         query.queryItemValue(u"$count"_s) == "true"_L1;
+    if (counted && offset == 0)
+        page.insert(u"@odata.count"_s, qint64(m_users.size()));
+    if (end < m_users.size()) {
+        QUrlQuery next;
+        if (query.hasQueryItem(u"$select"_s))
+            next.addQueryItem(u"$select"_s, query.queryItemValue(u"$select"_s));
+        next.addQueryItem(u"$top"_s, QString::number(top));
+        if (query.hasQueryItem(u"$count"_s))
+            next.addQueryItem(u"$count"_s, query.queryItemValue(u"$count"_s));
+        next.addQueryItem(u"$skiptoken"_s,
+                          QString::fromLatin1(base64Url(QByteArray("users:" + QByteArray::number(end)))));
+        QUrl nextUrl = baseUrl();
+        nextUrl.setPath(u"/v1.0/users"_s);
+        nextUrl.setQuery(next);
+        if (m_foreignNextLinks)
+            nextUrl.setHost(u"graph.example.net"_s);
+        page.insert(u"@odata.nextLink"_s, nextUrl.toString(QUrl::FullyEncoded));
+    }
+    page.insert(u"value"_s, value);
+    Response r = json(200, page);
+    if (truncate)
+        r.body.truncate(r.body.size() / 2);
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const QUrl& url)
+{
+    ++m_dataRequests[u"users"_s];
+    std::optional<Response> fault = injectFault(u"users"_s);
+    if (fault && fault->special == Response::Special::Truncate) {
+        m_tokens.remove(request.headers.value("authorization").mid(7));
+        fault.reset();
+    }
+    if (fault)
+        return *fault;
+    if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
+        return *denied;
+    const QUrlQuery query(url);
+    int since = 0;
+    qsizetype offset = 0;
+    if (query.hasQueryItem(u"$deltatoken"_s)) {
+        const QByteArray token = fromBase64Url(query.queryItemValue(u"$deltatoken"_s).toLatin1());
+        if (!token.startsWith("delta:"))
+            return graphError(400, u"Directory_InvalidDeltaToken"_s, u"The specified delta token is invalid."_s);
+        since = token.mid(6).toInt();
+    } else if (query.hasQueryItem(u"$skiptoken"_s)) {
+        const QList<QByteArray> token = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1()).split(':');
+        if (token.size() != 3 || token[0] != "dskip")
+            return graphError(400, u"Directory_InvalidSkipToken"_s, u"The specified skip token is invalid."_s);
+        since = token[1].toInt();
+        offset = token[2].toLongLong();
+    }
+    const QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    // Everything changed after `since`: the users, then the removals; the initial round (since 0) has no removals.
+    QJsonArray changes;
+    for (qsizetype i = 0; i < m_users.size(); ++i) {
+        if (m_userVersion[i] <= since)
+            continue;
+        const QJsonObject user = m_users.at(i).toObject();
+        QJsonObject out;
+        for (const QString& name : select)
+            out.insert(name, user.value(name).isUndefined() ? QJsonValue() : user.value(name));
+        out.insert(u"id"_s, user.value("id"_L1));
+        changes.append(out);
+    }
+    if (since > 0) {
+        for (const auto& [id, version] : std::as_const(m_removed)) {
+            if (version > since)
+                changes.append(QJsonObject{{u"id"_s, id}, {u"@removed"_s, QJsonObject{{u"reason"_s, u"changed"_s}}}});
+        }
+    }
+    QJsonArray value;
+    const qsizetype end = std::min<qsizetype>(changes.size(), offset + m_deltaPageSize);
+    for (qsizetype i = offset; i < end; ++i)
+        value.append(changes.at(i));
+    QJsonObject page{{u"@odata.context"_s, QString(baseUrl().toString() + u"/v1.0/$metadata#users"_s)}};
+    QUrl link = baseUrl();
+    link.setPath(u"/v1.0/users/delta"_s);
+    QUrlQuery next;
+    if (end < changes.size()) {
+        next.addQueryItem(u"$skiptoken"_s, QString::fromLatin1(base64Url(QByteArray(
+                                               "dskip:" + QByteArray::number(since) + ':' + QByteArray::number(end)))));
+        if (!select.isEmpty())
+            next.addQueryItem(u"$select"_s, select.join(u','));
+        link.setQuery(next);
+        page.insert(u"@odata.nextLink"_s, link.toString(QUrl::FullyEncoded));
+    } else {
+        next.addQueryItem(u"$deltatoken"_s,
+                          QString::fromLatin1(base64Url(QByteArray("delta:" + QByteArray::number(m_version)))));
+        if (!select.isEmpty())
+            next.addQueryItem(u"$select"_s, select.join(u','));
+        link.setQuery(next);
+        page.insert(u"@odata.deltaLink"_s, link.toString(QUrl::FullyEncoded));
+    }
+    page.insert(u"value"_s, value);
+    return json(200, page);
+}
+
+CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const QUrl& url, const QString& tenant)
+{
+    ++m_dataRequests[u"mailboxes"_s];
+    m_exoBodies.append(request.body);
+    std::optional<Response> fault = injectFault(u"mailboxes"_s);
+    const bool truncate =
+        fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
+    if (fault && fault->special == Response::Special::Truncate && !truncate) {
+        m_tokens.remove(request.headers.value("authorization").mid(7));
+        fault.reset();
+    }
+    if (fault && !truncate)
+        return *fault;
+    if (auto denied = authorize(request, QLatin1StringView(kExoResource)))
+        return *denied;
+    if (!m_tenantNames.contains(tenant, Qt::CaseInsensitive))
+        return graphError(404, u"NotFound"_s, u"Tenant '%1' not found."_s.arg(tenant));
+    const QByteArray anchor = request.headers.value("x-anchormailbox");
+    if (!anchor.startsWith("APP:") && !anchor.startsWith("UPN:"))
+        return graphError(400, u"BadRequest"_s, u"The X-AnchorMailbox header is missing or invalid."_s);
+    const QJsonObject input = QJsonDocument::fromJson(request.body).object().value("CmdletInput"_L1).toObject();
+    if (input.value("CmdletName"_L1).toString().compare("Get-Mailbox"_L1, Qt::CaseInsensitive) != 0)
+        return graphError(
+            400, u"BadRequest"_s,
+            u"The term '%1' is not recognized as a cmdlet."_s.arg(input.value("CmdletName"_L1).toString()));
+    int pageSize = 1000;
+    const QByteArray prefer = request.headers.value("prefer");
+    if (const qsizetype at = prefer.indexOf("odata.maxpagesize="); at >= 0)
+        pageSize = std::clamp(prefer.mid(at + 18).toInt(), 1, 1000);
+    const QUrlQuery query(url);
+    qsizetype offset = 0;
+    if (query.hasQueryItem(u"$skiptoken"_s))
+        offset = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1()).mid(10).toLongLong();
+    const QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    QJsonArray value;
+    const qsizetype end = std::min<qsizetype>(m_mailboxes.size(), offset + pageSize);
+    for (qsizetype i = offset; i < end; ++i) {
+        QJsonObject mailbox = m_mailboxes.at(i).toObject();
+        if (!select.isEmpty()) {
+            for (auto it = mailbox.begin(); it != mailbox.end();) {
+                const QString property = it.key().section(u'@', 0, 0);
+                if (select.contains(property, Qt::CaseInsensitive))
+                    ++it;
+                else
+                    it = mailbox.erase(it);
+            }
+        }
+        value.append(mailbox);
+    }
+    const QString base = baseUrl().toString() + u"/adminapi/beta/"_s + tenant;
+    QJsonObject page{{u"@odata.context"_s, QString(base + u"/$metadata#Collection(Exchange.GenericHashTable)"_s)},
+                     {u"adminapi.warnings@odata.type"_s, u"#Collection(String)"_s},
+                     {u"@adminapi.warnings"_s, QJsonArray{}}};
+    if (end < m_mailboxes.size()) {
+        QUrlQuery next;
+        if (query.hasQueryItem(u"$select"_s))
+            next.addQueryItem(u"$select"_s, query.queryItemValue(u"$select"_s));
+        next.addQueryItem(u"$skiptoken"_s,
+                          QString::fromLatin1(base64Url(QByteArray("mailboxes:" + QByteArray::number(end)))));
+        QUrl nextUrl(base + u"/InvokeCommand"_s);
+        nextUrl.setQuery(next);
+        page.insert(u"@odata.nextLink"_s, nextUrl.toString(QUrl::FullyEncoded));
+    }
+    page.insert(u"value"_s, value);
+    Response r = json(200, page);
+    const int requests = m_dataRequests.value(u"mailboxes"_s);
+    r.headers.append(Header{"Rate-Limit-Limit", "30000"});
+    r.headers.append(Header{"Rate-Limit-Remaining", QByteArray::number(30000 - requests)});
+    r.headers.append(
+        Header{"Rate-Limit-Reset", QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODateWithMs).toLatin1()});
+    if (truncate)
+        r.body.truncate(r.body.size() / 2);
+    return r;
+}
+
+} // namespace sunset

@@ -1,0 +1,157 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QTcpServer>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <optional>
+
+class QTcpSocket;
+
+namespace sunset {
+
+// A local stand-in for the Microsoft cloud, in the test process on 127.0.0.1 (HTTP/1.1, one request per
+// connection). It implements the wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
+// - POST /{tenant}/oauth2/v2.0/token: client credentials with a client secret or a JWT client assertion
+//   (RS256 + x5t or PS256 + x5t#S256, verified against the registered certificate, aud/iss/sub/nbf/exp checked),
+//   one resource per request, AADSTS-style errors;
+// - GET /v1.0/users: $select, $top (1..999, else 400), opaque $skiptoken in an absolute @odata.nextLink,
+//   @odata.count only with ConsistencyLevel: eventual and $count=true;
+// - POST /adminapi/beta/{tenant}/InvokeCommand running Get-Mailbox: Prefer: odata.maxpagesize, nextLink with
+//   the same body re-POSTed, @odata annotations, Rate-Limit-* headers, X-AnchorMailbox required;
+// and faults injected by configuration.
+class CloudEmulator final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CloudEmulator)
+
+public:
+    static constexpr auto kGraphResource = "https://graph.microsoft.com";
+    static constexpr auto kExoResource = "https://outlook.office365.com";
+
+    explicit CloudEmulator(QObject* parent = nullptr);
+    ~CloudEmulator() override;
+
+    bool listen();
+    QUrl baseUrl() const; // http://127.0.0.1:port
+
+    // The tenant: names it answers to (GUID and domain), Graph users (the generator's Graph JSON: a page or an
+    // array of pages) and mailboxes (the generator's Get-Mailbox JSON array).
+    void setTenant(const QStringList& names, const QByteArray& graphUsersJson, const QByteArray& exoMailboxesJson);
+    // Directory changes that /users/delta reports to a later round.
+    void changeUser(const QString& id, const QString& property, const QJsonValue& value);
+    void removeUser(const QString& id);
+    void setDeltaPageSize(int size) { m_deltaPageSize = size; }
+
+    void registerApp(const QString& clientId, const QString& secret, const QByteArray& certificateDer = {});
+    void setTokenLifetimeSeconds(int seconds) { m_tokenLifetime = seconds; }
+
+    // The device code flow: the admin "approves" after pendingPolls polls (answered authorization_pending), with
+    // one slow_down first when asked; or declines, or lets the code expire.
+    enum class DeviceOutcome { Approve, Decline, Expire };
+    void setDeviceFlow(int pendingPolls, bool slowDownOnce, DeviceOutcome outcome, int intervalSeconds = 1)
+    {
+        m_devicePending = pendingPolls;
+        m_deviceSlowDown = slowDownOnce;
+        m_deviceOutcome = outcome;
+        m_deviceInterval = intervalSeconds;
+    }
+
+    struct Fault {
+        enum class Kind { TooManyRequests, ServiceUnavailable, ExpiredToken, DropConnection, TruncatedJson, HtmlPage };
+        Kind kind;
+        QString api;                   // "users" or "mailboxes"
+        int onRequest = 1;             // the n-th data request of that API (1-based) ...
+        int times = 1;                 // ... and the following ones, this many in all
+        QByteArray retryAfter = "0.2"; // 429 and 503
+    };
+    void addFault(const Fault& fault) { m_faults.append(fault); }
+    // Graph nextLinks name another host (a tampered or misrouted answer): the token must not follow them.
+    void setForeignNextLinks(bool foreign) { m_foreignNextLinks = foreign; }
+    void clearFaults() { m_faults.clear(); }
+
+    int tokenRequests() const { return m_tokenRequests; }
+    int dataRequests(const QString& api) const { return m_dataRequests.value(api); }
+    int faultsInjected() const { return m_faultsInjected; }
+    QList<QByteArray> lastExoBodies() const { return m_exoBodies; }
+
+private:
+    struct Request {
+        QByteArray method;
+        QByteArray target;
+        QHash<QByteArray, QByteArray> headers; // lower-case names
+        QByteArray body;
+    };
+    struct Response {
+        int status = 200;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+        enum class Special { None, Drop, Truncate } special = Special::None;
+    };
+
+    void onNewConnection();
+    void onReadyRead(QTcpSocket* socket);
+    Response dispatch(const Request& request);
+    Response token(const QString& tenant, const Request& request);
+    Response deviceCode(const QString& tenant, const Request& request);
+    Response deviceToken(const QUrlQuery& form);
+    Response issueToken(const QString& resource, bool withRefreshToken);
+    Response users(const Request& request, const QUrl& url);
+    Response usersDelta(const Request& request, const QUrl& url);
+    qsizetype userIndex(const QString& id) const;
+    Response mailboxes(const Request& request, const QUrl& url, const QString& tenant);
+    std::optional<Response> authorize(const Request& request, const QString& resource);
+    std::optional<Response> injectFault(const QString& api);
+    QString verifyAssertion(const QString& tenant, const QString& clientId, const QByteArray& assertion,
+                            const QUrl& tokenUrl);
+    static Response json(int status, const QJsonObject& body);
+    static Response aadError(int status, const QString& error, int code, const QString& description);
+    static Response graphError(int status, const QString& code, const QString& message);
+    void write(QTcpSocket* socket, const Response& response);
+
+    QTcpServer m_server;
+    QHash<QTcpSocket*, QByteArray> m_buffers;
+    QStringList m_tenantNames;
+    QJsonArray m_users;
+    QList<int> m_userVersion;                 // version of each user's last change; -1 once removed
+    QList<std::pair<QString, int>> m_removed; // removed user ids and the version that removed them
+    int m_version = 1;
+    int m_deltaPageSize = 500;
+    QJsonArray m_mailboxes;
+    struct App {
+        QString secret;
+        QByteArray certificateDer;
+    };
+    QHash<QString, App> m_apps;
+    struct IssuedToken {
+        QString resource;
+        qint64 expiresAtMsecs = 0;
+    };
+    QHash<QByteArray, IssuedToken> m_tokens;
+    int m_tokenLifetime = 3599;
+    int m_devicePending = 2;
+    bool m_deviceSlowDown = false;
+    DeviceOutcome m_deviceOutcome = DeviceOutcome::Approve;
+    int m_deviceInterval = 1;
+    struct DeviceGrant {
+        QString clientId;
+        QStringList scopes;
+        int polls = 0;
+        bool slowedDown = false;
+    };
+    QHash<QByteArray, DeviceGrant> m_deviceGrants;
+    QList<Fault> m_faults;
+    QHash<QString, int> m_dataRequests;
+    int m_tokenRequests = 0;
+    int m_faultsInjected = 0;
+    bool m_foreignNextLinks = false;
+    QList<QByteArray> m_exoBodies;
+};
+
+} // namespace sunset

@@ -1,0 +1,752 @@
+#include "TestCloudClients.h"
+
+#include "CliCommands.h"
+#include "CloudEmulator.h"
+#include "CloudHttp.h"
+#include "DemoTenantGenerator.h"
+#include "DeviceCodeSignIn.h"
+#include "ExoMailboxClient.h"
+#include "ExoMailboxJsonReader.h"
+#include "GraphUsersClient.h"
+#include "GraphUsersJsonReader.h"
+#include "TestCertificate.h"
+#include "TokenProvider.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString kTenant = u"contoso.onmicrosoft.com"_s;
+const QString kTenantId = u"9c8b3f3e-5a51-4c1f-9d1e-6f0c2d7b8a10"_s;
+const QString kSecretApp = u"11111111-2222-3333-4444-555555555555"_s;
+const QString kCertApp = u"66666666-7777-8888-9999-000000000000"_s;
+const QString kSecret = u"s3cr3t~value.with+special&chars="_s;
+constexpr int kMailboxes = 5000;
+
+struct Tenant {
+    QByteArray ldif;
+    QByteArray graphJson;
+    QByteArray exoJson;
+};
+
+Tenant& tenant()
+{
+    static Tenant t;
+    return t;
+}
+
+TestCertificate& certificate()
+{
+    static TestCertificate c = TestCertificate::generate("sunset-test-app");
+    return c;
+}
+
+std::unique_ptr<CloudEmulator> g_emulator;
+
+// QVERIFY2 evaluates its message even when the check passes.
+template <typename T> QString errorText(const Result<T>& result)
+{
+    return result.ok() ? QString() : result.error().toString();
+}
+
+RetryPolicy fastRetries()
+{
+    RetryPolicy p;
+    p.baseDelayMsecs = 5;
+    p.maxDelayMsecs = 50;
+    p.maxRetries = 3;
+    return p;
+}
+
+AppCredentials secretCredentials(const QString& secret = kSecret)
+{
+    AppCredentials c;
+    c.tenant = kTenant;
+    c.clientId = kSecretApp;
+    c.clientSecret = secret;
+    return c;
+}
+
+Result<QByteArray> fetchToken(TokenProvider& tokens, const QString& resource)
+{
+    std::optional<Result<QByteArray>> result;
+    QObject context;
+    tokens.accessToken(resource, &context, [&](const Result<QByteArray>& r) { result = r; });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000))
+        return ImportError{{}, 0, {}, u"timed out"_s};
+    return *result;
+}
+
+template <typename Client> bool runToEnd(Client& client, bool resume = false)
+{
+    QSignalSpy finished(&client, &Client::finished);
+    if (resume)
+        client.resume();
+    else
+        client.start();
+    if (!finished.wait(120000))
+        return false;
+    return finished.first().first().toBool();
+}
+
+} // namespace
+
+void TestCloudClients::initTestCase()
+{
+    DemoTenantOptions options;
+    options.mailboxes = kMailboxes;
+    DemoTenantSinks sinks;
+    sinks.ldif = [](const QByteArray& chunk) { tenant().ldif += chunk; };
+    sinks.exoJson = [](const QByteArray& chunk) { tenant().exoJson += chunk; };
+    sinks.graphJson = [](const QByteArray& chunk) { tenant().graphJson += chunk; };
+    generateDemoTenant(options, sinks);
+    QVERIFY(!tenant().exoJson.isEmpty());
+    QVERIFY(!certificate().certificateDer.isEmpty());
+}
+
+void TestCloudClients::init()
+{
+    g_emulator = std::make_unique<CloudEmulator>();
+    QVERIFY(g_emulator->listen());
+    g_emulator->setTenant({kTenant, kTenantId}, tenant().graphJson, tenant().exoJson);
+    g_emulator->registerApp(kSecretApp, kSecret);
+    g_emulator->registerApp(kCertApp, {}, certificate().certificateDer);
+}
+
+void TestCloudClients::endpointPolicy()
+{
+    QVERIFY(checkEndpointUrl(QUrl(u"https://graph.microsoft.com"_s), u"x"_s).isEmpty());
+    QVERIFY(checkEndpointUrl(QUrl(u"http://127.0.0.1:8080"_s), u"x"_s).isEmpty());
+    QVERIFY(checkEndpointUrl(QUrl(u"http://[::1]:8080"_s), u"x"_s).isEmpty());
+    QVERIFY(checkEndpointUrl(QUrl(u"http://localhost"_s), u"x"_s).isEmpty());
+    QVERIFY(checkEndpointUrl(QUrl(u"http://graph.microsoft.com"_s), u"--graph-endpoint"_s)
+                .contains("only for loopback"_L1));
+    QVERIFY(!checkEndpointUrl(QUrl(u"ftp://graph.microsoft.com"_s), u"x"_s).isEmpty());
+    QVERIFY(!checkEndpointUrl(QUrl(u"https://user:pw@graph.microsoft.com"_s), u"x"_s).isEmpty());
+    QCOMPARE(describeRequest("GET", QUrl(u"https://graph.microsoft.com/v1.0/users?$skiptoken=abc"_s)),
+             u"GET https://graph.microsoft.com/v1.0/users"_s);
+
+    // A client refuses a non-loopback http:// endpoint before sending anything (no token either).
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(QUrl(u"http://graph.example.com"_s), &tokens);
+    QVERIFY(!runToEnd(users));
+    QVERIFY(users.error()->message.contains("only for loopback"_L1));
+    QCOMPARE(g_emulator->tokenRequests(), 0);
+}
+
+void TestCloudClients::retryAfterIsDecimal()
+{
+    QCOMPARE(parseRetryAfterMsecs("10"), 10000);
+    QCOMPARE(parseRetryAfterMsecs("2.128"), 2128);
+    QVERIFY(!parseRetryAfterMsecs("soon"));
+    QVERIFY(!parseRetryAfterMsecs(""));
+    RetryPolicy policy;
+    QCOMPARE(policy.delayMsecs(1, 2128), 2128);
+    for (int attempt = 1; attempt < 10; ++attempt) {
+        const qint64 d = policy.delayMsecs(attempt, std::nullopt);
+        QVERIFY(d >= std::min(policy.maxDelayMsecs, policy.baseDelayMsecs << (attempt - 1)) / 2);
+        QVERIFY(d <= policy.maxDelayMsecs);
+    }
+}
+
+void TestCloudClients::secretSignIn()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    QVERIFY(tokens.check().isEmpty());
+    const Result<QByteArray> graph = fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY2(graph.ok(), qPrintable(errorText(graph)));
+    const Result<QByteArray> again = fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(again.ok());
+    QCOMPARE(again.value(), graph.value()); // from memory
+    QCOMPARE(tokens.signInCount(), 1);
+    const Result<QByteArray> exo = fetchToken(tokens, QLatin1StringView(CloudEmulator::kExoResource));
+    QVERIFY(exo.ok());
+    QVERIFY(exo.value() != graph.value()); // one token per resource
+    QCOMPARE(tokens.signInCount(), 2);
+
+    // A token within the renewal lead time is renewed before use.
+    g_emulator->setTokenLifetimeSeconds(100);
+    TokenProvider shortLived(g_emulator->baseUrl(), secretCredentials());
+    shortLived.setRenewLeadSeconds(100); // capped at half the lifetime: renewed after 50 s, not now
+    QVERIFY(fetchToken(shortLived, QLatin1StringView(CloudEmulator::kGraphResource)).ok());
+    QVERIFY(fetchToken(shortLived, QLatin1StringView(CloudEmulator::kGraphResource)).ok());
+    QCOMPARE(shortLived.signInCount(), 1);
+    g_emulator->setTokenLifetimeSeconds(1);
+    TokenProvider expiring(g_emulator->baseUrl(), secretCredentials());
+    QVERIFY(fetchToken(expiring, QLatin1StringView(CloudEmulator::kGraphResource)).ok());
+    QTest::qWait(1100);
+    QVERIFY(fetchToken(expiring, QLatin1StringView(CloudEmulator::kGraphResource)).ok());
+    QCOMPARE(expiring.signInCount(), 2);
+}
+
+void TestCloudClients::certificateSignIn_data()
+{
+    QTest::addColumn<bool>("legacy");
+    QTest::addColumn<QString>("tenantName");
+    QTest::newRow("PS256 x5t#S256, domain tenant") << false << kTenant;
+    QTest::newRow("RS256 x5t, GUID tenant") << true << kTenantId;
+}
+
+void TestCloudClients::certificateSignIn()
+{
+    QFETCH(bool, legacy);
+    QFETCH(QString, tenantName);
+    Result<ClientCertificate> cert =
+        ClientCertificate::fromPem(certificate().keyPem, certificate().certificatePem, u"app.pem"_s);
+    QVERIFY2(cert.ok(), qPrintable(errorText(cert)));
+    AppCredentials credentials;
+    credentials.tenant = tenantName;
+    credentials.clientId = kCertApp;
+    credentials.certificate = cert.value();
+    credentials.legacyRs256X5t = legacy;
+    TokenProvider tokens(g_emulator->baseUrl(), credentials);
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kExoResource));
+    QVERIFY2(token.ok(), qPrintable(errorText(token)));
+
+    // The key must belong to the certificate.
+    const TestCertificate other = TestCertificate::generate("other");
+    Result<ClientCertificate> mismatched =
+        ClientCertificate::fromPem(other.keyPem, certificate().certificatePem, u"mixed.pem"_s);
+    QVERIFY(!mismatched.ok());
+    QVERIFY(mismatched.error().toString().contains("does not belong"_L1));
+}
+
+void TestCloudClients::certificateFromPkcs12()
+{
+    const QByteArray pfx = certificate().toPkcs12("pfx-password");
+    QVERIFY(!pfx.isEmpty());
+    Result<ClientCertificate> cert = ClientCertificate::fromPkcs12(pfx, "pfx-password", u"app.pfx"_s);
+    QVERIFY2(cert.ok(), qPrintable(errorText(cert)));
+    QCOMPARE(cert.value().certificateDer(), certificate().certificateDer);
+    Result<ClientCertificate> wrong = ClientCertificate::fromPkcs12(pfx, "guess", u"app.pfx"_s);
+    QVERIFY(!wrong.ok());
+    QCOMPARE(wrong.error().toString(),
+             u"app.pfx: the PKCS#12 file could not be opened: wrong password or damaged file"_s);
+    QVERIFY(!ClientCertificate::fromPkcs12("not a pfx", {}, u"x.pfx"_s).ok());
+
+    AppCredentials credentials;
+    credentials.tenant = kTenant;
+    credentials.clientId = kCertApp;
+    credentials.certificate = cert.value();
+    TokenProvider tokens(g_emulator->baseUrl(), credentials);
+    QVERIFY(fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource)).ok());
+}
+
+void TestCloudClients::wrongSecretShowsAadstsError()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials(u"not-the-secret"_s));
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(!token.ok());
+    const QString shown = token.error().toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY(shown.startsWith(u"POST "_s + g_emulator->baseUrl().toString() + u'/' + kTenant +
+                             u"/oauth2/v2.0/token: sign-in failed: HTTP 401: invalid_client: AADSTS7000215: "
+                             "Invalid client secret provided."_s));
+    QVERIFY(!shown.contains("Trace ID"_L1));
+    QVERIFY(!shown.contains("not-the-secret"_L1));
+
+    AppCredentials unknownTenant = secretCredentials();
+    unknownTenant.tenant = u"fabrikam.onmicrosoft.com"_s;
+    TokenProvider elsewhere(g_emulator->baseUrl(), unknownTenant);
+    const Result<QByteArray> t2 = fetchToken(elsewhere, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(!t2.ok());
+    QVERIFY(t2.error().message.contains("AADSTS90002"_L1));
+}
+
+void TestCloudClients::unregisteredCertificateIsRefused()
+{
+    const TestCertificate other = TestCertificate::generate("not-registered");
+    Result<ClientCertificate> cert = ClientCertificate::fromPem(other.keyPem, other.certificatePem, u"other.pem"_s);
+    QVERIFY(cert.ok());
+    AppCredentials credentials;
+    credentials.tenant = kTenant;
+    credentials.clientId = kCertApp;
+    credentials.certificate = cert.value();
+    TokenProvider tokens(g_emulator->baseUrl(), credentials);
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(!token.ok());
+    QVERIFY2(token.error().message.contains("AADSTS700027"_L1), qPrintable(errorText(token)));
+}
+
+void TestCloudClients::graphRefusesPageSizeOver999()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(token.ok());
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(g_emulator->baseUrl().toString() + u"/v1.0/users?$top=1000"_s));
+    request.setRawHeader("Authorization", "Bearer " + token.value());
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy done(reply.get(), &QNetworkReply::finished);
+    QVERIFY(done.wait(10000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
+    QVERIFY(describeHttpFailure(400, "application/json", reply->readAll())
+                .contains("Invalid page size specified: '1000'. Must be between 1 and 999 inclusive."_L1));
+}
+
+void TestCloudClients::usersPagedWithCount()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QSignalSpy progress(&users, &GraphUsersClient::progress);
+    QVERIFY(runToEnd(users));
+    const Result<GraphDirectory> fromFile = readGraphUsersJson(tenant().graphJson, u"graph.json"_s);
+    QVERIFY(fromFile.ok());
+    QVERIFY(fromFile.value().usersById.size() >= kMailboxes);
+    QCOMPARE(users.directory().usersById.size(), fromFile.value().usersById.size());
+    const qint64 pages = (fromFile.value().usersById.size() + 998) / 999;
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), int(pages));
+    QCOMPARE(progress.size(), int(pages));
+    QCOMPARE(progress.first().at(0).toLongLong(), 999);
+    QCOMPARE(progress.first().at(1).toLongLong(), qint64(fromFile.value().usersById.size())); // $count known
+    QCOMPARE(progress.last().at(0).toLongLong(), qint64(fromFile.value().usersById.size()));
+    QVERIFY(users.resumeUrl().isEmpty());
+}
+
+void TestCloudClients::mailboxesPagedByRePost()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    ExoMailboxClient exo(g_emulator->baseUrl(), kTenantId, &tokens);
+    exo.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    QVERIFY(runToEnd(exo));
+    QVERIFY(exo.snapshot().records.size() >= size_t(kMailboxes));
+    const qsizetype pages = qsizetype((exo.snapshot().records.size() + 999) / 1000);
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), int(pages));
+    for (const QByteArray& body : g_emulator->lastExoBodies())
+        QCOMPARE(body, ExoMailboxClient::getMailboxBody());
+}
+
+void TestCloudClients::faults_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("api");
+    QTest::addColumn<bool>("completes");   // without the user doing anything
+    QTest::addColumn<QString>("userSees"); // in the error, when it does not
+    using K = CloudEmulator::Fault::Kind;
+    for (const QString& api : {u"users"_s, u"mailboxes"_s}) {
+        const QByteArray a = api.toLatin1();
+        QTest::addRow("%s: 429 Retry-After 0.2", a.constData()) << int(K::TooManyRequests) << api << true << QString();
+        QTest::addRow("%s: 503 Retry-After", a.constData()) << int(K::ServiceUnavailable) << api << true << QString();
+        QTest::addRow("%s: 401 token expired mid-scan", a.constData())
+            << int(K::ExpiredToken) << api << true << QString();
+        QTest::addRow("%s: dropped connection", a.constData()) << int(K::DropConnection) << api << true << QString();
+        QTest::addRow("%s: truncated JSON page", a.constData())
+            << int(K::TruncatedJson) << api << false << u"found the end of the input"_s;
+        QTest::addRow("%s: HTML error page", a.constData())
+            << int(K::HtmlPage) << api << false
+            << u"HTML page instead of JSON (\"Web Proxy - Authentication Required\")"_s;
+    }
+}
+
+void TestCloudClients::faults()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, api);
+    QFETCH(bool, completes);
+    QFETCH(QString, userSees);
+    // A dropped connection is dropped three times running: Qt resends a request once by itself when the
+    // connection closes before any answer, so only the later drops reach the pager's own backoff.
+    const bool drop = kind == int(CloudEmulator::Fault::Kind::DropConnection);
+    CloudEmulator::Fault fault{CloudEmulator::Fault::Kind(kind), api, 3, drop ? 3 : 1, "0.2"};
+    g_emulator->addFault(fault);
+
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    users.setRetryPolicy(fastRetries());
+    ExoMailboxClient exo(g_emulator->baseUrl(), kTenant, &tokens);
+    exo.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    exo.setRetryPolicy(fastRetries());
+
+    QElapsedTimer clock;
+    clock.start();
+    const bool isUsers = api == "users"_L1;
+    bool ok = isUsers ? runToEnd(users) : runToEnd(exo);
+    const std::optional<ImportError> error = isUsers ? users.error() : exo.error();
+    QCOMPARE(g_emulator->faultsInjected(), fault.times);
+    if (completes) {
+        QVERIFY2(ok, error ? qPrintable(error->toString()) : "no error");
+        const int retries = isUsers ? users.retries() : exo.retries();
+        if (kind == int(CloudEmulator::Fault::Kind::ExpiredToken))
+            QCOMPARE(retries, 0); // a renewal, not a retry
+        else
+            QVERIFY(retries >= 1);
+        if (kind == int(CloudEmulator::Fault::Kind::TooManyRequests) ||
+            kind == int(CloudEmulator::Fault::Kind::ServiceUnavailable))
+            QVERIFY(clock.elapsed() >= 200); // Retry-After was honoured
+        if (kind == int(CloudEmulator::Fault::Kind::ExpiredToken))
+            QCOMPARE(tokens.signInCount(), 2); // one renewal
+    } else {
+        QVERIFY(!ok);
+        QVERIFY(error);
+        const QString shown = error->toString();
+        qInfo().noquote() << "the user sees:" << shown;
+        QVERIFY2(shown.contains(userSees), qPrintable(shown));
+        const QString request = isUsers ? QString(u"GET "_s + g_emulator->baseUrl().toString() + u"/v1.0/users"_s)
+                                        : QString(u"POST "_s + g_emulator->baseUrl().toString() + u"/adminapi/beta/"_s +
+                                                  kTenant + u"/InvokeCommand"_s);
+        QVERIFY2(shown.startsWith(request + u", page 3"_s), qPrintable(shown));
+        QVERIFY2(
+            shown.contains(isUsers ? "1998 users were read in 2 pages"_L1 : "2000 mailboxes were read in 2 pages"_L1),
+            qPrintable(shown));
+        QVERIFY(shown.contains("resume from page 3"_L1));
+        // Resuming fetches the failed page again and finishes the scan.
+        ok = isUsers ? runToEnd(users, true) : runToEnd(exo, true);
+        QVERIFY(ok);
+    }
+    if (isUsers) {
+        const Result<GraphDirectory> fromFile = readGraphUsersJson(tenant().graphJson, u"graph.json"_s);
+        QCOMPARE(users.directory().usersById.size(), fromFile.value().usersById.size());
+    } else {
+        const Result<Snapshot> fromFile = readExoMailboxesJson(tenant().exoJson, u"exo.json"_s);
+        QCOMPARE(exo.snapshot().records.size(), fromFile.value().records.size());
+    }
+}
+
+void TestCloudClients::secondRefusalOfATokenFails()
+{
+    // The token is refused, renewed, and the new one is refused too: one renewal only, then a clear error.
+    g_emulator->addFault({CloudEmulator::Fault::Kind::ExpiredToken, u"users"_s, 2, 2, {}});
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(!runToEnd(users));
+    const QString shown = users.error()->toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains(
+                 "page 2: HTTP 401: InvalidAuthenticationToken: Access token has expired or is not yet valid."_L1),
+             qPrintable(shown));
+    QCOMPARE(tokens.signInCount(), 2);
+}
+
+void TestCloudClients::persistentOutageGivesUp()
+{
+    g_emulator->addFault({CloudEmulator::Fault::Kind::ServiceUnavailable, u"mailboxes"_s, 2, 100, "0.01"});
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    ExoMailboxClient exo(g_emulator->baseUrl(), kTenant, &tokens);
+    exo.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    exo.setRetryPolicy(fastRetries());
+    QVERIFY(!runToEnd(exo));
+    const QString shown = exo.error()->toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains("gave up after 3 retries: HTTP 503: serviceNotAvailable: Service unavailable."_L1),
+             qPrintable(shown));
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 1 + 1 + 3);
+    QVERIFY(exo.resumeUrl().toString().contains("$skiptoken"_L1));
+}
+
+void TestCloudClients::tokenNeverFollowsAForeignNextLink()
+{
+    g_emulator->setForeignNextLinks(true);
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QVERIFY(!runToEnd(users));
+    const QString shown = users.error()->toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains("the next page link points elsewhere (GET http://graph.example.net:"_L1),
+             qPrintable(shown));
+    QVERIFY(shown.contains("0 users were read in 0 pages"_L1)); // the page with the bad link is not taken
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), 1);
+    QCOMPARE(users.directory().usersById.size(), 0);
+}
+
+void TestCloudClients::cancel()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    ExoMailboxClient exo(g_emulator->baseUrl(), kTenant, &tokens);
+    exo.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    exo.setPageSize(100);
+    QSignalSpy finished(&exo, &ExoMailboxClient::finished);
+    connect(&exo, &ExoMailboxClient::progress, &exo, [&exo](qint64 done) {
+        if (done >= 300)
+            exo.cancel();
+    });
+    exo.start();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY(exo.error()->message.startsWith("cancelled; 300 mailboxes were read in 3 pages"_L1));
+    QCOMPARE(exo.snapshot().records.size(), size_t(300));
+
+    // Resuming continues with page 4 and ends with every mailbox once.
+    QObject::disconnect(&exo, &ExoMailboxClient::progress, &exo, nullptr);
+    QVERIFY(runToEnd(exo, true));
+    const Result<Snapshot> fromFile = readExoMailboxesJson(tenant().exoJson, u"exo.json"_s);
+    QCOMPARE(exo.snapshot().records.size(), fromFile.value().records.size());
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), int((fromFile.value().records.size() + 99) / 100));
+    // A finished scan has nothing to resume.
+    QVERIFY(runToEnd(exo, true));
+    QCOMPARE(exo.snapshot().records.size(), fromFile.value().records.size());
+}
+
+void TestCloudClients::deltaRescan()
+{
+    g_emulator->setDeltaPageSize(700);
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QSignalSpy finished(&users, &GraphUsersClient::finished);
+    users.startDelta();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.first().first().toBool());
+    const Result<GraphDirectory> fromFile = readGraphUsersJson(tenant().graphJson, u"graph.json"_s);
+    const qsizetype all = fromFile.value().usersById.size();
+    QCOMPARE(users.directory().usersById.size(), all);
+    const QByteArray link = users.deltaLink();
+    QVERIFY(link.contains("$deltatoken="));
+    const int fullRequests = g_emulator->dataRequests(u"users"_s);
+    QCOMPARE(fullRequests, int((all + 699) / 700));
+
+    // Two users change, one is deleted: the rescan fetches one page with three entries.
+    const QList<QByteArray> ids = fromFile.value().usersById.keys();
+    g_emulator->changeUser(QString::fromLatin1(ids[0]), u"onPremisesImmutableId"_s, u"bmV3LWFuY2hvcg=="_s);
+    g_emulator->changeUser(QString::fromLatin1(ids[1]), u"userPrincipalName"_s, u"renamed@contoso.com"_s);
+    g_emulator->removeUser(QString::fromLatin1(ids[2]));
+    QSignalSpy progress(&users, &GraphUsersClient::progress);
+    users.startDelta(link);
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.last().first().toBool());
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
+    QCOMPARE(progress.last().first().toLongLong(), 3);
+    QCOMPARE(users.directory().usersById.size(), all - 1);
+    QVERIFY(!users.directory().usersById.contains(ids[2]));
+    QCOMPARE(users.directory().usersById.value(ids[0]).onPremisesImmutableId, QByteArray("bmV3LWFuY2hvcg=="));
+    QCOMPARE(users.directory().usersById.value(ids[1]).userPrincipalName, QByteArray("renamed@contoso.com"));
+    QVERIFY(users.deltaLink() != link);
+
+    // A deltaLink from elsewhere is refused before anything is sent.
+    users.startDelta("https://graph.example.com/v1.0/users/delta?$deltatoken=x");
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!finished.last().first().toBool());
+    QVERIFY(users.error()->message.contains("does not belong to this Graph endpoint"_L1));
+}
+
+void TestCloudClients::deviceCode_data()
+{
+    QTest::addColumn<int>("outcome");
+    QTest::addColumn<bool>("slowDown");
+    QTest::addColumn<QString>("userSees");
+    using O = CloudEmulator::DeviceOutcome;
+    QTest::newRow("approved after 3 pending polls") << int(O::Approve) << false << QString();
+    QTest::newRow("slow_down, then approved") << int(O::Approve) << true << QString();
+    QTest::newRow("declined") << int(O::Decline) << false << u"authorization_declined: AADSTS70000"_s;
+    QTest::newRow("expired") << int(O::Expire) << false << u"expired_token: AADSTS70020"_s;
+}
+
+void TestCloudClients::deviceCode()
+{
+    QFETCH(int, outcome);
+    QFETCH(bool, slowDown);
+    QFETCH(QString, userSees);
+    const QString publicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s; // ExchangeOnlineManagement's
+    g_emulator->registerApp(publicClient, {});
+    g_emulator->setDeviceFlow(3, slowDown, CloudEmulator::DeviceOutcome(outcome), 1);
+    DeviceCodeSignIn signIn(g_emulator->baseUrl(), kTenant, publicClient);
+    signIn.setSecondMsecs(10);
+    QSignalSpy code(&signIn, &DeviceCodeSignIn::codeReady);
+    QSignalSpy finished(&signIn, &DeviceCodeSignIn::finished);
+    QElapsedTimer clock;
+    clock.start();
+    signIn.start(QLatin1StringView(CloudEmulator::kExoResource) + u"/.default offline_access"_s);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(code.size(), 1);
+    QVERIFY(code.first().at(0).toString().startsWith("EMU"_L1));
+    QCOMPARE(code.first().at(1).toUrl(), QUrl(u"https://microsoft.com/devicelogin"_s));
+    QVERIFY(code.first().at(2).toString().contains(code.first().at(0).toString()));
+    const bool ok = finished.first().first().toBool();
+    if (userSees.isEmpty()) {
+        QVERIFY(ok);
+        QVERIFY(!signIn.accessToken().isEmpty());
+        QVERIFY(!signIn.refreshToken().isEmpty());
+        QCOMPARE(signIn.polls(), slowDown ? 5 : 4);
+        if (slowDown)
+            QVERIFY(clock.elapsed() >= 60); // the interval grew by 5 "seconds" after slow_down
+        // The token works against the admin API.
+        QNetworkAccessManager network;
+        QNetworkRequest request(
+            QUrl(g_emulator->baseUrl().toString() + u"/adminapi/beta/"_s + kTenant + u"/InvokeCommand"_s));
+        request.setRawHeader("Authorization", "Bearer " + signIn.accessToken());
+        request.setRawHeader("X-AnchorMailbox", "UPN:admin@contoso.com");
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        std::unique_ptr<QNetworkReply> reply(network.post(request, ExoMailboxClient::getMailboxBody()));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    } else {
+        QVERIFY(!ok);
+        const QString shown = signIn.error()->toString();
+        qInfo().noquote() << "the user sees:" << shown;
+        QVERIFY2(shown.contains(userSees), qPrintable(shown));
+        QVERIFY(shown.contains("device code sign-in failed"_L1));
+    }
+}
+
+void TestCloudClients::scanMatchesSnapshotFiles()
+{
+    // The reference: the same generator's files through the snapshot readers.
+    const Result<GraphDirectory> graphFile = readGraphUsersJson(tenant().graphJson, u"graph.json"_s);
+    QVERIFY(graphFile.ok());
+    const Result<Snapshot> exoFile = readExoMailboxesJson(tenant().exoJson, u"exo.json"_s, &graphFile.value());
+    QVERIFY(exoFile.ok());
+
+    // The scan, with a token expiring mid-way and a throttled page for good measure.
+    g_emulator->addFault({CloudEmulator::Fault::Kind::ExpiredToken, u"mailboxes"_s, 4, 1, {}});
+    g_emulator->addFault({CloudEmulator::Fault::Kind::TooManyRequests, u"users"_s, 2, 1, "0.05"});
+    Result<ClientCertificate> cert =
+        ClientCertificate::fromPem(certificate().keyPem, certificate().certificatePem, u"app.pem"_s);
+    QVERIFY(cert.ok());
+    AppCredentials credentials;
+    credentials.tenant = kTenant;
+    credentials.clientId = kCertApp;
+    credentials.certificate = cert.value();
+    TokenProvider tokens(g_emulator->baseUrl(), credentials);
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    users.setRetryPolicy(fastRetries());
+    QVERIFY(runToEnd(users));
+    ExoMailboxClient exo(g_emulator->baseUrl(), kTenant, &tokens);
+    exo.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    exo.setRetryPolicy(fastRetries());
+    exo.setGraphDirectory(&users.directory());
+    QVERIFY(runToEnd(exo));
+
+    const Snapshot& scanned = exo.snapshot();
+    const Snapshot& expected = exoFile.value();
+    QCOMPARE(scanned.side, Side::Cloud);
+    QCOMPARE(scanned.records.size(), expected.records.size());
+    QCOMPARE(scanned.skippedEntries, expected.skippedEntries);
+    QCOMPARE(scanned.newestChangeMsecs, expected.newestChangeMsecs);
+    for (size_t i = 0; i < expected.records.size(); ++i) {
+        const MailboxRecord& a = scanned.records[i];
+        const MailboxRecord& b = expected.records[i];
+        for (int f = 0; f < int(IdentityField::Count); ++f) {
+            if (a.identity(IdentityField(f)) != b.identity(IdentityField(f)))
+                QFAIL(qPrintable(u"mailbox %1 (%2): identity field %3 differs: \"%4\" vs \"%5\""_s.arg(
+                    QString::number(i), b.identityText(IdentityField::UserPrincipalName), QString::number(f),
+                    a.identityText(IdentityField(f)), b.identityText(IdentityField(f)))));
+        }
+        for (int p = 0; p < int(CloudProperty::Count); ++p) {
+            const QStringList av = a.cloudValues(CloudProperty(p)).toStringList();
+            const QStringList bv = b.cloudValues(CloudProperty(p)).toStringList();
+            if (av != bv)
+                QFAIL(qPrintable(u"mailbox %1 (%2): %3 differs: [%4] vs [%5]"_s.arg(
+                    QString::number(i), b.identityText(IdentityField::UserPrincipalName),
+                    cloudPropertyName(CloudProperty(p)), av.join(u';'), bv.join(u';'))));
+        }
+    }
+    QCOMPARE(tokens.signInCount(), 3); // Graph, EXO, EXO again after the 401
+}
+
+namespace {
+
+bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() &&
+           file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+int cli(const QStringList& args, QString* errors = nullptr)
+{
+    QString outText;
+    QString errText;
+    QTextStream out(&outText);
+    QTextStream err(&errText);
+    const int code = runCli(args, out, err);
+    err.flush();
+    if (errors)
+        *errors = errText;
+    return code;
+}
+
+} // namespace
+
+void TestCloudClients::cliDiffLiveMatchesFiles()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString ldif = dir.filePath(u"ad.ldif"_s);
+    const QString exo = dir.filePath(u"exo.json"_s);
+    const QString graph = dir.filePath(u"graph.json"_s);
+    const QString secret = dir.filePath(u"secret"_s);
+    QVERIFY(writeFile(ldif, tenant().ldif));
+    QVERIFY(writeFile(exo, tenant().exoJson));
+    QVERIFY(writeFile(graph, tenant().graphJson));
+    QVERIFY(writeFile(secret, kSecret.toUtf8() + '\n'));
+    const QString fromFiles = dir.filePath(u"files.json"_s);
+    const QString fromLive = dir.filePath(u"live.json"_s);
+    QString errors;
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}, &errors),
+             int(CliOk));
+    const QString base = g_emulator->baseUrl().toString();
+    g_emulator->addFault({CloudEmulator::Fault::Kind::TooManyRequests, u"mailboxes"_s, 2, 1, "0.05"});
+    const int code = cli({u"diff"_s,
+                          u"--ad"_s,
+                          ldif,
+                          u"--tenant"_s,
+                          kTenant,
+                          u"--client-id"_s,
+                          kSecretApp,
+                          u"--client-secret-file"_s,
+                          secret,
+                          u"--authority"_s,
+                          base,
+                          u"--graph-endpoint"_s,
+                          base,
+                          u"--exo-endpoint"_s,
+                          base,
+                          u"--graph-resource"_s,
+                          QLatin1StringView(CloudEmulator::kGraphResource),
+                          u"--exo-resource"_s,
+                          QLatin1StringView(CloudEmulator::kExoResource),
+                          u"--json"_s,
+                          fromLive},
+                         &errors);
+    QVERIFY2(code == CliOk, qPrintable(errors));
+    auto report = [](const QString& path) {
+        QFile file(path);
+        file.open(QIODevice::ReadOnly);
+        QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
+        o.remove(u"sources"_s);
+        return o;
+    };
+    const QJsonObject a = report(fromFiles);
+    const QJsonObject b = report(fromLive);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(a.value("summary"_L1).toObject().value("cloudMailboxes"_L1).toInt() >= kMailboxes);
+    QVERIFY(a.value("summary"_L1).toObject().value("driftItems"_L1).toInt() > 0);
+    QCOMPARE(b.value("summary"_L1), a.value("summary"_L1));
+    QVERIFY(b == a); // the same drift report, mailbox by mailbox
+}
+
+void TestCloudClients::cliDiffUsage()
+{
+    QString errors;
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp}, &errors),
+             int(CliUsage));
+    QVERIFY2(errors.contains("--client-secret-file"_L1), qPrintable(errors));
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
+                  u"--client-secret-file"_s, u"s"_s, u"--graph-endpoint"_s, u"http://graph.example.com"_s},
+                 &errors),
+             int(CliUsage));
+    QVERIFY2(errors.contains("only for loopback"_L1), qPrintable(errors));
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--tenant"_s, kTenant}, &errors),
+             int(CliUsage));
+}
+
+QTEST_GUILESS_MAIN(TestCloudClients)

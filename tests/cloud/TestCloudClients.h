@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QObject>
+
+// Declared apart from its definitions so that moc never reads the JSON literals in the .cpp.
+class TestCloudClients final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void endpointPolicy();
+    void retryAfterIsDecimal();
+    void secretSignIn();
+    void certificateSignIn_data();
+    void certificateSignIn();
+    void certificateFromPkcs12();
+    void wrongSecretShowsAadstsError();
+    void unregisteredCertificateIsRefused();
+    void graphRefusesPageSizeOver999();
+    void usersPagedWithCount();
+    void mailboxesPagedByRePost();
+    void faults_data();
+    void faults();
+    void secondRefusalOfATokenFails();
+    void persistentOutageGivesUp();
+    void tokenNeverFollowsAForeignNextLink();
+    void cancel();
+    void deltaRescan();
+    void deviceCode_data();
+    void deviceCode();
+    void scanMatchesSnapshotFiles();
+    void cliDiffLiveMatchesFiles();
+    void cliDiffUsage();
+};

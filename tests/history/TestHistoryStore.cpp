@@ -1,0 +1,370 @@
+// HistoryStore: the file is created owner-only, WAL and FULL sync, foreign keys; an empty SQLite file is upgraded;
+// a newer schema, a foreign SQLite database and a file that is not SQLite are refused untouched; batches and
+// their changes round-trip exactly; the audit log refuses edits and verify() finds a row edited behind its back.
+#include "HistoryStore.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// A plain connection behind the store's back (the "someone edits the file" side of the tests).
+class RawDb final {
+public:
+    explicit RawDb(const QString& path)
+    {
+        m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"raw"_s);
+        m_db.setDatabaseName(path);
+        m_db.open();
+    }
+    ~RawDb()
+    {
+        m_db.close();
+        m_db = {};
+        QSqlDatabase::removeDatabase(u"raw"_s);
+    }
+    bool exec(const QString& sql)
+    {
+        QSqlQuery q(m_db);
+        return q.exec(sql);
+    }
+    QVariant value(const QString& sql)
+    {
+        QSqlQuery q(m_db);
+        return q.exec(sql) && q.next() ? q.value(0) : QVariant();
+    }
+
+private:
+    QSqlDatabase m_db;
+};
+
+QByteArray fileHash(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+WritebackBatch sampleBatch()
+{
+    WritebackSelection a{u"CN=Müller\\, Jürgen,OU=Sales,DC=x"_s, u"jm@x.test"_s, u"true"_s, {}};
+    a.item.attribute = AttributeId::ProxyAddresses;
+    a.item.writable = true;
+    a.item.ad = {u"SMTP:jm@x.test"_s, u"smtp:jürgen@x.test"_s};
+    a.item.adTarget = {u"SMTP:jm@x.test"_s, u"smtp:j@x.test"_s};
+    WritebackSelection b = a;
+    b.item.attribute = AttributeId::ExtensionAttribute1;
+    b.item.ad = {};
+    b.item.adTarget = {u"  spaced  "_s};
+    WritebackSelection c{u"CN=Other,DC=x"_s, u"o@x.test"_s, u"true"_s, {}};
+    c.item.attribute = AttributeId::Mail;
+    c.item.writable = true;
+    c.item.ad = {u"o@old.test"_s};
+    c.item.adTarget = {u"o@x.test"_s};
+    return WritebackBatch::build(std::vector{a, b, c});
+}
+
+} // namespace
+
+class TestHistoryStore final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void createdOwnerOnlyWithWalAndFullSync();
+    void reopenKeepsDataAndVersion();
+    void emptySqliteFileIsUpgraded();
+    void newerSchemaRefusedUntouched();
+    void foreignSqliteRefusedUntouched();
+    void notSqliteRefusedUntouched();
+    void batchRoundTripsExactly();
+    void approvalNeedsPlannedAndSecondConfirmation();
+    void journalStatesAndOutcomes();
+    void auditLogIsAppendOnly();
+    void verifyFindsEditedRow();
+    void verifyFindsDeletedRow();
+    void noSecretColumns();
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+};
+
+void TestHistoryStore::createdOwnerOnlyWithWalAndFullSync()
+{
+    const QString file = path(u"sub/dir/new.sqlite"_s);
+    auto store = HistoryStore::open(file, {u"alice"_s, u"svc-sunset@x.test"_s});
+    QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
+    struct stat st {};
+    QCOMPARE(::stat(QFile::encodeName(file).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, 0600u);
+    QCOMPARE(::stat(QFile::encodeName(path(u"sub/dir"_s)).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, 0700u);
+    QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+    store.value().reset();
+    RawDb raw(file);
+    QCOMPARE(raw.value(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+    QCOMPARE(raw.value(u"PRAGMA application_id"_s).toInt(), HistoryStore::kApplicationId);
+    QCOMPARE(raw.value(u"SELECT kind FROM events WHERE id = 1"_s).toString(), u"schema.upgraded"_s);
+    QCOMPARE(raw.value(u"SELECT os_user FROM events WHERE id = 1"_s).toString(), u"alice"_s);
+}
+
+void TestHistoryStore::reopenKeepsDataAndVersion()
+{
+    const QString file = path(u"reopen.sqlite"_s);
+    {
+        auto store = HistoryStore::open(file, {u"alice"_s, {}});
+        QVERIFY(store);
+        ScanRecord scan;
+        scan.adSource = u"ad.ldif"_s;
+        scan.exoSource = u"exo.json"_s;
+        scan.driftItems = 7;
+        QCOMPARE(store.value()->recordScan(scan).value(), 1);
+    }
+    auto store = HistoryStore::open(file, {u"bob"_s, {}});
+    QVERIFY(store);
+    QCOMPARE(store.value()->verify().events, 2);
+    QVERIFY(store.value()->verify().intact());
+}
+
+void TestHistoryStore::emptySqliteFileIsUpgraded()
+{
+    const QString file = path(u"version0.sqlite"_s);
+    {
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"PRAGMA user_version = 0"_s));
+        QVERIFY(raw.exec(u"VACUUM"_s)); // writes a header: a real, empty version-0 database
+    }
+    QVERIFY(QFileInfo(file).size() > 0);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
+    QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+}
+
+void TestHistoryStore::newerSchemaRefusedUntouched()
+{
+    const QString file = path(u"newer.sqlite"_s);
+    HistoryStore::open(file, {u"alice"_s, {}}).value().reset();
+    {
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"PRAGMA user_version = 99"_s));
+        QVERIFY(raw.exec(u"PRAGMA journal_mode = DELETE"_s)); // one file, so the hash covers everything
+    }
+    const QByteArray before = fileHash(file);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(!store);
+    QVERIFY2(store.error().message.contains(u"newer Sunset (schema version 99"_s), qPrintable(store.error().message));
+    QVERIFY(store.error().message.contains(u"nothing was changed"_s));
+    QCOMPARE(fileHash(file), before);
+    QVERIFY(!QFile::exists(file + u"-wal"_s));
+}
+
+void TestHistoryStore::foreignSqliteRefusedUntouched()
+{
+    const QString file = path(u"foreign.sqlite"_s);
+    {
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)"_s));
+        QVERIFY(raw.exec(u"INSERT INTO photos (name) VALUES ('cat.jpg')"_s));
+    }
+    const QByteArray before = fileHash(file);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(!store);
+    QVERIFY2(store.error().message.contains(u"not a Sunset history"_s), qPrintable(store.error().message));
+    QCOMPARE(fileHash(file), before);
+    QVERIFY(!QFile::exists(file + u"-wal"_s));
+}
+
+void TestHistoryStore::notSqliteRefusedUntouched()
+{
+    const QString file = path(u"notes.txt"_s);
+    {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("these are my notes, not a database\n");
+    }
+    const QByteArray before = fileHash(file);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(!store);
+    QVERIFY2(store.error().message.contains(u"not an SQLite database"_s), qPrintable(store.error().message));
+    QCOMPARE(fileHash(file), before);
+}
+
+void TestHistoryStore::batchRoundTripsExactly()
+{
+    auto store = HistoryStore::open(path(u"batch.sqlite"_s), {u"alice"_s, u"svc@x.test"_s});
+    QVERIFY(store);
+    const WritebackBatch batch = sampleBatch();
+    const auto id = store.value()->createBatch(batch);
+    QVERIFY2(id, qPrintable(id.ok() ? QString() : id.error().message));
+    const auto stored = store.value()->batch(id.value());
+    QVERIFY(stored);
+    QCOMPARE(stored->state, BatchState::Planned);
+    QCOMPARE(stored->objectCount, 2);
+    QCOMPARE(stored->valueCount, batch.valuesDeleted() + batch.valuesAdded());
+    QCOMPARE(stored->createdBy, u"alice"_s);
+    const auto changes = store.value()->changes(id.value());
+    QVERIFY(changes);
+    QCOMPARE(changes->size(), size_t(3));
+    size_t i = 0;
+    for (size_t o = 0; o < batch.objects().size(); ++o)
+        for (const BatchAttributeChange& c : batch.objects()[o].changes) {
+            const StoredChange& s = changes.value()[i++];
+            QCOMPARE(s.objectSeq, qint64(o));
+            QCOMPARE(s.dn, batch.objects()[o].dn);
+            QCOMPARE(s.attribute, c.attribute);
+            QCOMPARE(s.before, c.before);
+            QCOMPARE(s.after, c.after);
+            QCOMPARE(s.state, ChangeState::Planned);
+        }
+    QCOMPARE(changes.value()[0].after, QStringList{u"  spaced  "_s});
+    QVERIFY(!store.value()->batch(999));
+    QVERIFY(store.value()->batch(999).error().message.contains(u"no batch 999"_s));
+}
+
+void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
+{
+    auto store = HistoryStore::open(path(u"approve.sqlite"_s), {u"alice"_s, u"svc@x.test"_s});
+    QVERIFY(store);
+    std::vector<WritebackSelection> many;
+    for (int i = 0; i < 3; ++i) {
+        WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}};
+        s.item.writable = true;
+        s.item.adTarget = {u"v"_s};
+        many.push_back(s);
+    }
+    const qint64 id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
+    const auto refused = store.value()->approveBatch(id);
+    QVERIFY(refused);
+    QVERIFY2(refused->message.contains(u"second confirmation"_s), qPrintable(refused->message));
+    QVERIFY(!store.value()->approveBatch(id, true));
+    const auto approved = store.value()->batch(id);
+    QCOMPARE(approved->state, BatchState::Approved);
+    QCOMPARE(approved->approvedBy, u"alice"_s);
+    QCOMPARE(approved->approvedBind, u"svc@x.test"_s);
+    QVERIFY(approved->approvedAt.isValid());
+    const auto twice = store.value()->approveBatch(id, true);
+    QVERIFY(twice);
+    QVERIFY(twice->message.contains(u"only a planned batch"_s));
+}
+
+void TestHistoryStore::journalStatesAndOutcomes()
+{
+    auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
+    QVERIFY(store);
+    const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    QVERIFY(!store.value()->markPending(id, {0, 1}));
+    QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
+    auto changes = store.value()->changes(id).value();
+    for (const StoredChange& c : changes) {
+        QCOMPARE(c.state, ChangeState::Pending);
+        QVERIFY(c.sentAt.isValid());
+    }
+    QVERIFY(!store.value()->settle(
+        id, {{0, ChangeState::Applied, 0, {}}, {1, ChangeState::Conflict, 16, u"noSuchAttribute"_s}}));
+    changes = store.value()->changes(id).value();
+    QCOMPARE(changes[0].state, ChangeState::Applied);
+    QCOMPARE(changes[1].state, ChangeState::Applied); // same object, same modify
+    QCOMPARE(changes[2].state, ChangeState::Conflict);
+    QCOMPARE(changes[2].ldapCode, 16);
+    QCOMPARE(changes[2].ldapMessage, u"noSuchAttribute"_s);
+    QVERIFY(changes[2].settledAt.isValid());
+    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+
+    // Undo reverses only what AD took: object 0's two attributes, not object 1's conflict.
+    const auto undo = store.value()->createUndoBatch(id);
+    QVERIFY2(undo, qPrintable(undo.ok() ? QString() : undo.error().message));
+    QCOMPARE(store.value()->batch(undo.value())->undoOf, id);
+    const auto reversed = store.value()->changes(undo.value()).value();
+    QCOMPARE(reversed.size(), size_t(2));
+    for (size_t i = 0; i < reversed.size(); ++i) {
+        QCOMPARE(reversed[i].dn, changes[i].dn);
+        QCOMPARE(reversed[i].before, changes[i].after);
+        QCOMPARE(reversed[i].after, changes[i].before);
+        QCOMPARE(reversed[i].state, ChangeState::Planned);
+    }
+    const auto notYet = store.value()->createUndoBatch(undo.value());
+    QVERIFY(!notYet);
+    QVERIFY(notYet.error().message.contains(u"only an applied"_s));
+    QVERIFY(store.value()->verify().intact());
+}
+
+void TestHistoryStore::auditLogIsAppendOnly()
+{
+    const QString file = path(u"appendonly.sqlite"_s);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(store);
+    QVERIFY(store.value()->appendEvent(u"test.event"_s, u"x"_s));
+    QVERIFY(store.value()->createBatch(sampleBatch()));
+    RawDb raw(file);
+    QVERIFY(!raw.exec(u"UPDATE events SET subject = 'y' WHERE id = 2"_s));
+    QVERIFY(!raw.exec(u"DELETE FROM events WHERE id = 2"_s));
+    QVERIFY(!raw.exec(u"UPDATE changes SET after_json = '[]'"_s)); // recorded values are never edited
+    QVERIFY(raw.exec(u"UPDATE changes SET state = 'pending'"_s));  // states move on
+    QVERIFY(store.value()->verify().intact());
+}
+
+void TestHistoryStore::verifyFindsEditedRow()
+{
+    const QString file = path(u"tamper.sqlite"_s);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(store);
+    const qint64 batchId = store.value()->createBatch(sampleBatch()).value();
+    QVERIFY(!store.value()->approveBatch(batchId));
+    QVERIFY(store.value()->appendEvent(u"test.after"_s, u"later"_s));
+    QVERIFY(store.value()->verify().intact());
+    QCOMPARE(store.value()->verify().events, 4);
+    {
+        // Someone with the sqlite3 tool: drops the guard and edits who approved the batch.
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"DROP TRIGGER events_no_update"_s));
+        QVERIFY(raw.exec(u"UPDATE events SET os_user = 'mallory' WHERE kind = 'batch.approved'"_s));
+    }
+    const HistoryVerification result = store.value()->verify();
+    QVERIFY(!result.intact());
+    QCOMPARE(result.firstBrokenId, std::optional<qint64>(3));
+    QVERIFY2(result.message.contains(u"event 3 (batch.approved"_s), qPrintable(result.message));
+    QVERIFY(result.message.contains(u"changed after it was written"_s));
+}
+
+void TestHistoryStore::verifyFindsDeletedRow()
+{
+    const QString file = path(u"deleted.sqlite"_s);
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(store);
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(store.value()->appendEvent(u"test.event"_s, QString::number(i)));
+    {
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"DROP TRIGGER events_no_delete"_s));
+        QVERIFY(raw.exec(u"DELETE FROM events WHERE id = 3"_s));
+    }
+    const HistoryVerification result = store.value()->verify();
+    QCOMPARE(result.firstBrokenId, std::optional<qint64>(4));
+    QVERIFY2(result.message.contains(u"event 3 is missing"_s), qPrintable(result.message));
+}
+
+void TestHistoryStore::noSecretColumns()
+{
+    const QString file = path(u"secrets.sqlite"_s);
+    HistoryStore::open(file, {u"alice"_s, {}}).value().reset();
+    RawDb raw(file);
+    QSqlQuery q(QSqlDatabase::database(u"raw"_s));
+    QVERIFY(q.exec(u"SELECT sql FROM sqlite_master"_s));
+    while (q.next()) {
+        const QString sql = q.value(0).toString().toLower();
+        QVERIFY2(!sql.contains(u"password"_s) && !sql.contains(u"secret"_s) && !sql.contains(u"token"_s),
+                 qPrintable(sql));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestHistoryStore)
+#include "TestHistoryStore.moc"
