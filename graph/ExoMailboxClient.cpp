@@ -128,31 +128,4 @@ void ExoMailboxClient::start()
     m_pager->start();
 }
 
-void ExoMailboxClient::resume()
-{
-    m_pager->resume();
-}
-
-void ExoMailboxClient::cancel()
-{
-    m_pager->cancel();
-}
-
-std::optional<ImportError> ExoMailboxClient::error() const
-{
-    if (m_checkError)
-        return m_checkError;
-    return m_pager->error();
-}
-
-QUrl ExoMailboxClient::resumeUrl() const
-{
-    return m_pager->resumeUrl();
-}
-
-int ExoMailboxClient::retries() const
-{
-    return m_pager->retries();
-}
-
 } // namespace sunset

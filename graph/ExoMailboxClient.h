@@ -2,6 +2,7 @@
 
 #include "CloudHttp.h"
 #include "ImportError.h"
+#include "PagedCloudScan.h"
 #include "Snapshot.h"
 
 #include <QObject>
@@ -20,7 +21,7 @@ class TokenProvider;
 // POST {endpoint}/adminapi/beta/{tenant}/InvokeCommand running Get-Mailbox -ResultSize Unlimited, with
 // X-AnchorMailbox and "Prefer: odata.maxpagesize"; each @odata.nextLink gets the same body re-POSTed. Pages are
 // parsed by the same streaming reader and mapper as Get-Mailbox JSON files, into the same MailboxRecords.
-class ExoMailboxClient final : public QObject {
+class ExoMailboxClient final : public QObject, public PagedCloudScan {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ExoMailboxClient)
 
@@ -41,15 +42,10 @@ public:
 
     QString check() const;
     void start();
-    void resume(); // after a failure: from the page that failed, keeping the mailboxes read so far
-    void cancel();
 
     // The mailboxes read so far. Record numbers (sourceLine) count within their page.
     const Snapshot& snapshot() const { return m_snapshot; }
     Snapshot takeSnapshot() { return std::move(m_snapshot); }
-    std::optional<ImportError> error() const;
-    QUrl resumeUrl() const;
-    int retries() const;
 
 Q_SIGNALS:
     void progress(qint64 mailboxes, qint64 total); // total is -1: Get-Mailbox does not count
@@ -67,9 +63,7 @@ private:
     RetryPolicy m_policy;
     const GraphDirectory* m_graph = nullptr;
     QNetworkAccessManager* m_network;
-    CloudPager* m_pager = nullptr;
     Snapshot m_snapshot;
-    std::optional<ImportError> m_checkError;
 };
 
 } // namespace sunset

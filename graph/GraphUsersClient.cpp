@@ -218,31 +218,4 @@ void GraphUsersClient::beginScan(const QString& path, QString problem)
     m_pager->start();
 }
 
-void GraphUsersClient::resume()
-{
-    m_pager->resume();
-}
-
-void GraphUsersClient::cancel()
-{
-    m_pager->cancel();
-}
-
-std::optional<ImportError> GraphUsersClient::error() const
-{
-    if (m_checkError)
-        return m_checkError;
-    return m_pager->error();
-}
-
-QUrl GraphUsersClient::resumeUrl() const
-{
-    return m_pager->resumeUrl();
-}
-
-int GraphUsersClient::retries() const
-{
-    return m_pager->retries();
-}
-
 } // namespace sunset

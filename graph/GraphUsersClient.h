@@ -2,6 +2,7 @@
 
 #include "CloudHttp.h"
 #include "ImportError.h"
+#include "PagedCloudScan.h"
 #include "Snapshot.h"
 
 #include <QObject>
@@ -21,7 +22,7 @@ class TokenProvider;
 // total. Pages are parsed by the same reader as saved users files, into the same GraphDirectory.
 // startDelta() reads through /v1.0/users/delta instead and keeps the @odata.deltaLink, so that a later
 // startDelta(link) fetches only the users changed or removed since, and applies them to directory().
-class GraphUsersClient final : public QObject {
+class GraphUsersClient final : public QObject, public PagedCloudScan {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(GraphUsersClient)
 
@@ -44,13 +45,8 @@ public:
     // deltaLink of an earlier round: only the changes, applied to the directory of that round.
     void startDelta(const QByteArray& deltaLink = {});
     QByteArray deltaLink() const { return m_deltaLink; } // after a delta round finished; keep it for the next
-    void resume(); // after a failure: from the page that failed, keeping the users read so far
-    void cancel();
 
     const GraphDirectory& directory() const { return m_directory; }
-    std::optional<ImportError> error() const;
-    QUrl resumeUrl() const;
-    int retries() const;
 
 Q_SIGNALS:
     void progress(qint64 users, qint64 total); // total -1 until the service says
@@ -66,12 +62,10 @@ private:
     int m_top = 999;
     RetryPolicy m_policy;
     QNetworkAccessManager* m_network;
-    CloudPager* m_pager = nullptr;
     bool m_delta = false;
     QByteArray m_deltaStart; // the deltaLink a delta round began from, empty for a full round
     QByteArray m_deltaLink;
     GraphDirectory m_directory;
-    std::optional<ImportError> m_checkError;
 };
 
 } // namespace sunset
