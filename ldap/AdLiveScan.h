@@ -1,0 +1,51 @@
+#pragma once
+
+#include "LdapConnection.h"
+#include "LdapSnapshotReader.h"
+#include "Snapshot.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+class QThread;
+
+namespace sunset {
+
+// How to reach and read AD for one live scan.
+struct AdLiveScanSettings {
+    LdapConnectionOptions connection;
+    bool kerberos = false;   // bind with the ticket cache instead of a password
+    QString bindName;        // UPN or DN, for a simple bind
+    QByteArray password;     // held only until the bind; never written anywhere
+    QByteArray baseDn;       // empty: the domain's defaultNamingContext
+    int pageSize = 1000;
+};
+
+// Reads every mailbox from AD on a thread of its own, with its own connection (an LDAP* belongs to one thread),
+// so the GUI stays responsive: entries stream page by page into the snapshot, progress (entries so far) and
+// the result arrive as queued signals, cancel() takes effect at the next page. No nested event loop.
+class AdLiveScan final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AdLiveScan)
+
+public:
+    explicit AdLiveScan(QObject* parent = nullptr);
+    ~AdLiveScan() override; // cancels and waits for the worker
+
+    void start(AdLiveScanSettings settings); // ignored while a scan runs
+    void cancel();
+    bool isRunning() const;
+
+Q_SIGNALS:
+    void progress(qint64 entries);
+    void finished(std::shared_ptr<const sunset::Snapshot> snapshot);
+    void failed(const QString& message); // what failed and what to do; "cancelled" after cancel()
+
+private:
+    QThread* m_thread = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_cancelled;
+};
+
+} // namespace sunset
