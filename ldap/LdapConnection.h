@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ImportError.h"
 #include "LdifReader.h"
 
 #include <QByteArray>
@@ -11,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <utility>
-#include <variant>
 
 struct ldap; // libldap's LDAP, for LdapConnection's friends; ldap.h stays out of headers
 
@@ -55,28 +55,8 @@ struct LdapError {
 };
 
 // A value or the LdapError that prevented it.
-template <typename T> class LdapResult final {
-public:
-    LdapResult(T value)
-        : m_state(std::move(value))
-    {
-    }
-    LdapResult(LdapError error)
-        : m_state(std::move(error))
-    {
-    }
-
-    bool ok() const { return m_state.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() { return std::get<0>(m_state); }
-    const T& value() const { return std::get<0>(m_state); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    const LdapError& error() const { return std::get<1>(m_state); }
-
-private:
-    std::variant<T, LdapError> m_state;
-};
+template <typename T>
+using LdapResult = Expected<T, LdapError>;
 
 struct LdapConnectionOptions {
     QString uri;                         // ldaps://host[:port] (TLS from the start) or ldap://host[:port]

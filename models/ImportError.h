@@ -27,23 +27,28 @@ struct ImportError {
     }
 };
 
-// A value or the ImportError that prevented it (std::expected is C++23; this is the part we need).
-template <typename T>
-class Result final {
+// A value or the error that prevented it (std::expected is C++23; this is the part we need). Each layer names
+// its own error type: Result<T> for imports, LdapResult<T>, HistoryResult<T>.
+template <typename T, typename Error>
+class Expected final {
 public:
-    Result(T value) : m_state(std::move(value)) {}
-    Result(ImportError error) : m_state(std::move(error)) {}
+    Expected(T value) : m_state(std::move(value)) {}
+    Expected(Error error) : m_state(std::move(error)) {}
 
     bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }
     T& value() { return std::get<0>(m_state); }
     const T& value() const { return std::get<0>(m_state); }
     T* operator->() { return &value(); }
-    const ImportError& error() const { return std::get<1>(m_state); }
+    const T* operator->() const { return &value(); }
+    const Error& error() const { return std::get<1>(m_state); }
 
 private:
-    std::variant<T, ImportError> m_state;
+    std::variant<T, Error> m_state;
 };
+
+template <typename T>
+using Result = Expected<T, ImportError>;
 
 // Called now and then with the number of input bytes consumed so far. Returning false cancels the read,
 // which then fails with a "cancelled" error. The callee may also use it to release consumed input.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ImportError.h"
 #include "WritebackBatch.h"
 
 #include <QByteArray>
@@ -10,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <utility>
-#include <variant>
 #include <vector>
 
 class QSqlQuery;
@@ -22,27 +22,8 @@ struct HistoryError {
     QString message;
 };
 
-template <typename T> class HistoryResult final {
-public:
-    HistoryResult(T value)
-        : m_state(std::move(value))
-    {
-    }
-    HistoryResult(HistoryError error)
-        : m_state(std::move(error))
-    {
-    }
-    bool ok() const { return m_state.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() { return std::get<0>(m_state); }
-    const T& value() const { return std::get<0>(m_state); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    const HistoryError& error() const { return std::get<1>(m_state); }
-
-private:
-    std::variant<T, HistoryError> m_state;
-};
+template <typename T>
+using HistoryResult = Expected<T, HistoryError>;
 
 // Who acts: the OS user running Sunset and the identity it binds to AD with (never a password).
 struct HistoryActor {
