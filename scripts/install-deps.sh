@@ -18,6 +18,11 @@ packages=(
   iproute2 util-linux
   # OpenSSL signs the certificate client assertions for Entra sign-in (graph/TokenProvider)
   libssl-dev
+  # Qt Charts for the drift overview (its -dev package needs Qt OpenGL's headers); QtKeychain keeps a secret
+  # the admin asks Sunset to remember in the desktop keyring, never on disk in clear
+  qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev
+  # The sanitizer build and the libFuzzer targets (tests/fuzz) use Debian's clang 14 and its runtimes
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()
