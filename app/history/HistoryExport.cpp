@@ -519,7 +519,7 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
 
     h += u"<h2>Changes</h2>"_s;
     h += u"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-         u"<tr><th>Attribute</th><th>Before</th><th>After</th><th>Result</th></tr>"_s;
+         u"<tr><th width='20%'>Attribute</th><th width='33%'>Before</th><th width='33%'>After</th><th width='14%'>Result</th></tr>"_s;
     QString dn;
     for (const StoredChange& c : changes) {
         if (c.dn != dn) {

@@ -107,6 +107,8 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(driftJson, &parseError);
+    if (driftJson.isEmpty() || (doc.isArray() && doc.array().isEmpty()))
+        return std::vector<RecordedDrift>(); // a scan recorded without its drift (recordScan's default)
     const QJsonObject root = doc.object();
     if (doc.isNull() || root.value(u"format"_s).toString() != kScanDriftFormat)
         return HistoryError{u"The scan's drift is not in the %1 format (it was recorded by another tool or an older "
