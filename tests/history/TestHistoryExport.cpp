@@ -308,7 +308,8 @@ void TestHistoryExport::pdfReportReadsBack()
     const QString info = run(tool(u"pdfinfo"_s), {small});
     QVERIFY2(info.contains(QRegularExpression(u"Pages:\\s+1\\n"_s)), qPrintable(info));
     QVERIFY(info.contains(QRegularExpression(u"Page size:\\s+595(\\.\\d+)? x 84[12](\\.\\d+)? pts \\(A4\\)"_s)));
-    const QString text = run(tool(u"pdftotext"_s), {u"-raw"_s, small, u"-"_s});
+    // Table cells wrap at spaces: compare with white space folded.
+    const QString text = run(tool(u"pdftotext"_s), {u"-raw"_s, small, u"-"_s}).simplified();
     for (const QString& expected :
          {u"Sunset writeback batch %1"_s.arg(m_small), u"partial"_s, u"by alice, bound to AD as CONTOSO\\admin"_s,
           kZoe, kBob, u"“=HYPERLINK(\"x\")”"_s, u"“+1, two”"_s, u"conflict"_s, u"LDAP 16"_s,
