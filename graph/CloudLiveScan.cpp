@@ -109,8 +109,12 @@ private:
     {
         if (m_settings.readGraph && !m_usersDone) {
             m_clock.start();
+            m_usersStarted = true;
             const auto& previous = m_settings.previous;
-            if (previous && !previous->deltaLink.isEmpty()) {
+            if (previous && !previous->usersResumeLink.isEmpty()) {
+                m_users.setDirectory(previous->users);
+                m_users.startDelta(previous->usersResumeLink);
+            } else if (previous && !previous->deltaLink.isEmpty()) {
                 m_users.setDirectory(previous->users);
                 m_users.startDelta(previous->deltaLink);
             } else {
@@ -135,7 +139,9 @@ private:
         if (m_settings.readGraph) {
             result->users = m_users.directory();
             result->deltaLink = m_users.deltaLink();
-            result->usersFromDelta = m_settings.previous && !m_settings.previous->deltaLink.isEmpty() &&
+            result->usersFromDelta = m_settings.previous &&
+                                     !(m_settings.previous->deltaLink.isEmpty() &&
+                                       m_settings.previous->usersResumeLink.isEmpty()) &&
                                      !m_users.resynced();
             result->userChanges = m_users.changes();
         }
@@ -191,11 +197,31 @@ private:
             QMetaObject::invokeMethod(&m_loop, [this] { finishCancelled(); }, Qt::QueuedConnection);
     }
 
+    // What Graph gave before the scan stopped: the complete round, or the pages read and where to go on.
+    void reportInterrupted()
+    {
+        if (!m_settings.readGraph || !m_usersStarted)
+            return;
+        auto partial = std::make_shared<CloudScanResult>();
+        partial->mailboxes.side = Side::Cloud;
+        partial->users = m_users.directory();
+        if (m_usersDone) {
+            partial->deltaLink = m_users.deltaLink();
+        } else {
+            partial->usersResumeLink = m_users.resumeUrl().toEncoded();
+            if (partial->usersResumeLink.isEmpty())
+                return; // stopped before its first page: nothing to keep
+        }
+        std::shared_ptr<const CloudScanResult> shared = std::move(partial);
+        m_post([shared](CloudLiveScan& scan) { Q_EMIT scan.interrupted(shared); });
+    }
+
     void finishCancelled()
     {
         if (m_finishing)
             return;
         m_finishing = true;
+        reportInterrupted();
         m_post([](CloudLiveScan& scan) { Q_EMIT scan.cancelled(); });
         m_loop.quit();
     }
@@ -205,6 +231,7 @@ private:
         if (m_finishing)
             return;
         m_finishing = true;
+        reportInterrupted();
         m_post([message](CloudLiveScan& scan) { Q_EMIT scan.failed(message); });
         m_loop.quit();
     }
@@ -218,6 +245,7 @@ private:
     TokenProvider m_tokens;
     GraphUsersClient m_users;
     ExoMailboxClient m_exo;
+    bool m_usersStarted = false;
     bool m_usersDone = false;
     bool m_exoDone = false;
     bool m_finishing = false;

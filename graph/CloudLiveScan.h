@@ -22,8 +22,11 @@ struct CloudScanResult {
     Snapshot mailboxes;   // Side::Cloud; no records when Exchange Online was not read
     GraphDirectory users; // empty when Graph was not read
     QByteArray deltaLink; // Graph /users/delta link for the next rescan; empty when Graph was not read
-    bool usersFromDelta = false; // true: only the changes since `previous` were fetched and merged
-    qint64 userChanges = 0;      // users changed or removed in that delta round (all users on a full read)
+    // An interrupted Graph round (see CloudLiveScan::interrupted): the page it stopped at; `users` holds what
+    // was read until then, and a scan given this result as `previous` continues from there.
+    QByteArray usersResumeLink;
+    bool usersFromDelta = false; // true: users came from `previous` plus what its link fetched (changes only)
+    qint64 userChanges = 0;      // users changed or removed in that round (every user on a full read)
 };
 
 // How to reach and read the cloud for one scan.
@@ -41,7 +44,8 @@ struct CloudScanSettings {
     ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
     RetryPolicy retryPolicy;
     // A rescan: the result of an earlier scan of the same tenant. With its deltaLink, Graph sends only the users
-    // changed since, merged into its users; a 410 Gone (delta token too old) falls back to a full read.
+    // changed since, merged into its users; a 410 Gone (delta token too old) falls back to a full read. With a
+    // usersResumeLink (an interrupted scan), Graph continues from that page instead.
     std::shared_ptr<const CloudScanResult> previous;
     int deviceCodeSecondMsecs = 1000; // tests shrink the service's polling "seconds"
 };
@@ -75,6 +79,9 @@ Q_SIGNALS:
                     qint64 expiresInSeconds);
     void signedIn(); // the device code sign-in completed: the code can be hidden
     void finished(std::shared_ptr<const sunset::CloudScanResult> result);
+    // Before failed() or cancelled(), when Graph users were read in full or in part: what a later scan can
+    // start from (pass it as CloudScanSettings::previous), so that the pages read are not read again.
+    void interrupted(std::shared_ptr<const sunset::CloudScanResult> partial);
     // What failed, naming the request and how far the scan got ("…; 3000 mailboxes were read in 3 pages …").
     void failed(const QString& message);
     void cancelled();

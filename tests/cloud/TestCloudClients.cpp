@@ -2,6 +2,7 @@
 
 #include "CliCommands.h"
 #include "CloudEmulator.h"
+#include "CloudScanState.h"
 #include "CloudHttp.h"
 #include "DemoTenantGenerator.h"
 #include "DeviceCodeSignIn.h"
@@ -12,6 +13,7 @@
 #include "TestCertificate.h"
 #include "TokenProvider.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -19,6 +21,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -106,6 +109,7 @@ template <typename Client> bool runToEnd(Client& client, bool resume = false)
 
 void TestCloudClients::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the CLI's kept cloud state goes to ~/.qttest, not the real profile
     DemoTenantOptions options;
     options.mailboxes = kMailboxes;
     DemoTenantSinks sinks;
@@ -119,6 +123,7 @@ void TestCloudClients::initTestCase()
 
 void TestCloudClients::init()
 {
+    QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/sunset"_s).removeRecursively();
     g_emulator = std::make_unique<CloudEmulator>();
     QVERIFY(g_emulator->listen());
     g_emulator->setTenant({kTenant, kTenantId}, tenant().graphJson, tenant().exoJson);
@@ -923,6 +928,155 @@ void TestCloudClients::cliDiffUsage()
     QVERIFY2(errors.contains("only for loopback"_L1), qPrintable(errors));
     QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--tenant"_s, kTenant}, &errors),
              int(CliUsage));
+}
+
+namespace {
+
+QJsonObject reportWithoutSources(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
+    o.remove(u"sources"_s);
+    return o;
+}
+
+// The files of the generated tenant, and the drift report from them: what every live read must reproduce.
+struct CliTenant {
+    QTemporaryDir dir;
+    QString ldif = dir.filePath(u"ad.ldif"_s);
+    QString secret = dir.filePath(u"secret"_s);
+    QString fromFiles = dir.filePath(u"files.json"_s);
+
+    bool write()
+    {
+        const QString exo = dir.filePath(u"exo.json"_s);
+        const QString graph = dir.filePath(u"graph.json"_s);
+        return writeFile(ldif, tenant().ldif) && writeFile(exo, tenant().exoJson) &&
+               writeFile(graph, tenant().graphJson) && writeFile(secret, kSecret.toUtf8() + '\n') &&
+               cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) ==
+                   CliOk;
+    }
+
+    QStringList live(const QString& report, const QStringList& credential) const
+    {
+        const QString base = g_emulator->baseUrl().toString();
+        return QStringList{u"diff"_s, u"--ad"_s, ldif, u"--tenant"_s, kTenant, u"--authority"_s, base,
+                           u"--graph-endpoint"_s, base, u"--exo-endpoint"_s, base, u"--graph-resource"_s,
+                           QLatin1StringView(CloudEmulator::kGraphResource), u"--exo-resource"_s,
+                           QLatin1StringView(CloudEmulator::kExoResource), u"--json"_s, report} +
+               credential;
+    }
+};
+
+} // namespace
+
+void TestCloudClients::cliDiffRescanReadsOnlyChanges()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    const QStringList secret{u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret};
+    const QString first = files.dir.filePath(u"first.json"_s);
+    QString errors;
+    QCOMPARE(cli(files.live(first, secret), &errors), int(CliOk));
+    const int fullRequests = g_emulator->dataRequests(u"users"_s);
+    QVERIFY(fullRequests > 1);
+
+    // The kept state: owner-only, links and users, no token and no secret.
+    const QString stateDir = cloudStateDirectory(u"default"_s);
+    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s}) {
+        QFile file(stateDir + u'/' + name);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
+                                       QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        const QByteArray content = file.readAll();
+        QVERIFY(!content.contains(kSecret.toUtf8()));
+        QVERIFY(!content.contains("emu.")); // the emulator's access tokens
+        QVERIFY(!content.contains("emu-refresh."));
+    }
+    const Result<std::optional<CloudScanState>> kept = loadCloudScanState(stateDir);
+    QVERIFY(kept.ok() && kept.value());
+    QVERIFY(kept.value()->deltaLink.contains("$deltatoken="));
+
+    // The second run reads only the delta (nothing changed: one page) and reports the same drift.
+    const QString second = files.dir.filePath(u"second.json"_s);
+    QCOMPARE(cli(files.live(second, secret), &errors), int(CliOk));
+    QVERIFY2(errors.contains("Reading only the Entra ID users changed since"_L1), qPrintable(errors));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
+    QVERIFY(errors.contains("0 Entra ID users changed since the last run"_L1));
+    const QJsonObject expected = reportWithoutSources(files.fromFiles);
+    QVERIFY(!expected.isEmpty());
+    QVERIFY(reportWithoutSources(first) == expected);
+    QVERIFY(reportWithoutSources(second) == expected);
+
+    // A user changes its anchor: the third run fetches that change only, and its report differs accordingly
+    // from the files' (that user's mailbox no longer matches by anchor the same way).
+    const QByteArray id = kept.value()->users.usersById.keys().first();
+    g_emulator->changeUser(QString::fromLatin1(id), u"onPremisesImmutableId"_s, u"Y2hhbmdlZA=="_s);
+    const QString third = files.dir.filePath(u"third.json"_s);
+    QCOMPARE(cli(files.live(third, secret), &errors), int(CliOk));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 2);
+    QVERIFY(errors.contains("1 Entra ID users changed since the last run"_L1));
+    // ... and equals a full read of the changed tenant.
+    const QString full = files.dir.filePath(u"full.json"_s);
+    QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
+    QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
+}
+
+void TestCloudClients::cliDiffDeviceCode()
+{
+    // sunset-cli diff --device-code: the service's sign-in message on standard error, polling until the admin
+    // has signed in (here after one authorization_pending), one sign-in for both resources.
+    CliTenant files;
+    QVERIFY(files.write());
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(1, false, CloudEmulator::DeviceOutcome::Approve, 1);
+    const QString report = files.dir.filePath(u"live.json"_s);
+    QString errors;
+    const int code = cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s}), &errors);
+    QVERIFY2(code == CliOk, qPrintable(errors));
+    QVERIFY2(errors.contains("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and "
+                             "enter the code EMU"_L1),
+             qPrintable(errors));
+    QVERIFY(errors.contains("Signed in."_L1));
+    QCOMPARE(g_emulator->refreshGrants(), 1);
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+
+    // Declined: a clear error, exit code 1.
+    g_emulator->setDeviceFlow(0, false, CloudEmulator::DeviceOutcome::Decline, 1);
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--full-scan"_s}), &errors),
+             int(CliBadInput));
+    QVERIFY2(errors.contains("device code sign-in failed: HTTP 400: authorization_declined"_L1), qPrintable(errors));
+
+    // One credential only.
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--client-secret-file"_s,
+                                     files.secret}),
+                 &errors),
+             int(CliUsage));
+    QVERIFY(errors.contains("give one credential"_L1));
+}
+
+void TestCloudClients::cliDiffExoApiV2()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    const QString report = files.dir.filePath(u"v2.json"_s);
+    QString errors;
+    const QStringList args = files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s,
+                                                 files.secret, u"--exo-api"_s, u"v2"_s});
+    QVERIFY2(cli(args, &errors) == CliOk, qPrintable(errors));
+    QVERIFY(!g_emulator->lastExoPaths().isEmpty());
+    for (const QByteArray& path : g_emulator->lastExoPaths())
+        QVERIFY(path.startsWith("/adminapi/v2.0/"));
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret,
+                                     u"--exo-api"_s, u"v3"_s}),
+                 &errors),
+             int(CliUsage));
+    QVERIFY(errors.contains("use invokecommand or v2"_L1));
 }
 
 QTEST_GUILESS_MAIN(TestCloudClients)

@@ -37,4 +37,7 @@ private Q_SLOTS:
     void scanMatchesSnapshotFiles();
     void cliDiffLiveMatchesFiles();
     void cliDiffUsage();
+    void cliDiffRescanReadsOnlyChanges();
+    void cliDiffDeviceCode();
+    void cliDiffExoApiV2();
 };
