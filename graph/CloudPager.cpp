@@ -223,7 +223,7 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
             fetch();
         return;
     }
-    QString failure = status > 0 ? describeHttpFailure(status, contentType, body) : reply->errorString();
+    QString failure = status > 0 ? describeHttpFailure(status, contentType, body) : describeNetworkError(reply);
     const bool transient = status > 0 ? isTransientStatus(status) : isTransientNetworkError(networkError);
     if (transient && retryLater(failure, parseRetryAfterMsecs(reply->rawHeader("Retry-After"))))
         return;

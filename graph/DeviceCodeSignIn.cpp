@@ -104,7 +104,7 @@ void DeviceCodeSignIn::onDeviceCode(QNetworkReply* reply)
     if (status != 200) {
         fail(request, status > 0 ? describeHttpFailure(
                                        status, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body)
-                                 : reply->errorString());
+                                 : describeNetworkError(reply));
         return;
     }
     const QJsonObject answer = QJsonDocument::fromJson(body).object();
@@ -158,7 +158,7 @@ void DeviceCodeSignIn::onPoll(QNetworkReply* reply)
             schedule();
             return;
         }
-        fail(request, reply->errorString());
+        fail(request, describeNetworkError(reply));
         return;
     }
     const QJsonObject answer = QJsonDocument::fromJson(body).object();

@@ -430,7 +430,7 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
     if (status != 200) {
         QString message = describeHttpFailure(status, contentType, body);
         if (status == 0)
-            message = reply->errorString();
+            message = describeNetworkError(reply);
         if (m_credentials.delegated && status == 400 && message.contains("invalid_grant"_L1)) {
             // The refresh token was revoked or has expired: only a new sign-in helps.
             m_refreshToken.clear();

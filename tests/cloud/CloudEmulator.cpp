@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QUuid>
@@ -97,19 +99,34 @@ QString nowText()
 CloudEmulator::CloudEmulator(QObject* parent)
     : QObject(parent)
 {
-    connect(&m_server, &QTcpServer::newConnection, this, &CloudEmulator::onNewConnection);
 }
 
 CloudEmulator::~CloudEmulator() = default;
 
 bool CloudEmulator::listen()
 {
-    return m_server.listen(QHostAddress::LocalHost, 0);
+    m_server = std::make_unique<QTcpServer>();
+    m_tls = false;
+    connect(m_server.get(), &QTcpServer::newConnection, this, &CloudEmulator::onNewConnection);
+    return m_server->listen(QHostAddress::LocalHost, 0);
+}
+
+bool CloudEmulator::listenTls(const QSslConfiguration& tls, quint16 port)
+{
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(tls);
+    // A connection is handed over once its handshake is done; one that fails the handshake (a client that
+    // does not trust the certificate) never reaches the request parser.
+    connect(server.get(), &QTcpServer::pendingConnectionAvailable, this, &CloudEmulator::onNewConnection);
+    m_server = std::move(server);
+    m_tls = true;
+    return m_server->listen(QHostAddress::LocalHost, port);
 }
 
 QUrl CloudEmulator::baseUrl() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()));
+    const quint16 port = m_server ? m_server->serverPort() : 0;
+    return QUrl(m_tls ? u"https://localhost:%1"_s.arg(port) : u"http://127.0.0.1:%1"_s.arg(port));
 }
 
 void CloudEmulator::setTenant(const QStringList& names, const QByteArray& graphUsersJson,
@@ -170,12 +187,14 @@ void CloudEmulator::registerApp(const QString& clientId, const QString& secret, 
 
 void CloudEmulator::onNewConnection()
 {
-    while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket* socket = m_server->nextPendingConnection()) {
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             m_buffers.remove(socket);
             socket->deleteLater();
         });
+        if (socket->bytesAvailable() > 0) // arrived with the TLS handshake, before the connection was handed over
+            onReadyRead(socket);
     }
 }
 

@@ -11,14 +11,16 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <memory>
 #include <optional>
 
+class QSslConfiguration;
 class QTcpSocket;
 
 namespace sunset {
 
-// A local stand-in for the Microsoft cloud, in the test process on 127.0.0.1 (HTTP/1.1, one request per
-// connection). It implements the wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
+// A local stand-in for the Microsoft cloud on loopback (HTTP/1.1, one request per connection): in the test
+// process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
 // - POST /{tenant}/oauth2/v2.0/token: client credentials with a client secret or a JWT client assertion
 //   (RS256 + x5t or PS256 + x5t#S256, verified against the registered certificate, aud/iss/sub/nbf/exp checked),
 //   one resource per request, AADSTS-style errors;
@@ -43,7 +45,9 @@ public:
     ~CloudEmulator() override;
 
     bool listen();
-    QUrl baseUrl() const; // http://127.0.0.1:port
+    // HTTPS with this certificate and key (QSslServer), on localhost; port 0 picks a free one.
+    bool listenTls(const QSslConfiguration& tls, quint16 port = 0);
+    QUrl baseUrl() const; // http://127.0.0.1:port, or https://localhost:port
 
     // The tenant: names it answers to (GUID and domain), Graph users (the generator's Graph JSON: a page or an
     // array of pages) and mailboxes (the generator's Get-Mailbox JSON array).
@@ -134,7 +138,8 @@ private:
     static Response graphError(int status, const QString& code, const QString& message);
     void write(QTcpSocket* socket, const Response& response);
 
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    bool m_tls = false;
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QStringList m_tenantNames;
     QJsonArray m_users;
