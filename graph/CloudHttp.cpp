@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
@@ -48,6 +49,15 @@ QString describeRequest(QByteArrayView method, const QUrl& url)
 {
     return QString::fromLatin1(method) + u' ' +
            url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+}
+
+QString describeNetworkError(const QNetworkReply* reply)
+{
+    QString text = reply->errorString();
+    if (reply->error() == QNetworkReply::SslHandshakeFailedError)
+        text += u" (the server's TLS certificate is not trusted: check the endpoint URL; behind a TLS-inspecting "
+                "proxy, trust its CA, e.g. sunset-cli --ca-file)"_s;
+    return text;
 }
 
 bool looksLikeHtml(QByteArrayView contentType, QByteArrayView body)

@@ -26,6 +26,10 @@ QString describeRequest(QByteArrayView method, const QUrl& url);
 // title, or the start of an unexpected body.
 QString describeHttpFailure(int status, QByteArrayView contentType, QByteArrayView body);
 
+// A request that got no HTTP answer, in words: Qt's reason, and for a certificate the client does not trust,
+// what to check.
+QString describeNetworkError(const QNetworkReply* reply);
+
 // True when body looks like HTML (an error page from a proxy or gateway) rather than JSON.
 bool looksLikeHtml(QByteArrayView contentType, QByteArrayView body);
 

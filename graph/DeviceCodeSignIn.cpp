@@ -67,6 +67,7 @@ void DeviceCodeSignIn::start(const QString& scope)
     m_error.reset();
     m_accessToken.clear();
     m_refreshToken.clear();
+    m_idToken.clear();
     m_polls = 0;
     const QUrl url = endpoint(u"devicecode"_s);
     if (const QString problem = checkEndpointUrl(m_authority, u"authority"_s); !problem.isEmpty()) {
@@ -103,7 +104,7 @@ void DeviceCodeSignIn::onDeviceCode(QNetworkReply* reply)
     if (status != 200) {
         fail(request, status > 0 ? describeHttpFailure(
                                        status, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body)
-                                 : reply->errorString());
+                                 : describeNetworkError(reply));
         return;
     }
     const QJsonObject answer = QJsonDocument::fromJson(body).object();
@@ -157,13 +158,14 @@ void DeviceCodeSignIn::onPoll(QNetworkReply* reply)
             schedule();
             return;
         }
-        fail(request, reply->errorString());
+        fail(request, describeNetworkError(reply));
         return;
     }
     const QJsonObject answer = QJsonDocument::fromJson(body).object();
     if (status == 200) {
         m_accessToken = answer.value("access_token"_L1).toString().toUtf8();
         m_refreshToken = answer.value("refresh_token"_L1).toString().toUtf8();
+        m_idToken = answer.value("id_token"_L1).toString().toUtf8();
         m_expiresIn = qint64(answer.value("expires_in"_L1).toDouble());
         if (m_accessToken.isEmpty()) {
             fail(request, u"the answer lacks access_token"_s);

@@ -21,6 +21,9 @@ packages=(
   # Qt Charts for the drift overview (its -dev package needs Qt OpenGL's headers); QtKeychain keeps a secret
   # the admin asks Sunset to remember in the desktop keyring, never on disk in clear
   qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev
+  # QtKeychain reaches the Secret Service through libsecret (loaded at run time); the keyring test runs a
+  # private D-Bus session (dbus-run-session, dbus-send) with a throwaway GNOME Keyring (tests/cloud/with-keyring.sh)
+  libsecret-1-0 dbus-daemon dbus-bin gnome-keyring
   # The sanitizer build and the libFuzzer targets (tests/fuzz) use Debian's clang 14 and its runtimes
   clang-14 libclang-rt-14-dev llvm-14
   # The PDF batch report (app/history/HistoryExport): a font for QPdfWriter on the offscreen platform, and

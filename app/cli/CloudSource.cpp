@@ -1,11 +1,11 @@
 #include "CloudSource.h"
 
 #include "CliCommands.h"
-#include "ExoMailboxClient.h"
-#include "GraphUsersClient.h"
+#include "CloudScanState.h"
 
 #include <QEventLoop>
 #include <QFile>
+#include <QSslConfiguration>
 
 #include <unistd.h>
 
@@ -28,19 +28,38 @@ CloudSourceOptions::CloudSourceOptions()
                     u"The app's certificate with its private key: a PEM file (unencrypted key), or a .pfx/.p12 "
                     "(password in SUNSET_CERTIFICATE_PASSWORD). The client assertion is signed PS256 with x5t#S256."_s,
                     u"FILE"_s)
+    , m_deviceCode(u"device-code"_s,
+                   u"Sign in as an admin by device code (the code and URL are shown here; open the URL on any "
+                   "device). --client-id is then a public client app registration with delegated Graph "
+                   "User.Read.All and Exchange Online Exchange.Manage permissions."_s)
     , m_legacyX5t(u"legacy-x5t"_s, u"Sign the assertion RS256 with x5t (SHA-1), for older registrations."_s)
     , m_authority(u"authority"_s, u"Login host (default https://login.microsoftonline.com)."_s, u"URL"_s)
     , m_graphEndpoint(u"graph-endpoint"_s, u"Graph endpoint (default https://graph.microsoft.com)."_s, u"URL"_s)
     , m_exoEndpoint(u"exo-endpoint"_s, u"Exchange Online endpoint (default https://outlook.office365.com)."_s, u"URL"_s)
     , m_graphResource(u"graph-resource"_s, u"Token audience for Graph (default: the Graph endpoint)."_s, u"URL"_s)
     , m_exoResource(u"exo-resource"_s, u"Token audience for Exchange Online (default: the EXO endpoint)."_s, u"URL"_s)
+    , m_exoApi(u"exo-api"_s,
+               u"Exchange admin API for Get-Mailbox: invokecommand (/adminapi/beta/…/InvokeCommand, as Exchange "
+               "Online PowerShell uses; the default) or v2 (/adminapi/v2.0/…/Mailbox, Microsoft's documented "
+               "preview API; app role Exchange.ManageAsAppV2)."_s,
+               u"API"_s)
+    , m_caFile(u"ca-file"_s,
+               u"Also trust the CA certificates in this PEM file (a TLS-inspecting proxy, a test service). "
+               "Certificates are always verified."_s,
+               u"FILE"_s)
+    , m_profile(u"cloud-profile"_s,
+                u"Profile whose kept state lets Graph be read by delta (only the users changed since the last "
+                "run); default 'default'."_s,
+                u"NAME"_s)
+    , m_fullScan(u"full-scan"_s, u"Read every Graph user, ignoring (and then replacing) the kept delta state."_s)
 {
 }
 
 QList<QCommandLineOption> CloudSourceOptions::options() const
 {
-    return {m_tenant,    m_clientId,      m_secretFile,  m_certificate,   m_legacyX5t,
-            m_authority, m_graphEndpoint, m_exoEndpoint, m_graphResource, m_exoResource};
+    return {m_tenant,        m_clientId,    m_secretFile,    m_certificate, m_deviceCode, m_legacyX5t,
+            m_authority,     m_graphEndpoint, m_exoEndpoint, m_graphResource, m_exoResource, m_exoApi,
+            m_caFile,        m_profile,     m_fullScan};
 }
 
 bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
@@ -49,8 +68,9 @@ bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
 }
 
 std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& parser, QTextStream& err,
-                                                      CloudSettings& settings) const
+                                                      CloudSettings& cloud) const
 {
+    CloudScanSettings& settings = cloud.scan;
     settings.credentials.tenant = parser.value(m_tenant);
     settings.credentials.clientId = parser.value(m_clientId);
     if (settings.credentials.clientId.isEmpty())
@@ -69,10 +89,42 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         if (const QString problem = checkEndpointUrl(url, what); !problem.isEmpty())
             return AdSourceError{CliUsage, problem};
     }
-    if (parser.isSet(m_secretFile) == parser.isSet(m_certificate) &&
-        !(qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET") && !parser.isSet(m_certificate)))
-        return AdSourceError{CliUsage, u"give one credential: --client-secret-file FILE (or SUNSET_CLIENT_SECRET) or "
-                                       "--certificate FILE.pem (never the secret as an argument)."_s};
+    if (parser.isSet(m_exoApi)) {
+        const QString api = parser.value(m_exoApi).toLower();
+        if (api == "v2"_L1)
+            settings.exoApi = ExoAdminApi::V2;
+        else if (api != "invokecommand"_L1)
+            return AdSourceError{CliUsage, u"--exo-api '%1': use invokecommand or v2."_s.arg(parser.value(m_exoApi))};
+    }
+    if (parser.isSet(m_caFile)) {
+        const QString path = parser.value(m_caFile);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return AdSourceError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
+        cloud.extraCaCertificates = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
+        if (cloud.extraCaCertificates.isEmpty())
+            return AdSourceError{CliBadInput,
+                                 u"%1: no PEM certificate (\"-----BEGIN CERTIFICATE-----\") found."_s.arg(path)};
+    }
+    const QString profile = parser.isSet(m_profile) ? parser.value(m_profile) : u"default"_s;
+    if (profile.isEmpty() || profile.contains(u'/') || profile.contains(u'\\') || profile.startsWith(u'.'))
+        return AdSourceError{CliUsage, u"--cloud-profile '%1' is not a profile name."_s.arg(profile)};
+    cloud.stateDirectory = cloudStateDirectory(profile);
+    cloud.fullScan = parser.isSet(m_fullScan);
+
+    const int credentials = int(parser.isSet(m_secretFile)) + int(parser.isSet(m_certificate)) +
+                            int(parser.isSet(m_deviceCode));
+    if (credentials > 1 ||
+        (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")))
+        return AdSourceError{CliUsage, u"give one credential: --client-secret-file FILE (or SUNSET_CLIENT_SECRET), "
+                                       "--certificate FILE.pem, or --device-code (never the secret as an "
+                                       "argument)."_s};
+    if (parser.isSet(m_deviceCode)) {
+        if (parser.isSet(m_legacyX5t))
+            return AdSourceError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
+        settings.credentials.delegated = true;
+        return std::nullopt;
+    }
     settings.credentials.legacyRs256X5t = parser.isSet(m_legacyX5t);
     auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> std::optional<AdSourceError> {
         QFile file(path);
@@ -97,7 +149,7 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
                    : ClientCertificate::fromPem(pem, pem, path);
         if (!cert)
             return AdSourceError{CliBadInput, cert.error().toString()};
-        settings.credentials.certificate = cert.value();
+        cloud.scan.credentials.certificate = cert.value();
         return std::nullopt;
     }
     QByteArray secret;
@@ -111,59 +163,91 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         secret.chop(1);
     if (secret.isEmpty())
         return AdSourceError{CliBadInput, u"the client secret is empty."_s};
-    settings.credentials.clientSecret = QString::fromUtf8(secret);
+    cloud.scan.credentials.clientSecret = QString::fromUtf8(secret);
+    secret.fill('\0');
     return std::nullopt;
 }
 
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph)
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err, GraphDirectory& graph)
 {
     const bool terminal = ::isatty(STDERR_FILENO);
-    TokenProvider tokens(settings.authority, settings.credentials);
-    QEventLoop loop;
-    auto show = [&err, terminal](const char* what, qint64 done, qint64 total) {
-        if (!terminal)
-            return;
-        err << "\rReading " << what << " … " << done;
-        if (total >= 0)
-            err << " of " << total;
-        err << "   " << Qt::flush;
+    CloudScanSettings settings = cloud.scan;
+    if (!cloud.extraCaCertificates.isEmpty()) {
+        // sunset-cli reads one tenant per process: the extra trust anchors go into the default configuration
+        // every request of this process starts from. Verification stays on.
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(cloud.extraCaCertificates);
+        QSslConfiguration::setDefaultConfiguration(tls);
+    }
+    const QString tenant = settings.credentials.tenant;
+    const QUrl graphEndpoint = settings.graphEndpoint;
+    if (!cloud.fullScan) {
+        Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
+        if (!kept)
+            err << "sunset-cli: warning: " << kept.error().toString() << "; reading every user.\n";
+        else if (kept.value())
+            settings.previous = kept.value()->asPrevious(tenant, graphEndpoint);
+        if (settings.previous)
+            err << "Reading only the Entra ID users changed since " << kept.value()->savedAt.toString(Qt::ISODate)
+                << (settings.previous->usersResumeLink.isEmpty() ? "" : " (continuing the interrupted read)")
+                << " (--full-scan reads all).\n";
+    }
+    auto save = [&](const CloudScanResult& result) {
+        if (auto failure =
+                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result)))
+            err << "sunset-cli: warning: " << failure->toString() << " (the next run reads every user)\n";
     };
 
-    GraphUsersClient users(settings.graphEndpoint, &tokens);
-    if (!settings.graphResource.isEmpty())
-        users.setResource(settings.graphResource);
-    QObject::connect(&users, &GraphUsersClient::progress, &loop,
-                     [&](qint64 done, qint64 total) { show("Entra ID users", done, total); });
-    bool ok = false;
-    QObject::connect(&users, &GraphUsersClient::finished, &loop, [&](bool result) {
-        ok = result;
+    CloudLiveScan scan;
+    QEventLoop loop;
+    std::shared_ptr<const CloudScanResult> result;
+    QString failure;
+    std::optional<CloudLiveScan::Service> shown;
+    QObject::connect(&scan, &CloudLiveScan::progress, &loop,
+                     [&](CloudLiveScan::Service service, qint64 done, qint64 total, double rate) {
+                         if (!terminal)
+                             return;
+                         if (shown && *shown != service)
+                             err << '\n';
+                         shown = service;
+                         err << "\rReading "
+                             << (service == CloudLiveScan::Service::Graph ? "Entra ID users" : "Exchange Online mailboxes")
+                             << " … " << done;
+                         if (total >= 0)
+                             err << " of " << total;
+                         err << " (" << qint64(rate) << "/s)   " << Qt::flush;
+                     });
+    QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
+                     [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
+                         // The service's own sentence names the URL and the code; say both in case it is empty.
+                         err << (message.isEmpty() ? u"To sign in, open %1 and enter the code %2."_s.arg(
+                                                         uri.toString(), userCode)
+                                                   : message)
+                             << " (The code expires in " << expiresIn / 60 << " minutes; waiting for the sign-in.)\n"
+                             << Qt::flush;
+                     });
+    QObject::connect(&scan, &CloudLiveScan::signedIn, &loop, [&] { err << "Signed in.\n" << Qt::flush; });
+    QObject::connect(&scan, &CloudLiveScan::interrupted, &loop,
+                     [&](std::shared_ptr<const CloudScanResult> partial) { save(*partial); });
+    QObject::connect(&scan, &CloudLiveScan::finished, &loop, [&](std::shared_ptr<const CloudScanResult> r) {
+        result = std::move(r);
         loop.quit();
     });
-    users.start();
+    QObject::connect(&scan, &CloudLiveScan::failed, &loop, [&](const QString& message) {
+        failure = message;
+        loop.quit();
+    });
+    scan.start(std::move(settings));
     loop.exec();
     if (terminal)
         err << '\n';
-    if (!ok)
-        return *users.error();
-    graph = users.directory();
-
-    ExoMailboxClient mailboxes(settings.exoEndpoint, settings.credentials.tenant, &tokens);
-    if (!settings.exoResource.isEmpty())
-        mailboxes.setResource(settings.exoResource);
-    mailboxes.setGraphDirectory(&graph);
-    QObject::connect(&mailboxes, &ExoMailboxClient::progress, &loop,
-                     [&](qint64 done, qint64 total) { show("Exchange Online mailboxes", done, total); });
-    QObject::connect(&mailboxes, &ExoMailboxClient::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    mailboxes.start();
-    loop.exec();
-    if (terminal)
-        err << '\n';
-    if (!ok)
-        return *mailboxes.error();
-    return mailboxes.takeSnapshot();
+    if (!result)
+        return ImportError{{}, 0, {}, failure};
+    save(*result);
+    graph = result->users;
+    if (result->usersFromDelta)
+        err << result->userChanges << " Entra ID users changed since the last run.\n";
+    return result->mailboxes;
 }
 
 } // namespace sunset

@@ -1,12 +1,15 @@
 #pragma once
 
 #include "AdSource.h"
+#include "CloudLiveScan.h"
 #include "ImportError.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QList>
+#include <QSslCertificate>
 #include <QTextStream>
 #include <QUrl>
 
@@ -15,22 +18,22 @@
 namespace sunset {
 
 // Exchange Online and Entra ID read live by sunset-cli diff, instead of --exo/--graph files: app-only sign-in
-// (client secret from a file, or a certificate), Graph users, then Get-Mailbox through the admin API.
+// (client secret from a file, or a certificate) or an admin's device code sign-in, Graph users (by delta when
+// an earlier run of this profile left its state), then Get-Mailbox through the admin API.
 struct CloudSettings {
-    QUrl authority{QStringLiteral("https://login.microsoftonline.com")};
-    QUrl graphEndpoint{QStringLiteral("https://graph.microsoft.com")};
-    QUrl exoEndpoint{QStringLiteral("https://outlook.office365.com")};
-    QString graphResource; // token audiences; empty: the endpoint's scheme and host
-    QString exoResource;
-    AppCredentials credentials;
+    CloudScanSettings scan;
+    QList<QSslCertificate> extraCaCertificates; // --ca-file: trusted besides the system's
+    QString stateDirectory;                     // the profile's directory for the delta state
+    bool fullScan = false;                      // --full-scan: ignore the kept state
 };
 
 class CloudSourceOptions final {
 public:
     CloudSourceOptions();
 
-    // --tenant, --client-id, --client-secret-file, --certificate, --legacy-x5t, --authority, --graph-endpoint,
-    // --exo-endpoint, --graph-resource, --exo-resource.
+    // --tenant, --client-id, --client-secret-file, --certificate, --device-code, --legacy-x5t, --authority,
+    // --graph-endpoint, --exo-endpoint, --graph-resource, --exo-resource, --exo-api, --ca-file, --cloud-profile,
+    // --full-scan.
     QList<QCommandLineOption> options() const;
     bool isSet(const QCommandLineParser& parser) const; // --tenant given: read the cloud live
     // Reads the settings; warnings (a secret file others may read) go to err.
@@ -42,16 +45,22 @@ private:
     QCommandLineOption m_clientId;
     QCommandLineOption m_secretFile;
     QCommandLineOption m_certificate;
+    QCommandLineOption m_deviceCode;
     QCommandLineOption m_legacyX5t;
     QCommandLineOption m_authority;
     QCommandLineOption m_graphEndpoint;
     QCommandLineOption m_exoEndpoint;
     QCommandLineOption m_graphResource;
     QCommandLineOption m_exoResource;
+    QCommandLineOption m_exoApi;
+    QCommandLineOption m_caFile;
+    QCommandLineOption m_profile;
+    QCommandLineOption m_fullScan;
 };
 
-// Signs in, reads every Graph user into graph, then every mailbox (joined to graph) into the snapshot.
-// Runs its own event loop: call it from a command, not from inside another event loop.
+// Signs in (a device code sign-in shows its message on err), reads the Graph users into graph (by delta from
+// the profile's kept state, which it then updates), then every mailbox (joined to graph) into the snapshot,
+// through CloudLiveScan. Runs an event loop until then: call it from a command, not from inside another loop.
 Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph);
 
 } // namespace sunset

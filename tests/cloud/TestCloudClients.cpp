@@ -2,6 +2,7 @@
 
 #include "CliCommands.h"
 #include "CloudEmulator.h"
+#include "CloudScanState.h"
 #include "CloudHttp.h"
 #include "DemoTenantGenerator.h"
 #include "DeviceCodeSignIn.h"
@@ -12,6 +13,7 @@
 #include "TestCertificate.h"
 #include "TokenProvider.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -19,6 +21,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -106,6 +109,7 @@ template <typename Client> bool runToEnd(Client& client, bool resume = false)
 
 void TestCloudClients::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the CLI's kept cloud state goes to ~/.qttest, not the real profile
     DemoTenantOptions options;
     options.mailboxes = kMailboxes;
     DemoTenantSinks sinks;
@@ -119,6 +123,7 @@ void TestCloudClients::initTestCase()
 
 void TestCloudClients::init()
 {
+    QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/sunset"_s).removeRecursively();
     g_emulator = std::make_unique<CloudEmulator>();
     QVERIFY(g_emulator->listen());
     g_emulator->setTenant({kTenant, kTenantId}, tenant().graphJson, tenant().exoJson);
@@ -345,7 +350,7 @@ void TestCloudClients::faults_data()
             << int(K::ExpiredToken) << api << true << QString();
         QTest::addRow("%s: dropped connection", a.constData()) << int(K::DropConnection) << api << true << QString();
         QTest::addRow("%s: truncated JSON page", a.constData())
-            << int(K::TruncatedJson) << api << false << u"found the end of the input"_s;
+            << int(K::TruncatedJson) << api << false << u"end of the input"_s;
         QTest::addRow("%s: HTML error page", a.constData())
             << int(K::HtmlPage) << api << false
             << u"HTML page instead of JSON (\"Web Proxy - Authentication Required\")"_s;
@@ -553,7 +558,7 @@ void TestCloudClients::deviceCode()
     QFETCH(int, outcome);
     QFETCH(bool, slowDown);
     QFETCH(QString, userSees);
-    const QString publicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s; // ExchangeOnlineManagement's
+    const QString publicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s;
     g_emulator->registerApp(publicClient, {});
     g_emulator->setDeviceFlow(3, slowDown, CloudEmulator::DeviceOutcome(outcome), 1);
     DeviceCodeSignIn signIn(g_emulator->baseUrl(), kTenant, publicClient);
@@ -594,6 +599,182 @@ void TestCloudClients::deviceCode()
         QVERIFY2(shown.contains(userSees), qPrintable(shown));
         QVERIFY(shown.contains("device code sign-in failed"_L1));
     }
+}
+
+namespace {
+
+const QString kPublicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s; // ExchangeOnlineManagement's
+
+AppCredentials delegatedCredentials()
+{
+    AppCredentials c;
+    c.tenant = kTenant;
+    c.clientId = kPublicClient;
+    c.delegated = true;
+    return c;
+}
+
+} // namespace
+
+void TestCloudClients::delegatedSecondResourceByRefreshToken()
+{
+    // The admin signs in once, by device code, for Graph; Exchange Online's token comes from the refresh token.
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(2, false, CloudEmulator::DeviceOutcome::Approve, 1);
+    TokenProvider tokens(g_emulator->baseUrl(), delegatedCredentials());
+    tokens.setDeviceCodeSecondMsecs(10);
+    QVERIFY(tokens.check().isEmpty());
+    QSignalSpy code(&tokens, &TokenProvider::deviceCode);
+    QSignalSpy signedIn(&tokens, &TokenProvider::signedIn);
+    const QString graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
+    const QString exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+    // Both asked for at once: one device code, the second resource waits for it.
+    std::optional<Result<QByteArray>> graph;
+    std::optional<Result<QByteArray>> exo;
+    QObject context;
+    tokens.accessToken(graphResource, &context, [&](const Result<QByteArray>& r) { graph = r; });
+    tokens.accessToken(exoResource, &context, [&](const Result<QByteArray>& r) { exo = r; });
+    QVERIFY(QTest::qWaitFor([&] { return graph && exo; }, 20000));
+    QVERIFY2(graph->ok(), qPrintable(errorText(*graph)));
+    QVERIFY2(exo->ok(), qPrintable(errorText(*exo)));
+    QCOMPARE(code.size(), 1);
+    QCOMPARE(signedIn.size(), 1);
+    QCOMPARE(g_emulator->deviceScopes(),
+             QStringList{graphResource + u"/.default offline_access openid profile"_s});
+    QCOMPARE(g_emulator->refreshGrants(), 1);
+    QCOMPARE(tokens.signedInUser(), u"admin@contoso.onmicrosoft.com"_s);
+
+    // Each token works for its own resource only (the emulator checks the audience).
+    ExoMailboxClient mailboxes(g_emulator->baseUrl(), kTenant, &tokens);
+    mailboxes.setResource(exoResource);
+    mailboxes.setAnchorMailbox("UPN:" + tokens.signedInUser().toUtf8());
+    QVERIFY(runToEnd(mailboxes));
+    QVERIFY(mailboxes.snapshot().records.size() >= size_t(kMailboxes));
+    QCOMPARE(g_emulator->lastAnchors().first(), QByteArray("UPN:admin@contoso.onmicrosoft.com"));
+
+    // A refused token is renewed with the (rotated) refresh token, without asking the admin again.
+    tokens.invalidate(exoResource, exo->value());
+    const Result<QByteArray> renewed = fetchToken(tokens, exoResource);
+    QVERIFY(renewed.ok());
+    QVERIFY(renewed.value() != exo->value());
+    QCOMPARE(g_emulator->refreshGrants(), 2);
+    QCOMPARE(code.size(), 1);
+
+    // The refresh token revoked: the error says to sign in again.
+    g_emulator->revokeRefreshTokens();
+    tokens.invalidate(exoResource, renewed.value());
+    const Result<QByteArray> refused = fetchToken(tokens, exoResource);
+    QVERIFY(!refused.ok());
+    const QString shown = refused.error().toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains("invalid_grant: AADSTS70008"_L1) && shown.contains("sign in again"_L1),
+             qPrintable(shown));
+}
+
+void TestCloudClients::delegatedSignInFailures_data()
+{
+    QTest::addColumn<int>("outcome");
+    QTest::addColumn<bool>("slowDown");
+    QTest::addColumn<QString>("userSees");
+    using O = CloudEmulator::DeviceOutcome;
+    QTest::newRow("authorization_pending x3, slow_down, then approved") << int(O::Approve) << true << QString();
+    QTest::newRow("declined") << int(O::Decline) << false << u"authorization_declined: AADSTS70000"_s;
+    QTest::newRow("expired") << int(O::Expire) << false << u"expired_token: AADSTS70020"_s;
+}
+
+void TestCloudClients::delegatedSignInFailures()
+{
+    QFETCH(int, outcome);
+    QFETCH(bool, slowDown);
+    QFETCH(QString, userSees);
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(3, slowDown, CloudEmulator::DeviceOutcome(outcome), 1);
+    TokenProvider tokens(g_emulator->baseUrl(), delegatedCredentials());
+    tokens.setDeviceCodeSecondMsecs(5);
+    QSignalSpy code(&tokens, &TokenProvider::deviceCode);
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kExoResource));
+    QCOMPARE(code.size(), 1);
+    QVERIFY(code.first().at(2).toString().contains(code.first().at(0).toString())); // the message names the code
+    if (userSees.isEmpty()) {
+        QVERIFY2(token.ok(), qPrintable(errorText(token)));
+        return;
+    }
+    QVERIFY(!token.ok());
+    const QString shown = token.error().toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains(userSees) && shown.contains("device code sign-in failed"_L1), qPrintable(shown));
+    // Nothing is retried behind the admin's back: a new request starts a new sign-in.
+    QCOMPARE(g_emulator->refreshGrants(), 0);
+}
+
+void TestCloudClients::mailboxesThroughV2Endpoint()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    ExoMailboxClient v2(g_emulator->baseUrl(), kTenantId, &tokens);
+    v2.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    v2.setApi(ExoAdminApi::V2);
+    QVERIFY(runToEnd(v2));
+    const QList<QByteArray> paths = g_emulator->lastExoPaths();
+    QCOMPARE(paths.size(), int((v2.snapshot().records.size() + 999) / 1000));
+    for (const QByteArray& path : paths)
+        QCOMPARE(path, QByteArray("/adminapi/v2.0/" + kTenantId.toLatin1() + "/Mailbox"));
+    for (const QByteArray& body : g_emulator->lastExoBodies())
+        QCOMPARE(body, ExoMailboxClient::getMailboxBody());
+    QVERIFY(v2.snapshot().source.contains("/adminapi/v2.0/"_L1));
+
+    // The same records as through InvokeCommand, and as the file.
+    ExoMailboxClient beta(g_emulator->baseUrl(), kTenantId, &tokens);
+    beta.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    QVERIFY(runToEnd(beta));
+    const Result<Snapshot> fromFile = readExoMailboxesJson(tenant().exoJson, u"exo.json"_s);
+    QCOMPARE(v2.snapshot().records.size(), fromFile.value().records.size());
+    QCOMPARE(beta.snapshot().records.size(), fromFile.value().records.size());
+    for (size_t i = 0; i < fromFile.value().records.size(); i += 97) {
+        for (int p = 0; p < int(CloudProperty::Count); ++p) {
+            const auto property = CloudProperty(p);
+            QCOMPARE(v2.snapshot().records[i].cloudValues(property).toStringList(),
+                     fromFile.value().records[i].cloudValues(property).toStringList());
+            QCOMPARE(beta.snapshot().records[i].cloudValues(property).toStringList(),
+                     fromFile.value().records[i].cloudValues(property).toStringList());
+        }
+    }
+}
+
+void TestCloudClients::deltaGoneResyncs()
+{
+    // Fault: the kept delta token is too old; Graph answers 410 Gone with a Location to start over from.
+    // The user sees a rescan that reads every user again instead of failing.
+    g_emulator->setDeltaPageSize(1000);
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QSignalSpy finished(&users, &GraphUsersClient::finished);
+    users.startDelta();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.last().first().toBool());
+    const QByteArray link = users.deltaLink();
+    const qsizetype all = users.directory().usersById.size();
+    const int fullRequests = g_emulator->dataRequests(u"users"_s);
+    const QByteArray changed = users.directory().usersById.keys().first();
+
+    g_emulator->expireDeltaTokens();
+    g_emulator->changeUser(QString::fromLatin1(changed), u"userPrincipalName"_s, u"moved@contoso.com"_s);
+    users.startDelta(link);
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.last().first().toBool(), qPrintable(users.error() ? users.error()->toString() : QString()));
+    QVERIFY(users.resynced());
+    QCOMPARE(users.directory().usersById.size(), all);
+    QCOMPARE(users.directory().usersById.value(changed).userPrincipalName, QByteArray("moved@contoso.com"));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 1); // the 410, then every page again
+    QVERIFY(!users.deltaLink().isEmpty());
+    QVERIFY(users.deltaLink() != link);
+
+    // The new link works: the next round is a delta again.
+    users.startDelta(users.deltaLink());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.last().first().toBool());
+    QVERIFY(!users.resynced());
+    QCOMPARE(users.changes(), 0);
 }
 
 void TestCloudClients::scanMatchesSnapshotFiles()
@@ -747,6 +928,155 @@ void TestCloudClients::cliDiffUsage()
     QVERIFY2(errors.contains("only for loopback"_L1), qPrintable(errors));
     QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--tenant"_s, kTenant}, &errors),
              int(CliUsage));
+}
+
+namespace {
+
+QJsonObject reportWithoutSources(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
+    o.remove(u"sources"_s);
+    return o;
+}
+
+// The files of the generated tenant, and the drift report from them: what every live read must reproduce.
+struct CliTenant {
+    QTemporaryDir dir;
+    QString ldif = dir.filePath(u"ad.ldif"_s);
+    QString secret = dir.filePath(u"secret"_s);
+    QString fromFiles = dir.filePath(u"files.json"_s);
+
+    bool write()
+    {
+        const QString exo = dir.filePath(u"exo.json"_s);
+        const QString graph = dir.filePath(u"graph.json"_s);
+        return writeFile(ldif, tenant().ldif) && writeFile(exo, tenant().exoJson) &&
+               writeFile(graph, tenant().graphJson) && writeFile(secret, kSecret.toUtf8() + '\n') &&
+               cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) ==
+                   CliOk;
+    }
+
+    QStringList live(const QString& report, const QStringList& credential) const
+    {
+        const QString base = g_emulator->baseUrl().toString();
+        return QStringList{u"diff"_s, u"--ad"_s, ldif, u"--tenant"_s, kTenant, u"--authority"_s, base,
+                           u"--graph-endpoint"_s, base, u"--exo-endpoint"_s, base, u"--graph-resource"_s,
+                           QLatin1StringView(CloudEmulator::kGraphResource), u"--exo-resource"_s,
+                           QLatin1StringView(CloudEmulator::kExoResource), u"--json"_s, report} +
+               credential;
+    }
+};
+
+} // namespace
+
+void TestCloudClients::cliDiffRescanReadsOnlyChanges()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    const QStringList secret{u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret};
+    const QString first = files.dir.filePath(u"first.json"_s);
+    QString errors;
+    QCOMPARE(cli(files.live(first, secret), &errors), int(CliOk));
+    const int fullRequests = g_emulator->dataRequests(u"users"_s);
+    QVERIFY(fullRequests > 1);
+
+    // The kept state: owner-only, links and users, no token and no secret.
+    const QString stateDir = cloudStateDirectory(u"default"_s);
+    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s}) {
+        QFile file(stateDir + u'/' + name);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
+                                       QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        const QByteArray content = file.readAll();
+        QVERIFY(!content.contains(kSecret.toUtf8()));
+        QVERIFY(!content.contains("emu.")); // the emulator's access tokens
+        QVERIFY(!content.contains("emu-refresh."));
+    }
+    const Result<std::optional<CloudScanState>> kept = loadCloudScanState(stateDir);
+    QVERIFY(kept.ok() && kept.value());
+    QVERIFY(kept.value()->deltaLink.contains("$deltatoken="));
+
+    // The second run reads only the delta (nothing changed: one page) and reports the same drift.
+    const QString second = files.dir.filePath(u"second.json"_s);
+    QCOMPARE(cli(files.live(second, secret), &errors), int(CliOk));
+    QVERIFY2(errors.contains("Reading only the Entra ID users changed since"_L1), qPrintable(errors));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
+    QVERIFY(errors.contains("0 Entra ID users changed since the last run"_L1));
+    const QJsonObject expected = reportWithoutSources(files.fromFiles);
+    QVERIFY(!expected.isEmpty());
+    QVERIFY(reportWithoutSources(first) == expected);
+    QVERIFY(reportWithoutSources(second) == expected);
+
+    // A user changes its anchor: the third run fetches that change only, and its report differs accordingly
+    // from the files' (that user's mailbox no longer matches by anchor the same way).
+    const QByteArray id = kept.value()->users.usersById.keys().first();
+    g_emulator->changeUser(QString::fromLatin1(id), u"onPremisesImmutableId"_s, u"Y2hhbmdlZA=="_s);
+    const QString third = files.dir.filePath(u"third.json"_s);
+    QCOMPARE(cli(files.live(third, secret), &errors), int(CliOk));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 2);
+    QVERIFY(errors.contains("1 Entra ID users changed since the last run"_L1));
+    // ... and equals a full read of the changed tenant.
+    const QString full = files.dir.filePath(u"full.json"_s);
+    QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
+    QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
+}
+
+void TestCloudClients::cliDiffDeviceCode()
+{
+    // sunset-cli diff --device-code: the service's sign-in message on standard error, polling until the admin
+    // has signed in (here after one authorization_pending), one sign-in for both resources.
+    CliTenant files;
+    QVERIFY(files.write());
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(1, false, CloudEmulator::DeviceOutcome::Approve, 1);
+    const QString report = files.dir.filePath(u"live.json"_s);
+    QString errors;
+    const int code = cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s}), &errors);
+    QVERIFY2(code == CliOk, qPrintable(errors));
+    QVERIFY2(errors.contains("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and "
+                             "enter the code EMU"_L1),
+             qPrintable(errors));
+    QVERIFY(errors.contains("Signed in."_L1));
+    QCOMPARE(g_emulator->refreshGrants(), 1);
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+
+    // Declined: a clear error, exit code 1.
+    g_emulator->setDeviceFlow(0, false, CloudEmulator::DeviceOutcome::Decline, 1);
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--full-scan"_s}), &errors),
+             int(CliBadInput));
+    QVERIFY2(errors.contains("device code sign-in failed: HTTP 400: authorization_declined"_L1), qPrintable(errors));
+
+    // One credential only.
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--client-secret-file"_s,
+                                     files.secret}),
+                 &errors),
+             int(CliUsage));
+    QVERIFY(errors.contains("give one credential"_L1));
+}
+
+void TestCloudClients::cliDiffExoApiV2()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    const QString report = files.dir.filePath(u"v2.json"_s);
+    QString errors;
+    const QStringList args = files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s,
+                                                 files.secret, u"--exo-api"_s, u"v2"_s});
+    QVERIFY2(cli(args, &errors) == CliOk, qPrintable(errors));
+    QVERIFY(!g_emulator->lastExoPaths().isEmpty());
+    for (const QByteArray& path : g_emulator->lastExoPaths())
+        QVERIFY(path.startsWith("/adminapi/v2.0/"));
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret,
+                                     u"--exo-api"_s, u"v3"_s}),
+                 &errors),
+             int(CliUsage));
+    QVERIFY(errors.contains("use invokecommand or v2"_L1));
 }
 
 QTEST_GUILESS_MAIN(TestCloudClients)

@@ -29,7 +29,15 @@ private Q_SLOTS:
     void deltaRescan();
     void deviceCode_data();
     void deviceCode();
+    void delegatedSecondResourceByRefreshToken();
+    void delegatedSignInFailures_data();
+    void delegatedSignInFailures();
+    void mailboxesThroughV2Endpoint();
+    void deltaGoneResyncs();
     void scanMatchesSnapshotFiles();
     void cliDiffLiveMatchesFiles();
     void cliDiffUsage();
+    void cliDiffRescanReadsOnlyChanges();
+    void cliDiffDeviceCode();
+    void cliDiffExoApiV2();
 };

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "ImportError.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace sunset {
+
+// Which secret an entry holds: the client secret of an app registration, or the password of its certificate
+// file (.pfx). tenant and clientId name the registration.
+struct SecretKey {
+    enum class Kind : quint8 { ClientSecret, CertificatePassword };
+    Kind kind = Kind::ClientSecret;
+    QString tenant;
+    QString clientId;
+};
+
+// Why the keyring did not answer as asked. message says it for an admin, with what to do.
+struct SecretStoreError {
+    enum class Reason : quint8 {
+        NotFound,     // nothing remembered for this key
+        NoKeyring,    // no keyring service (no Secret Service / KWallet on the session bus, e.g. over SSH or in CI)
+        AccessDenied, // the keyring is locked and the admin refused to unlock it, or policy forbids access
+        Failed,       // anything else the keyring reported
+    };
+    Reason reason = Reason::Failed;
+    QString message;
+};
+
+template <typename T>
+using SecretResult = Expected<T, SecretStoreError>;
+
+// Remembers a secret in the desktop keyring (Secret Service such as GNOME Keyring or KWallet on Linux, the
+// Keychain on macOS, the Credential Manager on Windows) through QtKeychain, only when the admin asks Sunset
+// to. Never anywhere else: QtKeychain's plaintext fallback (a settings file) is switched off for every job,
+// so without a keyring the answer is a NoKeyring error, not a file. Asynchronous: each call answers once,
+// later, on the caller's thread, unless context is gone by then.
+class SecretStore final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SecretStore)
+
+public:
+    explicit SecretStore(QObject* parent = nullptr);
+    ~SecretStore() override;
+
+    // The keyring service name Sunset's entries are filed under ("Sunset"), and one entry's name
+    // ("client-secret/<tenant>/<client id>", "certificate-password/<tenant>/<client id>").
+    static QString serviceName();
+    static QString entryName(const SecretKey& key);
+
+    using Done = std::function<void(const std::optional<SecretStoreError>& error)>;
+    using Recalled = std::function<void(const SecretResult<QByteArray>& secret)>;
+
+    void remember(const SecretKey& key, const QByteArray& secret, QObject* context, Done done);
+    void recall(const SecretKey& key, QObject* context, Recalled done);
+    void forget(const SecretKey& key, QObject* context, Done done); // forgetting nothing is no error
+
+    // Tests file their entries under another service name, so they never touch the admin's.
+    void setServiceName(const QString& service) { m_service = service; }
+
+private:
+    QString m_service;
+};
+
+} // namespace sunset

@@ -1,0 +1,108 @@
+// sunset-cloud-emulator: the cloud emulator as a standalone HTTPS server on localhost, for tests that run
+// sunset-cli (or anything else) against it over real TLS. It generates the demo tenant, writes what the tests
+// compare against and need (the tenant's files, the client secret) into --dir, listens, and then writes
+// --dir/env (KEY=VALUE lines, the port among them) to say it is ready. It ends on SIGTERM, or by itself after
+// --max-seconds so that a killed test run leaves nothing behind.
+#include "CloudEmulator.h"
+#include "DemoTenantGenerator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString kTenant = u"contoso.onmicrosoft.com"_s;
+const QString kTenantId = u"9c8b3f3e-5a51-4c1f-9d1e-6f0c2d7b8a10"_s;
+const QString kClientId = u"11111111-2222-3333-4444-555555555555"_s;
+const QByteArray kSecret = "emulator~secret.value";
+
+bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+           file.write(bytes) == bytes.size() && file.commit();
+}
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "sunset-cloud-emulator: %s\n", qPrintable(message));
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"The Microsoft cloud emulator of Sunset's tests, over HTTPS on localhost."_s);
+    parser.addHelpOption();
+    const QCommandLineOption dir(u"dir"_s, u"Where to write the tenant's files and env."_s, u"DIR"_s);
+    const QCommandLineOption cert(u"cert"_s, u"Server certificate (PEM)."_s, u"FILE"_s);
+    const QCommandLineOption key(u"key"_s, u"Server private key (PEM)."_s, u"FILE"_s);
+    const QCommandLineOption mailboxes(u"mailboxes"_s, u"Mailboxes in the tenant (default 2000)."_s, u"N"_s,
+                                       u"2000"_s);
+    const QCommandLineOption maxSeconds(u"max-seconds"_s, u"End after this long (default 1800)."_s, u"S"_s,
+                                        u"1800"_s);
+    parser.addOptions({dir, cert, key, mailboxes, maxSeconds});
+    parser.process(app);
+    if (!parser.isSet(dir) || !parser.isSet(cert) || !parser.isSet(key))
+        return fail(u"--dir, --cert and --key are required"_s);
+    const QDir out(parser.value(dir));
+
+    QFile certFile(parser.value(cert));
+    QFile keyFile(parser.value(key));
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        return fail(u"cannot read the certificate or key"_s);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QSslKey privateKey(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    if (chain.isEmpty() || privateKey.isNull())
+        return fail(u"the certificate or key is not PEM"_s);
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(privateKey);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+
+    DemoTenantOptions options;
+    options.mailboxes = parser.value(mailboxes).toInt();
+    QByteArray ldif;
+    QByteArray exoJson;
+    QByteArray graphJson;
+    DemoTenantSinks sinks;
+    sinks.ldif = [&ldif](const QByteArray& chunk) { ldif += chunk; };
+    sinks.exoJson = [&exoJson](const QByteArray& chunk) { exoJson += chunk; };
+    sinks.graphJson = [&graphJson](const QByteArray& chunk) { graphJson += chunk; };
+    generateDemoTenant(options, sinks);
+    if (!writeFile(out.filePath(u"ad.ldif"_s), ldif) || !writeFile(out.filePath(u"exo.json"_s), exoJson) ||
+        !writeFile(out.filePath(u"graph.json"_s), graphJson) || !writeFile(out.filePath(u"secret"_s), kSecret + '\n'))
+        return fail(u"cannot write into "_s + out.path());
+
+    CloudEmulator emulator;
+    emulator.setTenant({kTenant, kTenantId}, graphJson, exoJson);
+    emulator.registerApp(kClientId, QString::fromLatin1(kSecret));
+    if (!emulator.listenTls(tls))
+        return fail(u"cannot listen on localhost"_s);
+    const QUrl url = emulator.baseUrl();
+    const QByteArray env = "PORT=" + QByteArray::number(url.port()) + "\nURL=" + url.toEncoded() +
+                           "\nTENANT=" + kTenant.toUtf8() + "\nCLIENT_ID=" + kClientId.toUtf8() +
+                           "\nGRAPH_RESOURCE=" + QByteArray(CloudEmulator::kGraphResource) +
+                           "\nEXO_RESOURCE=" + QByteArray(CloudEmulator::kExoResource) + '\n';
+    if (!writeFile(out.filePath(u"env"_s), env)) // last: its presence says "ready"
+        return fail(u"cannot write the env file"_s);
+    std::fprintf(stderr, "sunset-cloud-emulator: %s ready (%d mailboxes)\n", url.toEncoded().constData(),
+                 options.mailboxes);
+    QTimer::singleShot(parser.value(maxSeconds).toInt() * 1000, &app, &QCoreApplication::quit);
+    return app.exec();
+}

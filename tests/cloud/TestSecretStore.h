@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QObject>
+#include <QTemporaryDir>
+
+class TestSecretStore final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void entryNames();
+    void withoutKeyringTheErrorIsClearAndNothingIsWritten();
+    void withKeyringRememberRecallForget();
+
+private:
+    QTemporaryDir m_home;
+    bool m_keyring = false;
+};
