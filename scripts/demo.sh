@@ -10,4 +10,4 @@ fi
 if [ -x "$build/app/sunset" ]; then
   echo "No display found (DISPLAY is not set): showing the demo comparison from sunset-cli instead." >&2
 fi
-exec "$build/app/sunset-cli" diff --ad "$demo/demo-ad.ldif" --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json"
+exec "$build/app/sunset-cli" diff --no-history --ad "$demo/demo-ad.ldif" --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json"
