@@ -324,6 +324,25 @@ ChecklistFinding findCloudManagedExceptions(const std::vector<CloudMailboxState>
     return f;
 }
 
+std::vector<CloudMailboxState> cloudMailboxStates(const Snapshot& cloud)
+{
+    std::vector<CloudMailboxState> states;
+    states.reserve(cloud.records.size());
+    auto flag = [](const MailboxRecord& r, IdentityField f) -> std::optional<bool> {
+        if (!r.has(f))
+            return std::nullopt;
+        return r.identity(f).compare("true", Qt::CaseInsensitive) == 0;
+    };
+    for (const MailboxRecord& r : cloud.records) {
+        QString name = r.identityText(IdentityField::DisplayName);
+        if (name.isEmpty())
+            name = r.label();
+        states.push_back({name, r.identityText(IdentityField::PrimarySmtpAddress),
+                          flag(r, IdentityField::DirSynced).value_or(true), flag(r, IdentityField::CloudManaged)});
+    }
+    return states;
+}
+
 ChecklistFinding findWritebackAgent(const QStringList& agentAccountDns)
 {
     if (agentAccountDns.isEmpty())

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "Snapshot.h"
+
 #include <array>
 #include <optional>
 #include <vector>
@@ -140,6 +142,9 @@ struct CloudMailboxState {
 // Every directory-synced mailbox must be cloud-managed; the exceptions are listed (all of them: they are the
 // work left). Cloud-only mailboxes are outside the question.
 ChecklistFinding findCloudManagedExceptions(const std::vector<CloudMailboxState>& mailboxes);
+// The states of a cloud snapshot's mailboxes (Get-Mailbox, read live or from an export). A mailbox whose source
+// does not say IsDirSynced counts as synced: the check would rather list one mailbox too many than miss one.
+std::vector<CloudMailboxState> cloudMailboxStates(const Snapshot& cloud);
 // The Cloud Sync agent's gMSA DNs found in AD (provAgentgMSA$ by default): none blocks writeback.
 ChecklistFinding findWritebackAgent(const QStringList& agentAccountDns);
 
