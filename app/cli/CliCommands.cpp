@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 
 #include "BatchCommands.h"
+#include "ChecklistCommands.h"
 
 #include "AdSource.h"
 #include "CloudSource.h"
@@ -32,7 +33,8 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n"
                        "  batch        show or approve a writeback batch (batch show N, batch approve N)\n"
                        "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
-                       "  history      check the history's audit log (history verify)\n\n"
+                       "  history      check the history's audit log (history verify)\n"
+                       "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
@@ -404,6 +406,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runApplyCommand(rest, out, err);
     if (command == u"history"_s)
         return runHistoryCommand(rest, out, err);
+    if (command == u"checklist"_s)
+        return runChecklistCommand(rest, out, err);
     err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;
     return CliUsage;
 }
