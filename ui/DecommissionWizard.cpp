@@ -1,5 +1,7 @@
 #include "DecommissionWizard.h"
 
+#include "DecommissionSourcesDialog.h"
+
 #include "UiLogging.h"
 
 #include <QCheckBox>
@@ -75,6 +77,16 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheck
         m_pages[size_t(step)] = page;
         setPage(int(step), page);
     }
+    // Where the checks read from: a dialog over the settings the app's runner reads at each run.
+    setOption(QWizard::HaveCustomButton1, true);
+    setButtonText(QWizard::CustomButton1, tr("Sources…"));
+    connect(this, &QWizard::customButtonClicked, this, [this](int which) {
+        if (which != QWizard::CustomButton1)
+            return;
+        auto* dialog = new DecommissionSourcesDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     setStartId(int(ChecklistStep::Prerequisites));
     reload();
     // Resume at the first step not yet passed or overridden, walking there so that Back still leads through the

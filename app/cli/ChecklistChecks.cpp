@@ -40,7 +40,8 @@ AdRead readAd(const ChecklistSources& sources)
 {
     if (!sources.ad)
         return {std::nullopt, u"AD was not given: give --ad ldaps://dc… with --bind/--password-file or --kerberos "
-                              "(in the wizard: the AD fields of the Sources page)."_s};
+                              "(the wizard: adUri, bindUpn and passwordFile in the settings group "
+                              "'decommission')."_s};
     LdapResult<std::unique_ptr<LdapConnection>> connection = connectAd(*sources.ad);
     if (!connection)
         return {std::nullopt, connection.error().toString()};
@@ -56,7 +57,8 @@ AdRead readAd(const ChecklistSources& sources)
 QString missingCloud()
 {
     return u"Exchange Online was not given: give --tenant with --client-id and --client-secret-file or "
-           "--certificate."_s;
+           "--certificate (the wizard: tenant, clientId and clientSecretFile in the settings group "
+           "'decommission')."_s;
 }
 
 Result<Snapshot> readMailboxes(const ChecklistSources& sources)

@@ -80,8 +80,9 @@ QWidget* createDecommissionWizard(QWidget* parent)
     const QString by = holder->store()->actorName();
     // On the worker thread: its own connection to the history for the latest scan (a Qt SQL connection belongs to
     // the thread that made it), then the reads.
-    ChecklistCheckRunner runner = [sources, path, by](ChecklistStep step, const std::atomic_bool* cancel) {
-        ChecklistSources s = sources;
+    // The sources are read again at each run: the wizard's Sources dialog may have changed them.
+    ChecklistCheckRunner runner = [path, by](ChecklistStep step, const std::atomic_bool* cancel) {
+        ChecklistSources s = sourcesFromSettings();
         if (step == ChecklistStep::Verification) {
             auto history = HistoryStore::open(path, HistoryActor::current());
             if (!history) {

@@ -5,6 +5,9 @@
 #include "DecommissionWizard.h"
 
 #include <QAbstractButton>
+#include <QDialog>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -54,6 +57,15 @@ private:
     QList<QThread*> m_threads;
 };
 
+// The checklist as recorded (a copy: the tests hold on to parts of it).
+Checklist recorded(const ChecklistStore& store)
+{
+    Expected<Checklist, QString> loaded = store.load();
+    if (!loaded)
+        qFatal("%s", qPrintable(loaded.error()));
+    return std::move(loaded.value());
+}
+
 } // namespace
 
 class TestDecommissionWizard final : public QObject {
@@ -91,6 +103,34 @@ class TestDecommissionWizard final : public QObject {
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings under ~/.qttest, not the admin's
+        QCoreApplication::setOrganizationName(u"SunsetTest"_s);
+        QCoreApplication::setApplicationName(u"TestDecommissionWizard"_s);
+        QSettings().remove(u"decommission"_s);
+    }
+
+    void sourcesDialogKeepsPathsNotSecrets()
+    {
+        auto history = openHistory(u"sources.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        wizard.button(QWizard::CustomButton1)->click();
+        auto* dialog = wizard.findChild<QDialog*>(u"decommissionSources"_s);
+        QVERIFY(dialog);
+        dialog->findChild<QLineEdit*>(u"adUri"_s)->setText(u"ldaps://dc01.sunset.test"_s);
+        dialog->findChild<QLineEdit*>(u"passwordFile"_s)->setText(u" /home/alice/.ad-password "_s);
+        dialog->accept();
+        QSettings settings;
+        QCOMPARE(settings.value(u"decommission/adUri"_s).toString(), u"ldaps://dc01.sunset.test"_s);
+        QCOMPARE(settings.value(u"decommission/passwordFile"_s).toString(), u"/home/alice/.ad-password"_s);
+        QVERIFY(!settings.contains(u"decommission/tenant"_s)); // empty fields are not stored
+        settings.remove(u"decommission"_s);
+    }
+
     void passingRunWalksAllFiveSteps()
     {
         auto history = openHistory(u"pass.sqlite"_s);
@@ -115,7 +155,7 @@ private Q_SLOTS:
             }
         }
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
-        QVERIFY(store.load().value().complete());
+        QVERIFY(recorded(store).complete());
         // The checks ran off the GUI thread.
         for (QThread* thread : checks.threads())
             QVERIFY(thread != QThread::currentThread());
@@ -147,7 +187,7 @@ private Q_SLOTS:
         checks.set(ChecklistStep::Prerequisites, ScriptedChecks::pass());
         QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
         QVERIFY(page->isComplete());
-        QCOMPARE(store.load().value().step(ChecklistStep::Prerequisites).runs.size(), size_t(2));
+        QCOMPARE(recorded(store).step(ChecklistStep::Prerequisites).runs.size(), size_t(2));
     }
 
     void overrideNeedsAWrittenReason()
@@ -169,7 +209,7 @@ private Q_SLOTS:
         button->click();
         QVERIFY(page->findChild<QLabel*>(u"message"_s)->text().contains(u"too short"_s));
         QVERIFY(!page->isComplete());
-        QVERIFY(store.load().value().step(ChecklistStep::Prerequisites).overrides.empty());
+        QVERIFY(recorded(store).step(ChecklistStep::Prerequisites).overrides.empty());
 
         reason->clear();
         QTest::keyClicks(reason, u"Agent installed on 2026-11-20; CAB ticket CHG-9"_s);
@@ -177,7 +217,8 @@ private Q_SLOTS:
         QVERIFY(page->isComplete());
         QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"Overridden"_s));
         QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"CHG-9"_s));
-        const StepRecord& record = store.load().value().step(ChecklistStep::Prerequisites);
+        const Checklist checklist = recorded(store);
+        const StepRecord& record = checklist.step(ChecklistStep::Prerequisites);
         QCOMPARE(record.overrides.size(), size_t(1));
         QCOMPARE(record.overrides.front().by, u"alice"_s);
         QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
