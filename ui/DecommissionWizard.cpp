@@ -6,6 +6,7 @@
 
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -81,6 +82,15 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheck
     setOption(QWizard::HaveCustomButton1, true);
     setButtonText(QWizard::CustomButton1, tr("Sources…"));
     connect(this, &QWizard::customButtonClicked, this, [this](int which) {
+        if (which == QWizard::CustomButton2) {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export the checklist"), QString(),
+                                                              tr("PDF report (*.pdf);;JSON (*.json)"));
+            if (path.isEmpty())
+                return;
+            if (std::optional<QString> error = exportTo(path))
+                QMessageBox::warning(this, tr("Export the checklist"), *error);
+            return;
+        }
         if (which != QWizard::CustomButton1)
             return;
         auto* dialog = new DecommissionSourcesDialog(this);
@@ -105,6 +115,22 @@ DecommissionWizard::~DecommissionWizard()
         page->cancelChecks();
     for (DecommissionStepPage* page : m_pages)
         page->waitForChecks();
+}
+
+void DecommissionWizard::setExporter(ChecklistExporter exporter)
+{
+    m_exporter = std::move(exporter);
+    setButtonText(QWizard::CustomButton2, tr("Export…"));
+    setOption(QWizard::HaveCustomButton2, bool(m_exporter));
+}
+
+std::optional<QString> DecommissionWizard::exportTo(const QString& path)
+{
+    if (!m_exporter)
+        return tr("No export is available here.");
+    if (std::optional<QString> error = reload())
+        return error;
+    return m_exporter(m_checklist, path);
 }
 
 std::optional<QString> DecommissionWizard::reload()

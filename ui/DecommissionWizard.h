@@ -26,6 +26,10 @@ using ChecklistCheckRunner = std::function<ChecklistRun(ChecklistStep step, cons
 
 class DecommissionStepPage;
 
+// Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON); nullopt on success, else the
+// reason. Given by the app (the writers live beside sunset-cli's export).
+using ChecklistExporter = std::function<std::optional<QString>(const Checklist& checklist, const QString& path)>;
+
 // The guided retirement of the last Exchange Server: one page per checklist step, each with its automatic checks
 // and their evidence, a "Run checks" button (off the GUI thread, cancellable), the attestations as check boxes, a
 // note, and an override that needs a written reason. Everything goes through the journal (the history), so the
@@ -45,6 +49,10 @@ public:
     // Reads the journal again and refreshes every page; an error is shown on the pages and returned.
     std::optional<QString> reload();
 
+    // "Export…" appears once an exporter is set; exportTo is what it does after asking for the file.
+    void setExporter(ChecklistExporter exporter);
+    std::optional<QString> exportTo(const QString& path);
+
     ChecklistJournal* journal() const { return m_journal; }
     const ChecklistCheckRunner& runner() const { return m_runner; }
 
@@ -53,8 +61,13 @@ Q_SIGNALS:
 
 private:
     friend class DecommissionStepPage;
+
+// Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON); nullopt on success, else the
+// reason. Given by the app (the writers live beside sunset-cli's export).
+using ChecklistExporter = std::function<std::optional<QString>(const Checklist& checklist, const QString& path)>;
     ChecklistJournal* m_journal;
     ChecklistCheckRunner m_runner;
+    ChecklistExporter m_exporter;
     Checklist m_checklist;
     std::array<DecommissionStepPage*, kChecklistSteps.size()> m_pages{};
 };

@@ -1,6 +1,7 @@
 #include "DecommissionWiring.h"
 
 #include "ChecklistChecks.h"
+#include "ChecklistCommands.h"
 #include "ChecklistStore.h"
 #include "DecommissionWizard.h"
 
@@ -96,6 +97,10 @@ QWidget* createDecommissionWizard(QWidget* parent)
         return runChecklistStep(step, s, by, cancel);
     };
     auto* wizard = new DecommissionWizard(holder->store(), std::move(runner), parent);
+    wizard->setExporter([by](const Checklist& checklist, const QString& file) {
+        return file.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? writeChecklistPdf(checklist, file, by)
+                                                              : writeChecklistJson(checklist, file, by);
+    });
     holder->setParent(wizard);
     return wizard;
 }

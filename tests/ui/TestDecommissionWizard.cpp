@@ -156,6 +156,20 @@ private Q_SLOTS:
         }
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
         QVERIFY(recorded(store).complete());
+
+        // Export hands the exporter the checklist as recorded.
+        QVERIFY(!wizard.button(QWizard::CustomButton2)->isVisible());
+        Checklist exported;
+        QString exportedTo;
+        wizard.setExporter([&](const Checklist& c, const QString& path) {
+            exported = c;
+            exportedTo = path;
+            return std::optional<QString>();
+        });
+        QVERIFY(wizard.button(QWizard::CustomButton2)->isVisible());
+        QVERIFY(!wizard.exportTo(u"/tmp/report.pdf"_s));
+        QCOMPARE(exportedTo, u"/tmp/report.pdf"_s);
+        QVERIFY(exported.complete());
         // The checks ran off the GUI thread.
         for (QThread* thread : checks.threads())
             QVERIFY(thread != QThread::currentThread());
