@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "DecommissionWizard.h"
 
 #include "AttributeComparisonModel.h"
 #include "HighlightingDelegate.h"
@@ -99,6 +100,10 @@ void MainWindow::createActions()
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_copyAction->setToolTip(tr("Copy the side-by-side comparison as text (Ctrl+C)"));
     m_copyAction->setEnabled(false);
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
+    tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); })
+        ->setObjectName(u"decommissionAction"_s);
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);

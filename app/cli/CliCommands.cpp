@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 
 #include "BatchCommands.h"
+#include "ChecklistCommands.h"
 
 #include "AdSource.h"
 #include "CloudSource.h"
@@ -33,7 +34,8 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  drift        record a decision on a drift item of the latest scan (drift ignore|approve)\n"
                        "  batch        plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
                        "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
-                       "  history      check or export the history (history verify, history export)\n\n"
+                       "  history      check or export the history (history verify, history export)\n"
+                       "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
@@ -410,6 +412,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runApplyCommand(rest, out, err);
     if (command == u"history"_s)
         return runHistoryCommand(rest, out, err);
+    if (command == u"checklist"_s)
+        return runChecklistCommand(rest, out, err);
     err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;
     return CliUsage;
 }

@@ -1,3 +1,4 @@
+#include "ChecklistCommands.h"
 #include "CliCommands.h"
 
 #include <QCoreApplication>
@@ -28,8 +29,11 @@ bool needsGui(int argc, char* argv[])
 
 int main(int argc, char* argv[])
 {
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
     std::unique_ptr<QCoreApplication> app;
-    if (needsGui(argc, argv)) {
+    if (needsGui(argc, argv) || sunset::checklistCommandNeedsGui(arguments)) {
         // A server or a CI job has no display: the offscreen platform renders fonts all the same.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");

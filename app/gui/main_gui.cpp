@@ -1,4 +1,6 @@
 // sunset: the desktop app. Wiring only: the window lives in ui/, the loading in ScanLoader.
+#include "DecommissionWiring.h"
+#include "DecommissionWizard.h"
 #include "MainWindow.h"
 #include "ScanLoader.h"
 #include "UiLogging.h"
@@ -73,6 +75,7 @@ int main(int argc, char* argv[])
         return 2;
     }
 
+    setDecommissionWizardFactory(&createDecommissionWizard); // Tools › Decommission wizard
     MainWindow window;
     ScanLoader loader;
     QObject::connect(&window, &MainWindow::loadRequested, &loader, [&loader](const ReportSources& f) { loader.start(f); });

@@ -1,4 +1,5 @@
 #include "CloudEmulator.h"
+#include "HybridCmdlets.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -799,6 +800,8 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
     if (!anchor.startsWith("APP:") && !anchor.startsWith("UPN:"))
         return graphError(400, u"BadRequest"_s, u"The X-AnchorMailbox header is missing or invalid."_s);
     const QJsonObject input = QJsonDocument::fromJson(request.body).object().value("CmdletInput"_L1).toObject();
+    if (std::optional<QJsonObject> hybrid = answerHybridCmdlet(this, input)) // HybridCmdlets.cpp
+        return json(200, *hybrid);
     if (input.value("CmdletName"_L1).toString().compare("Get-Mailbox"_L1, Qt::CaseInsensitive) != 0)
         return graphError(
             400, u"BadRequest"_s,

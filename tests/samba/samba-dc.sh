@@ -185,8 +185,13 @@ cat >"$dir/etc/smb.conf" <<EOF
 EOF
 
 # 4. Schema and seed, offline (before the DC starts, in one transaction each): the Exchange recipient
-# attributes, then the test objects. seed.ldif is kept in DIR so that a failing test can be reproduced.
+# attributes and the Exchange organization's classes, then the test objects and the Exchange organization. seed.ldif is kept in DIR so that a failing test can be reproduced.
 sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-schema.ldif" >"$dir/exchange-schema.ldif"
+# The Exchange organization's classes and objects (servers, Autodiscover SCP, hybrid configuration, the Cloud Sync
+# agent's gMSA) for the decommission checks.
+sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-classes.ldif" >"$dir/exchange-classes.ldif"
+sed -e "s/\${CONFIGDN}/CN=Configuration,$BASE_DN/g" -e "s/\${BASEDN}/$BASE_DN/g" \
+  "$HERE/exchange-organization.ldif" >"$dir/exchange-organization.ldif"
 "$PYTHON" "$HERE/make-seed-ldif.py" "$BASE_DN" "$MAILBOXES" >"$dir/seed.ldif"
 if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" "$SEED_BATCH_MODE" >"$dir/seed.log" 2>&1 <<'EOF'; then
 import sys
@@ -209,6 +214,10 @@ db.add_ldif(additions)
 db.transaction_commit()
 db.modify_ldif(modifications.split("\n", 1)[1])
 db.set_schema_update_now()
+db.transaction_start()
+db.add_ldif(open(f"{target}/exchange-classes.ldif", encoding="utf-8").read())
+db.transaction_commit()
+db.set_schema_update_now()
 del db
 
 db = open_db(["batch_mode:1"] if sys.argv[4] == "1" else None) # reopened, so that it knows the new attributes
@@ -217,6 +226,7 @@ db.add_ldif(open(f"{target}/seed.ldif", encoding="utf-8").read())
 # The alias SPN for Kerberos on loopback (see the top of this script).
 db.modify_ldif(f"dn: CN={sys.argv[2].upper()},OU=Domain Controllers,{sys.argv[3]}\nchangetype: modify\n"
                "add: servicePrincipalName\nservicePrincipalName: ldap/localhost\n")
+db.add_ldif(open(f"{target}/exchange-organization.ldif", encoding="utf-8").read())
 db.transaction_commit()
 EOF
   tail -n 30 "$dir/seed.log" >&2

@@ -1,0 +1,179 @@
+#include "ChecklistChecks.h"
+
+#include "ExchangeConfiguration.h"
+#include "ExoMailboxClient.h"
+#include "HybridArtifactsClient.h"
+#include "SnapshotFiles.h"
+#include "TokenProvider.h"
+
+#include <QEventLoop>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Connects and binds for the configuration reads. Unlike the drift scan's connection, a forest without the
+// Exchange schema is not refused here: after the uninstall that is itself a finding.
+LdapResult<std::unique_ptr<LdapConnection>> connectAd(const LiveAdSettings& s)
+{
+    LdapConnectionOptions options;
+    options.uri = s.uri;
+    options.caFile = s.caFile;
+    options.startTls = s.startTls;
+    options.allowInsecurePlaintext = s.insecurePlaintext;
+    auto connection = std::make_unique<LdapConnection>(options);
+    const std::optional<LdapError> error =
+        s.kerberos ? connection->kerberosBind() : connection->simpleBind(s.bindName, s.password);
+    if (error)
+        return *error;
+    return connection;
+}
+
+struct AdRead {
+    std::optional<ExchangeConfiguration> config;
+    QString error;
+};
+
+AdRead readAd(const ChecklistSources& sources)
+{
+    if (!sources.ad)
+        return {std::nullopt, u"AD was not given: give --ad ldaps://dc… with --bind/--password-file or --kerberos "
+                              "(the wizard: adUri, bindUpn and passwordFile in the settings group "
+                              "'decommission')."_s};
+    LdapResult<std::unique_ptr<LdapConnection>> connection = connectAd(*sources.ad);
+    if (!connection)
+        return {std::nullopt, connection.error().toString()};
+    ExchangeConfigurationOptions options;
+    options.domainDn = sources.ad->baseDn.toUtf8();
+    options.agentAccountName = sources.agentAccountName;
+    LdapResult<ExchangeConfiguration> config = readExchangeConfiguration(*connection.value(), options);
+    if (!config)
+        return {std::nullopt, config.error().toString()};
+    return {std::move(config.value()), {}};
+}
+
+QString missingCloud()
+{
+    return u"Exchange Online was not given: give --tenant with --client-id and --client-secret-file or "
+           "--certificate (the wizard: tenant, clientId and clientSecretFile in the settings group "
+           "'decommission')."_s;
+}
+
+Result<Snapshot> readMailboxes(const ChecklistSources& sources)
+{
+    if (!sources.exoFile.isEmpty())
+        return loadCloudSnapshotFile(sources.exoFile, nullptr);
+    if (!sources.cloud)
+        return ImportError{{}, 0, {}, missingCloud() + u" Or give a Get-Mailbox export with --exo FILE."_s};
+    TokenProvider tokens(sources.cloud->authority, sources.cloud->credentials);
+    ExoMailboxClient client(sources.cloud->exoEndpoint, sources.cloud->credentials.tenant, &tokens);
+    if (!sources.cloud->exoResource.isEmpty())
+        client.setResource(sources.cloud->exoResource);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &ExoMailboxClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return *client.error();
+    return client.takeSnapshot();
+}
+
+Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
+{
+    TokenProvider tokens(cloud.authority, cloud.credentials);
+    HybridArtifactsClient client(cloud.exoEndpoint, cloud.credentials.tenant, &tokens);
+    if (!cloud.exoResource.isEmpty())
+        client.setResource(cloud.exoResource);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &HybridArtifactsClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return client.error().value_or(ImportError{{}, 0, {}, u"the hybrid cmdlets failed"_s});
+    return client.artifacts();
+}
+
+} // namespace
+
+ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
+                              const std::atomic_bool* cancel)
+{
+    ChecklistRun run;
+    run.at = QDateTime::currentDateTimeUtc();
+    run.by = by;
+    auto cancelled = [&] {
+        if (cancel && cancel->load()) {
+            run.errors.append(u"The checks were cancelled before they finished."_s);
+            return true;
+        }
+        return false;
+    };
+    auto adRead = [&]() -> std::optional<ExchangeConfiguration> {
+        AdRead read = readAd(sources);
+        if (!read.error.isEmpty())
+            run.errors.append(read.error);
+        return std::move(read.config);
+    };
+
+    switch (step) {
+    case ChecklistStep::Prerequisites: {
+        Result<Snapshot> mailboxes = readMailboxes(sources);
+        if (mailboxes)
+            run.findings.push_back(findCloudManagedExceptions(cloudMailboxStates(mailboxes.value())));
+        else
+            run.errors.append(u"Reading the mailboxes: "_s + mailboxes.error().toString());
+        if (cancelled())
+            break;
+        if (auto config = adRead())
+            run.findings.push_back(findWritebackAgent(config->cloudSyncAgentAccounts));
+        break;
+    }
+    case ChecklistStep::Verification:
+        for (ChecklistFinding& f : findScanState(sources.latestScan, run.at))
+            run.findings.push_back(std::move(f));
+        break;
+    case ChecklistStep::HybridCleanup: {
+        if (!sources.cloud) {
+            run.errors.append(missingCloud());
+        } else {
+            Result<HybridArtifacts> hybrid = readHybrid(*sources.cloud);
+            if (hybrid) {
+                run.findings.push_back(findOrganizationRelationships(hybrid->organizationRelationships));
+                run.findings.push_back(findHybridConnectors(hybrid->inboundConnectors, hybrid->outboundConnectors));
+            } else {
+                run.errors.append(u"Reading the hybrid objects of Exchange Online: "_s + hybrid.error().toString());
+            }
+        }
+        if (cancelled())
+            break;
+        if (auto config = adRead())
+            run.findings.push_back(findHybridConfigurationObjects(config->hybridConfigurations));
+        break;
+    }
+    case ChecklistStep::Uninstall:
+        if (auto config = adRead()) {
+            run.findings.push_back(findRegisteredServers(config->servers));
+            run.findings.push_back(findAutodiscoverScps(config->autodiscoverScps));
+        }
+        break;
+    case ChecklistStep::PostUninstallCleanup:
+        if (auto config = adRead()) {
+            for (ChecklistFinding& f : findLingeringExchangeObjects(config->inventory()))
+                run.findings.push_back(std::move(f));
+        }
+        break;
+    }
+    return run;
+}
+
+} // namespace sunset

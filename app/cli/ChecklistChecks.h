@@ -1,0 +1,32 @@
+#pragma once
+
+#include "AdSource.h"
+#include "Checklist.h"
+#include "CloudSource.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <atomic>
+#include <optional>
+
+namespace sunset {
+
+// Where the decommission checks read from. Each source is optional: a step whose source is missing gets an
+// error in its run (an unread source proves nothing), naming the option that gives it.
+struct ChecklistSources {
+    std::optional<LiveAdSettings> ad;      // AD read live (the configuration and domain partitions)
+    std::optional<CloudSettings> cloud;    // Exchange Online read live (Get-Mailbox, hybrid cmdlets)
+    QString exoFile;                       // or a Get-Mailbox export for the prerequisites
+    std::optional<ScanFacts> latestScan;   // the history's latest scan (read by the caller, on its thread)
+    QString agentAccountName = QStringLiteral("provAgentgMSA");
+};
+
+// Runs one step's automatic checks and returns the run (findings, errors), stamped with now and by. Blocking:
+// LDAP reads on this thread, the cloud through a local event loop, so call it from a command or a worker thread
+// (the wizard runs it off the GUI thread), never from inside another event loop. cancel, when set, stops it
+// between reads (the run then carries a "cancelled" error).
+ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
+                              const std::atomic_bool* cancel = nullptr);
+
+} // namespace sunset

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "Checklist.h"
+#include "LdapConnection.h"
+
+#include <QByteArray>
+#include <QStringList>
+
+#include <vector>
+
+namespace sunset {
+
+// What of Exchange an AD forest still holds, for the decommission checklist: read from the configuration
+// partition (the root DSE's configurationNamingContext) and the domain partition.
+struct ExchangeConfiguration {
+    QByteArray configurationNamingContext;
+    QByteArray domainNamingContext;
+    QStringList exchangeContainers; // CN=Microsoft Exchange,CN=Services,… and the msExchOrganizationContainer(s)
+    std::vector<ExchangeServerObject> servers;              // msExchExchangeServer objects
+    std::vector<ServiceConnectionPoint> autodiscoverScps;   // serviceConnectionPoint with an Autodiscover keyword
+    QStringList hybridConfigurations;                       // msExchHybridConfiguration objects
+    QStringList cloudSyncAgentAccounts;                     // the Cloud Sync agent's gMSA(s) in the domain
+    QStringList systemObjects;                              // CN=Microsoft Exchange System Objects,<domain>
+    QStringList securityGroupContainers;                    // OU=Microsoft Exchange Security Groups,<domain>
+    bool schemaExtended = false;                            // the Exchange recipient attributes are in the schema
+    qint64 recipientsWithExchangeAttributes = 0;
+
+    ExchangeAdInventory inventory() const;
+};
+
+struct ExchangeConfigurationOptions {
+    QByteArray domainDn;        // empty: the root DSE's defaultNamingContext
+    QByteArray configurationDn; // empty: the root DSE's configurationNamingContext
+    // The Cloud Sync provisioning agent's gMSA: provAgentgMSA$ unless the admin chose a custom one at install.
+    QString agentAccountName = QStringLiteral("provAgentgMSA");
+};
+
+// Reads it all over a bound connection: a handful of searches, every value in a filter escaped (RFC 4515).
+// Containers that do not exist are simply absent from the answer (a forest that never had Exchange, or one
+// whose uninstall finished); any other failure is an error naming what was being read.
+LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& connection,
+                                                            const ExchangeConfigurationOptions& options = {});
+
+} // namespace sunset

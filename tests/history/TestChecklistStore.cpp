@@ -1,0 +1,105 @@
+// The decommission checklist in the history: every record an audit event with who and when, replayed on load
+// (so earlier runs stay), checklist_steps kept current, overrides refused without a real reason.
+#include "ChecklistStore.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+class TestChecklistStore final : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<HistoryStore> open(const QString& name)
+    {
+        auto store = HistoryStore::open(m_dir.filePath(name), HistoryActor{u"alice"_s, u"alice@sunset.test"_s});
+        if (!store)
+            qFatal("%s", qPrintable(store.error().message));
+        return std::move(store.value());
+    }
+
+private Q_SLOTS:
+    void recordsSurviveAReopenAndKeepEarlierRuns()
+    {
+        const QString name = u"a.sqlite"_s;
+        {
+            auto history = open(name);
+            ChecklistStore store(*history);
+            QCOMPARE(store.actorName(), u"alice (alice@sunset.test)"_s);
+            ChecklistRun failing{QDateTime::currentDateTimeUtc(), store.actorName(),
+                                 {{u"exchange-servers"_s, FindingLevel::Blocking, u"1 server"_s, {u"CN=EX01"_s}}}, {}};
+            const std::optional<QString> error = store.recordRun(ChecklistStep::Uninstall, failing);
+            QVERIFY2(!error, qPrintable(error.value_or(QString())));
+            ChecklistRun passing{QDateTime::currentDateTimeUtc(), store.actorName(),
+                                 {{u"exchange-servers"_s, FindingLevel::Pass, u"none"_s, {}}}, {}};
+            QVERIFY(!store.recordRun(ChecklistStep::Uninstall, passing));
+            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"attributes-exported"_s, true));
+            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"exchange-uninstalled"_s, true));
+            QVERIFY(!store.recordNote(ChecklistStep::Uninstall, u"EX01 wiped on 2026-11-20"_s));
+            // Unknown items and short reasons are refused, with what would be accepted.
+            const std::optional<QString> unknown = store.recordAttestation(ChecklistStep::Uninstall, u"nope"_s, true);
+            QVERIFY(unknown && unknown->contains(u"exchange-uninstalled"_s));
+            QVERIFY(store.recordOverride(ChecklistStep::Verification, u"ok"_s));
+            QVERIFY(!store.recordOverride(ChecklistStep::Verification, u"Scan server down; CAB-118 accepted the risk"_s));
+        }
+        auto history = open(name);
+        ChecklistStore store(*history);
+        const Expected<Checklist, QString> loaded = store.load();
+        QVERIFY(loaded.ok());
+        const StepRecord& uninstall = loaded.value().step(ChecklistStep::Uninstall);
+        QCOMPARE(uninstall.runs.size(), size_t(2));
+        QCOMPARE(uninstall.runs.front().findings.front().evidence, QStringList{u"CN=EX01"_s});
+        QCOMPARE(uninstall.runs.front().findings.front().level, FindingLevel::Blocking);
+        QCOMPARE(uninstall.runs.front().by, u"alice (alice@sunset.test)"_s);
+        QVERIFY(uninstall.runs.front().at.isValid());
+        QCOMPARE(evaluateStep(uninstall).status, StepStatus::Passed);
+        QCOMPARE(uninstall.currentNote(), u"EX01 wiped on 2026-11-20"_s);
+        const StepRecord& verification = loaded.value().step(ChecklistStep::Verification);
+        QCOMPARE(verification.overrides.size(), size_t(1)); // the refused one left no trace
+        QCOMPARE(evaluateStep(verification).status, StepStatus::Overridden);
+
+        // checklist_steps holds the current state of each step recorded.
+        QSqlQuery q(QSqlDatabase::database(history->connectionName()));
+        QVERIFY(q.exec(u"SELECT step, state, note, updated_by FROM checklist_steps ORDER BY step"_s));
+        QHash<QString, QString> states;
+        while (q.next())
+            states.insert(q.value(0).toString(), q.value(1).toString());
+        QCOMPARE(states.value(u"uninstall"_s), u"passed"_s);
+        QCOMPARE(states.value(u"verification"_s), u"overridden"_s);
+
+        // Each record is an audit event, and the chain is intact.
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM events WHERE kind LIKE 'checklist.%'"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), 6);
+        QVERIFY(history->verify().intact());
+    }
+
+    void latestScanReadsCriticalDrift()
+    {
+        auto history = open(u"b.sqlite"_s);
+        ChecklistStore store(*history);
+        QVERIFY(store.latestScan().ok());
+        QVERIFY(!store.latestScan().value());
+        ScanRecord scan;
+        scan.adSource = u"ad.ldif"_s;
+        scan.exoSource = u"exo.json"_s;
+        scan.started = scan.finished = QDateTime::currentDateTimeUtc();
+        scan.matched = 10;
+        scan.driftItems = 3;
+        scan.summaryJson = R"({"bySeverity":{"critical":2,"warning":1,"normal":0}})";
+        QVERIFY(history->recordScan(scan).ok());
+        const auto facts = store.latestScan();
+        QVERIFY(facts.ok() && facts.value());
+        QCOMPARE(facts.value()->criticalItems, 2);
+        QCOMPARE(facts.value()->driftItems, 3);
+        QCOMPARE(facts.value()->matched, 10);
+        QVERIFY(facts.value()->finished.isValid());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChecklistStore)
+#include "TestChecklistStore.moc"

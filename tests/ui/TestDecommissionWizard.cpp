@@ -1,0 +1,285 @@
+// The decommission wizard, offscreen, over a real history file: a passing walk through the five steps, a failing
+// check with its evidence, an override that needs a reason, and a new wizard over the same history resuming
+// where the first one stopped. Checks run through a scripted runner on the worker thread, as in the app.
+#include "ChecklistStore.h"
+#include "DecommissionWizard.h"
+
+#include <QAbstractButton>
+#include <QDialog>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMutex>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTreeWidget>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// What the runner answers per step; set by the test between runs (guarded: the runner reads it on a worker).
+class ScriptedChecks final {
+public:
+    void set(ChecklistStep step, ChecklistRun run)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_runs[int(step)] = std::move(run);
+    }
+    ChecklistCheckRunner runner()
+    {
+        return [this](ChecklistStep step, const std::atomic_bool*) {
+            QMutexLocker lock(&m_mutex);
+            m_threads.append(QThread::currentThread());
+            ChecklistRun run = m_runs.value(int(step), pass());
+            run.at = QDateTime::currentDateTimeUtc();
+            run.by = u"tester"_s;
+            return run;
+        };
+    }
+    QList<QThread*> threads()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_threads;
+    }
+    static ChecklistRun pass() { return {{}, {}, {{u"x"_s, FindingLevel::Pass, u"Nothing left."_s, {}}}, {}}; }
+
+private:
+    QMutex m_mutex;
+    QHash<int, ChecklistRun> m_runs;
+    QList<QThread*> m_threads;
+};
+
+// The checklist as recorded (a copy: the tests hold on to parts of it).
+Checklist recorded(const ChecklistStore& store)
+{
+    Expected<Checklist, QString> loaded = store.load();
+    if (!loaded)
+        qFatal("%s", qPrintable(loaded.error()));
+    return std::move(loaded.value());
+}
+
+} // namespace
+
+class TestDecommissionWizard final : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<HistoryStore> openHistory(const QString& name)
+    {
+        auto history = HistoryStore::open(m_dir.filePath(name), HistoryActor{u"alice"_s, {}});
+        if (!history)
+            qFatal("%s", qPrintable(history.error().message));
+        return std::move(history.value());
+    }
+
+    static bool runChecks(DecommissionWizard& wizard, ChecklistStep step)
+    {
+        QSignalSpy done(&wizard, &DecommissionWizard::checksFinished);
+        auto* button = wizard.stepPage(step)->findChild<QPushButton*>(u"runChecks"_s);
+        if (!button || !button->isEnabled())
+            return false;
+        button->click();
+        return done.wait(10000) && done.first().first().value<ChecklistStep>() == step;
+    }
+
+    static void attestAll(DecommissionWizard& wizard, ChecklistStep step)
+    {
+        for (const AttestationItem& item : attestationItems(step))
+            wizard.stepPage(step)->findChild<QCheckBox*>(u"attest-"_s + item.key)->setChecked(true);
+    }
+
+    static QString statusText(DecommissionWizard& wizard, ChecklistStep step)
+    {
+        return wizard.stepPage(step)->findChild<QLabel*>(u"status"_s)->text();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings under ~/.qttest, not the admin's
+        QCoreApplication::setOrganizationName(u"SunsetTest"_s);
+        QCoreApplication::setApplicationName(u"TestDecommissionWizard"_s);
+        QSettings().remove(u"decommission"_s);
+    }
+
+    void sourcesDialogKeepsPathsNotSecrets()
+    {
+        auto history = openHistory(u"sources.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        wizard.button(QWizard::CustomButton1)->click();
+        auto* dialog = wizard.findChild<QDialog*>(u"decommissionSources"_s);
+        QVERIFY(dialog);
+        dialog->findChild<QLineEdit*>(u"adUri"_s)->setText(u"ldaps://dc01.sunset.test"_s);
+        dialog->findChild<QLineEdit*>(u"passwordFile"_s)->setText(u" /home/alice/.ad-password "_s);
+        dialog->accept();
+        QSettings settings;
+        QCOMPARE(settings.value(u"decommission/adUri"_s).toString(), u"ldaps://dc01.sunset.test"_s);
+        QCOMPARE(settings.value(u"decommission/passwordFile"_s).toString(), u"/home/alice/.ad-password"_s);
+        QVERIFY(!settings.contains(u"decommission/tenant"_s)); // empty fields are not stored
+        settings.remove(u"decommission"_s);
+    }
+
+    void passingRunWalksAllFiveSteps()
+    {
+        auto history = openHistory(u"pass.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        QCOMPARE(wizard.currentId(), int(ChecklistStep::Prerequisites));
+        for (ChecklistStep step : kChecklistSteps) {
+            QCOMPARE(wizard.currentId(), int(step));
+            DecommissionStepPage* page = wizard.stepPage(step);
+            QVERIFY(!page->isComplete());
+            QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled() || step == ChecklistStep::PostUninstallCleanup);
+            QVERIFY(runChecks(wizard, step));
+            QVERIFY(!page->isComplete()); // attestations outstanding
+            attestAll(wizard, step);
+            QVERIFY(page->isComplete());
+            QVERIFY(statusText(wizard, step).contains(u"Passed"_s));
+            if (step != ChecklistStep::PostUninstallCleanup) {
+                QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+                wizard.next();
+            }
+        }
+        QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+        QVERIFY(recorded(store).complete());
+
+        // Export hands the exporter the checklist as recorded.
+        QVERIFY(!wizard.button(QWizard::CustomButton2)->isVisible());
+        Checklist exported;
+        QString exportedTo;
+        wizard.setExporter([&](const Checklist& c, const QString& path) {
+            exported = c;
+            exportedTo = path;
+            return std::optional<QString>();
+        });
+        QVERIFY(wizard.button(QWizard::CustomButton2)->isVisible());
+        QVERIFY(!wizard.exportTo(u"/tmp/report.pdf"_s));
+        QCOMPARE(exportedTo, u"/tmp/report.pdf"_s);
+        QVERIFY(exported.complete());
+        // The checks ran off the GUI thread.
+        for (QThread* thread : checks.threads())
+            QVERIFY(thread != QThread::currentThread());
+    }
+
+    void failingCheckShowsItsEvidenceAndBlocks()
+    {
+        auto history = openHistory(u"fail.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        checks.set(ChecklistStep::Prerequisites,
+                   {{}, {}, {{u"mailboxes-cloud-managed"_s, FindingLevel::Blocking, u"1 of 3 not cloud-managed"_s,
+                              {u"Bob <bob@sunset.test>"_s}}}, {}});
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        attestAll(wizard, ChecklistStep::Prerequisites);
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::Prerequisites);
+        QVERIFY(!page->isComplete());
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"Failed"_s));
+        auto* tree = page->findChild<QTreeWidget*>(u"findings"_s);
+        QCOMPARE(tree->topLevelItemCount(), 1);
+        QCOMPARE(tree->topLevelItem(0)->text(0), u"Blocking"_s);
+        QCOMPARE(tree->topLevelItem(0)->child(0)->text(1), u"Bob <bob@sunset.test>"_s);
+        QVERIFY(page->findChild<QLabel*>(u"reasons"_s)->text().contains(u"1 of 3 not cloud-managed"_s));
+
+        // Fixed and run again: passes, and the failed run stays in the history.
+        checks.set(ChecklistStep::Prerequisites, ScriptedChecks::pass());
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        QVERIFY(page->isComplete());
+        QCOMPARE(recorded(store).step(ChecklistStep::Prerequisites).runs.size(), size_t(2));
+    }
+
+    void overrideNeedsAWrittenReason()
+    {
+        auto history = openHistory(u"override.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        checks.set(ChecklistStep::Prerequisites,
+                   {{}, {}, {}, {u"AD was not given: give --ad ldaps://dc…"_s}});
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::Prerequisites);
+        auto* reason = page->findChild<QLineEdit*>(u"overrideReason"_s);
+        auto* button = page->findChild<QPushButton*>(u"override"_s);
+        QVERIFY(!button->isEnabled()); // no reason, no override
+        QTest::keyClicks(reason, u"ok"_s);
+        QVERIFY(button->isEnabled());
+        button->click();
+        QVERIFY(page->findChild<QLabel*>(u"message"_s)->text().contains(u"too short"_s));
+        QVERIFY(!page->isComplete());
+        QVERIFY(recorded(store).step(ChecklistStep::Prerequisites).overrides.empty());
+
+        reason->clear();
+        QTest::keyClicks(reason, u"Agent installed on 2026-11-20; CAB ticket CHG-9"_s);
+        button->click();
+        QVERIFY(page->isComplete());
+        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"Overridden"_s));
+        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"CHG-9"_s));
+        const Checklist checklist = recorded(store);
+        const StepRecord& record = checklist.step(ChecklistStep::Prerequisites);
+        QCOMPARE(record.overrides.size(), size_t(1));
+        QCOMPARE(record.overrides.front().by, u"alice"_s);
+        QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+    }
+
+    void resumesAfterRestart()
+    {
+        const QString name = u"resume.sqlite"_s;
+        {
+            auto history = openHistory(name);
+            ChecklistStore store(*history);
+            ScriptedChecks checks;
+            DecommissionWizard wizard(&store, checks.runner());
+            wizard.show();
+            for (ChecklistStep step : {ChecklistStep::Prerequisites, ChecklistStep::Verification}) {
+                QVERIFY(runChecks(wizard, step));
+                attestAll(wizard, step);
+                wizard.next();
+            }
+            // Half-way through step 3: one attestation and a note, then Sunset is closed.
+            wizard.stepPage(ChecklistStep::HybridCleanup)
+                ->findChild<QCheckBox*>(u"attest-dns-points-to-exo"_s)
+                ->setChecked(true);
+            auto* note = wizard.stepPage(ChecklistStep::HybridCleanup)->findChild<QPlainTextEdit*>(u"note"_s);
+            note->setPlainText(u"Waiting for the DNS TTL"_s);
+            wizard.stepPage(ChecklistStep::HybridCleanup)->findChild<QPushButton*>(u"saveNote"_s)->click();
+        }
+        auto history = openHistory(name);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        QCOMPARE(wizard.currentId(), int(ChecklistStep::HybridCleanup));
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::HybridCleanup);
+        QVERIFY(page->findChild<QCheckBox*>(u"attest-dns-points-to-exo"_s)->isChecked());
+        QVERIFY(!page->findChild<QCheckBox*>(u"attest-hybrid-removed"_s)->isChecked());
+        QCOMPARE(page->findChild<QPlainTextEdit*>(u"note"_s)->toPlainText(), u"Waiting for the DNS TTL"_s);
+        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"Passed"_s));
+        QVERIFY(wizard.stepPage(ChecklistStep::Prerequisites)
+                    ->findChild<QCheckBox*>(u"attest-cloud-sync-writeback"_s)
+                    ->isChecked());
+        // Going back shows the earlier steps as they were recorded.
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(ChecklistStep::Verification));
+        QVERIFY(wizard.stepPage(ChecklistStep::Verification)->isComplete());
+    }
+};
+
+QTEST_MAIN(TestDecommissionWizard)
+#include "TestDecommissionWizard.moc"

@@ -1,0 +1,375 @@
+#include "DecommissionWizard.h"
+
+#include "DecommissionSourcesDialog.h"
+
+#include "UiLogging.h"
+
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QString levelText(FindingLevel level)
+{
+    switch (level) {
+    case FindingLevel::Pass:
+        return QWizard::tr("OK");
+    case FindingLevel::Info:
+        return QWizard::tr("Info");
+    case FindingLevel::Warning:
+        return QWizard::tr("Warning");
+    case FindingLevel::Blocking:
+        return QWizard::tr("Blocking");
+    }
+    return {};
+}
+
+QString statusColour(StepStatus status)
+{
+    switch (status) {
+    case StepStatus::Passed:
+        return u"#1b7f3b"_s;
+    case StepStatus::Failed:
+        return u"#b3261e"_s;
+    case StepStatus::Overridden:
+        return u"#9a6700"_s;
+    case StepStatus::NotStarted:
+        break;
+    }
+    return u"palette(text)"_s;
+}
+
+DecommissionWizardFactory& factory()
+{
+    static DecommissionWizardFactory f;
+    return f;
+}
+
+} // namespace
+
+DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheckRunner runner, QWidget* parent)
+    : QWizard(parent)
+    , m_journal(journal)
+    , m_runner(std::move(runner))
+{
+    setWindowTitle(tr("Decommission the last Exchange Server"));
+    setObjectName(u"decommissionWizard"_s);
+    setWizardStyle(QWizard::ClassicStyle);
+    setOption(QWizard::NoBackButtonOnStartPage, true);
+    for (ChecklistStep step : kChecklistSteps) {
+        auto* page = new DecommissionStepPage(step, this);
+        m_pages[size_t(step)] = page;
+        setPage(int(step), page);
+    }
+    // Where the checks read from: a dialog over the settings the app's runner reads at each run.
+    setOption(QWizard::HaveCustomButton1, true);
+    setButtonText(QWizard::CustomButton1, tr("Sources…"));
+    connect(this, &QWizard::customButtonClicked, this, [this](int which) {
+        if (which == QWizard::CustomButton2) {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export the checklist"), QString(),
+                                                              tr("PDF report (*.pdf);;JSON (*.json)"));
+            if (path.isEmpty())
+                return;
+            if (std::optional<QString> error = exportTo(path))
+                QMessageBox::warning(this, tr("Export the checklist"), *error);
+            return;
+        }
+        if (which != QWizard::CustomButton1)
+            return;
+        auto* dialog = new DecommissionSourcesDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    setStartId(int(ChecklistStep::Prerequisites));
+    reload();
+    // Resume at the first step not yet passed or overridden, walking there so that Back still leads through the
+    // earlier steps.
+    restart();
+    while (currentPage() && currentPage()->isComplete() && currentId() != int(ChecklistStep::PostUninstallCleanup))
+        next();
+    resize(820, 640);
+}
+
+DecommissionWizard::~DecommissionWizard()
+{
+    // A run still going finishes on its thread; its result is dropped (nothing half-recorded), the flag stops it
+    // at its next read.
+    for (DecommissionStepPage* page : m_pages)
+        page->cancelChecks();
+    for (DecommissionStepPage* page : m_pages)
+        page->waitForChecks();
+}
+
+void DecommissionWizard::setExporter(ChecklistExporter exporter)
+{
+    m_exporter = std::move(exporter);
+    setButtonText(QWizard::CustomButton2, tr("Export…"));
+    setOption(QWizard::HaveCustomButton2, bool(m_exporter));
+}
+
+std::optional<QString> DecommissionWizard::exportTo(const QString& path)
+{
+    if (!m_exporter)
+        return tr("No export is available here.");
+    if (std::optional<QString> error = reload())
+        return error;
+    return m_exporter(m_checklist, path);
+}
+
+std::optional<QString> DecommissionWizard::reload()
+{
+    Expected<Checklist, QString> loaded = m_journal->load();
+    if (!loaded) {
+        for (DecommissionStepPage* page : m_pages)
+            page->showMessage(loaded.error());
+        return loaded.error();
+    }
+    m_checklist = std::move(loaded.value());
+    for (DecommissionStepPage* page : m_pages)
+        page->refresh(m_checklist.step(page->step()));
+    return std::nullopt;
+}
+
+DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizard* wizard)
+    : m_step(step)
+    , m_wizard(wizard)
+{
+    setObjectName(u"page-"_s + checklistStepKey(step));
+    setTitle(tr("Step %1 of 5: %2").arg(int(step) + 1).arg(checklistStepTitle(step)));
+    setSubTitle(checklistStepPurpose(step));
+
+    auto* layout = new QVBoxLayout(this);
+    auto* intro = new QLabel(checklistStepPurpose(step));
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    m_statusLabel = new QLabel;
+    m_statusLabel->setObjectName(u"status"_s);
+    m_statusLabel->setTextFormat(Qt::RichText);
+    layout->addWidget(m_statusLabel);
+    m_reasons = new QLabel;
+    m_reasons->setObjectName(u"reasons"_s);
+    m_reasons->setWordWrap(true);
+    layout->addWidget(m_reasons);
+
+    auto* checks = new QGroupBox(tr("Automatic checks"));
+    auto* checksLayout = new QVBoxLayout(checks);
+    m_findings = new QTreeWidget;
+    m_findings->setObjectName(u"findings"_s);
+    m_findings->setColumnCount(2);
+    m_findings->setHeaderLabels({tr("Result"), tr("Finding and evidence")});
+    m_findings->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_findings->setUniformRowHeights(true);
+    checksLayout->addWidget(m_findings);
+    auto* buttons = new QHBoxLayout;
+    m_runButton = new QPushButton(tr("Run checks"));
+    m_runButton->setObjectName(u"runChecks"_s);
+    m_runButton->setToolTip(tr("Read AD and Exchange Online again and record the result (earlier runs are kept)"));
+    m_cancelButton = new QPushButton(tr("Cancel"));
+    m_cancelButton->setObjectName(u"cancelChecks"_s);
+    m_cancelButton->setEnabled(false);
+    buttons->addWidget(m_runButton);
+    buttons->addWidget(m_cancelButton);
+    buttons->addStretch();
+    checksLayout->addLayout(buttons);
+    layout->addWidget(checks, 1);
+    connect(m_runButton, &QPushButton::clicked, this, &DecommissionStepPage::runChecks);
+    connect(m_cancelButton, &QPushButton::clicked, this, &DecommissionStepPage::cancelChecks);
+    connect(&m_watcher, &QFutureWatcher<ChecklistRun>::finished, this, &DecommissionStepPage::checksDone);
+
+    auto* attest = new QGroupBox(tr("You confirm"));
+    auto* attestLayout = new QVBoxLayout(attest);
+    for (const AttestationItem& item : attestationItems(step)) {
+        auto* box = new QCheckBox(item.text);
+        box->setObjectName(u"attest-"_s + item.key);
+        const QString key = item.key;
+        connect(box, &QCheckBox::toggled, this, [this, key](bool on) { attestationToggled(key, on); });
+        attestLayout->addWidget(box);
+        m_attestations.emplace_back(key, box);
+    }
+    layout->addWidget(attest);
+
+    auto* record = new QGroupBox(tr("Note and override"));
+    auto* form = new QFormLayout(record);
+    m_note = new QPlainTextEdit;
+    m_note->setObjectName(u"note"_s);
+    m_note->setMaximumHeight(60);
+    m_saveNote = new QPushButton(tr("Save note"));
+    m_saveNote->setObjectName(u"saveNote"_s);
+    auto* noteRow = new QHBoxLayout;
+    noteRow->addWidget(m_note, 1);
+    noteRow->addWidget(m_saveNote);
+    form->addRow(tr("Note:"), noteRow);
+    m_overrideReason = new QLineEdit;
+    m_overrideReason->setObjectName(u"overrideReason"_s);
+    m_overrideReason->setPlaceholderText(tr("Why this step may be skipped, and who decided (required)"));
+    m_overrideButton = new QPushButton(tr("Override"));
+    m_overrideButton->setObjectName(u"override"_s);
+    m_overrideButton->setEnabled(false);
+    auto* overrideRow = new QHBoxLayout;
+    overrideRow->addWidget(m_overrideReason, 1);
+    overrideRow->addWidget(m_overrideButton);
+    form->addRow(tr("Override:"), overrideRow);
+    layout->addWidget(record);
+    connect(m_saveNote, &QPushButton::clicked, this, &DecommissionStepPage::saveNote);
+    connect(m_overrideReason, &QLineEdit::textChanged, this,
+            [this](const QString& text) { m_overrideButton->setEnabled(!text.trimmed().isEmpty()); });
+    connect(m_overrideButton, &QPushButton::clicked, this, &DecommissionStepPage::overrideStep);
+
+    m_message = new QLabel;
+    m_message->setObjectName(u"message"_s);
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(u"color: #b3261e"_s);
+    layout->addWidget(m_message);
+}
+
+DecommissionStepPage::~DecommissionStepPage() = default;
+
+bool DecommissionStepPage::isComplete() const
+{
+    return !checksRunning() && (m_status == StepStatus::Passed || m_status == StepStatus::Overridden);
+}
+
+void DecommissionStepPage::refresh(const StepRecord& record)
+{
+    m_refreshing = true;
+    const StepEvaluation e = evaluateStep(record);
+    m_status = e.status;
+    QString status = tr("Status: <b style='color:%1'>%2</b>").arg(statusColour(e.status), stepStatusTitle(e.status));
+    if (const ChecklistRun* run = record.latestRun())
+        status += tr(" — checks last run %1 by %2 (%n run(s) recorded)", nullptr, int(record.runs.size()))
+                      .arg(QLocale().toString(run->at.toLocalTime(), QLocale::ShortFormat), run->by.toHtmlEscaped());
+    if (const ChecklistOverride* o = record.currentOverride())
+        status += tr("<br>Overridden %1 by %2: %3")
+                      .arg(QLocale().toString(o->at.toLocalTime(), QLocale::ShortFormat), o->by.toHtmlEscaped(),
+                           o->reason.toHtmlEscaped());
+    m_statusLabel->setText(status);
+    m_reasons->setText(e.reasons.isEmpty() ? QString() : tr("Open: ") + e.reasons.join(u"; "_s));
+
+    m_findings->clear();
+    if (const ChecklistRun* run = record.latestRun()) {
+        for (const QString& error : run->errors) {
+            auto* item = new QTreeWidgetItem(m_findings, {tr("Error"), error});
+            item->setToolTip(1, error);
+        }
+        for (const ChecklistFinding& f : run->findings) {
+            auto* item = new QTreeWidgetItem(m_findings, {levelText(f.level), f.summary});
+            item->setToolTip(1, f.summary);
+            for (const QString& ev : f.evidence)
+                new QTreeWidgetItem(item, {QString(), ev});
+            item->setExpanded(f.level == FindingLevel::Blocking && f.evidence.size() <= 50);
+        }
+    }
+    for (auto& [key, box] : m_attestations)
+        box->setChecked(record.isAttested(key));
+    if (!m_note->hasFocus())
+        m_note->setPlainText(record.currentNote());
+    m_refreshing = false;
+    Q_EMIT completeChanged();
+}
+
+void DecommissionStepPage::showMessage(const QString& message)
+{
+    m_message->setText(message);
+}
+
+void DecommissionStepPage::runChecks()
+{
+    if (checksRunning())
+        return;
+    m_message->clear();
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_runButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_statusLabel->setText(tr("Running the checks of %1…").arg(checklistStepTitle(m_step)));
+    Q_EMIT completeChanged();
+    // The runner and the flag are copied into the task: it outlives nothing it points to.
+    ChecklistCheckRunner runner = m_wizard->runner();
+    std::shared_ptr<std::atomic_bool> cancel = m_cancel;
+    const ChecklistStep step = m_step;
+    m_watcher.setFuture(QtConcurrent::run([runner, cancel, step] { return runner(step, cancel.get()); }));
+}
+
+void DecommissionStepPage::cancelChecks()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+void DecommissionStepPage::checksDone()
+{
+    m_runButton->setEnabled(true);
+    m_cancelButton->setEnabled(false);
+    ChecklistRun run = m_watcher.result();
+    if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
+        showMessage(tr("The result could not be recorded: %1").arg(*error));
+    m_wizard->reload();
+    Q_EMIT m_wizard->checksFinished(m_step);
+}
+
+void DecommissionStepPage::attestationToggled(const QString& key, bool given)
+{
+    if (m_refreshing)
+        return;
+    if (std::optional<QString> error = m_wizard->journal()->recordAttestation(m_step, key, given))
+        showMessage(*error);
+    m_wizard->reload();
+}
+
+void DecommissionStepPage::saveNote()
+{
+    if (std::optional<QString> error = m_wizard->journal()->recordNote(m_step, m_note->toPlainText()))
+        showMessage(*error);
+    m_note->clearFocus();
+    m_wizard->reload();
+}
+
+void DecommissionStepPage::overrideStep()
+{
+    if (std::optional<QString> refused = m_wizard->journal()->recordOverride(m_step, m_overrideReason->text())) {
+        showMessage(*refused);
+        return;
+    }
+    m_message->clear();
+    m_overrideReason->clear();
+    m_wizard->reload();
+}
+
+void setDecommissionWizardFactory(DecommissionWizardFactory f)
+{
+    factory() = std::move(f);
+}
+
+void openDecommissionWizard(QWidget* parent)
+{
+    if (!factory()) {
+        QMessageBox::information(parent, QWizard::tr("Decommission wizard"),
+                                 QWizard::tr("The decommission wizard needs Sunset's history; start Sunset normally "
+                                             "(not as an embedded window)."));
+        return;
+    }
+    QWidget* wizard = factory()(parent);
+    if (!wizard)
+        return;
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->show();
+}
+
+} // namespace sunset
