@@ -67,10 +67,10 @@ Result<Snapshot> readMailboxes(const ChecklistSources& sources)
         return loadCloudSnapshotFile(sources.exoFile, nullptr);
     if (!sources.cloud)
         return ImportError{{}, 0, {}, missingCloud() + u" Or give a Get-Mailbox export with --exo FILE."_s};
-    TokenProvider tokens(sources.cloud->authority, sources.cloud->credentials);
-    ExoMailboxClient client(sources.cloud->exoEndpoint, sources.cloud->credentials.tenant, &tokens);
-    if (!sources.cloud->exoResource.isEmpty())
-        client.setResource(sources.cloud->exoResource);
+    TokenProvider tokens(sources.cloud->scan.authority, sources.cloud->scan.credentials);
+    ExoMailboxClient client(sources.cloud->scan.exoEndpoint, sources.cloud->scan.credentials.tenant, &tokens);
+    if (!sources.cloud->scan.exoResource.isEmpty())
+        client.setResource(sources.cloud->scan.exoResource);
     QEventLoop loop;
     bool ok = false;
     QObject::connect(&client, &ExoMailboxClient::finished, &loop, [&](bool result) {
@@ -86,10 +86,10 @@ Result<Snapshot> readMailboxes(const ChecklistSources& sources)
 
 Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
 {
-    TokenProvider tokens(cloud.authority, cloud.credentials);
-    HybridArtifactsClient client(cloud.exoEndpoint, cloud.credentials.tenant, &tokens);
-    if (!cloud.exoResource.isEmpty())
-        client.setResource(cloud.exoResource);
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    HybridArtifactsClient client(cloud.scan.exoEndpoint, cloud.scan.credentials.tenant, &tokens);
+    if (!cloud.scan.exoResource.isEmpty())
+        client.setResource(cloud.scan.exoResource);
     QEventLoop loop;
     bool ok = false;
     QObject::connect(&client, &HybridArtifactsClient::finished, &loop, [&](bool result) {

@@ -40,9 +40,9 @@ ChecklistSources sourcesFromSettings()
     }
     if (const QString tenant = settings.value(u"tenant"_s).toString(); !tenant.isEmpty()) {
         CloudSettings cloud;
-        cloud.credentials.tenant = tenant;
-        cloud.credentials.clientId = settings.value(u"clientId"_s).toString();
-        cloud.credentials.clientSecret =
+        cloud.scan.credentials.tenant = tenant;
+        cloud.scan.credentials.clientId = settings.value(u"clientId"_s).toString();
+        cloud.scan.credentials.clientSecret =
             QString::fromUtf8(readSecretFile(settings.value(u"clientSecretFile"_s).toString()));
         sources.cloud = cloud;
     }
