@@ -290,6 +290,42 @@ void TestCloudLiveScan::rescanFetchesOnlyChanges()
     QVERIFY(!compareRecords(first->mailboxes, full->mailboxes).isEmpty());
 }
 
+void TestCloudLiveScan::interruptedScanResumes()
+{
+    // Fault: the third Graph page is cut off mid-way. The user sees the failure, and the scan hands over what
+    // it read (two pages of 300 users) and where it stopped; the next scan continues there.
+    g_emulator->addFault({CloudEmulator::Fault::Kind::TruncatedJson, u"users"_s, 3, 1, {}});
+    CloudLiveScan scan;
+    QSignalSpy interrupted(&scan, &CloudLiveScan::interrupted);
+    QString failure;
+    QVERIFY(!runScan(scan, settings(), &failure));
+    QVERIFY2(failure.contains("/v1.0/users/delta, page 3"_L1) && failure.contains("600 users were read in 2 pages"_L1),
+             qPrintable(failure));
+    QCOMPARE(interrupted.size(), 1);
+    const auto partial = interrupted.first().first().value<std::shared_ptr<const CloudScanResult>>();
+    QVERIFY(partial);
+    QCOMPARE(partial->users.usersById.size(), 600);
+    QVERIFY(partial->usersResumeLink.contains("$skiptoken="));
+    QVERIFY(partial->deltaLink.isEmpty());
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 0);
+
+    g_emulator->clearFaults();
+    const int before = g_emulator->dataRequests(u"users"_s);
+    CloudScanSettings again = settings();
+    again.previous = partial;
+    const auto resumed = runScan(scan, again);
+    QVERIFY(resumed);
+    const int pages = int((resumed->users.usersById.size() + 299) / 300);
+    QCOMPARE(g_emulator->dataRequests(u"users"_s) - before, pages - 2); // pages 3.. only
+    QVERIFY(resumed->deltaLink.contains("$deltatoken="));
+
+    const auto full = runScan(scan, settings());
+    QVERIFY(full);
+    QCOMPARE(resumed->users.usersById.size(), full->users.usersById.size());
+    const QString difference = compareRecords(resumed->mailboxes, full->mailboxes);
+    QVERIFY2(difference.isEmpty(), qPrintable(difference));
+}
+
 void TestCloudLiveScan::nothingConfigured()
 {
     CloudScanSettings s = settings();
