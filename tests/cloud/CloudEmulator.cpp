@@ -297,6 +297,8 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
         return deviceCode(parts[0], request);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s})
         return users(request, url);
+    if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"$count"_s})
+        return userCount(request);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"delta"_s})
         return usersDelta(request, url);
     // /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox
@@ -686,6 +688,23 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
     Response r = json(200, page);
     if (truncate)
         r.body.truncate(r.body.size() / 2);
+    return r;
+}
+
+CloudEmulator::Response CloudEmulator::userCount(const Request& request)
+{
+    ++m_countRequests;
+    if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
+        return *denied;
+    if (request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) != 0)
+        return graphError(400, u"Request_BadRequest"_s,
+                          u"Count is not currently supported without the ConsistencyLevel header set to eventual."_s);
+    qint64 live = 0;
+    for (const int version : std::as_const(m_userVersion))
+        live += version >= 0 ? 1 : 0;
+    Response r;
+    r.headers.append(Header{"Content-Type", "text/plain"});
+    r.body = QByteArray::number(live);
     return r;
 }
 
