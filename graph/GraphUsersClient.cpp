@@ -1,8 +1,8 @@
 #include "GraphUsersClient.h"
 
 #include "CloudPager.h"
-#include "GraphUsersJsonReader.h"
 #include "GraphLogging.h"
+#include "GraphUsersJsonReader.h"
 #include "JsonPullParser.h"
 #include "TokenProvider.h"
 
@@ -149,7 +149,8 @@ void GraphUsersClient::rebuildPager()
     request.itemName = u"users"_s;
     if (m_delta && !m_resynced) // once: a second 410 on the resync itself is an error
         request.gone = [this](const QUrl& location) {
-            QMetaObject::invokeMethod(this, [this, location] { resync(location); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, location] { resync(location); }, Qt::QueuedConnection);
         };
     m_pager = new CloudPager(
         m_network, m_tokens, std::move(request),
@@ -185,9 +186,8 @@ void GraphUsersClient::rebuildPager()
         },
         this);
     m_pager->setRetryPolicy(m_policy);
-    connect(m_pager, &CloudPager::progress, this, [this](qint64 items, qint64 total) {
-        Q_EMIT progress(items, total >= 0 ? total : m_countTotal);
-    });
+    connect(m_pager, &CloudPager::progress, this,
+            [this](qint64 items, qint64 total) { Q_EMIT progress(items, total >= 0 ? total : m_countTotal); });
     connect(m_pager, &CloudPager::finished, this, &GraphUsersClient::finished);
 }
 

@@ -76,7 +76,7 @@ private:
     QByteArray m_deltaLink;
     bool m_resynced = false;
     qint64 m_changes = 0;
-    qint64 m_countTotal = -1;     // a full delta round: GET /users/$count, as delta pages carry no count
+    qint64 m_countTotal = -1; // a full delta round: GET /users/$count, as delta pages carry no count
     quint64 m_countGeneration = 0;
     GraphDirectory m_directory;
 };

@@ -20,7 +20,8 @@ class QTcpSocket;
 namespace sunset {
 
 // A local stand-in for the Microsoft cloud on loopback (HTTP/1.1, one request per connection): in the test
-// process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
+// process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the
+// wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
 // - POST /{tenant}/oauth2/v2.0/token: client credentials with a client secret or a JWT client assertion
 //   (RS256 + x5t or PS256 + x5t#S256, verified against the registered certificate, aud/iss/sub/nbf/exp checked),
 //   one resource per request, AADSTS-style errors;

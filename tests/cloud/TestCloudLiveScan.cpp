@@ -119,8 +119,9 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
     connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
     ticker.start();
     bool allOnCallerThread = true;
-    connect(&scan, &CloudLiveScan::progress, this,
-            [&allOnCallerThread] { allOnCallerThread = allOnCallerThread && QThread::currentThread() == qApp->thread(); });
+    connect(&scan, &CloudLiveScan::progress, this, [&allOnCallerThread] {
+        allOnCallerThread = allOnCallerThread && QThread::currentThread() == qApp->thread();
+    });
     const auto result = runScan(scan, settings());
     QVERIFY(result);
     QVERIFY(allOnCallerThread);
@@ -139,7 +140,8 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
         if (service == CloudLiveScan::Service::Graph) {
             QVERIFY(exoLast == 0);
             // The total from GET /users/$count (delta pages carry none), once it has come back.
-            QVERIFY(report.at(2).toLongLong() == -1 || report.at(2).toLongLong() == qint64(result->users.usersById.size()));
+            QVERIFY(report.at(2).toLongLong() == -1 ||
+                    report.at(2).toLongLong() == qint64(result->users.usersById.size()));
             graphTotal = std::max(graphTotal, report.at(2).toLongLong());
             QVERIFY(items > graphLast);
             graphLast = items;
@@ -179,7 +181,8 @@ void TestCloudLiveScan::cancelStopsTheScan()
     QCOMPARE(finished.size(), 0);
     QCOMPARE(failed.size(), 0);
     // Stopped at the next page: Graph had 7 pages of 300 and Exchange Online was never asked.
-    QVERIFY2(g_emulator->dataRequests(u"users"_s) <= 4, qPrintable(QString::number(g_emulator->dataRequests(u"users"_s))));
+    QVERIFY2(g_emulator->dataRequests(u"users"_s) <= 4,
+             qPrintable(QString::number(g_emulator->dataRequests(u"users"_s))));
     QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 0);
 
     // A scan can start again afterwards, and cancelling an idle scan does nothing.
@@ -267,8 +270,7 @@ void TestCloudLiveScan::rescanFetchesOnlyChanges()
     const QList<QByteArray> ids = first->users.usersById.keys();
     g_emulator->changeUser(QString::fromLatin1(ids[10]), u"onPremisesImmutableId"_s, u"bmV3LWFuY2hvcg=="_s);
     g_emulator->changeUser(QString::fromLatin1(ids[20]), u"userPrincipalName"_s, u"renamed@contoso.com"_s);
-    g_emulator->changeUser(QString::fromLatin1(ids[30]), u"onPremisesSecurityIdentifier"_s,
-                           u"S-1-5-21-1-2-3-99999"_s);
+    g_emulator->changeUser(QString::fromLatin1(ids[30]), u"onPremisesSecurityIdentifier"_s, u"S-1-5-21-1-2-3-99999"_s);
 
     CloudScanSettings again = settings();
     again.previous = first;
