@@ -1089,4 +1089,28 @@ void TestCloudClients::cliDiffExoApiV2()
     QVERIFY(errors.contains("use invokecommand or v2"_L1));
 }
 
+void TestCloudClients::damagedKeptStateMeansAFullRead()
+{
+    // Fault: the kept state file was damaged (or hand-edited). The user sees a warning naming the file, and the
+    // run reads every user and writes a good state.
+    CliTenant files;
+    QVERIFY(files.write());
+    const QString stateDir = cloudStateDirectory(u"default"_s);
+    QVERIFY(QDir().mkpath(stateDir));
+    QVERIFY(writeFile(stateDir + u"/cloud-state.json"_s, "{\"version\": 1, \"deltaLink\": "));
+    const Result<std::optional<CloudScanState>> damaged = loadCloudScanState(stateDir);
+    QVERIFY(!damaged.ok());
+    QVERIFY(damaged.error().toString().startsWith(stateDir + u"/cloud-state.json: not a cloud scan state"_s));
+    QString errors;
+    const QString report = files.dir.filePath(u"live.json"_s);
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret}), &errors),
+             int(CliOk));
+    QVERIFY2(errors.contains("warning: "_L1 + stateDir + u"/cloud-state.json: not a cloud scan state"_s) &&
+                 errors.contains("reading every user"_L1),
+             qPrintable(errors));
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+    const Result<std::optional<CloudScanState>> rewritten = loadCloudScanState(stateDir);
+    QVERIFY(rewritten.ok() && rewritten.value() && !rewritten.value()->deltaLink.isEmpty());
+}
+
 QTEST_GUILESS_MAIN(TestCloudClients)
