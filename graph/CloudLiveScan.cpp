@@ -41,13 +41,13 @@ public:
 
         QObject::connect(&m_tokens, &TokenProvider::deviceCode, &m_loop,
                          [this](const QString& code, const QUrl& uri, const QString& message, qint64 expiresIn) {
-                             m_post([=](CloudLiveScan& scan) { Q_EMIT scan.deviceCode(code, uri, message, expiresIn); });
+                             m_post(
+                                 [=](CloudLiveScan& scan) { Q_EMIT scan.deviceCode(code, uri, message, expiresIn); });
                          });
         QObject::connect(&m_tokens, &TokenProvider::signedIn, &m_loop,
                          [this] { m_post([](CloudLiveScan& scan) { Q_EMIT scan.signedIn(); }); });
-        QObject::connect(&m_users, &GraphUsersClient::progress, &m_loop, [this](qint64 done, qint64 total) {
-            report(CloudLiveScan::Service::Graph, done, total);
-        });
+        QObject::connect(&m_users, &GraphUsersClient::progress, &m_loop,
+                         [this](qint64 done, qint64 total) { report(CloudLiveScan::Service::Graph, done, total); });
         QObject::connect(&m_exo, &ExoMailboxClient::progress, &m_loop, [this](qint64 done, qint64 total) {
             report(CloudLiveScan::Service::ExchangeOnline, done, total);
         });
@@ -69,7 +69,8 @@ public:
             return;
         }
         m_cancelPoll.start();
-        QMetaObject::invokeMethod(&m_loop, [this] { begin(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &m_loop, [this] { begin(); }, Qt::QueuedConnection);
         m_loop.exec(); // the worker thread's own loop, not a nested one
     }
 
@@ -139,10 +140,10 @@ private:
         if (m_settings.readGraph) {
             result->users = m_users.directory();
             result->deltaLink = m_users.deltaLink();
-            result->usersFromDelta = m_settings.previous &&
-                                     !(m_settings.previous->deltaLink.isEmpty() &&
-                                       m_settings.previous->usersResumeLink.isEmpty()) &&
-                                     !m_users.resynced();
+            result->usersFromDelta =
+                m_settings.previous &&
+                !(m_settings.previous->deltaLink.isEmpty() && m_settings.previous->usersResumeLink.isEmpty()) &&
+                !m_users.resynced();
             result->userChanges = m_users.changes();
         }
         std::shared_ptr<const CloudScanResult> shared = std::move(result);
@@ -194,7 +195,8 @@ private:
         m_users.cancel(); // each ends with finished(false), which ends the scan as cancelled
         m_exo.cancel();
         if (!m_finishing) // nothing was running (between steps): end here
-            QMetaObject::invokeMethod(&m_loop, [this] { finishCancelled(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &m_loop, [this] { finishCancelled(); }, Qt::QueuedConnection);
     }
 
     // What Graph gave before the scan stopped: the complete round, or the pages read and where to go on.
@@ -269,7 +271,10 @@ CloudLiveScan::~CloudLiveScan()
     }
 }
 
-bool CloudLiveScan::isRunning() const { return m_thread && m_thread->isRunning(); }
+bool CloudLiveScan::isRunning() const
+{
+    return m_thread && m_thread->isRunning();
+}
 
 void CloudLiveScan::cancel()
 {
@@ -287,7 +292,8 @@ void CloudLiveScan::start(CloudScanSettings settings)
     // Results go back through queued calls on this object's thread. The object outlives the worker (its
     // destructor waits for it), and Qt drops calls still queued when the object is deleted.
     Post post = [this](std::function<void(CloudLiveScan&)> deliver) {
-        QMetaObject::invokeMethod(this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
     };
     m_thread = QThread::create([settings = std::move(settings), cancelled, post]() mutable {
         ScanRun run(std::move(settings), cancelled, post);

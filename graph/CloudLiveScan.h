@@ -52,8 +52,9 @@ struct CloudScanSettings {
 
 // Reads Exchange Online and/or Graph on a thread of its own, with its own QNetworkAccessManagers and token
 // provider, so the GUI stays responsive. Progress, the device code to show, and the result arrive as queued
-// signals on the thread that owns this object; cancel() takes effect at the next page (or poll). No nested
-// event loop in the caller.
+// signals on the thread that owns this object. cancel() takes effect within a tenth of a second, also during a
+// device code poll or a Retry-After wait; the page in flight is dropped (interrupted() says where to resume).
+// No nested event loop in the caller.
 class CloudLiveScan final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CloudLiveScan)

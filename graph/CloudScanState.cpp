@@ -86,8 +86,8 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
     const QJsonDocument doc = QJsonDocument::fromJson(stateFile.readAll(), &parseError);
     const QJsonObject root = doc.object();
     if (!doc.isObject() || root.value("version"_L1).toInt() != 1)
-        return ImportError{statePath, 0, {},
-                           u"not a cloud scan state Sunset wrote (delete it for a full read next time)"_s};
+        return ImportError{
+            statePath, 0, {}, u"not a cloud scan state Sunset wrote (delete it for a full read next time)"_s};
     CloudScanState state;
     state.tenant = root.value("tenant"_L1).toString();
     state.graphEndpoint = QUrl(root.value("graphEndpoint"_L1).toString());
@@ -97,7 +97,8 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
     const QString usersPath = pathIn(directory, kUsersFile);
     QFile usersFile(usersPath);
     if (!usersFile.open(QIODevice::ReadOnly))
-        return ImportError{usersPath, 0, {}, u"cannot read the users kept for the next rescan: "_s + usersFile.errorString()};
+        return ImportError{
+            usersPath, 0, {}, u"cannot read the users kept for the next rescan: "_s + usersFile.errorString()};
     Result<GraphDirectory> users = readGraphUsersJson(usersFile.readAll(), usersPath);
     if (!users)
         return users.error();

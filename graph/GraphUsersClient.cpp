@@ -1,11 +1,14 @@
 #include "GraphUsersClient.h"
 
 #include "CloudPager.h"
-#include "GraphUsersJsonReader.h"
 #include "GraphLogging.h"
+#include "GraphUsersJsonReader.h"
 #include "JsonPullParser.h"
+#include "TokenProvider.h"
 
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -146,7 +149,8 @@ void GraphUsersClient::rebuildPager()
     request.itemName = u"users"_s;
     if (m_delta && !m_resynced) // once: a second 410 on the resync itself is an error
         request.gone = [this](const QUrl& location) {
-            QMetaObject::invokeMethod(this, [this, location] { resync(location); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, location] { resync(location); }, Qt::QueuedConnection);
         };
     m_pager = new CloudPager(
         m_network, m_tokens, std::move(request),
@@ -182,7 +186,8 @@ void GraphUsersClient::rebuildPager()
         },
         this);
     m_pager->setRetryPolicy(m_policy);
-    connect(m_pager, &CloudPager::progress, this, &GraphUsersClient::progress);
+    connect(m_pager, &CloudPager::progress, this,
+            [this](qint64 items, qint64 total) { Q_EMIT progress(items, total >= 0 ? total : m_countTotal); });
     connect(m_pager, &CloudPager::finished, this, &GraphUsersClient::finished);
 }
 
@@ -202,14 +207,47 @@ void GraphUsersClient::startDelta(const QByteArray& deltaLink)
     m_changes = 0;
     m_deltaStart = deltaLink;
     m_deltaLink.clear();
+    m_countTotal = -1;
+    ++m_countGeneration;
     rebuildPager();
-    if (deltaLink.isEmpty())
+    if (deltaLink.isEmpty()) {
         m_directory = {};
+        fetchCount();
+    }
     QString problem;
     if (const QUrl link = QUrl::fromEncoded(deltaLink);
         !deltaLink.isEmpty() && (!link.isValid() || link.host() != m_endpoint.host()))
         problem = u"the deltaLink %1 does not belong to this Graph endpoint"_s.arg(describeRequest("GET", link));
     beginScan(u"/v1.0/users/delta"_s, problem);
+}
+
+void GraphUsersClient::fetchCount()
+{
+    if (!check().isEmpty())
+        return;
+    const quint64 generation = m_countGeneration;
+    m_tokens->accessToken(m_resource, this, [this, generation](const Result<QByteArray>& token) {
+        if (!token || generation != m_countGeneration)
+            return; // the pages report the sign-in failure
+        QNetworkRequest request(withPath(m_endpoint, u"/v1.0/users/$count"_s));
+        request.setRawHeader("Authorization", "Bearer " + token.value());
+        request.setRawHeader("ConsistencyLevel", "eventual");
+        request.setRawHeader("Accept", "text/plain");
+        request.setTransferTimeout(m_policy.transferTimeoutMsecs);
+        QNetworkReply* reply = m_network->get(request);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, generation] {
+            reply->deleteLater();
+            bool ok = false;
+            const qint64 count = reply->readAll().trimmed().toLongLong(&ok);
+            // Only for progress: a failure here costs the total, never the scan.
+            if (generation == m_countGeneration && ok && count >= 0 &&
+                reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                m_countTotal = count;
+            else if (generation == m_countGeneration)
+                qCInfo(lcGraph).noquote() << "the user count is unknown:" << describeRequest("GET", reply->url())
+                                          << reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        });
+    });
 }
 
 void GraphUsersClient::resync(const QUrl& location)

@@ -41,8 +41,9 @@ public:
 
     QString check() const; // empty when the endpoint is acceptable
     void start();
-    // Delta query. Without a link: a full read through /users/delta (the directory starts empty). With the
-    // deltaLink of an earlier round: only the changes, applied to the directory of that round.
+    // Delta query. Without a link: a full read through /users/delta (the directory starts empty; progress gets
+    // its total from one GET /users/$count beside it). With the deltaLink of an earlier round: only the changes,
+    // applied to the directory of that round.
     void startDelta(const QByteArray& deltaLink = {});
     QByteArray deltaLink() const { return m_deltaLink; } // after a delta round finished; keep it for the next
     // The users a delta round with a link applies its changes to (those of the round that gave the link, e.g.
@@ -62,6 +63,7 @@ private:
     void rebuildPager();
     void beginScan(const QString& path, QString problem);
     void resync(const QUrl& location);
+    void fetchCount();
 
     QUrl m_endpoint;
     TokenProvider* m_tokens;
@@ -74,6 +76,8 @@ private:
     QByteArray m_deltaLink;
     bool m_resynced = false;
     qint64 m_changes = 0;
+    qint64 m_countTotal = -1; // a full delta round: GET /users/$count, as delta pages carry no count
+    quint64 m_countGeneration = 0;
     GraphDirectory m_directory;
 };
 

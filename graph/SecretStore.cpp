@@ -14,7 +14,8 @@ SecretStoreError describe(QKeychain::Error error, const QString& detail, const Q
 {
     switch (error) {
     case QKeychain::EntryNotFound:
-        return {SecretStoreError::Reason::NotFound, u"nothing is remembered for %1 in the desktop keyring"_s.arg(entry)};
+        return {SecretStoreError::Reason::NotFound,
+                u"nothing is remembered for %1 in the desktop keyring"_s.arg(entry)};
     case QKeychain::NoBackendAvailable:
     case QKeychain::NotImplemented:
         return {SecretStoreError::Reason::NoKeyring,
@@ -33,9 +34,14 @@ SecretStoreError describe(QKeychain::Error error, const QString& detail, const Q
     // On Linux QtKeychain reports an unreachable session bus or keyring daemon as OtherError with the D-Bus
     // (GDBus, libsecret or KWallet) message; those mean "no keyring here", not a failing keyring.
     static const QLatin1StringView unreachable[] = {
-        "Could not connect"_L1,     "org.freedesktop.DBus"_L1, "ServiceUnknown"_L1,
-        "not provided by any"_L1,   "D-Bus"_L1,                "DBus"_L1,
-        "kwalletd"_L1,              "Cannot autolaunch"_L1,
+        "Could not connect"_L1,
+        "org.freedesktop.DBus"_L1,
+        "ServiceUnknown"_L1,
+        "not provided by any"_L1,
+        "D-Bus"_L1,
+        "DBus"_L1,
+        "kwalletd"_L1,
+        "Cannot autolaunch"_L1,
     };
     for (const QLatin1StringView marker : unreachable) {
         if (detail.contains(marker, Qt::CaseInsensitive))
@@ -71,8 +77,7 @@ QString SecretStore::serviceName()
 
 QString SecretStore::entryName(const SecretKey& key)
 {
-    const QString kind =
-        key.kind == SecretKey::Kind::ClientSecret ? u"client-secret"_s : u"certificate-password"_s;
+    const QString kind = key.kind == SecretKey::Kind::ClientSecret ? u"client-secret"_s : u"certificate-password"_s;
     return kind + u'/' + key.tenant.toLower() + u'/' + key.clientId.toLower();
 }
 
@@ -82,18 +87,19 @@ void SecretStore::remember(const SecretKey& key, const QByteArray& secret, QObje
     auto* job = newJob<QKeychain::WritePasswordJob>(m_service, entry);
     job->setBinaryData(secret);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
-        if (hadContext && !guard)
-            return;
-        if (j->error() == QKeychain::NoError) {
-            qCInfo(lcGraph).noquote() << "remembered" << entry << "in the desktop keyring";
-            done(std::nullopt);
-            return;
-        }
-        const SecretStoreError error = describe(j->error(), j->errorString(), entry);
-        qCWarning(lcGraph).noquote() << error.message;
-        done(error);
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
+                if (hadContext && !guard)
+                    return;
+                if (j->error() == QKeychain::NoError) {
+                    qCInfo(lcGraph).noquote() << "remembered" << entry << "in the desktop keyring";
+                    done(std::nullopt);
+                    return;
+                }
+                const SecretStoreError error = describe(j->error(), j->errorString(), entry);
+                qCWarning(lcGraph).noquote() << error.message;
+                done(error);
+            });
     job->start();
 }
 
@@ -102,15 +108,16 @@ void SecretStore::recall(const SecretKey& key, QObject* context, Recalled done)
     const QString entry = entryName(key);
     auto* job = newJob<QKeychain::ReadPasswordJob>(m_service, entry);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
-        if (hadContext && !guard)
-            return;
-        if (j->error() == QKeychain::NoError) {
-            done(static_cast<QKeychain::ReadPasswordJob*>(j)->binaryData());
-            return;
-        }
-        done(describe(j->error(), j->errorString(), entry));
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
+                if (hadContext && !guard)
+                    return;
+                if (j->error() == QKeychain::NoError) {
+                    done(static_cast<QKeychain::ReadPasswordJob*>(j)->binaryData());
+                    return;
+                }
+                done(describe(j->error(), j->errorString(), entry));
+            });
     job->start();
 }
 
@@ -119,15 +126,16 @@ void SecretStore::forget(const SecretKey& key, QObject* context, Done done)
     const QString entry = entryName(key);
     auto* job = newJob<QKeychain::DeletePasswordJob>(m_service, entry);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
-        if (hadContext && !guard)
-            return;
-        if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound) {
-            done(std::nullopt);
-            return;
-        }
-        done(describe(j->error(), j->errorString(), entry));
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [entry, guard, hadContext = context != nullptr, done](QKeychain::Job* j) {
+                if (hadContext && !guard)
+                    return;
+                if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound) {
+                    done(std::nullopt);
+                    return;
+                }
+                done(describe(j->error(), j->errorString(), entry));
+            });
     job->start();
 }
 

@@ -33,8 +33,7 @@ struct SecretStoreError {
     QString message;
 };
 
-template <typename T>
-using SecretResult = Expected<T, SecretStoreError>;
+template <typename T> using SecretResult = Expected<T, SecretStoreError>;
 
 // Remembers a secret in the desktop keyring (Secret Service such as GNOME Keyring or KWallet on Linux, the
 // Keychain on macOS, the Credential Manager on Windows) through QtKeychain, only when the admin asks Sunset

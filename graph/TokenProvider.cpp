@@ -69,8 +69,8 @@ QString userOfIdToken(const QByteArray& idToken)
     const QList<QByteArray> parts = idToken.split('.');
     if (parts.size() < 2)
         return {};
-    const QJsonObject claims = QJsonDocument::fromJson(
-                                   QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding)).object();
+    const QJsonObject claims =
+        QJsonDocument::fromJson(QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding)).object();
     const QString name = claims.value("preferred_username"_L1).toString();
     return name.isEmpty() ? claims.value("upn"_L1).toString() : name;
 }
@@ -304,7 +304,10 @@ void TokenProvider::signIn(const QString& resource)
     const QString request = describeRequest("POST", tokenUrl());
     auto failLater = [this, resource, request](const QString& problem) {
         QMetaObject::invokeMethod(
-            this, [this, resource, request, problem] { deliver(resource, ImportError{request, 0, {}, problem}); },
+            this,
+            [this, resource, request, problem] {
+                deliver(resource, ImportError{request, 0, {}, problem});
+            },
             Qt::QueuedConnection);
     };
     if (const QString problem = check(); !problem.isEmpty()) {

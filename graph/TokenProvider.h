@@ -91,7 +91,7 @@ public:
 
     // Renew this long before expiry (default 5 minutes, at most half the lifetime).
     void setRenewLeadSeconds(int seconds) { m_renewLeadSeconds = seconds; }
-    int signInCount() const { return m_signIns; } // for tests and logs: token requests sent
+    int signInCount() const { return m_signIns; }    // for tests and logs: token requests sent
     int refreshCount() const { return m_refreshes; } // delegated: refresh_token grants sent
 
     QUrl tokenUrl() const;

@@ -57,9 +57,9 @@ CloudSourceOptions::CloudSourceOptions()
 
 QList<QCommandLineOption> CloudSourceOptions::options() const
 {
-    return {m_tenant,        m_clientId,    m_secretFile,    m_certificate, m_deviceCode, m_legacyX5t,
-            m_authority,     m_graphEndpoint, m_exoEndpoint, m_graphResource, m_exoResource, m_exoApi,
-            m_caFile,        m_profile,     m_fullScan};
+    return {m_tenant,      m_clientId,  m_secretFile,    m_certificate, m_deviceCode,
+            m_legacyX5t,   m_authority, m_graphEndpoint, m_exoEndpoint, m_graphResource,
+            m_exoResource, m_exoApi,    m_caFile,        m_profile,     m_fullScan};
 }
 
 bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
@@ -112,10 +112,9 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     cloud.stateDirectory = cloudStateDirectory(profile);
     cloud.fullScan = parser.isSet(m_fullScan);
 
-    const int credentials = int(parser.isSet(m_secretFile)) + int(parser.isSet(m_certificate)) +
-                            int(parser.isSet(m_deviceCode));
-    if (credentials > 1 ||
-        (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")))
+    const int credentials =
+        int(parser.isSet(m_secretFile)) + int(parser.isSet(m_certificate)) + int(parser.isSet(m_deviceCode));
+    if (credentials > 1 || (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")))
         return AdSourceError{CliUsage, u"give one credential: --client-secret-file FILE (or SUNSET_CLIENT_SECRET), "
                                        "--certificate FILE.pem, or --device-code (never the secret as an "
                                        "argument)."_s};
@@ -211,7 +210,8 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
                              err << '\n';
                          shown = service;
                          err << "\rReading "
-                             << (service == CloudLiveScan::Service::Graph ? "Entra ID users" : "Exchange Online mailboxes")
+                             << (service == CloudLiveScan::Service::Graph ? "Entra ID users"
+                                                                          : "Exchange Online mailboxes")
                              << " … " << done;
                          if (total >= 0)
                              err << " of " << total;
@@ -220,9 +220,9 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
                      [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
                          // The service's own sentence names the URL and the code; say both in case it is empty.
-                         err << (message.isEmpty() ? u"To sign in, open %1 and enter the code %2."_s.arg(
-                                                         uri.toString(), userCode)
-                                                   : message)
+                         err << (message.isEmpty()
+                                     ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
+                                     : message)
                              << " (The code expires in " << expiresIn / 60 << " minutes; waiting for the sign-in.)\n"
                              << Qt::flush;
                      });

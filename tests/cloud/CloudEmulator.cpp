@@ -298,6 +298,8 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
         return deviceCode(parts[0], request);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s})
         return users(request, url);
+    if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"$count"_s})
+        return userCount(request);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"delta"_s})
         return usersDelta(request, url);
     // /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox
@@ -690,15 +692,34 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
     return r;
 }
 
+CloudEmulator::Response CloudEmulator::userCount(const Request& request)
+{
+    ++m_countRequests;
+    if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
+        return *denied;
+    if (request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) != 0)
+        return graphError(400, u"Request_BadRequest"_s,
+                          u"Count is not currently supported without the ConsistencyLevel header set to eventual."_s);
+    qint64 live = 0;
+    for (const int version : std::as_const(m_userVersion))
+        live += version >= 0 ? 1 : 0;
+    Response r;
+    r.headers.append(Header{"Content-Type", "text/plain"});
+    r.body = QByteArray::number(live);
+    return r;
+}
+
 CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const QUrl& url)
 {
     ++m_dataRequests[u"users"_s];
     std::optional<Response> fault = injectFault(u"users"_s);
-    if (fault && fault->special == Response::Special::Truncate) {
-        m_tokens.remove(request.headers.value("authorization").mid(7));
+    const bool truncate =
+        fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
+    if (fault && fault->special == Response::Special::Truncate && !truncate) {
+        m_tokens.remove(request.headers.value("authorization").mid(7)); // the token "expires" now
         fault.reset();
     }
-    if (fault)
+    if (fault && !truncate)
         return *fault;
     if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
         return *denied;
@@ -773,7 +794,10 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
         page.insert(u"@odata.deltaLink"_s, link.toString(QUrl::FullyEncoded));
     }
     page.insert(u"value"_s, value);
-    return json(200, page);
+    Response r = json(200, page);
+    if (truncate)
+        r.body.truncate(r.body.size() / 2);
+    return r;
 }
 
 CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const QUrl& url, const QString& tenant,

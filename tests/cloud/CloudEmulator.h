@@ -20,7 +20,8 @@ class QTcpSocket;
 namespace sunset {
 
 // A local stand-in for the Microsoft cloud on loopback (HTTP/1.1, one request per connection): in the test
-// process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
+// process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the
+// wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
 // - POST /{tenant}/oauth2/v2.0/token: client credentials with a client secret or a JWT client assertion
 //   (RS256 + x5t or PS256 + x5t#S256, verified against the registered certificate, aud/iss/sub/nbf/exp checked),
 //   one resource per request, AADSTS-style errors;
@@ -28,6 +29,7 @@ namespace sunset {
 //   @odata.count only with ConsistencyLevel: eventual and $count=true;
 // - POST /{tenant}/oauth2/v2.0/devicecode and the device_code grant (pending, slow_down, declined, expired), and
 //   the refresh_token grant (one resource per request, rotated refresh tokens, id_token with openid);
+// - GET /v1.0/users/$count (text/plain, ConsistencyLevel: eventual required);
 // - GET /v1.0/users/delta with @removed, deltaLink and 410 Gone for expired delta tokens;
 // - POST /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox running Get-Mailbox:
 //   Prefer: odata.maxpagesize, $select, nextLink with the same body re-POSTed, @odata annotations,
@@ -95,6 +97,7 @@ public:
 
     int tokenRequests() const { return m_tokenRequests; }
     int refreshGrants() const { return m_refreshGrants; }
+    int countRequests() const { return m_countRequests; }
     QStringList deviceScopes() const { return m_deviceScopes; } // the scope of each devicecode request
     QList<QByteArray> lastExoPaths() const { return m_exoPaths; }
     QList<QByteArray> lastAnchors() const { return m_anchors; }
@@ -127,6 +130,7 @@ private:
                         bool withIdToken = false);
     Response users(const Request& request, const QUrl& url);
     Response usersDelta(const Request& request, const QUrl& url);
+    Response userCount(const Request& request); // GET /v1.0/users/$count, text/plain
     qsizetype userIndex(const QString& id) const;
     Response mailboxes(const Request& request, const QUrl& url, const QString& tenant, bool v2);
     std::optional<Response> authorize(const Request& request, const QString& resource);
@@ -173,6 +177,7 @@ private:
     QHash<QByteArray, QString> m_refreshTokens; // refresh token -> client id
     QString m_admin = QStringLiteral("admin@contoso.onmicrosoft.com");
     int m_refreshGrants = 0;
+    int m_countRequests = 0;
     QStringList m_deviceScopes;
     int m_deltaGoneBelow = 0;
     QList<QByteArray> m_exoPaths;

@@ -52,10 +52,8 @@ int main(int argc, char** argv)
     const QCommandLineOption dir(u"dir"_s, u"Where to write the tenant's files and env."_s, u"DIR"_s);
     const QCommandLineOption cert(u"cert"_s, u"Server certificate (PEM)."_s, u"FILE"_s);
     const QCommandLineOption key(u"key"_s, u"Server private key (PEM)."_s, u"FILE"_s);
-    const QCommandLineOption mailboxes(u"mailboxes"_s, u"Mailboxes in the tenant (default 2000)."_s, u"N"_s,
-                                       u"2000"_s);
-    const QCommandLineOption maxSeconds(u"max-seconds"_s, u"End after this long (default 1800)."_s, u"S"_s,
-                                        u"1800"_s);
+    const QCommandLineOption mailboxes(u"mailboxes"_s, u"Mailboxes in the tenant (default 2000)."_s, u"N"_s, u"2000"_s);
+    const QCommandLineOption maxSeconds(u"max-seconds"_s, u"End after this long (default 1800)."_s, u"S"_s, u"1800"_s);
     parser.addOptions({dir, cert, key, mailboxes, maxSeconds});
     parser.process(app);
     if (!parser.isSet(dir) || !parser.isSet(cert) || !parser.isSet(key))

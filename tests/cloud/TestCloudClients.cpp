@@ -2,8 +2,8 @@
 
 #include "CliCommands.h"
 #include "CloudEmulator.h"
-#include "CloudScanState.h"
 #include "CloudHttp.h"
+#include "CloudScanState.h"
 #include "DemoTenantGenerator.h"
 #include "DeviceCodeSignIn.h"
 #include "ExoMailboxClient.h"
@@ -639,8 +639,7 @@ void TestCloudClients::delegatedSecondResourceByRefreshToken()
     QVERIFY2(exo->ok(), qPrintable(errorText(*exo)));
     QCOMPARE(code.size(), 1);
     QCOMPARE(signedIn.size(), 1);
-    QCOMPARE(g_emulator->deviceScopes(),
-             QStringList{graphResource + u"/.default offline_access openid profile"_s});
+    QCOMPARE(g_emulator->deviceScopes(), QStringList{graphResource + u"/.default offline_access openid profile"_s});
     QCOMPARE(g_emulator->refreshGrants(), 1);
     QCOMPARE(tokens.signedInUser(), u"admin@contoso.onmicrosoft.com"_s);
 
@@ -667,8 +666,7 @@ void TestCloudClients::delegatedSecondResourceByRefreshToken()
     QVERIFY(!refused.ok());
     const QString shown = refused.error().toString();
     qInfo().noquote() << "the user sees:" << shown;
-    QVERIFY2(shown.contains("invalid_grant: AADSTS70008"_L1) && shown.contains("sign in again"_L1),
-             qPrintable(shown));
+    QVERIFY2(shown.contains("invalid_grant: AADSTS70008"_L1) && shown.contains("sign in again"_L1), qPrintable(shown));
 }
 
 void TestCloudClients::delegatedSignInFailures_data()
@@ -955,17 +953,29 @@ struct CliTenant {
         const QString graph = dir.filePath(u"graph.json"_s);
         return writeFile(ldif, tenant().ldif) && writeFile(exo, tenant().exoJson) &&
                writeFile(graph, tenant().graphJson) && writeFile(secret, kSecret.toUtf8() + '\n') &&
-               cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) ==
-                   CliOk;
+               cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) == CliOk;
     }
 
     QStringList live(const QString& report, const QStringList& credential) const
     {
         const QString base = g_emulator->baseUrl().toString();
-        return QStringList{u"diff"_s, u"--ad"_s, ldif, u"--tenant"_s, kTenant, u"--authority"_s, base,
-                           u"--graph-endpoint"_s, base, u"--exo-endpoint"_s, base, u"--graph-resource"_s,
-                           QLatin1StringView(CloudEmulator::kGraphResource), u"--exo-resource"_s,
-                           QLatin1StringView(CloudEmulator::kExoResource), u"--json"_s, report} +
+        return QStringList{u"diff"_s,
+                           u"--ad"_s,
+                           ldif,
+                           u"--tenant"_s,
+                           kTenant,
+                           u"--authority"_s,
+                           base,
+                           u"--graph-endpoint"_s,
+                           base,
+                           u"--exo-endpoint"_s,
+                           base,
+                           u"--graph-resource"_s,
+                           QLatin1StringView(CloudEmulator::kGraphResource),
+                           u"--exo-resource"_s,
+                           QLatin1StringView(CloudEmulator::kExoResource),
+                           u"--json"_s,
+                           report} +
                credential;
     }
 };
@@ -1065,8 +1075,8 @@ void TestCloudClients::cliDiffExoApiV2()
     QVERIFY(files.write());
     const QString report = files.dir.filePath(u"v2.json"_s);
     QString errors;
-    const QStringList args = files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s,
-                                                 files.secret, u"--exo-api"_s, u"v2"_s});
+    const QStringList args = files.live(
+        report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret, u"--exo-api"_s, u"v2"_s});
     QVERIFY2(cli(args, &errors) == CliOk, qPrintable(errors));
     QVERIFY(!g_emulator->lastExoPaths().isEmpty());
     for (const QByteArray& path : g_emulator->lastExoPaths())
@@ -1077,6 +1087,30 @@ void TestCloudClients::cliDiffExoApiV2()
                  &errors),
              int(CliUsage));
     QVERIFY(errors.contains("use invokecommand or v2"_L1));
+}
+
+void TestCloudClients::damagedKeptStateMeansAFullRead()
+{
+    // Fault: the kept state file was damaged (or hand-edited). The user sees a warning naming the file, and the
+    // run reads every user and writes a good state.
+    CliTenant files;
+    QVERIFY(files.write());
+    const QString stateDir = cloudStateDirectory(u"default"_s);
+    QVERIFY(QDir().mkpath(stateDir));
+    QVERIFY(writeFile(stateDir + u"/cloud-state.json"_s, "{\"version\": 1, \"deltaLink\": "));
+    const Result<std::optional<CloudScanState>> damaged = loadCloudScanState(stateDir);
+    QVERIFY(!damaged.ok());
+    QVERIFY(damaged.error().toString().startsWith(stateDir + u"/cloud-state.json: not a cloud scan state"_s));
+    QString errors;
+    const QString report = files.dir.filePath(u"live.json"_s);
+    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret}), &errors),
+             int(CliOk));
+    QVERIFY2(errors.contains("warning: "_L1 + stateDir + u"/cloud-state.json: not a cloud scan state"_s) &&
+                 errors.contains("reading every user"_L1),
+             qPrintable(errors));
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+    const Result<std::optional<CloudScanState>> rewritten = loadCloudScanState(stateDir);
+    QVERIFY(rewritten.ok() && rewritten.value() && !rewritten.value()->deltaLink.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCloudClients)

@@ -40,4 +40,5 @@ private Q_SLOTS:
     void cliDiffRescanReadsOnlyChanges();
     void cliDiffDeviceCode();
     void cliDiffExoApiV2();
+    void damagedKeptStateMeansAFullRead();
 };

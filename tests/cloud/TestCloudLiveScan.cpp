@@ -119,8 +119,9 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
     connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
     ticker.start();
     bool allOnCallerThread = true;
-    connect(&scan, &CloudLiveScan::progress, this,
-            [&allOnCallerThread] { allOnCallerThread = allOnCallerThread && QThread::currentThread() == qApp->thread(); });
+    connect(&scan, &CloudLiveScan::progress, this, [&allOnCallerThread] {
+        allOnCallerThread = allOnCallerThread && QThread::currentThread() == qApp->thread();
+    });
     const auto result = runScan(scan, settings());
     QVERIFY(result);
     QVERIFY(allOnCallerThread);
@@ -129,6 +130,7 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
 
     // Graph first (delta pages of 300), then Exchange Online (pages of 1000); the counts only grow.
     qint64 graphLast = 0;
+    qint64 graphTotal = -1;
     qint64 exoLast = 0;
     int graphReports = 0;
     for (const QList<QVariant>& report : std::as_const(progress)) {
@@ -137,6 +139,10 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
         QVERIFY(report.at(3).toDouble() > 0);
         if (service == CloudLiveScan::Service::Graph) {
             QVERIFY(exoLast == 0);
+            // The total from GET /users/$count (delta pages carry none), once it has come back.
+            QVERIFY(report.at(2).toLongLong() == -1 ||
+                    report.at(2).toLongLong() == qint64(result->users.usersById.size()));
+            graphTotal = std::max(graphTotal, report.at(2).toLongLong());
             QVERIFY(items > graphLast);
             graphLast = items;
             ++graphReports;
@@ -148,6 +154,8 @@ void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
     }
     QCOMPARE(graphLast, qint64(result->users.usersById.size()));
     QCOMPARE(graphReports, int((result->users.usersById.size() + 299) / 300));
+    QCOMPARE(graphTotal, qint64(result->users.usersById.size()));
+    QCOMPARE(g_emulator->countRequests(), 1);
     QCOMPARE(exoLast, qint64(result->mailboxes.records.size()));
     QVERIFY(result->mailboxes.records.size() >= size_t(kMailboxes));
     QCOMPARE(result->mailboxes.side, Side::Cloud);
@@ -173,7 +181,8 @@ void TestCloudLiveScan::cancelStopsTheScan()
     QCOMPARE(finished.size(), 0);
     QCOMPARE(failed.size(), 0);
     // Stopped at the next page: Graph had 7 pages of 300 and Exchange Online was never asked.
-    QVERIFY2(g_emulator->dataRequests(u"users"_s) <= 4, qPrintable(QString::number(g_emulator->dataRequests(u"users"_s))));
+    QVERIFY2(g_emulator->dataRequests(u"users"_s) <= 4,
+             qPrintable(QString::number(g_emulator->dataRequests(u"users"_s))));
     QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 0);
 
     // A scan can start again afterwards, and cancelling an idle scan does nothing.
@@ -261,8 +270,7 @@ void TestCloudLiveScan::rescanFetchesOnlyChanges()
     const QList<QByteArray> ids = first->users.usersById.keys();
     g_emulator->changeUser(QString::fromLatin1(ids[10]), u"onPremisesImmutableId"_s, u"bmV3LWFuY2hvcg=="_s);
     g_emulator->changeUser(QString::fromLatin1(ids[20]), u"userPrincipalName"_s, u"renamed@contoso.com"_s);
-    g_emulator->changeUser(QString::fromLatin1(ids[30]), u"onPremisesSecurityIdentifier"_s,
-                           u"S-1-5-21-1-2-3-99999"_s);
+    g_emulator->changeUser(QString::fromLatin1(ids[30]), u"onPremisesSecurityIdentifier"_s, u"S-1-5-21-1-2-3-99999"_s);
 
     CloudScanSettings again = settings();
     again.previous = first;
@@ -288,6 +296,42 @@ void TestCloudLiveScan::rescanFetchesOnlyChanges()
     QVERIFY2(difference.isEmpty(), qPrintable(difference));
     // ... and different from the first scan, so the comparison above could fail.
     QVERIFY(!compareRecords(first->mailboxes, full->mailboxes).isEmpty());
+}
+
+void TestCloudLiveScan::interruptedScanResumes()
+{
+    // Fault: the third Graph page is cut off mid-way. The user sees the failure, and the scan hands over what
+    // it read (two pages of 300 users) and where it stopped; the next scan continues there.
+    g_emulator->addFault({CloudEmulator::Fault::Kind::TruncatedJson, u"users"_s, 3, 1, {}});
+    CloudLiveScan scan;
+    QSignalSpy interrupted(&scan, &CloudLiveScan::interrupted);
+    QString failure;
+    QVERIFY(!runScan(scan, settings(), &failure));
+    QVERIFY2(failure.contains("/v1.0/users/delta, page 3"_L1) && failure.contains("600 users were read in 2 pages"_L1),
+             qPrintable(failure));
+    QCOMPARE(interrupted.size(), 1);
+    const auto partial = interrupted.first().first().value<std::shared_ptr<const CloudScanResult>>();
+    QVERIFY(partial);
+    QCOMPARE(partial->users.usersById.size(), 600);
+    QVERIFY(partial->usersResumeLink.contains("$skiptoken="));
+    QVERIFY(partial->deltaLink.isEmpty());
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 0);
+
+    g_emulator->clearFaults();
+    const int before = g_emulator->dataRequests(u"users"_s);
+    CloudScanSettings again = settings();
+    again.previous = partial;
+    const auto resumed = runScan(scan, again);
+    QVERIFY(resumed);
+    const int pages = int((resumed->users.usersById.size() + 299) / 300);
+    QCOMPARE(g_emulator->dataRequests(u"users"_s) - before, pages - 2); // pages 3.. only
+    QVERIFY(resumed->deltaLink.contains("$deltatoken="));
+
+    const auto full = runScan(scan, settings());
+    QVERIFY(full);
+    QCOMPARE(resumed->users.usersById.size(), full->users.usersById.size());
+    const QString difference = compareRecords(resumed->mailboxes, full->mailboxes);
+    QVERIFY2(difference.isEmpty(), qPrintable(difference));
 }
 
 void TestCloudLiveScan::nothingConfigured()

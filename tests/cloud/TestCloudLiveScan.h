@@ -13,5 +13,6 @@ private Q_SLOTS:
     void faultFailsClearly();
     void deviceCodeForTheGui();
     void rescanFetchesOnlyChanges();
+    void interruptedScanResumes();
     void nothingConfigured();
 };

@@ -73,8 +73,8 @@ void TestSecretStore::initTestCase()
     // QtKeychain's plaintext fallback would be a QSettings file under the configuration directory: point that
     // here, so that the test can prove nothing was written.
     qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_s).toUtf8());
-    qputenv("XDG_DATA_HOME", qgetenv("XDG_DATA_HOME").isEmpty() ? m_home.filePath(u"data"_s).toUtf8()
-                                                               : qgetenv("XDG_DATA_HOME"));
+    qputenv("XDG_DATA_HOME",
+            qgetenv("XDG_DATA_HOME").isEmpty() ? m_home.filePath(u"data"_s).toUtf8() : qgetenv("XDG_DATA_HOME"));
     QCoreApplication::setOrganizationName(u"sunset-test"_s);
     QCoreApplication::setApplicationName(u"TestSecretStore"_s);
 }
