@@ -6,7 +6,12 @@
 #include "SnapshotFiles.h"
 #include "TokenProvider.h"
 
+#include "DriftSummary.h"
+#include "Matcher.h"
+
 #include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace sunset {
 
@@ -104,6 +109,51 @@ Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
 }
 
 } // namespace
+
+std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history)
+{
+    if (!sources.ad || (!sources.cloud && sources.exoFile.isEmpty()))
+        return std::nullopt;
+    ScanRecord scan;
+    scan.started = QDateTime::currentDateTimeUtc();
+    QString log;
+    QTextStream err(&log);
+    LiveAd live;
+    if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
+        return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + error->message);
+    Result<Snapshot> ad = readLiveAdSnapshot(live, err);
+    if (!ad)
+        return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + ad.error().toString());
+    GraphDirectory graph;
+    Result<Snapshot> cloud = sources.exoFile.isEmpty() ? scanCloudSnapshot(*sources.cloud, err, graph)
+                                                       : loadCloudSnapshotFile(sources.exoFile, nullptr);
+    if (!cloud)
+        return Expected<qint64, QString>(u"The fresh scan could not read Exchange Online: "_s +
+                                         cloud.error().toString());
+    const Snapshot& adSide = ad.value();
+    const Snapshot& cloudSide = cloud.value();
+    const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records));
+    const DriftSummary summary = summarize(report, adSide, cloudSide);
+    scan.finished = QDateTime::currentDateTimeUtc();
+    scan.adSource = sources.ad->uri;
+    scan.exoSource = sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile;
+    scan.adMailboxes = summary.adMailboxes;
+    scan.cloudMailboxes = summary.cloudMailboxes;
+    scan.matched = summary.matched;
+    scan.driftItems = summary.driftItems;
+    QJsonObject bySeverity;
+    for (int severity = 0; severity < 3; ++severity)
+        bySeverity.insert(severityName(Severity(severity)), summary.itemsBySeverity[size_t(severity)]);
+    scan.summaryJson = QJsonDocument(QJsonObject{{u"bySeverity"_s, bySeverity},
+                                                 {u"matched"_s, summary.matched},
+                                                 {u"driftItems"_s, summary.driftItems},
+                                                 {u"origin"_s, u"decommission checklist"_s}})
+                           .toJson(QJsonDocument::Compact);
+    HistoryResult<qint64> id = history.recordScan(scan);
+    if (!id)
+        return Expected<qint64, QString>(id.error().message);
+    return Expected<qint64, QString>(id.value());
+}
 
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
                               const std::atomic_bool* cancel)

@@ -3,6 +3,7 @@
 #include "AdSource.h"
 #include "Checklist.h"
 #include "CloudSource.h"
+#include "HistoryStore.h"
 
 #include <QDateTime>
 #include <QString>
@@ -26,6 +27,12 @@ struct ChecklistSources {
 // LDAP reads on this thread, the cloud through a local event loop, so call it from a command or a worker thread
 // (the wizard runs it off the GUI thread), never from inside another event loop. cancel, when set, stops it
 // between reads (the run then carries a "cancelled" error).
+// The verification step's "fresh scan": when the sources give both sides (AD live, and Exchange Online live or
+// a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
+// step then judges. nullopt when the sources do not give both sides (the latest recorded scan is judged), else
+// the recorded scan's id or the reason it failed. Blocking, like runChecklistStep.
+std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history);
+
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
                               const std::atomic_bool* cancel = nullptr);
 

@@ -303,13 +303,23 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         sources.exoFile = parser.value(exo);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
+        QStringList scanErrors;
+        if (*step == ChecklistStep::Verification) {
+            if (auto fresh = recordFreshScan(sources, *history.value())) {
+                if (fresh->ok())
+                    out << "Fresh scan recorded as scan " << fresh->value() << ".\n";
+                else
+                    scanErrors.append(fresh->error());
+            }
+        }
         HistoryResult<std::optional<ScanFacts>> scan = store.latestScan();
         if (!scan) {
             err << "sunset-cli checklist: " << scan.error().message << '\n';
             return CliBadInput;
         }
         sources.latestScan = scan.value();
-        const ChecklistRun run = runChecklistStep(*step, sources, store.actorName());
+        ChecklistRun run = runChecklistStep(*step, sources, store.actorName());
+        run.errors = scanErrors + run.errors;
         if (int code = recorded(store.recordRun(*step, run), CliBadInput); code != CliOk)
             return code;
         out << checklistStepTitle(*step) << ": checks run " << stamp(run.at, run.by) << '\n';

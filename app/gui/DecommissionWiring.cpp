@@ -84,17 +84,23 @@ QWidget* createDecommissionWizard(QWidget* parent)
     // The sources are read again at each run: the wizard's Sources dialog may have changed them.
     ChecklistCheckRunner runner = [path, by](ChecklistStep step, const std::atomic_bool* cancel) {
         ChecklistSources s = sourcesFromSettings();
+        QStringList scanErrors;
         if (step == ChecklistStep::Verification) {
             auto history = HistoryStore::open(path, HistoryActor::current());
-            if (!history) {
-                ChecklistRun run{QDateTime::currentDateTimeUtc(), by, {}, {history.error().message}};
-                return run;
-            }
+            if (!history)
+                return ChecklistRun{QDateTime::currentDateTimeUtc(), by, {}, {history.error().message}};
+            // "Run checks" on this page runs a fresh scan first when both sides are configured.
+            if (auto fresh = recordFreshScan(s, *history.value()); fresh && !fresh->ok())
+                scanErrors.append(fresh->error());
             auto scan = ChecklistStore(*history.value()).latestScan();
             if (scan)
                 s.latestScan = scan.value();
+            else
+                scanErrors.append(scan.error().message);
         }
-        return runChecklistStep(step, s, by, cancel);
+        ChecklistRun run = runChecklistStep(step, s, by, cancel);
+        run.errors = scanErrors + run.errors;
+        return run;
     };
     auto* wizard = new DecommissionWizard(holder->store(), std::move(runner), parent);
     wizard->setExporter([by](const Checklist& checklist, const QString& file) {

@@ -64,6 +64,16 @@ private Q_SLOTS:
         QVERIFY(text.contains(u"directory-synced mailboxes"_s));
     }
 
+    void verificationRunsAFreshScanWhenBothSidesAreGiven()
+    {
+        const auto [code, text] =
+            check(u"verification"_s, {u"--exo"_s, QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/demo-exo.json")});
+        QVERIFY2(code == kChecklistNotPassed, qPrintable(text)); // attestations outstanding at least
+        QVERIFY2(text.contains(u"Fresh scan recorded as scan 1."_s), qPrintable(text));
+        QVERIFY(text.contains(u"scan 1, finished "_s));
+        QVERIFY(text.contains(u"The latest scan is recent."_s));
+    }
+
     void postUninstallSortsWhatStaysFromWhatGoes()
     {
         const auto [code, text] = check(u"post-uninstall-cleanup"_s);
