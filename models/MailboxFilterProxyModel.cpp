@@ -103,17 +103,17 @@ bool MailboxFilterProxyModel::acceptsRow(const ScanRow& row, int) const
 
 bool MailboxFilterProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
-    const ScanRow& a = m_source->scanRow(left.row());
-    const ScanRow& b = m_source->scanRow(right.row());
-    const qint64 ka = MailboxTableModel::sortKey(a, left.column());
-    const qint64 kb = MailboxTableModel::sortKey(b, right.column());
+    const qint64 ka = m_source->sortKey(left.row(), left.column());
+    const qint64 kb = m_source->sortKey(right.row(), right.column());
     if (ka != kb)
         return ka < kb;
     // Ties (most mailboxes have 0 drift) fall back to the name, then to input order, so the order is stable.
     // The view reverses lessThan for a descending sort; the tie-break stays ascending whatever the order.
     const bool descending = sortOrder() == Qt::DescendingOrder;
-    if (a.nameRank != b.nameRank)
-        return (a.nameRank < b.nameRank) != descending;
+    const quint32 na = m_source->nameRank(left.row());
+    const quint32 nb = m_source->nameRank(right.row());
+    if (na != nb)
+        return (na < nb) != descending;
     return (left.row() < right.row()) != descending;
 }
 

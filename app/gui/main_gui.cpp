@@ -75,10 +75,12 @@ int main(int argc, char* argv[])
 
     MainWindow window;
     ScanLoader loader;
-    QObject::connect(&window, &MainWindow::loadRequested, &loader, [&loader](const ReportSources& f) { loader.start(f); });
+    QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
     QObject::connect(&window, &MainWindow::cancelRequested, &loader, &ScanLoader::cancel);
     QObject::connect(&loader, &ScanLoader::started, &window, &MainWindow::showLoadStarted);
-    QObject::connect(&loader, &ScanLoader::progress, &window, &MainWindow::showLoadProgress);
+    QObject::connect(&loader, &ScanLoader::sideProgress, &window, &MainWindow::showSideProgress);
+    QObject::connect(&loader, &ScanLoader::comparing, &window, &MainWindow::showComparing);
+    QObject::connect(&loader, &ScanLoader::deviceCodeReady, &window, &MainWindow::showDeviceCode);
     QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
     QObject::connect(&loader, &ScanLoader::failed, &window, &MainWindow::showLoadError);
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
@@ -110,7 +112,9 @@ int main(int argc, char* argv[])
     }
 
     window.show();
-    if (!files.ad.isEmpty())
+    if (!files.ad.isEmpty()) {
+        window.setSources(files);
         loader.start(files);
+    }
     return app.exec();
 }

@@ -30,10 +30,11 @@ namespace {
 // Connects a loader to a window the way main() does.
 void wire(ScanLoader& loader, MainWindow& window)
 {
-    QObject::connect(&window, &MainWindow::loadRequested, &loader, [&loader](const ReportSources& f) { loader.start(f); });
+    QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
     QObject::connect(&window, &MainWindow::cancelRequested, &loader, &ScanLoader::cancel);
     QObject::connect(&loader, &ScanLoader::started, &window, &MainWindow::showLoadStarted);
-    QObject::connect(&loader, &ScanLoader::progress, &window, &MainWindow::showLoadProgress);
+    QObject::connect(&loader, &ScanLoader::sideProgress, &window, &MainWindow::showSideProgress);
+    QObject::connect(&loader, &ScanLoader::comparing, &window, &MainWindow::showComparing);
     QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
     QObject::connect(&loader, &ScanLoader::failed, &window, &MainWindow::showLoadError);
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
@@ -170,13 +171,13 @@ void TestMainWindow::demoLoadsThroughScanLoader()
     ScanLoader loader;
     wire(loader, window);
     QSignalSpy shown(&window, &MainWindow::scanShown);
-    QSignalSpy progress(&loader, &ScanLoader::progress);
+    QSignalSpy progress(&loader, &ScanLoader::sideProgress);
     window.show();
-    Q_EMIT window.loadRequested(test::demoSources());
+    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(test::demoSources()), {}});
     QVERIFY(loader.isRunning());
     QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
     QVERIFY(!loader.isRunning());
-    QVERIFY(progress.size() >= 3); // at least one report per file
+    QVERIFY(progress.size() >= 4); // at least a start and an end per side
     QVERIFY(window.scan());
     const DriftSummary& s = window.scan()->summary;
     QCOMPARE(s.mailboxesWithDrift, 13);
@@ -202,14 +203,14 @@ void TestMainWindow::loadErrorShownInline()
     QSignalSpy failed(&loader, &ScanLoader::failed);
     ReportSources files = test::demoSources();
     files.ad = u"/nonexistent/contoso-ad.ldif"_s;
-    Q_EMIT window.loadRequested(files);
+    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(files), {}});
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 60000);
     auto* bar = window.findChild<QFrame*>(u"messageBar"_s);
     QVERIFY(bar->isVisible());
     const QString text = window.findChild<QLabel*>(u"messageText"_s)->text();
     QVERIFY2(text.contains(u"/nonexistent/contoso-ad.ldif"_s), qPrintable(text));
     QVERIFY2(text.contains(u"file not found"_s), qPrintable(text));
-    QVERIFY2(text.contains(u"Open snapshots"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"Connect"_s), qPrintable(text));
     QVERIFY(!window.scan());
 }
 
@@ -220,7 +221,7 @@ void TestMainWindow::cancelStopsLoading()
     wire(loader, window);
     QSignalSpy cancelled(&loader, &ScanLoader::cancelled);
     QSignalSpy finished(&loader, &ScanLoader::finished);
-    Q_EMIT window.loadRequested(test::demoSources());
+    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(test::demoSources()), {}});
     Q_EMIT window.cancelRequested();
     QCOMPARE(cancelled.size(), 1);
     QVERIFY(!loader.isRunning());
