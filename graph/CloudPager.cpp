@@ -164,6 +164,18 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         fetch();
         return;
     }
+    if (status == 410 && m_request.gone) {
+        ++m_generation;
+        m_running = false;
+        QUrl location = QUrl::fromEncoded(reply->rawHeader("Location"), QUrl::StrictMode);
+        if (location.isRelative() && location.isValid())
+            location = m_url.resolved(location);
+        if (!location.isEmpty() && !sameOrigin(location, m_request.firstUrl))
+            location = QUrl(); // never follow the token elsewhere; the caller starts from its own endpoint
+        qCInfo(lcGraph).noquote() << requestName() << "answered 410 Gone: a full resync follows";
+        m_request.gone(location); // may not delete this pager synchronously
+        return;
+    }
     if (status >= 200 && status < 300) {
         if (looksLikeHtml(contentType, body)) {
             fail(describeHttpFailure(status, contentType, body));

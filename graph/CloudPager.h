@@ -54,6 +54,10 @@ public:
         // Other https hosts a nextLink may name (the bearer token goes nowhere else): Exchange Online answers on
         // outlook.office365.com and outlook.office.com alike, and its links may name either.
         QStringList nextLinkHosts;
+        // Graph delta: 410 Gone means the delta token is too old and a full resync must start, at the
+        // Location header's URL when it gives one. Called instead of failing (it must not delete the
+        // pager then and there); the pager stops.
+        std::function<void(const QUrl& location)> gone;
     };
 
     CloudPager(QNetworkAccessManager* network, TokenProvider* tokens, Request request, CloudPageHandler handler,

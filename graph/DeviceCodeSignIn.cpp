@@ -67,6 +67,7 @@ void DeviceCodeSignIn::start(const QString& scope)
     m_error.reset();
     m_accessToken.clear();
     m_refreshToken.clear();
+    m_idToken.clear();
     m_polls = 0;
     const QUrl url = endpoint(u"devicecode"_s);
     if (const QString problem = checkEndpointUrl(m_authority, u"authority"_s); !problem.isEmpty()) {
@@ -164,6 +165,7 @@ void DeviceCodeSignIn::onPoll(QNetworkReply* reply)
     if (status == 200) {
         m_accessToken = answer.value("access_token"_L1).toString().toUtf8();
         m_refreshToken = answer.value("refresh_token"_L1).toString().toUtf8();
+        m_idToken = answer.value("id_token"_L1).toString().toUtf8();
         m_expiresIn = qint64(answer.value("expires_in"_L1).toDouble());
         if (m_accessToken.isEmpty()) {
             fail(request, u"the answer lacks access_token"_s);

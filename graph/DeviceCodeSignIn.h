@@ -34,6 +34,7 @@ public:
 
     const QByteArray& accessToken() const { return m_accessToken; }
     const QByteArray& refreshToken() const { return m_refreshToken; } // with offline_access
+    const QByteArray& idToken() const { return m_idToken; }           // with openid
     qint64 expiresInSeconds() const { return m_expiresIn; }
     const std::optional<ImportError>& error() const { return m_error; }
     int polls() const { return m_polls; }
@@ -68,6 +69,7 @@ private:
     int m_polls = 0;
     QByteArray m_accessToken;
     QByteArray m_refreshToken;
+    QByteArray m_idToken;
     qint64 m_expiresIn = 0;
     std::optional<ImportError> m_error;
 };

@@ -1,10 +1,12 @@
 #include "ExoMailboxClient.h"
 
+#include "AttributeCatalog.h"
 #include "CloudPager.h"
 #include "ExoMailboxJsonReader.h"
 #include "GraphUsersClient.h"
 
 #include <QNetworkAccessManager>
+#include <QUrlQuery>
 
 #include <algorithm>
 
@@ -40,6 +42,33 @@ QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
     return "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + tenant.toUtf8();
 }
 
+const QByteArray& ExoMailboxClient::selectedProperties()
+{
+    static const QByteArray properties = [] {
+        // What CloudRecordMapper reads besides the catalog's properties, and the ExchangeGuid kept for support.
+        QByteArray list = "ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,DisplayName,ExchangeGuid,"
+                          "WhenChangedUTC,WhenChanged,IsDirSynced,IsExchangeCloudManaged";
+        for (int p = 0; p < int(CloudProperty::Count); ++p) {
+            const QLatin1StringView name = cloudPropertyName(CloudProperty(p));
+            list += ',' + QByteArray(name.data(), name.size());
+        }
+        return list;
+    }();
+    return properties;
+}
+
+void ExoMailboxClient::setApi(ExoAdminApi api)
+{
+    m_api = api;
+    rebuildPager();
+}
+
+void ExoMailboxClient::setAnchorMailbox(const QByteArray& anchor)
+{
+    m_anchor = anchor;
+    rebuildPager();
+}
+
 void ExoMailboxClient::setResource(const QString& resource)
 {
     m_resource = resource;
@@ -65,14 +94,19 @@ QString ExoMailboxClient::check() const
     return checkEndpointUrl(m_endpoint, u"Exchange Online endpoint"_s);
 }
 
-QUrl ExoMailboxClient::invokeCommandUrl() const
+QUrl ExoMailboxClient::commandUrl() const
 {
     QUrl url = m_endpoint;
     QString p = url.path();
     while (p.endsWith(u'/'))
         p.chop(1);
-    url.setPath(p + u"/adminapi/beta/"_s + QString::fromUtf8(QUrl::toPercentEncoding(m_tenant)) + u"/InvokeCommand"_s,
+    const QString tenant = QString::fromUtf8(QUrl::toPercentEncoding(m_tenant));
+    url.setPath(p + (m_api == ExoAdminApi::V2 ? u"/adminapi/v2.0/"_s + tenant + u"/Mailbox"_s
+                                              : u"/adminapi/beta/"_s + tenant + u"/InvokeCommand"_s),
                 QUrl::TolerantMode);
+    QUrlQuery query;
+    query.addQueryItem(u"$select"_s, QString::fromLatin1(selectedProperties()));
+    url.setQuery(query);
     return url;
 }
 
@@ -81,9 +115,9 @@ void ExoMailboxClient::rebuildPager()
     delete m_pager;
     CloudPager::Request request;
     request.method = "POST";
-    request.firstUrl = invokeCommandUrl();
+    request.firstUrl = commandUrl();
     request.body = getMailboxBody();
-    request.headers = {{"X-AnchorMailbox", appAnchorMailbox(m_tenant)},
+    request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
                        {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
                        {"X-ResponseFormat", "json"}};
     request.resource = m_resource;
@@ -117,7 +151,7 @@ void ExoMailboxClient::start()
 {
     m_snapshot = {};
     m_snapshot.side = Side::Cloud;
-    m_snapshot.source = describeRequest("POST", invokeCommandUrl()) + u" (Get-Mailbox)"_s;
+    m_snapshot.source = describeRequest("POST", commandUrl()) + u" (Get-Mailbox)"_s;
     if (const QString problem = check(); !problem.isEmpty()) {
         m_checkError = ImportError{m_snapshot.source, 0, {}, problem};
         QMetaObject::invokeMethod(

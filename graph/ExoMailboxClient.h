@@ -17,9 +17,17 @@ namespace sunset {
 class CloudPager;
 class TokenProvider;
 
-// Reads every mailbox from Exchange Online through the admin API Exchange Online PowerShell V3 uses:
-// POST {endpoint}/adminapi/beta/{tenant}/InvokeCommand running Get-Mailbox -ResultSize Unlimited, with
-// X-AnchorMailbox and "Prefer: odata.maxpagesize"; each @odata.nextLink gets the same body re-POSTed. Pages are
+// Which Exchange Online admin API runs Get-Mailbox:
+// - InvokeCommand: POST /adminapi/beta/{tenant}/InvokeCommand, the undocumented gateway Exchange Online
+//   PowerShell V3 uses (any cmdlet; app role Exchange.ManageAsApp);
+// - V2: POST /adminapi/v2.0/{tenant}/Mailbox, Microsoft's documented "Exchange Online Admin API" (preview,
+//   Get-Mailbox and a narrow Set-Mailbox; app role Exchange.ManageAsAppV2).
+// Both take the same CmdletInput body and page by re-POSTing it to @odata.nextLink.
+enum class ExoAdminApi : quint8 { InvokeCommand, V2 };
+
+// Reads every mailbox from Exchange Online through an admin API (see ExoAdminApi) running
+// Get-Mailbox -ResultSize Unlimited with $select of the properties read, X-AnchorMailbox and
+// "Prefer: odata.maxpagesize"; each @odata.nextLink gets the same body re-POSTed. Pages are
 // parsed by the same streaming reader and mapper as Get-Mailbox JSON files, into the same MailboxRecords.
 class ExoMailboxClient final : public QObject, public PagedCloudScan {
     Q_OBJECT
@@ -33,6 +41,14 @@ public:
 
     static QByteArray getMailboxBody();
     static QByteArray appAnchorMailbox(const QString& tenant);
+    // The properties asked for with $select: those Sunset reads (identity, anchors, the catalog's cloud
+    // properties), so that Exchange Online sends nothing else (Get-Mailbox has about 250).
+    static const QByteArray& selectedProperties();
+
+    void setApi(ExoAdminApi api); // before start(); default InvokeCommand
+    ExoAdminApi api() const { return m_api; }
+    // Delegated sign-in: "UPN:<admin>" routes the request to the admin's mailbox; default the app anchor.
+    void setAnchorMailbox(const QByteArray& anchor);
 
     void setResource(const QString& resource); // before start(); default: the endpoint's scheme and host
     void setPageSize(int maxPageSize);         // Prefer: odata.maxpagesize, default 1000
@@ -53,13 +69,15 @@ Q_SIGNALS:
 
 private:
     void rebuildPager();
-    QUrl invokeCommandUrl() const;
+    QUrl commandUrl() const;
 
     QUrl m_endpoint;
     QString m_tenant;
     TokenProvider* m_tokens;
     QString m_resource;
     int m_pageSize = 1000;
+    ExoAdminApi m_api = ExoAdminApi::InvokeCommand;
+    QByteArray m_anchor;
     RetryPolicy m_policy;
     const GraphDirectory* m_graph = nullptr;
     QNetworkAccessManager* m_network;

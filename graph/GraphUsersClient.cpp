@@ -2,6 +2,7 @@
 
 #include "CloudPager.h"
 #include "GraphUsersJsonReader.h"
+#include "GraphLogging.h"
 #include "JsonPullParser.h"
 
 #include <QNetworkAccessManager>
@@ -143,6 +144,10 @@ void GraphUsersClient::rebuildPager()
         request.headers = {{"ConsistencyLevel", "eventual"}};
     request.resource = m_resource;
     request.itemName = u"users"_s;
+    if (m_delta && !m_resynced) // once: a second 410 on the resync itself is an error
+        request.gone = [this](const QUrl& location) {
+            QMetaObject::invokeMethod(this, [this, location] { resync(location); }, Qt::QueuedConnection);
+        };
     m_pager = new CloudPager(
         m_network, m_tokens, std::move(request),
         [this](QByteArrayView body, const QString& requestName) -> Result<CloudPage> {
@@ -154,12 +159,14 @@ void GraphUsersClient::rebuildPager()
                 return users.error();
             CloudPage page{users->usersById.size(), links->nextLink, links->count};
             if (m_delta) {
+                m_changes += users->usersById.size();
                 Result<QList<QByteArray>> removed = readRemovedIds(body, requestName);
                 if (!removed)
                     return removed.error();
                 for (const QByteArray& id : removed.value())
                     m_directory.usersById.remove(id);
                 page.items += removed->size();
+                m_changes += removed->size();
                 if (links->nextLink.isEmpty()) {
                     if (links->deltaLink.isEmpty())
                         return ImportError{requestName,
@@ -191,6 +198,8 @@ void GraphUsersClient::start()
 void GraphUsersClient::startDelta(const QByteArray& deltaLink)
 {
     m_delta = true;
+    m_resynced = false;
+    m_changes = 0;
     m_deltaStart = deltaLink;
     m_deltaLink.clear();
     rebuildPager();
@@ -201,6 +210,20 @@ void GraphUsersClient::startDelta(const QByteArray& deltaLink)
         !deltaLink.isEmpty() && (!link.isValid() || link.host() != m_endpoint.host()))
         problem = u"the deltaLink %1 does not belong to this Graph endpoint"_s.arg(describeRequest("GET", link));
     beginScan(u"/v1.0/users/delta"_s, problem);
+}
+
+void GraphUsersClient::resync(const QUrl& location)
+{
+    // The delta token expired (Graph keeps them about 7 days for users): the changes since cannot be told, so
+    // everything is read again, from Graph's fresh-start URL when it gave one, and replaces what was kept.
+    qCInfo(lcGraph) << "delta token refused with 410 Gone; reading all users again";
+    m_resynced = true;
+    m_changes = 0;
+    m_deltaStart = location.isEmpty() ? QByteArray() : location.toEncoded();
+    m_deltaLink.clear();
+    m_directory = {};
+    rebuildPager();
+    beginScan(u"/v1.0/users/delta"_s, {});
 }
 
 void GraphUsersClient::beginScan(const QString& path, QString problem)

@@ -45,6 +45,12 @@ public:
     // deltaLink of an earlier round: only the changes, applied to the directory of that round.
     void startDelta(const QByteArray& deltaLink = {});
     QByteArray deltaLink() const { return m_deltaLink; } // after a delta round finished; keep it for the next
+    // The users a delta round with a link applies its changes to (those of the round that gave the link, e.g.
+    // kept from an earlier run). Call before startDelta(link).
+    void setDirectory(GraphDirectory directory) { m_directory = std::move(directory); }
+    // True when the last delta round was answered 410 Gone and read everything again instead of the changes.
+    bool resynced() const { return m_resynced; }
+    qint64 changes() const { return m_changes; } // users changed or removed in the last delta round
 
     const GraphDirectory& directory() const { return m_directory; }
 
@@ -55,6 +61,7 @@ Q_SIGNALS:
 private:
     void rebuildPager();
     void beginScan(const QString& path, QString problem);
+    void resync(const QUrl& location);
 
     QUrl m_endpoint;
     TokenProvider* m_tokens;
@@ -65,6 +72,8 @@ private:
     bool m_delta = false;
     QByteArray m_deltaStart; // the deltaLink a delta round began from, empty for a full round
     QByteArray m_deltaLink;
+    bool m_resynced = false;
+    qint64 m_changes = 0;
     GraphDirectory m_directory;
 };
 

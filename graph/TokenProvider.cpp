@@ -1,6 +1,7 @@
 #include "TokenProvider.h"
 
 #include "CloudHttp.h"
+#include "DeviceCodeSignIn.h"
 #include "GraphLogging.h"
 
 #include <QDateTime>
@@ -54,6 +55,24 @@ QByteArray formEncode(std::initializer_list<std::pair<const char*, QByteArray>> 
         body += QByteArray(value).toPercentEncoding();
     }
     return body;
+}
+
+QString scopeOf(const QString& resource)
+{
+    return resource.endsWith(u'/') ? resource + u".default"_s : resource + u"/.default"_s;
+}
+
+// The user an id_token names. Its claims are meant for the client (unlike an access token's), and it came
+// straight from the token endpoint over TLS, so it is read without checking the signature.
+QString userOfIdToken(const QByteArray& idToken)
+{
+    const QList<QByteArray> parts = idToken.split('.');
+    if (parts.size() < 2)
+        return {};
+    const QJsonObject claims = QJsonDocument::fromJson(
+                                   QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding)).object();
+    const QString name = claims.value("preferred_username"_L1).toString();
+    return name.isEmpty() ? claims.value("upn"_L1).toString() : name;
 }
 
 } // namespace
@@ -204,6 +223,11 @@ QString TokenProvider::check() const
         return u"no tenant given (its GUID or a domain such as contoso.onmicrosoft.com)"_s;
     if (m_credentials.clientId.isEmpty())
         return u"no client id given (the application id of the app registration)"_s;
+    if (m_credentials.delegated) {
+        if (!m_credentials.clientSecret.isEmpty() || m_credentials.certificate)
+            return u"a device code sign-in uses a public client: give no client secret or certificate"_s;
+        return {};
+    }
     if (m_credentials.clientSecret.isEmpty() == !m_credentials.certificate)
         return u"give either a client secret or a certificate"_s;
     return {};
@@ -224,7 +248,7 @@ void TokenProvider::accessToken(const QString& resource, QObject* context, Token
 {
     Entry& entry = m_entries[resource];
     entry.waiters.push_back({context, context != nullptr, std::move(callback)});
-    if (entry.pending)
+    if (entry.pending || entry.awaitingDeviceCode)
         return;
     if (!entry.token.isEmpty() && QDateTime::currentMSecsSinceEpoch() < entry.renewAtMsecs) {
         const QByteArray token = entry.token;
@@ -278,29 +302,35 @@ QByteArray TokenProvider::clientAssertion() const
 void TokenProvider::signIn(const QString& resource)
 {
     const QString request = describeRequest("POST", tokenUrl());
-    if (const QString problem = check(); !problem.isEmpty()) {
+    auto failLater = [this, resource, request](const QString& problem) {
         QMetaObject::invokeMethod(
-            this,
-            [this, resource, request, problem] {
-                deliver(resource, ImportError{request, 0, {}, problem});
-            },
+            this, [this, resource, request, problem] { deliver(resource, ImportError{request, 0, {}, problem}); },
             Qt::QueuedConnection);
+    };
+    if (const QString problem = check(); !problem.isEmpty()) {
+        failLater(problem);
         return;
     }
-    QString scope = resource;
-    if (!scope.endsWith(u'/'))
-        scope += u'/';
-    scope += u".default"_s;
+    const QString scope = scopeOf(resource);
+    if (m_credentials.delegated) {
+        if (m_refreshToken.isEmpty()) {
+            startDeviceCode(resource);
+            return;
+        }
+        // The admin signed in once: the refresh token gets a token for this resource (the second one, or a
+        // renewal). Entra rotates refresh tokens; the newest one is kept.
+        ++m_refreshes;
+        post(resource, formEncode({{"client_id", m_credentials.clientId.toUtf8()},
+                                   {"grant_type", "refresh_token"},
+                                   {"refresh_token", m_refreshToken},
+                                   {"scope", (scope + u" offline_access openid profile"_s).toUtf8()}}));
+        return;
+    }
     QByteArray body;
     if (m_credentials.certificate) {
         const QByteArray assertion = clientAssertion();
         if (assertion.isEmpty()) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, resource, request] {
-                    deliver(resource, ImportError{request, 0, {}, u"the client assertion could not be signed"_s});
-                },
-                Qt::QueuedConnection);
+            failLater(u"the client assertion could not be signed"_s);
             return;
         }
         body = formEncode({{"client_id", m_credentials.clientId.toUtf8()},
@@ -314,15 +344,78 @@ void TokenProvider::signIn(const QString& resource)
                            {"client_secret", m_credentials.clientSecret.toUtf8()},
                            {"grant_type", "client_credentials"}});
     }
+    post(resource, body);
+}
+
+void TokenProvider::post(const QString& resource, const QByteArray& body)
+{
     QNetworkRequest req(tokenUrl());
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     req.setRawHeader("Accept", "application/json");
     req.setTransferTimeout(60000);
     ++m_signIns;
-    qCInfo(lcGraph) << "signing in for" << resource << "at" << request;
+    qCInfo(lcGraph) << "signing in for" << resource << "at" << describeRequest("POST", tokenUrl());
     QNetworkReply* reply = m_network->post(req, body);
     m_entries[resource].pending = reply;
     connect(reply, &QNetworkReply::finished, this, [this, resource, reply] { finishSignIn(resource, reply); });
+}
+
+void TokenProvider::startDeviceCode(const QString& resource)
+{
+    m_entries[resource].awaitingDeviceCode = true;
+    if (m_deviceSignIn) // another resource's sign-in is under way; its refresh token will serve this one
+        return;
+    m_deviceResource = resource;
+    m_deviceSignIn = new DeviceCodeSignIn(m_authority, m_credentials.tenant, m_credentials.clientId, this);
+    m_deviceSignIn->setSecondMsecs(m_deviceSecondMsecs);
+    connect(m_deviceSignIn, &DeviceCodeSignIn::codeReady, this, &TokenProvider::deviceCode);
+    connect(m_deviceSignIn, &DeviceCodeSignIn::finished, this, &TokenProvider::finishDeviceCode);
+    ++m_signIns;
+    qCInfo(lcGraph) << "device code sign-in for" << resource;
+    // offline_access: a refresh token for the second resource and renewals; openid profile: the admin's name
+    // (for the Exchange admin API's X-AnchorMailbox).
+    m_deviceSignIn->start(scopeOf(resource) + u" offline_access openid profile"_s);
+}
+
+void TokenProvider::cancelSignIn()
+{
+    if (m_deviceSignIn)
+        m_deviceSignIn->cancel(); // finished(false) with "cancelled"
+}
+
+void TokenProvider::finishDeviceCode(bool ok)
+{
+    DeviceCodeSignIn* flow = std::exchange(m_deviceSignIn, nullptr);
+    flow->deleteLater();
+    const QString resource = std::exchange(m_deviceResource, QString());
+    QStringList waiting;
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+        if (it->awaitingDeviceCode) {
+            it->awaitingDeviceCode = false;
+            if (it.key() != resource)
+                waiting.append(it.key());
+        }
+    }
+    if (!ok) {
+        const ImportError error = *flow->error();
+        deliver(resource, error);
+        for (const QString& other : std::as_const(waiting))
+            deliver(other, error);
+        return;
+    }
+    m_refreshToken = flow->refreshToken();
+    m_signedInUser = userOfIdToken(flow->idToken());
+    const qint64 expiresIn = std::max<qint64>(1, flow->expiresInSeconds());
+    const qint64 lead = std::min<qint64>(m_renewLeadSeconds, expiresIn / 2);
+    Entry& entry = m_entries[resource];
+    entry.token = flow->accessToken();
+    entry.renewAtMsecs = QDateTime::currentMSecsSinceEpoch() + (expiresIn - lead) * 1000;
+    Q_EMIT signedIn();
+    if (m_refreshToken.isEmpty())
+        qCWarning(lcGraph) << "the sign-in gave no refresh token; another resource will need another sign-in";
+    deliver(resource, entry.token);
+    for (const QString& other : std::as_const(waiting))
+        signIn(other);
 }
 
 void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
@@ -338,6 +431,11 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
         QString message = describeHttpFailure(status, contentType, body);
         if (status == 0)
             message = reply->errorString();
+        if (m_credentials.delegated && status == 400 && message.contains("invalid_grant"_L1)) {
+            // The refresh token was revoked or has expired: only a new sign-in helps.
+            m_refreshToken.clear();
+            message += u" (the admin's sign-in is no longer valid; sign in again)"_s;
+        }
         deliver(resource, ImportError{request, 0, {}, u"sign-in failed: "_s + message});
         return;
     }
@@ -351,6 +449,12 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
                                       u"sign-in answer without access_token and expires_in: "_s +
                                           describeHttpFailure(status, contentType, body)});
         return;
+    }
+    if (m_credentials.delegated) {
+        if (const QByteArray refresh = answer.value("refresh_token"_L1).toString().toUtf8(); !refresh.isEmpty())
+            m_refreshToken = refresh;
+        if (const QString user = userOfIdToken(answer.value("id_token"_L1).toString().toUtf8()); !user.isEmpty())
+            m_signedInUser = user;
     }
     const qint64 lead = std::min<qint64>(m_renewLeadSeconds, expiresIn / 2);
     entry.token = token;

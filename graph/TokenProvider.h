@@ -47,19 +47,27 @@ private:
     QByteArray m_der;
 };
 
-// App-only credentials for the client credentials grant.
+// Credentials for the token endpoint: app-only (client credentials grant with a secret or a certificate), or
+// delegated (an admin signs in by device code; clientId is then a public client and neither secret nor
+// certificate is given).
 struct AppCredentials {
     QString tenant;                               // GUID or domain ("contoso.onmicrosoft.com")
     QString clientId;                             // application (client) id
     QString clientSecret;                         // either this ...
-    std::optional<ClientCertificate> certificate; // ... or this
+    std::optional<ClientCertificate> certificate; // ... or this ...
+    bool delegated = false;                       // ... or the device code flow
     // Current documentation: PS256 with "x5t#S256". Older registrations: RS256 with "x5t" (SHA-1).
     bool legacyRs256X5t = false;
 };
 
-// Gets app-only access tokens from the Microsoft identity platform v2 token endpoint, one per resource
+// Gets access tokens from the Microsoft identity platform v2 token endpoint, one per resource
 // ("https://graph.microsoft.com", "https://outlook.office365.com"), keeps them in memory only and asks for a
 // new one shortly before expiry. Concurrent requests for one resource share one sign-in.
+// Delegated: the first resource asked for starts the device code flow (deviceCode() tells what to show) with
+// offline_access; the refresh token it gives (memory only) then gets the other resource's token and every
+// renewal, so the admin signs in once per run.
+class DeviceCodeSignIn;
+
 class TokenProvider final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TokenProvider)
@@ -84,8 +92,20 @@ public:
     // Renew this long before expiry (default 5 minutes, at most half the lifetime).
     void setRenewLeadSeconds(int seconds) { m_renewLeadSeconds = seconds; }
     int signInCount() const { return m_signIns; } // for tests and logs: token requests sent
+    int refreshCount() const { return m_refreshes; } // delegated: refresh_token grants sent
 
     QUrl tokenUrl() const;
+
+    // Delegated: the signed-in admin's user name (preferred_username of the id_token), once known.
+    const QString& signedInUser() const { return m_signedInUser; }
+    // Delegated: how long one "second" of the device code polling interval is (tests shrink it).
+    void setDeviceCodeSecondMsecs(int msecs) { m_deviceSecondMsecs = msecs; }
+    void cancelSignIn(); // stops a device code sign-in in progress; waiting callers get a "cancelled" error
+
+Q_SIGNALS:
+    void deviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
+                    qint64 expiresInSeconds);
+    void signedIn(); // the device code sign-in completed
 
 private:
     struct Waiter {
@@ -97,10 +117,14 @@ private:
         QByteArray token;
         qint64 renewAtMsecs = 0;
         QNetworkReply* pending = nullptr;
+        bool awaitingDeviceCode = false; // delegated: waits for the admin's sign-in
         std::vector<Waiter> waiters;
     };
 
     void signIn(const QString& resource);
+    void startDeviceCode(const QString& resource);
+    void finishDeviceCode(bool ok);
+    void post(const QString& resource, const QByteArray& body);
     void finishSignIn(const QString& resource, QNetworkReply* reply);
     void deliver(const QString& resource, const Result<QByteArray>& result);
     QByteArray clientAssertion() const;
@@ -111,6 +135,13 @@ private:
     QHash<QString, Entry> m_entries;
     int m_renewLeadSeconds = 300;
     int m_signIns = 0;
+    int m_refreshes = 0;
+    // Delegated sign-in state. The refresh token never leaves memory.
+    DeviceCodeSignIn* m_deviceSignIn = nullptr;
+    QString m_deviceResource;
+    QByteArray m_refreshToken;
+    QString m_signedInUser;
+    int m_deviceSecondMsecs = 1000;
 };
 
 } // namespace sunset

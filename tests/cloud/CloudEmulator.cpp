@@ -73,6 +73,8 @@ QByteArray reason(int status)
         return "Forbidden";
     case 404:
         return "Not Found";
+    case 410:
+        return "Gone";
     case 429:
         return "Too Many Requests";
     case 503:
@@ -278,10 +280,13 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
         return users(request, url);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"delta"_s})
         return usersDelta(request, url);
-    // /adminapi/beta/{tenant}/InvokeCommand
+    // /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox
     if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "beta"_L1 &&
         parts[3].compare("InvokeCommand"_L1, Qt::CaseInsensitive) == 0)
-        return mailboxes(request, url, parts[2]);
+        return mailboxes(request, url, parts[2], false);
+    if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "v2.0"_L1 &&
+        parts[3].compare("Mailbox"_L1, Qt::CaseInsensitive) == 0)
+        return mailboxes(request, url, parts[2], true);
     return graphError(404, u"NotFound"_s, u"Resource not found for the segment '%1'."_s.arg(parts.value(0)));
 }
 
@@ -298,6 +303,8 @@ CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Reques
                         "into the correct cloud."_s.arg(tenant));
     if (field("grant_type") == "urn:ietf:params:oauth:grant-type:device_code"_L1)
         return deviceToken(query);
+    if (field("grant_type") == "refresh_token"_L1)
+        return refreshToken(tenant, query);
     if (field("grant_type") != "client_credentials"_L1)
         return aadError(400, u"unsupported_grant_type"_s, 70003,
                         u"The app requested an unsupported grant type '%1'."_s.arg(field("grant_type")));
@@ -341,7 +348,8 @@ CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Reques
     return issueToken(resource, false);
 }
 
-CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool withRefreshToken)
+CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool withRefreshToken,
+                                                  const QString& clientId, bool withIdToken)
 {
     const QByteArray accessToken =
         "emu." + QByteArray::number(QRandomGenerator::global()->generate64(), 16) + '.' + base64Url(resource.toUtf8());
@@ -350,14 +358,78 @@ CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool 
                        {u"expires_in"_s, m_tokenLifetime},
                        {u"ext_expires_in"_s, m_tokenLifetime},
                        {u"access_token"_s, QString::fromLatin1(accessToken)}};
-    if (withRefreshToken) {
-        answer.insert(u"refresh_token"_s,
-                      QString(u"emu-refresh."_s + QString::number(QRandomGenerator::global()->generate64(), 16)));
+    if (withRefreshToken || withIdToken)
         answer.insert(u"scope"_s, QString(resource + u"/.default"_s));
+    if (withRefreshToken) {
+        const QByteArray refresh = "emu-refresh." + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        m_refreshTokens.insert(refresh, clientId);
+        answer.insert(u"refresh_token"_s, QString::fromLatin1(refresh));
+    }
+    if (withIdToken) { // unsigned here; real ones are signed, but the client reads only the user's name
+        const QJsonObject claims{{u"preferred_username"_s, m_admin}, {u"aud"_s, clientId}};
+        answer.insert(u"id_token"_s,
+                      QString::fromLatin1(base64Url(R"({"alg":"none","typ":"JWT"})") + '.' +
+                                          base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.'));
     }
     Response r = json(200, answer);
     r.headers[0].second = "application/json; charset=utf-8";
     return r;
+}
+
+namespace {
+
+// The one resource a delegated scope list names ("https://graph.microsoft.com/.default offline_access openid"),
+// and whether offline_access and openid were asked for. Empty resource: none, or more than one (ambiguous).
+struct DelegatedScope {
+    QString resource;
+    int resources = 0;
+    bool offline = false;
+    bool openid = false;
+};
+
+DelegatedScope parseDelegatedScope(const QStringList& scopes)
+{
+    DelegatedScope d;
+    for (const QString& scope : scopes) {
+        if (scope == "offline_access"_L1)
+            d.offline = true;
+        else if (scope == "openid"_L1)
+            d.openid = true;
+        else if (scope.contains(u'/') && d.resource != scope.section(u'/', 0, 2)) {
+            ++d.resources;
+            d.resource = scope.section(u'/', 0, 2);
+        }
+    }
+    if (d.resources != 1)
+        d.resource.clear();
+    return d;
+}
+
+} // namespace
+
+CloudEmulator::Response CloudEmulator::refreshToken(const QString& tenant, const QUrlQuery& query)
+{
+    Q_UNUSED(tenant);
+    ++m_refreshGrants;
+    const QByteArray presented = query.queryItemValue(u"refresh_token"_s, QUrl::FullyDecoded).toLatin1();
+    const QString clientId = query.queryItemValue(u"client_id"_s, QUrl::FullyDecoded);
+    const auto it = m_refreshTokens.constFind(presented);
+    if (it == m_refreshTokens.constEnd() || it.value() != clientId)
+        return aadError(400, u"invalid_grant"_s, 70008,
+                        u"The provided authorization code or refresh token has expired due to inactivity. Send a new "
+                        "interactive authorization request for this user and resource."_s);
+    const DelegatedScope scope =
+        parseDelegatedScope(query.queryItemValue(u"scope"_s, QUrl::FullyDecoded).split(u' ', Qt::SkipEmptyParts));
+    if (scope.resource.isEmpty())
+        return aadError(400, u"invalid_scope"_s, scope.resources > 1 ? 28000 : 70011,
+                        scope.resources > 1 ? u"Provided value for the input parameter scope is not valid because "
+                                              "it contains more than one resource."_s
+                                            : u"The provided value for the input parameter 'scope' is not valid."_s);
+    if (scope.resource != QLatin1StringView(kGraphResource) && scope.resource != QLatin1StringView(kExoResource))
+        return aadError(400, u"invalid_resource"_s, 500011,
+                        u"The resource principal named %1 was not found in the tenant."_s.arg(scope.resource));
+    m_refreshTokens.remove(presented); // rotated: the answer carries the next one
+    return issueToken(scope.resource, true, clientId, scope.openid);
 }
 
 CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const Request& request)
@@ -374,6 +446,11 @@ CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const R
             400, u"unauthorized_client"_s, 700016,
             u"Application with identifier '%1' was not found in the directory '%2'."_s.arg(clientId, tenant));
     const QStringList scopes = query.queryItemValue(u"scope"_s, QUrl::FullyDecoded).split(u' ', Qt::SkipEmptyParts);
+    m_deviceScopes.append(scopes.join(u' '));
+    if (parseDelegatedScope(scopes).resources > 1)
+        return aadError(400, u"invalid_scope"_s, 28000,
+                        u"Provided value for the input parameter scope is not valid because it contains more than "
+                        "one resource."_s);
     const QByteArray code = "emu-device." + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
     const QString userCode = u"EMU%1"_s.arg(QRandomGenerator::global()->bounded(100000, 999999));
     m_deviceGrants.insert(code, {clientId, scopes, 0, false});
@@ -411,16 +488,10 @@ CloudEmulator::Response CloudEmulator::deviceToken(const QUrlQuery& query)
         return aadError(400, u"expired_token"_s, 70020,
                         u"The provided value for the input parameter 'device_code' is not valid. This device code "
                         "has expired."_s);
-    QString resource;
-    bool offline = false;
-    for (const QString& scope : std::as_const(grant->scopes)) {
-        if (scope == "offline_access"_L1)
-            offline = true;
-        else if (scope.contains(u'/'))
-            resource = scope.section(u'/', 0, 2);
-    }
+    const DelegatedScope scope = parseDelegatedScope(grant->scopes);
+    const QString clientId = grant->clientId;
     m_deviceGrants.erase(grant);
-    return issueToken(resource, offline);
+    return issueToken(scope.resource, scope.offline, clientId, scope.openid);
 }
 
 // Empty when the assertion is good; else "<AADSTS code>: <description>".
@@ -619,6 +690,19 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
         if (!token.startsWith("delta:"))
             return graphError(400, u"Directory_InvalidDeltaToken"_s, u"The specified delta token is invalid."_s);
         since = token.mid(6).toInt();
+        if (since < m_deltaGoneBelow) {
+            // Where Graph says to start over: the initial round with the same $select.
+            QUrl restart = baseUrl();
+            restart.setPath(u"/v1.0/users/delta"_s);
+            QUrlQuery fresh;
+            if (query.hasQueryItem(u"$select"_s))
+                fresh.addQueryItem(u"$select"_s, query.queryItemValue(u"$select"_s));
+            restart.setQuery(fresh);
+            Response r = graphError(410, u"resyncRequired"_s,
+                                    u"The delta token is no longer valid; a full synchronization is required."_s);
+            r.headers.append(Header{"Location", restart.toEncoded()});
+            return r;
+        }
     } else if (query.hasQueryItem(u"$skiptoken"_s)) {
         const QList<QByteArray> token = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1()).split(':');
         if (token.size() != 3 || token[0] != "dskip")
@@ -672,10 +756,13 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
     return json(200, page);
 }
 
-CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const QUrl& url, const QString& tenant)
+CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const QUrl& url, const QString& tenant,
+                                                 bool v2)
 {
     ++m_dataRequests[u"mailboxes"_s];
     m_exoBodies.append(request.body);
+    m_exoPaths.append(url.path().toUtf8());
+    m_anchors.append(request.headers.value("x-anchormailbox"));
     std::optional<Response> fault = injectFault(u"mailboxes"_s);
     const bool truncate =
         fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
@@ -721,7 +808,7 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         }
         value.append(mailbox);
     }
-    const QString base = baseUrl().toString() + u"/adminapi/beta/"_s + tenant;
+    const QString base = baseUrl().toString() + (v2 ? u"/adminapi/v2.0/"_s : u"/adminapi/beta/"_s) + tenant;
     QJsonObject page{{u"@odata.context"_s, QString(base + u"/$metadata#Collection(Exchange.GenericHashTable)"_s)},
                      {u"adminapi.warnings@odata.type"_s, u"#Collection(String)"_s},
                      {u"@adminapi.warnings"_s, QJsonArray{}}};
@@ -731,7 +818,7 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
             next.addQueryItem(u"$select"_s, query.queryItemValue(u"$select"_s));
         next.addQueryItem(u"$skiptoken"_s,
                           QString::fromLatin1(base64Url(QByteArray("mailboxes:" + QByteArray::number(end)))));
-        QUrl nextUrl(base + u"/InvokeCommand"_s);
+        QUrl nextUrl(base + (v2 ? u"/Mailbox"_s : u"/InvokeCommand"_s));
         nextUrl.setQuery(next);
         page.insert(u"@odata.nextLink"_s, nextUrl.toString(QUrl::FullyEncoded));
     }

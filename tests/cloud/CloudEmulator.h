@@ -24,8 +24,12 @@ namespace sunset {
 //   one resource per request, AADSTS-style errors;
 // - GET /v1.0/users: $select, $top (1..999, else 400), opaque $skiptoken in an absolute @odata.nextLink,
 //   @odata.count only with ConsistencyLevel: eventual and $count=true;
-// - POST /adminapi/beta/{tenant}/InvokeCommand running Get-Mailbox: Prefer: odata.maxpagesize, nextLink with
-//   the same body re-POSTed, @odata annotations, Rate-Limit-* headers, X-AnchorMailbox required;
+// - POST /{tenant}/oauth2/v2.0/devicecode and the device_code grant (pending, slow_down, declined, expired), and
+//   the refresh_token grant (one resource per request, rotated refresh tokens, id_token with openid);
+// - GET /v1.0/users/delta with @removed, deltaLink and 410 Gone for expired delta tokens;
+// - POST /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox running Get-Mailbox:
+//   Prefer: odata.maxpagesize, $select, nextLink with the same body re-POSTed, @odata annotations,
+//   Rate-Limit-* headers, X-AnchorMailbox required;
 // and faults injected by configuration.
 class CloudEmulator final : public QObject {
     Q_OBJECT
@@ -48,6 +52,9 @@ public:
     void changeUser(const QString& id, const QString& property, const QJsonValue& value);
     void removeUser(const QString& id);
     void setDeltaPageSize(int size) { m_deltaPageSize = size; }
+    // Every delta token issued so far is now too old: a round from one is answered 410 Gone with a Location
+    // to start over from (Graph keeps user delta tokens about 7 days).
+    void expireDeltaTokens() { m_deltaGoneBelow = ++m_version; }
 
     void registerApp(const QString& clientId, const QString& secret, const QByteArray& certificateDer = {});
     void setTokenLifetimeSeconds(int seconds) { m_tokenLifetime = seconds; }
@@ -76,7 +83,17 @@ public:
     void setForeignNextLinks(bool foreign) { m_foreignNextLinks = foreign; }
     void clearFaults() { m_faults.clear(); }
 
+    // Delegated sign-ins: the refresh tokens given out so far no longer work (revoked, or the admin's session
+    // ended); the next refresh_token grant is refused with invalid_grant.
+    void revokeRefreshTokens() { m_refreshTokens.clear(); }
+    // The user name the device code sign-in "signs in" (in the id_token's preferred_username).
+    void setSignedInAdmin(const QString& upn) { m_admin = upn; }
+
     int tokenRequests() const { return m_tokenRequests; }
+    int refreshGrants() const { return m_refreshGrants; }
+    QStringList deviceScopes() const { return m_deviceScopes; } // the scope of each devicecode request
+    QList<QByteArray> lastExoPaths() const { return m_exoPaths; }
+    QList<QByteArray> lastAnchors() const { return m_anchors; }
     int dataRequests(const QString& api) const { return m_dataRequests.value(api); }
     int faultsInjected() const { return m_faultsInjected; }
     QList<QByteArray> lastExoBodies() const { return m_exoBodies; }
@@ -101,11 +118,13 @@ private:
     Response token(const QString& tenant, const Request& request);
     Response deviceCode(const QString& tenant, const Request& request);
     Response deviceToken(const QUrlQuery& form);
-    Response issueToken(const QString& resource, bool withRefreshToken);
+    Response refreshToken(const QString& tenant, const QUrlQuery& form);
+    Response issueToken(const QString& resource, bool withRefreshToken, const QString& clientId = {},
+                        bool withIdToken = false);
     Response users(const Request& request, const QUrl& url);
     Response usersDelta(const Request& request, const QUrl& url);
     qsizetype userIndex(const QString& id) const;
-    Response mailboxes(const Request& request, const QUrl& url, const QString& tenant);
+    Response mailboxes(const Request& request, const QUrl& url, const QString& tenant, bool v2);
     std::optional<Response> authorize(const Request& request, const QString& resource);
     std::optional<Response> injectFault(const QString& api);
     QString verifyAssertion(const QString& tenant, const QString& clientId, const QByteArray& assertion,
@@ -146,6 +165,13 @@ private:
         bool slowedDown = false;
     };
     QHash<QByteArray, DeviceGrant> m_deviceGrants;
+    QHash<QByteArray, QString> m_refreshTokens; // refresh token -> client id
+    QString m_admin = QStringLiteral("admin@contoso.onmicrosoft.com");
+    int m_refreshGrants = 0;
+    QStringList m_deviceScopes;
+    int m_deltaGoneBelow = 0;
+    QList<QByteArray> m_exoPaths;
+    QList<QByteArray> m_anchors;
     QList<Fault> m_faults;
     QHash<QString, int> m_dataRequests;
     int m_tokenRequests = 0;

@@ -345,7 +345,7 @@ void TestCloudClients::faults_data()
             << int(K::ExpiredToken) << api << true << QString();
         QTest::addRow("%s: dropped connection", a.constData()) << int(K::DropConnection) << api << true << QString();
         QTest::addRow("%s: truncated JSON page", a.constData())
-            << int(K::TruncatedJson) << api << false << u"found the end of the input"_s;
+            << int(K::TruncatedJson) << api << false << u"end of the input"_s;
         QTest::addRow("%s: HTML error page", a.constData())
             << int(K::HtmlPage) << api << false
             << u"HTML page instead of JSON (\"Web Proxy - Authentication Required\")"_s;
@@ -553,7 +553,7 @@ void TestCloudClients::deviceCode()
     QFETCH(int, outcome);
     QFETCH(bool, slowDown);
     QFETCH(QString, userSees);
-    const QString publicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s; // ExchangeOnlineManagement's
+    const QString publicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s;
     g_emulator->registerApp(publicClient, {});
     g_emulator->setDeviceFlow(3, slowDown, CloudEmulator::DeviceOutcome(outcome), 1);
     DeviceCodeSignIn signIn(g_emulator->baseUrl(), kTenant, publicClient);
@@ -594,6 +594,182 @@ void TestCloudClients::deviceCode()
         QVERIFY2(shown.contains(userSees), qPrintable(shown));
         QVERIFY(shown.contains("device code sign-in failed"_L1));
     }
+}
+
+namespace {
+
+const QString kPublicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s; // ExchangeOnlineManagement's
+
+AppCredentials delegatedCredentials()
+{
+    AppCredentials c;
+    c.tenant = kTenant;
+    c.clientId = kPublicClient;
+    c.delegated = true;
+    return c;
+}
+
+} // namespace
+
+void TestCloudClients::delegatedSecondResourceByRefreshToken()
+{
+    // The admin signs in once, by device code, for Graph; Exchange Online's token comes from the refresh token.
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(2, false, CloudEmulator::DeviceOutcome::Approve, 1);
+    TokenProvider tokens(g_emulator->baseUrl(), delegatedCredentials());
+    tokens.setDeviceCodeSecondMsecs(10);
+    QVERIFY(tokens.check().isEmpty());
+    QSignalSpy code(&tokens, &TokenProvider::deviceCode);
+    QSignalSpy signedIn(&tokens, &TokenProvider::signedIn);
+    const QString graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
+    const QString exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+    // Both asked for at once: one device code, the second resource waits for it.
+    std::optional<Result<QByteArray>> graph;
+    std::optional<Result<QByteArray>> exo;
+    QObject context;
+    tokens.accessToken(graphResource, &context, [&](const Result<QByteArray>& r) { graph = r; });
+    tokens.accessToken(exoResource, &context, [&](const Result<QByteArray>& r) { exo = r; });
+    QVERIFY(QTest::qWaitFor([&] { return graph && exo; }, 20000));
+    QVERIFY2(graph->ok(), qPrintable(errorText(*graph)));
+    QVERIFY2(exo->ok(), qPrintable(errorText(*exo)));
+    QCOMPARE(code.size(), 1);
+    QCOMPARE(signedIn.size(), 1);
+    QCOMPARE(g_emulator->deviceScopes(),
+             QStringList{graphResource + u"/.default offline_access openid profile"_s});
+    QCOMPARE(g_emulator->refreshGrants(), 1);
+    QCOMPARE(tokens.signedInUser(), u"admin@contoso.onmicrosoft.com"_s);
+
+    // Each token works for its own resource only (the emulator checks the audience).
+    ExoMailboxClient mailboxes(g_emulator->baseUrl(), kTenant, &tokens);
+    mailboxes.setResource(exoResource);
+    mailboxes.setAnchorMailbox("UPN:" + tokens.signedInUser().toUtf8());
+    QVERIFY(runToEnd(mailboxes));
+    QVERIFY(mailboxes.snapshot().records.size() >= size_t(kMailboxes));
+    QCOMPARE(g_emulator->lastAnchors().first(), QByteArray("UPN:admin@contoso.onmicrosoft.com"));
+
+    // A refused token is renewed with the (rotated) refresh token, without asking the admin again.
+    tokens.invalidate(exoResource, exo->value());
+    const Result<QByteArray> renewed = fetchToken(tokens, exoResource);
+    QVERIFY(renewed.ok());
+    QVERIFY(renewed.value() != exo->value());
+    QCOMPARE(g_emulator->refreshGrants(), 2);
+    QCOMPARE(code.size(), 1);
+
+    // The refresh token revoked: the error says to sign in again.
+    g_emulator->revokeRefreshTokens();
+    tokens.invalidate(exoResource, renewed.value());
+    const Result<QByteArray> refused = fetchToken(tokens, exoResource);
+    QVERIFY(!refused.ok());
+    const QString shown = refused.error().toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains("invalid_grant: AADSTS70008"_L1) && shown.contains("sign in again"_L1),
+             qPrintable(shown));
+}
+
+void TestCloudClients::delegatedSignInFailures_data()
+{
+    QTest::addColumn<int>("outcome");
+    QTest::addColumn<bool>("slowDown");
+    QTest::addColumn<QString>("userSees");
+    using O = CloudEmulator::DeviceOutcome;
+    QTest::newRow("authorization_pending x3, slow_down, then approved") << int(O::Approve) << true << QString();
+    QTest::newRow("declined") << int(O::Decline) << false << u"authorization_declined: AADSTS70000"_s;
+    QTest::newRow("expired") << int(O::Expire) << false << u"expired_token: AADSTS70020"_s;
+}
+
+void TestCloudClients::delegatedSignInFailures()
+{
+    QFETCH(int, outcome);
+    QFETCH(bool, slowDown);
+    QFETCH(QString, userSees);
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(3, slowDown, CloudEmulator::DeviceOutcome(outcome), 1);
+    TokenProvider tokens(g_emulator->baseUrl(), delegatedCredentials());
+    tokens.setDeviceCodeSecondMsecs(5);
+    QSignalSpy code(&tokens, &TokenProvider::deviceCode);
+    const Result<QByteArray> token = fetchToken(tokens, QLatin1StringView(CloudEmulator::kExoResource));
+    QCOMPARE(code.size(), 1);
+    QVERIFY(code.first().at(2).toString().contains(code.first().at(0).toString())); // the message names the code
+    if (userSees.isEmpty()) {
+        QVERIFY2(token.ok(), qPrintable(errorText(token)));
+        return;
+    }
+    QVERIFY(!token.ok());
+    const QString shown = token.error().toString();
+    qInfo().noquote() << "the user sees:" << shown;
+    QVERIFY2(shown.contains(userSees) && shown.contains("device code sign-in failed"_L1), qPrintable(shown));
+    // Nothing is retried behind the admin's back: a new request starts a new sign-in.
+    QCOMPARE(g_emulator->refreshGrants(), 0);
+}
+
+void TestCloudClients::mailboxesThroughV2Endpoint()
+{
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    ExoMailboxClient v2(g_emulator->baseUrl(), kTenantId, &tokens);
+    v2.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    v2.setApi(ExoAdminApi::V2);
+    QVERIFY(runToEnd(v2));
+    const QList<QByteArray> paths = g_emulator->lastExoPaths();
+    QCOMPARE(paths.size(), int((v2.snapshot().records.size() + 999) / 1000));
+    for (const QByteArray& path : paths)
+        QCOMPARE(path, QByteArray("/adminapi/v2.0/" + kTenantId.toLatin1() + "/Mailbox"));
+    for (const QByteArray& body : g_emulator->lastExoBodies())
+        QCOMPARE(body, ExoMailboxClient::getMailboxBody());
+    QVERIFY(v2.snapshot().source.contains("/adminapi/v2.0/"_L1));
+
+    // The same records as through InvokeCommand, and as the file.
+    ExoMailboxClient beta(g_emulator->baseUrl(), kTenantId, &tokens);
+    beta.setResource(QLatin1StringView(CloudEmulator::kExoResource));
+    QVERIFY(runToEnd(beta));
+    const Result<Snapshot> fromFile = readExoMailboxesJson(tenant().exoJson, u"exo.json"_s);
+    QCOMPARE(v2.snapshot().records.size(), fromFile.value().records.size());
+    QCOMPARE(beta.snapshot().records.size(), fromFile.value().records.size());
+    for (size_t i = 0; i < fromFile.value().records.size(); i += 97) {
+        for (int p = 0; p < int(CloudProperty::Count); ++p) {
+            const auto property = CloudProperty(p);
+            QCOMPARE(v2.snapshot().records[i].cloudValues(property).toStringList(),
+                     fromFile.value().records[i].cloudValues(property).toStringList());
+            QCOMPARE(beta.snapshot().records[i].cloudValues(property).toStringList(),
+                     fromFile.value().records[i].cloudValues(property).toStringList());
+        }
+    }
+}
+
+void TestCloudClients::deltaGoneResyncs()
+{
+    // Fault: the kept delta token is too old; Graph answers 410 Gone with a Location to start over from.
+    // The user sees a rescan that reads every user again instead of failing.
+    g_emulator->setDeltaPageSize(1000);
+    TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
+    GraphUsersClient users(g_emulator->baseUrl(), &tokens);
+    users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+    QSignalSpy finished(&users, &GraphUsersClient::finished);
+    users.startDelta();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.last().first().toBool());
+    const QByteArray link = users.deltaLink();
+    const qsizetype all = users.directory().usersById.size();
+    const int fullRequests = g_emulator->dataRequests(u"users"_s);
+    const QByteArray changed = users.directory().usersById.keys().first();
+
+    g_emulator->expireDeltaTokens();
+    g_emulator->changeUser(QString::fromLatin1(changed), u"userPrincipalName"_s, u"moved@contoso.com"_s);
+    users.startDelta(link);
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.last().first().toBool(), qPrintable(users.error() ? users.error()->toString() : QString()));
+    QVERIFY(users.resynced());
+    QCOMPARE(users.directory().usersById.size(), all);
+    QCOMPARE(users.directory().usersById.value(changed).userPrincipalName, QByteArray("moved@contoso.com"));
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 1); // the 410, then every page again
+    QVERIFY(!users.deltaLink().isEmpty());
+    QVERIFY(users.deltaLink() != link);
+
+    // The new link works: the next round is a delta again.
+    users.startDelta(users.deltaLink());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.last().first().toBool());
+    QVERIFY(!users.resynced());
+    QCOMPARE(users.changes(), 0);
 }
 
 void TestCloudClients::scanMatchesSnapshotFiles()

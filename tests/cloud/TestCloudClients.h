@@ -29,6 +29,11 @@ private Q_SLOTS:
     void deltaRescan();
     void deviceCode_data();
     void deviceCode();
+    void delegatedSecondResourceByRefreshToken();
+    void delegatedSignInFailures_data();
+    void delegatedSignInFailures();
+    void mailboxesThroughV2Endpoint();
+    void deltaGoneResyncs();
     void scanMatchesSnapshotFiles();
     void cliDiffLiveMatchesFiles();
     void cliDiffUsage();

@@ -1,0 +1,272 @@
+#include "CloudLiveScan.h"
+
+#include "GraphLogging.h"
+#include "GraphUsersClient.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QThread>
+#include <QTimer>
+
+#include <functional>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+using Post = std::function<void(std::function<void(CloudLiveScan&)>)>;
+
+// One scan, on the worker thread: everything it creates (token provider, clients and their network access
+// managers) lives and dies on that thread. The steps chain by signals; run() returns when the last one ends.
+class ScanRun final {
+public:
+    ScanRun(CloudScanSettings settings, std::shared_ptr<std::atomic<bool>> cancelled, Post post)
+        : m_settings(std::move(settings))
+        , m_cancelled(std::move(cancelled))
+        , m_post(std::move(post))
+        , m_tokens(m_settings.authority, m_settings.credentials)
+        , m_users(m_settings.graphEndpoint, &m_tokens)
+        , m_exo(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens)
+    {
+        m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
+        if (!m_settings.graphResource.isEmpty())
+            m_users.setResource(m_settings.graphResource);
+        if (!m_settings.exoResource.isEmpty())
+            m_exo.setResource(m_settings.exoResource);
+        m_exo.setApi(m_settings.exoApi);
+        m_users.setRetryPolicy(m_settings.retryPolicy);
+        m_exo.setRetryPolicy(m_settings.retryPolicy);
+
+        QObject::connect(&m_tokens, &TokenProvider::deviceCode, &m_loop,
+                         [this](const QString& code, const QUrl& uri, const QString& message, qint64 expiresIn) {
+                             m_post([=](CloudLiveScan& scan) { Q_EMIT scan.deviceCode(code, uri, message, expiresIn); });
+                         });
+        QObject::connect(&m_tokens, &TokenProvider::signedIn, &m_loop,
+                         [this] { m_post([](CloudLiveScan& scan) { Q_EMIT scan.signedIn(); }); });
+        QObject::connect(&m_users, &GraphUsersClient::progress, &m_loop, [this](qint64 done, qint64 total) {
+            report(CloudLiveScan::Service::Graph, done, total);
+        });
+        QObject::connect(&m_exo, &ExoMailboxClient::progress, &m_loop, [this](qint64 done, qint64 total) {
+            report(CloudLiveScan::Service::ExchangeOnline, done, total);
+        });
+        QObject::connect(&m_users, &GraphUsersClient::finished, &m_loop, [this](bool ok) { usersDone(ok); });
+        QObject::connect(&m_exo, &ExoMailboxClient::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
+        // cancel() comes from another thread: it is seen here within a tenth of a second, also while a device
+        // code is polled or a Retry-After is waited out; a page in flight is dropped.
+        m_cancelPoll.setInterval(100);
+        QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_loop, [this] {
+            if (m_cancelled->load())
+                stop();
+        });
+    }
+
+    void run()
+    {
+        if (!m_settings.readGraph && !m_settings.readExo) {
+            fail(u"nothing to read: neither Graph users nor Exchange Online mailboxes are configured"_s);
+            return;
+        }
+        m_cancelPoll.start();
+        QMetaObject::invokeMethod(&m_loop, [this] { begin(); }, Qt::QueuedConnection);
+        m_loop.exec(); // the worker thread's own loop, not a nested one
+    }
+
+private:
+    void begin()
+    {
+        if (!m_settings.credentials.delegated) {
+            next();
+            return;
+        }
+        // Delegated: sign in before the first page, so that the admin's name is known for the Exchange admin
+        // API's X-AnchorMailbox and no page waits for a human.
+        const QString firstResource = m_settings.readGraph
+                                          ? resourceOf(m_settings.graphResource, m_settings.graphEndpoint)
+                                          : resourceOf(m_settings.exoResource, m_settings.exoEndpoint);
+        m_tokens.accessToken(firstResource, &m_loop, [this](const Result<QByteArray>& token) {
+            if (m_cancelled->load()) {
+                finishCancelled();
+                return;
+            }
+            if (!token) {
+                fail(token.error().toString());
+                return;
+            }
+            if (!m_tokens.signedInUser().isEmpty())
+                m_exo.setAnchorMailbox("UPN:" + m_tokens.signedInUser().toUtf8());
+            next();
+        });
+    }
+
+    static QString resourceOf(const QString& configured, const QUrl& endpoint)
+    {
+        return configured.isEmpty() ? GraphUsersClient::defaultResource(endpoint) : configured;
+    }
+
+    void next()
+    {
+        if (m_settings.readGraph && !m_usersDone) {
+            m_clock.start();
+            const auto& previous = m_settings.previous;
+            if (previous && !previous->deltaLink.isEmpty()) {
+                m_users.setDirectory(previous->users);
+                m_users.startDelta(previous->deltaLink);
+            } else {
+                m_users.startDelta(); // a full read through /users/delta, which ends with the link for a rescan
+            }
+            return;
+        }
+        if (m_settings.readExo && !m_exoDone) {
+            m_clock.start();
+            if (m_settings.readGraph)
+                m_exo.setGraphDirectory(&m_users.directory());
+            else if (m_settings.previous)
+                m_exo.setGraphDirectory(&m_settings.previous->users);
+            m_exo.start();
+            return;
+        }
+        auto result = std::make_shared<CloudScanResult>();
+        if (m_settings.readExo)
+            result->mailboxes = m_exo.takeSnapshot();
+        else
+            result->mailboxes.side = Side::Cloud;
+        if (m_settings.readGraph) {
+            result->users = m_users.directory();
+            result->deltaLink = m_users.deltaLink();
+            result->usersFromDelta = m_settings.previous && !m_settings.previous->deltaLink.isEmpty() &&
+                                     !m_users.resynced();
+            result->userChanges = m_users.changes();
+        }
+        std::shared_ptr<const CloudScanResult> shared = std::move(result);
+        m_post([shared](CloudLiveScan& scan) { Q_EMIT scan.finished(shared); });
+        m_loop.quit();
+    }
+
+    void report(CloudLiveScan::Service service, qint64 done, qint64 total)
+    {
+        const double seconds = std::max<qint64>(1, m_clock.elapsed()) / 1000.0;
+        const double rate = double(done) / seconds;
+        m_post([=](CloudLiveScan& scan) { Q_EMIT scan.progress(service, done, total, rate); });
+        if (m_cancelled->load())
+            stop();
+    }
+
+    void usersDone(bool ok)
+    {
+        if (!ok) {
+            failed(m_users.error());
+            return;
+        }
+        m_usersDone = true;
+        next();
+    }
+
+    void mailboxesDone(bool ok)
+    {
+        if (!ok) {
+            failed(m_exo.error());
+            return;
+        }
+        m_exoDone = true;
+        next();
+    }
+
+    void failed(const std::optional<ImportError>& error)
+    {
+        if (m_cancelled->load()) {
+            finishCancelled();
+            return;
+        }
+        fail(error ? error->toString() : u"the cloud scan failed"_s);
+    }
+
+    void stop()
+    {
+        m_tokens.cancelSignIn();
+        m_users.cancel(); // each ends with finished(false), which ends the scan as cancelled
+        m_exo.cancel();
+        if (!m_finishing) // nothing was running (between steps): end here
+            QMetaObject::invokeMethod(&m_loop, [this] { finishCancelled(); }, Qt::QueuedConnection);
+    }
+
+    void finishCancelled()
+    {
+        if (m_finishing)
+            return;
+        m_finishing = true;
+        m_post([](CloudLiveScan& scan) { Q_EMIT scan.cancelled(); });
+        m_loop.quit();
+    }
+
+    void fail(const QString& message)
+    {
+        if (m_finishing)
+            return;
+        m_finishing = true;
+        m_post([message](CloudLiveScan& scan) { Q_EMIT scan.failed(message); });
+        m_loop.quit();
+    }
+
+    CloudScanSettings m_settings;
+    std::shared_ptr<std::atomic<bool>> m_cancelled;
+    Post m_post;
+    QEventLoop m_loop;
+    QTimer m_cancelPoll;
+    QElapsedTimer m_clock;
+    TokenProvider m_tokens;
+    GraphUsersClient m_users;
+    ExoMailboxClient m_exo;
+    bool m_usersDone = false;
+    bool m_exoDone = false;
+    bool m_finishing = false;
+};
+
+} // namespace
+
+CloudLiveScan::CloudLiveScan(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<std::shared_ptr<const CloudScanResult>>();
+    qRegisterMetaType<CloudLiveScan::Service>();
+}
+
+CloudLiveScan::~CloudLiveScan()
+{
+    cancel();
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+    }
+}
+
+bool CloudLiveScan::isRunning() const { return m_thread && m_thread->isRunning(); }
+
+void CloudLiveScan::cancel()
+{
+    if (m_cancelled)
+        m_cancelled->store(true);
+}
+
+void CloudLiveScan::start(CloudScanSettings settings)
+{
+    if (isRunning())
+        return;
+    delete m_thread;
+    m_cancelled = std::make_shared<std::atomic<bool>>(false);
+    const auto cancelled = m_cancelled;
+    // Results go back through queued calls on this object's thread. The object outlives the worker (its
+    // destructor waits for it), and Qt drops calls still queued when the object is deleted.
+    Post post = [this](std::function<void(CloudLiveScan&)> deliver) {
+        QMetaObject::invokeMethod(this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
+    };
+    m_thread = QThread::create([settings = std::move(settings), cancelled, post]() mutable {
+        ScanRun run(std::move(settings), cancelled, post);
+        run.run();
+    });
+    m_thread->setObjectName(u"sunset-cloud-scan"_s);
+    m_thread->start();
+}
+
+} // namespace sunset

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "CloudHttp.h"
+#include "ExoMailboxClient.h"
+#include "Snapshot.h"
+#include "TokenProvider.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <atomic>
+#include <memory>
+
+class QThread;
+
+namespace sunset {
+
+// What one cloud read produced: the mailboxes (the cloud side of the drift) and the Graph users that gave
+// them their on-premises anchors, with the deltaLink a rescan starts from.
+struct CloudScanResult {
+    Snapshot mailboxes;   // Side::Cloud; no records when Exchange Online was not read
+    GraphDirectory users; // empty when Graph was not read
+    QByteArray deltaLink; // Graph /users/delta link for the next rescan; empty when Graph was not read
+    bool usersFromDelta = false; // true: only the changes since `previous` were fetched and merged
+    qint64 userChanges = 0;      // users changed or removed in that delta round (all users on a full read)
+};
+
+// How to reach and read the cloud for one scan.
+struct CloudScanSettings {
+    QUrl authority{QStringLiteral("https://login.microsoftonline.com")};
+    QUrl graphEndpoint{QStringLiteral("https://graph.microsoft.com")};
+    QUrl exoEndpoint{QStringLiteral("https://outlook.office365.com")};
+    QString graphResource; // token audiences; empty: the endpoint's scheme and host
+    QString exoResource;
+    // App-only (secret or certificate), or delegated (credentials.delegated: device code sign-in by the admin,
+    // then the refresh token, in memory only, for the second resource and renewals).
+    AppCredentials credentials;
+    bool readGraph = true; // Graph users (on-premises anchors, delta)
+    bool readExo = true;   // Exchange Online mailboxes
+    ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
+    RetryPolicy retryPolicy;
+    // A rescan: the result of an earlier scan of the same tenant. With its deltaLink, Graph sends only the users
+    // changed since, merged into its users; a 410 Gone (delta token too old) falls back to a full read.
+    std::shared_ptr<const CloudScanResult> previous;
+    int deviceCodeSecondMsecs = 1000; // tests shrink the service's polling "seconds"
+};
+
+// Reads Exchange Online and/or Graph on a thread of its own, with its own QNetworkAccessManagers and token
+// provider, so the GUI stays responsive. Progress, the device code to show, and the result arrive as queued
+// signals on the thread that owns this object; cancel() takes effect at the next page (or poll). No nested
+// event loop in the caller.
+class CloudLiveScan final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CloudLiveScan)
+
+public:
+    enum class Service : quint8 { Graph, ExchangeOnline };
+    Q_ENUM(Service)
+
+    explicit CloudLiveScan(QObject* parent = nullptr);
+    ~CloudLiveScan() override; // cancels and waits for the worker
+
+    void start(CloudScanSettings settings); // ignored while a scan runs
+    void cancel();
+    bool isRunning() const;
+
+Q_SIGNALS:
+    // total is -1 when the service does not say (Get-Mailbox never does); itemsPerSecond since that service's
+    // first request.
+    void progress(sunset::CloudLiveScan::Service service, qint64 itemsSoFar, qint64 total, double itemsPerSecond);
+    // Delegated sign-in: show this to the admin (open verificationUri, enter userCode); message is the
+    // service's own sentence. Polling goes on until the admin finishes, declines, or the code expires.
+    void deviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
+                    qint64 expiresInSeconds);
+    void signedIn(); // the device code sign-in completed: the code can be hidden
+    void finished(std::shared_ptr<const sunset::CloudScanResult> result);
+    // What failed, naming the request and how far the scan got ("…; 3000 mailboxes were read in 3 pages …").
+    void failed(const QString& message);
+    void cancelled();
+
+private:
+    QThread* m_thread = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_cancelled;
+};
+
+} // namespace sunset

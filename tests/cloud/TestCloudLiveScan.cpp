@@ -1,0 +1,304 @@
+#include "TestCloudLiveScan.h"
+
+#include "CloudEmulator.h"
+#include "CloudLiveScan.h"
+#include "DemoTenantGenerator.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString kTenant = u"contoso.onmicrosoft.com"_s;
+const QString kSecretApp = u"11111111-2222-3333-4444-555555555555"_s;
+const QString kSecret = u"s3cr3t~value"_s;
+const QString kPublicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s;
+constexpr int kMailboxes = 2000;
+
+struct Tenant {
+    QByteArray graphJson;
+    QByteArray exoJson;
+};
+
+Tenant& tenant()
+{
+    static Tenant t;
+    return t;
+}
+
+std::unique_ptr<CloudEmulator> g_emulator;
+
+CloudScanSettings settings()
+{
+    CloudScanSettings s;
+    s.authority = s.graphEndpoint = s.exoEndpoint = g_emulator->baseUrl();
+    s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
+    s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+    s.credentials.tenant = kTenant;
+    s.credentials.clientId = kSecretApp;
+    s.credentials.clientSecret = kSecret;
+    s.retryPolicy.baseDelayMsecs = 5;
+    s.retryPolicy.maxDelayMsecs = 50;
+    s.retryPolicy.maxRetries = 2;
+    return s;
+}
+
+std::shared_ptr<const CloudScanResult> runScan(CloudLiveScan& scan, CloudScanSettings s, QString* failure = nullptr)
+{
+    QSignalSpy finished(&scan, &CloudLiveScan::finished);
+    QSignalSpy failed(&scan, &CloudLiveScan::failed);
+    scan.start(std::move(s));
+    if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, 60000))
+        return {};
+    if (!failed.isEmpty()) {
+        if (failure)
+            *failure = failed.first().first().toString();
+        return {};
+    }
+    return finished.first().first().value<std::shared_ptr<const CloudScanResult>>();
+}
+
+// Every record alike: identities and compared cloud values. Empty when equal, else the first difference.
+QString compareRecords(const Snapshot& a, const Snapshot& b)
+{
+    if (a.records.size() != b.records.size())
+        return u"%1 vs %2 records"_s.arg(a.records.size()).arg(b.records.size());
+    for (size_t i = 0; i < a.records.size(); ++i) {
+        for (int f = 0; f < int(IdentityField::Count); ++f) {
+            if (a.records[i].identity(IdentityField(f)) != b.records[i].identity(IdentityField(f)))
+                return u"record %1: identity field %2 differs"_s.arg(i).arg(f);
+        }
+        for (int p = 0; p < int(CloudProperty::Count); ++p) {
+            if (a.records[i].cloudValues(CloudProperty(p)).toStringList() !=
+                b.records[i].cloudValues(CloudProperty(p)).toStringList())
+                return u"record %1: %2 differs"_s.arg(i).arg(cloudPropertyName(CloudProperty(p)));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+void TestCloudLiveScan::initTestCase()
+{
+    DemoTenantOptions options;
+    options.mailboxes = kMailboxes;
+    DemoTenantSinks sinks;
+    sinks.exoJson = [](const QByteArray& chunk) { tenant().exoJson += chunk; };
+    sinks.graphJson = [](const QByteArray& chunk) { tenant().graphJson += chunk; };
+    sinks.ldif = [](const QByteArray&) {};
+    generateDemoTenant(options, sinks);
+    QVERIFY(!tenant().exoJson.isEmpty());
+}
+
+void TestCloudLiveScan::init()
+{
+    g_emulator = std::make_unique<CloudEmulator>();
+    QVERIFY(g_emulator->listen());
+    g_emulator->setTenant({kTenant}, tenant().graphJson, tenant().exoJson);
+    g_emulator->registerApp(kSecretApp, kSecret);
+    g_emulator->setDeltaPageSize(300);
+}
+
+void TestCloudLiveScan::progressArrivesWhileTheCallerRuns()
+{
+    CloudLiveScan scan;
+    QSignalSpy progress(&scan, &CloudLiveScan::progress);
+    // The emulator answers on this thread, so every page needs this event loop to turn: a scan that blocked
+    // the caller would never finish. A timer counts the turns besides.
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(0);
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start();
+    bool allOnCallerThread = true;
+    connect(&scan, &CloudLiveScan::progress, this,
+            [&allOnCallerThread] { allOnCallerThread = allOnCallerThread && QThread::currentThread() == qApp->thread(); });
+    const auto result = runScan(scan, settings());
+    QVERIFY(result);
+    QVERIFY(allOnCallerThread);
+    QVERIFY(ticks > progress.size());
+    QVERIFY(!scan.isRunning() || QTest::qWaitFor([&] { return !scan.isRunning(); }, 5000));
+
+    // Graph first (delta pages of 300), then Exchange Online (pages of 1000); the counts only grow.
+    qint64 graphLast = 0;
+    qint64 exoLast = 0;
+    int graphReports = 0;
+    for (const QList<QVariant>& report : std::as_const(progress)) {
+        const auto service = report.at(0).value<CloudLiveScan::Service>();
+        const qint64 items = report.at(1).toLongLong();
+        QVERIFY(report.at(3).toDouble() > 0);
+        if (service == CloudLiveScan::Service::Graph) {
+            QVERIFY(exoLast == 0);
+            QVERIFY(items > graphLast);
+            graphLast = items;
+            ++graphReports;
+        } else {
+            QVERIFY(items > exoLast);
+            QCOMPARE(report.at(2).toLongLong(), -1); // Get-Mailbox does not count
+            exoLast = items;
+        }
+    }
+    QCOMPARE(graphLast, qint64(result->users.usersById.size()));
+    QCOMPARE(graphReports, int((result->users.usersById.size() + 299) / 300));
+    QCOMPARE(exoLast, qint64(result->mailboxes.records.size()));
+    QVERIFY(result->mailboxes.records.size() >= size_t(kMailboxes));
+    QCOMPARE(result->mailboxes.side, Side::Cloud);
+    QVERIFY(result->deltaLink.contains("$deltatoken="));
+    QVERIFY(!result->usersFromDelta);
+}
+
+void TestCloudLiveScan::cancelStopsTheScan()
+{
+    CloudLiveScan scan;
+    QSignalSpy cancelled(&scan, &CloudLiveScan::cancelled);
+    QSignalSpy finished(&scan, &CloudLiveScan::finished);
+    QSignalSpy failed(&scan, &CloudLiveScan::failed);
+    connect(&scan, &CloudLiveScan::progress, &scan, [&scan](CloudLiveScan::Service, qint64 items) {
+        if (items >= 600)
+            scan.cancel();
+    });
+    scan.start(settings());
+    QVERIFY(cancelled.wait(30000));
+    QVERIFY(QTest::qWaitFor([&] { return !scan.isRunning(); }, 5000));
+    QTest::qWait(50); // nothing else arrives
+    QCOMPARE(cancelled.size(), 1);
+    QCOMPARE(finished.size(), 0);
+    QCOMPARE(failed.size(), 0);
+    // Stopped at the next page: Graph had 7 pages of 300 and Exchange Online was never asked.
+    QVERIFY2(g_emulator->dataRequests(u"users"_s) <= 4, qPrintable(QString::number(g_emulator->dataRequests(u"users"_s))));
+    QCOMPARE(g_emulator->dataRequests(u"mailboxes"_s), 0);
+
+    // A scan can start again afterwards, and cancelling an idle scan does nothing.
+    disconnect(&scan, &CloudLiveScan::progress, &scan, nullptr);
+    scan.cancel();
+    QVERIFY(runScan(scan, settings()));
+}
+
+void TestCloudLiveScan::faultFailsClearly()
+{
+    // Fault: the third Exchange Online page is a proxy's HTML login page. The user sees which request failed,
+    // why, and how far the scan got.
+    g_emulator->addFault({CloudEmulator::Fault::Kind::HtmlPage, u"mailboxes"_s, 3, 1, {}});
+    CloudLiveScan scan;
+    QString failure;
+    QVERIFY(!runScan(scan, settings(), &failure));
+    qInfo().noquote() << "the user sees:" << failure;
+    QVERIFY2(failure.startsWith(u"POST "_s + g_emulator->baseUrl().toString() + u"/adminapi/beta/"_s + kTenant +
+                                u"/InvokeCommand, page 3: HTTP 200 with an HTML page instead of JSON"_s),
+             qPrintable(failure));
+    QVERIFY(failure.contains("2000 mailboxes were read in 2 pages"_L1));
+
+    // A sign-in failure names the token request.
+    CloudScanSettings wrong = settings();
+    wrong.credentials.clientSecret = u"wrong"_s;
+    QVERIFY(!runScan(scan, wrong, &failure));
+    QVERIFY2(failure.contains("/oauth2/v2.0/token: sign-in failed: HTTP 401: invalid_client: AADSTS7000215"_L1),
+             qPrintable(failure));
+}
+
+void TestCloudLiveScan::deviceCodeForTheGui()
+{
+    g_emulator->registerApp(kPublicClient, {});
+    g_emulator->setDeviceFlow(2, true, CloudEmulator::DeviceOutcome::Approve, 1);
+    CloudScanSettings s = settings();
+    s.credentials.clientId = kPublicClient;
+    s.credentials.clientSecret.clear();
+    s.credentials.delegated = true;
+    s.deviceCodeSecondMsecs = 5;
+    CloudLiveScan scan;
+    QSignalSpy code(&scan, &CloudLiveScan::deviceCode);
+    QSignalSpy signedIn(&scan, &CloudLiveScan::signedIn);
+    QSignalSpy progress(&scan, &CloudLiveScan::progress);
+    bool codeBeforeProgress = false;
+    connect(&scan, &CloudLiveScan::deviceCode, this, [&] { codeBeforeProgress = progress.isEmpty(); });
+    const auto result = runScan(scan, s);
+    QVERIFY(result);
+    QCOMPARE(code.size(), 1);
+    QVERIFY(codeBeforeProgress);
+    QVERIFY(code.first().at(0).toString().startsWith("EMU"_L1));
+    QCOMPARE(code.first().at(1).toUrl(), QUrl(u"https://microsoft.com/devicelogin"_s));
+    QVERIFY(code.first().at(2).toString().contains(code.first().at(0).toString()));
+    QCOMPARE(code.first().at(3).toLongLong(), 900);
+    QCOMPARE(signedIn.size(), 1);
+    // One sign-in by the admin; Exchange Online's token came from the refresh token; the admin's mailbox
+    // anchors the admin API requests.
+    QCOMPARE(g_emulator->refreshGrants(), 1);
+    QVERIFY(result->mailboxes.records.size() >= size_t(kMailboxes));
+    for (const QByteArray& anchor : g_emulator->lastAnchors())
+        QCOMPARE(anchor, QByteArray("UPN:admin@contoso.onmicrosoft.com"));
+
+    // Declined: the scan fails with the service's reason.
+    g_emulator->setDeviceFlow(0, false, CloudEmulator::DeviceOutcome::Decline, 1);
+    QString failure;
+    QVERIFY(!runScan(scan, s, &failure));
+    QVERIFY2(failure.contains("device code sign-in failed: HTTP 400: authorization_declined"_L1), qPrintable(failure));
+
+    // Cancelled while the admin has not signed in yet.
+    g_emulator->setDeviceFlow(1000, false, CloudEmulator::DeviceOutcome::Approve, 1);
+    QSignalSpy cancelled(&scan, &CloudLiveScan::cancelled);
+    connect(&scan, &CloudLiveScan::deviceCode, &scan, [&scan] { scan.cancel(); });
+    scan.start(s);
+    QVERIFY(cancelled.wait(10000));
+}
+
+void TestCloudLiveScan::rescanFetchesOnlyChanges()
+{
+    CloudLiveScan scan;
+    const auto first = runScan(scan, settings());
+    QVERIFY(first);
+    const int fullUserRequests = g_emulator->dataRequests(u"users"_s);
+    QVERIFY(fullUserRequests > 1);
+
+    // Three users change in ways that change their mailboxes' records (anchors and names come from Graph).
+    const QList<QByteArray> ids = first->users.usersById.keys();
+    g_emulator->changeUser(QString::fromLatin1(ids[10]), u"onPremisesImmutableId"_s, u"bmV3LWFuY2hvcg=="_s);
+    g_emulator->changeUser(QString::fromLatin1(ids[20]), u"userPrincipalName"_s, u"renamed@contoso.com"_s);
+    g_emulator->changeUser(QString::fromLatin1(ids[30]), u"onPremisesSecurityIdentifier"_s,
+                           u"S-1-5-21-1-2-3-99999"_s);
+
+    CloudScanSettings again = settings();
+    again.previous = first;
+    const auto rescan = runScan(scan, again);
+    QVERIFY(rescan);
+    QCOMPARE(g_emulator->dataRequests(u"users"_s), fullUserRequests + 1); // one delta page, three entries
+    QVERIFY(rescan->usersFromDelta);
+    QCOMPARE(rescan->userChanges, 3);
+    QVERIFY(rescan->deltaLink != first->deltaLink);
+    QCOMPARE(rescan->users.usersById.value(ids[20]).userPrincipalName, QByteArray("renamed@contoso.com"));
+
+    // The same as a full scan of the changed tenant, record by record.
+    const auto full = runScan(scan, settings());
+    QVERIFY(full);
+    QCOMPARE(rescan->users.usersById.size(), full->users.usersById.size());
+    for (auto it = full->users.usersById.cbegin(); it != full->users.usersById.cend(); ++it) {
+        const GraphUser& merged = rescan->users.usersById.value(it.key());
+        QCOMPARE(merged.userPrincipalName, it->userPrincipalName);
+        QCOMPARE(merged.onPremisesImmutableId, it->onPremisesImmutableId);
+        QCOMPARE(merged.onPremisesSecurityIdentifier, it->onPremisesSecurityIdentifier);
+    }
+    const QString difference = compareRecords(rescan->mailboxes, full->mailboxes);
+    QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    // ... and different from the first scan, so the comparison above could fail.
+    QVERIFY(!compareRecords(first->mailboxes, full->mailboxes).isEmpty());
+}
+
+void TestCloudLiveScan::nothingConfigured()
+{
+    CloudScanSettings s = settings();
+    s.readGraph = false;
+    s.readExo = false;
+    CloudLiveScan scan;
+    QString failure;
+    QVERIFY(!runScan(scan, s, &failure));
+    QVERIFY(failure.contains("nothing to read"_L1));
+}
+
+QTEST_GUILESS_MAIN(TestCloudLiveScan)

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QObject>
+
+class TestCloudLiveScan final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void progressArrivesWhileTheCallerRuns();
+    void cancelStopsTheScan();
+    void faultFailsClearly();
+    void deviceCodeForTheGui();
+    void rescanFetchesOnlyChanges();
+    void nothingConfigured();
+};
