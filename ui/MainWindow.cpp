@@ -632,11 +632,18 @@ void MainWindow::showLoadCancelled()
 void MainWindow::showDeviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
                                 qint64 expiresInSeconds)
 {
+    hideDeviceCode();
     auto* dialog = new DeviceCodeDialog(userCode, verificationUri, message, expiresInSeconds, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    // Closed by the admin or when the scan ends; the sign-in goes on in the background either way.
-    connect(this, &MainWindow::scanShown, dialog, &QDialog::close);
+    // Closed by the admin or when the sign-in completes; polling goes on in the background either way.
+    m_deviceCodeDialog = dialog;
     dialog->show();
+}
+
+void MainWindow::hideDeviceCode()
+{
+    if (m_deviceCodeDialog)
+        m_deviceCodeDialog->close();
 }
 
 void MainWindow::setScanTrend(const QList<ScanTrendPoint>& points)
@@ -653,6 +660,8 @@ void MainWindow::showMessage(const QString& text)
 void MainWindow::setLoading(bool loading)
 {
     m_loading = loading;
+    if (!loading)
+        hideDeviceCode();
     m_scanPanel->setVisible(loading);
     m_cancelAction->setEnabled(loading);
     const bool haveSources = m_profile.ad.kind == AdSourceProfile::Kind::Live ? !m_profile.ad.url.isEmpty()

@@ -6,6 +6,7 @@
 #include "ScanProgress.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 #include <memory>
@@ -81,6 +82,7 @@ public Q_SLOTS:
     void showLoadCancelled();
     void showDeviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
                         qint64 expiresInSeconds);
+    void hideDeviceCode(); // signed in, or the scan ended
 
 Q_SIGNALS:
     void scanRequested(const sunset::ScanRequest& request);
@@ -155,6 +157,7 @@ private:
     QPushButton* m_cancelButton = nullptr;
     QDockWidget* m_overviewDock = nullptr;
     OverviewWidget* m_overview = nullptr;
+    QPointer<QDialog> m_deviceCodeDialog;
 };
 
 } // namespace sunset

@@ -1,11 +1,13 @@
 #include "ScanLoader.h"
 
 #include "AdLiveScan.h"
+#include "CloudLiveScan.h"
 #include "MailboxTableModel.h"
 #include "SnapshotSideLoader.h"
 #include "UiLogging.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -47,6 +49,8 @@ int ScanLoader::activeReaders() const
             ++n;
         else if (auto* live = qobject_cast<AdLiveScan*>(child); live && live->isRunning())
             ++n;
+        else if (auto* cloud = qobject_cast<CloudLiveScan*>(child); cloud && cloud->isRunning())
+            ++n;
     }
     for (const QFuture<void>& comparison : m_comparisons)
         n += comparison.isRunning() ? 1 : 0;
@@ -70,6 +74,13 @@ void ScanLoader::retireReaders()
                 connect(live, &AdLiveScan::finished, live, &QObject::deleteLater);
                 if (!live->isRunning())
                     live->deleteLater();
+            } else if (auto* cloud = qobject_cast<CloudLiveScan*>(reader)) {
+                cloud->cancel();
+                connect(cloud, &CloudLiveScan::cancelled, cloud, &QObject::deleteLater);
+                connect(cloud, &CloudLiveScan::failed, cloud, &QObject::deleteLater);
+                connect(cloud, &CloudLiveScan::finished, cloud, &QObject::deleteLater);
+                if (!cloud->isRunning())
+                    cloud->deleteLater();
             }
         }
         s->reader = nullptr;
@@ -183,7 +194,6 @@ void ScanLoader::startAd(const AdSourceProfile& profile, const ScanSecrets& secr
 
 void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets& secrets)
 {
-    Q_UNUSED(secrets);
     const quint64 generation = m_generation;
     if (profile.kind == CloudSourceProfile::Kind::Snapshot) {
         auto* reader = new SnapshotSideLoader(this);
@@ -203,9 +213,63 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
         reader->startCloud(profile.exoFile, profile.graphFile);
         return;
     }
-    sideFailed(ScanSide::Cloud, ImportError{profile.tenant, 0, {},
-                                            tr("reading the tenant live is not available in this build yet; export "
-                                               "Get-Mailbox and Graph users and open them as files.")});
+
+    CloudScanSettings settings;
+    settings.authority = QUrl(profile.authority);
+    settings.graphEndpoint = QUrl(profile.graphEndpoint);
+    settings.exoEndpoint = QUrl(profile.exoEndpoint);
+    settings.credentials.tenant = profile.tenant;
+    settings.credentials.clientId = profile.clientId;
+    switch (profile.signIn) {
+    case CloudSourceProfile::SignIn::ClientSecret: settings.credentials.clientSecret = secrets.clientSecret; break;
+    case CloudSourceProfile::SignIn::DeviceCode: settings.credentials.delegated = true; break;
+    case CloudSourceProfile::SignIn::Certificate: {
+        QFile file(profile.certificateFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return sideFailed(ScanSide::Cloud, ImportError{profile.certificateFile, 0, {},
+                                                           tr("cannot read the certificate: %1. Choose the file "
+                                                              "again in File › Connect…").arg(file.errorString())});
+        const QByteArray bytes = file.readAll();
+        const bool pkcs12 = profile.certificateFile.endsWith(u".pfx"_s, Qt::CaseInsensitive) ||
+                            profile.certificateFile.endsWith(u".p12"_s, Qt::CaseInsensitive);
+        Result<ClientCertificate> certificate =
+            pkcs12 ? ClientCertificate::fromPkcs12(bytes, secrets.certificatePassword, profile.certificateFile)
+                   : ClientCertificate::fromPem(bytes, bytes, profile.certificateFile);
+        if (!certificate)
+            return sideFailed(ScanSide::Cloud, certificate.error());
+        settings.credentials.certificate = certificate.value();
+        break;
+    }
+    }
+    // A rescan of the same tenant and app asks Graph only for the users changed since (delta).
+    const QString tenantKey = profile.tenant.toLower() + u'|' + profile.clientId.toLower();
+    if (m_previousCloud && m_previousCloudKey == tenantKey)
+        settings.previous = m_previousCloud;
+
+    auto* reader = new CloudLiveScan(this);
+    m_cloud.reader = reader;
+    report(ScanSide::Cloud, SideProgress::Stage::SigningIn, profile.tenant, SideProgress::Unit::Items, 0, -1);
+    connect(reader, &CloudLiveScan::progress, this,
+            [this](CloudLiveScan::Service service, qint64 done, qint64 total, double perSecond) {
+                const QString what = service == CloudLiveScan::Service::Graph ? tr("Entra ID users")
+                                                                              : tr("Exchange Online mailboxes");
+                report(ScanSide::Cloud, SideProgress::Stage::Reading, what, SideProgress::Unit::Items, done, total);
+                if (perSecond > 0) { // the scan measures its rate per service; ours would mix the two
+                    m_cloud.progress.perSecond = perSecond;
+                    Q_EMIT sideProgress(ScanSide::Cloud, m_cloud.progress);
+                }
+            });
+    connect(reader, &CloudLiveScan::deviceCode, this, &ScanLoader::deviceCodeReady);
+    connect(reader, &CloudLiveScan::signedIn, this, &ScanLoader::signedIn);
+    connect(reader, &CloudLiveScan::finished, this, [this, tenantKey](std::shared_ptr<const CloudScanResult> result) {
+        m_previousCloud = result;
+        m_previousCloudKey = tenantKey;
+        sideFinished(ScanSide::Cloud, std::make_shared<Snapshot>(result->mailboxes));
+    });
+    connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {
+        sideFailed(ScanSide::Cloud, ImportError{tenant, 0, {}, message});
+    });
+    reader->start(std::move(settings));
 }
 
 void ScanLoader::sideFinished(ScanSide s, std::shared_ptr<Snapshot> snapshot)

@@ -18,6 +18,8 @@
 
 namespace sunset {
 
+struct CloudScanResult;
+
 // One scan: both sides read at the same time off the GUI thread (each from snapshot files or live), then matched
 // and compared on a pool thread. Progress per side (with its rate), the result and errors come back as queued
 // calls on the loader's thread; nothing waits in a nested event loop. Cancel stops both sides; starting a new
@@ -50,6 +52,7 @@ Q_SIGNALS:
     // Device code sign-in: show this to the admin (open the URL, enter the code).
     void deviceCodeReady(const QString& userCode, const QUrl& verificationUri, const QString& message,
                          qint64 expiresInSeconds);
+    void signedIn(); // the device code was used: its dialog can close
     void finished(std::shared_ptr<const sunset::DriftScan> scan, sunset::ScanLoader::NameOrder nameOrder);
     void failed(const sunset::ImportError& error);
     void cancelled();
@@ -78,6 +81,9 @@ private:
     DriftOptions m_options;
     QList<QFuture<void>> m_comparisons; // a cancelled comparison may still be finishing
     std::shared_ptr<std::atomic_bool> m_cancel;
+    // The last live cloud read, which a rescan of the same tenant continues from (Graph delta).
+    std::shared_ptr<const CloudScanResult> m_previousCloud;
+    QString m_previousCloudKey;
     quint64 m_generation = 0;
     bool m_running = false;
 };

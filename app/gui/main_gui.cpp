@@ -81,6 +81,7 @@ int main(int argc, char* argv[])
     QObject::connect(&loader, &ScanLoader::sideProgress, &window, &MainWindow::showSideProgress);
     QObject::connect(&loader, &ScanLoader::comparing, &window, &MainWindow::showComparing);
     QObject::connect(&loader, &ScanLoader::deviceCodeReady, &window, &MainWindow::showDeviceCode);
+    QObject::connect(&loader, &ScanLoader::signedIn, &window, &MainWindow::hideDeviceCode);
     QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
     QObject::connect(&loader, &ScanLoader::failed, &window, &MainWindow::showLoadError);
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
