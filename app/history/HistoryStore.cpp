@@ -12,7 +12,15 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QUuid>
+#include <QSet>
 #include <QVariant>
+
+#include <map>
+
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
 
 namespace sunset {
 
@@ -183,6 +191,36 @@ std::optional<ChangeState> changeStateFromName(QStringView name)
     return std::nullopt;
 }
 
+QLatin1StringView decisionKindName(DecisionKind kind)
+{
+    return kind == DecisionKind::Ignore ? "ignore"_L1 : "approve"_L1;
+}
+
+std::optional<HistoryAnchor> HistoryAnchor::parse(QStringView text)
+{
+    const qsizetype colon = text.indexOf(u':');
+    const QStringView hash = colon < 0 ? text : text.left(colon);
+    if (hash.size() != 64)
+        return std::nullopt;
+    for (const QChar c : hash)
+        if (!((c >= u'0' && c <= u'9') || (c.toLower() >= u'a' && c.toLower() <= u'f')))
+            return std::nullopt;
+    HistoryAnchor anchor{hash.toString().toLower().toLatin1(), std::nullopt};
+    if (colon >= 0) {
+        bool ok = false;
+        const qint64 count = text.mid(colon + 1).toLongLong(&ok);
+        if (!ok || count < 0)
+            return std::nullopt;
+        anchor.events = count;
+    }
+    return anchor;
+}
+
+QString HistoryAnchor::toString() const
+{
+    return events ? QString::fromLatin1(headHash) + u':' + QString::number(*events) : QString::fromLatin1(headHash);
+}
+
 QByteArray valuesToJson(const QStringList& values)
 {
     return QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact);
@@ -201,6 +239,12 @@ HistoryActor HistoryActor::current(const QString& bindIdentity)
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME"); // Windows
+#ifdef Q_OS_UNIX
+    if (user.isEmpty()) { // a service or a container may run without USER; the account is still known
+        if (const passwd* account = ::getpwuid(::geteuid()))
+            user = QString::fromLocal8Bit(account->pw_name);
+    }
+#endif
     if (user.isEmpty())
         user = u"unknown"_s;
     return {user, bindIdentity};
@@ -246,8 +290,10 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
             QFile::setPermissions(info.absolutePath(),
                                   QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QFile file(path);
-        // Owner-only from the first byte: the file exists, empty, with 0600 before SQLite writes into it.
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        // Owner-only from the first byte: the file exists, empty, with 0600 before SQLite writes into it. Another
+        // process creating it at the same moment is fine (it did the same).
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+            !QFileInfo(path).isFile())
             return fail(u"cannot create it: %1."_s.arg(file.errorString()));
     } else if (info.size() > 0) {
         QFile file(path);
@@ -262,6 +308,8 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     std::unique_ptr<HistoryStore> store(new HistoryStore(path, name, std::move(actor)));
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     db.setDatabaseName(path);
+    // sunset and sunset-cli (or two scripted runs) may use one history at once: wait for the other's write.
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
     if (!db.open())
         return fail(u"cannot open it: %1."_s.arg(db.lastError().text()));
 
@@ -312,10 +360,17 @@ std::optional<HistoryError> HistoryStore::migrate()
     const int from = schemaVersion();
     const auto& steps = migrations();
     for (int version = from; version < int(steps.size()); ++version) {
-        if (!db.transaction())
-            return HistoryError{
-                u"History database %1: cannot start the upgrade: %2"_s.arg(m_path, db.lastError().text())};
         QSqlQuery q(db);
+        // IMMEDIATE: take the write lock before reading the version, so two processes opening a new file at once
+        // upgrade it once (the second waits, then finds it done).
+        if (!q.exec(u"BEGIN IMMEDIATE"_s))
+            return sqlError(u"starting the upgrade"_s, q);
+        q.finish();
+        if (schemaVersion() > version) {
+            db.commit();
+            version = schemaVersion() - 1;
+            continue;
+        }
         for (const QString& statement : steps[size_t(version)]) {
             if (!q.exec(statement)) {
                 const HistoryError error = sqlError(u"upgrading to schema version %1"_s.arg(version + 1), q);
@@ -388,9 +443,17 @@ HistoryResult<qint64> HistoryStore::appendEvent(const QString& kind, const QStri
     return id;
 }
 
-HistoryVerification HistoryStore::verify() const
+HistoryVerification HistoryStore::verify(const std::optional<HistoryAnchor>& expected) const
 {
     HistoryVerification result;
+    result.headHash = kGenesisHash;
+    // Only the anchor's own position is kept when it names one; otherwise every hash, to find it anywhere.
+    std::map<qint64, QByteArray> anchorHashes;
+    QSet<QByteArray> seenHashes;
+    if (expected && !expected->events)
+        seenHashes.insert(kGenesisHash);
+    if (expected && expected->events == 0)
+        anchorHashes[0] = kGenesisHash;
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.setForwardOnly(true);
     if (!q.exec(u"SELECT id, at_utc, os_user, bind_identity, kind, subject, detail_json, prev_hash, hash "
@@ -419,15 +482,45 @@ HistoryVerification HistoryStore::verify() const
                       .arg(q.value(4).toString(), q.value(1).toString());
         if (!why.isEmpty()) {
             result.firstBrokenId = id;
+            result.headHash = previous;
             result.message = u"The audit log of %1 is broken: %2."_s.arg(QDir::toNativeSeparators(m_path), why);
             return result;
         }
         previous = stored;
         expectedId = id + 1;
+        if (expected) {
+            if (!expected->events)
+                seenHashes.insert(stored);
+            else if (*expected->events == id)
+                anchorHashes[id] = stored;
+        }
     }
-    result.message = u"The audit log of %1 is intact: %2 events, each chained to the one before."_s
+    result.headHash = previous;
+    if (expected) {
+        // The anchor must still be in the chain: at position COUNT when given, anywhere otherwise. Events
+        // appended since are fine; events deleted from the end take the anchor with them.
+        const bool countOk = !expected->events || *expected->events <= result.events;
+        const auto it = anchorHashes.find(expected->events.value_or(-1));
+        const bool found = expected->events ? (countOk && it != anchorHashes.end() && it->second == expected->headHash)
+                                            : seenHashes.contains(expected->headHash);
+        if (!found) {
+            result.firstBrokenId = result.events + 1;
+            result.message =
+                u"The audit log of %1 no longer reaches the expected head %2: it now has %3 events and ends at %4. "
+                u"Events were deleted (or the log was replaced) since that head was noted."_s
+                    .arg(QDir::toNativeSeparators(m_path), expected->toString())
+                    .arg(result.events)
+                    .arg(QString::fromLatin1(result.headHash));
+            return result;
+        }
+    }
+    result.message = u"The audit log of %1 is intact: %2 events, each chained to the one before; head %3"_s
                          .arg(QDir::toNativeSeparators(m_path))
-                         .arg(result.events);
+                         .arg(result.events)
+                         .arg(QString::fromLatin1(result.headHash));
+    if (expected)
+        result.message += u"; it still reaches the expected head %1"_s.arg(expected->toString());
+    result.message += u'.';
     return result;
 }
 
@@ -809,6 +902,133 @@ std::optional<HistoryError> HistoryStore::settle(qint64 batchId, const std::vect
     if (!db.commit())
         return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
     return std::nullopt;
+}
+
+namespace {
+
+const auto kScanColumns = u"SELECT id, started_utc, finished_utc, ad_source, exo_source, graph_source, ad_mailboxes, "
+                          u"cloud_mailboxes, matched, drift_items, recorded_utc, os_user"_s;
+
+StoredScan scanFromQuery(const QSqlQuery& q, bool withJson)
+{
+    StoredScan s;
+    s.id = q.value(0).toLongLong();
+    s.record.started = fromText(q.value(1));
+    s.record.finished = fromText(q.value(2));
+    s.record.adSource = q.value(3).toString();
+    s.record.exoSource = q.value(4).toString();
+    s.record.graphSource = q.value(5).toString();
+    s.record.adMailboxes = q.value(6).toLongLong();
+    s.record.cloudMailboxes = q.value(7).toLongLong();
+    s.record.matched = q.value(8).toLongLong();
+    s.record.driftItems = q.value(9).toLongLong();
+    s.recordedAt = fromText(q.value(10));
+    s.recordedBy = q.value(11).toString();
+    if (withJson) {
+        s.record.summaryJson = q.value(12).toString().toUtf8();
+        s.record.driftJson = q.value(13).toString().toUtf8();
+    }
+    return s;
+}
+
+} // namespace
+
+HistoryResult<std::vector<StoredScan>> HistoryStore::scans() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    if (!q.exec(kScanColumns + u" FROM scans ORDER BY id DESC"_s))
+        return sqlError(u"reading the scans"_s, q);
+    std::vector<StoredScan> out;
+    while (q.next())
+        out.push_back(scanFromQuery(q, false));
+    return out;
+}
+
+HistoryResult<StoredScan> HistoryStore::scan(qint64 scanId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    q.prepare(kScanColumns + u", summary_json, drift_json FROM scans WHERE id = ?"_s);
+    q.addBindValue(scanId);
+    if (!q.exec())
+        return sqlError(u"reading scan %1"_s.arg(scanId), q);
+    if (!q.next())
+        return HistoryError{
+            u"History database %1 has no scan %2."_s.arg(QDir::toNativeSeparators(m_path)).arg(scanId)};
+    return scanFromQuery(q, true);
+}
+
+HistoryResult<std::optional<StoredScan>> HistoryStore::latestScan() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    if (!q.exec(kScanColumns + u", summary_json, drift_json FROM scans ORDER BY id DESC LIMIT 1"_s))
+        return sqlError(u"reading the newest scan"_s, q);
+    if (!q.next())
+        return std::optional<StoredScan>();
+    return std::optional<StoredScan>(scanFromQuery(q, true));
+}
+
+HistoryResult<std::vector<StoredDecision>> HistoryStore::decisions(qint64 scanId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    const QString columns = u"SELECT id, scan_id, dn, attribute, decision, reason, os_user, bind_identity, "
+                            u"decided_utc FROM decisions "_s;
+    if (scanId > 0) {
+        q.prepare(columns + u"WHERE scan_id = ? ORDER BY id"_s);
+        q.addBindValue(scanId);
+    } else {
+        q.prepare(columns + u"ORDER BY id"_s);
+    }
+    if (!q.exec())
+        return sqlError(u"reading the decisions"_s, q);
+    std::vector<StoredDecision> out;
+    while (q.next()) {
+        StoredDecision d;
+        d.id = q.value(0).toLongLong();
+        d.record.scanId = q.value(1).toLongLong();
+        d.record.dn = q.value(2).toString();
+        const auto attribute = AttributeCatalog::byLdapName(q.value(3).toString());
+        if (!attribute)
+            return HistoryError{
+                u"History database %1: decision %2 names %3, which is not a catalog attribute."_s.arg(m_path)
+                    .arg(d.id)
+                    .arg(q.value(3).toString())};
+        d.record.attribute = *attribute;
+        d.record.decision = q.value(4).toString() == u"ignore"_s ? DecisionKind::Ignore : DecisionKind::Approve;
+        d.record.reason = q.value(5).toString();
+        d.osUser = q.value(6).toString();
+        d.bindIdentity = q.value(7).toString();
+        d.decidedAt = fromText(q.value(8));
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+HistoryResult<std::vector<StoredEvent>> HistoryStore::events() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT id, at_utc, os_user, bind_identity, kind, subject, detail_json, prev_hash, hash "
+                u"FROM events ORDER BY id"_s))
+        return sqlError(u"reading the audit log"_s, q);
+    std::vector<StoredEvent> out;
+    while (q.next()) {
+        StoredEvent e;
+        e.id = q.value(0).toLongLong();
+        e.at = fromText(q.value(1));
+        e.osUser = q.value(2).toString();
+        e.bindIdentity = q.value(3).toString();
+        e.kind = q.value(4).toString();
+        e.subject = q.value(5).toString();
+        e.detailJson = q.value(6).toString().toUtf8();
+        e.prevHash = q.value(7).toString().toLatin1();
+        e.hash = q.value(8).toString().toLatin1();
+        out.push_back(std::move(e));
+    }
+    return out;
 }
 
 } // namespace sunset

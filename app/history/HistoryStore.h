@@ -46,13 +46,44 @@ struct ScanRecord {
     QByteArray driftJson;   // the drift found (may be empty), so two scans can be compared
 };
 
+// A recorded scan: the record plus when and by whom it was recorded. scans() leaves summaryJson and driftJson
+// empty (they can be large); scan(id) fills them.
+struct StoredScan {
+    qint64 id = 0;
+    ScanRecord record;
+    QDateTime recordedAt;
+    QString recordedBy; // OS user
+};
+
 enum class DecisionKind : quint8 { Approve, Ignore };
+QLatin1StringView decisionKindName(DecisionKind kind); // "approve", "ignore"
 struct DecisionRecord {
     qint64 scanId = 0;
     QString dn;
     AttributeId attribute = AttributeId::ExtensionAttribute1;
     DecisionKind decision = DecisionKind::Approve;
     QString reason;
+};
+
+struct StoredDecision {
+    qint64 id = 0;
+    DecisionRecord record;
+    QString osUser;
+    QString bindIdentity;
+    QDateTime decidedAt;
+};
+
+// One row of the audit log, as stored.
+struct StoredEvent {
+    qint64 id = 0;
+    QDateTime at;
+    QString osUser;
+    QString bindIdentity;
+    QString kind;
+    QString subject;
+    QByteArray detailJson;
+    QByteArray prevHash; // hex SHA-256
+    QByteArray hash;     // hex SHA-256
 };
 
 // A batch's life: planned -> approved -> applying -> applied | partial; cancelled from planned or approved.
@@ -104,8 +135,20 @@ struct ChangeOutcome {
     QString message;
 };
 
+// An external anchor for the audit log: the head hash (and optionally the event count) an admin noted, or an
+// export (JSON, PDF) carried, at some earlier time. The hash chain alone cannot tell that the newest events were
+// deleted; a chain that no longer reaches a noted head can.
+struct HistoryAnchor {
+    QByteArray headHash; // hex SHA-256, lower case
+    std::optional<qint64> events;
+    // "HASH" or "HASH:COUNT"; nullopt when malformed
+    static std::optional<HistoryAnchor> parse(QStringView text);
+    QString toString() const; // "HASH:COUNT" (or "HASH")
+};
+
 struct HistoryVerification {
     qint64 events = 0;
+    QByteArray headHash; // the hash of the newest event (of the intact prefix); 64 '0' for an empty log
     std::optional<qint64> firstBrokenId; // nullopt: the chain is intact
     QString message;                     // for an admin
     bool intact() const { return !firstBrokenId.has_value(); }
@@ -133,7 +176,16 @@ public:
     int schemaVersion() const;
 
     HistoryResult<qint64> recordScan(const ScanRecord& scan);
+    // Newest first, without summaryJson and driftJson.
+    HistoryResult<std::vector<StoredScan>> scans() const;
+    // One scan with its summary and drift JSON.
+    HistoryResult<StoredScan> scan(qint64 scanId) const;
+    // The newest scan (with its JSON); nullopt when none was recorded.
+    HistoryResult<std::optional<StoredScan>> latestScan() const;
+
     HistoryResult<qint64> recordDecision(const DecisionRecord& decision);
+    // The decisions on one scan's items, oldest first (scanId 0: all decisions of all scans).
+    HistoryResult<std::vector<StoredDecision>> decisions(qint64 scanId = 0) const;
 
     HistoryResult<qint64> createBatch(const WritebackBatch& batch, qint64 scanId = 0, qint64 undoOf = 0);
     // The reverse of an applied (or partial) batch, from its recorded values: each applied change's after-values
@@ -154,7 +206,11 @@ public:
 
     // The audit log: append one event (kind like "batch.approved", subject like "batch 3", detail JSON object).
     HistoryResult<qint64> appendEvent(const QString& kind, const QString& subject, const QByteArray& detailJson = "{}");
-    HistoryVerification verify() const;
+    // Checks the hash chain; with an anchor, also that the chain still reaches that head (the event COUNT, when
+    // given, has exactly that hash): deleting the newest events behind Sunset's back is then caught.
+    HistoryVerification verify(const std::optional<HistoryAnchor>& expected = std::nullopt) const;
+    // The audit log, oldest first.
+    HistoryResult<std::vector<StoredEvent>> events() const;
 
 private:
     HistoryStore(QString path, QString connectionName, HistoryActor actor);

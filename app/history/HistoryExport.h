@@ -1,0 +1,48 @@
+#pragma once
+
+#include "HistoryStore.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QString>
+
+#include <optional>
+
+namespace sunset {
+
+// What part of the history an export covers. Every field narrows; an empty filter exports everything.
+struct HistoryExportFilter {
+    std::optional<QDate> since; // inclusive, UTC date
+    std::optional<QDate> until; // inclusive, UTC date
+    qint64 batchId = 0;         // 0: all batches (with a batch, scans and decisions not tied to it are left out)
+    QString object;             // DN or UPN substring, case-insensitive (scans are kept, their items filtered)
+};
+
+// The JSON export's format name and version (documented in README.md).
+inline constexpr QLatin1StringView kHistoryJsonFormat{"sunset.history"};
+inline constexpr int kHistoryJsonVersion = 1;
+
+// History as CSV (RFC 4180: CRLF line ends, quoted when needed, UTF-8). One table, one row per record, the
+// first column saying which record ("scan", "decision", "batch", "change", "event"); columns:
+//   record,id,at_utc,os_user,bind_identity,scan_id,batch_id,dn,attribute,state,before,after,ldap_code,detail
+// Multi-valued cells are joined with "; ". A cell starting with = + - @ (or tab/CR) is prefixed with ' so a
+// spreadsheet never runs it as a formula.
+HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExportFilter& filter);
+
+// History as JSON: {"format": "sunset.history", "version": 1, "exportedUtc", "database", "auditHead":
+// {"events", "hash", "intact"}, "scans": [...], "decisions": [...], "batches": [{..., "changes": [...]}],
+// "events": [...]}. auditHead is the anchor for `sunset-cli history verify --expect-head HASH:COUNT`.
+HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryExportFilter& filter);
+
+// One batch as the LDIF change file that ldapmodify and ldifde accept (delete-old/add-new).
+HistoryResult<QByteArray> batchLdifExport(const HistoryStore& store, qint64 batchId);
+
+// A printable report of one batch, A4, through QPdfWriter: who created and approved it (OS user and bind
+// identity), when, its state, every object's changes (before -> after) with result code and message, the
+// counts, and the audit log's head hash. Needs a QGuiApplication (fonts). Written owner-only via QSaveFile.
+std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path);
+
+// Writes bytes to path owner-only (0600) through QSaveFile: a crash never leaves half a file.
+std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes);
+
+} // namespace sunset

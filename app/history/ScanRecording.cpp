@@ -1,0 +1,251 @@
+#include "ScanRecording.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QJsonObject countsBy(std::span<const qint64> counts, const std::function<QString(size_t)>& name)
+{
+    QJsonObject out;
+    for (size_t i = 0; i < counts.size(); ++i)
+        out.insert(name(i), counts[i]);
+    return out;
+}
+
+QByteArray summaryJson(const DriftSummary& s)
+{
+    QJsonObject o{{u"adMailboxes"_s, s.adMailboxes},
+                  {u"adEntriesSkipped"_s, s.adEntriesSkipped},
+                  {u"cloudMailboxes"_s, s.cloudMailboxes},
+                  {u"matched"_s, s.matched},
+                  {u"softMatched"_s, s.softMatched()},
+                  {u"adOnly"_s, s.adOnly},
+                  {u"cloudOnly"_s, s.cloudOnly},
+                  {u"ambiguousGroups"_s, s.ambiguousGroups},
+                  {u"mailboxesWithDrift"_s, s.mailboxesWithDrift},
+                  {u"driftItems"_s, s.driftItems}};
+    o.insert(u"matchedBy"_s,
+             countsBy(s.matchedBy, [](size_t i) { return QString(matchKeyName(MatchKey(i))); }));
+    o.insert(u"mailboxesByWorstSeverity"_s,
+             countsBy(s.mailboxesByWorstSeverity, [](size_t i) { return QString(severityName(Severity(i))); }));
+    o.insert(u"bySeverity"_s, countsBy(s.itemsBySeverity, [](size_t i) { return QString(severityName(Severity(i))); }));
+    o.insert(u"byAttribute"_s, countsBy(s.itemsByAttribute, [](size_t i) {
+                 return QString(AttributeCatalog::spec(AttributeId(i)).ldapName);
+             }));
+    o.insert(u"byCause"_s, countsBy(s.itemsByCause, [](size_t i) { return QString(driftCauseKey(DriftCause(i))); }));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject driftItemJson(const MailboxRecord& ad, const MailboxRecord& cloud, const DriftItem& item)
+{
+    QJsonObject o{{u"dn"_s, ad.identityText(IdentityField::DistinguishedName)},
+                  {u"upn"_s, cloud.identityText(IdentityField::UserPrincipalName)},
+                  {u"label"_s, cloud.label()},
+                  {u"cloudManaged"_s, cloud.identityText(IdentityField::CloudManaged)},
+                  {u"attribute"_s, QString(AttributeCatalog::spec(item.attribute).ldapName)},
+                  {u"severity"_s, QString(severityName(item.severity))},
+                  {u"cause"_s, QString(driftCauseKey(item.cause))},
+                  {u"ad"_s, QJsonArray::fromStringList(item.ad)},
+                  {u"cloud"_s, QJsonArray::fromStringList(item.cloud)},
+                  {u"onlyInAd"_s, QJsonArray::fromStringList(item.onlyInAd)},
+                  {u"onlyInCloud"_s, QJsonArray::fromStringList(item.onlyInCloud)},
+                  {u"writable"_s, item.writable}};
+    if (item.writable)
+        o.insert(u"adTarget"_s, QJsonArray::fromStringList(item.adTarget));
+    return o;
+}
+
+QStringList strings(const QJsonValue& v)
+{
+    QStringList out;
+    for (const QJsonValue& e : v.toArray())
+        out << e.toString();
+    return out;
+}
+
+} // namespace
+
+ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished)
+{
+    ScanRecord record;
+    record.adSource = input.sources.ad;
+    record.exoSource = input.sources.exo;
+    record.graphSource = input.sources.graph;
+    record.started = started;
+    record.finished = finished;
+    record.adMailboxes = input.summary.adMailboxes;
+    record.cloudMailboxes = input.summary.cloudMailboxes;
+    record.matched = input.summary.matched;
+    record.driftItems = input.summary.driftItems;
+    record.summaryJson = summaryJson(input.summary);
+    QJsonArray items;
+    for (size_t i = 0; i < input.report.match.pairs.size(); ++i) {
+        const MatchedPair& pair = input.report.match.pairs[i];
+        const MailboxRecord& ad = input.ad.records[size_t(pair.ad)];
+        const MailboxRecord& cloud = input.cloud.records[size_t(pair.cloud)];
+        for (const DriftItem& item : input.report.driftOf(i))
+            items.append(driftItemJson(ad, cloud, item));
+    }
+    record.driftJson = QJsonDocument(QJsonObject{{u"format"_s, QString(kScanDriftFormat)},
+                                                 {u"version"_s, kScanDriftVersion},
+                                                 {u"items"_s, items}})
+                           .toJson(QJsonDocument::Compact);
+    return record;
+}
+
+HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJson)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(driftJson, &parseError);
+    const QJsonObject root = doc.object();
+    if (doc.isNull() || root.value(u"format"_s).toString() != kScanDriftFormat)
+        return HistoryError{u"The scan's drift is not in the %1 format (it was recorded by another tool or an older "
+                            u"Sunset); run the scan again to plan from it."_s.arg(kScanDriftFormat)};
+    if (root.value(u"version"_s).toInt() > kScanDriftVersion)
+        return HistoryError{u"The scan's drift was recorded by a newer Sunset (%1 version %2); update Sunset."_s
+                                .arg(kScanDriftFormat)
+                                .arg(root.value(u"version"_s).toInt())};
+    std::vector<RecordedDrift> out;
+    const QJsonArray items = root.value(u"items"_s).toArray();
+    out.reserve(size_t(items.size()));
+    for (const QJsonValue& v : items) {
+        const QJsonObject o = v.toObject();
+        const auto attribute = AttributeCatalog::byLdapName(o.value(u"attribute"_s).toString());
+        if (!attribute)
+            return HistoryError{u"The scan's drift names %1, which is not a catalog attribute."_s.arg(
+                o.value(u"attribute"_s).toString())};
+        RecordedDrift d;
+        d.upn = o.value(u"upn"_s).toString();
+        d.selection.dn = o.value(u"dn"_s).toString();
+        d.selection.label = o.value(u"label"_s).toString();
+        d.selection.cloudManaged = o.value(u"cloudManaged"_s).toString();
+        DriftItem& item = d.selection.item;
+        item.attribute = *attribute;
+        item.severity = severityFromName(o.value(u"severity"_s).toString()).value_or(Severity::Normal);
+        const QString cause = o.value(u"cause"_s).toString();
+        for (int c = 0; c < int(DriftCause::Count); ++c)
+            if (cause == driftCauseKey(DriftCause(c)))
+                item.cause = DriftCause(c);
+        item.ad = strings(o.value(u"ad"_s));
+        item.cloud = strings(o.value(u"cloud"_s));
+        item.onlyInAd = strings(o.value(u"onlyInAd"_s));
+        item.onlyInCloud = strings(o.value(u"onlyInCloud"_s));
+        item.writable = o.value(u"writable"_s).toBool();
+        item.adTarget = strings(o.value(u"adTarget"_s));
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+bool namesMailbox(const RecordedDrift& drift, QStringView mailbox)
+{
+    return (!drift.upn.isEmpty() && mailbox.compare(drift.upn, Qt::CaseInsensitive) == 0) ||
+           mailbox.compare(drift.selection.label, Qt::CaseInsensitive) == 0 ||
+           mailbox.compare(drift.selection.dn, Qt::CaseInsensitive) == 0;
+}
+
+namespace {
+
+HistoryResult<StoredScan> scanOrLatest(const HistoryStore& store, qint64 scanId)
+{
+    if (scanId > 0)
+        return store.scan(scanId);
+    auto latest = store.latestScan();
+    if (!latest)
+        return latest.error();
+    if (!latest->has_value())
+        return HistoryError{u"The history %1 has no scan yet: run 'sunset-cli diff' (without --no-history) first."_s
+                                .arg(QDir::toNativeSeparators(store.path()))};
+    return std::move(*latest.value());
+}
+
+QString decisionKey(const QString& dn, AttributeId attribute)
+{
+    return dn.toCaseFolded() + u'\n' + QString::number(int(attribute));
+}
+
+} // namespace
+
+HistoryResult<qint64> recordDriftDecision(HistoryStore& store, qint64 scanId, QStringView mailbox,
+                                          AttributeId attribute, DecisionKind decision, const QString& reason)
+{
+    if (decision == DecisionKind::Ignore && reason.trimmed().isEmpty())
+        return HistoryError{u"Ignoring a drift item needs a reason (for the audit trail)."_s};
+    const auto scan = scanOrLatest(store, scanId);
+    if (!scan)
+        return scan.error();
+    const auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return drift.error();
+    for (const RecordedDrift& d : drift.value()) {
+        if (d.selection.item.attribute == attribute && namesMailbox(d, mailbox))
+            return store.recordDecision({scan->id, d.selection.dn, attribute, decision, reason.trimmed()});
+    }
+    return HistoryError{u"Scan %1 found no drift of %2 on %3: nothing to decide. (Names are matched against the "
+                        u"mailbox's UPN and AD distinguished name.)"_s.arg(scan->id)
+                            .arg(AttributeCatalog::spec(attribute).ldapName, mailbox.toString())};
+}
+
+HistoryResult<ScanPlan> planFromScan(const HistoryStore& store, qint64 scanId, const PlanFilter& filter)
+{
+    const auto scan = scanOrLatest(store, scanId);
+    if (!scan)
+        return scan.error();
+    const auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return drift.error();
+    const auto decisions = store.decisions();
+    if (!decisions)
+        return decisions.error();
+    QSet<QString> ignored;
+    for (const StoredDecision& d : decisions.value()) { // oldest first: the latest decision wins
+        const QString key = decisionKey(d.record.dn, d.record.attribute);
+        if (d.record.decision == DecisionKind::Ignore)
+            ignored.insert(key);
+        else
+            ignored.remove(key);
+    }
+    ScanPlan plan;
+    plan.scanId = scan->id;
+    QSet<qsizetype> mailboxSeen;
+    for (const RecordedDrift& d : drift.value()) {
+        const DriftItem& item = d.selection.item;
+        if (!item.writable)
+            continue;
+        if (!filter.attributes.empty() &&
+            std::find(filter.attributes.begin(), filter.attributes.end(), item.attribute) == filter.attributes.end())
+            continue;
+        if (!filter.mailboxes.isEmpty()) {
+            bool named = false;
+            for (qsizetype i = 0; i < filter.mailboxes.size(); ++i) {
+                if (namesMailbox(d, filter.mailboxes[i])) {
+                    named = true;
+                    mailboxSeen.insert(i);
+                }
+            }
+            if (!named)
+                continue;
+        }
+        if (ignored.contains(decisionKey(d.selection.dn, item.attribute))) {
+            ++plan.ignored;
+            continue;
+        }
+        plan.selections.push_back(d.selection);
+    }
+    for (qsizetype i = 0; i < filter.mailboxes.size(); ++i)
+        if (!mailboxSeen.contains(i))
+            plan.unknownMailboxes << filter.mailboxes[i];
+    return plan;
+}
+
+} // namespace sunset
