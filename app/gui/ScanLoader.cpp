@@ -15,15 +15,6 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("sunset::ScanLoader", text);
-}
-
-} // namespace
-
 ScanLoader::ScanLoader(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<ScanSide>();

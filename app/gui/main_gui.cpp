@@ -1,5 +1,8 @@
 // sunset: the desktop app. Wiring only: the window lives in ui/, the loading in ScanLoader.
+#include "ConnectionDialog.h"
+#include "HistoryStore.h"
 #include "MainWindow.h"
+#include "ScanHistory.h"
 #include "ScanLoader.h"
 #include "UiLogging.h"
 
@@ -7,6 +10,8 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QPixmap>
 #include <QSettings>
 #include <QTimer>
@@ -26,6 +31,40 @@ QString demoDirectory()
         return source;
 #endif
     return QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
+}
+
+// The connection dialog as a new admin fills it in: a live DC and a tenant, for docs/sunset-connect.png.
+int screenshotConnectionDialog(const QString& path)
+{
+    QSettings settings(QDir::temp().filePath(u"sunset-screenshot-%1.ini"_s.arg(QCoreApplication::applicationPid())),
+                       QSettings::IniFormat);
+    int result = 0;
+    {
+        ConnectionDialog dialog(settings);
+        ConnectionProfile profile;
+        profile.name = u"Contoso production"_s;
+        profile.ad.kind = AdSourceProfile::Kind::Live;
+        profile.ad.url = u"ldaps://dc01.contoso.com"_s;
+        profile.ad.bindDn = u"svc-sunset@contoso.com"_s;
+        profile.ad.baseDn = u"OU=Staff,DC=contoso,DC=com"_s;
+        profile.cloud.kind = CloudSourceProfile::Kind::Live;
+        profile.cloud.tenant = u"contoso.onmicrosoft.com"_s;
+        profile.cloud.clientId = u"3f2c8a91-5d0e-4b7a-9c61-2e8f4d7b1a05"_s;
+        profile.cloud.signIn = CloudSourceProfile::SignIn::DeviceCode;
+        dialog.setProfile(profile);
+        dialog.show();
+        dialog.validate(); // shows what is still missing, as after a first click on Scan
+        QTimer::singleShot(400, &dialog, [&] {
+            if (!dialog.grab().save(path, "PNG")) {
+                std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
+                result = 1;
+            }
+            dialog.done(0);
+        });
+        dialog.exec();
+    }
+    QFile::remove(settings.fileName());
+    return result;
 }
 
 } // namespace
@@ -53,7 +92,12 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "After loading, select the first critical mailbox, save the window to PNG "
                                         "and quit."),
         u"PNG"_s);
-    parser.addOptions({demo, ad, exo, graph, screenshot});
+    const QCommandLineOption overview(u"overview"_s, QApplication::translate("main", "Show the drift overview chart."));
+    const QCommandLineOption screenshotConnect(
+        u"screenshot-connect"_s,
+        QApplication::translate("main", "Save the connection dialog, filled with an example, to PNG and quit."),
+        u"PNG"_s);
+    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect});
     parser.process(app);
 
     ReportSources files;
@@ -68,6 +112,8 @@ int main(int argc, char* argv[])
         files = {parser.value(ad), parser.value(exo), parser.value(graph)};
     }
     const QString screenshotPath = parser.value(screenshot);
+    if (parser.isSet(screenshotConnect))
+        return screenshotConnectionDialog(parser.value(screenshotConnect));
     if (!screenshotPath.isEmpty() && files.ad.isEmpty()) {
         std::fputs("sunset: --screenshot needs --demo or --ad/--exo\n", stderr);
         return 2;
@@ -93,6 +139,35 @@ int main(int argc, char* argv[])
         window.resize(1500, 900); // no window manager under Xvfb to pick a size
     if (persist)
         QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] { window.saveSettings(settings); });
+    window.setProfileSettings(&settings);
+    if (parser.isSet(overview))
+        window.findChild<QAction*>(u"overviewAction"_s)->trigger();
+
+    // Each finished scan goes into the history (the demo's into a history of its own, never the real one), and
+    // the overview's trend is read back from it; both on a pool thread with their own SQLite connection.
+    const QString historyPath = HistoryStore::defaultPath(parser.isSet(demo) ? u"demo"_s : u"default"_s);
+    QFutureWatcher<ScanHistoryResult> history;
+    QDateTime scanStarted;
+    QObject::connect(&history, &QFutureWatcher<ScanHistoryResult>::finished, &window, [&history, &window] {
+        const ScanHistoryResult result = history.result();
+        if (result.error)
+            qCWarning(lcUi) << "history:" << *result.error;
+        window.setScanTrend(result.trend);
+    });
+    if (persist) {
+        QObject::connect(&loader, &ScanLoader::started, &window, [&scanStarted] {
+            scanStarted = QDateTime::currentDateTimeUtc();
+        });
+        QObject::connect(&loader, &ScanLoader::finished, &window, [&](std::shared_ptr<const DriftScan> scan) {
+            if (history.isRunning())
+                history.waitForFinished(); // the previous record is a few milliseconds from done
+            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, std::move(scan), scanStarted,
+                                                QDateTime::currentDateTimeUtc(), 20));
+        });
+        if (QFileInfo::exists(historyPath))
+            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, nullptr, QDateTime(),
+                                                QDateTime(), 20));
+    }
 
     if (!screenshotPath.isEmpty()) {
         auto fail = [&app](const QString& why) {
