@@ -40,6 +40,12 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+// The icons are in a static library: register them before the first use (Q_INIT_RESOURCE works at global scope only).
+static void initSunsetResources()
+{
+    Q_INIT_RESOURCE(sunset);
+}
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -71,7 +77,9 @@ QString formatRate(double perSecond, SideProgress::Unit unit)
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
+    initSunsetResources();
     setWindowTitle(tr("Sunset — Exchange Online and Active Directory drift"));
+    setWindowIcon(QIcon(u":/icons/sunset.png"_s));
     m_selection = new WritebackSelection(this);
     m_mailboxes = new MailboxTableModel(this);
     m_filter = new MailboxFilterProxyModel(this);
@@ -402,6 +410,7 @@ void MainWindow::createOverviewDock()
     m_overview = new OverviewWidget(m_overviewDock);
     m_overviewDock->setWidget(m_overview);
     addDockWidget(Qt::RightDockWidgetArea, m_overviewDock);
+    resizeDocks({m_overviewDock}, {460}, Qt::Horizontal);
     m_overviewDock->hide(); // the list and the comparison come first; Ctrl+G or restoreSettings() bring it back
     // The dock's own toggle keeps the menu entry in step with the close button.
     QAction* toggle = m_overviewDock->toggleViewAction();
@@ -589,7 +598,7 @@ void MainWindow::showSideProgress(ScanSide side, const SideProgress& p)
         else
             text = tr("%1: %2 read · %3").arg(p.what, done, formatRate(p.perSecond, p.unit));
         break;
-    case SideProgress::Stage::Done: text = tr("%1: %n mailbox(es) read", nullptr, int(p.done)).arg(p.what); break;
+    case SideProgress::Stage::Done: text = tr("%1: %2 mailboxes read").arg(p.what, l.toString(p.done)); break;
     }
     row.detail->setText(text);
     if (p.stage == SideProgress::Stage::Done) {

@@ -127,6 +127,10 @@ void OverviewWidget::setScan(const std::shared_ptr<const DriftScan>& scan)
     }
     auto* names = new QBarCategoryAxis;
     names->append(categories);
+    // The catalog's longest names (msExchRecipientTypeDetails) must fit beside the bars, not be elided.
+    QFont small = names->labelsFont();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() * 0.85));
+    names->setLabelsFont(small);
     chart->addAxis(names, Qt::AlignLeft);
     series->attachAxis(names);
     auto* counts = new QValueAxis;
@@ -138,7 +142,8 @@ void OverviewWidget::setScan(const std::shared_ptr<const DriftScan>& scan)
     series->attachAxis(counts);
     chart->setTitle(m_shownAttributes.isEmpty()
                         ? tr("No drift: every matched mailbox agrees with Exchange Online")
-                        : tr("%n drift item(s) per attribute and severity", nullptr, int(scan->summary.driftItems)));
+                        : tr("Drift items per attribute and severity (%1 in all)")
+                              .arg(QLocale().toString(scan->summary.driftItems)));
 }
 
 void OverviewWidget::setTrend(const QList<ScanTrendPoint>& points)
