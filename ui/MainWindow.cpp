@@ -303,6 +303,22 @@ void MainWindow::createCentralWidget()
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateShownCount);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MainWindow::updateShownCount);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateShownCount);
+    // A new search or filter resets the list (one reset beats 600,000 row removals): the mailbox being compared
+    // stays current when it is still listed.
+    connect(m_filter, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex source = m_filter->mapToSource(m_mailboxView->currentIndex());
+        m_keepCurrent = {m_mailboxes->scan().get(), source.isValid() ? source.row() : -1};
+    });
+    connect(m_filter, &QAbstractItemModel::modelReset, this, [this] {
+        const auto [scan, row] = std::exchange(m_keepCurrent, {nullptr, -1});
+        if (row < 0 || scan != m_mailboxes->scan().get())
+            return;
+        const QModelIndex index = m_filter->mapFromSource(m_mailboxes->index(row, 0));
+        if (index.isValid()) {
+            m_mailboxView->setCurrentIndex(index);
+            m_mailboxView->scrollTo(index);
+        }
+    });
 
     auto* detail = new QWidget(m_splitter);
     auto* detailLayout = new QVBoxLayout(detail);

@@ -112,6 +112,7 @@ private:
     QSettings* m_profileSettings = nullptr;
     bool m_sortedOnce = false;
     bool m_loading = false;
+    std::pair<const DriftScan*, int> m_keepCurrent{nullptr, -1}; // across a filter reset: scan and source row
 
     WritebackSelection* m_selection = nullptr;
     MailboxTableModel* m_mailboxes = nullptr;

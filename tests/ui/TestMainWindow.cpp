@@ -108,6 +108,16 @@ void TestMainWindow::searchFiltersAfterDebounce()
     auto* shown = window.findChild<QLabel*>(u"shownLabel"_s);
     QVERIFY(shown->text().startsWith(u"Showing"_s));
 
+    // The mailbox being compared stays current while the search still lists it.
+    const int muller = int(names.indexOf(u"Jürgen Müller"_s));
+    window.mailboxView()->setCurrentIndex(window.mailboxFilter()->index(muller, 0));
+    QCOMPARE(window.comparisonModel()->title(), u"Jürgen Müller — matched by Source anchor"_s);
+    search->setText(u"müll"_s);
+    QTRY_VERIFY(window.mailboxFilter()->searchText() == u"müll"_s);
+    QVERIFY(window.mailboxView()->currentIndex().isValid());
+    QCOMPARE(window.mailboxView()->currentIndex().data().toString(), u"Jürgen Müller"_s);
+    QVERIFY(window.mailboxView()->selectionModel()->isRowSelected(window.mailboxView()->currentIndex().row()));
+
     // Ctrl+F focuses the box; clearing it shows everything again.
     window.mailboxView()->setFocus();
     QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
