@@ -266,7 +266,7 @@ void TestMailboxTableModel::searchAgreesWithPlainScan()
     // The end of one row's text and the start of the next lie side by side in memory: not a hit.
     const QByteArrayView first = m_scan->searchText(m_scan->rows()[0]);
     const QByteArrayView second = m_scan->searchText(m_scan->rows()[1]);
-    needles << QString::fromUtf8(first.right(4).toByteArray() + second.left(4).toByteArray());
+    needles << QString::fromUtf8(first.last(4).toByteArray() + second.first(4).toByteArray());
     for (const QString& needle : needles) {
         proxy.setSearchText(needle);
         const QByteArray n = needle.trimmed().toLower().toUtf8();
