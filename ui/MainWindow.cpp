@@ -358,7 +358,8 @@ void MainWindow::createCentralWidget()
     cHeader->setHighlightSections(false);
     // The two value columns share what the attribute names and causes leave, so nothing hides to the right.
     cHeader->resizeSection(AttributeComparisonModel::Attribute, 250);
-    cHeader->resizeSection(AttributeComparisonModel::LikelyCause, 380);
+    // The cause shares the width with the values, so the overview dock beside them leaves each a fair third.
+    cHeader->setSectionResizeMode(AttributeComparisonModel::LikelyCause, QHeaderView::Stretch);
     cHeader->setSectionResizeMode(AttributeComparisonModel::ExchangeOnline, QHeaderView::Stretch);
     cHeader->setSectionResizeMode(AttributeComparisonModel::ActiveDirectory, QHeaderView::Stretch);
     detailLayout->addWidget(m_comparisonView, 1);
@@ -426,7 +427,7 @@ void MainWindow::createOverviewDock()
     m_overview = new OverviewWidget(m_overviewDock);
     m_overviewDock->setWidget(m_overview);
     addDockWidget(Qt::RightDockWidgetArea, m_overviewDock);
-    resizeDocks({m_overviewDock}, {460}, Qt::Horizontal);
+    resizeDocks({m_overviewDock}, {400}, Qt::Horizontal);
     m_overviewDock->hide(); // the list and the comparison come first; Ctrl+G or restoreSettings() bring it back
     // The dock's own toggle keeps the menu entry in step with the close button.
     QAction* toggle = m_overviewDock->toggleViewAction();

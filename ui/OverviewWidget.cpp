@@ -129,7 +129,7 @@ void OverviewWidget::setScan(const std::shared_ptr<const DriftScan>& scan)
     names->append(categories);
     // The catalog's longest names (msExchRecipientTypeDetails) must fit beside the bars, not be elided.
     QFont small = names->labelsFont();
-    small.setPointSizeF(std::max(7.0, small.pointSizeF() * 0.85));
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() * 0.78));
     names->setLabelsFont(small);
     chart->addAxis(names, Qt::AlignLeft);
     series->attachAxis(names);

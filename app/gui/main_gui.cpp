@@ -135,8 +135,8 @@ int main(int argc, char* argv[])
     // Screenshots must look the same on every machine: no saved layout, the documented size.
     const bool persist = screenshotPath.isEmpty();
     QSettings settings;
-    if (!persist || !window.restoreSettings(settings))
-        window.resize(1500, 900); // no window manager under Xvfb to pick a size
+    if (!persist || !window.restoreSettings(settings)) // no window manager under Xvfb to pick a size
+        window.resize(parser.isSet(overview) ? QSize(1600, 1000) : QSize(1500, 900));
     if (persist)
         QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] { window.saveSettings(settings); });
     window.setProfileSettings(&settings);
