@@ -389,6 +389,8 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_cloudAuthority->setText(p.cloud.authority);
     m_cloudGraphEndpoint->setText(p.cloud.graphEndpoint);
     m_cloudExoEndpoint->setText(p.cloud.exoEndpoint);
+    m_graphResource = p.cloud.graphResource;
+    m_exoResource = p.cloud.exoResource;
     int preset = m_cloudPreset->count() - 1;
     for (int i = 0; i < int(std::size(kPresets)); ++i) {
         if (p.cloud.authority == QLatin1StringView(kPresets[i].authority) &&
@@ -428,6 +430,8 @@ ConnectionProfile ConnectionDialog::profile() const
     p.cloud.authority = m_cloudAuthority->text().trimmed();
     p.cloud.graphEndpoint = m_cloudGraphEndpoint->text().trimmed();
     p.cloud.exoEndpoint = m_cloudExoEndpoint->text().trimmed();
+    p.cloud.graphResource = m_graphResource; // not shown: kept from the profile as loaded
+    p.cloud.exoResource = m_exoResource;
     return p;
 }
 

@@ -90,6 +90,8 @@ private:
     QLineEdit* m_cloudGraphEndpoint = nullptr;
     QLineEdit* m_cloudExoEndpoint = nullptr;
 
+    QString m_graphResource; // token audiences of the loaded profile (set outside the dialog)
+    QString m_exoResource;
     QLabel* m_problems = nullptr;
     QPushButton* m_scan = nullptr;
 };

@@ -199,6 +199,8 @@ ConnectionProfile ConnectionProfileStore::load(const QString& name) const
     p.cloud.authority = text("cloud/authority", defaults.authority);
     p.cloud.graphEndpoint = text("cloud/graphEndpoint", defaults.graphEndpoint);
     p.cloud.exoEndpoint = text("cloud/exoEndpoint", defaults.exoEndpoint);
+    p.cloud.graphResource = text("cloud/graphResource");
+    p.cloud.exoResource = text("cloud/exoResource");
     m_settings.endGroup();
     return p;
 }
@@ -230,6 +232,10 @@ void ConnectionProfileStore::save(const ConnectionProfile& p)
     m_settings.setValue(u"cloud/authority"_s, p.cloud.authority);
     m_settings.setValue(u"cloud/graphEndpoint"_s, p.cloud.graphEndpoint);
     m_settings.setValue(u"cloud/exoEndpoint"_s, p.cloud.exoEndpoint);
+    if (!p.cloud.graphResource.isEmpty())
+        m_settings.setValue(u"cloud/graphResource"_s, p.cloud.graphResource);
+    if (!p.cloud.exoResource.isEmpty())
+        m_settings.setValue(u"cloud/exoResource"_s, p.cloud.exoResource);
     m_settings.endGroup();
 }
 

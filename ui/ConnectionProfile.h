@@ -45,6 +45,10 @@ struct CloudSourceProfile {
     QString authority = QStringLiteral("https://login.microsoftonline.com");
     QString graphEndpoint = QStringLiteral("https://graph.microsoft.com");
     QString exoEndpoint = QStringLiteral("https://outlook.office365.com");
+    // Token audiences when they differ from the endpoints' scheme and host (sunset-cli's --graph-resource and
+    // --exo-resource); empty for every documented cloud.
+    QString graphResource;
+    QString exoResource;
 
     friend bool operator==(const CloudSourceProfile&, const CloudSourceProfile&) = default;
 };

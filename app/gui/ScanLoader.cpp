@@ -209,6 +209,8 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     settings.authority = QUrl(profile.authority);
     settings.graphEndpoint = QUrl(profile.graphEndpoint);
     settings.exoEndpoint = QUrl(profile.exoEndpoint);
+    settings.graphResource = profile.graphResource;
+    settings.exoResource = profile.exoResource;
     settings.credentials.tenant = profile.tenant;
     settings.credentials.clientId = profile.clientId;
     switch (profile.signIn) {
