@@ -18,8 +18,9 @@ struct ScanRow;
 // QSortFilterProxyModel: that one sorts through lessThan(QModelIndex, QModelIndex) (n·log n index look-ups)
 // and tells the view about a new filter range by range, which at this size took seconds. Here a sort is one
 // std::sort of precomputed 64-bit keys (a layout change that keeps the selection), and a filter change is one
-// linear pass over the sorted rows and one model reset. A search that extends the previous one (typing the
-// next letter) looks only at the rows the previous one found.
+// linear pass over the sorted rows and one model reset. A search first rules rows out by a 64-bit signature of
+// the letters they hold, then reads only the rest from their rarest letter; one that extends the previous
+// search (typing the next letter) looks only at the rows the previous one found.
 class MailboxFilterProxyModel final : public QAbstractProxyModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MailboxFilterProxyModel)
@@ -65,7 +66,7 @@ private:
     void filterRows();    // m_visible and m_proxyOf from m_order and the filters
     void searchRows();    // m_hits for m_needle
     void refilter();      // filterRows() inside a model reset
-    void countBytes();    // m_byteCounts for a new scan
+    void countBytes();    // m_byteCounts and m_signatures for a new scan
 
     MailboxTableModel* m_source = nullptr;
     QString m_searchText;
@@ -81,6 +82,7 @@ private:
     std::vector<quint8> m_hits;  // per source row: its search text contains m_hitsNeedle
     QByteArray m_hitsNeedle;     // the needle m_hits was computed for; empty: none
     std::array<quint32, 256> m_byteCounts{}; // how often each byte occurs in a sample of the search texts
+    std::vector<quint64> m_signatures;       // per source row: the classes of the bytes in its search text
 };
 
 } // namespace sunset
