@@ -1,5 +1,11 @@
 #include "MailboxTableModel.h"
 
+#include <QCollator>
+#include <QCollatorSortKey>
+
+#include <algorithm>
+#include <numeric>
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -8,11 +14,36 @@ MailboxTableModel::MailboxTableModel(QObject* parent) : QAbstractTableModel(pare
 
 MailboxTableModel::~MailboxTableModel() = default;
 
-void MailboxTableModel::setScan(std::shared_ptr<const DriftScan> scan)
+void MailboxTableModel::setScan(std::shared_ptr<const DriftScan> scan, NameOrder nameOrder)
 {
     beginResetModel();
     m_scan = std::move(scan);
+    m_nameOrder = m_scan && nameOrder && nameOrder->size() == m_scan->rows().size() ? std::move(nameOrder) : NameOrder();
     endResetModel();
+}
+
+MailboxTableModel::NameOrder MailboxTableModel::collateNames(const DriftScan& scan, const QLocale& locale)
+{
+    const std::vector<ScanRow>& rows = scan.rows();
+    QCollator collator(locale);
+    collator.setCaseSensitivity(Qt::CaseInsensitive);
+    collator.setNumericMode(true);
+    std::vector<QCollatorSortKey> keys;
+    keys.reserve(rows.size());
+    for (const ScanRow& row : rows)
+        keys.push_back(collator.sortKey(QString::fromUtf8(scan.displayName(row))));
+    std::vector<quint32> order(rows.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&keys](quint32 a, quint32 b) { return keys[a].compare(keys[b]) < 0; });
+    auto ranks = std::make_shared<std::vector<quint32>>(rows.size());
+    quint32 rank = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+        // Equal names share a rank, so the tie-break (input order) still decides between them.
+        if (i > 0 && keys[order[i - 1]].compare(keys[order[i]]) != 0)
+            ++rank;
+        (*ranks)[order[i]] = rank;
+    }
+    return ranks;
 }
 
 int MailboxTableModel::rowCount(const QModelIndex& parent) const
@@ -79,7 +110,7 @@ QVariant MailboxTableModel::data(const QModelIndex& index, int role) const
         if (column == Drift)
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
         return {};
-    case ItemRole::Sort: return sortKey(row, column);
+    case ItemRole::Sort: return sortKey(index.row(), column);
     case ItemRole::ScanRowIndex: return index.row();
     case ItemRole::Severity:
         if (column == Severity)

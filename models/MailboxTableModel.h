@@ -4,7 +4,10 @@
 
 #include <QAbstractTableModel>
 
+#include <QLocale>
+
 #include <memory>
+#include <vector>
 
 namespace sunset {
 
@@ -22,8 +25,17 @@ public:
     explicit MailboxTableModel(QObject* parent = nullptr);
     ~MailboxTableModel() override;
 
-    void setScan(std::shared_ptr<const DriftScan> scan); // one reset
+    using NameOrder = std::shared_ptr<const std::vector<quint32>>;
+
+    // One reset. nameOrder: a rank per scan row by the locale's collation (collateNames()); without it names
+    // sort by their case-folded bytes.
+    void setScan(std::shared_ptr<const DriftScan> scan, NameOrder nameOrder = {});
     const std::shared_ptr<const DriftScan>& scan() const { return m_scan; }
+
+    // Ranks the rows' display names by the locale's collation (case-insensitive, numbers by value: "Room 9"
+    // before "Room 10", "Ärger" next to "Arger"). Sort keys are made once per name and compared as bytes, so
+    // this takes well under a second for 600,000 names; meant for the loading thread.
+    static NameOrder collateNames(const DriftScan& scan, const QLocale& locale);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -32,10 +44,16 @@ public:
 
     // For the proxy's filterAcceptsRow and lessThan: no QVariant, no strings.
     const ScanRow& scanRow(int row) const { return m_scan->rows()[size_t(row)]; }
+    quint32 nameRank(int row) const { return m_nameOrder ? (*m_nameOrder)[size_t(row)] : scanRow(row).nameRank; }
+    qint64 sortKey(int row, int column) const
+    {
+        return column == DisplayName ? qint64(nameRank(row)) : sortKey(scanRow(row), column);
+    }
     static qint64 sortKey(const ScanRow& row, int column);
 
 private:
     std::shared_ptr<const DriftScan> m_scan;
+    NameOrder m_nameOrder;
 };
 
 } // namespace sunset

@@ -4,8 +4,10 @@
 #include "AttributeComparisonModel.h"
 #include "HighlightingDelegate.h"
 #include "MailboxFilterProxyModel.h"
+#include "ConnectionDialog.h"
+#include "DeviceCodeDialog.h"
 #include "MailboxTableModel.h"
-#include "OpenSnapshotsDialog.h"
+#include "OverviewWidget.h"
 #include "UiLogging.h"
 
 #include <QAction>
@@ -14,6 +16,11 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDockWidget>
+#include <QGridLayout>
+#include <QInputDialog>
 #include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -30,7 +37,15 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
+
+// The icons are in a static library: register them before the first use (Q_INIT_RESOURCE works at global scope only).
+static void initSunsetResources()
+{
+    Q_INIT_RESOURCE(sunset);
+}
 
 namespace sunset {
 
@@ -45,11 +60,27 @@ constexpr auto kMailboxHeaderKey = "mainWindow/mailboxHeader"_L1;
 constexpr auto kComparisonHeaderKey = "mainWindow/comparisonHeader"_L1;
 constexpr auto kDifferencesOnlyKey = "mainWindow/differencesOnly"_L1;
 constexpr auto kSourcesKey = "sources/"_L1;
+
+// A theme icon where the desktop has one, else Sunset's own (resources/icons, PNG so no Qt Svg is needed).
+QIcon icon(const QString& themeName, const QString& fallback)
+{
+    return QIcon::fromTheme(themeName, QIcon(u":/icons/"_s + fallback + u".png"_s));
+}
+
+QString formatRate(double perSecond, SideProgress::Unit unit)
+{
+    const QLocale l;
+    if (unit == SideProgress::Unit::Bytes)
+        return QCoreApplication::translate("sunset::MainWindow", "%1/s").arg(l.formattedDataSize(qint64(perSecond)));
+    return QCoreApplication::translate("sunset::MainWindow", "%1/s").arg(l.toString(qint64(perSecond)));
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
+    initSunsetResources();
     setWindowTitle(tr("Sunset — Exchange Online and Active Directory drift"));
+    setWindowIcon(QIcon(u":/icons/sunset.png"_s));
     m_selection = new WritebackSelection(this);
     m_mailboxes = new MailboxTableModel(this);
     m_filter = new MailboxFilterProxyModel(this);
@@ -77,14 +108,22 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    m_openAction = file->addAction(QIcon::fromTheme(u"document-open"_s), tr("&Open snapshots…"), this,
-                                   &MainWindow::openSnapshots);
+    m_openAction = file->addAction(icon(u"network-connect"_s, u"connect"_s), tr("&Connect…"), this,
+                                   &MainWindow::openConnection);
+    m_openAction->setObjectName(u"connectAction"_s);
     m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Open an AD export and an Exchange Online export (Ctrl+O)"));
-    m_reloadAction = file->addAction(QIcon::fromTheme(u"view-refresh"_s), tr("&Reload"), this, &MainWindow::reload);
+    m_openAction->setToolTip(tr("Choose the AD and Exchange Online sources, files or live, and scan (Ctrl+O)"));
+    m_reloadAction = file->addAction(icon(u"view-refresh"_s, u"rescan"_s), tr("&Rescan"), this, &MainWindow::reload);
+    m_reloadAction->setObjectName(u"rescanAction"_s);
     m_reloadAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_reloadAction->setToolTip(tr("Read the same files again and compare (F5)"));
+    m_reloadAction->setToolTip(tr("Read the same sources again and compare (F5)"));
     m_reloadAction->setEnabled(false);
+    m_cancelAction = file->addAction(icon(u"process-stop"_s, u"stop"_s), tr("S&top scan"), this,
+                                     &MainWindow::cancelRequested);
+    m_cancelAction->setObjectName(u"cancelScanAction"_s);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setToolTip(tr("Stop reading both sides (Esc)"));
+    m_cancelAction->setEnabled(false);
     file->addSeparator();
     m_quitAction = file->addAction(tr("&Quit"), this, &QWidget::close);
     m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -100,6 +139,54 @@ void MainWindow::createActions()
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_copyAction->setToolTip(tr("Copy the side-by-side comparison as text (Ctrl+C)"));
     m_copyAction->setEnabled(false);
+    edit->addSeparator();
+    m_focusListAction = edit->addAction(tr("Go to mailbox &list"), this, [this] {
+        m_mailboxView->setFocus(Qt::ShortcutFocusReason);
+        if (!m_mailboxView->currentIndex().isValid() && m_filter->rowCount() > 0)
+            m_mailboxView->setCurrentIndex(m_filter->index(0, 0));
+    });
+    m_focusListAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_nextCriticalAction = edit->addAction(tr("Next c&ritical mailbox"), this, [this] {
+        // From the row after the current one, wrapping: F8 walks through every critical mailbox in turn.
+        const int rows = m_filter->rowCount();
+        const int from = m_mailboxView->currentIndex().isValid() ? m_mailboxView->currentIndex().row() + 1 : 0;
+        for (int i = 0; i < rows; ++i) {
+            const QModelIndex index = m_filter->index((from + i) % rows, MailboxTableModel::DisplayName);
+            if (m_mailboxes->scanRow(m_filter->mapToSource(index).row()).worstSeverity == qint8(Severity::Critical)) {
+                m_mailboxView->setCurrentIndex(index);
+                m_mailboxView->scrollTo(index);
+                return;
+            }
+        }
+        statusBar()->showMessage(tr("No mailbox with critical drift in this list."), 3000);
+    });
+    m_nextCriticalAction->setShortcut(QKeySequence(Qt::Key_F8));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    using QF = MailboxFilterProxyModel::QuickFilter;
+    int number = 1;
+    for (QF f : {QF::All, QF::DriftOnly, QF::Critical, QF::OnlyInAd, QF::OnlyInCloud, QF::Ambiguous,
+                 QF::NotCloudManaged}) {
+        QAction* a = view->addAction(MailboxFilterProxyModel::quickFilterLabel(f), this, [this, f] {
+            m_quickFilter->setCurrentIndex(m_quickFilter->findData(int(f)));
+        });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + number++)));
+        addAction(a);
+    }
+    view->addSeparator();
+    QAction* differences = view->addAction(tr("&Differences only"));
+    differences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    connect(differences, &QAction::triggered, this, [this] { m_differencesOnly->toggle(); });
+    addAction(differences);
+    m_overviewAction = view->addAction(tr("Drift &overview"));
+    m_overviewAction->setObjectName(u"overviewAction"_s);
+    m_overviewAction->setIcon(icon(u"office-chart-bar"_s, u"chart"_s));
+    m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_overviewAction->setToolTip(tr("Show or hide the drift overview chart (Ctrl+G)"));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    m_shortcutsAction = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
     tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); })
@@ -111,6 +198,7 @@ void MainWindow::createActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_openAction);
     bar->addAction(m_reloadAction);
+    bar->addAction(m_overviewAction);
     bar->addSeparator();
 
     m_search = new QLineEdit(bar);
@@ -126,7 +214,7 @@ void MainWindow::createActions()
     bar->addWidget(quickLabel);
     m_quickFilter = new QComboBox(bar);
     m_quickFilter->setObjectName(u"quickFilter"_s);
-    using QF = MailboxFilterProxyModel::QuickFilter;
+    m_quickFilter->setToolTip(tr("Quick filters: Alt+1 … Alt+7"));
     for (QF f : {QF::All, QF::DriftOnly, QF::Critical, QF::OnlyInAd, QF::OnlyInCloud, QF::Ambiguous,
                  QF::NotCloudManaged})
         m_quickFilter->addItem(MailboxFilterProxyModel::quickFilterLabel(f), int(f));
@@ -150,6 +238,9 @@ void MainWindow::createActions()
     fillAttributeFilter();
 
     addAction(m_copyAction); // reachable while the menu bar is hidden or the focus is in a view
+    addAction(m_cancelAction);
+    addAction(m_nextCriticalAction);
+    addAction(m_focusListAction);
 }
 
 void MainWindow::createCentralWidget()
@@ -177,6 +268,8 @@ void MainWindow::createCentralWidget()
     messageLayout->addWidget(close, 0, Qt::AlignTop);
     m_messageBar->hide();
     layout->addWidget(m_messageBar);
+    createScanPanel(central);
+    layout->addWidget(m_scanPanel);
 
     // List above, comparison below: both get the full width, which long addresses and DNs need more than
     // the list needs height (admins reach a mailbox by search and filters, not by scrolling 600,000 rows).
@@ -215,6 +308,22 @@ void MainWindow::createCentralWidget()
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateShownCount);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &MainWindow::updateShownCount);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateShownCount);
+    // A new search or filter resets the list (one reset beats 600,000 row removals): the mailbox being compared
+    // stays current when it is still listed.
+    connect(m_filter, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex source = m_filter->mapToSource(m_mailboxView->currentIndex());
+        m_keepCurrent = {m_mailboxes->scan().get(), source.isValid() ? source.row() : -1};
+    });
+    connect(m_filter, &QAbstractItemModel::modelReset, this, [this] {
+        const auto [scan, row] = std::exchange(m_keepCurrent, {nullptr, -1});
+        if (row < 0 || scan != m_mailboxes->scan().get())
+            return;
+        const QModelIndex index = m_filter->mapFromSource(m_mailboxes->index(row, 0));
+        if (index.isValid()) {
+            m_mailboxView->setCurrentIndex(index);
+            m_mailboxView->scrollTo(index);
+        }
+    });
 
     auto* detail = new QWidget(m_splitter);
     auto* detailLayout = new QVBoxLayout(detail);
@@ -254,7 +363,8 @@ void MainWindow::createCentralWidget()
     cHeader->setHighlightSections(false);
     // The two value columns share what the attribute names and causes leave, so nothing hides to the right.
     cHeader->resizeSection(AttributeComparisonModel::Attribute, 250);
-    cHeader->resizeSection(AttributeComparisonModel::LikelyCause, 380);
+    // The cause shares the width with the values, so the overview dock beside them leaves each a fair third.
+    cHeader->setSectionResizeMode(AttributeComparisonModel::LikelyCause, QHeaderView::Stretch);
     cHeader->setSectionResizeMode(AttributeComparisonModel::ExchangeOnline, QHeaderView::Stretch);
     cHeader->setSectionResizeMode(AttributeComparisonModel::ActiveDirectory, QHeaderView::Stretch);
     detailLayout->addWidget(m_comparisonView, 1);
@@ -269,6 +379,71 @@ void MainWindow::createCentralWidget()
     m_splitter->setSizes({320, 480});
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    createOverviewDock();
+}
+
+void MainWindow::createScanPanel(QWidget* parent)
+{
+    // One row per side: they are read at the same time, and the admin sees which one holds the scan up.
+    m_scanPanel = new QFrame(parent);
+    m_scanPanel->setObjectName(u"scanPanel"_s);
+    m_scanPanel->setFrameShape(QFrame::StyledPanel);
+    auto* grid = new QGridLayout(m_scanPanel);
+    grid->setContentsMargins(8, 6, 8, 6);
+    grid->setHorizontalSpacing(10);
+    const QString titles[] = {tr("Exchange Online"), tr("Active Directory")};
+    const QString names[] = {u"cloud"_s, u"ad"_s};
+    for (int side = 0; side < 2; ++side) {
+        SideRow& row = m_sideRows[side];
+        row.title = new QLabel(titles[side], m_scanPanel);
+        QFont bold = row.title->font();
+        bold.setBold(true);
+        row.title->setFont(bold);
+        row.bar = new QProgressBar(m_scanPanel);
+        row.bar->setObjectName(names[side] + u"Progress"_s);
+        row.bar->setRange(0, 1000);
+        row.bar->setTextVisible(false);
+        row.bar->setMinimumWidth(260);
+        row.detail = new QLabel(m_scanPanel);
+        row.detail->setObjectName(names[side] + u"ProgressText"_s);
+        row.detail->setMinimumWidth(420);
+        grid->addWidget(row.title, side, 0);
+        grid->addWidget(row.bar, side, 1);
+        grid->addWidget(row.detail, side, 2);
+    }
+    m_comparingLabel = new QLabel(m_scanPanel);
+    m_comparingLabel->setObjectName(u"comparingLabel"_s);
+    grid->addWidget(m_comparingLabel, 2, 1, 1, 2);
+    m_cancelButton = new QPushButton(icon(u"process-stop"_s, u"stop"_s), tr("Cancel"), m_scanPanel);
+    m_cancelButton->setObjectName(u"cancelButton"_s);
+    m_cancelButton->setToolTip(tr("Stop reading both sides (Esc)"));
+    connect(m_cancelButton, &QPushButton::clicked, this, &MainWindow::cancelRequested);
+    grid->addWidget(m_cancelButton, 0, 3, 2, 1, Qt::AlignVCenter);
+    grid->setColumnStretch(2, 1);
+    m_scanPanel->hide();
+}
+
+void MainWindow::createOverviewDock()
+{
+    m_overviewDock = new QDockWidget(tr("Drift overview"), this);
+    m_overviewDock->setObjectName(u"overviewDock"_s);
+    m_overviewDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                                QDockWidget::DockWidgetFloatable);
+    m_overview = new OverviewWidget(m_overviewDock);
+    m_overviewDock->setWidget(m_overview);
+    addDockWidget(Qt::RightDockWidgetArea, m_overviewDock);
+    resizeDocks({m_overviewDock}, {400}, Qt::Horizontal);
+    m_overviewDock->hide(); // the list and the comparison come first; Ctrl+G or restoreSettings() bring it back
+    // The dock's own toggle keeps the menu entry in step with the close button.
+    QAction* toggle = m_overviewDock->toggleViewAction();
+    connect(m_overviewAction, &QAction::triggered, toggle, &QAction::trigger);
+    m_overviewAction->setCheckable(true);
+    connect(m_overviewDock, &QDockWidget::visibilityChanged, m_overviewAction, [this] {
+        m_overviewAction->setChecked(m_overviewDock->isVisible());
+    });
+    connect(m_overview, &OverviewWidget::attributeClicked, this, [this](AttributeId attribute) {
+        m_attributeFilter->setCurrentIndex(m_attributeFilter->findData(int(attribute)));
+    });
 }
 
 void MainWindow::createStatusBar()
@@ -282,20 +457,7 @@ void MainWindow::createStatusBar()
     m_countsLabel->setObjectName(u"countsLabel"_s);
     m_shownLabel = new QLabel(bar);
     m_shownLabel->setObjectName(u"shownLabel"_s);
-    m_progressLabel = new QLabel(bar);
-    m_progressBar = new QProgressBar(bar);
-    m_progressBar->setRange(0, 1000);
-    m_progressBar->setMaximumWidth(220);
-    m_progressBar->setTextVisible(true);
-    m_cancelButton = new QPushButton(tr("Cancel"), bar);
-    m_cancelButton->setObjectName(u"cancelButton"_s);
-    m_cancelButton->setToolTip(tr("Stop reading (Esc)"));
-    m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
-    connect(m_cancelButton, &QPushButton::clicked, this, &MainWindow::cancelRequested);
     bar->addWidget(m_sourcesLabel, 1);
-    bar->addWidget(m_progressLabel);
-    bar->addWidget(m_progressBar);
-    bar->addWidget(m_cancelButton);
     bar->addPermanentWidget(m_shownLabel);
     bar->addPermanentWidget(m_countsLabel);
     bar->addPermanentWidget(m_asOfLabel);
@@ -304,8 +466,8 @@ void MainWindow::createStatusBar()
 
 bool MainWindow::restoreSettings(QSettings& settings)
 {
-    m_sources = {settings.value(kSourcesKey + "ad"_L1).toString(), settings.value(kSourcesKey + "exo"_L1).toString(),
-                 settings.value(kSourcesKey + "graph"_L1).toString()};
+    setSources({settings.value(kSourcesKey + "ad"_L1).toString(), settings.value(kSourcesKey + "exo"_L1).toString(),
+                settings.value(kSourcesKey + "graph"_L1).toString()});
     m_differencesOnly->setChecked(settings.value(kDifferencesOnlyKey, true).toBool());
     m_splitter->restoreState(settings.value(kSplitterKey).toByteArray());
     m_mailboxView->horizontalHeader()->restoreState(settings.value(kMailboxHeaderKey).toByteArray());
@@ -323,9 +485,12 @@ void MainWindow::saveSettings(QSettings& settings) const
     settings.setValue(kMailboxHeaderKey, m_mailboxView->horizontalHeader()->saveState());
     settings.setValue(kComparisonHeaderKey, m_comparisonView->horizontalHeader()->saveState());
     settings.setValue(kDifferencesOnlyKey, m_differencesOnly->isChecked());
-    settings.setValue(kSourcesKey + "ad"_L1, m_sources.ad);
-    settings.setValue(kSourcesKey + "exo"_L1, m_sources.exo);
-    settings.setValue(kSourcesKey + "graph"_L1, m_sources.graph);
+    // The last snapshot files, for a rescan after a restart; live sources live in their profile.
+    if (m_profile.isSnapshotOnly()) {
+        settings.setValue(kSourcesKey + "ad"_L1, m_profile.ad.ldifFile);
+        settings.setValue(kSourcesKey + "exo"_L1, m_profile.cloud.exoFile);
+        settings.setValue(kSourcesKey + "graph"_L1, m_profile.cloud.graphFile);
+    }
 }
 
 void MainWindow::fillAttributeFilter()
@@ -344,7 +509,7 @@ void MainWindow::fillAttributeFilter()
     m_attributeFilter->setCurrentIndex(at < 0 ? 0 : at);
 }
 
-void MainWindow::showScan(std::shared_ptr<const DriftScan> scan)
+void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr<const std::vector<quint32>> nameOrder)
 {
     setLoading(false);
     m_messageBar->hide();
@@ -352,29 +517,40 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan)
     m_comparison->setMailbox(nullptr, -1);
     m_detailTitle->setText(tr("Select a mailbox to compare Exchange Online with Active Directory"));
     m_scan = std::move(scan);
-    m_mailboxes->setScan(m_scan);
+    m_mailboxes->setScan(m_scan, std::move(nameOrder));
     fillAttributeFilter();
+    m_overview->setScan(m_scan);
     if (m_scan) {
-        m_sources = m_scan->sources;
-        m_reloadAction->setEnabled(true);
+        // A scan shown without going through the loader (tests, a scan from elsewhere) brings its files along.
+        const ReportSources files = m_profile.files();
+        const bool sameFiles = files.ad == m_scan->sources.ad && files.exo == m_scan->sources.exo &&
+                               files.graph == m_scan->sources.graph;
+        if (m_profile.isSnapshotOnly() && !sameFiles)
+            m_profile = ConnectionProfile::fromFiles(m_scan->sources, m_profile.name);
         // Sorting is switched on after the first load, so the load itself is one reset and one sort.
         if (!m_sortedOnce) {
             m_sortedOnce = true;
             m_mailboxView->setSortingEnabled(true);
         }
-        QStringList names{QFileInfo(m_scan->sources.ad).fileName(), QFileInfo(m_scan->sources.exo).fileName()};
-        if (!m_scan->sources.graph.isEmpty())
-            names << QFileInfo(m_scan->sources.graph).fileName();
-        m_sourcesLabel->setText(tr("Sources: %1").arg(names.join(u" · "_s)));
-        QStringList paths{m_scan->sources.ad, m_scan->sources.exo};
+        const QString cloudLabel = m_profile.cloud.kind == CloudSourceProfile::Kind::Live
+                                       ? tr("%1 (live)").arg(m_profile.cloud.tenant)
+                                       : m_profile.cloudLabel();
+        const QString adLabel = m_profile.ad.kind == AdSourceProfile::Kind::Live
+                                    ? tr("%1 (live)").arg(m_profile.adLabel())
+                                    : m_profile.adLabel();
+        const QString profileName = m_profile.name.isEmpty() ? QString() : tr("%1: ").arg(m_profile.name);
+        m_sourcesLabel->setText(tr("%1Exchange Online %2 · AD %3").arg(profileName, cloudLabel, adLabel));
+        QStringList paths{m_scan->sources.exo, m_scan->sources.ad};
         if (!m_scan->sources.graph.isEmpty())
             paths << m_scan->sources.graph;
         m_sourcesLabel->setToolTip(paths.join(u'\n'));
         const QDateTime asOf = QDateTime::fromMSecsSinceEpoch(m_scan->report.asOfMsecs, Qt::UTC);
+        const QLocale l;
+        const QString scanned = tr("Scanned %1").arg(l.toString(QDateTime::currentDateTime(), QLocale::ShortFormat));
         m_asOfLabel->setText(m_scan->report.asOfMsecs > 0
-                                 ? tr("As of %1").arg(QLocale().toString(asOf.toLocalTime(), QLocale::ShortFormat))
-                                 : QString());
-        m_asOfLabel->setToolTip(tr("Scan time (UTC %1): changes within the 20-minute sync cycle before it are "
+                                 ? tr("%1 · as of %2").arg(scanned, l.toString(asOf.toLocalTime(), QLocale::ShortFormat))
+                                 : scanned);
+        m_asOfLabel->setToolTip(tr("Data as of UTC %1: changes within the 20-minute sync cycle before it are "
                                    "reported as recent").arg(asOf.toString(Qt::ISODate)));
         m_countsLabel->setText(countsText());
         qCInfo(lcUi) << "showing scan:" << m_scan->rows().size() << "rows";
@@ -406,19 +582,61 @@ void MainWindow::updateShownCount()
         m_shownLabel->setText(total == 1 ? tr("1 mailbox") : tr("%1 mailboxes").arg(l.toString(total)));
 }
 
-void MainWindow::showLoadStarted(const ReportSources& files)
+void MainWindow::setProfile(const ConnectionProfile& profile)
 {
-    m_sources = files;
+    m_profile = profile;
+    setLoading(m_loading);
+}
+
+void MainWindow::showLoadStarted(const ConnectionProfile& profile)
+{
+    m_profile = profile;
     m_messageBar->hide();
-    m_progressLabel->setText(tr("Reading…"));
-    m_progressBar->setValue(0);
+    m_comparingLabel->clear();
+    const QString labels[] = {profile.cloudLabel(), profile.adLabel()};
+    for (int side = 0; side < 2; ++side) {
+        m_sideRows[side].bar->setRange(0, 1000);
+        m_sideRows[side].bar->setValue(0);
+        m_sideRows[side].detail->setText(tr("Starting %1…").arg(labels[side]));
+    }
     setLoading(true);
 }
 
-void MainWindow::showLoadProgress(const QString& stage, double fraction)
+void MainWindow::showSideProgress(ScanSide side, const SideProgress& p)
 {
-    m_progressLabel->setText(stage);
-    m_progressBar->setValue(int(std::clamp(fraction, 0.0, 1.0) * 1000));
+    SideRow& row = m_sideRows[int(side)];
+    const QLocale l;
+    const bool bytes = p.unit == SideProgress::Unit::Bytes;
+    const QString done = bytes ? l.formattedDataSize(p.done) : l.toString(p.done);
+    QString text;
+    switch (p.stage) {
+    case SideProgress::Stage::Waiting: text = tr("%1: waiting…").arg(p.what); break;
+    case SideProgress::Stage::SigningIn: text = tr("%1: connecting and signing in…").arg(p.what); break;
+    case SideProgress::Stage::Reading:
+        if (p.total > 0)
+            text = tr("%1: %2 of %3 · %4").arg(p.what, done,
+                                               bytes ? l.formattedDataSize(p.total) : l.toString(p.total),
+                                               formatRate(p.perSecond, p.unit));
+        else
+            text = tr("%1: %2 read · %3").arg(p.what, done, formatRate(p.perSecond, p.unit));
+        break;
+    case SideProgress::Stage::Done: text = tr("%1: %2 mailboxes read").arg(p.what, l.toString(p.done)); break;
+    }
+    row.detail->setText(text);
+    if (p.stage == SideProgress::Stage::Done) {
+        row.bar->setRange(0, 1000);
+        row.bar->setValue(1000);
+    } else if (p.total > 0) {
+        row.bar->setRange(0, 1000);
+        row.bar->setValue(int(std::clamp(double(p.done) / double(p.total), 0.0, 1.0) * 1000));
+    } else {
+        row.bar->setRange(0, 0); // busy: a live source that does not say how many are coming
+    }
+}
+
+void MainWindow::showComparing()
+{
+    m_comparingLabel->setText(tr("Both sides read: matching and comparing…"));
 }
 
 void MainWindow::showLoadError(const ImportError& error)
@@ -430,8 +648,8 @@ void MainWindow::showLoadError(const ImportError& error)
     else if (!error.jsonPath.isEmpty())
         where = tr(" at %1").arg(error.jsonPath);
     const QString file = error.file.isEmpty() ? tr("the input") : error.file;
-    showMessage(tr("Could not read %1%2: %3\nFix the file, or choose other files with File ▸ Open snapshots… "
-                   "(Ctrl+O), then Reload (F5).")
+    showMessage(tr("Could not read %1%2: %3\nFix it, or choose other sources with File ▸ Connect… "
+                   "(Ctrl+O), then Rescan (F5).")
                     .arg(file, where, error.message));
     qCWarning(lcUi) << "load failed:" << error.toString();
 }
@@ -439,7 +657,29 @@ void MainWindow::showLoadError(const ImportError& error)
 void MainWindow::showLoadCancelled()
 {
     setLoading(false);
-    statusBar()->showMessage(tr("Loading cancelled."), 5000);
+    statusBar()->showMessage(tr("Scan cancelled; both sides stopped."), 5000);
+}
+
+void MainWindow::showDeviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
+                                qint64 expiresInSeconds)
+{
+    hideDeviceCode();
+    auto* dialog = new DeviceCodeDialog(userCode, verificationUri, message, expiresInSeconds, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Closed by the admin or when the sign-in completes; polling goes on in the background either way.
+    m_deviceCodeDialog = dialog;
+    dialog->show();
+}
+
+void MainWindow::hideDeviceCode()
+{
+    if (m_deviceCodeDialog)
+        m_deviceCodeDialog->close();
+}
+
+void MainWindow::setScanTrend(const QList<ScanTrendPoint>& points)
+{
+    m_overview->setTrend(points);
 }
 
 void MainWindow::showMessage(const QString& text)
@@ -450,26 +690,66 @@ void MainWindow::showMessage(const QString& text)
 
 void MainWindow::setLoading(bool loading)
 {
-    m_progressLabel->setVisible(loading);
-    m_progressBar->setVisible(loading);
-    m_cancelButton->setVisible(loading);
-    m_reloadAction->setEnabled(!loading && !m_sources.ad.isEmpty() && !m_sources.exo.isEmpty());
+    m_loading = loading;
+    if (!loading)
+        hideDeviceCode();
+    m_scanPanel->setVisible(loading);
+    m_cancelAction->setEnabled(loading);
+    const bool haveSources = m_profile.ad.kind == AdSourceProfile::Kind::Live ? !m_profile.ad.url.isEmpty()
+                                                                              : !m_profile.ad.ldifFile.isEmpty();
+    const bool haveCloud = m_profile.cloud.kind == CloudSourceProfile::Kind::Live ? !m_profile.cloud.tenant.isEmpty()
+                                                                                  : !m_profile.cloud.exoFile.isEmpty();
+    m_reloadAction->setEnabled(!loading && haveSources && haveCloud);
 }
 
-void MainWindow::openSnapshots()
+void MainWindow::openConnection()
 {
-    OpenSnapshotsDialog dialog(this);
-    dialog.setFiles(m_sources);
+    QSettings fallback;
+    QSettings& settings = m_profileSettings ? *m_profileSettings : fallback;
+    ConnectionDialog dialog(settings, this);
+    if (!m_profile.ad.ldifFile.isEmpty() || !m_profile.ad.url.isEmpty())
+        dialog.setProfile(m_profile);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_sources = dialog.files();
-    Q_EMIT loadRequested(m_sources);
+    const ScanRequest request = dialog.request();
+    m_profile = request.profile;
+    Q_EMIT scanRequested(request);
 }
 
 void MainWindow::reload()
 {
-    if (!m_sources.ad.isEmpty() && !m_sources.exo.isEmpty())
-        Q_EMIT loadRequested(m_sources);
+    if (!m_reloadAction->isEnabled())
+        return;
+    // Secrets are not kept between scans: a source that needs one goes through the dialog again.
+    if (m_profile.needsAdPassword() || m_profile.needsClientSecret())
+        return openConnection();
+    Q_EMIT scanRequested(ScanRequest{m_profile, {}});
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* list = new QTreeWidget(&dialog);
+    list->setObjectName(u"shortcutList"_s);
+    list->setRootIsDecorated(false);
+    list->setHeaderLabels({tr("Action"), tr("Shortcut")});
+    for (QAction* action : findChildren<QAction*>()) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            continue;
+        QString text = action->text();
+        text.remove(u'&');
+        list->addTopLevelItem(new QTreeWidgetItem({text, action->shortcut().toString(QKeySequence::NativeText)}));
+    }
+    list->sortItems(0, Qt::AscendingOrder);
+    list->resizeColumnToContents(0);
+    layout->addWidget(list);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(480, 520);
+    dialog.exec();
 }
 
 void MainWindow::copyComparison()

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "ConnectionProfile.h"
 #include "DriftScan.h"
 #include "ImportError.h"
+#include "ScanProgress.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 #include <memory>
@@ -11,6 +14,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
 class QFrame;
 class QLabel;
 class QLineEdit;
@@ -19,17 +23,21 @@ class QPushButton;
 class QSettings;
 class QSplitter;
 class QTableView;
+class QUrl;
 
 namespace sunset {
 
 class AttributeComparisonModel;
 class MailboxFilterProxyModel;
 class MailboxTableModel;
+class OverviewWidget;
 class WritebackSelection;
+struct ScanTrendPoint;
 
 // The main window: the mailbox list with search and filters on the left, the side-by-side comparison of the
 // selected mailbox on the right. It does no I/O: it asks for scans through loadRequested() and is told about
-// progress, results and errors by whoever loads them (app/gui's ScanLoader).
+// progress, results and errors by whoever loads them (app/gui's ScanLoader). Sources are chosen in the
+// ConnectionDialog; both sides of a scan show their own progress while it runs.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
@@ -48,22 +56,36 @@ public:
     AttributeComparisonModel* comparisonModel() const { return m_comparison; }
     QTableView* mailboxView() const { return m_mailboxView; }
     QTableView* comparisonView() const { return m_comparisonView; }
+    OverviewWidget* overview() const { return m_overview; }
     QString countsText() const;
+    const ConnectionProfile& profile() const { return m_profile; }
 
     // Selects the first row (in the current sort) whose worst drift is critical; false when there is none.
     bool selectFirstCritical();
     // The files a reload reads again.
-    void setSources(const ReportSources& files) { m_sources = files; }
+    void setSources(const ReportSources& files) { setProfile(ConnectionProfile::fromFiles(files)); }
+    // The sources a rescan (F5) reads again; a live source asks for its secret again.
+    void setProfile(const ConnectionProfile& profile);
+    // Where connection profiles are kept; the default QSettings when not set.
+    void setProfileSettings(QSettings* settings) { m_profileSettings = settings; }
+    // Drift over the last scans (oldest first), for the overview's trend.
+    void setScanTrend(const QList<ScanTrendPoint>& points);
 
 public Q_SLOTS:
-    void showScan(std::shared_ptr<const DriftScan> scan);
-    void showLoadStarted(const ReportSources& files);
-    void showLoadProgress(const QString& stage, double fraction);
-    void showLoadError(const ImportError& error);
+    // nameOrder: locale-aware name ranks from ScanLoader (MailboxTableModel::collateNames); optional.
+    void showScan(std::shared_ptr<const sunset::DriftScan> scan,
+                  std::shared_ptr<const std::vector<quint32>> nameOrder = {});
+    void showLoadStarted(const sunset::ConnectionProfile& profile);
+    void showSideProgress(sunset::ScanSide side, const sunset::SideProgress& progress);
+    void showComparing();
+    void showLoadError(const sunset::ImportError& error);
     void showLoadCancelled();
+    void showDeviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message,
+                        qint64 expiresInSeconds);
+    void hideDeviceCode(); // signed in, or the scan ended
 
 Q_SIGNALS:
-    void loadRequested(const ReportSources& files);
+    void scanRequested(const sunset::ScanRequest& request);
     void cancelRequested();
     void scanShown();
 
@@ -71,8 +93,11 @@ private:
     void createActions();
     void createCentralWidget();
     void createStatusBar();
-    void openSnapshots();
+    void createScanPanel(QWidget* parent);
+    void createOverviewDock();
+    void openConnection();
     void reload();
+    void showShortcuts();
     void copyComparison();
     void applySearch();
     void onCurrentRowChanged();
@@ -83,8 +108,11 @@ private:
     void showMessage(const QString& text);
 
     std::shared_ptr<const DriftScan> m_scan;
-    ReportSources m_sources;
+    ConnectionProfile m_profile;
+    QSettings* m_profileSettings = nullptr;
     bool m_sortedOnce = false;
+    bool m_loading = false;
+    std::pair<const DriftScan*, int> m_keepCurrent{nullptr, -1}; // across a filter reset: scan and source row
 
     WritebackSelection* m_selection = nullptr;
     MailboxTableModel* m_mailboxes = nullptr;
@@ -96,6 +124,11 @@ private:
     QAction* m_findAction = nullptr;
     QAction* m_copyAction = nullptr;
     QAction* m_quitAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_overviewAction = nullptr;
+    QAction* m_nextCriticalAction = nullptr;
+    QAction* m_focusListAction = nullptr;
+    QAction* m_shortcutsAction = nullptr;
 
     QLineEdit* m_search = nullptr;
     QTimer m_searchDebounce;
@@ -114,9 +147,18 @@ private:
     QLabel* m_asOfLabel = nullptr;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_shownLabel = nullptr;
-    QLabel* m_progressLabel = nullptr;
-    QProgressBar* m_progressBar = nullptr;
+    QFrame* m_scanPanel = nullptr;
+    struct SideRow {
+        QLabel* title = nullptr;
+        QProgressBar* bar = nullptr;
+        QLabel* detail = nullptr;
+    };
+    SideRow m_sideRows[2]; // indexed by ScanSide
+    QLabel* m_comparingLabel = nullptr;
     QPushButton* m_cancelButton = nullptr;
+    QDockWidget* m_overviewDock = nullptr;
+    OverviewWidget* m_overview = nullptr;
+    QPointer<QDialog> m_deviceCodeDialog;
 };
 
 } // namespace sunset

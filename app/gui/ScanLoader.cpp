@@ -1,28 +1,82 @@
 #include "ScanLoader.h"
 
-#include "SnapshotFiles.h"
+#include "AdLiveScan.h"
+#include "CloudLiveScan.h"
+#include "MailboxTableModel.h"
+#include "SnapshotSideLoader.h"
 #include "UiLogging.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
-
-#include <functional>
 
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-ScanLoader::ScanLoader(QObject* parent) : QObject(parent) {}
+ScanLoader::ScanLoader(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<ScanSide>();
+    qRegisterMetaType<SideProgress>();
+    qRegisterMetaType<NameOrder>();
+    qRegisterMetaType<std::shared_ptr<const DriftScan>>();
+}
 
 ScanLoader::~ScanLoader()
 {
     if (m_cancel)
         m_cancel->store(true);
-    // Workers post to `this`: they must be gone first. Each stops at its next progress report.
-    for (QFuture<void>& worker : m_workers)
-        worker.waitForFinished();
+    // Readers are children: their destructors cancel and wait. Comparisons post to `this`: wait for them here.
+    for (QFuture<void>& comparison : m_comparisons)
+        comparison.waitForFinished();
+}
+
+int ScanLoader::activeReaders() const
+{
+    int n = 0;
+    for (QObject* child : children()) {
+        if (auto* files = qobject_cast<SnapshotSideLoader*>(child); files && files->isRunning())
+            ++n;
+        else if (auto* live = qobject_cast<AdLiveScan*>(child); live && live->isRunning())
+            ++n;
+        else if (auto* cloud = qobject_cast<CloudLiveScan*>(child); cloud && cloud->isRunning())
+            ++n;
+    }
+    for (const QFuture<void>& comparison : m_comparisons)
+        n += comparison.isRunning() ? 1 : 0;
+    return n;
+}
+
+void ScanLoader::retireReaders()
+{
+    for (Side* s : {&m_ad, &m_cloud}) {
+        if (QObject* reader = s->reader) {
+            disconnect(reader, nullptr, this, nullptr);
+            if (auto* files = qobject_cast<SnapshotSideLoader*>(reader)) {
+                files->cancel();
+                connect(files, &SnapshotSideLoader::done, files, &QObject::deleteLater);
+                if (!files->isRunning())
+                    files->deleteLater();
+            } else if (auto* live = qobject_cast<AdLiveScan*>(reader)) {
+                live->cancel();
+                // After cancel() it still says failed("cancelled") (or finished) once its thread is done.
+                connect(live, &AdLiveScan::failed, live, &QObject::deleteLater);
+                connect(live, &AdLiveScan::finished, live, &QObject::deleteLater);
+                if (!live->isRunning())
+                    live->deleteLater();
+            } else if (auto* cloud = qobject_cast<CloudLiveScan*>(reader)) {
+                cloud->cancel();
+                connect(cloud, &CloudLiveScan::cancelled, cloud, &QObject::deleteLater);
+                connect(cloud, &CloudLiveScan::failed, cloud, &QObject::deleteLater);
+                connect(cloud, &CloudLiveScan::finished, cloud, &QObject::deleteLater);
+                if (!cloud->isRunning())
+                    cloud->deleteLater();
+            }
+        }
+        s->reader = nullptr;
+        s->snapshot.reset();
+    }
 }
 
 void ScanLoader::cancel()
@@ -30,87 +84,250 @@ void ScanLoader::cancel()
     if (!m_running)
         return;
     m_cancel->store(true);
-    ++m_generation; // whatever the worker still reports is stale
+    ++m_generation; // whatever a worker still reports is stale
     m_running = false;
-    qCInfo(lcUi) << "loading cancelled";
+    retireReaders();
+    qCInfo(lcUi) << "scan cancelled";
     Q_EMIT cancelled();
 }
 
-void ScanLoader::start(const ReportSources& files, const DriftOptions& options)
+void ScanLoader::start(const ScanRequest& request, const DriftOptions& options)
 {
-    if (m_cancel)
+    if (m_running) {
         m_cancel->store(true);
-    m_workers.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+        ++m_generation;
+        retireReaders();
+    }
+    m_comparisons.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
     m_cancel = std::make_shared<std::atomic_bool>(false);
-    const quint64 generation = ++m_generation;
+    ++m_generation;
     m_running = true;
-    qCInfo(lcUi) << "loading" << files.ad << files.exo << files.graph;
-    Q_EMIT started(files);
+    m_profile = request.profile;
+    m_options = options;
+    m_ad = {};
+    m_cloud = {};
+    qCInfo(lcUi) << "scanning" << m_profile.adLabel() << "and" << m_profile.cloudLabel();
+    Q_EMIT started(m_profile);
+    // Both sides start now and run side by side: the scan takes as long as the slower one.
+    startCloud(m_profile.cloud, request.secrets);
+    if (m_running)
+        startAd(m_profile.ad, request.secrets);
+}
 
-    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
-    m_workers.append(QtConcurrent::run([this, files, options, cancelFlag, generation] {
-        // Runs `f` on the loader's thread unless a newer load or a cancel made this one stale.
-        const auto post = [this, generation](std::function<void()> f) {
-            QMetaObject::invokeMethod(
-                this, [this, generation, f = std::move(f)] {
-                    if (generation == m_generation)
-                        f();
-                },
-                Qt::QueuedConnection);
-        };
-        const auto report = [this, &post](const QString& stage, double fraction) {
-            post([this, stage, fraction] { Q_EMIT progress(stage, fraction); });
-        };
-        const auto fail = [this, &post, &cancelFlag](const ImportError& error) {
-            if (cancelFlag->load())
-                return; // the reader failed because we asked it to stop; cancel() already said so
-            post([this, error] {
-                m_running = false;
-                Q_EMIT failed(error);
-            });
-        };
+void ScanLoader::report(ScanSide s, SideProgress::Stage stage, const QString& what, SideProgress::Unit unit,
+                        qint64 done, qint64 total)
+{
+    Side& sd = side(s);
+    if (stage == SideProgress::Stage::Reading && !sd.clock.isValid())
+        sd.clock.start();
+    SideProgress& p = sd.progress;
+    p.stage = stage;
+    p.what = what;
+    p.unit = unit;
+    p.done = done;
+    p.total = total;
+    // The average since this side started reading: steadier than the last interval, and what the admin wants
+    // to estimate the rest by.
+    const double seconds = sd.clock.isValid() ? double(sd.clock.nsecsElapsed()) / 1e9 : 0.0;
+    p.perSecond = seconds > 0.05 ? double(done) / seconds : 0.0;
+    Q_EMIT sideProgress(s, p);
+}
 
-        QElapsedTimer sinceReport;
-        sinceReport.start();
-        QString lastFile;
-        // Readers call this for every chunk they consume: forward about 20 updates a second at most.
-        const LoadProgress onProgress = [&](const QString& file, double fraction) {
-            if (cancelFlag->load())
-                return false;
-            if (file != lastFile || sinceReport.elapsed() >= 50) {
-                lastFile = file;
-                sinceReport.restart();
-                report(QCoreApplication::translate("sunset::ScanLoader", "Reading %1…").arg(QFileInfo(file).fileName()),
-                       fraction);
-            }
-            return true;
-        };
-
-        GraphDirectory graph;
-        if (!files.graph.isEmpty()) {
-            auto users = loadGraphUsersFile(files.graph, onProgress);
-            if (!users)
-                return fail(users.error());
-            graph = std::move(users.value());
-        }
-        auto ad = loadAdSnapshotFile(files.ad, onProgress);
-        if (!ad)
-            return fail(ad.error());
-        auto cloud = loadCloudSnapshotFile(files.exo, files.graph.isEmpty() ? nullptr : &graph, onProgress);
-        if (!cloud)
-            return fail(cloud.error());
-        if (cancelFlag->load())
-            return;
-        report(QCoreApplication::translate("sunset::ScanLoader", "Matching and comparing…"), 0.0);
-        std::shared_ptr<const DriftScan> scan =
-            DriftScan::compute(std::move(ad.value()), std::move(cloud.value()), files, options);
-        if (cancelFlag->load())
-            return;
-        post([this, scan] {
-            m_running = false;
-            qCInfo(lcUi) << "loaded" << scan->rows().size() << "mailbox rows";
-            Q_EMIT finished(scan);
+void ScanLoader::startAd(const AdSourceProfile& profile, const ScanSecrets& secrets)
+{
+    const quint64 generation = m_generation;
+    if (profile.kind == AdSourceProfile::Kind::Snapshot) {
+        auto* reader = new SnapshotSideLoader(this);
+        m_ad.reader = reader;
+        const QString name = QFileInfo(profile.ldifFile).fileName();
+        report(ScanSide::Ad, SideProgress::Stage::Reading, name, SideProgress::Unit::Bytes, 0,
+               QFileInfo(profile.ldifFile).size());
+        connect(reader, &SnapshotSideLoader::progress, this, [this, generation](const QString& file, qint64 d, qint64 t) {
+            if (generation == m_generation)
+                report(ScanSide::Ad, SideProgress::Stage::Reading, QFileInfo(file).fileName(),
+                       SideProgress::Unit::Bytes, d, t);
         });
+        connect(reader, &SnapshotSideLoader::finished, this,
+                [this](std::shared_ptr<Snapshot> snapshot) { sideFinished(ScanSide::Ad, std::move(snapshot)); });
+        connect(reader, &SnapshotSideLoader::failed, this,
+                [this](const ImportError& error) { sideFailed(ScanSide::Ad, error); });
+        reader->startAd(profile.ldifFile);
+        return;
+    }
+
+    AdLiveScanSettings settings;
+    settings.connection.uri = profile.url;
+    const bool ldaps = profile.url.startsWith(u"ldaps://"_s, Qt::CaseInsensitive);
+    settings.connection.startTls = !ldaps && profile.startTls;
+    settings.connection.caFile = profile.caFile;
+    settings.connection.allowInsecurePlaintext = profile.allowPlaintext;
+    settings.kerberos = profile.bind == AdSourceProfile::Bind::Kerberos;
+    settings.bindName = profile.bindDn;
+    settings.password = secrets.adPassword;
+    settings.baseDn = profile.baseDn.toUtf8();
+    auto* reader = new AdLiveScan(this);
+    m_ad.reader = reader;
+    const QString host = QUrl(profile.url).host();
+    report(ScanSide::Ad, SideProgress::Stage::SigningIn, host, SideProgress::Unit::Items, 0, -1);
+    connect(reader, &AdLiveScan::progress, this, [this, host](qint64 entries) {
+        report(ScanSide::Ad, SideProgress::Stage::Reading, host, SideProgress::Unit::Items, entries, -1);
+    });
+    connect(reader, &AdLiveScan::finished, this, [this](std::shared_ptr<const Snapshot> snapshot) {
+        // The comparison takes its inputs by value; this copy is made once, on the GUI thread's turn, and is
+        // small next to reading them.
+        sideFinished(ScanSide::Ad, std::make_shared<Snapshot>(*snapshot));
+    });
+    connect(reader, &AdLiveScan::failed, this, [this, url = profile.url](const QString& message) {
+        sideFailed(ScanSide::Ad, ImportError{url, 0, {}, message});
+    });
+    reader->start(std::move(settings));
+}
+
+void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets& secrets)
+{
+    const quint64 generation = m_generation;
+    if (profile.kind == CloudSourceProfile::Kind::Snapshot) {
+        auto* reader = new SnapshotSideLoader(this);
+        m_cloud.reader = reader;
+        const QString first = profile.graphFile.isEmpty() ? profile.exoFile : profile.graphFile;
+        report(ScanSide::Cloud, SideProgress::Stage::Reading, QFileInfo(first).fileName(), SideProgress::Unit::Bytes,
+               0, QFileInfo(first).size());
+        connect(reader, &SnapshotSideLoader::progress, this, [this, generation](const QString& file, qint64 d, qint64 t) {
+            if (generation == m_generation)
+                report(ScanSide::Cloud, SideProgress::Stage::Reading, QFileInfo(file).fileName(),
+                       SideProgress::Unit::Bytes, d, t);
+        });
+        connect(reader, &SnapshotSideLoader::finished, this,
+                [this](std::shared_ptr<Snapshot> snapshot) { sideFinished(ScanSide::Cloud, std::move(snapshot)); });
+        connect(reader, &SnapshotSideLoader::failed, this,
+                [this](const ImportError& error) { sideFailed(ScanSide::Cloud, error); });
+        reader->startCloud(profile.exoFile, profile.graphFile);
+        return;
+    }
+
+    CloudScanSettings settings;
+    settings.authority = QUrl(profile.authority);
+    settings.graphEndpoint = QUrl(profile.graphEndpoint);
+    settings.exoEndpoint = QUrl(profile.exoEndpoint);
+    settings.graphResource = profile.graphResource;
+    settings.exoResource = profile.exoResource;
+    settings.credentials.tenant = profile.tenant;
+    settings.credentials.clientId = profile.clientId;
+    switch (profile.signIn) {
+    case CloudSourceProfile::SignIn::ClientSecret: settings.credentials.clientSecret = secrets.clientSecret; break;
+    case CloudSourceProfile::SignIn::DeviceCode: settings.credentials.delegated = true; break;
+    case CloudSourceProfile::SignIn::Certificate: {
+        QFile file(profile.certificateFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return sideFailed(ScanSide::Cloud, ImportError{profile.certificateFile, 0, {},
+                                                           tr("cannot read the certificate: %1. Choose the file "
+                                                              "again in File › Connect…").arg(file.errorString())});
+        const QByteArray bytes = file.readAll();
+        const bool pkcs12 = profile.certificateFile.endsWith(u".pfx"_s, Qt::CaseInsensitive) ||
+                            profile.certificateFile.endsWith(u".p12"_s, Qt::CaseInsensitive);
+        Result<ClientCertificate> certificate =
+            pkcs12 ? ClientCertificate::fromPkcs12(bytes, secrets.certificatePassword, profile.certificateFile)
+                   : ClientCertificate::fromPem(bytes, bytes, profile.certificateFile);
+        if (!certificate)
+            return sideFailed(ScanSide::Cloud, certificate.error());
+        settings.credentials.certificate = certificate.value();
+        break;
+    }
+    }
+    // A rescan of the same tenant and app asks Graph only for the users changed since (delta).
+    const QString tenantKey = profile.tenant.toLower() + u'|' + profile.clientId.toLower();
+    if (m_previousCloud && m_previousCloudKey == tenantKey)
+        settings.previous = m_previousCloud;
+
+    auto* reader = new CloudLiveScan(this);
+    m_cloud.reader = reader;
+    report(ScanSide::Cloud, SideProgress::Stage::SigningIn, profile.tenant, SideProgress::Unit::Items, 0, -1);
+    connect(reader, &CloudLiveScan::progress, this,
+            [this](CloudLiveScan::Service service, qint64 done, qint64 total, double perSecond) {
+                const QString what = service == CloudLiveScan::Service::Graph ? tr("Entra ID users")
+                                                                              : tr("Exchange Online mailboxes");
+                report(ScanSide::Cloud, SideProgress::Stage::Reading, what, SideProgress::Unit::Items, done, total);
+                if (perSecond > 0) { // the scan measures its rate per service; ours would mix the two
+                    m_cloud.progress.perSecond = perSecond;
+                    Q_EMIT sideProgress(ScanSide::Cloud, m_cloud.progress);
+                }
+            });
+    connect(reader, &CloudLiveScan::deviceCode, this, &ScanLoader::deviceCodeReady);
+    connect(reader, &CloudLiveScan::signedIn, this, &ScanLoader::signedIn);
+    connect(reader, &CloudLiveScan::finished, this, [this, tenantKey](std::shared_ptr<const CloudScanResult> result) {
+        m_previousCloud = result;
+        m_previousCloudKey = tenantKey;
+        sideFinished(ScanSide::Cloud, std::make_shared<Snapshot>(result->mailboxes));
+    });
+    connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {
+        sideFailed(ScanSide::Cloud, ImportError{tenant, 0, {}, message});
+    });
+    reader->start(std::move(settings));
+}
+
+void ScanLoader::sideFinished(ScanSide s, std::shared_ptr<Snapshot> snapshot)
+{
+    if (!m_running)
+        return;
+    Side& sd = side(s);
+    if (QObject* reader = sd.reader) {
+        disconnect(reader, nullptr, this, nullptr);
+        reader->deleteLater(); // its worker has posted its last word
+    }
+    sd.reader = nullptr;
+    const qint64 records = qint64(snapshot->records.size());
+    sd.snapshot = std::move(snapshot);
+    report(s, SideProgress::Stage::Done, sd.progress.what, SideProgress::Unit::Items, records, records);
+    compareWhenBothRead();
+}
+
+void ScanLoader::sideFailed(ScanSide s, const ImportError& error)
+{
+    if (!m_running)
+        return;
+    qCWarning(lcUi) << (s == ScanSide::Ad ? "AD" : "cloud") << "side failed:" << error.toString();
+    m_cancel->store(true);
+    ++m_generation;
+    m_running = false;
+    retireReaders(); // the other side's work is of no use without this one
+    Q_EMIT failed(error);
+}
+
+void ScanLoader::compareWhenBothRead()
+{
+    if (!m_ad.snapshot || !m_cloud.snapshot)
+        return;
+    Q_EMIT comparing();
+    const quint64 generation = m_generation;
+    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
+    std::shared_ptr<Snapshot> ad = std::move(m_ad.snapshot);
+    std::shared_ptr<Snapshot> cloud = std::move(m_cloud.snapshot);
+    ReportSources sources = m_profile.files();
+    if (m_profile.ad.kind == AdSourceProfile::Kind::Live)
+        sources.ad = m_profile.ad.url;
+    if (m_profile.cloud.kind == CloudSourceProfile::Kind::Live) {
+        sources.exo = m_profile.cloud.exoEndpoint + u" ("_s + m_profile.cloud.tenant + u')';
+        sources.graph = m_profile.cloud.graphEndpoint;
+    }
+    const DriftOptions options = m_options;
+    m_comparisons.append(QtConcurrent::run([this, ad, cloud, sources, options, cancelFlag, generation] {
+        std::shared_ptr<const DriftScan> scan =
+            DriftScan::compute(std::move(*ad), std::move(*cloud), sources, options);
+        if (cancelFlag->load())
+            return;
+        // Locale-aware name order, computed here so the GUI thread's first sort compares integers.
+        NameOrder order = MailboxTableModel::collateNames(*scan, QLocale());
+        if (cancelFlag->load())
+            return;
+        QMetaObject::invokeMethod(
+            this, [this, scan, order, generation] {
+                if (generation != m_generation)
+                    return;
+                m_running = false;
+                qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
+                Q_EMIT finished(scan, order);
+            },
+            Qt::QueuedConnection);
     }));
 }
 

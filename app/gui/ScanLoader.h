@@ -1,45 +1,93 @@
 #pragma once
 
+#include "ConnectionProfile.h"
 #include "DriftScan.h"
 #include "ImportError.h"
+#include "ScanProgress.h"
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QList>
 #include <QObject>
+#include <QPointer>
+#include <QUrl>
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace sunset {
 
-// Reads the snapshot files and compares them on a worker thread. Progress, the result and errors come back
-// as queued calls on the loader's thread; nothing waits in a nested event loop. Starting a new load cancels the
-// running one, whose late results are dropped.
+struct CloudScanResult;
+
+// One scan: both sides read at the same time off the GUI thread (each from snapshot files or live), then matched
+// and compared on a pool thread. Progress per side (with its rate), the result and errors come back as queued
+// calls on the loader's thread; nothing waits in a nested event loop. Cancel stops both sides; starting a new
+// scan cancels the running one, whose late results are dropped. A side's reader that was cancelled finishes on
+// its own and deletes itself, so cancel() never blocks the GUI.
 class ScanLoader final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ScanLoader)
 
 public:
-    explicit ScanLoader(QObject* parent = nullptr);
-    ~ScanLoader() override; // cancels and waits for the worker, which stops at its next progress report
+    using NameOrder = std::shared_ptr<const std::vector<quint32>>;
 
-    void start(const ReportSources& files, const DriftOptions& options = {});
+    explicit ScanLoader(QObject* parent = nullptr);
+    ~ScanLoader() override; // cancels and waits for the workers
+
+    void start(const ScanRequest& request, const DriftOptions& options = {});
+    void start(const ReportSources& files, const DriftOptions& options = {})
+    {
+        start(ScanRequest{ConnectionProfile::fromFiles(files), {}}, options);
+    }
     void cancel();
     bool isRunning() const { return m_running; }
+    // Readers still under way, cancelled ones included (tests wait for 0 after a cancel).
+    int activeReaders() const;
 
 Q_SIGNALS:
-    void started(const ReportSources& files);
-    // stage: what is being done ("Reading demo-ad.ldif"); fraction: of that stage, 0..1.
-    void progress(const QString& stage, double fraction);
-    void finished(std::shared_ptr<const DriftScan> scan);
-    void failed(const ImportError& error);
+    void started(const sunset::ConnectionProfile& profile);
+    void sideProgress(sunset::ScanSide side, const sunset::SideProgress& progress);
+    void comparing(); // both sides read: matching and comparing
+    // Device code sign-in: show this to the admin (open the URL, enter the code).
+    void deviceCodeReady(const QString& userCode, const QUrl& verificationUri, const QString& message,
+                         qint64 expiresInSeconds);
+    void signedIn(); // the device code was used: its dialog can close
+    void finished(std::shared_ptr<const sunset::DriftScan> scan, sunset::ScanLoader::NameOrder nameOrder);
+    void failed(const sunset::ImportError& error);
     void cancelled();
 
 private:
-    QList<QFuture<void>> m_workers; // a cancelled worker may still be finishing its current chunk
+    struct Side {
+        QPointer<QObject> reader;
+        std::shared_ptr<Snapshot> snapshot;
+        QElapsedTimer clock;
+        SideProgress progress;
+    };
+
+    Side& side(ScanSide s) { return s == ScanSide::Ad ? m_ad : m_cloud; }
+    void startAd(const AdSourceProfile& profile, const ScanSecrets& secrets);
+    void startCloud(const CloudSourceProfile& profile, const ScanSecrets& secrets);
+    void report(ScanSide s, SideProgress::Stage stage, const QString& what, SideProgress::Unit unit, qint64 done,
+                qint64 total);
+    void sideFinished(ScanSide s, std::shared_ptr<Snapshot> snapshot);
+    void sideFailed(ScanSide s, const ImportError& error);
+    void retireReaders(); // cancel both sides' readers and let them delete themselves
+    void compareWhenBothRead();
+
+    Side m_ad;
+    Side m_cloud;
+    ConnectionProfile m_profile;
+    DriftOptions m_options;
+    QList<QFuture<void>> m_comparisons; // a cancelled comparison may still be finishing
     std::shared_ptr<std::atomic_bool> m_cancel;
+    // The last live cloud read, which a rescan of the same tenant continues from (Graph delta).
+    std::shared_ptr<const CloudScanResult> m_previousCloud;
+    QString m_previousCloudKey;
     quint64 m_generation = 0;
     bool m_running = false;
 };
 
 } // namespace sunset
+
+Q_DECLARE_METATYPE(sunset::ScanLoader::NameOrder)

@@ -1,7 +1,10 @@
 // sunset: the desktop app. Wiring only: the window lives in ui/, the loading in ScanLoader.
+#include "ConnectionDialog.h"
 #include "DecommissionWiring.h"
 #include "DecommissionWizard.h"
+#include "HistoryStore.h"
 #include "MainWindow.h"
+#include "ScanHistory.h"
 #include "ScanLoader.h"
 #include "UiLogging.h"
 
@@ -9,6 +12,8 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QPixmap>
 #include <QSettings>
 #include <QTimer>
@@ -28,6 +33,40 @@ QString demoDirectory()
         return source;
 #endif
     return QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
+}
+
+// The connection dialog as a new admin fills it in: a live DC and a tenant, for docs/sunset-connect.png.
+int screenshotConnectionDialog(const QString& path)
+{
+    QSettings settings(QDir::temp().filePath(u"sunset-screenshot-%1.ini"_s.arg(QCoreApplication::applicationPid())),
+                       QSettings::IniFormat);
+    int result = 0;
+    {
+        ConnectionDialog dialog(settings);
+        ConnectionProfile profile;
+        profile.name = u"Contoso production"_s;
+        profile.ad.kind = AdSourceProfile::Kind::Live;
+        profile.ad.url = u"ldaps://dc01.contoso.com"_s;
+        profile.ad.bindDn = u"svc-sunset@contoso.com"_s;
+        profile.ad.baseDn = u"OU=Staff,DC=contoso,DC=com"_s;
+        profile.cloud.kind = CloudSourceProfile::Kind::Live;
+        profile.cloud.tenant = u"contoso.onmicrosoft.com"_s;
+        profile.cloud.clientId = u"3f2c8a91-5d0e-4b7a-9c61-2e8f4d7b1a05"_s;
+        profile.cloud.signIn = CloudSourceProfile::SignIn::DeviceCode;
+        dialog.setProfile(profile);
+        dialog.show();
+        dialog.validate(); // shows what is still missing, as after a first click on Scan
+        QTimer::singleShot(400, &dialog, [&] {
+            if (!dialog.grab().save(path, "PNG")) {
+                std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
+                result = 1;
+            }
+            dialog.done(0);
+        });
+        dialog.exec();
+    }
+    QFile::remove(settings.fileName());
+    return result;
 }
 
 } // namespace
@@ -55,7 +94,12 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "After loading, select the first critical mailbox, save the window to PNG "
                                         "and quit."),
         u"PNG"_s);
-    parser.addOptions({demo, ad, exo, graph, screenshot});
+    const QCommandLineOption overview(u"overview"_s, QApplication::translate("main", "Show the drift overview chart."));
+    const QCommandLineOption screenshotConnect(
+        u"screenshot-connect"_s,
+        QApplication::translate("main", "Save the connection dialog, filled with an example, to PNG and quit."),
+        u"PNG"_s);
+    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect});
     parser.process(app);
 
     ReportSources files;
@@ -70,6 +114,8 @@ int main(int argc, char* argv[])
         files = {parser.value(ad), parser.value(exo), parser.value(graph)};
     }
     const QString screenshotPath = parser.value(screenshot);
+    if (parser.isSet(screenshotConnect))
+        return screenshotConnectionDialog(parser.value(screenshotConnect));
     if (!screenshotPath.isEmpty() && files.ad.isEmpty()) {
         std::fputs("sunset: --screenshot needs --demo or --ad/--exo\n", stderr);
         return 2;
@@ -78,10 +124,13 @@ int main(int argc, char* argv[])
     setDecommissionWizardFactory(&createDecommissionWizard); // Tools › Decommission wizard
     MainWindow window;
     ScanLoader loader;
-    QObject::connect(&window, &MainWindow::loadRequested, &loader, [&loader](const ReportSources& f) { loader.start(f); });
+    QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
     QObject::connect(&window, &MainWindow::cancelRequested, &loader, &ScanLoader::cancel);
     QObject::connect(&loader, &ScanLoader::started, &window, &MainWindow::showLoadStarted);
-    QObject::connect(&loader, &ScanLoader::progress, &window, &MainWindow::showLoadProgress);
+    QObject::connect(&loader, &ScanLoader::sideProgress, &window, &MainWindow::showSideProgress);
+    QObject::connect(&loader, &ScanLoader::comparing, &window, &MainWindow::showComparing);
+    QObject::connect(&loader, &ScanLoader::deviceCodeReady, &window, &MainWindow::showDeviceCode);
+    QObject::connect(&loader, &ScanLoader::signedIn, &window, &MainWindow::hideDeviceCode);
     QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
     QObject::connect(&loader, &ScanLoader::failed, &window, &MainWindow::showLoadError);
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
@@ -89,10 +138,39 @@ int main(int argc, char* argv[])
     // Screenshots must look the same on every machine: no saved layout, the documented size.
     const bool persist = screenshotPath.isEmpty();
     QSettings settings;
-    if (!persist || !window.restoreSettings(settings))
-        window.resize(1500, 900); // no window manager under Xvfb to pick a size
+    if (!persist || !window.restoreSettings(settings)) // no window manager under Xvfb to pick a size
+        window.resize(parser.isSet(overview) ? QSize(1600, 1000) : QSize(1500, 900));
     if (persist)
         QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] { window.saveSettings(settings); });
+    window.setProfileSettings(&settings);
+    if (parser.isSet(overview))
+        window.findChild<QAction*>(u"overviewAction"_s)->trigger();
+
+    // Each finished scan goes into the history (the demo's into a history of its own, never the real one), and
+    // the overview's trend is read back from it; both on a pool thread with their own SQLite connection.
+    const QString historyPath = HistoryStore::defaultPath(parser.isSet(demo) ? u"demo"_s : u"default"_s);
+    QFutureWatcher<ScanHistoryResult> history;
+    QDateTime scanStarted;
+    QObject::connect(&history, &QFutureWatcher<ScanHistoryResult>::finished, &window, [&history, &window] {
+        const ScanHistoryResult result = history.result();
+        if (result.error)
+            qCWarning(lcUi) << "history:" << *result.error;
+        window.setScanTrend(result.trend);
+    });
+    if (persist) {
+        QObject::connect(&loader, &ScanLoader::started, &window, [&scanStarted] {
+            scanStarted = QDateTime::currentDateTimeUtc();
+        });
+        QObject::connect(&loader, &ScanLoader::finished, &window, [&](std::shared_ptr<const DriftScan> scan) {
+            if (history.isRunning())
+                history.waitForFinished(); // the previous record is a few milliseconds from done
+            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, std::move(scan), scanStarted,
+                                                QDateTime::currentDateTimeUtc(), 20));
+        });
+        if (QFileInfo::exists(historyPath))
+            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, nullptr, QDateTime(),
+                                                QDateTime(), 20));
+    }
 
     if (!screenshotPath.isEmpty()) {
         auto fail = [&app](const QString& why) {
@@ -113,7 +191,9 @@ int main(int argc, char* argv[])
     }
 
     window.show();
-    if (!files.ad.isEmpty())
+    if (!files.ad.isEmpty()) {
+        window.setSources(files);
         loader.start(files);
+    }
     return app.exec();
 }

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void otherQuickFilters();
     void attributeFilter();
     void filtersCombine();
+    void searchAgreesWithPlainScan();
+    void sortKeepsSelectionAndTieOrder();
 
 private:
     std::shared_ptr<const DriftScan> m_scan;
@@ -247,6 +249,63 @@ void TestMailboxTableModel::filtersCombine()
     QCOMPARE(proxy.rowCount(), 2); // Novak (alias added in the cloud) and Dubois (new primary)
     proxy.setSearchText(u"dubois"_s);
     QCOMPARE(proxy.rowCount(), 1);
+}
+
+void TestMailboxTableModel::searchAgreesWithPlainScan()
+{
+    // Whatever path the proxy takes (whole text or row by row, narrowing or not), the rows it keeps are exactly
+    // those whose search text contains the needle.
+    MailboxTableModel model;
+    model.setScan(m_scan);
+    MailboxFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(MailboxTableModel::Drift, Qt::DescendingOrder);
+    QStringList needles{u"m"_s, u"mü"_s, u"müller"_s, u"ller"_s, u"o"_s, u"on"_s, u"contoso.com"_s,
+                        u"smtp:"_s, u"x500"_s, u"M"_s, u"zz-none"_s, u"ou=staff"_s,
+                        u"a"_s, u"an"_s, u"ann"_s, u"anna"_s};
+    // The end of one row's text and the start of the next lie side by side in memory: not a hit.
+    const QByteArrayView first = m_scan->searchText(m_scan->rows()[0]);
+    const QByteArrayView second = m_scan->searchText(m_scan->rows()[1]);
+    needles << QString::fromUtf8(first.last(4).toByteArray() + second.first(4).toByteArray());
+    for (const QString& needle : needles) {
+        proxy.setSearchText(needle);
+        const QByteArray n = needle.trimmed().toLower().toUtf8();
+        QSet<int> expected;
+        for (size_t i = 0; i < m_scan->rows().size(); ++i)
+            if (m_scan->searchText(m_scan->rows()[i]).contains(n))
+                expected.insert(int(i));
+        QSet<int> actual;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            actual.insert(proxy.mapToSource(proxy.index(r, 0)).row());
+        QCOMPARE(actual.size(), proxy.rowCount()); // no row twice
+        QVERIFY2(actual == expected, qPrintable(needle));
+    }
+}
+
+void TestMailboxTableModel::sortKeepsSelectionAndTieOrder()
+{
+    MailboxTableModel model;
+    model.setScan(m_scan);
+    MailboxFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(MailboxTableModel::DisplayName, Qt::AscendingOrder);
+    const QPersistentModelIndex kept = proxy.index(17, MailboxTableModel::UserPrincipalName);
+    const QString upn = kept.data().toString();
+    proxy.sort(MailboxTableModel::Drift, Qt::DescendingOrder);
+    QVERIFY(kept.isValid());
+    QCOMPARE(kept.data().toString(), upn);
+    QCOMPARE(kept.column(), int(MailboxTableModel::UserPrincipalName));
+    // Equal drift counts: names ascending even in a descending sort.
+    for (int r = 1; r < proxy.rowCount(); ++r) {
+        const int a = proxy.mapToSource(proxy.index(r - 1, 0)).row();
+        const int b = proxy.mapToSource(proxy.index(r, 0)).row();
+        const ScanRow& ra = model.scanRow(a);
+        const ScanRow& rb = model.scanRow(b);
+        QVERIFY(ra.driftCount >= rb.driftCount);
+        if (ra.driftCount == rb.driftCount)
+            QVERIFY(model.nameRank(a) < model.nameRank(b) || (model.nameRank(a) == model.nameRank(b) && a < b));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMailboxTableModel)

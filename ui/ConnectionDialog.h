@@ -1,0 +1,99 @@
+#pragma once
+
+#include "ConnectionProfile.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+class QSettings;
+class QStackedWidget;
+
+namespace sunset {
+
+// Chooses the two sources of a scan: AD from an LDIF export or a domain controller, the cloud from Get-Mailbox
+// exports or the tenant itself; named profiles remember everything but the secrets, which are typed here for
+// this scan only. "Scan" validates first and names each field to fix.
+class ConnectionDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionDialog)
+
+public:
+    // settings: where profiles are kept (ConnectionProfileStore); it must outlive the dialog.
+    explicit ConnectionDialog(QSettings& settings, QWidget* parent = nullptr);
+    ~ConnectionDialog() override;
+
+    void setProfile(const ConnectionProfile& profile);
+    ConnectionProfile profile() const;
+    ScanSecrets secrets() const;
+    ScanRequest request() const { return {profile(), secrets()}; }
+
+    // The profile's problems plus a missing secret; shows them in the dialog and marks the fields.
+    QList<ProfileProblem> validate();
+    // Saves the profile under the name in the profile box (no secret); false with a message when it has none.
+    bool saveProfile();
+
+    void accept() override; // validates; stays open on a problem
+
+private:
+    QGroupBox* createAdBox();
+    QGroupBox* createCloudBox();
+    QLineEdit* addFileRow(QFormLayout* form, const QString& label, const QString& objectName,
+                          const QString& placeholder, const QString& filter);
+    QLineEdit* addLineRow(QFormLayout* form, const QString& label, const QString& objectName,
+                          const QString& placeholder);
+    void loadNamedProfile(const QString& name);
+    void deleteProfile();
+    void fillProfileNames(const QString& current);
+    void updateEnabled();
+    void showProblems(const QList<ProfileProblem>& problems);
+    void applyCloudPreset(int index);
+
+    QSettings& m_settings;
+
+    QComboBox* m_profileName = nullptr;
+    QPushButton* m_deleteProfile = nullptr;
+
+    QRadioButton* m_adSnapshot = nullptr;
+    QRadioButton* m_adLive = nullptr;
+    QStackedWidget* m_adStack = nullptr;
+    QLineEdit* m_adLdif = nullptr;
+    QLineEdit* m_adUrl = nullptr;
+    QCheckBox* m_adStartTls = nullptr;
+    QComboBox* m_adBind = nullptr;
+    QLineEdit* m_adBindDn = nullptr;
+    QLineEdit* m_adPassword = nullptr;
+    QLineEdit* m_adBaseDn = nullptr;
+    QLineEdit* m_adCaFile = nullptr;
+    QCheckBox* m_adAllowPlaintext = nullptr;
+    QLabel* m_adPlaintextWarning = nullptr;
+
+    QRadioButton* m_cloudSnapshot = nullptr;
+    QRadioButton* m_cloudLive = nullptr;
+    QStackedWidget* m_cloudStack = nullptr;
+    QLineEdit* m_cloudExo = nullptr;
+    QLineEdit* m_cloudGraph = nullptr;
+    QLineEdit* m_cloudTenant = nullptr;
+    QLineEdit* m_cloudClientId = nullptr;
+    QComboBox* m_cloudSignIn = nullptr;
+    QLineEdit* m_cloudSecret = nullptr;
+    QLineEdit* m_cloudCertificate = nullptr;
+    QLineEdit* m_cloudCertificatePassword = nullptr;
+    QComboBox* m_cloudPreset = nullptr;
+    QLineEdit* m_cloudAuthority = nullptr;
+    QLineEdit* m_cloudGraphEndpoint = nullptr;
+    QLineEdit* m_cloudExoEndpoint = nullptr;
+
+    QString m_graphResource; // token audiences of the loaded profile (set outside the dialog)
+    QString m_exoResource;
+    QLabel* m_problems = nullptr;
+    QPushButton* m_scan = nullptr;
+};
+
+} // namespace sunset

@@ -1,0 +1,257 @@
+#include "ConnectionProfile.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSettings>
+#include <QUrl>
+#include <QUuid>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("sunset::ConnectionProfile", text);
+}
+
+constexpr auto kProfilesGroup = "profiles"_L1;
+constexpr auto kLastUsedKey = "connection/lastProfile"_L1;
+
+// A file the scan will read: it must exist and be readable. what: the field's label as the dialog shows it.
+void checkFile(QList<ProfileProblem>& problems, const QString& field, const QString& path, const QString& what,
+               const QString& fix)
+{
+    if (path.trimmed().isEmpty()) {
+        problems.append({field, tr("%1: choose a file. %2").arg(what, fix)});
+        return;
+    }
+    const QFileInfo info(path);
+    if (!info.exists())
+        problems.append({field, tr("%1: %2 does not exist. Choose the file with Browse…").arg(what, path)});
+    else if (!info.isFile() || !info.isReadable())
+        problems.append({field, tr("%1: %2 is not a readable file. Check its permissions or choose another.")
+                                    .arg(what, path)});
+}
+
+void checkHttpsUrl(QList<ProfileProblem>& problems, const QString& field, const QString& text, const QString& what,
+                   const QString& example)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    if (text.trimmed().isEmpty() || !url.isValid() || url.host().isEmpty())
+        problems.append({field, tr("%1: enter an https:// address such as %2.").arg(what, example)});
+    else if (url.scheme() != u"https"_s)
+        problems.append({field, tr("%1: %2 is not https://. Tokens and mailbox data only travel over TLS; use "
+                                   "https://%3.").arg(what, text.trimmed(), url.host())});
+}
+
+QString keyFor(const QString& name)
+{
+    // A group name must not contain '/' (QSettings' separator): the name is stored percent-encoded.
+    return kProfilesGroup + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(name));
+}
+
+bool isGuid(const QString& text)
+{
+    return !QUuid::fromString(text).isNull() && text.size() == 36;
+}
+
+} // namespace
+
+ConnectionProfile ConnectionProfile::fromFiles(const ReportSources& files, const QString& name)
+{
+    ConnectionProfile p;
+    p.name = name;
+    p.ad.ldifFile = files.ad;
+    p.cloud.exoFile = files.exo;
+    p.cloud.graphFile = files.graph;
+    return p;
+}
+
+QString ConnectionProfile::adLabel() const
+{
+    if (ad.kind == AdSourceProfile::Kind::Snapshot)
+        return QFileInfo(ad.ldifFile).fileName();
+    return QUrl(ad.url).host();
+}
+
+QString ConnectionProfile::cloudLabel() const
+{
+    if (cloud.kind == CloudSourceProfile::Kind::Snapshot) {
+        QString label = QFileInfo(cloud.exoFile).fileName();
+        if (!cloud.graphFile.isEmpty())
+            label += u" + "_s + QFileInfo(cloud.graphFile).fileName();
+        return label;
+    }
+    return cloud.tenant;
+}
+
+QList<ProfileProblem> validateProfile(const ConnectionProfile& p)
+{
+    QList<ProfileProblem> problems;
+    if (p.ad.kind == AdSourceProfile::Kind::Snapshot) {
+        checkFile(problems, u"adLdifFile"_s, p.ad.ldifFile, tr("AD export (LDIF)"),
+                  tr("Export it with ldifde -f ad.ldif -r \"(objectClass=user)\"."));
+    } else {
+        const QString text = p.ad.url.trimmed();
+        const QUrl url(text, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (text.isEmpty() || !url.isValid() || url.host().isEmpty() ||
+            (scheme != u"ldaps"_s && scheme != u"ldap"_s)) {
+            problems.append({u"adUrl"_s, tr("Domain controller: enter ldaps://dc01.contoso.com (or ldap://… with "
+                                           "StartTLS).")});
+        } else if (!url.path().isEmpty() && url.path() != u"/"_s) {
+            problems.append({u"adUrl"_s, tr("Domain controller: give only the server (ldaps://%1); put the DN to "
+                                           "read under in Base DN.").arg(url.host())});
+        } else if (scheme == u"ldap"_s && !p.ad.startTls && !p.ad.allowPlaintext &&
+                   p.ad.bind == AdSourceProfile::Bind::Simple) {
+            problems.append({u"adStartTls"_s, tr("Domain controller: ldap:// without StartTLS would send the password "
+                                                "in clear. Tick StartTLS, use ldaps://, or (only on an isolated "
+                                                "test network) tick \"Allow plaintext\".")});
+        }
+        if (scheme == u"ldaps"_s && p.ad.allowPlaintext)
+            problems.append({u"adAllowPlaintext"_s, tr("Allow plaintext applies to ldap:// only; ldaps:// is "
+                                                      "encrypted. Untick it.")});
+        if (p.ad.bind == AdSourceProfile::Bind::Simple && p.ad.bindDn.trimmed().isEmpty())
+            problems.append({u"adBindDn"_s, tr("Bind as: enter the account to bind with, as a UPN "
+                                              "(admin@contoso.com) or a DN, or choose Kerberos.")});
+        if (p.ad.bind == AdSourceProfile::Bind::Kerberos && !url.host().isEmpty() && !url.host().contains(u'.'))
+            problems.append({u"adUrl"_s, tr("Domain controller: Kerberos needs the server's full DNS name "
+                                           "(dc01.contoso.com), since the ticket is for ldap/<that name>.")});
+        const QString base = p.ad.baseDn.trimmed();
+        if (!base.isEmpty() && !base.contains(u'='))
+            problems.append({u"adBaseDn"_s, tr("Base DN: %1 is not a DN; write it like OU=Staff,DC=contoso,DC=com "
+                                              "or leave it empty for the whole domain.").arg(base)});
+        if (!p.ad.caFile.trimmed().isEmpty())
+            checkFile(problems, u"adCaFile"_s, p.ad.caFile, tr("CA certificate"), {});
+    }
+
+    if (p.cloud.kind == CloudSourceProfile::Kind::Snapshot) {
+        checkFile(problems, u"cloudExoFile"_s, p.cloud.exoFile, tr("Exchange Online export (JSON or CSV)"),
+                  tr("Export it with Get-Mailbox -ResultSize Unlimited | ConvertTo-Json -Depth 4."));
+        if (!p.cloud.graphFile.trimmed().isEmpty())
+            checkFile(problems, u"cloudGraphFile"_s, p.cloud.graphFile, tr("Graph users export"), {});
+    } else {
+        const QString tenant = p.cloud.tenant.trimmed();
+        if (tenant.isEmpty() || (!isGuid(tenant) && !tenant.contains(u'.')))
+            problems.append({u"cloudTenant"_s, tr("Tenant: enter the tenant id (a GUID) or its domain, such as "
+                                                 "contoso.onmicrosoft.com.")});
+        if (!isGuid(p.cloud.clientId.trimmed()))
+            problems.append({u"cloudClientId"_s, tr("Client id: enter the app registration's Application (client) "
+                                                   "ID, a GUID like 00000000-0000-0000-0000-000000000000, from Entra "
+                                                   "admin center › App registrations.")});
+        if (p.cloud.signIn == CloudSourceProfile::SignIn::Certificate)
+            checkFile(problems, u"cloudCertificateFile"_s, p.cloud.certificateFile, tr("Certificate"),
+                      tr("Choose the PEM file with the certificate and its private key, or the .pfx."));
+        checkHttpsUrl(problems, u"cloudAuthority"_s, p.cloud.authority, tr("Authority"),
+                      u"https://login.microsoftonline.com"_s);
+        checkHttpsUrl(problems, u"cloudGraphEndpoint"_s, p.cloud.graphEndpoint, tr("Graph endpoint"),
+                      u"https://graph.microsoft.com"_s);
+        checkHttpsUrl(problems, u"cloudExoEndpoint"_s, p.cloud.exoEndpoint, tr("Exchange Online endpoint"),
+                      u"https://outlook.office365.com"_s);
+    }
+    return problems;
+}
+
+QStringList ConnectionProfileStore::names() const
+{
+    m_settings.beginGroup(kProfilesGroup);
+    QStringList encoded = m_settings.childGroups();
+    m_settings.endGroup();
+    QStringList names;
+    for (const QString& e : encoded)
+        names << QUrl::fromPercentEncoding(e.toLatin1());
+    names.sort(Qt::CaseInsensitive);
+    return names;
+}
+
+ConnectionProfile ConnectionProfileStore::load(const QString& name) const
+{
+    ConnectionProfile p;
+    p.name = name;
+    m_settings.beginGroup(keyFor(name));
+    auto text = [this](const char* key, const QString& fallback = {}) {
+        return m_settings.value(QLatin1StringView(key), fallback).toString();
+    };
+    p.ad.kind = text("ad/kind") == u"live"_s ? AdSourceProfile::Kind::Live : AdSourceProfile::Kind::Snapshot;
+    p.ad.ldifFile = text("ad/ldifFile");
+    p.ad.url = text("ad/url");
+    p.ad.startTls = m_settings.value(u"ad/startTls"_s, true).toBool();
+    p.ad.bind = text("ad/bind") == u"kerberos"_s ? AdSourceProfile::Bind::Kerberos : AdSourceProfile::Bind::Simple;
+    p.ad.bindDn = text("ad/bindDn");
+    p.ad.baseDn = text("ad/baseDn");
+    p.ad.caFile = text("ad/caFile");
+    p.ad.allowPlaintext = m_settings.value(u"ad/allowPlaintext"_s, false).toBool();
+
+    const CloudSourceProfile defaults;
+    p.cloud.kind = text("cloud/kind") == u"live"_s ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
+    p.cloud.exoFile = text("cloud/exoFile");
+    p.cloud.graphFile = text("cloud/graphFile");
+    p.cloud.tenant = text("cloud/tenant");
+    p.cloud.clientId = text("cloud/clientId");
+    const QString signIn = text("cloud/signIn");
+    p.cloud.signIn = signIn == u"certificate"_s  ? CloudSourceProfile::SignIn::Certificate
+                     : signIn == u"deviceCode"_s ? CloudSourceProfile::SignIn::DeviceCode
+                                                 : CloudSourceProfile::SignIn::ClientSecret;
+    p.cloud.certificateFile = text("cloud/certificateFile");
+    p.cloud.authority = text("cloud/authority", defaults.authority);
+    p.cloud.graphEndpoint = text("cloud/graphEndpoint", defaults.graphEndpoint);
+    p.cloud.exoEndpoint = text("cloud/exoEndpoint", defaults.exoEndpoint);
+    p.cloud.graphResource = text("cloud/graphResource");
+    p.cloud.exoResource = text("cloud/exoResource");
+    m_settings.endGroup();
+    return p;
+}
+
+void ConnectionProfileStore::save(const ConnectionProfile& p)
+{
+    m_settings.remove(keyFor(p.name)); // no stale keys from an older shape of the profile
+    m_settings.beginGroup(keyFor(p.name));
+    m_settings.setValue(u"name"_s, p.name);
+    m_settings.setValue(u"ad/kind"_s, p.ad.kind == AdSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
+    m_settings.setValue(u"ad/ldifFile"_s, p.ad.ldifFile);
+    m_settings.setValue(u"ad/url"_s, p.ad.url);
+    m_settings.setValue(u"ad/startTls"_s, p.ad.startTls);
+    m_settings.setValue(u"ad/bind"_s, p.ad.bind == AdSourceProfile::Bind::Kerberos ? u"kerberos"_s : u"simple"_s);
+    m_settings.setValue(u"ad/bindDn"_s, p.ad.bindDn);
+    m_settings.setValue(u"ad/baseDn"_s, p.ad.baseDn);
+    m_settings.setValue(u"ad/caFile"_s, p.ad.caFile);
+    m_settings.setValue(u"ad/allowPlaintext"_s, p.ad.allowPlaintext);
+    m_settings.setValue(u"cloud/kind"_s, p.cloud.kind == CloudSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
+    m_settings.setValue(u"cloud/exoFile"_s, p.cloud.exoFile);
+    m_settings.setValue(u"cloud/graphFile"_s, p.cloud.graphFile);
+    m_settings.setValue(u"cloud/tenant"_s, p.cloud.tenant);
+    m_settings.setValue(u"cloud/clientId"_s, p.cloud.clientId);
+    const QString signIn = p.cloud.signIn == CloudSourceProfile::SignIn::Certificate  ? u"certificate"_s
+                           : p.cloud.signIn == CloudSourceProfile::SignIn::DeviceCode ? u"deviceCode"_s
+                                                                                      : u"clientSecret"_s;
+    m_settings.setValue(u"cloud/signIn"_s, signIn);
+    m_settings.setValue(u"cloud/certificateFile"_s, p.cloud.certificateFile);
+    m_settings.setValue(u"cloud/authority"_s, p.cloud.authority);
+    m_settings.setValue(u"cloud/graphEndpoint"_s, p.cloud.graphEndpoint);
+    m_settings.setValue(u"cloud/exoEndpoint"_s, p.cloud.exoEndpoint);
+    if (!p.cloud.graphResource.isEmpty())
+        m_settings.setValue(u"cloud/graphResource"_s, p.cloud.graphResource);
+    if (!p.cloud.exoResource.isEmpty())
+        m_settings.setValue(u"cloud/exoResource"_s, p.cloud.exoResource);
+    m_settings.endGroup();
+}
+
+void ConnectionProfileStore::remove(const QString& name)
+{
+    m_settings.remove(keyFor(name));
+}
+
+QString ConnectionProfileStore::lastUsed() const
+{
+    return m_settings.value(kLastUsedKey).toString();
+}
+
+void ConnectionProfileStore::setLastUsed(const QString& name)
+{
+    m_settings.setValue(kLastUsedKey, name);
+}
+
+} // namespace sunset
