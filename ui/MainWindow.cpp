@@ -189,8 +189,10 @@ void MainWindow::createActions()
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
-    tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); })
-        ->setObjectName(u"decommissionAction"_s);
+    QAction* decommission =
+        tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); });
+    decommission->setObjectName(u"decommissionAction"_s);
+    decommission->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
