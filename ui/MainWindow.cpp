@@ -49,7 +49,7 @@ constexpr auto kSourcesKey = "sources/"_L1;
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Sunset — Exchange Online and Active Directory drift"));
-    m_selection = new WritebackSelection(this);
+    m_selection = new WritebackTicks(this);
     m_mailboxes = new MailboxTableModel(this);
     m_filter = new MailboxFilterProxyModel(this);
     m_filter->setSourceModel(m_mailboxes);
@@ -64,7 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createCentralWidget();
     createStatusBar();
 
-    connect(m_selection, &WritebackSelection::changed, this, [this] {
+    connect(m_selection, &WritebackTicks::changed, this, [this] {
         m_batchLabel->setText(m_selection->size() == 0
                                   ? QString()
                                   : tr("%n change(s) ticked for the next batch", nullptr, int(m_selection->size())));

@@ -25,7 +25,7 @@ namespace sunset {
 class AttributeComparisonModel;
 class MailboxFilterProxyModel;
 class MailboxTableModel;
-class WritebackSelection;
+class WritebackTicks;
 
 // The main window: the mailbox list with search and filters on the left, the side-by-side comparison of the
 // selected mailbox on the right. It does no I/O: it asks for scans through loadRequested() and is told about
@@ -43,7 +43,7 @@ public:
     void saveSettings(QSettings& settings) const;
 
     const std::shared_ptr<const DriftScan>& scan() const { return m_scan; }
-    WritebackSelection* writebackSelection() const { return m_selection; }
+    WritebackTicks* writebackSelection() const { return m_selection; }
     MailboxFilterProxyModel* mailboxFilter() const { return m_filter; }
     AttributeComparisonModel* comparisonModel() const { return m_comparison; }
     QTableView* mailboxView() const { return m_mailboxView; }
@@ -86,7 +86,7 @@ private:
     ReportSources m_sources;
     bool m_sortedOnce = false;
 
-    WritebackSelection* m_selection = nullptr;
+    WritebackTicks* m_selection = nullptr;
     MailboxTableModel* m_mailboxes = nullptr;
     MailboxFilterProxyModel* m_filter = nullptr;
     AttributeComparisonModel* m_comparison = nullptr;
