@@ -1,4 +1,5 @@
 // sunset: the desktop app. Wiring only: the window lives in ui/, the loading in ScanLoader.
+#include "DesktopWriteback.h"
 #include "MainWindow.h"
 #include "ScanLoader.h"
 #include "UiLogging.h"
@@ -53,7 +54,12 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "After loading, select the first critical mailbox, save the window to PNG "
                                         "and quit."),
         u"PNG"_s);
-    parser.addOptions({demo, ad, exo, graph, screenshot});
+    // The writeback screens for the documentation (with --demo).
+    const QCommandLineOption batchShot(u"screenshot-batch"_s, QApplication::translate("main", "Like --screenshot, of "
+                                       "the batch review of a few ticked items."), u"PNG"_s);
+    const QCommandLineOption historyShot(u"screenshot-history"_s, QApplication::translate("main", "Like --screenshot, "
+                                         "of the history after approving and applying such a batch."), u"PNG"_s);
+    parser.addOptions({demo, ad, exo, graph, screenshot, batchShot, historyShot});
     parser.process(app);
 
     ReportSources files;
@@ -108,6 +114,11 @@ int main(int argc, char* argv[])
             });
         });
     }
+
+    BatchFlow* writeback = setUpWriteback(window, loader, parser.isSet(demo));
+    if (parser.isSet(batchShot) || parser.isSet(historyShot))
+        takeWritebackScreenshot(window, *writeback, parser.isSet(historyShot),
+                                parser.value(parser.isSet(historyShot) ? historyShot : batchShot));
 
     window.show();
     if (!files.ad.isEmpty())
