@@ -23,6 +23,9 @@ packages=(
   qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev
   # The sanitizer build and the libFuzzer targets (tests/fuzz) use Debian's clang 14 and its runtimes
   clang-14 libclang-rt-14-dev llvm-14
+  # The PDF batch report (app/history/HistoryExport): a font for QPdfWriter on the offscreen platform, and
+  # pdftotext/pdfinfo, with which tests/history checks the report's text and page count
+  fonts-dejavu-core poppler-utils
 )
 
 missing=()

@@ -3,7 +3,9 @@
 #include "AdSource.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"
+#include "HistoryExport.h"
 #include "HistoryStore.h"
+#include "ScanRecording.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -85,6 +87,86 @@ void printBatch(const StoredBatch& batch, const std::vector<StoredChange>& chang
     }
 }
 
+std::optional<AttributeId> attributeNamed(const QString& name, const QString& command, QTextStream& err)
+{
+    const auto id = AttributeCatalog::byLdapName(name);
+    if (!id) {
+        QStringList known;
+        for (const AttributeSpec& spec : AttributeCatalog::all())
+            if (spec.writableBySunset)
+                known << QString(spec.ldapName);
+        err << "sunset-cli " << command << ": --attribute '" << name
+            << "' is not a catalog attribute. Sunset writes: " << known.join(u", "_s) << ".\n";
+    }
+    return id;
+}
+
+int planBatch(const QCommandLineParser& parser, QTextStream& out, QTextStream& err)
+{
+    PlanFilter filter;
+    for (const QString& name : parser.values(u"attribute"_s)) {
+        const auto id = attributeNamed(name, u"batch plan"_s, err);
+        if (!id)
+            return CliUsage;
+        filter.attributes.push_back(*id);
+    }
+    filter.mailboxes = parser.values(u"mailbox"_s);
+    qint64 scanId = 0;
+    if (parser.isSet(u"scan"_s)) {
+        const auto n = batchNumber(parser.value(u"scan"_s));
+        if (!n) {
+            err << "sunset-cli batch plan: --scan '" << parser.value(u"scan"_s) << "' is not a scan number.\n";
+            return CliUsage;
+        }
+        scanId = *n;
+    }
+    WritebackBatchOptions options;
+    if (parser.isSet(u"confirm-above"_s)) {
+        bool ok = false;
+        options.confirmAboveObjects = parser.value(u"confirm-above"_s).toLongLong(&ok);
+        if (!ok || options.confirmAboveObjects < 0) {
+            err << "sunset-cli batch plan: --confirm-above '" << parser.value(u"confirm-above"_s)
+                << "' is not a count.\n";
+            return CliUsage;
+        }
+    }
+    auto store = openStore(parser, u"batch plan"_s, err, parser.value(u"bind"_s));
+    if (!store)
+        return CliBadInput;
+    const auto plan = planFromScan(*store, scanId, filter);
+    if (!plan) {
+        err << "sunset-cli batch plan: " << plan.error().message << '\n';
+        return CliBadInput;
+    }
+    if (!plan->unknownMailboxes.isEmpty()) {
+        err << "sunset-cli batch plan: scan " << plan->scanId << " has no writable drift"
+            << (filter.attributes.empty() ? QString() : u" of the attributes given"_s) << " for "
+            << plan->unknownMailboxes.join(u", "_s) << ". Nothing was planned.\n";
+        return CliBadInput;
+    }
+    const WritebackBatch batch = WritebackBatch::build(plan->selections, options);
+    if (batch.isEmpty()) {
+        err << "sunset-cli batch plan: nothing to write from scan " << plan->scanId;
+        if (plan->ignored > 0)
+            err << " (" << plan->ignored << " items ignored by decision)";
+        err << ". Nothing was planned.\n" << batch.describe();
+        return CliBadInput;
+    }
+    const auto id = store->createBatch(batch, plan->scanId);
+    if (!id) {
+        err << "sunset-cli batch plan: " << id.error().message << '\n';
+        return CliBadInput;
+    }
+    out << "Batch " << id.value() << " planned from scan " << plan->scanId << ".\n";
+    if (plan->ignored > 0)
+        out << plan->ignored << " writable items left out: ignored by decision ('sunset-cli drift approve' takes an "
+            << "ignore back).\n";
+    out << batch.describe();
+    out << "Review it with 'sunset-cli batch show " << id.value() << "', then 'sunset-cli batch approve " << id.value()
+        << (batch.needsSecondConfirmation() ? " --confirm-large" : "") << "'.\n";
+    return CliOk;
+}
+
 } // namespace
 
 int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -101,15 +183,34 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const QCommandLineOption confirm(u"confirm-large"_s, u"The second confirmation for a large batch."_s);
     const QCommandLineOption bind(u"bind"_s, u"Record the AD identity the batch will be applied with."_s, u"NAME"_s);
     parser.addOptions({db, confirm, bind});
-    parser.addPositionalArgument(u"action"_s, u"show, approve or undo"_s);
-    parser.addPositionalArgument(u"N"_s, u"the batch number"_s);
+    const QCommandLineOption attribute(u"attribute"_s,
+                                       u"plan: only this catalog attribute (LDAP name; repeat for more)."_s, u"A"_s);
+    const QCommandLineOption mailbox(u"mailbox"_s,
+                                     u"plan: only this mailbox (UPN or AD distinguished name; repeat for more)."_s,
+                                     u"UPN"_s);
+    const QCommandLineOption scanOption(u"scan"_s, u"plan: the recorded scan to plan from (default: the newest)."_s,
+                                        u"N"_s);
+    const QCommandLineOption confirmAbove(
+        u"confirm-above"_s, u"plan: more objects than this need --confirm-large at approval (default 100)."_s,
+        u"COUNT"_s);
+    parser.addOptions({attribute, mailbox, scanOption, confirmAbove});
+    parser.addPositionalArgument(u"action"_s, u"plan, show, approve or undo"_s);
+    parser.addPositionalArgument(u"N"_s, u"the batch number (not for plan)"_s);
     if (const auto done = parse(parser, u"batch"_s, args, out, err))
         return *done;
     const QStringList positional = parser.positionalArguments();
+    if (positional == QStringList{u"plan"_s})
+        return planBatch(parser, out, err);
     const auto id = positional.size() == 2 ? batchNumber(positional[1]) : std::nullopt;
     if (!id || (positional[0] != u"show"_s && positional[0] != u"approve"_s && positional[0] != u"undo"_s)) {
-        err << "sunset-cli batch: expected 'show N', 'approve N' or 'undo N'.\n\n" << parser.helpText();
+        err << "sunset-cli batch: expected 'plan', 'show N', 'approve N' or 'undo N'.\n\n" << parser.helpText();
         return CliUsage;
+    }
+    for (const QCommandLineOption& planOnly : {attribute, mailbox, scanOption, confirmAbove}) {
+        if (parser.isSet(planOnly)) {
+            err << "sunset-cli batch: --" << planOnly.names().first() << " is for 'batch plan'.\n";
+            return CliUsage;
+        }
     }
     auto store = openStore(parser, u"batch"_s, err, parser.value(bind));
     if (!store)
@@ -240,28 +341,248 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     return report->finalState == BatchState::Applied ? CliOk : CliBadInput;
 }
 
+QList<QCommandLineOption> scanHistoryOptions()
+{
+    return {dbOption(),
+            QCommandLineOption(u"no-history"_s,
+                               u"Do not record this scan in the history (a one-off report; 'batch plan' cannot "
+                               "use it)."_s)};
+}
+
+bool recordScanInHistory(const QCommandLineParser& parser, const DriftReportInput& input, const QDateTime& started,
+                         QTextStream& out, QTextStream& err)
+{
+    if (parser.isSet(u"no-history"_s))
+        return true;
+    auto store = openStore(parser, u"diff"_s, err);
+    if (!store) {
+        err << "The scan was not recorded (reports were written); give another --db or --no-history.\n";
+        return false;
+    }
+    const auto id = store->recordScan(scanRecord(input, started, QDateTime::currentDateTimeUtc()));
+    if (!id) {
+        err << "sunset-cli diff: " << id.error().message << "\nThe scan was not recorded (reports were written).\n";
+        return false;
+    }
+    out << "Recorded as scan " << id.value() << " in " << QDir::toNativeSeparators(store->path()) << '\n';
+    return true;
+}
+
+int runDriftCommand(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Decisions on drift items of a recorded scan (the newest unless --scan N): 'drift ignore --mailbox UPN "
+        "--attribute A --reason TEXT' leaves the item out of every plan until 'drift approve --mailbox UPN "
+        "--attribute A' takes it back. Each decision is recorded with the OS user and --bind identity. Exit code 0 "
+        "when recorded; 1 when the item is not in the scan or the history is unusable; 2 on wrong usage."_s);
+    parser.addHelpOption();
+    const QCommandLineOption db = dbOption();
+    const QCommandLineOption mailbox(u"mailbox"_s, u"The mailbox: UPN or AD distinguished name."_s, u"UPN"_s);
+    const QCommandLineOption attribute(u"attribute"_s, u"The catalog attribute (LDAP name)."_s, u"A"_s);
+    const QCommandLineOption reason(u"reason"_s, u"Why (required for ignore)."_s, u"TEXT"_s);
+    const QCommandLineOption scanOption(u"scan"_s, u"The recorded scan (default: the newest)."_s, u"N"_s);
+    const QCommandLineOption bind(u"bind"_s, u"Record the AD identity you act as."_s, u"NAME"_s);
+    parser.addOptions({db, mailbox, attribute, reason, scanOption, bind});
+    parser.addPositionalArgument(u"action"_s, u"ignore or approve"_s);
+    if (const auto done = parse(parser, u"drift"_s, args, out, err))
+        return *done;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1 || (positional[0] != u"ignore"_s && positional[0] != u"approve"_s) ||
+        !parser.isSet(mailbox) || !parser.isSet(attribute)) {
+        err << "sunset-cli drift: expected 'ignore' or 'approve' with --mailbox UPN and --attribute A.\n\n"
+            << parser.helpText();
+        return CliUsage;
+    }
+    const DecisionKind kind = positional[0] == u"ignore"_s ? DecisionKind::Ignore : DecisionKind::Approve;
+    if (kind == DecisionKind::Ignore && parser.value(reason).trimmed().isEmpty()) {
+        err << "sunset-cli drift ignore: --reason TEXT is required (it goes into the audit trail).\n";
+        return CliUsage;
+    }
+    const auto id = attributeNamed(parser.value(attribute), u"drift"_s, err);
+    if (!id)
+        return CliUsage;
+    qint64 scanId = 0;
+    if (parser.isSet(scanOption)) {
+        const auto n = batchNumber(parser.value(scanOption));
+        if (!n) {
+            err << "sunset-cli drift: --scan '" << parser.value(scanOption) << "' is not a scan number.\n";
+            return CliUsage;
+        }
+        scanId = *n;
+    }
+    auto store = openStore(parser, u"drift"_s, err, parser.value(bind));
+    if (!store)
+        return CliBadInput;
+    const auto decision =
+        recordDriftDecision(*store, scanId, parser.value(mailbox), *id, kind, parser.value(reason));
+    if (!decision) {
+        err << "sunset-cli drift " << positional[0] << ": " << decision.error().message << '\n';
+        return CliBadInput;
+    }
+    out << "Decision " << decision.value() << " recorded: " << positional[0] << ' '
+        << AttributeCatalog::spec(*id).ldapName << " of " << parser.value(mailbox) << ", by "
+        << store->actor().osUser;
+    if (!store->actor().bindIdentity.isEmpty())
+        out << " (bound as " << store->actor().bindIdentity << ')';
+    out << ".\n";
+    return CliOk;
+}
+
+namespace {
+
+std::optional<QDate> dateOption(const QCommandLineParser& parser, const QString& name, QTextStream& err, bool* bad)
+{
+    if (!parser.isSet(name))
+        return std::nullopt;
+    const QDate date = QDate::fromString(parser.value(name), Qt::ISODate);
+    if (!date.isValid()) {
+        err << "sunset-cli history export: --" << name << " '" << parser.value(name)
+            << "' is not a date such as 2026-11-24.\n";
+        *bad = true;
+    }
+    return date;
+}
+
+int exportHistory(const QCommandLineParser& parser, QTextStream& out, QTextStream& err)
+{
+    const QString format = parser.value(u"format"_s);
+    const QStringList formats{u"csv"_s, u"json"_s, u"ldif"_s, u"pdf"_s};
+    if (!formats.contains(format)) {
+        err << "sunset-cli history export: --format csv, json, ldif or pdf is required.\n";
+        return CliUsage;
+    }
+    const QString path = parser.value(u"out"_s);
+    if (path.isEmpty()) {
+        err << "sunset-cli history export: --out FILE is required ('-' for standard output, except for pdf).\n";
+        return CliUsage;
+    }
+    if (format == u"pdf"_s && path == u"-"_s) {
+        err << "sunset-cli history export: a PDF goes to a file: give --out FILE.pdf.\n";
+        return CliUsage;
+    }
+    HistoryExportFilter filter;
+    if (parser.isSet(u"batch"_s)) {
+        const auto n = batchNumber(parser.value(u"batch"_s));
+        if (!n) {
+            err << "sunset-cli history export: --batch '" << parser.value(u"batch"_s) << "' is not a batch number.\n";
+            return CliUsage;
+        }
+        filter.batchId = *n;
+    }
+    if ((format == u"ldif"_s || format == u"pdf"_s) && filter.batchId == 0) {
+        err << "sunset-cli history export: --format " << format << " exports one batch: give --batch N.\n";
+        return CliUsage;
+    }
+    bool bad = false;
+    filter.since = dateOption(parser, u"since"_s, err, &bad);
+    filter.until = dateOption(parser, u"until"_s, err, &bad);
+    if (bad)
+        return CliUsage;
+    filter.object = parser.value(u"object"_s);
+    if ((format == u"ldif"_s || format == u"pdf"_s) && (filter.since || filter.until || !filter.object.isEmpty())) {
+        err << "sunset-cli history export: --since, --until and --object filter csv and json; a batch's " << format
+            << " is always whole.\n";
+        return CliUsage;
+    }
+    auto store = openStore(parser, u"history export"_s, err);
+    if (!store)
+        return CliBadInput;
+    if (format == u"pdf"_s) {
+        if (const auto error = writeBatchReportPdf(*store, filter.batchId, path)) {
+            err << "sunset-cli history export: " << error->message << '\n';
+            return CliOutputFailed;
+        }
+        out << "Wrote the report of batch " << filter.batchId << " to " << path << '\n';
+        return CliOk;
+    }
+    const HistoryResult<QByteArray> bytes = format == u"csv"_s    ? historyCsv(*store, filter)
+                                            : format == u"json"_s ? historyJson(*store, filter)
+                                                                  : batchLdifExport(*store, filter.batchId);
+    if (!bytes) {
+        err << "sunset-cli history export: " << bytes.error().message << '\n';
+        return CliBadInput;
+    }
+    if (path == u"-"_s) {
+        out << QString::fromUtf8(bytes.value());
+        out.flush();
+        return CliOk;
+    }
+    if (const auto error = writeExportFile(path, bytes.value())) {
+        err << "sunset-cli history export: " << error->message << '\n';
+        return CliOutputFailed;
+    }
+    out << "Wrote the " << format << " export to " << path << '\n';
+    return CliOk;
+}
+
+} // namespace
+
 int runHistoryCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"'history verify' checks that the audit log is intact: every event chained by its SHA-256 hash to the one "
-        "before. Exit code 0 when intact; 1 at the first broken link (named) or when the history is unusable; 2 on "
-        "wrong usage."_s);
+        "before; it prints the event count and the head hash. Note that head (HASH:COUNT) somewhere Sunset cannot "
+        "write (a change ticket, the JSON or PDF export in the CAB record): 'history verify --expect-head "
+        "HASH:COUNT' then also fails when events were deleted from the end since. Exit code 0 when intact; 1 at "
+        "the first broken link (named) or when the history is unusable; 2 on wrong usage.\n"
+        "'history export --format csv|json|ldif|pdf --out FILE' exports the history (csv, json; filtered by "
+        "--batch, --since, --until, --object) or one batch (ldif: the change file ldapmodify and ldifde accept; "
+        "pdf: the printable report; both need --batch N). Files are written owner-only. Exit code 0 when written; "
+        "1 when the history is unusable; 2 on wrong usage; 3 when the file could not be written."_s);
     parser.addHelpOption();
     const QCommandLineOption db = dbOption();
-    parser.addOption(db);
-    parser.addPositionalArgument(u"verify"_s, u"the action"_s);
+    const QCommandLineOption expectHead(u"expect-head"_s,
+                                        u"verify: the head noted earlier; fail when the chain no longer reaches it."_s,
+                                        u"HASH[:COUNT]"_s);
+    const QCommandLineOption format(u"format"_s, u"export: csv, json, ldif or pdf."_s, u"FORMAT"_s);
+    const QCommandLineOption batchOption(u"batch"_s, u"export: only this batch (required for ldif and pdf)."_s,
+                                         u"N"_s);
+    const QCommandLineOption since(u"since"_s, u"export: from this date (UTC, inclusive)."_s, u"DATE"_s);
+    const QCommandLineOption until(u"until"_s, u"export: up to this date (UTC, inclusive)."_s, u"DATE"_s);
+    const QCommandLineOption object(u"object"_s, u"export: only records naming this DN or UPN (substring)."_s,
+                                    u"X"_s);
+    const QCommandLineOption outOption(u"out"_s, u"export: the file to write ('-': standard output)."_s, u"FILE"_s);
+    parser.addOptions({db, expectHead, format, batchOption, since, until, object, outOption});
+    parser.addPositionalArgument(u"action"_s, u"verify or export"_s);
     if (const auto done = parse(parser, u"history"_s, args, out, err))
         return *done;
-    if (parser.positionalArguments() != QStringList{u"verify"_s}) {
-        err << "sunset-cli history: expected 'verify'.\n\n" << parser.helpText();
+    const QStringList positional = parser.positionalArguments();
+    if (positional == QStringList{u"export"_s}) {
+        if (parser.isSet(expectHead)) {
+            err << "sunset-cli history export: --expect-head is for 'history verify'.\n";
+            return CliUsage;
+        }
+        return exportHistory(parser, out, err);
+    }
+    if (positional != QStringList{u"verify"_s}) {
+        err << "sunset-cli history: expected 'verify' or 'export'.\n\n" << parser.helpText();
         return CliUsage;
+    }
+    for (const QCommandLineOption& exportOnly : {format, batchOption, since, until, object, outOption}) {
+        if (parser.isSet(exportOnly)) {
+            err << "sunset-cli history verify: --" << exportOnly.names().first() << " is for 'history export'.\n";
+            return CliUsage;
+        }
+    }
+    std::optional<HistoryAnchor> anchor;
+    if (parser.isSet(expectHead)) {
+        anchor = HistoryAnchor::parse(parser.value(expectHead));
+        if (!anchor) {
+            err << "sunset-cli history verify: --expect-head '" << parser.value(expectHead)
+                << "' is not a head: 64 hexadecimal digits, optionally followed by ':' and the event count, as "
+                   "'history verify' prints it.\n";
+            return CliUsage;
+        }
     }
     auto store = openStore(parser, u"history"_s, err);
     if (!store)
         return CliBadInput;
-    const HistoryVerification result = store->verify();
+    const HistoryVerification result = store->verify(anchor);
     (result.intact() ? out : err) << result.message << '\n';
+    if (result.intact())
+        out << "Head: " << QString::fromLatin1(result.headHash) << ':' << result.events << '\n';
     return result.intact() ? CliOk : CliBadInput;
 }
 

@@ -30,9 +30,10 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  diff         compare AD (an export, or read live) with Exchange Online and report the drift\n"
                        "  dump         read AD live and write what Sunset read as LDIF\n"
                        "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n"
-                       "  batch        show or approve a writeback batch (batch show N, batch approve N)\n"
+                       "  drift        record a decision on a drift item of the latest scan (drift ignore|approve)\n"
+                       "  batch        plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
                        "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
-                       "  history      check the history's audit log (history verify)\n\n"
+                       "  history      check or export the history (history verify, history export)\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
@@ -144,6 +145,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     parser.addOptions(live.options());
     const CloudSourceOptions cloud;
     parser.addOptions(cloud.options());
+    parser.addOptions(scanHistoryOptions());
     if (const auto refused = AdSourceOptions::refusePasswordArgument(args)) {
         err << "sunset-cli diff: " << *refused << '\n';
         return CliUsage;
@@ -202,6 +204,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     const bool reportOnStdout = parser.value(json) == u"-"_s || parser.value(csv) == u"-"_s;
     QTextStream& summaryOut = reportOnStdout ? err : out;
     const LoadProgress progress = terminalProgress(err);
+    const QDateTime started = QDateTime::currentDateTimeUtc();
 
     GraphDirectory graphUsers;
     ReportSources sources{parser.value(ad), parser.value(exo), parser.value(graph)};
@@ -250,6 +253,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     if (parser.isSet(csv))
         written &= writeReport(parser.value(csv), out, err,
                                [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
+    written &= recordScanInHistory(parser, input, started, summaryOut, err);
     return written ? CliOk : CliOutputFailed;
 }
 
@@ -400,6 +404,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runDemoTenant(rest, out, err);
     if (command == u"batch"_s)
         return runBatchCommand(rest, out, err);
+    if (command == u"drift"_s)
+        return runDriftCommand(rest, out, err);
     if (command == u"apply"_s)
         return runApplyCommand(rest, out, err);
     if (command == u"history"_s)

@@ -17,6 +17,11 @@
 
 #include <map>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -234,6 +239,12 @@ HistoryActor HistoryActor::current(const QString& bindIdentity)
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME"); // Windows
+#ifdef Q_OS_UNIX
+    if (user.isEmpty()) { // a service or a container may run without USER; the account is still known
+        if (const passwd* account = ::getpwuid(::geteuid()))
+            user = QString::fromLocal8Bit(account->pw_name);
+    }
+#endif
     if (user.isEmpty())
         user = u"unknown"_s;
     return {user, bindIdentity};
@@ -279,8 +290,10 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
             QFile::setPermissions(info.absolutePath(),
                                   QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QFile file(path);
-        // Owner-only from the first byte: the file exists, empty, with 0600 before SQLite writes into it.
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        // Owner-only from the first byte: the file exists, empty, with 0600 before SQLite writes into it. Another
+        // process creating it at the same moment is fine (it did the same).
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+            !QFileInfo(path).isFile())
             return fail(u"cannot create it: %1."_s.arg(file.errorString()));
     } else if (info.size() > 0) {
         QFile file(path);
@@ -295,6 +308,8 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     std::unique_ptr<HistoryStore> store(new HistoryStore(path, name, std::move(actor)));
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     db.setDatabaseName(path);
+    // sunset and sunset-cli (or two scripted runs) may use one history at once: wait for the other's write.
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
     if (!db.open())
         return fail(u"cannot open it: %1."_s.arg(db.lastError().text()));
 
@@ -345,10 +360,17 @@ std::optional<HistoryError> HistoryStore::migrate()
     const int from = schemaVersion();
     const auto& steps = migrations();
     for (int version = from; version < int(steps.size()); ++version) {
-        if (!db.transaction())
-            return HistoryError{
-                u"History database %1: cannot start the upgrade: %2"_s.arg(m_path, db.lastError().text())};
         QSqlQuery q(db);
+        // IMMEDIATE: take the write lock before reading the version, so two processes opening a new file at once
+        // upgrade it once (the second waits, then finds it done).
+        if (!q.exec(u"BEGIN IMMEDIATE"_s))
+            return sqlError(u"starting the upgrade"_s, q);
+        q.finish();
+        if (schemaVersion() > version) {
+            db.commit();
+            version = schemaVersion() - 1;
+            continue;
+        }
         for (const QString& statement : steps[size_t(version)]) {
             if (!q.exec(statement)) {
                 const HistoryError error = sqlError(u"upgrading to schema version %1"_s.arg(version + 1), q);

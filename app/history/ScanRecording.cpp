@@ -1,8 +1,12 @@
 #include "ScanRecording.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
+
+#include <algorithm>
 
 namespace sunset {
 
@@ -103,6 +107,8 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(driftJson, &parseError);
+    if (driftJson.isEmpty() || (doc.isArray() && doc.array().isEmpty()))
+        return std::vector<RecordedDrift>(); // a scan recorded without its drift (recordScan's default)
     const QJsonObject root = doc.object();
     if (doc.isNull() || root.value(u"format"_s).toString() != kScanDriftFormat)
         return HistoryError{u"The scan's drift is not in the %1 format (it was recorded by another tool or an older "
@@ -148,6 +154,100 @@ bool namesMailbox(const RecordedDrift& drift, QStringView mailbox)
     return (!drift.upn.isEmpty() && mailbox.compare(drift.upn, Qt::CaseInsensitive) == 0) ||
            mailbox.compare(drift.selection.label, Qt::CaseInsensitive) == 0 ||
            mailbox.compare(drift.selection.dn, Qt::CaseInsensitive) == 0;
+}
+
+namespace {
+
+HistoryResult<StoredScan> scanOrLatest(const HistoryStore& store, qint64 scanId)
+{
+    if (scanId > 0)
+        return store.scan(scanId);
+    auto latest = store.latestScan();
+    if (!latest)
+        return latest.error();
+    if (!latest->has_value())
+        return HistoryError{u"The history %1 has no scan yet: run 'sunset-cli diff' (without --no-history) first."_s
+                                .arg(QDir::toNativeSeparators(store.path()))};
+    return std::move(*latest.value());
+}
+
+QString decisionKey(const QString& dn, AttributeId attribute)
+{
+    return dn.toCaseFolded() + u'\n' + QString::number(int(attribute));
+}
+
+} // namespace
+
+HistoryResult<qint64> recordDriftDecision(HistoryStore& store, qint64 scanId, QStringView mailbox,
+                                          AttributeId attribute, DecisionKind decision, const QString& reason)
+{
+    if (decision == DecisionKind::Ignore && reason.trimmed().isEmpty())
+        return HistoryError{u"Ignoring a drift item needs a reason (for the audit trail)."_s};
+    const auto scan = scanOrLatest(store, scanId);
+    if (!scan)
+        return scan.error();
+    const auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return drift.error();
+    for (const RecordedDrift& d : drift.value()) {
+        if (d.selection.item.attribute == attribute && namesMailbox(d, mailbox))
+            return store.recordDecision({scan->id, d.selection.dn, attribute, decision, reason.trimmed()});
+    }
+    return HistoryError{u"Scan %1 found no drift of %2 on %3: nothing to decide. (Names are matched against the "
+                        u"mailbox's UPN and AD distinguished name.)"_s.arg(scan->id)
+                            .arg(AttributeCatalog::spec(attribute).ldapName, mailbox.toString())};
+}
+
+HistoryResult<ScanPlan> planFromScan(const HistoryStore& store, qint64 scanId, const PlanFilter& filter)
+{
+    const auto scan = scanOrLatest(store, scanId);
+    if (!scan)
+        return scan.error();
+    const auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return drift.error();
+    const auto decisions = store.decisions();
+    if (!decisions)
+        return decisions.error();
+    QSet<QString> ignored;
+    for (const StoredDecision& d : decisions.value()) { // oldest first: the latest decision wins
+        const QString key = decisionKey(d.record.dn, d.record.attribute);
+        if (d.record.decision == DecisionKind::Ignore)
+            ignored.insert(key);
+        else
+            ignored.remove(key);
+    }
+    ScanPlan plan;
+    plan.scanId = scan->id;
+    QSet<qsizetype> mailboxSeen;
+    for (const RecordedDrift& d : drift.value()) {
+        const DriftItem& item = d.selection.item;
+        if (!item.writable)
+            continue;
+        if (!filter.attributes.empty() &&
+            std::find(filter.attributes.begin(), filter.attributes.end(), item.attribute) == filter.attributes.end())
+            continue;
+        if (!filter.mailboxes.isEmpty()) {
+            bool named = false;
+            for (qsizetype i = 0; i < filter.mailboxes.size(); ++i) {
+                if (namesMailbox(d, filter.mailboxes[i])) {
+                    named = true;
+                    mailboxSeen.insert(i);
+                }
+            }
+            if (!named)
+                continue;
+        }
+        if (ignored.contains(decisionKey(d.selection.dn, item.attribute))) {
+            ++plan.ignored;
+            continue;
+        }
+        plan.selections.push_back(d.selection);
+    }
+    for (qsizetype i = 0; i < filter.mailboxes.size(); ++i)
+        if (!mailboxSeen.contains(i))
+            plan.unknownMailboxes << filter.mailboxes[i];
+    return plan;
 }
 
 } // namespace sunset

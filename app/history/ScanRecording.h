@@ -38,4 +38,27 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
 // Whether `mailbox` names this item's mailbox: its UPN, label or DN, case-insensitively.
 bool namesMailbox(const RecordedDrift& drift, QStringView mailbox);
 
+// Records a decision (approve, or ignore with a reason) on one drift item of a recorded scan, by the store's actor
+// (OS user and bind identity). The mailbox is named by UPN, label or DN; the decision is stored with its DN.
+// scanId 0: the newest scan. Returns the decision's id; an error names what was not found.
+HistoryResult<qint64> recordDriftDecision(HistoryStore& store, qint64 scanId, QStringView mailbox,
+                                          AttributeId attribute, DecisionKind decision, const QString& reason);
+
+// Which writable drift of a recorded scan goes into a plan.
+struct PlanFilter {
+    std::vector<AttributeId> attributes; // empty: all
+    QStringList mailboxes;               // UPN, label or DN; empty: all
+};
+
+struct ScanPlan {
+    qint64 scanId = 0;
+    std::vector<WritebackSelection> selections; // to WritebackBatch::build
+    qint64 ignored = 0;                         // writable items left out: their latest decision is "ignore"
+    QStringList unknownMailboxes;               // filter mailboxes with no writable drift in the scan
+};
+
+// The writable drift of a recorded scan (scanId 0: the newest), filtered, without the items whose latest
+// decision (on any scan, for that DN and attribute) is "ignore": an ignore stands until a later "approve".
+HistoryResult<ScanPlan> planFromScan(const HistoryStore& store, qint64 scanId, const PlanFilter& filter);
+
 } // namespace sunset
