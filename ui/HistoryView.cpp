@@ -191,7 +191,17 @@ void HistoryView::setModels(QAbstractItemModel* batches, QAbstractItemModel* cha
     m_changes->setModel(changes);
     m_scans->setModel(scans);
     connect(m_batches->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryView::updateButtons);
-    connect(batches, &QAbstractItemModel::modelReset, this, &HistoryView::updateButtons);
+    // A refresh (new filter, a batch applied) keeps the batch the admin selected, when it is still listed.
+    connect(batches, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex current = m_batches->selectionModel()->currentIndex();
+        m_keptBatch = current.isValid() ? current.siblingAtColumn(0).data(IdRole).toLongLong() : 0;
+    });
+    connect(batches, &QAbstractItemModel::modelReset, this, [this, batches] {
+        for (int r = 0; m_keptBatch > 0 && r < batches->rowCount(); ++r)
+            if (batches->index(r, 0).data(IdRole).toLongLong() == m_keptBatch)
+                m_batches->setCurrentIndex(batches->index(r, 0));
+        updateButtons();
+    });
     updateButtons();
 }
 

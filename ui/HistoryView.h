@@ -83,6 +83,7 @@ private:
     QPushButton* m_pdf = nullptr;
     QPushButton* m_undo = nullptr;
     QPushButton* m_open = nullptr;
+    qint64 m_keptBatch = 0;
 };
 
 } // namespace sunset
