@@ -121,11 +121,11 @@ void BatchReviewDialog::setChangesModel(QAbstractItemModel* model)
     QHeaderView* header = m_view->horizontalHeader();
     header->setStretchLastSection(false);
     if (model && model->columnCount() == 5) { // object, attribute, delete, add, result
-        header->resizeSection(0, 340);
-        header->resizeSection(1, 150);
+        header->resizeSection(0, 330);
+        header->resizeSection(1, 215);
         header->setSectionResizeMode(2, QHeaderView::Stretch);
         header->setSectionResizeMode(3, QHeaderView::Stretch);
-        header->resizeSection(4, 190);
+        header->resizeSection(4, 170);
     }
 }
 

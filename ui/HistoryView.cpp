@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -98,7 +99,30 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent, Qt::Window)
     m_batches = makeTable(u"batchesTable"_s);
     m_changes = makeTable(u"changesTable"_s);
     m_scans = makeTable(u"scansTable"_s);
-    m_tabs->addTab(m_batches, tr("Ba&tches"));
+    // Batches above, the selected batch's changes below (what it sent, each result), with the review's highlights.
+    auto* batchSplit = new QSplitter(Qt::Vertical, m_tabs);
+    batchSplit->setObjectName(u"batchesSplitter"_s);
+    batchSplit->setChildrenCollapsible(false);
+    m_batches->setParent(batchSplit);
+    auto* detail = new QWidget(batchSplit);
+    auto* detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 4, 0, 0);
+    m_batchTitle = new QLabel(tr("Select a batch to see its changes"), detail);
+    m_batchTitle->setObjectName(u"batchDetailTitle"_s);
+    QFont bold = m_batchTitle->font();
+    bold.setBold(true);
+    m_batchTitle->setFont(bold);
+    m_batchChanges = makeTable(u"batchChangesTable"_s);
+    m_batchChanges->setParent(detail);
+    m_batchChanges->setWordWrap(true);
+    m_batchChanges->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    detailLayout->addWidget(m_batchTitle);
+    detailLayout->addWidget(m_batchChanges, 1);
+    batchSplit->addWidget(m_batches);
+    batchSplit->addWidget(detail);
+    batchSplit->setStretchFactor(0, 1);
+    batchSplit->setStretchFactor(1, 2);
+    m_tabs->addTab(batchSplit, tr("Ba&tches"));
     m_tabs->addTab(m_changes, tr("C&hanges"));
     m_tabs->addTab(m_scans, tr("&Scans"));
     layout->addWidget(m_tabs, 1);
@@ -190,19 +214,44 @@ void HistoryView::setModels(QAbstractItemModel* batches, QAbstractItemModel* cha
     m_batches->setModel(batches);
     m_changes->setModel(changes);
     m_scans->setModel(scans);
-    connect(m_batches->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryView::updateButtons);
+    connect(m_batches->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        updateButtons();
+        const QModelIndex current = m_batches->selectionModel()->currentIndex();
+        const qint64 id = current.isValid() ? current.siblingAtColumn(0).data(IdRole).toLongLong() : 0;
+        m_batchTitle->setText(id > 0 ? tr("Changes of batch %1").arg(id) : tr("Select a batch to see its changes"));
+        Q_EMIT batchSelected(id);
+    });
     // A refresh (new filter, a batch applied) keeps the batch the admin selected, when it is still listed.
     connect(batches, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
         const QModelIndex current = m_batches->selectionModel()->currentIndex();
         m_keptBatch = current.isValid() ? current.siblingAtColumn(0).data(IdRole).toLongLong() : 0;
     });
     connect(batches, &QAbstractItemModel::modelReset, this, [this, batches] {
+        int keep = batches->rowCount() > 0 ? 0 : -1; // else the newest, so its changes show
         for (int r = 0; m_keptBatch > 0 && r < batches->rowCount(); ++r)
             if (batches->index(r, 0).data(IdRole).toLongLong() == m_keptBatch)
-                m_batches->setCurrentIndex(batches->index(r, 0));
+                keep = r;
+        if (keep >= 0)
+            m_batches->setCurrentIndex(batches->index(keep, 0));
+        else
+            Q_EMIT batchSelected(0);
         updateButtons();
     });
     updateButtons();
+}
+
+void HistoryView::setBatchChangesModel(QAbstractItemModel* model)
+{
+    m_batchChanges->setModel(model);
+    QHeaderView* header = m_batchChanges->horizontalHeader();
+    header->setStretchLastSection(false);
+    if (model && model->columnCount() == 5) { // object, attribute, delete, add, result (BatchChangesModel)
+        header->resizeSection(0, 330);
+        header->resizeSection(1, 215);
+        header->setSectionResizeMode(2, QHeaderView::Stretch);
+        header->setSectionResizeMode(3, QHeaderView::Stretch);
+        header->resizeSection(4, 260);
+    }
 }
 
 void HistoryView::setDatabasePath(const QString& path)

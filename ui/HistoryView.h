@@ -42,6 +42,8 @@ public:
     ~HistoryView() override;
 
     void setModels(QAbstractItemModel* batches, QAbstractItemModel* changes, QAbstractItemModel* scans);
+    // The changes of the batch selected in the batches table (the caller fills it on batchSelected).
+    void setBatchChangesModel(QAbstractItemModel* model);
     void setDatabasePath(const QString& path);
     void showMessage(const QString& text, bool error = false);
 
@@ -62,6 +64,7 @@ Q_SIGNALS:
     void undoRequested(qint64 batchId);
     void openBatchRequested(qint64 batchId);
     void refreshRequested();
+    void batchSelected(qint64 batchId); // 0: none
 
 private:
     QTableView* makeTable(const QString& name);
@@ -77,6 +80,8 @@ private:
     QTableView* m_batches = nullptr;
     QTableView* m_changes = nullptr;
     QTableView* m_scans = nullptr;
+    QLabel* m_batchTitle = nullptr;
+    QTableView* m_batchChanges = nullptr;
     QLabel* m_message = nullptr;
     QLabel* m_database = nullptr;
     QPushButton* m_ldif = nullptr;

@@ -1,5 +1,6 @@
 #include "BatchChangesModel.h"
 
+#include "RecipientType.h"
 #include "VisibleValues.h"
 
 #include <QCoreApplication>
@@ -70,6 +71,32 @@ QString BatchChangesModel::dnAt(int row) const
     return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].dn : QString();
 }
 
+namespace {
+
+// Recipient type numbers get their name after them, as a note: the number is what is sent.
+VisibleText withTypeNames(AttributeId attribute, const QStringList& values, VisibleText shown)
+{
+    QString (*name)(qint64) = nullptr;
+    switch (attribute) {
+    case AttributeId::MsExchRecipientTypeDetails: name = recipientTypeDetailsName; break;
+    case AttributeId::MsExchRecipientDisplayType: name = recipientDisplayTypeName; break;
+    case AttributeId::MsExchRemoteRecipientType: name = remoteRecipientTypeFlagsText; break;
+    default: return shown;
+    }
+    if (values.size() != 1)
+        return shown;
+    const auto number = parseInteger(values.first().toUtf8());
+    if (!number)
+        return shown;
+    const QString full = name(*number); // "2147483648 (RemoteUserMailbox)", or flags without the number
+    const QString note = full.startsWith(values.first()) ? full.mid(values.first().size()) : u" ("_s + full + u')';
+    shown.spans.append({int(shown.text.size()), int(note.size()), HighlightKind::Note});
+    shown.text += note;
+    return shown;
+}
+
+} // namespace
+
 QString BatchChangesModel::stateText(ChangeState state)
 {
     switch (state) {
@@ -110,8 +137,9 @@ QVariant BatchChangesModel::data(const QModelIndex& index, int role) const
         return {};
     const Row& row = m_rows[size_t(index.row())];
     const auto values = [&](const QStringList& v, bool deleting) {
-        return deleting ? visibleValues(v, tr("(nothing: the attribute is empty)"), row.after)
-                        : visibleValues(v, tr("(nothing: it is cleared)"), row.before);
+        return withTypeNames(row.attribute, v,
+                             deleting ? visibleValues(v, tr("(nothing: the attribute is empty)"), row.after)
+                                      : visibleValues(v, tr("(nothing: it is cleared)"), row.before));
     };
     switch (role) {
     case Qt::DisplayRole:

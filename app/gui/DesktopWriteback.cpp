@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPushButton>
+#include <QSet>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -54,34 +55,27 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
 
 namespace {
 
-// A few writable drift items to show: three cloud-managed mailboxes' items, and one mailbox that is not
-// cloud-managed, so the review shows a refusal too.
+// Writable drift items to show: one per attribute (a single value, an address list, a trailing space, a value
+// where AD has none, a recipient type), and one of a mailbox that is not cloud-managed, so the review shows a
+// refusal too.
 void tickSomeItems(const MainWindow& window)
 {
     const auto& scan = window.scan();
     if (!scan)
         return;
-    int managed = 0;
+    QSet<int> attributes;
     bool refused = false;
     for (const ScanRow& row : scan->rows()) {
         if (row.pair < 0 || row.driftCount == 0)
             continue;
-        const bool isManaged = row.cloudManaged == CloudManagedState::Yes;
-        if ((isManaged && managed >= 3) || (!isManaged && refused))
-            continue;
-        bool any = false;
+        const bool managed = row.cloudManaged == CloudManagedState::Yes;
         for (const DriftItem& item : scan->driftOf(row)) {
-            if (!item.writable)
+            if (!item.writable || (managed ? attributes.contains(int(item.attribute)) : refused))
                 continue;
             tickDriftItem(window, {row.pair, item.attribute});
-            any = true;
-            if (!isManaged)
-                break;
+            (managed ? (void)attributes.insert(int(item.attribute)) : (void)(refused = true));
+            break; // one item per mailbox
         }
-        if (any)
-            (isManaged ? (void)++managed : (void)(refused = true));
-        if (managed >= 3 && refused)
-            break;
     }
 }
 
@@ -102,7 +96,8 @@ void saveAndQuit(QWidget* widget, const QString& path)
 
 void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, const QString& path)
 {
-    QObject::connect(&window, &MainWindow::scanShown, &flow, [&window, &flow, history, path] {
+    // After the scan is recorded, so the batch names its scan in the history.
+    QObject::connect(&flow, &BatchFlow::scanRecorded, &flow, [&window, &flow, history, path] {
         tickSomeItems(window);
         flow.reviewTicked();
         BatchReviewDialog* dialog = flow.reviewDialog();

@@ -61,7 +61,7 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
     , m_store(store)
 {
     m_batches = new HistoryTableModel({tr("Batch"), tr("State"), tr("Created"), tr("By"), tr("Approved"),
-                                       tr("Approved by"), tr("Objects"), tr("Values"), tr("Undo of"), tr("Scan")},
+                                       tr("Approved by"), tr("Objects"), tr("Values sent"), tr("Undo of"), tr("Scan")},
                                       1, this);
     m_changes = new HistoryTableModel({tr("Batch"), tr("Object"), tr("Attribute"), tr("Before"), tr("After"),
                                        tr("State"), tr("LDAP result"), tr("Settled")},
@@ -69,7 +69,10 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
     m_scans = new HistoryTableModel({tr("Scan"), tr("Finished"), tr("By"), tr("AD mailboxes"), tr("Cloud mailboxes"),
                                      tr("Matched"), tr("Drift items"), tr("Sources")},
                                     -1, this);
+    m_selected = new BatchChangesModel(this);
     m_view = new HistoryView(parentWindow);
+    m_view->setBatchChangesModel(m_selected);
+    connect(m_view, &HistoryView::batchSelected, this, &HistoryPresenter::showBatch);
     m_view->setAttribute(Qt::WA_DeleteOnClose, false);
     m_view->setModels(m_batches, m_changes, m_scans);
     m_view->setDatabasePath(store.path());
@@ -179,12 +182,24 @@ void HistoryPresenter::refresh()
     m_view->tabs()->setTabText(HistoryView::BatchesTab, tr("Ba&tches (%1)").arg(locale.toString(m_batches->rowCount())));
     m_view->tabs()->setTabText(HistoryView::ChangesTab, tr("C&hanges (%1)").arg(locale.toString(changesMatched)));
     m_view->tabs()->setTabText(HistoryView::ScansTab, tr("&Scans (%1)").arg(locale.toString(m_scans->rowCount())));
+    showBatch(m_view->selectedBatchId());
     if (changesMatched > kMaxChangesShown)
         showMessage(tr("The first %1 of %2 changes are listed; narrow the filter or export them all.")
                         .arg(locale.toString(kMaxChangesShown), locale.toString(changesMatched)),
                     false);
     else
         showMessage({}, false);
+}
+
+void HistoryPresenter::showBatch(qint64 batchId)
+{
+    m_selectedId = batchId;
+    if (batchId <= 0)
+        return m_selected->setChanges({});
+    const auto changes = m_store.changes(batchId);
+    if (!changes)
+        return showMessage(changes.error().message, true);
+    m_selected->setChanges(changes.value());
 }
 
 void HistoryPresenter::exportTo(HistoryView::Export format, const QString& path)

@@ -8,6 +8,7 @@
 
 namespace sunset {
 
+class BatchChangesModel;
 class HistoryTableModel;
 
 // Fills the history window from the store (batches, changes, scans narrowed by its filter) and writes the
@@ -25,12 +26,14 @@ public:
     HistoryTableModel* batchesModel() const { return m_batches; }
     HistoryTableModel* changesModel() const { return m_changes; }
     HistoryTableModel* scansModel() const { return m_scans; }
+    BatchChangesModel* selectedBatchChanges() const { return m_selected; }
 
     void show();
     void showMessage(const QString& text, bool error);
 
 public Q_SLOTS:
     void refresh();
+    void showBatch(qint64 batchId);
     void exportTo(sunset::HistoryView::Export format, const QString& path);
 
 Q_SIGNALS:
@@ -44,6 +47,8 @@ private:
     HistoryTableModel* m_batches = nullptr;
     HistoryTableModel* m_changes = nullptr;
     HistoryTableModel* m_scans = nullptr;
+    BatchChangesModel* m_selected = nullptr;
+    qint64 m_selectedId = 0;
 };
 
 } // namespace sunset

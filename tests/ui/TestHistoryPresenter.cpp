@@ -1,5 +1,6 @@
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
+#include "BatchChangesModel.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
@@ -217,7 +218,13 @@ void TestHistoryPresenter::openAndUndoNameTheSelectedBatch()
     HistoryView* view = m_presenter->view();
     QSignalSpy undo(m_presenter.get(), &HistoryPresenter::undoRequested);
     QSignalSpy open(m_presenter.get(), &HistoryPresenter::openBatchRequested);
-    selectBatch(m_alpha);
+    selectBatch(m_beta);
+    QCOMPARE(m_presenter->selectedBatchChanges()->dnAt(0), u"CN=Beta,OU=Staff,DC=contoso,DC=com"_s);
+    selectBatch(m_alpha); // the selected batch's changes show below the table, with their results
+    QCOMPARE(m_presenter->selectedBatchChanges()->rowCount(), 1);
+    QCOMPARE(m_presenter->selectedBatchChanges()->dnAt(0), u"CN=Alpha,OU=Staff,DC=contoso,DC=com"_s);
+    QCOMPARE(m_presenter->selectedBatchChanges()->stateAt(0), std::optional(ChangeState::Applied));
+    QCOMPARE(view->findChild<QLabel*>(u"batchDetailTitle"_s)->text(), u"Changes of batch %1"_s.arg(m_alpha));
     QVERIFY(view->findChild<QPushButton*>(u"undoBatch"_s)->isEnabled());
     view->findChild<QPushButton*>(u"undoBatch"_s)->click();
     view->findChild<QPushButton*>(u"openBatch"_s)->click();
