@@ -234,8 +234,13 @@ void BatchReviewDialog::approve()
 
 void BatchReviewDialog::reject()
 {
-    if (m_stage == Stage::Applying)
-        return; // Cancel stops the apply; the dialog closes once the outcome is recorded
+    if (m_stage == Stage::Applying) {
+        // Esc (or closing) while applying means Cancel: the apply stops after the objects already sent, and the
+        // dialog stays to show what was recorded.
+        if (m_cancel->isEnabled())
+            m_cancel->click();
+        return;
+    }
     QDialog::reject();
 }
 

@@ -56,7 +56,7 @@ Q_SIGNALS:
     void cancelApplyRequested();
 
 protected:
-    void reject() override; // no closing while a batch is being applied: Cancel first
+    void reject() override; // while a batch is being applied: Cancel, and stay open
 
 private:
     void updateButtons();

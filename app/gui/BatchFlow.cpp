@@ -64,10 +64,22 @@ std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
     auto store = HistoryStore::open(m_config.historyPath, m_config.actor);
     if (!store)
         return store.error();
+    delete m_history; // it reads the store being replaced
+    m_history = nullptr;
     m_store = std::move(store.value());
     if (m_databaseLabel)
         m_databaseLabel->setText(tr("History: %1").arg(QDir::toNativeSeparators(m_config.historyPath)));
     return std::nullopt;
+}
+
+std::optional<HistoryError> BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
+{
+    BatchFlowConfig config = m_config;
+    config.target = std::move(target);
+    config.noTarget = std::move(noTarget);
+    // Approvals record the bind identity Apply will use: the store is reopened with it.
+    config.actor.bindIdentity = config.target ? config.target->bindIdentity() : QString();
+    return open(std::move(config));
 }
 
 void BatchFlow::installActions()

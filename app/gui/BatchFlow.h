@@ -45,6 +45,9 @@ public:
     // Opens the history database; an error names the file and what to do.
     std::optional<HistoryError> open(BatchFlowConfig config);
     void installActions();
+    // Where Apply writes from now on (the connection dialog sets a LdapBatchTarget once connected); null with
+    // the reason when there is none. The history is reopened so approvals record the new bind identity.
+    std::optional<HistoryError> setTarget(std::shared_ptr<BatchTarget> target, QString noTarget = {});
 
     HistoryStore* store() const { return m_store.get(); }
     const BatchFlowConfig& config() const { return m_config; }

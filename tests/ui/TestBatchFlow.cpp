@@ -9,6 +9,7 @@
 #include "BatchReviewDialog.h"
 #include "DemoScan.h"
 #include "HistoryPresenter.h"
+#include "HistoryTableModel.h"
 #include "LdifFileBatchTarget.h"
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
@@ -107,6 +108,7 @@ private Q_SLOTS:
     void undoCreatesReverseBatch();
     void interruptedBatchIsOfferedSettledAndResumed();
     void shortcutsOpenReviewAndHistory();
+    void withoutTargetApplyIsExplained();
 
 private:
     void tick(const Pick& pick);
@@ -415,6 +417,23 @@ void TestBatchFlow::shortcutsOpenReviewAndHistory()
     QTRY_VERIFY(m_flow->historyPresenter() && m_flow->historyPresenter()->view()->isVisible());
     auto* path = m_window->findChild<QLabel*>(u"historyPathLabel"_s);
     QVERIFY(path && path->text().contains(u"history.sqlite"_s));
+}
+
+void TestBatchFlow::withoutTargetApplyIsExplained()
+{
+    m_flow->showHistory(); // the history window must survive the store being reopened
+    QVERIFY(!m_flow->setTarget(nullptr, u"Sunset is comparing export files; export the batch as LDIF."_s));
+    QVERIFY(!m_flow->historyPresenter());
+    tick(pickItems(*m_scan, 1).front());
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Approved);
+    QVERIFY(!dialog->findChild<QPushButton*>(u"batchApply"_s)->isEnabled());
+    QCOMPARE(dialog->findChild<QLabel*>(u"batchTarget"_s)->text(),
+             u"Sunset is comparing export files; export the batch as LDIF."_s);
+    m_flow->showHistory();
+    QCOMPARE(m_flow->historyPresenter()->batchesModel()->rowCount(), 1);
 }
 
 QTEST_MAIN(TestBatchFlow)
