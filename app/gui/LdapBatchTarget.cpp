@@ -1,5 +1,7 @@
 #include "LdapBatchTarget.h"
 
+#include <QSet>
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -26,6 +28,23 @@ HistoryResult<ApplyReport> LdapBatchTarget::apply(HistoryStore& store, qint64 ba
     if (!connection)
         return HistoryError{u"Batch %1 was not applied: %2"_s.arg(batchId).arg(connection.error().toString())};
     BatchApplier applier(store, *connection.value());
+    if (control.progress) {
+        // After the re-read: conflicts it found are settled and the rest journalled pending; show that much.
+        applier.setBeforeSending([&store, &control, batchId] {
+            const auto changes = store.changes(batchId);
+            if (!changes)
+                return;
+            QSet<qint64> objects;
+            QSet<qint64> open;
+            for (const StoredChange& c : changes.value()) {
+                objects.insert(c.objectSeq);
+                if (c.state == ChangeState::Pending || c.state == ChangeState::Planned ||
+                    c.state == ChangeState::NotSent)
+                    open.insert(c.objectSeq);
+            }
+            control.progress(changes.value(), objects.size() - open.size(), objects.size());
+        });
+    }
     auto report = applier.apply(batchId);
     if (report && control.progress) {
         if (const auto changes = store.changes(batchId))

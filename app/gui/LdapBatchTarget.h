@@ -19,8 +19,9 @@ public:
 
     QString description() const override { return m_description; }
     QString bindIdentity() const override { return m_bindIdentity; }
-    // Per-change results come when the pipeline is done (BatchApplier reports per batch); Cancel is honoured
-    // before connecting. Both are limits of BatchApplier's synchronous interface.
+    // Results come twice: after the re-read (conflicts found, the rest pending) and when the pipeline is done
+    // (BatchApplier reports per batch, not per answer); Cancel is honoured before connecting. Both are limits of
+    // BatchApplier's synchronous interface.
     HistoryResult<ApplyReport> apply(HistoryStore& store, qint64 batchId, const ApplyControl& control) override;
     HistoryResult<ApplyReport> settleInterrupted(HistoryStore& store, qint64 batchId) override;
 

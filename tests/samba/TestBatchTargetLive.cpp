@@ -115,8 +115,11 @@ void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
     QSignalSpy finished(&runner, &BatchApplyRunner::finished);
     QSignalSpy failed(&runner, &BatchApplyRunner::failed);
     std::vector<StoredChange> settled;
-    connect(&runner, &BatchApplyRunner::changesSettled, this,
-            [&settled](const std::vector<StoredChange>& c) { settled = c; });
+    QList<ChangeState> seen;
+    connect(&runner, &BatchApplyRunner::changesSettled, this, [&](const std::vector<StoredChange>& c) {
+        settled = c;
+        seen << c.front().state;
+    });
     QVERIFY(runner.apply(path, {u"tester"_s, m_domain.bindUpn()}, id, target));
     QVERIFY(finished.wait(60'000) || !failed.isEmpty());
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -125,6 +128,7 @@ void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
     QCOMPARE(report.finalState, BatchState::Applied);
     QCOMPARE(settled.size(), size_t(1));
     QCOMPARE(settled[0].state, ChangeState::Applied);
+    QCOMPARE(seen.first(), ChangeState::Pending); // journalled before sending, shown as it was
     QCOMPARE(store.value()->batch(id)->state, BatchState::Applied);
 
     // Read back with the OpenLDAP tools: the directory holds the new value.
