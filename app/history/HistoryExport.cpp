@@ -483,7 +483,7 @@ QString valuesHtml(const QStringList& values)
 }
 
 QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const std::vector<StoredChange>& changes,
-                        const HistoryVerification& head)
+                        const std::vector<StoredEvent>& events, const HistoryVerification& head)
 {
     qint64 counts[int(ChangeState::NotSent) + 1] = {};
     for (const StoredChange& c : changes)
@@ -537,6 +537,20 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
     }
     h += u"</table>"_s;
 
+    // Who did what to this batch, from the audit log: each event with its OS user and AD bind identity.
+    h += u"<h2>Audit trail of batch %1</h2>"_s.arg(b.id);
+    h += u"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+         u"<tr><th width='8%'>Event</th><th width='22%'>Time (UTC)</th><th width='20%'>What</th>"
+         u"<th width='20%'>OS user</th><th width='30%'>Bound to AD as</th></tr>"_s;
+    const QString subject = u"batch %1"_s.arg(b.id);
+    for (const StoredEvent& e : events) {
+        if (e.subject != subject)
+            continue;
+        h += u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>"_s.arg(e.id)
+                 .arg(html(utcText(e.at)), html(e.kind), html(e.osUser), html(e.bindIdentity));
+    }
+    h += u"</table>"_s;
+
     h += u"<h2>Audit log</h2>"_s;
     h += u"<p>%1</p>"_s.arg(html(head.message));
     h += u"<p>Head of the audit log when printed (check it later with <tt>sunset-cli history verify "
@@ -557,6 +571,9 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
     const auto changes = store.changes(batchId);
     if (!changes)
         return changes.error();
+    const auto events = store.events();
+    if (!events)
+        return events.error();
     const HistoryVerification head = store.verify();
 
     QSaveFile file(path);
@@ -584,7 +601,7 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
         font.setLetterSpacing(QFont::AbsoluteSpacing, 0.1);
         document.setDefaultFont(font);
         document.documentLayout()->setPaintDevice(&writer);
-        document.setHtml(batchReportHtml(store, batch.value(), changes.value(), head));
+        document.setHtml(batchReportHtml(store, batch.value(), changes.value(), events.value(), head));
         const QSizeF bodySize(page.width(), page.height() - footerHeight);
         document.setPageSize(bodySize);
         const int pages = document.pageCount();

@@ -5,6 +5,7 @@
 #include "ScanRecording.h"
 #include "SnapshotFiles.h"
 
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void planWithoutScanIsAClearError();
     void verifyPrintsTheHeadAndCatchesDeletedNewestEvents();
     void anchorParsing();
+    void processesOpeningANewHistoryAtOnceUpgradeItOnce();
 
 private:
     QString freshDb(const QString& name) { return m_dir.filePath(name + u".sqlite"_s); }
@@ -344,6 +346,29 @@ void TestHistoryWorkflow::anchorParsing()
     QVERIFY(store.value()->verify(HistoryAnchor{v.headHash, 1}).intact());
     QVERIFY(!store.value()->verify(HistoryAnchor{v.headHash, 2}).intact()); // a count beyond the log
     QVERIFY(!store.value()->verify(HistoryAnchor{QByteArray(64, 'b'), std::nullopt}).intact());
+}
+
+void TestHistoryWorkflow::processesOpeningANewHistoryAtOnceUpgradeItOnce()
+{
+    // sunset and sunset-cli (or parallel scripted runs) may open a history that does not exist yet together: one
+    // creates and upgrades it, the others wait for its lock and find it done. (Whether the starts overlap is up to
+    // the scheduler; the outcome asserted holds either way.)
+    const QString db = freshDb(u"race"_s);
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (int i = 0; i < 6; ++i) {
+        processes.push_back(std::make_unique<QProcess>());
+        processes.back()->start(QStringLiteral(SUNSET_CLI_PATH), {u"history"_s, u"verify"_s, u"--db"_s, db});
+    }
+    for (const auto& p : processes) {
+        QVERIFY(p->waitForFinished(60000));
+        QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
+    }
+    auto store = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+    QVERIFY(store);
+    QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+    const HistoryVerification v = store.value()->verify();
+    QVERIFY(v.intact());
+    QCOMPARE(v.events, 1); // one schema upgrade, not six
 }
 
 QTEST_GUILESS_MAIN(TestHistoryWorkflow)
