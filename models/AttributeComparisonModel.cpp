@@ -10,13 +10,13 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-// --- WritebackSelection ---
+// --- WritebackTicks ---
 
-WritebackSelection::WritebackSelection(QObject* parent) : QObject(parent) {}
+WritebackTicks::WritebackTicks(QObject* parent) : QObject(parent) {}
 
-WritebackSelection::~WritebackSelection() = default;
+WritebackTicks::~WritebackTicks() = default;
 
-void WritebackSelection::setSelected(qint32 pair, AttributeId attribute, bool selected)
+void WritebackTicks::setSelected(qint32 pair, AttributeId attribute, bool selected)
 {
     const quint64 k = key(pair, attribute);
     if (selected == m_keys.contains(k))
@@ -28,7 +28,7 @@ void WritebackSelection::setSelected(qint32 pair, AttributeId attribute, bool se
     Q_EMIT changed();
 }
 
-void WritebackSelection::clear()
+void WritebackTicks::clear()
 {
     if (m_keys.isEmpty())
         return;
@@ -36,7 +36,7 @@ void WritebackSelection::clear()
     Q_EMIT changed();
 }
 
-std::vector<WritebackSelection::Entry> WritebackSelection::entries() const
+std::vector<WritebackTicks::Entry> WritebackTicks::entries() const
 {
     std::vector<quint64> keys(m_keys.begin(), m_keys.end());
     std::sort(keys.begin(), keys.end());
@@ -192,13 +192,13 @@ AttributeComparisonModel::AttributeComparisonModel(QObject* parent) : QAbstractT
 
 AttributeComparisonModel::~AttributeComparisonModel() = default;
 
-void AttributeComparisonModel::setWritebackSelection(WritebackSelection* selection)
+void AttributeComparisonModel::setWritebackSelection(WritebackTicks* selection)
 {
     if (m_selection)
         disconnect(m_selection, nullptr, this, nullptr);
     m_selection = selection;
     if (m_selection)
-        connect(m_selection, &WritebackSelection::changed, this, &AttributeComparisonModel::onSelectionChanged);
+        connect(m_selection, &WritebackTicks::changed, this, &AttributeComparisonModel::onSelectionChanged);
     onSelectionChanged();
 }
 

@@ -16,9 +16,11 @@ namespace sunset {
 
 // The drift items an admin ticked for the next writeback batch, keyed by (matched pair, attribute) of the scan
 // on screen. Owned by the main window; the batch review consumes it. Cleared when another scan is shown.
-class WritebackSelection final : public QObject {
+// Not named WritebackSelection: WritebackBatch.h's struct of that name is one selected item, and two classes
+// with one name made the linker use this destructor for that struct (a crash in any binary linking both).
+class WritebackTicks final : public QObject {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(WritebackSelection)
+    Q_DISABLE_COPY_MOVE(WritebackTicks)
 
 public:
     struct Entry {
@@ -27,8 +29,8 @@ public:
         friend bool operator==(const Entry&, const Entry&) = default;
     };
 
-    explicit WritebackSelection(QObject* parent = nullptr);
-    ~WritebackSelection() override;
+    explicit WritebackTicks(QObject* parent = nullptr);
+    ~WritebackTicks() override;
 
     bool contains(qint32 pair, AttributeId attribute) const { return m_keys.contains(key(pair, attribute)); }
     void setSelected(qint32 pair, AttributeId attribute, bool selected);
@@ -61,7 +63,7 @@ public:
     explicit AttributeComparisonModel(QObject* parent = nullptr);
     ~AttributeComparisonModel() override;
 
-    void setWritebackSelection(WritebackSelection* selection);
+    void setWritebackSelection(WritebackTicks* selection);
     // scanRow indexes scan->rows(); -1 (or no scan) empties the model.
     void setMailbox(std::shared_ptr<const DriftScan> scan, int scanRow);
     int scanRowIndex() const { return m_scanRow; }
@@ -111,7 +113,7 @@ private:
     std::shared_ptr<const DriftScan> m_scan;
     int m_scanRow = -1;
     std::vector<Line> m_lines;
-    QPointer<WritebackSelection> m_selection;
+    QPointer<WritebackTicks> m_selection;
 };
 
 } // namespace sunset

@@ -81,7 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     initSunsetResources();
     setWindowTitle(tr("Sunset — Exchange Online and Active Directory drift"));
     setWindowIcon(QIcon(u":/icons/sunset.png"_s));
-    m_selection = new WritebackSelection(this);
+    m_selection = new WritebackTicks(this);
     m_mailboxes = new MailboxTableModel(this);
     m_filter = new MailboxFilterProxyModel(this);
     m_filter->setSourceModel(m_mailboxes);
@@ -96,7 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createCentralWidget();
     createStatusBar();
 
-    connect(m_selection, &WritebackSelection::changed, this, [this] {
+    connect(m_selection, &WritebackTicks::changed, this, [this] {
         m_batchLabel->setText(m_selection->size() == 0
                                   ? QString()
                                   : tr("%n change(s) ticked for the next batch", nullptr, int(m_selection->size())));

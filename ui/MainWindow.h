@@ -31,7 +31,7 @@ class AttributeComparisonModel;
 class MailboxFilterProxyModel;
 class MailboxTableModel;
 class OverviewWidget;
-class WritebackSelection;
+class WritebackTicks;
 struct ScanTrendPoint;
 
 // The main window: the mailbox list with search and filters on the left, the side-by-side comparison of the
@@ -51,7 +51,7 @@ public:
     void saveSettings(QSettings& settings) const;
 
     const std::shared_ptr<const DriftScan>& scan() const { return m_scan; }
-    WritebackSelection* writebackSelection() const { return m_selection; }
+    WritebackTicks* writebackSelection() const { return m_selection; }
     MailboxFilterProxyModel* mailboxFilter() const { return m_filter; }
     AttributeComparisonModel* comparisonModel() const { return m_comparison; }
     QTableView* mailboxView() const { return m_mailboxView; }
@@ -114,7 +114,7 @@ private:
     bool m_loading = false;
     std::pair<const DriftScan*, int> m_keepCurrent{nullptr, -1}; // across a filter reset: scan and source row
 
-    WritebackSelection* m_selection = nullptr;
+    WritebackTicks* m_selection = nullptr;
     MailboxTableModel* m_mailboxes = nullptr;
     MailboxFilterProxyModel* m_filter = nullptr;
     AttributeComparisonModel* m_comparison = nullptr;

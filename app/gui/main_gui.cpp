@@ -3,6 +3,8 @@
 #include "DecommissionWiring.h"
 #include "DecommissionWizard.h"
 #include "HistoryStore.h"
+#include "BatchFlow.h"
+#include "DesktopWriteback.h"
 #include "MainWindow.h"
 #include "ScanHistory.h"
 #include "ScanLoader.h"
@@ -99,7 +101,13 @@ int main(int argc, char* argv[])
         u"screenshot-connect"_s,
         QApplication::translate("main", "Save the connection dialog, filled with an example, to PNG and quit."),
         u"PNG"_s);
-    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect});
+    
+    // The writeback screens for the documentation (with --demo).
+    const QCommandLineOption batchShot(u"screenshot-batch"_s, QApplication::translate("main", "Like --screenshot, of "
+                                       "the batch review of a few ticked items."), u"PNG"_s);
+    const QCommandLineOption historyShot(u"screenshot-history"_s, QApplication::translate("main", "Like --screenshot, "
+                                         "of the history after approving and applying such a batch."), u"PNG"_s);
+    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot});
     parser.process(app);
 
     ReportSources files;
@@ -146,31 +154,24 @@ int main(int argc, char* argv[])
     if (parser.isSet(overview))
         window.findChild<QAction*>(u"overviewAction"_s)->trigger();
 
-    // Each finished scan goes into the history (the demo's into a history of its own, never the real one), and
-    // the overview's trend is read back from it; both on a pool thread with their own SQLite connection.
+    // The writeback side (BatchFlow) records each shown scan in the history (the demo's in a history of its own,
+    // never the real one), so batches name their scan; the overview's trend is read back from that history on a
+    // pool thread with its own SQLite connection, at start and after each recorded scan.
     const QString historyPath = HistoryStore::defaultPath(parser.isSet(demo) ? u"demo"_s : u"default"_s);
     QFutureWatcher<ScanHistoryResult> history;
-    QDateTime scanStarted;
     QObject::connect(&history, &QFutureWatcher<ScanHistoryResult>::finished, &window, [&history, &window] {
         const ScanHistoryResult result = history.result();
         if (result.error)
             qCWarning(lcUi) << "history:" << *result.error;
         window.setScanTrend(result.trend);
     });
-    if (persist) {
-        QObject::connect(&loader, &ScanLoader::started, &window, [&scanStarted] {
-            scanStarted = QDateTime::currentDateTimeUtc();
-        });
-        QObject::connect(&loader, &ScanLoader::finished, &window, [&](std::shared_ptr<const DriftScan> scan) {
-            if (history.isRunning())
-                history.waitForFinished(); // the previous record is a few milliseconds from done
-            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, std::move(scan), scanStarted,
-                                                QDateTime::currentDateTimeUtc(), 20));
-        });
-        if (QFileInfo::exists(historyPath))
-            history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, nullptr, QDateTime(),
-                                                QDateTime(), 20));
-    }
+    auto readTrend = [&history, historyPath] {
+        if (history.isRunning())
+            history.waitForFinished(); // the previous read is a few milliseconds from done
+        history.setFuture(QtConcurrent::run(recordScanAndReadTrend, historyPath, nullptr, QDateTime(), QDateTime(), 20));
+    };
+    if (persist && QFileInfo::exists(historyPath))
+        readTrend();
 
     if (!screenshotPath.isEmpty()) {
         auto fail = [&app](const QString& why) {
@@ -189,6 +190,12 @@ int main(int argc, char* argv[])
             });
         });
     }
+
+    BatchFlow* writeback = setUpWriteback(window, loader, parser.isSet(demo));
+    QObject::connect(writeback, &BatchFlow::scanRecorded, &window, readTrend);
+    if (parser.isSet(batchShot) || parser.isSet(historyShot))
+        takeWritebackScreenshot(window, *writeback, parser.isSet(historyShot),
+                                parser.value(parser.isSet(historyShot) ? historyShot : batchShot));
 
     window.show();
     if (!files.ad.isEmpty()) {

@@ -61,7 +61,7 @@ void TestAttributeComparisonModel::initTestCase()
 void TestAttributeComparisonModel::modelContracts()
 {
     AttributeComparisonModel model;
-    WritebackSelection selection;
+    WritebackTicks selection;
     model.setWritebackSelection(&selection);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setMailbox(m_scan, rowOf("lukasz.dubois@contoso.com"));
@@ -195,7 +195,7 @@ void TestAttributeComparisonModel::recipientTypeDecoded()
 void TestAttributeComparisonModel::checkBoxOnlyOnWritableDrift()
 {
     AttributeComparisonModel model;
-    WritebackSelection selection;
+    WritebackTicks selection;
     model.setWritebackSelection(&selection);
     const int row = rowOf("lukasz.dubois@contoso.com");
     model.setMailbox(m_scan, row);
@@ -228,7 +228,7 @@ void TestAttributeComparisonModel::checkBoxOnlyOnWritableDrift()
              Qt::Unchecked);
     model.setMailbox(m_scan, row);
     QCOMPARE(proxies.data(Qt::CheckStateRole).value<Qt::CheckState>(), Qt::Checked);
-    QCOMPARE(selection.entries(), (std::vector<WritebackSelection::Entry>{{pair, AttributeId::ProxyAddresses}}));
+    QCOMPARE(selection.entries(), (std::vector<WritebackTicks::Entry>{{pair, AttributeId::ProxyAddresses}}));
 
     // Drift Sunset may not write (targetAddress, not written back by Cloud Sync and not writable): no check box.
     model.setMailbox(m_scan, rowOf("noah.martin@contoso.com"));
@@ -256,7 +256,7 @@ void TestAttributeComparisonModel::identityDifferences()
 void TestAttributeComparisonModel::unmatchedMailbox()
 {
     AttributeComparisonModel model;
-    WritebackSelection selection;
+    WritebackTicks selection;
     model.setWritebackSelection(&selection);
     const auto& rows = m_scan->rows();
     const auto it = std::find_if(rows.begin(), rows.end(), [](const ScanRow& r) { return r.status == MailboxStatus::OnlyInCloud; });

@@ -1,0 +1,87 @@
+#include "BatchApplyRunner.h"
+
+#include "UiLogging.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+BatchApplyRunner::BatchApplyRunner(QObject* parent) : QObject(parent) {}
+
+BatchApplyRunner::~BatchApplyRunner()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    m_worker.waitForFinished(); // it posts to `this`
+}
+
+void BatchApplyRunner::cancel()
+{
+    if (m_running && m_cancel)
+        m_cancel->store(true);
+}
+
+bool BatchApplyRunner::apply(const QString& historyPath, const HistoryActor& actor, qint64 batchId,
+                             std::shared_ptr<BatchTarget> target)
+{
+    return start(Job::Apply, historyPath, actor, batchId, std::move(target));
+}
+
+bool BatchApplyRunner::settleInterrupted(const QString& historyPath, const HistoryActor& actor, qint64 batchId,
+                                         std::shared_ptr<BatchTarget> target)
+{
+    return start(Job::Settle, historyPath, actor, batchId, std::move(target));
+}
+
+bool BatchApplyRunner::start(Job job, const QString& historyPath, const HistoryActor& actor, qint64 batchId,
+                             std::shared_ptr<BatchTarget> target)
+{
+    if (m_running || !target)
+        return false;
+    m_running = true;
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
+    m_worker = QtConcurrent::run([this, job, historyPath, actor, batchId, target, cancelFlag] {
+        const auto post = [this](std::function<void()> f) {
+            QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
+        };
+        auto store = HistoryStore::open(historyPath, actor);
+        if (!store) {
+            const QString message = store.error().message;
+            return post([this, message] {
+                m_running = false;
+                Q_EMIT failed(message);
+            });
+        }
+        ApplyControl control;
+        control.cancelled = [cancelFlag] { return cancelFlag->load(); };
+        control.progress = [this, post](const std::vector<StoredChange>& settled, qint64 done, qint64 total) {
+            post([this, settled, done, total] {
+                if (!settled.empty())
+                    Q_EMIT changesSettled(settled);
+                Q_EMIT progress(done, total);
+            });
+        };
+        const HistoryResult<ApplyReport> report = job == Job::Apply
+                                                      ? target->apply(*store.value(), batchId, control)
+                                                      : target->settleInterrupted(*store.value(), batchId);
+        // Whatever the target did, the rows as recorded are the truth the view shows.
+        std::vector<StoredChange> recorded;
+        if (auto changes = (store.value())->changes(batchId))
+            recorded = std::move(changes.value());
+        post([this, report, recorded] {
+            m_running = false;
+            if (!recorded.empty())
+                Q_EMIT changesSettled(recorded);
+            if (report)
+                Q_EMIT finished(report.value());
+            else
+                Q_EMIT failed(report.error().message);
+        });
+    });
+    return true;
+}
+
+} // namespace sunset

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "HistoryStore.h"
+#include "HistoryView.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace sunset {
+
+class BatchChangesModel;
+class HistoryTableModel;
+
+// Fills the history window from the store (batches, changes, scans narrowed by its filter) and writes the
+// exports (CSV and JSON of what the filter shows, LDIF and PDF of the selected batch) through HistoryExport.
+// Undo and open are passed on to BatchFlow, which owns the review.
+class HistoryPresenter final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HistoryPresenter)
+
+public:
+    HistoryPresenter(HistoryStore& store, QWidget* parentWindow, QObject* parent = nullptr);
+    ~HistoryPresenter() override;
+
+    HistoryView* view() const { return m_view; }
+    HistoryTableModel* batchesModel() const { return m_batches; }
+    HistoryTableModel* changesModel() const { return m_changes; }
+    HistoryTableModel* scansModel() const { return m_scans; }
+    BatchChangesModel* selectedBatchChanges() const { return m_selected; }
+
+    void show();
+    void showMessage(const QString& text, bool error);
+
+public Q_SLOTS:
+    void refresh();
+    void showBatch(qint64 batchId);
+    void exportTo(sunset::HistoryView::Export format, const QString& path);
+
+Q_SIGNALS:
+    void undoRequested(qint64 batchId);
+    void openBatchRequested(qint64 batchId);
+    void exported(const QString& path);
+
+private:
+    HistoryStore& m_store;
+    QPointer<HistoryView> m_view;
+    HistoryTableModel* m_batches = nullptr;
+    HistoryTableModel* m_changes = nullptr;
+    HistoryTableModel* m_scans = nullptr;
+    BatchChangesModel* m_selected = nullptr;
+    qint64 m_selectedId = 0;
+};
+
+} // namespace sunset

@@ -1,0 +1,440 @@
+// The writeback workflow driven like an admin: tick drift items in the side-by-side view, review the batch
+// (Ctrl+B), approve (answers queued instead of message boxes), apply in demo mode to the LDIF file, undo it,
+// and the offer to settle and resume a batch a crash left in `applying`.
+#include "AttributeComparisonModel.h"
+#include "BatchApplyRunner.h"
+#include "BatchChangesModel.h"
+#include "BatchConfirmation.h"
+#include "BatchFlow.h"
+#include "BatchReviewDialog.h"
+#include "DemoScan.h"
+#include "HistoryPresenter.h"
+#include "HistoryTableModel.h"
+#include "LdifFileBatchTarget.h"
+#include "MailboxFilterProxyModel.h"
+#include "MailboxTableModel.h"
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Three writable drift items of cloud-managed demo mailboxes: a trailing space to remove (the LDIF must carry it
+// base64), a DN that is not ASCII, and a DN with an escaped comma.
+struct Pick {
+    int scanRow = -1;
+    QString dn;
+    AttributeId attribute = AttributeId::ExtensionAttribute1;
+    QStringList before;
+    QStringList after;
+};
+
+std::vector<Pick> pickItems(const DriftScan& scan, int count)
+{
+    const std::pair<const char16_t*, AttributeId> wanted[] = {
+        {u"CN=Dmitri Fischer,OU=Sales,OU=Staff,DC=contoso,DC=com", AttributeId::ExtensionAttribute2},
+        {u"CN=Chloé Tanaka,OU=Support,OU=Staff,DC=contoso,DC=com", AttributeId::MsExchRecipientTypeDetails},
+        {u"CN=Ferreira\\, Noah,OU=HR,OU=Staff,DC=contoso,DC=com", AttributeId::MsExchRecipientTypeDetails},
+    };
+    std::vector<Pick> picks;
+    for (const auto& [dn, attribute] : wanted) {
+        if (int(picks.size()) == count)
+            break;
+        for (size_t r = 0; r < scan.rows().size(); ++r) {
+            const ScanRow& row = scan.rows()[r];
+            if (row.pair < 0 || scan.adRecord(row)->identityText(IdentityField::DistinguishedName) != QString::fromUtf16(dn))
+                continue;
+            if (const DriftItem* item = scan.driftItem(row, attribute))
+                picks.push_back({int(r), QString::fromUtf16(dn), attribute, item->ad, item->adTarget});
+        }
+    }
+    // In batch order: ticks are taken by matched pair.
+    std::sort(picks.begin(), picks.end(), [&scan](const Pick& a, const Pick& b) {
+        return scan.rows()[size_t(a.scanRow)].pair < scan.rows()[size_t(b.scanRow)].pair;
+    });
+    return picks;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// One LDIF line as RFC 2849 has it: base64 unless a safe string, folded at 76 columns.
+QByteArray ldifLine(const QByteArray& name, const QString& value)
+{
+    const QByteArray v = value.toUtf8();
+    const bool safe = v == value.toLatin1() && !v.startsWith(' ') && !v.startsWith(':') && !v.startsWith('<') &&
+                      !v.endsWith(' ');
+    const QByteArray line = safe ? QByteArray(name + ": " + v) : QByteArray(name + ":: " + v.toBase64());
+    QByteArray out = line.left(76);
+    for (qsizetype at = 76; at < line.size(); at += 75)
+        out += "\n " + line.mid(at, 75);
+    return out + "\n";
+}
+
+QByteArray expectedRecord(const QString& dn, AttributeId attribute, const QString& before, const QString& after)
+{
+    const QByteArray name(AttributeCatalog::spec(attribute).ldapName.data(), AttributeCatalog::spec(attribute).ldapName.size());
+    return ldifLine("dn", dn) + "changetype: modify\ndelete: " + name + "\n" + ldifLine(name, before) + "-\nadd: " +
+           name + "\n" + ldifLine(name, after) + "-\n";
+}
+
+} // namespace
+
+class TestBatchFlow final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void tickingAndApprovingStoresApprovedBatch();
+    void declinedConfirmationStoresNothing();
+    void largeBatchNeedsSecondConfirmation();
+    void demoApplyWritesLdifAndSettlesApplied();
+    void undoCreatesReverseBatch();
+    void interruptedBatchIsOfferedSettledAndResumed();
+    void shortcutsOpenReviewAndHistory();
+    void withoutTargetApplyIsExplained();
+
+private:
+    void tick(const Pick& pick);
+    qint64 approveTicked();
+    void applyAndWait();
+
+    std::shared_ptr<const DriftScan> m_scan;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<MainWindow> m_window;
+    BatchFlow* m_flow = nullptr;
+    QString m_ldif;
+};
+
+void TestBatchFlow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_scan = test::loadDemoScan();
+    QVERIFY(m_scan);
+    QVERIFY(pickItems(*m_scan, 3).size() == 3);
+}
+
+void TestBatchFlow::init()
+{
+    BatchConfirmation::reset();
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_window = std::make_unique<MainWindow>();
+    m_window->showScan(m_scan);
+    m_flow = new BatchFlow(*m_window);
+    m_flow->installActions();
+    m_ldif = m_dir->filePath(u"demo-writeback.ldif"_s);
+    BatchFlowConfig config;
+    config.historyPath = m_dir->filePath(u"history.sqlite"_s);
+    config.actor = {u"alice"_s, {}};
+    config.target = std::make_shared<LdifFileBatchTarget>(m_ldif);
+    QVERIFY(!m_flow->open(std::move(config)));
+}
+
+void TestBatchFlow::cleanup()
+{
+    if (m_flow && m_flow->runner()->isRunning())
+        QTRY_VERIFY(!m_flow->runner()->isRunning());
+    m_window.reset();
+    m_dir.reset();
+    BatchConfirmation::reset();
+}
+
+// As an admin does: select the mailbox in the list, tick the attribute's check box in the comparison.
+void TestBatchFlow::tick(const Pick& pick)
+{
+    const QModelIndex source = m_window->mailboxFilter()->sourceModel()->index(pick.scanRow, 0);
+    const QModelIndex row = m_window->mailboxFilter()->mapFromSource(source);
+    QVERIFY(row.isValid());
+    m_window->mailboxView()->setCurrentIndex(row);
+    AttributeComparisonModel* comparison = m_window->comparisonModel();
+    QCOMPARE(comparison->scanRowIndex(), pick.scanRow);
+    const QModelIndex box = comparison->index(comparison->rowOf(pick.attribute), AttributeComparisonModel::Attribute);
+    QVERIFY(box.flags() & Qt::ItemIsUserCheckable);
+    QVERIFY(comparison->setData(box, Qt::Checked, Qt::CheckStateRole));
+}
+
+qint64 TestBatchFlow::approveTicked()
+{
+    m_flow->reviewTicked();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    if (!dialog)
+        return 0;
+    BatchConfirmation::queueAnswers({true});
+    dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    return m_flow->currentBatchId();
+}
+
+void TestBatchFlow::applyAndWait()
+{
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QVERIFY(dialog);
+    QSignalSpy applied(m_flow, &BatchFlow::batchApplied);
+    auto* apply = dialog->findChild<QPushButton*>(u"batchApply"_s);
+    QVERIFY(apply->isVisible() && apply->isEnabled());
+    apply->click();
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Applying);
+    QTRY_COMPARE(applied.size(), 1);
+}
+
+void TestBatchFlow::tickingAndApprovingStoresApprovedBatch()
+{
+    const std::vector<Pick> picks = pickItems(*m_scan, 2);
+    for (const Pick& p : picks)
+        tick(p);
+    m_window->show();
+    m_flow->reviewTicked();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Review);
+
+    // Exactly what will be sent, per DN.
+    BatchChangesModel* changes = m_flow->changesModel();
+    QCOMPARE(changes->rowCount(), 2);
+    for (int r = 0; r < 2; ++r) {
+        QCOMPARE(changes->dnAt(r), picks[size_t(r)].dn);
+        QCOMPARE(changes->index(r, BatchChangesModel::Attribute).data().toString(),
+                 QString(AttributeCatalog::spec(picks[size_t(r)].attribute).ldapName));
+        QVERIFY(changes->index(r, BatchChangesModel::Add).data().toString().startsWith(picks[size_t(r)].after.first()));
+        QCOMPARE(changes->index(r, BatchChangesModel::Result).data().toString(), u"To send"_s);
+    }
+    // The trailing space that is the whole drift is made visible and marked, as in the side-by-side view.
+    const int fischer = picks[0].before == QStringList{u"Finance "_s} ? 0 : 1;
+    QCOMPARE(picks[size_t(fischer)].before, QStringList{u"Finance "_s});
+    QCOMPARE(changes->index(fischer, BatchChangesModel::Delete).data().toString(), u"Finance\u00B7"_s);
+    const auto spans = changes->index(fischer, BatchChangesModel::Delete).data(ItemRole::HighlightSpans).value<QList<HighlightSpan>>();
+    QVERIFY(spans.contains(HighlightSpan{7, 1, HighlightKind::Invisible}));
+    // A recipient type is sent as its number; its name follows as a note.
+    QCOMPARE(changes->index(1 - fischer, BatchChangesModel::Delete).data().toString(), u"1 (UserMailbox)"_s);
+    QVERIFY(changes->index(1 - fischer, BatchChangesModel::Delete)
+                .data(ItemRole::HighlightSpans)
+                .value<QList<HighlightSpan>>()
+                .contains(HighlightSpan{1, 14, HighlightKind::Note}));
+    QVERIFY(dialog->findChild<QLabel*>(u"batchCounts"_s)->text().startsWith(u"2 attributes in 2 objects: 2 values deleted, 2 values added"_s));
+    QVERIFY(dialog->findChild<QLabel*>(u"batchTarget"_s)->text().contains(m_ldif));
+
+    BatchConfirmation::queueAnswers({true});
+    dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
+    QVERIFY(BatchConfirmation::askedQuestions().first().startsWith(u"Approve this batch? It changes 2 attributes of 2 objects"_s));
+
+    const qint64 id = m_flow->currentBatchId();
+    QVERIFY(id > 0);
+    const auto batch = m_flow->store()->batch(id);
+    QVERIFY(batch);
+    QCOMPARE(batch->state, BatchState::Approved);
+    QCOMPARE(batch->approvedBy, u"alice"_s);
+    QCOMPARE(batch->objectCount, 2);
+    const auto stored = m_flow->store()->changes(id);
+    QVERIFY(stored);
+    QCOMPARE(stored->size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+        QCOMPARE(stored.value()[i].dn, picks[i].dn);
+        QCOMPARE(stored.value()[i].attribute, picks[i].attribute);
+        QCOMPARE(stored.value()[i].before, picks[i].before);
+        QCOMPARE(stored.value()[i].after, picks[i].after);
+        QCOMPARE(stored.value()[i].state, ChangeState::Planned);
+    }
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Approved);
+    QCOMPARE(changes->index(0, BatchChangesModel::Result).data().toString(), u"Not sent yet"_s);
+    QCOMPARE(m_window->writebackSelection()->size(), 0); // the ticks went into the batch
+}
+
+void TestBatchFlow::declinedConfirmationStoresNothing()
+{
+    tick(pickItems(*m_scan, 1).front());
+    m_flow->reviewTicked();
+    BatchConfirmation::queueAnswers({false});
+    m_flow->reviewDialog()->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    QCOMPARE(m_flow->currentBatchId(), 0);
+    QVERIFY(m_flow->store()->batches()->empty());
+    QCOMPARE(m_flow->reviewDialog()->stage(), BatchReviewDialog::Stage::Review);
+    QCOMPARE(m_window->writebackSelection()->size(), 1);
+}
+
+void TestBatchFlow::largeBatchNeedsSecondConfirmation()
+{
+    BatchFlowConfig config = m_flow->config();
+    config.batchOptions.confirmAboveObjects = 1;
+    QVERIFY(!m_flow->open(config));
+    for (const Pick& p : pickItems(*m_scan, 2))
+        tick(p);
+    m_flow->reviewTicked();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QVERIFY(dialog->findChild<QLabel*>(u"batchIssues"_s)->text().contains(u"confirm a second time"_s));
+
+    BatchConfirmation::queueAnswers({true, false}); // yes, then no to the second question
+    dialog->approve();
+    QCOMPARE(BatchConfirmation::askedQuestions().size(), 2);
+    QVERIFY(BatchConfirmation::askedQuestions().last().contains(u"Approve all 2?"_s));
+    QVERIFY(m_flow->store()->batches()->empty());
+
+    BatchConfirmation::queueAnswers({true, true});
+    dialog->approve();
+    const auto batch = m_flow->store()->batch(m_flow->currentBatchId());
+    QVERIFY(batch);
+    QCOMPARE(batch->state, BatchState::Approved);
+    QVERIFY(batch->secondConfirmation);
+}
+
+void TestBatchFlow::demoApplyWritesLdifAndSettlesApplied()
+{
+    const std::vector<Pick> picks = pickItems(*m_scan, 2);
+    for (const Pick& p : picks)
+        tick(p);
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    applyAndWait();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Finished);
+    QVERIFY(dialog->findChild<QLabel*>(u"batchStatus"_s)->text().startsWith(u"2 of 2 objects written to"_s));
+
+    const QByteArray ldif = readAll(m_ldif);
+    QVERIFY(ldif.startsWith("# Sunset demo writeback"));
+    QCOMPARE(ldif.count("version: 1\n"), 1);
+    for (size_t i = 0; i < picks.size(); ++i) {
+        const QByteArray record = LdifFileBatchTarget::marker(id, qint64(i)) +
+                                  expectedRecord(picks[i].dn, picks[i].attribute, picks[i].before.first(),
+                                                 picks[i].after.first());
+        QVERIFY2(ldif.contains(record), ldif.constData());
+    }
+
+    const auto batch = m_flow->store()->batch(id);
+    QCOMPARE(batch->state, BatchState::Applied);
+    const auto stored = m_flow->store()->changes(id);
+    QVERIFY(stored);
+    for (const StoredChange& c : stored.value()) {
+        QCOMPARE(c.state, ChangeState::Applied);
+        QVERIFY(c.settledAt.isValid());
+    }
+    for (int r = 0; r < m_flow->changesModel()->rowCount(); ++r)
+        QCOMPARE(m_flow->changesModel()->stateAt(r), std::optional(ChangeState::Applied));
+    QVERIFY(m_flow->changesModel()->index(0, BatchChangesModel::Result).data().toString().startsWith(u"Applied"_s));
+}
+
+void TestBatchFlow::undoCreatesReverseBatch()
+{
+    const Pick pick = pickItems(*m_scan, 1).front();
+    tick(pick);
+    const qint64 id = approveTicked();
+    applyAndWait();
+
+    m_flow->undoBatch(id);
+    const qint64 undo = m_flow->currentBatchId();
+    QVERIFY(undo > id);
+    const auto batch = m_flow->store()->batch(undo);
+    QCOMPARE(batch->state, BatchState::Planned);
+    QCOMPARE(batch->undoOf, id);
+    const auto changes = m_flow->store()->changes(undo).value();
+    QCOMPARE(changes.size(), size_t(1));
+    QCOMPARE(changes[0].dn, pick.dn);
+    QCOMPARE(changes[0].before, pick.after); // what the batch wrote is deleted
+    QCOMPARE(changes[0].after, pick.before); // what it replaced comes back
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Review);
+    QVERIFY(dialog->findChild<QLabel*>(u"batchTitle"_s)->text().startsWith(u"Undo of batch %1"_s.arg(id)));
+
+    // The same review, approval and apply.
+    BatchConfirmation::queueAnswers({true});
+    dialog->approve();
+    QCOMPARE(m_flow->store()->batch(undo)->state, BatchState::Approved);
+    applyAndWait();
+    QCOMPARE(m_flow->store()->batch(undo)->state, BatchState::Applied);
+    const QByteArray reverse = LdifFileBatchTarget::marker(undo, 0) +
+                               expectedRecord(pick.dn, pick.attribute, pick.after.first(), pick.before.first());
+    QVERIFY(readAll(m_ldif).contains(reverse));
+}
+
+void TestBatchFlow::interruptedBatchIsOfferedSettledAndResumed()
+{
+    const std::vector<Pick> picks = pickItems(*m_scan, 3);
+    for (const Pick& p : picks)
+        tick(p);
+    const qint64 id = approveTicked();
+    HistoryStore& store = *m_flow->store();
+    // A crash mid-batch: objects 0 and 1 journalled pending, only object 0's record reached the file.
+    QVERIFY(!store.markPending(id, {0, 1}));
+    {
+        QFile f(m_ldif);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\n\n" + LdifFileBatchTarget::marker(id, 0) +
+                expectedRecord(picks[0].dn, picks[0].attribute, picks[0].before.first(), picks[0].after.first()));
+    }
+    QCOMPARE(store.batch(id)->state, BatchState::Applying);
+    m_flow->reviewDialog()->close();
+
+    BatchConfirmation::reset();
+    BatchConfirmation::queueAnswers({true});
+    m_flow->offerInterruptedBatches();
+    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
+    QVERIFY(BatchConfirmation::askedQuestions().first().startsWith(u"Batch %1 (3 objects, approved by alice) was being applied"_s.arg(id)));
+
+    QTRY_VERIFY(!m_flow->runner()->isRunning() && m_flow->reviewDialog() &&
+                m_flow->reviewDialog()->stage() == BatchReviewDialog::Stage::Approved);
+    auto changes = store.changes(id).value();
+    QCOMPARE(changes[0].state, ChangeState::Applied); // found in the file
+    QCOMPARE(changes[1].state, ChangeState::NotSent); // pending but never written
+    QCOMPARE(changes[2].state, ChangeState::Planned); // never reached
+    QCOMPARE(store.batch(id)->state, BatchState::Partial);
+
+    applyAndWait(); // resume
+    QCOMPARE(store.batch(id)->state, BatchState::Applied);
+    const QByteArray ldif = readAll(m_ldif);
+    for (qint64 seq = 0; seq < 3; ++seq)
+        QCOMPARE(ldif.count(LdifFileBatchTarget::marker(id, seq)), 1); // nothing written twice, nothing lost
+    const auto resumed = store.changes(id);
+    QVERIFY(resumed);
+    for (const StoredChange& c : resumed.value())
+        QCOMPARE(c.state, ChangeState::Applied);
+}
+
+void TestBatchFlow::shortcutsOpenReviewAndHistory()
+{
+    QCOMPARE(m_flow->reviewAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_B));
+    QCOMPARE(m_flow->historyAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QTest::keyClick(m_window.get(), Qt::Key_B, Qt::ControlModifier);
+    QTRY_VERIFY(m_flow->reviewDialog() && m_flow->reviewDialog()->isVisible());
+    QCOMPARE(m_flow->reviewDialog()->findChild<QLabel*>(u"batchTitle"_s)->text(), u"No drift item is ticked"_s);
+    m_flow->reviewDialog()->close();
+    QTest::keyClick(m_window.get(), Qt::Key_H, Qt::ControlModifier);
+    QTRY_VERIFY(m_flow->historyPresenter() && m_flow->historyPresenter()->view()->isVisible());
+    auto* path = m_window->findChild<QLabel*>(u"historyPathLabel"_s);
+    QVERIFY(path && path->text().contains(u"history.sqlite"_s));
+}
+
+void TestBatchFlow::withoutTargetApplyIsExplained()
+{
+    m_flow->showHistory(); // the history window must survive the store being reopened
+    QVERIFY(!m_flow->setTarget(nullptr, u"Sunset is comparing export files; export the batch as LDIF."_s));
+    QVERIFY(!m_flow->historyPresenter());
+    tick(pickItems(*m_scan, 1).front());
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Approved);
+    QVERIFY(!dialog->findChild<QPushButton*>(u"batchApply"_s)->isEnabled());
+    QCOMPARE(dialog->findChild<QLabel*>(u"batchTarget"_s)->text(),
+             u"Sunset is comparing export files; export the batch as LDIF."_s);
+    m_flow->showHistory();
+    QCOMPARE(m_flow->historyPresenter()->batchesModel()->rowCount(), 1);
+}
+
+QTEST_MAIN(TestBatchFlow)
+#include "TestBatchFlow.moc"
