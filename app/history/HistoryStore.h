@@ -218,6 +218,9 @@ private:
     std::optional<HistoryError> appendEventInTransaction(const QString& kind, const QString& subject,
                                                          const QByteArray& detailJson, qint64* id = nullptr);
     HistoryError sqlError(const QString& doing, const QSqlQuery& query) const;
+    // Every write: BEGIN IMMEDIATE (checked), then COMMIT, rolled back when the commit fails.
+    std::optional<HistoryError> beginWrite();
+    std::optional<HistoryError> commitWrite();
 
     QString m_path;
     QString m_connectionName;

@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
 #include <sys/stat.h>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void verifyFindsEditedRow();
     void verifyFindsDeletedRow();
     void noSecretColumns();
+    void concurrentWritersKeepOneChain();
 
 private:
     QTemporaryDir m_dir;
@@ -367,4 +369,42 @@ void TestHistoryStore::noSecretColumns()
 }
 
 QTEST_GUILESS_MAIN(TestHistoryStore)
+// sunset and sunset-cli (or several scripted runs) write one history at once: every write waits for the other's
+// and lands, and the audit log stays one chain.
+void TestHistoryStore::concurrentWritersKeepOneChain()
+{
+    const QString file = path(u"concurrent.sqlite"_s);
+    QVERIFY(HistoryStore::open(file, {u"alice"_s, {}}));
+    constexpr int kThreads = 4;
+    constexpr int kEvents = 40;
+    std::vector<QString> failures(kThreads);
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back(QThread::create([&failures, file, t] {
+            auto store = HistoryStore::open(file, {u"writer%1"_s.arg(t), {}});
+            if (!store) {
+                failures[size_t(t)] = store.error().message;
+                return;
+            }
+            for (int i = 0; i < kEvents; ++i) {
+                const auto id = store.value()->appendEvent(u"test.concurrent"_s, u"writer %1"_s.arg(t));
+                if (!id) {
+                    failures[size_t(t)] = id.error().message;
+                    return;
+                }
+            }
+        }));
+        threads.back()->start();
+    }
+    for (auto& thread : threads)
+        QVERIFY(thread->wait(120000));
+    for (const QString& failure : failures)
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(store);
+    const HistoryVerification v = store.value()->verify();
+    QVERIFY2(v.intact(), qPrintable(v.message));
+    QCOMPARE(v.events, qint64(1 + kThreads * kEvents)); // schema.upgraded + every append
+}
+
 #include "TestHistoryStore.moc"
