@@ -381,6 +381,14 @@ std::optional<HistoryError> HistoryStore::commitWrite()
         QDir::toNativeSeparators(m_path), why)};
 }
 
+HistoryError HistoryStore::stateRefusal(qint64 batchId, const QString& rule) const
+{
+    const auto current = batch(batchId);
+    if (!current)
+        return current.error();
+    return HistoryError{u"Batch %1 is %2: %3."_s.arg(batchId).arg(batchStateName(current->state), rule)};
+}
+
 std::optional<HistoryError> HistoryStore::migrate()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
@@ -830,6 +838,10 @@ std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool seco
         db.rollback();
         return error;
     }
+    if (q.numRowsAffected() != 1) { // another process moved it on since it was read above
+        db.rollback();
+        return stateRefusal(batchId, u"only a planned batch can be approved"_s);
+    }
     if (auto error = appendEventInTransaction(
             u"batch.approved"_s, u"batch %1"_s.arg(batchId),
             QJsonDocument(QJsonObject{{u"secondConfirmation"_s, secondConfirmation}}).toJson(QJsonDocument::Compact))) {
@@ -847,13 +859,28 @@ std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchSta
     if (auto error = beginWrite())
         return *error;
     QSqlQuery q(db);
-    q.prepare(u"UPDATE batches SET state = ? WHERE id = ?"_s);
+    // The only moves left to this function: applying ends applied or partial; a batch not yet sent is cancelled.
+    // planned -> approved and approved|partial -> applying go through approveBatch() and markPending().
+    const QString from = state == BatchState::Applied || state == BatchState::Partial ? u"'applying'"_s
+                         : state == BatchState::Cancelled                          ? u"'planned', 'approved'"_s
+                                                                                    : QString();
+    if (from.isEmpty()) {
+        db.rollback();
+        return HistoryError{u"Batch %1 cannot be set to %2 directly (an internal error; nothing was changed)."_s
+                                .arg(batchId)
+                                .arg(batchStateName(state))};
+    }
+    q.prepare(u"UPDATE batches SET state = ? WHERE id = ? AND state IN (%1)"_s.arg(from));
     q.addBindValue(QString(batchStateName(state)));
     q.addBindValue(batchId);
     if (!q.exec()) {
         const HistoryError error = sqlError(u"changing the state of batch %1"_s.arg(batchId), q);
         db.rollback();
         return error;
+    }
+    if (q.numRowsAffected() != 1) {
+        db.rollback();
+        return stateRefusal(batchId, u"it cannot become %1 from there"_s.arg(batchStateName(state)));
     }
     if (auto error =
             appendEventInTransaction(u"batch.%1"_s.arg(batchStateName(state)), u"batch %1"_s.arg(batchId), "{}")) {
@@ -871,15 +898,25 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
     if (auto error = beginWrite())
         return *error;
     QSqlQuery q(db);
-    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ?"_s);
+    // The check and the move in one statement, under the write lock: of two applies that both read "approved",
+    // one journals, the other is refused here before it sends anything.
+    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ? AND state IN ('approved', 'partial')"_s);
     q.addBindValue(batchId);
     if (!q.exec()) {
         const HistoryError error = sqlError(u"marking batch %1 as applying"_s.arg(batchId), q);
         db.rollback();
         return error;
     }
+    if (q.numRowsAffected() != 1) {
+        db.rollback();
+        return stateRefusal(batchId, u"only an approved batch is applied (or a partial one resumed); nothing was "
+                                     u"sent. Approve it with 'sunset-cli batch approve %1'; if it is applying, "
+                                     u"another Sunset is sending it now or was interrupted (run apply again "
+                                     u"when that one is done)"_s.arg(batchId));
+    }
     const QString now = nowText();
-    q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ?"_s);
+    q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ? "
+              u"AND state IN ('planned', 'not-sent')"_s);
     for (const qint64 seq : objectSeqs) {
         q.addBindValue(now);
         q.addBindValue(batchId);
@@ -888,6 +925,12 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
             const HistoryError error = sqlError(u"journalling the changes of batch %1"_s.arg(batchId), q);
             db.rollback();
             return error;
+        }
+        if (q.numRowsAffected() < 1) { // sent before: sending it again could apply it twice
+            db.rollback();
+            return HistoryError{u"Batch %1: object %2 was already sent (or is not in the batch); nothing was sent. "
+                                u"See 'sunset-cli batch show %1'."_s.arg(batchId)
+                                    .arg(seq)};
         }
     }
     if (auto error = appendEventInTransaction(

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void verifyFindsEditedRow();
     void verifyFindsDeletedRow();
     void noSecretColumns();
+    void journalOnlyForApprovedBatch();
     void concurrentWritersKeepOneChain();
 
 private:
@@ -263,6 +264,7 @@ void TestHistoryStore::journalStatesAndOutcomes()
     auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    QVERIFY(!store.value()->approveBatch(id));
     QVERIFY(!store.value()->markPending(id, {0, 1}));
     QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
     auto changes = store.value()->changes(id).value();
@@ -369,6 +371,41 @@ void TestHistoryStore::noSecretColumns()
 }
 
 QTEST_GUILESS_MAIN(TestHistoryStore)
+// The journal is the last gate before AD: only an approved (or partial, being resumed) batch goes to applying, and
+// a second apply of the same batch (another process that read "approved" a moment earlier) is refused instead of
+// sending again and overwriting the first one's outcomes.
+void TestHistoryStore::journalOnlyForApprovedBatch()
+{
+    auto store = HistoryStore::open(path(u"gate.sqlite"_s), {u"alice"_s, {}});
+    QVERIFY(store);
+    const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    const auto planned = store.value()->markPending(id, {0, 1});
+    QVERIFY(planned);
+    QVERIFY2(planned->message.contains(u"planned"_s) && planned->message.contains(u"approve"_s),
+             qPrintable(planned->message));
+    QCOMPARE(store.value()->batch(id)->state, BatchState::Planned);
+    const auto untouched = store.value()->changes(id).value();
+    for (const StoredChange& c : untouched)
+        QCOMPARE(c.state, ChangeState::Planned);
+
+    QVERIFY(!store.value()->approveBatch(id));
+    QVERIFY(!store.value()->markPending(id, {0}));
+    QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
+    const auto second = store.value()->markPending(id, {0, 1});
+    QVERIFY(second);
+    QVERIFY2(second->message.contains(u"applying"_s), qPrintable(second->message));
+    const auto changes = store.value()->changes(id).value();
+    QCOMPARE(changes[0].state, ChangeState::Applied); // not reset to pending by the refused second apply
+    QCOMPARE(changes[2].state, ChangeState::Planned);
+
+    // A partial batch resumes: only rows never sent become pending.
+    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    QVERIFY(!store.value()->markPending(id, {1}));
+    QCOMPARE(store.value()->changes(id).value()[0].state, ChangeState::Applied);
+    QCOMPARE(store.value()->changes(id).value()[2].state, ChangeState::Pending);
+    QVERIFY(store.value()->verify().intact());
+}
+
 // sunset and sunset-cli (or several scripted runs) write one history at once: every write waits for the other's
 // and lands, and the audit log stays one chain.
 void TestHistoryStore::concurrentWritersKeepOneChain()
