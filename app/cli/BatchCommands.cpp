@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QSet>
 
 namespace sunset {
 
@@ -312,7 +313,23 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliBadInput;
     }
     if (parser.isSet(dryRun)) {
-        out << QString::fromUtf8(batchLdif(batch.value(), changes.value()));
+        // What apply would send: the objects never sent (a partial batch resumes those only). Before sending,
+        // apply also re-reads each one; a dry run cannot know what that finds.
+        std::vector<StoredChange> unsent;
+        QSet<qint64> objects;
+        QSet<qint64> left;
+        for (const StoredChange& c : changes.value()) {
+            objects.insert(c.objectSeq);
+            if (c.state == ChangeState::Planned || c.state == ChangeState::NotSent)
+                unsent.push_back(c);
+            else
+                left.insert(c.objectSeq);
+        }
+        if (!left.isEmpty())
+            err << "sunset-cli apply: batch " << *id << " is " << batchStateName(batch->state) << ": " << left.size()
+                << " of " << objects.size() << " objects are left out of this dry run (sent before: applied, "
+                << "conflict, error or refused; see 'sunset-cli batch show " << *id << "').\n";
+        out << QString::fromUtf8(batchLdif(batch.value(), unsent));
         return CliOk;
     }
     LiveAd connected;

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void showApproveDryRun();
     void verifyReportsTampering();
     void badInput();
+    void dryRunOfPartialBatchShowsOnlyWhatIsStillSent();
 
 private:
     QTemporaryDir m_dir;
@@ -125,4 +126,34 @@ void TestBatchCli::badInput()
 }
 
 QTEST_GUILESS_MAIN(TestBatchCli)
+// apply resumes a partial batch by sending only the objects never sent; its dry run must print exactly those, not
+// the objects AD already took (ldapmodify would fail on them, or an admin would think they are still to come).
+void TestBatchCli::dryRunOfPartialBatchShowsOnlyWhatIsStillSent()
+{
+    const QString db = m_dir.filePath(u"partial.sqlite"_s);
+    qint64 id = 0;
+    {
+        auto store = HistoryStore::open(db, {u"alice"_s, {}});
+        QVERIFY(store);
+        std::vector<BatchObjectChange> objects{
+            {u"CN=Done,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"a"_s}, {u"b"_s}}}},
+            {u"CN=Later,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"c"_s}, {u"d"_s}}}},
+            {u"CN=Clash,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"e"_s}, {u"f"_s}}}}};
+        id = store.value()->createBatch(WritebackBatch::fromObjects(std::move(objects))).value();
+        QVERIFY(!store.value()->approveBatch(id));
+        QVERIFY(!store.value()->markPending(id, {0, 2}));
+        QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}},
+                                            {1, ChangeState::NotSent, 0, u"stopped"_s},
+                                            {2, ChangeState::Conflict, 16, u"changed"_s}}));
+        QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    }
+    const CliRun run = cli({u"apply"_s, u"--batch"_s, QString::number(id), u"--dry-run"_s, u"--db"_s, db});
+    QCOMPARE(run.code, 0);
+    QVERIFY2(run.out.contains(u"dn: CN=Later,DC=x\n"_s), qPrintable(run.out));
+    QVERIFY2(!run.out.contains(u"CN=Done"_s), qPrintable(run.out));
+    QVERIFY2(!run.out.contains(u"CN=Clash"_s), qPrintable(run.out));
+    QVERIFY2(run.err.contains(u"2 of 3 objects are left out"_s), qPrintable(run.err));
+    QVERIFY2(run.out.contains(u"# 1 of the batch's 3 objects."_s), qPrintable(run.out));
+}
+
 #include "TestBatchCli.moc"
