@@ -313,22 +313,6 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
 
 namespace {
 
-QJsonObject driftJson(const RecordedDrift& d)
-{
-    const DriftItem& item = d.selection.item;
-    QJsonObject o{{u"dn"_s, d.selection.dn},
-                  {u"upn"_s, d.upn},
-                  {u"attribute"_s, QString(AttributeCatalog::spec(item.attribute).ldapName)},
-                  {u"severity"_s, QString(severityName(item.severity))},
-                  {u"cause"_s, QString(driftCauseKey(item.cause))},
-                  {u"ad"_s, QJsonArray::fromStringList(item.ad)},
-                  {u"cloud"_s, QJsonArray::fromStringList(item.cloud)},
-                  {u"writable"_s, item.writable}};
-    if (item.writable)
-        o.insert(u"adTarget"_s, QJsonArray::fromStringList(item.adTarget));
-    return o;
-}
-
 QJsonObject auditHeadJson(const HistoryVerification& head)
 {
     return {{u"events"_s, head.events},
@@ -376,7 +360,7 @@ HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryEx
         if (!filter.object.isEmpty()) {
             QJsonArray drift;
             for (const RecordedDrift& d : s.drift[i])
-                drift.append(driftJson(d));
+                drift.append(recordedDriftJson(d));
             o.insert(u"drift"_s, drift);
         }
         scans.append(o);

@@ -26,7 +26,8 @@ inline constexpr int kHistoryJsonVersion = 1;
 
 // History as CSV (RFC 4180: CRLF line ends, quoted when needed, UTF-8). One table, one row per record, the
 // first column saying which record ("scan", "decision", "batch", "change", "event"); columns:
-//   record,id,at_utc,os_user,bind_identity,scan_id,batch_id,dn,attribute,state,before,after,ldap_code,detail
+//   record,id,at_utc,os_user,bind_identity,scan_id,batch_id,dn,attribute,state,before,after,ldap_code,detail,hash
+// ("drift" rows, one per item of a scan naming --object, follow their scan; "hash" is an event's chained hash).
 // Multi-valued cells are joined with "; ". A cell starting with = + - @ (or tab/CR) is prefixed with ' so a
 // spreadsheet never runs it as a formula.
 HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExportFilter& filter);
