@@ -1,5 +1,6 @@
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
 #include "CliCommands.h"
+#include "CliRun.h"
 #include "HistoryStore.h"
 
 #include <QSqlDatabase>
@@ -12,22 +13,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-CliRun cli(const QStringList& arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
+using test::cli;
+using test::CliRun;
 
 } // namespace
 
