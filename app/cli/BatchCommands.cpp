@@ -228,7 +228,13 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     if (positional[0] == u"approve"_s) {
         if (const auto refused = store->approveBatch(*id, parser.isSet(confirm))) {
-            err << "sunset-cli batch approve: " << refused->message << '\n';
+            err << "sunset-cli batch approve: " << refused->message;
+            // The store's refusal is the GUI's too: here the way to give the second confirmation is an option.
+            if (const auto b = store->batch(*id); !parser.isSet(confirm) && b && b->state == BatchState::Planned &&
+                                                  b->secondConfirmation)
+                err << " Review it with 'sunset-cli batch show " << *id << "', then run 'sunset-cli batch approve "
+                    << *id << " --confirm-large'.";
+            err << '\n';
             return CliBadInput;
         }
         out << "Batch " << *id << " approved.\n";

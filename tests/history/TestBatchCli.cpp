@@ -27,6 +27,7 @@ private Q_SLOTS:
     void verifyReportsTampering();
     void badInput();
     void dryRunOfPartialBatchShowsOnlyWhatIsStillSent();
+    void largeBatchRefusalNamesTheOption();
 
 private:
     QTemporaryDir m_dir;
@@ -141,6 +142,30 @@ void TestBatchCli::dryRunOfPartialBatchShowsOnlyWhatIsStillSent()
     QVERIFY2(!run.out.contains(u"CN=Clash"_s), qPrintable(run.out));
     QVERIFY2(run.err.contains(u"2 of 3 objects are left out"_s), qPrintable(run.err));
     QVERIFY2(run.out.contains(u"# 1 of the batch's 3 objects."_s), qPrintable(run.out));
+}
+
+// A refusal an admin can act on: the large batch's approval says which option gives the second confirmation.
+void TestBatchCli::largeBatchRefusalNamesTheOption()
+{
+    const QString db = m_dir.filePath(u"large.sqlite"_s);
+    qint64 id = 0;
+    {
+        auto store = HistoryStore::open(db, {u"alice"_s, {}});
+        QVERIFY(store);
+        std::vector<WritebackSelection> many;
+        for (int i = 0; i < 3; ++i) {
+            WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}};
+            s.item.writable = true;
+            s.item.adTarget = {u"v"_s};
+            many.push_back(s);
+        }
+        id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
+    }
+    CliRun run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--db"_s, db});
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains(u"sunset-cli batch approve %1 --confirm-large"_s.arg(id)), qPrintable(run.err));
+    run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--confirm-large"_s, u"--db"_s, db});
+    QCOMPARE(run.code, 0);
 }
 
 #include "TestBatchCli.moc"
