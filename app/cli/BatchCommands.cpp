@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QSet>
 
 namespace sunset {
 
@@ -227,7 +228,13 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     if (positional[0] == u"approve"_s) {
         if (const auto refused = store->approveBatch(*id, parser.isSet(confirm))) {
-            err << "sunset-cli batch approve: " << refused->message << '\n';
+            err << "sunset-cli batch approve: " << refused->message;
+            // The store's refusal is the GUI's too: here the way to give the second confirmation is an option.
+            if (const auto b = store->batch(*id); !parser.isSet(confirm) && b && b->state == BatchState::Planned &&
+                                                  b->secondConfirmation)
+                err << " Review it with 'sunset-cli batch show " << *id << "', then run 'sunset-cli batch approve "
+                    << *id << " --confirm-large'.";
+            err << '\n';
             return CliBadInput;
         }
         out << "Batch " << *id << " approved.\n";
@@ -312,7 +319,23 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliBadInput;
     }
     if (parser.isSet(dryRun)) {
-        out << QString::fromUtf8(batchLdif(batch.value(), changes.value()));
+        // What apply would send: the objects never sent (a partial batch resumes those only). Before sending,
+        // apply also re-reads each one; a dry run cannot know what that finds.
+        std::vector<StoredChange> unsent;
+        QSet<qint64> objects;
+        QSet<qint64> left;
+        for (const StoredChange& c : changes.value()) {
+            objects.insert(c.objectSeq);
+            if (c.state == ChangeState::Planned || c.state == ChangeState::NotSent)
+                unsent.push_back(c);
+            else
+                left.insert(c.objectSeq);
+        }
+        if (!left.isEmpty())
+            err << "sunset-cli apply: batch " << *id << " is " << batchStateName(batch->state) << ": " << left.size()
+                << " of " << objects.size() << " objects are left out of this dry run (sent before: applied, "
+                << "conflict, error or refused; see 'sunset-cli batch show " << *id << "').\n";
+        out << QString::fromUtf8(batchLdif(batch.value(), unsent));
         return CliOk;
     }
     LiveAd connected;

@@ -16,7 +16,7 @@ struct DriftReportInput;
 //   batch plan [--attribute A]… [--mailbox UPN]… [--scan N]   a batch from a recorded scan's writable drift
 //   batch show N | batch approve N [--confirm-large] | batch undo N
 //   drift ignore|approve --mailbox UPN --attribute A [--reason TEXT]   a decision on a drift item
-//   apply --batch N --dry-run            prints the LDIF change file it would send
+//   apply --batch N --dry-run            prints the LDIF change file it would send (the objects never sent)
 //   apply --batch N --ad ldaps://… …     applies an approved batch (journalled, optimistic)
 //   history verify [--expect-head HASH[:COUNT]]   checks the audit log's hash chain (and an external anchor)
 //   history export --format csv|json|ldif|pdf [--batch N] [--since D] [--until D] [--object X] --out FILE

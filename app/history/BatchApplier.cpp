@@ -142,11 +142,14 @@ QByteArray batchLdif(const StoredBatch& batch, const std::vector<StoredChange>& 
                          batch.createdAt.toString(Qt::ISODate).toUtf8() + " by " + batch.createdBy.toUtf8();
     if (batch.approvedAt.isValid())
         comment += "\nApproved " + batch.approvedAt.toString(Qt::ISODate).toUtf8() + " by " + batch.approvedBy.toUtf8();
-    comment += "\n" + QByteArray::number(batch.objectCount) +
+    // The objects in this file (a dry run of a partial batch holds only those never sent), not the batch's count.
+    const std::vector<ModifyRequest> requests = modifyRequestsFor(changes);
+    comment += "\n" + QByteArray::number(qsizetype(requests.size())) + " of the batch's " +
+               QByteArray::number(batch.objectCount) +
                " objects. Apply with: ldapmodify -f FILE (or ldifde -i -f "
                "FILE)";
     LdifWriter writer([&out](const QByteArray& chunk) { out += chunk; }, comment);
-    for (const ModifyRequest& request : modifyRequestsFor(changes))
+    for (const ModifyRequest& request : requests)
         writer.writeModify(request);
     return out;
 }

@@ -13,11 +13,18 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
+#include <QFileInfo>
 #include <QSet>
 #include <QTextDocument>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 namespace sunset {
 
@@ -306,22 +313,6 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
 
 namespace {
 
-QJsonObject driftJson(const RecordedDrift& d)
-{
-    const DriftItem& item = d.selection.item;
-    QJsonObject o{{u"dn"_s, d.selection.dn},
-                  {u"upn"_s, d.upn},
-                  {u"attribute"_s, QString(AttributeCatalog::spec(item.attribute).ldapName)},
-                  {u"severity"_s, QString(severityName(item.severity))},
-                  {u"cause"_s, QString(driftCauseKey(item.cause))},
-                  {u"ad"_s, QJsonArray::fromStringList(item.ad)},
-                  {u"cloud"_s, QJsonArray::fromStringList(item.cloud)},
-                  {u"writable"_s, item.writable}};
-    if (item.writable)
-        o.insert(u"adTarget"_s, QJsonArray::fromStringList(item.adTarget));
-    return o;
-}
-
 QJsonObject auditHeadJson(const HistoryVerification& head)
 {
     return {{u"events"_s, head.events},
@@ -369,7 +360,7 @@ HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryEx
         if (!filter.object.isEmpty()) {
             QJsonArray drift;
             for (const RecordedDrift& d : s.drift[i])
-                drift.append(driftJson(d));
+                drift.append(recordedDriftJson(d));
             o.insert(u"drift"_s, drift);
         }
         scans.append(o);
@@ -443,15 +434,73 @@ HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryEx
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
+OwnerOnlyFile::OwnerOnlyFile(QString path)
+    : m_path(std::move(path))
+{
+}
+
+OwnerOnlyFile::~OwnerOnlyFile() = default;
+
+std::optional<HistoryError> OwnerOnlyFile::open()
+{
+    const QFileInfo target(m_path);
+    if (target.isDir())
+        return HistoryError{u"Cannot write %1: it is a folder; give a file name."_s.arg(QDir::toNativeSeparators(m_path))};
+    // QTemporaryFile creates its file with O_EXCL and mode 0600: private before the first byte.
+    m_file = std::make_unique<QTemporaryFile>(target.absolutePath() + u"/."_s + target.fileName() + u".XXXXXX"_s);
+    if (!m_file->open())
+        return HistoryError{u"Cannot write %1: %2 (the folder %3 must exist and be writable)."_s.arg(
+            QDir::toNativeSeparators(m_path), m_file->errorString(), QDir::toNativeSeparators(target.absolutePath()))};
+    if (m_file->permissions() & ~(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser |
+                                  QFileDevice::WriteUser))
+        return HistoryError{u"Cannot write %1: its temporary file %2 was not created owner-only."_s.arg(
+            QDir::toNativeSeparators(m_path), QDir::toNativeSeparators(m_file->fileName()))};
+    return std::nullopt;
+}
+
+QIODevice* OwnerOnlyFile::device()
+{
+    return m_file.get();
+}
+
+QString OwnerOnlyFile::temporaryPath() const
+{
+    return m_file ? m_file->fileName() : QString();
+}
+
+std::optional<HistoryError> OwnerOnlyFile::commit()
+{
+    const auto failed = [this](const QString& why) {
+        return HistoryError{u"Writing %1 failed: %2; the file was not changed."_s.arg(QDir::toNativeSeparators(m_path), why)};
+    };
+    if (!m_file || !m_file->isOpen())
+        return failed(u"it was not opened"_s);
+    if (!m_file->flush())
+        return failed(m_file->errorString());
+#ifdef Q_OS_UNIX
+    if (::fsync(m_file->handle()) != 0) // on disk before it takes the target's name: a crash leaves old or new
+        return failed(QString::fromLocal8Bit(std::strerror(errno)));
+    if (std::rename(QFile::encodeName(m_file->fileName()).constData(), QFile::encodeName(m_path).constData()) != 0)
+        return failed(QString::fromLocal8Bit(std::strerror(errno)));
+#else
+    QFile::remove(m_path);
+    if (!m_file->rename(m_path))
+        return failed(m_file->errorString());
+#endif
+    m_file->setAutoRemove(false);
+    m_file->close();
+    m_file.reset();
+    return std::nullopt;
+}
+
 std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return HistoryError{u"Cannot write %1: %2."_s.arg(QDir::toNativeSeparators(path), file.errorString())};
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        return HistoryError{u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(path), file.errorString())};
-    return std::nullopt;
+    OwnerOnlyFile file(path);
+    if (auto error = file.open())
+        return error;
+    if (file.device()->write(bytes) != bytes.size())
+        return HistoryError{u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(path), file.device()->errorString())};
+    return file.commit();
 }
 
 HistoryResult<QByteArray> batchLdifExport(const HistoryStore& store, qint64 batchId)
@@ -576,12 +625,11 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
         return events.error();
     const HistoryVerification head = store.verify();
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return HistoryError{u"Cannot write %1: %2."_s.arg(QDir::toNativeSeparators(path), file.errorString())};
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    OwnerOnlyFile file(path);
+    if (auto error = file.open())
+        return error;
     {
-        QPdfWriter writer(&file);
+        QPdfWriter writer(file.device());
         writer.setTitle(u"Sunset writeback batch %1"_s.arg(batchId));
         writer.setCreator(u"Sunset"_s);
         writer.setResolution(300);
@@ -620,9 +668,7 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
         }
         painter.end();
     }
-    if (!file.commit())
-        return HistoryError{u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(path), file.errorString())};
-    return std::nullopt;
+    return file.commit();
 }
 
 } // namespace sunset

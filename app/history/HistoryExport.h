@@ -5,7 +5,9 @@
 #include <QByteArray>
 #include <QDate>
 #include <QString>
+#include <QTemporaryFile>
 
+#include <memory>
 #include <optional>
 
 namespace sunset {
@@ -24,7 +26,8 @@ inline constexpr int kHistoryJsonVersion = 1;
 
 // History as CSV (RFC 4180: CRLF line ends, quoted when needed, UTF-8). One table, one row per record, the
 // first column saying which record ("scan", "decision", "batch", "change", "event"); columns:
-//   record,id,at_utc,os_user,bind_identity,scan_id,batch_id,dn,attribute,state,before,after,ldap_code,detail
+//   record,id,at_utc,os_user,bind_identity,scan_id,batch_id,dn,attribute,state,before,after,ldap_code,detail,hash
+// ("drift" rows, one per item of a scan naming --object, follow their scan; "hash" is an event's chained hash).
 // Multi-valued cells are joined with "; ". A cell starting with = + - @ (or tab/CR) is prefixed with ' so a
 // spreadsheet never runs it as a formula.
 HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExportFilter& filter);
@@ -39,10 +42,30 @@ HistoryResult<QByteArray> batchLdifExport(const HistoryStore& store, qint64 batc
 
 // A printable report of one batch, A4, through QPdfWriter: who created and approved it (OS user and bind
 // identity), when, its state, every object's changes (before -> after) with result code and message, the
-// counts, and the audit log's head hash. Needs a QGuiApplication (fonts). Written owner-only via QSaveFile.
+// counts, and the audit log's head hash. Needs a QGuiApplication (fonts). Written through OwnerOnlyFile.
 std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path);
 
-// Writes bytes to path owner-only (0600) through QSaveFile: a crash never leaves half a file.
+// Writes bytes to path owner-only (0600) through OwnerOnlyFile: a crash never leaves half a file.
 std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes);
+
+// A file written owner-only from its first byte and put in place whole. The bytes go to a temporary file beside
+// the target, created 0600 (O_EXCL) whatever the umask, then synced and renamed over the target (a symlink there is
+// replaced, not followed). Not QSaveFile: it creates its temporary file 0666 & ~umask and only a later
+// setPermissions() narrows it, so another local user could open it in between and read everything written after.
+class OwnerOnlyFile final {
+public:
+    explicit OwnerOnlyFile(QString path);
+    ~OwnerOnlyFile(); // without commit(): the temporary file is removed, the target untouched
+    Q_DISABLE_COPY_MOVE(OwnerOnlyFile)
+
+    std::optional<HistoryError> open();
+    QIODevice* device(); // after open()
+    QString temporaryPath() const; // where the bytes are until commit()
+    std::optional<HistoryError> commit();
+
+private:
+    QString m_path;
+    std::unique_ptr<QTemporaryFile> m_file;
+};
 
 } // namespace sunset

@@ -29,6 +29,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 
 const QByteArray kGenesisHash(64, '0');
+constexpr int kBusyTimeoutMs = 10000; // how long a write waits for another process's
 
 QString nowText()
 {
@@ -309,7 +310,7 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     db.setDatabaseName(path);
     // sunset and sunset-cli (or two scripted runs) may use one history at once: wait for the other's write.
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kBusyTimeoutMs));
     if (!db.open())
         return fail(u"cannot open it: %1."_s.arg(db.lastError().text()));
 
@@ -354,6 +355,40 @@ HistoryError HistoryStore::sqlError(const QString& doing, const QSqlQuery& query
         u"History database %1: %2 failed: %3"_s.arg(QDir::toNativeSeparators(m_path), doing, query.lastError().text())};
 }
 
+std::optional<HistoryError> HistoryStore::beginWrite()
+{
+    // IMMEDIATE: the write lock is taken (waiting out another writer, up to the busy timeout) before the first
+    // read. A deferred transaction that reads the audit log's head and then writes cannot wait: when another
+    // process wrote meanwhile SQLite answers "database is locked" at once. And a BEGIN that failed must stop the
+    // write: its statements would otherwise run one by one, outside any transaction.
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    if (!q.exec(u"BEGIN IMMEDIATE"_s))
+        return HistoryError{u"History database %1: cannot start writing: %2. Another Sunset may hold it for longer "
+                            u"than %3 seconds; try again when it is done."_s.arg(QDir::toNativeSeparators(m_path),
+                                                                                q.lastError().text())
+                                .arg(kBusyTimeoutMs / 1000)};
+    return std::nullopt;
+}
+
+std::optional<HistoryError> HistoryStore::commitWrite()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
+    if (db.commit())
+        return std::nullopt;
+    const QString why = db.lastError().text();
+    db.rollback(); // a failed COMMIT leaves the transaction open: the next write would otherwise join it
+    return HistoryError{u"History database %1: commit failed: %2; nothing of this change was recorded."_s.arg(
+        QDir::toNativeSeparators(m_path), why)};
+}
+
+HistoryError HistoryStore::stateRefusal(qint64 batchId, const QString& rule) const
+{
+    const auto current = batch(batchId);
+    if (!current)
+        return current.error();
+    return HistoryError{u"Batch %1 is %2: %3."_s.arg(batchId).arg(batchStateName(current->state), rule)};
+}
+
 std::optional<HistoryError> HistoryStore::migrate()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
@@ -363,11 +398,11 @@ std::optional<HistoryError> HistoryStore::migrate()
         QSqlQuery q(db);
         // IMMEDIATE: take the write lock before reading the version, so two processes opening a new file at once
         // upgrade it once (the second waits, then finds it done).
-        if (!q.exec(u"BEGIN IMMEDIATE"_s))
-            return sqlError(u"starting the upgrade"_s, q);
-        q.finish();
+        if (auto error = beginWrite())
+            return error;
         if (schemaVersion() > version) {
-            db.commit();
+            if (auto error = commitWrite())
+                return error;
             version = schemaVersion() - 1;
             continue;
         }
@@ -392,9 +427,8 @@ std::optional<HistoryError> HistoryStore::migrate()
             db.rollback();
             return error;
         }
-        if (!db.commit())
-            return HistoryError{
-                u"History database %1: cannot commit the upgrade: %2"_s.arg(m_path, db.lastError().text())};
+        if (auto error = commitWrite())
+            return error;
     }
     return std::nullopt;
 }
@@ -432,14 +466,15 @@ HistoryResult<qint64> HistoryStore::appendEvent(const QString& kind, const QStri
                                                 const QByteArray& detailJson)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     qint64 id = 0;
     if (auto error = appendEventInTransaction(kind, subject, detailJson, &id)) {
         db.rollback();
         return *error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return id;
 }
 
@@ -527,7 +562,8 @@ HistoryVerification HistoryStore::verify(const std::optional<HistoryAnchor>& exp
 HistoryResult<qint64> HistoryStore::recordScan(const ScanRecord& scan)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
     q.prepare(
         u"INSERT INTO scans (started_utc, finished_utc, ad_source, exo_source, graph_source, ad_mailboxes, "
@@ -560,15 +596,16 @@ HistoryResult<qint64> HistoryStore::recordScan(const ScanRecord& scan)
         db.rollback();
         return *error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return id;
 }
 
 HistoryResult<qint64> HistoryStore::recordDecision(const DecisionRecord& decision)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
     q.prepare(
         u"INSERT INTO decisions (scan_id, dn, attribute, decision, reason, os_user, bind_identity, "
@@ -595,15 +632,16 @@ HistoryResult<qint64> HistoryStore::recordDecision(const DecisionRecord& decisio
         db.rollback();
         return *error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return id;
 }
 
 HistoryResult<qint64> HistoryStore::createBatch(const WritebackBatch& batch, qint64 scanId, qint64 undoOf)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
     QStringList warnings;
     for (const BatchIssue& w : batch.warnings())
@@ -653,8 +691,8 @@ HistoryResult<qint64> HistoryStore::createBatch(const WritebackBatch& batch, qin
         db.rollback();
         return *error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return id;
 }
 
@@ -785,7 +823,8 @@ std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool seco
             u"Batch %1 changes %2 objects: approving it needs a second confirmation."_s.arg(batchId).arg(
                 current->objectCount)};
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
     q.prepare(u"UPDATE batches SET state = 'approved', approved_utc = ?, approved_by = COALESCE(?, ''), "
               u"approved_bind = COALESCE(?, '') "
@@ -799,23 +838,39 @@ std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool seco
         db.rollback();
         return error;
     }
+    if (q.numRowsAffected() != 1) { // another process moved it on since it was read above
+        db.rollback();
+        return stateRefusal(batchId, u"only a planned batch can be approved"_s);
+    }
     if (auto error = appendEventInTransaction(
             u"batch.approved"_s, u"batch %1"_s.arg(batchId),
             QJsonDocument(QJsonObject{{u"secondConfirmation"_s, secondConfirmation}}).toJson(QJsonDocument::Compact))) {
         db.rollback();
         return error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return std::nullopt;
 }
 
 std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchState state)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
-    q.prepare(u"UPDATE batches SET state = ? WHERE id = ?"_s);
+    // The only moves left to this function: applying ends applied or partial; a batch not yet sent is cancelled.
+    // planned -> approved and approved|partial -> applying go through approveBatch() and markPending().
+    const QString from = state == BatchState::Applied || state == BatchState::Partial ? u"'applying'"_s
+                         : state == BatchState::Cancelled                          ? u"'planned', 'approved'"_s
+                                                                                    : QString();
+    if (from.isEmpty()) {
+        db.rollback();
+        return HistoryError{u"Batch %1 cannot be set to %2 directly (an internal error; nothing was changed)."_s
+                                .arg(batchId)
+                                .arg(batchStateName(state))};
+    }
+    q.prepare(u"UPDATE batches SET state = ? WHERE id = ? AND state IN (%1)"_s.arg(from));
     q.addBindValue(QString(batchStateName(state)));
     q.addBindValue(batchId);
     if (!q.exec()) {
@@ -823,30 +878,45 @@ std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchSta
         db.rollback();
         return error;
     }
+    if (q.numRowsAffected() != 1) {
+        db.rollback();
+        return stateRefusal(batchId, u"it cannot become %1 from there"_s.arg(batchStateName(state)));
+    }
     if (auto error =
             appendEventInTransaction(u"batch.%1"_s.arg(batchStateName(state)), u"batch %1"_s.arg(batchId), "{}")) {
         db.rollback();
         return error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return std::nullopt;
 }
 
 std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
-    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ?"_s);
+    // The check and the move in one statement, under the write lock: of two applies that both read "approved",
+    // one journals, the other is refused here before it sends anything.
+    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ? AND state IN ('approved', 'partial')"_s);
     q.addBindValue(batchId);
     if (!q.exec()) {
         const HistoryError error = sqlError(u"marking batch %1 as applying"_s.arg(batchId), q);
         db.rollback();
         return error;
     }
+    if (q.numRowsAffected() != 1) {
+        db.rollback();
+        return stateRefusal(batchId, u"only an approved batch is applied (or a partial one resumed); nothing was "
+                                     u"sent. Approve it with 'sunset-cli batch approve %1'; if it is applying, "
+                                     u"another Sunset is sending it now or was interrupted (run apply again "
+                                     u"when that one is done)"_s.arg(batchId));
+    }
     const QString now = nowText();
-    q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ?"_s);
+    q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ? "
+              u"AND state IN ('planned', 'not-sent')"_s);
     for (const qint64 seq : objectSeqs) {
         q.addBindValue(now);
         q.addBindValue(batchId);
@@ -856,6 +926,12 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
             db.rollback();
             return error;
         }
+        if (q.numRowsAffected() < 1) { // sent before: sending it again could apply it twice
+            db.rollback();
+            return HistoryError{u"Batch %1: object %2 was already sent (or is not in the batch); nothing was sent. "
+                                u"See 'sunset-cli batch show %1'."_s.arg(batchId)
+                                    .arg(seq)};
+        }
     }
     if (auto error = appendEventInTransaction(
             u"batch.applying"_s, u"batch %1"_s.arg(batchId),
@@ -863,8 +939,8 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
         db.rollback();
         return error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return std::nullopt;
 }
 
@@ -873,7 +949,8 @@ std::optional<HistoryError> HistoryStore::settle(qint64 batchId, const std::vect
     if (outcomes.empty())
         return std::nullopt;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    db.transaction();
+    if (auto error = beginWrite())
+        return *error;
     QSqlQuery q(db);
     const QString now = nowText();
     q.prepare(u"UPDATE changes SET state = ?, ldap_code = ?, ldap_message = COALESCE(?, ''), settled_utc = ? "
@@ -899,8 +976,8 @@ std::optional<HistoryError> HistoryStore::settle(qint64 batchId, const std::vect
         db.rollback();
         return error;
     }
-    if (!db.commit())
-        return HistoryError{u"History database %1: commit failed: %2"_s.arg(m_path, db.lastError().text())};
+    if (auto error = commitWrite())
+        return *error;
     return std::nullopt;
 }
 

@@ -199,9 +199,12 @@ public:
     HistoryResult<std::vector<StoredBatch>> batches() const;
     // Approve a planned batch. secondConfirmation must be true when the batch needs one.
     std::optional<HistoryError> approveBatch(qint64 batchId, bool secondConfirmation = false);
+    // Ends an apply (applying -> applied | partial) or cancels a batch not yet sent (planned | approved ->
+    // cancelled); any other move is refused, naming the batch's state.
     std::optional<HistoryError> setBatchState(qint64 batchId, BatchState state);
 
     // In one transaction, before sending: the objects' rows become Pending (sentAt now), the batch Applying.
+    // Refused, nothing changed, unless the batch is approved (or partial, resumed) and every row never sent.
     std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs);
     // Settles rows (one transaction for the list), with the LDAP result code and message.
     std::optional<HistoryError> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
@@ -220,6 +223,11 @@ private:
     std::optional<HistoryError> appendEventInTransaction(const QString& kind, const QString& subject,
                                                          const QByteArray& detailJson, qint64* id = nullptr);
     HistoryError sqlError(const QString& doing, const QSqlQuery& query) const;
+    // Every write: BEGIN IMMEDIATE (checked), then COMMIT, rolled back when the commit fails.
+    std::optional<HistoryError> beginWrite();
+    std::optional<HistoryError> commitWrite();
+    // "Batch N is STATE: RULE." with the state read now (a refused state move).
+    HistoryError stateRefusal(qint64 batchId, const QString& rule) const;
 
     QString m_path;
     QString m_connectionName;

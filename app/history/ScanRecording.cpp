@@ -46,12 +46,23 @@ QByteArray summaryJson(const DriftSummary& s)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QJsonObject driftItemJson(const MailboxRecord& ad, const MailboxRecord& cloud, const DriftItem& item)
+QStringList strings(const QJsonValue& v)
 {
-    QJsonObject o{{u"dn"_s, ad.identityText(IdentityField::DistinguishedName)},
-                  {u"upn"_s, cloud.identityText(IdentityField::UserPrincipalName)},
-                  {u"label"_s, cloud.label()},
-                  {u"cloudManaged"_s, cloud.identityText(IdentityField::CloudManaged)},
+    QStringList out;
+    for (const QJsonValue& e : v.toArray())
+        out << e.toString();
+    return out;
+}
+
+} // namespace
+
+QJsonObject recordedDriftJson(const RecordedDrift& drift)
+{
+    const DriftItem& item = drift.selection.item;
+    QJsonObject o{{u"dn"_s, drift.selection.dn},
+                  {u"upn"_s, drift.upn},
+                  {u"label"_s, drift.selection.label},
+                  {u"cloudManaged"_s, drift.selection.cloudManaged},
                   {u"attribute"_s, QString(AttributeCatalog::spec(item.attribute).ldapName)},
                   {u"severity"_s, QString(severityName(item.severity))},
                   {u"cause"_s, QString(driftCauseKey(item.cause))},
@@ -64,16 +75,6 @@ QJsonObject driftItemJson(const MailboxRecord& ad, const MailboxRecord& cloud, c
         o.insert(u"adTarget"_s, QJsonArray::fromStringList(item.adTarget));
     return o;
 }
-
-QStringList strings(const QJsonValue& v)
-{
-    QStringList out;
-    for (const QJsonValue& e : v.toArray())
-        out << e.toString();
-    return out;
-}
-
-} // namespace
 
 ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished)
 {
@@ -94,7 +95,9 @@ ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, c
         const MailboxRecord& ad = input.ad.records[size_t(pair.ad)];
         const MailboxRecord& cloud = input.cloud.records[size_t(pair.cloud)];
         for (const DriftItem& item : input.report.driftOf(i))
-            items.append(driftItemJson(ad, cloud, item));
+            items.append(recordedDriftJson({cloud.identityText(IdentityField::UserPrincipalName),
+                                            {ad.identityText(IdentityField::DistinguishedName), cloud.label(),
+                                             cloud.identityText(IdentityField::CloudManaged), item}}));
     }
     record.driftJson = QJsonDocument(QJsonObject{{u"format"_s, QString(kScanDriftFormat)},
                                                  {u"version"_s, kScanDriftVersion},
@@ -176,6 +179,22 @@ QString decisionKey(const QString& dn, AttributeId attribute)
     return dn.toCaseFolded() + u'\n' + QString::number(int(attribute));
 }
 
+struct ScanDrift {
+    StoredScan scan;
+    std::vector<RecordedDrift> drift;
+};
+
+HistoryResult<ScanDrift> scanDriftOrLatest(const HistoryStore& store, qint64 scanId)
+{
+    auto scan = scanOrLatest(store, scanId);
+    if (!scan)
+        return scan.error();
+    auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return drift.error();
+    return ScanDrift{std::move(scan.value()), std::move(drift.value())};
+}
+
 } // namespace
 
 HistoryResult<qint64> recordDriftDecision(HistoryStore& store, qint64 scanId, QStringView mailbox,
@@ -183,29 +202,25 @@ HistoryResult<qint64> recordDriftDecision(HistoryStore& store, qint64 scanId, QS
 {
     if (decision == DecisionKind::Ignore && reason.trimmed().isEmpty())
         return HistoryError{u"Ignoring a drift item needs a reason (for the audit trail)."_s};
-    const auto scan = scanOrLatest(store, scanId);
-    if (!scan)
-        return scan.error();
-    const auto drift = recordedDrift(scan->record.driftJson);
-    if (!drift)
-        return drift.error();
-    for (const RecordedDrift& d : drift.value()) {
+    const auto recorded = scanDriftOrLatest(store, scanId);
+    if (!recorded)
+        return recorded.error();
+    const StoredScan& scan = recorded->scan;
+    for (const RecordedDrift& d : recorded->drift) {
         if (d.selection.item.attribute == attribute && namesMailbox(d, mailbox))
-            return store.recordDecision({scan->id, d.selection.dn, attribute, decision, reason.trimmed()});
+            return store.recordDecision({scan.id, d.selection.dn, attribute, decision, reason.trimmed()});
     }
     return HistoryError{u"Scan %1 found no drift of %2 on %3: nothing to decide. (Names are matched against the "
-                        u"mailbox's UPN and AD distinguished name.)"_s.arg(scan->id)
+                        u"mailbox's UPN and AD distinguished name.)"_s.arg(scan.id)
                             .arg(AttributeCatalog::spec(attribute).ldapName, mailbox.toString())};
 }
 
 HistoryResult<ScanPlan> planFromScan(const HistoryStore& store, qint64 scanId, const PlanFilter& filter)
 {
-    const auto scan = scanOrLatest(store, scanId);
-    if (!scan)
-        return scan.error();
-    const auto drift = recordedDrift(scan->record.driftJson);
-    if (!drift)
-        return drift.error();
+    const auto recorded = scanDriftOrLatest(store, scanId);
+    if (!recorded)
+        return recorded.error();
+    const StoredScan& scan = recorded->scan;
     const auto decisions = store.decisions();
     if (!decisions)
         return decisions.error();
@@ -218,9 +233,9 @@ HistoryResult<ScanPlan> planFromScan(const HistoryStore& store, qint64 scanId, c
             ignored.remove(key);
     }
     ScanPlan plan;
-    plan.scanId = scan->id;
+    plan.scanId = scan.id;
     QSet<qsizetype> mailboxSeen;
-    for (const RecordedDrift& d : drift.value()) {
+    for (const RecordedDrift& d : recorded->drift) {
         const DriftItem& item = d.selection.item;
         if (!item.writable)
             continue;

@@ -5,6 +5,7 @@
 #include "WritebackBatch.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 
 #include <vector>
 
@@ -31,6 +32,9 @@ struct RecordedDrift {
     QString upn; // the cloud mailbox's UPN (may be empty when the cloud export had none)
     WritebackSelection selection; // dn, label, cloudManaged and the drift item (AD, cloud and target values)
 };
+
+// One item as the format above writes it (the history's drift and the JSON export share it).
+QJsonObject recordedDriftJson(const RecordedDrift& drift);
 
 // Parses ScanRecord::driftJson (as scanRecord writes it). A clear error for anything else.
 HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJson);

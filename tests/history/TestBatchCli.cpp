@@ -1,5 +1,6 @@
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
 #include "CliCommands.h"
+#include "CliRun.h"
 #include "HistoryStore.h"
 
 #include <QSqlDatabase>
@@ -12,22 +13,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-CliRun cli(const QStringList& arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
+using test::cli;
+using test::CliRun;
 
 } // namespace
 
@@ -39,6 +26,8 @@ private Q_SLOTS:
     void showApproveDryRun();
     void verifyReportsTampering();
     void badInput();
+    void dryRunOfPartialBatchShowsOnlyWhatIsStillSent();
+    void largeBatchRefusalNamesTheOption();
 
 private:
     QTemporaryDir m_dir;
@@ -125,4 +114,58 @@ void TestBatchCli::badInput()
 }
 
 QTEST_GUILESS_MAIN(TestBatchCli)
+// apply resumes a partial batch by sending only the objects never sent; its dry run must print exactly those, not
+// the objects AD already took (ldapmodify would fail on them, or an admin would think they are still to come).
+void TestBatchCli::dryRunOfPartialBatchShowsOnlyWhatIsStillSent()
+{
+    const QString db = m_dir.filePath(u"partial.sqlite"_s);
+    qint64 id = 0;
+    {
+        auto store = HistoryStore::open(db, {u"alice"_s, {}});
+        QVERIFY(store);
+        std::vector<BatchObjectChange> objects{
+            {u"CN=Done,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"a"_s}, {u"b"_s}}}},
+            {u"CN=Later,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"c"_s}, {u"d"_s}}}},
+            {u"CN=Clash,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"e"_s}, {u"f"_s}}}}};
+        id = store.value()->createBatch(WritebackBatch::fromObjects(std::move(objects))).value();
+        QVERIFY(!store.value()->approveBatch(id));
+        QVERIFY(!store.value()->markPending(id, {0, 2}));
+        QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}},
+                                            {1, ChangeState::NotSent, 0, u"stopped"_s},
+                                            {2, ChangeState::Conflict, 16, u"changed"_s}}));
+        QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    }
+    const CliRun run = cli({u"apply"_s, u"--batch"_s, QString::number(id), u"--dry-run"_s, u"--db"_s, db});
+    QCOMPARE(run.code, 0);
+    QVERIFY2(run.out.contains(u"dn: CN=Later,DC=x\n"_s), qPrintable(run.out));
+    QVERIFY2(!run.out.contains(u"CN=Done"_s), qPrintable(run.out));
+    QVERIFY2(!run.out.contains(u"CN=Clash"_s), qPrintable(run.out));
+    QVERIFY2(run.err.contains(u"2 of 3 objects are left out"_s), qPrintable(run.err));
+    QVERIFY2(run.out.contains(u"# 1 of the batch's 3 objects."_s), qPrintable(run.out));
+}
+
+// A refusal an admin can act on: the large batch's approval says which option gives the second confirmation.
+void TestBatchCli::largeBatchRefusalNamesTheOption()
+{
+    const QString db = m_dir.filePath(u"large.sqlite"_s);
+    qint64 id = 0;
+    {
+        auto store = HistoryStore::open(db, {u"alice"_s, {}});
+        QVERIFY(store);
+        std::vector<WritebackSelection> many;
+        for (int i = 0; i < 3; ++i) {
+            WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}};
+            s.item.writable = true;
+            s.item.adTarget = {u"v"_s};
+            many.push_back(s);
+        }
+        id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
+    }
+    CliRun run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--db"_s, db});
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains(u"sunset-cli batch approve %1 --confirm-large"_s.arg(id)), qPrintable(run.err));
+    run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--confirm-large"_s, u"--db"_s, db});
+    QCOMPARE(run.code, 0);
+}
+
 #include "TestBatchCli.moc"

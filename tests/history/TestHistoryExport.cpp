@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
 
@@ -95,6 +97,7 @@ private Q_SLOTS:
     void pdfReportReadsBack();
     void cliExports();
     void cliPdfInItsOwnProcess();
+    void exportFileOwnerOnlyFromFirstByte();
 
 private:
     QTemporaryDir m_dir;
@@ -416,4 +419,53 @@ void TestHistoryExport::cliPdfInItsOwnProcess()
 }
 
 QTEST_MAIN(TestHistoryExport)
+// An export lists directory data: no other local user may read it, not even while it is being written (umask 000
+// here, the worst case), and a link planted where the file goes is replaced, not followed.
+void TestHistoryExport::exportFileOwnerOnlyFromFirstByte()
+{
+    const mode_t saved = ::umask(0);
+    const auto restore = qScopeGuard([saved] { ::umask(saved); });
+    const auto ownerOnly = [](const QString& path) {
+        struct stat st {};
+        return ::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISREG(st.st_mode) &&
+               (st.st_mode & 0777) == 0600;
+    };
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"history.csv"_s);
+    {
+        OwnerOnlyFile file(target);
+        QVERIFY(!file.open());
+        QVERIFY(ownerOnly(file.temporaryPath()));
+        QVERIFY(file.device()->write("secret enough\n") > 0);
+        QVERIFY(!QFile::exists(target)); // in place only when whole
+        QVERIFY(!file.commit());
+    }
+    QVERIFY(ownerOnly(target));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{u"history.csv"_s});
+
+    // Not committed: the old file stays, the temporary one goes.
+    {
+        OwnerOnlyFile file(target);
+        QVERIFY(!file.open());
+        file.device()->write("half");
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{u"history.csv"_s});
+    QFile old(target);
+    QVERIFY(old.open(QIODevice::ReadOnly));
+    QCOMPARE(old.readAll(), QByteArray("secret enough\n"));
+
+    // A symlink where the export goes (another user's trap in a shared folder) is replaced by the file.
+    const QString elsewhere = dir.filePath(u"elsewhere.txt"_s);
+    QVERIFY(QFile(elsewhere).open(QIODevice::WriteOnly));
+    const QString link = dir.filePath(u"link.csv"_s);
+    QVERIFY(QFile::link(elsewhere, link));
+    QVERIFY(!writeExportFile(link, "x"));
+    QVERIFY(ownerOnly(link));
+    QCOMPARE(QFileInfo(elsewhere).size(), 0);
+
+    const auto folder = writeExportFile(dir.path(), "x");
+    QVERIFY(folder);
+    QVERIFY2(folder->message.contains(u"folder"_s), qPrintable(folder->message));
+}
+
 #include "TestHistoryExport.moc"

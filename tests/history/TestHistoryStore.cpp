@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
 #include <sys/stat.h>
@@ -92,6 +93,8 @@ private Q_SLOTS:
     void verifyFindsEditedRow();
     void verifyFindsDeletedRow();
     void noSecretColumns();
+    void journalOnlyForApprovedBatch();
+    void concurrentWritersKeepOneChain();
 
 private:
     QTemporaryDir m_dir;
@@ -261,6 +264,7 @@ void TestHistoryStore::journalStatesAndOutcomes()
     auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    QVERIFY(!store.value()->approveBatch(id));
     QVERIFY(!store.value()->markPending(id, {0, 1}));
     QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
     auto changes = store.value()->changes(id).value();
@@ -367,4 +371,77 @@ void TestHistoryStore::noSecretColumns()
 }
 
 QTEST_GUILESS_MAIN(TestHistoryStore)
+// The journal is the last gate before AD: only an approved (or partial, being resumed) batch goes to applying, and
+// a second apply of the same batch (another process that read "approved" a moment earlier) is refused instead of
+// sending again and overwriting the first one's outcomes.
+void TestHistoryStore::journalOnlyForApprovedBatch()
+{
+    auto store = HistoryStore::open(path(u"gate.sqlite"_s), {u"alice"_s, {}});
+    QVERIFY(store);
+    const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    const auto planned = store.value()->markPending(id, {0, 1});
+    QVERIFY(planned);
+    QVERIFY2(planned->message.contains(u"planned"_s) && planned->message.contains(u"approve"_s),
+             qPrintable(planned->message));
+    QCOMPARE(store.value()->batch(id)->state, BatchState::Planned);
+    const auto untouched = store.value()->changes(id).value();
+    for (const StoredChange& c : untouched)
+        QCOMPARE(c.state, ChangeState::Planned);
+
+    QVERIFY(!store.value()->approveBatch(id));
+    QVERIFY(!store.value()->markPending(id, {0}));
+    QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
+    const auto second = store.value()->markPending(id, {0, 1});
+    QVERIFY(second);
+    QVERIFY2(second->message.contains(u"applying"_s), qPrintable(second->message));
+    const auto changes = store.value()->changes(id).value();
+    QCOMPARE(changes[0].state, ChangeState::Applied); // not reset to pending by the refused second apply
+    QCOMPARE(changes[2].state, ChangeState::Planned);
+
+    // A partial batch resumes: only rows never sent become pending.
+    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    QVERIFY(!store.value()->markPending(id, {1}));
+    QCOMPARE(store.value()->changes(id).value()[0].state, ChangeState::Applied);
+    QCOMPARE(store.value()->changes(id).value()[2].state, ChangeState::Pending);
+    QVERIFY(store.value()->verify().intact());
+}
+
+// sunset and sunset-cli (or several scripted runs) write one history at once: every write waits for the other's
+// and lands, and the audit log stays one chain.
+void TestHistoryStore::concurrentWritersKeepOneChain()
+{
+    const QString file = path(u"concurrent.sqlite"_s);
+    QVERIFY(HistoryStore::open(file, {u"alice"_s, {}}));
+    constexpr int kThreads = 4;
+    constexpr int kEvents = 40;
+    std::vector<QString> failures(kThreads);
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back(QThread::create([&failures, file, t] {
+            auto store = HistoryStore::open(file, {u"writer%1"_s.arg(t), {}});
+            if (!store) {
+                failures[size_t(t)] = store.error().message;
+                return;
+            }
+            for (int i = 0; i < kEvents; ++i) {
+                const auto id = store.value()->appendEvent(u"test.concurrent"_s, u"writer %1"_s.arg(t));
+                if (!id) {
+                    failures[size_t(t)] = id.error().message;
+                    return;
+                }
+            }
+        }));
+        threads.back()->start();
+    }
+    for (auto& thread : threads)
+        QVERIFY(thread->wait(120000));
+    for (const QString& failure : failures)
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    auto store = HistoryStore::open(file, {u"alice"_s, {}});
+    QVERIFY(store);
+    const HistoryVerification v = store.value()->verify();
+    QVERIFY2(v.intact(), qPrintable(v.message));
+    QCOMPARE(v.events, qint64(1 + kThreads * kEvents)); // schema.upgraded + every append
+}
+
 #include "TestHistoryStore.moc"

@@ -1,6 +1,7 @@
 // The scripted change window on the demo tenant, in-process: `diff` records its scan, decisions, `batch plan`
 // from the recorded scan (no source files), and `history verify` with an external head anchor.
 #include "CliCommands.h"
+#include "CliRun.h"
 #include "HistoryStore.h"
 #include "ScanRecording.h"
 #include "SnapshotFiles.h"
@@ -19,22 +20,8 @@ namespace {
 
 const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
 
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-CliRun cli(const QStringList& arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
+using test::cli;
+using test::CliRun;
 
 QStringList demoDiff(const QString& db)
 {
