@@ -31,9 +31,10 @@ check-normal: build
 	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
 
 # The sanitizer build and fuzz build: their settings live in CMakePresets.json (one place for the
-# ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS the runs use).
+# ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS the runs use). Warnings as errors stay the normal build's contract:
+# instrumented code makes gcc warn falsely (-Wmaybe-uninitialized, -Wstringop-overflow), and clang 14 differs.
 configure-asan: deps
-	cmake --preset asan -DSUNSET_WERROR=$(WERROR)
+	cmake --preset asan
 
 build-asan: configure-asan
 	cmake --build --preset asan
@@ -41,7 +42,6 @@ build-asan: configure-asan
 check-asan: build-asan
 	ctest --preset asan
 
-# Warnings as errors are gcc's contract (the normal and sanitizer builds); clang 14 here only builds fuzzers.
 configure-fuzz: deps
 	cmake --preset fuzz
 
