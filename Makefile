@@ -4,7 +4,8 @@ BUILD_TYPE ?= RelWithDebInfo
 # CI builds with warnings as errors.
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps configure build demo check bench demo-tenant format clean
+.PHONY: all deps configure build demo check bench demo-tenant format clean configure-asan build-asan \
+	configure-fuzz build-fuzz check-normal check-asan check-fuzz fuzz
 
 all: build
 
@@ -21,9 +22,40 @@ build: configure
 demo: build
 	scripts/demo.sh $(BUILD)
 
-# Every test, with CTest's summary at the end.
-check: build
+# Every test, with CTest's summary at the end: the whole suite in the normal build, again in the
+# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), then a few seconds of each fuzzer
+# (build-fuzz/, clang 14). README "Hardening" says why and how to run each part alone.
+check: check-normal check-asan check-fuzz
+
+check-normal: build
 	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
+
+# The sanitizer build and fuzz build: their settings live in CMakePresets.json (one place for the
+# ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS the runs use). Warnings as errors stay the normal build's contract:
+# instrumented code makes gcc warn falsely (-Wmaybe-uninitialized, -Wstringop-overflow), and clang 14 differs.
+configure-asan: deps
+	cmake --preset asan
+
+build-asan: configure-asan
+	cmake --build --preset asan
+
+check-asan: build-asan
+	ctest --preset asan
+
+configure-fuzz: deps
+	cmake --preset fuzz
+
+build-fuzz: configure-fuzz
+	cmake --build --preset fuzz
+
+check-fuzz: build-fuzz
+	ctest --preset fuzz
+
+# The longer fuzz run: each fuzzer in turn for FUZZ_SECONDS (default 300) on one core, its corpus growing in
+# build-fuzz/corpus/<target> (seeded from tests/fuzz/corpus/<target>); a crash leaves crash-* in build-fuzz/.
+FUZZ_SECONDS ?= 300
+fuzz: build-fuzz
+	tests/fuzz/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
 	$(BUILD)/bench/sunset-bench 600000 $(BUILD)/bench-data
@@ -36,7 +68,7 @@ format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz
 
 # Sunset's LDAP read and writes against ldapsearch/ldapmodify on a private Samba DC with 20,000 mailboxes
 # (root; minutes). Not part of make check.

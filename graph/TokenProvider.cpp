@@ -421,6 +421,28 @@ void TokenProvider::finishDeviceCode(bool ok)
         signIn(other);
 }
 
+Result<TokenAnswer> parseTokenAnswer(int status, QByteArrayView contentType, QByteArrayView body,
+                                     const QString& request)
+{
+    if (status != 200)
+        return ImportError{request, 0, {}, u"sign-in failed: "_s + describeHttpFailure(status, contentType, body)};
+    const QJsonObject answer = QJsonDocument::fromJson(body.toByteArray()).object();
+    TokenAnswer result;
+    result.accessToken = answer.value("access_token"_L1).toString().toLatin1();
+    // A double from a server Sunset does not control: converting 1e300 to an integer is undefined, and a lifetime
+    // of centuries would overflow the renewal time. Longer than a day is read as a day (renewing early is harmless).
+    const double expiresIn = answer.value("expires_in"_L1).toDouble();
+    constexpr qint64 kDay = 24 * 60 * 60;
+    result.expiresInSeconds = expiresIn >= double(kDay) ? kDay : expiresIn >= 1 ? qint64(expiresIn) : 0;
+    if (result.accessToken.isEmpty() || result.expiresInSeconds <= 0)
+        return ImportError{request,
+                           0,
+                           {},
+                           u"sign-in answer without access_token and expires_in: "_s +
+                               describeHttpFailure(status, contentType, body)};
+    return result;
+}
+
 void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
 {
     reply->deleteLater();
@@ -442,23 +464,20 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
         deliver(resource, ImportError{request, 0, {}, u"sign-in failed: "_s + message});
         return;
     }
-    const QJsonObject answer = QJsonDocument::fromJson(body).object();
-    const QByteArray token = answer.value("access_token"_L1).toString().toLatin1();
-    const qint64 expiresIn = qint64(answer.value("expires_in"_L1).toDouble());
-    if (token.isEmpty() || expiresIn <= 0) {
-        deliver(resource, ImportError{request,
-                                      0,
-                                      {},
-                                      u"sign-in answer without access_token and expires_in: "_s +
-                                          describeHttpFailure(status, contentType, body)});
+    Result<TokenAnswer> answer = parseTokenAnswer(status, contentType, body, request);
+    if (!answer) {
+        deliver(resource, answer.error());
         return;
     }
     if (m_credentials.delegated) {
-        if (const QByteArray refresh = answer.value("refresh_token"_L1).toString().toUtf8(); !refresh.isEmpty())
+        const QJsonObject json = QJsonDocument::fromJson(body).object();
+        if (const QByteArray refresh = json.value("refresh_token"_L1).toString().toUtf8(); !refresh.isEmpty())
             m_refreshToken = refresh;
-        if (const QString user = userOfIdToken(answer.value("id_token"_L1).toString().toUtf8()); !user.isEmpty())
+        if (const QString user = userOfIdToken(json.value("id_token"_L1).toString().toUtf8()); !user.isEmpty())
             m_signedInUser = user;
     }
+    const QByteArray token = answer->accessToken;
+    const qint64 expiresIn = answer->expiresInSeconds;
     const qint64 lead = std::min<qint64>(m_renewLeadSeconds, expiresIn / 2);
     entry.token = token;
     entry.renewAtMsecs = QDateTime::currentMSecsSinceEpoch() + (expiresIn - lead) * 1000;

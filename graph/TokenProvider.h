@@ -60,6 +60,16 @@ struct AppCredentials {
     bool legacyRs256X5t = false;
 };
 
+// What the token endpoint answered to one sign-in: the access token and its lifetime. Pure, for the sign-in and
+// its fuzzer (tests/fuzz): any other status, a body that is not the expected JSON, an empty access_token or a
+// non-positive expires_in is an ImportError naming request.
+struct TokenAnswer {
+    QByteArray accessToken;
+    qint64 expiresInSeconds = 0;
+};
+Result<TokenAnswer> parseTokenAnswer(int status, QByteArrayView contentType, QByteArrayView body,
+                                     const QString& request);
+
 // Gets access tokens from the Microsoft identity platform v2 token endpoint, one per resource
 // ("https://graph.microsoft.com", "https://outlook.office365.com"), keeps them in memory only and asks for a
 // new one shortly before expiry. Concurrent requests for one resource share one sign-in.

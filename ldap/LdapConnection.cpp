@@ -426,6 +426,12 @@ std::optional<LdapError> LdapConnection::connect()
         return d->ownError(LdapErrorCode::Other, u"libldap cannot use the address %1: "_s.arg(m_options.uri) +
                                                      QString::fromUtf8(ldap_err2string(rc)));
 
+    if (!m_options.requireValidCertificate) {
+        // The only way around certificate verification, and it must never pass unnoticed in a log.
+        qCWarning(lcLdap).noquote() << u"TLS CERTIFICATE VERIFICATION IS OFF for %1 (requireValidCertificate = "
+                                       "false): any machine on the network path can pose as this directory and "
+                                       "read the bind password. Never outside tests."_s.arg(d->hostPort);
+    }
     // The order matters: TLS options are read when the new TLS context is made, last.
     const int version = LDAP_VERSION3;
     const timeval network = toTimeval(m_options.networkTimeout);
@@ -731,6 +737,14 @@ std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request
         return e;
     };
 
+    const auto tooManyValues = [&](QByteArrayView dn) {
+        return afterEntries(d->ownError(
+            LdapErrorCode::SizeLimitExceeded,
+            u"%1 on %2: the entry %3 has more than %4 values, the most Sunset reads for one entry; the server may "
+            "be sending a range that never ends. Nothing of the search was kept; check the entry with ldapsearch."_s
+                .arg(doing, d->hostPort, QString::fromUtf8(dn), QString::number(request.maxValuesPerEntry))));
+    };
+
     // Follows "name;range=L-H" with base-scope reads until a range ends in "*"; appends the values.
     const auto readRestOfRange = [&](const QByteArray& dn, const QByteArray& plainName, qint64 next,
                                      qint64 entryNumber) -> std::optional<LdapError> {
@@ -774,6 +788,8 @@ std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request
                     continue;
                 const QByteArray& stored = d->scratch.emplace_back(plainName);
                 for (berval* v = values; v && v->bv_val; ++v) {
+                    if (qint64(d->attributes.size()) >= request.maxValuesPerEntry)
+                        return tooManyValues(dn);
                     const QByteArray& value = d->scratch.emplace_back(v->bv_val, qsizetype(v->bv_len));
                     d->attributes.push_back(LdifAttribute{stored, value, entryNumber});
                 }
@@ -834,9 +850,12 @@ std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request
                 }
                 valueName = d->scratch.emplace_back(range->plainName);
             }
-            for (berval* v = values; v && v->bv_val; ++v)
+            for (berval* v = values; v && v->bv_val; ++v) {
+                if (qint64(d->attributes.size()) >= request.maxValuesPerEntry)
+                    return tooManyValues(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)));
                 d->attributes.push_back(
                     LdifAttribute{valueName, QByteArrayView(v->bv_val, qsizetype(v->bv_len)), entryNumber});
+            }
             if (range && range->high >= 0) {
                 const QByteArray dnText(dn.bv_val, qsizetype(dn.bv_len));
                 if (auto failure = readRestOfRange(dnText, range->plainName, range->high + 1, entryNumber))

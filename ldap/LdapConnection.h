@@ -93,6 +93,10 @@ struct LdapSearchRequest {
     // entry until a range ends in "*". 0 asks "name;range=N-*" and lets the server cut (AD: 1,500 values);
     // N > 0 asks N values at a time, to force several follow-ups.
     int rangeStep = 0;
+    // A bound on the values one entry may bring (ranged follow-ups included), so that a damaged or hostile server
+    // that never ends a range ("0-1499", "1500-2999", ... without "*") cannot keep the read going and growing:
+    // the search fails with SizeLimitExceeded naming the entry. Far above AD's real entries.
+    qint64 maxValuesPerEntry = 50'000;
 };
 
 struct LdapSearchStats {

@@ -115,6 +115,14 @@ QByteArray escapeFilterValue(QByteArrayView value)
     return out;
 }
 
+std::optional<QByteArray> addressHolderFilter(QByteArrayView address)
+{
+    if (address.contains('\0'))
+        return std::nullopt;
+    const QByteArray escaped = escapeFilterValue(address);
+    return "(|(proxyAddresses=smtp:" + escaped + ")(mail=" + escaped + "))";
+}
+
 QByteArray escapeFilterBytes(QByteArrayView bytes)
 {
     QByteArray out;

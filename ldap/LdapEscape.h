@@ -16,6 +16,14 @@ namespace sunset {
 // searched for too. Valid UTF-8 is kept as it is.
 QByteArray escapeFilterValue(QByteArrayView value);
 
+// The filter that finds the objects holding an SMTP address, as their mail or as one of their proxyAddresses
+// (AD matches proxyAddresses case-insensitively, so "smtp:" finds "SMTP:" too): the writeback's check that an
+// address it adds belongs to no other object. The address goes in only through escapeFilterValue, so whatever
+// it holds (*, (, ), \, non-ASCII) it stays one value of two equality assertions. nullopt for an address with
+// a NUL byte: no address holds one, and Samba cuts an assertion value at its escaped \00, so such a search
+// would find the holder of the address before the NUL.
+std::optional<QByteArray> addressHolderFilter(QByteArrayView address);
+
 // Every byte as \XX: for binary attribute values (objectGUID, ms-DS-ConsistencyGuid, objectSid).
 QByteArray escapeFilterBytes(QByteArrayView bytes);
 

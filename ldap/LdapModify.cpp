@@ -160,6 +160,12 @@ std::optional<QString> whyModifyRefused(const ModifyRequest& request)
                     return u"%1: an empty %2 value of %3; AD holds no empty values (to clear the attribute, give "
                            "no new values)."_s.arg(dn, which, QString(spec.ldapName));
                 }
+                if (value.contains('\0')) {
+                    // No AD string value holds NUL, and a server may cut a filter's escaped \00 there (Samba
+                    // does), so a search for such a value would find the value before it.
+                    return u"%1: a %2 value of %3 contains a NUL byte; AD string values hold none."_s.arg(
+                        dn, which, QString(spec.ldapName));
+                }
                 QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
                 const QString text = decoder(value);
                 if (decoder.hasError())

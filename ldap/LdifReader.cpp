@@ -210,6 +210,13 @@ LdifReader::LdifReader(QByteArrayView data, QString fileName)
     }
 }
 
+ImportError LdifReader::lineTooLong(qint64 line) const
+{
+    return error(line, u"the line is longer than %1 MiB, the most Sunset reads as one attribute line (folding "
+                       "undone); an AD export has no such values. Is this an LDIF export, undamaged?"_s.arg(
+                           kMaxLineBytes / (1024 * 1024)));
+}
+
 ImportError LdifReader::error(qint64 line, QString message) const
 {
     return ImportError{m_fileName, line, {}, std::move(message)};
@@ -262,6 +269,8 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
                                      + quoted(QByteArrayView(base + start, end - start)));
         }
         const bool comment = base[start] == '#';
+        if (!comment && end - start > kMaxLineBytes)
+            return lineTooLong(number);
         if (!comment && (m_pos >= size || base[m_pos] != ' ')) {
             line.text = {start, end - start, false}; // the common case: a view into the input
             line.number = number;
@@ -279,6 +288,8 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
                 m_scratch.append(base + m_pos + 1, continuationEnd - m_pos - 1);
             m_pos = continuationNext;
             ++m_lineNumber;
+            if (!comment && m_scratch.size() - scratchStart > kMaxLineBytes)
+                return lineTooLong(number);
         }
         if (comment)
             continue;
@@ -403,7 +414,8 @@ std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, con
         Line line;
         const char* const p = base + m_pos;
         const char* newline = p < dataEnd ? findNewline(p, dataEnd) : nullptr;
-        const char* const next = newline == dataEnd ? dataEnd : newline + 1;
+        // No arithmetic on the null newline of the input's end (UB; found by tests/fuzz FuzzLdif).
+        const char* const next = !newline ? nullptr : newline == dataEnd ? dataEnd : newline + 1;
         if (newline && *p != ' ' && *p != '#' && (next == dataEnd || *next != ' ')) {
             // The common line, read here rather than by nextLine(): one physical line, no comment, no folding.
             if (newline > p && newline[-1] == '\r')
@@ -413,6 +425,8 @@ std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, con
                 ++m_lineNumber;
                 break;
             }
+            if (newline - p > kMaxLineBytes)
+                return lineTooLong(m_lineNumber);
             line = {{p - base, newline - p, false}, m_lineNumber++};
         } else {
             if (auto failure = nextLine(kind, line))
@@ -436,6 +450,12 @@ std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, con
             return error(line.number, u"this is a change file, not an export: expected content records but found "_s
                                           + quoted(view(line.text))
                                           + u". Export with ldifde -f or ldapsearch -LLL instead."_s);
+        }
+        if (qsizetype(m_pending.size()) >= kMaxValuesPerEntry) {
+            return error(line.number, u"the entry %1 has more than %2 values; Sunset reads at most that many "
+                                      "per entry (AD itself hands out 1,500 per range). Is the file damaged? "
+                                      "Export the mailboxes again."_s.arg(quotedForMessage(view(dn.value)))
+                                          .arg(kMaxValuesPerEntry));
         }
         m_pending.push_back(attribute);
     }

@@ -44,6 +44,12 @@ public:
     // data: the whole file, e.g. memory-mapped by the caller. Must outlive the reader. A UTF-16 file with a
     // byte-order mark (ldifde -u) is converted to UTF-8 here, into a buffer the reader owns.
     LdifReader(QByteArrayView data, QString fileName);
+
+    // Bounds that keep a damaged or hostile file from costing unbounded time and memory, far above any real
+    // export (AD hands out at most 1,500 values per range, the seeded test mailbox has 1,600 proxyAddresses):
+    // a longer line or a bigger entry fails the read with an error naming the line.
+    static constexpr qsizetype kMaxLineBytes = 16 * 1024 * 1024; // one logical line, folding undone
+    static constexpr qsizetype kMaxValuesPerEntry = 50'000;      // attribute lines (values) of one entry
     Q_DISABLE_COPY_MOVE(LdifReader) // m_data may point into m_converted
 
     // Reads the whole input. progress is called with the input bytes consumed about every MiB (bytes before
@@ -70,6 +76,7 @@ private:
     enum class LineKind : quint8 { End, Blank, Text };
 
     std::optional<ImportError> nextLine(LineKind& kind, Line& line);
+    ImportError lineTooLong(qint64 line) const;
     qsizetype physicalLineEnd(qsizetype start, qsizetype& next) const;
     std::optional<ImportError> parseAttribute(const Line& line, PendingAttribute& out);
     std::optional<ImportError> readEntry(const PendingAttribute& dn, const EntryHandler& onEntry);

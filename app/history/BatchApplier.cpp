@@ -184,9 +184,11 @@ std::variant<QString, LdapError> BatchApplier::addressHeldElsewhere(const Modify
             }
             LdapSearchRequest search;
             search.baseDn = m_searchBase;
-            const QByteArray escaped = escapeFilterValue(address);
-            // proxyAddresses matches case-insensitively in AD, so "smtp:" finds "SMTP:" too.
-            search.filter = "(|(proxyAddresses=smtp:" + escaped + ")(mail=" + escaped + "))";
+            const std::optional<QByteArray> filter = addressHolderFilter(address);
+            if (!filter)
+                return u"%1 holds a NUL byte, which no address holds. Nothing was sent for this object."_s.arg(
+                    QString::fromUtf8(address.replace('\0', "\\00")));
+            search.filter = *filter;
             search.attributes = {"1.1"};
             QByteArray other;
             const auto failure = m_connection.search(search, [&](const LdifEntry& entry) -> std::optional<LdapError> {
