@@ -76,7 +76,14 @@ void watchTransferLimits(QNetworkReply* reply, const TransferLimits& limits)
             breach(reply, LimitBreach::TooLarge);
     });
     // Then what actually arrives (no Content-Length, chunked, or a server that sends more than it announced):
-    // the reply buffers at most maxBytes plus one network read before it is cut.
+    // the reply buffers at most maxBytes plus what one network read brings before it is cut.
+    // readyRead, not only downloadProgress: Qt chokes the progress signal to a few per second, and a fast link
+    // delivers hundreds of MiB in between. The handlers read the body only when the reply has finished, so what
+    // is available is all that arrived.
+    QObject::connect(reply, &QIODevice::readyRead, reply, [reply, maxBytes] {
+        if (reply->bytesAvailable() > maxBytes)
+            breach(reply, LimitBreach::TooLarge);
+    });
     QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply, maxBytes](qint64 received, qint64) {
         if (received > maxBytes)
             breach(reply, LimitBreach::TooLarge);
