@@ -77,7 +77,9 @@ QString SecretStore::serviceName()
 
 QString SecretStore::entryName(const SecretKey& key)
 {
-    const QString kind = key.kind == SecretKey::Kind::ClientSecret ? u"client-secret"_s : u"certificate-password"_s;
+    const QString kind = key.kind == SecretKey::Kind::ClientSecret          ? u"client-secret"_s
+                         : key.kind == SecretKey::Kind::CertificatePassword ? u"certificate-password"_s
+                                                                            : u"ad-bind-password"_s;
     return kind + u'/' + key.tenant.toLower() + u'/' + key.clientId.toLower();
 }
 

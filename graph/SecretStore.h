@@ -13,9 +13,10 @@
 namespace sunset {
 
 // Which secret an entry holds: the client secret of an app registration, or the password of its certificate
-// file (.pfx). tenant and clientId name the registration.
+// file (.pfx), where tenant and clientId name the registration; or the password of an AD simple bind, where
+// tenant holds the domain controller's host and clientId the account bound as (UPN or DN).
 struct SecretKey {
-    enum class Kind : quint8 { ClientSecret, CertificatePassword };
+    enum class Kind : quint8 { ClientSecret, CertificatePassword, AdBindPassword };
     Kind kind = Kind::ClientSecret;
     QString tenant;
     QString clientId;
@@ -49,7 +50,8 @@ public:
     ~SecretStore() override;
 
     // The keyring service name Sunset's entries are filed under ("Sunset"), and one entry's name
-    // ("client-secret/<tenant>/<client id>", "certificate-password/<tenant>/<client id>").
+    // ("client-secret/<tenant>/<client id>", "certificate-password/<tenant>/<client id>",
+    // "ad-bind-password/<server>/<bind dn>").
     static QString serviceName();
     static QString entryName(const SecretKey& key);
 

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -47,7 +48,10 @@ const char* const kProblemStyle = "border: 1px solid #d32f2f; border-radius: 2px
 
 } // namespace
 
-ConnectionDialog::ConnectionDialog(QSettings& settings, QWidget* parent) : QDialog(parent), m_settings(settings)
+ConnectionDialog::ConnectionDialog(QSettings& settings, QWidget* parent)
+    : QDialog(parent)
+    , m_settings(settings)
+    , m_keyring(new SecretStore(this))
 {
     setWindowTitle(tr("Connect — choose what to compare"));
     setObjectName(u"connectionDialog"_s);
@@ -93,6 +97,14 @@ ConnectionDialog::ConnectionDialog(QSettings& settings, QWidget* parent) : QDial
                               "border-radius: 4px; padding: 6px; }"_s);
     m_problems->hide();
     layout->addWidget(m_problems);
+    m_keyringMessage = new QLabel(this);
+    m_keyringMessage->setObjectName(u"keyringMessage"_s);
+    m_keyringMessage->setWordWrap(true);
+    m_keyringMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_keyringMessage->setStyleSheet(u"QLabel { color: #5d4037; background: #fff8e1; border: 1px solid #ffca28; "
+                                    "border-radius: 4px; padding: 6px; }"_s);
+    m_keyringMessage->hide();
+    layout->addWidget(m_keyringMessage);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_scan = buttons->button(QDialogButtonBox::Ok);
@@ -197,6 +209,7 @@ QGroupBox* ConnectionDialog::createAdBox()
     m_adBindDn = addLineRow(form, tr("Bind &as:"), u"adBindDn"_s, u"admin@contoso.com"_s);
     m_adPassword = addLineRow(form, tr("Pass&word:"), u"adPassword"_s, tr("asked for each scan, never saved"));
     m_adPassword->setEchoMode(QLineEdit::Password);
+    m_adRememberPassword = addRememberRow(form, u"adRememberPassword"_s, m_adPassword);
     m_adBaseDn = addLineRow(form, tr("Base &DN:"), u"adBaseDn"_s, tr("empty: the whole domain"));
     m_adCaFile = addFileRow(form, tr("&CA certificate:"), u"adCaFile"_s, tr("empty: the system's trusted CAs"),
                             tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
@@ -269,12 +282,15 @@ QGroupBox* ConnectionDialog::createCloudBox()
     form->addRow(tr("Sign-&in:"), m_cloudSignIn);
     m_cloudSecret = addLineRow(form, tr("Client s&ecret:"), u"cloudSecret"_s, tr("asked for each scan, never saved"));
     m_cloudSecret->setEchoMode(QLineEdit::Password);
+    m_cloudRememberSecret = addRememberRow(form, u"cloudRememberSecret"_s, m_cloudSecret);
     m_cloudCertificate = addFileRow(form, tr("Certi&ficate:"), u"cloudCertificateFile"_s,
                                     tr("PEM with the private key, or .pfx"),
                                     tr("Certificates (*.pem *.pfx *.p12);;All files (*)"));
     m_cloudCertificatePassword = addLineRow(form, tr("Certificate pass&word:"), u"cloudCertificatePassword"_s,
                                             tr(".pfx only; never saved"));
     m_cloudCertificatePassword->setEchoMode(QLineEdit::Password);
+    m_cloudRememberCertificatePassword =
+        addRememberRow(form, u"cloudRememberCertificatePassword"_s, m_cloudCertificatePassword);
     m_cloudPreset = new QComboBox(livePage);
     m_cloudPreset->setObjectName(u"cloudPreset"_s);
     for (const CloudPreset& preset : kPresets)
@@ -317,6 +333,7 @@ void ConnectionDialog::updateEnabled()
     const bool ldap = m_adUrl->text().trimmed().startsWith(u"ldap://"_s, Qt::CaseInsensitive);
     adForm->setRowVisible(m_adBindDn, simple);
     adForm->setRowVisible(m_adPassword, simple);
+    adForm->setRowVisible(m_adRememberPassword, simple);
     m_adStartTls->setEnabled(ldap || m_adUrl->text().trimmed().isEmpty());
     m_adAllowPlaintext->setEnabled(ldap && !m_adStartTls->isChecked());
     adForm->setRowVisible(m_adPlaintextWarning, m_adAllowPlaintext->isChecked());
@@ -326,6 +343,7 @@ void ConnectionDialog::updateEnabled()
     const bool pkcs12 = m_cloudCertificate->text().endsWith(u".pfx"_s, Qt::CaseInsensitive) ||
                         m_cloudCertificate->text().endsWith(u".p12"_s, Qt::CaseInsensitive);
     cloudForm->setRowVisible(m_cloudSecret, signIn == CloudSourceProfile::SignIn::ClientSecret);
+    cloudForm->setRowVisible(m_cloudRememberSecret, signIn == CloudSourceProfile::SignIn::ClientSecret);
     // The certificate row's field is a layout (edit + Browse…): find its row by the edit inside.
     for (int row = 0; row < cloudForm->rowCount(); ++row) {
         QLayoutItem* field = cloudForm->itemAt(row, QFormLayout::FieldRole);
@@ -333,6 +351,8 @@ void ConnectionDialog::updateEnabled()
             cloudForm->setRowVisible(row, signIn == CloudSourceProfile::SignIn::Certificate);
     }
     cloudForm->setRowVisible(m_cloudCertificatePassword, signIn == CloudSourceProfile::SignIn::Certificate && pkcs12);
+    cloudForm->setRowVisible(m_cloudRememberCertificatePassword,
+                             signIn == CloudSourceProfile::SignIn::Certificate && pkcs12);
     m_deleteProfile->setEnabled(ConnectionProfileStore(m_settings).names().contains(m_profileName->currentText()));
 }
 
@@ -401,10 +421,19 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_cloudPreset->setCurrentIndex(preset);
     m_cloudSecret->clear();
     m_cloudCertificatePassword->clear();
+    {
+        // Loading the flags is not the admin ticking or unticking: no keyring probe, nothing forgotten.
+        const QSignalBlocker a(m_adRememberPassword), b(m_cloudRememberSecret), c(m_cloudRememberCertificatePassword);
+        m_adRememberPassword->setChecked(p.ad.rememberPassword);
+        m_cloudRememberSecret->setChecked(p.cloud.rememberClientSecret);
+        m_cloudRememberCertificatePassword->setChecked(p.cloud.rememberCertificatePassword);
+    }
     for (QLineEdit* e : findChildren<QLineEdit*>())
         e->setStyleSheet({});
     m_problems->hide();
+    m_keyringMessage->hide();
     updateEnabled();
+    recallRemembered(p);
 }
 
 ConnectionProfile ConnectionDialog::profile() const
@@ -420,6 +449,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.ad.baseDn = m_adBaseDn->text().trimmed();
     p.ad.caFile = m_adCaFile->text().trimmed();
     p.ad.allowPlaintext = m_adAllowPlaintext->isChecked();
+    p.ad.rememberPassword = m_adRememberPassword->isChecked();
     p.cloud.kind = m_cloudLive->isChecked() ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
     p.cloud.exoFile = m_cloudExo->text().trimmed();
     p.cloud.graphFile = m_cloudGraph->text().trimmed();
@@ -432,6 +462,8 @@ ConnectionProfile ConnectionDialog::profile() const
     p.cloud.exoEndpoint = m_cloudExoEndpoint->text().trimmed();
     p.cloud.graphResource = m_graphResource; // not shown: kept from the profile as loaded
     p.cloud.exoResource = m_exoResource;
+    p.cloud.rememberClientSecret = m_cloudRememberSecret->isChecked();
+    p.cloud.rememberCertificatePassword = m_cloudRememberCertificatePassword->isChecked();
     return p;
 }
 
@@ -512,7 +544,122 @@ void ConnectionDialog::accept()
         store.save(p);
         store.setLastUsed(p.name);
     }
+    rememberTicked();
     QDialog::accept();
+}
+
+QCheckBox* ConnectionDialog::addRememberRow(QFormLayout* form, const QString& objectName, QLineEdit* secret)
+{
+    auto* box = new QCheckBox(tr("Remember in the desktop keyring"), this);
+    box->setObjectName(objectName);
+    box->setToolTip(tr("Keeps this secret in your desktop keyring (GNOME Keyring, KWallet, …), never in a file; "
+                       "the profile notes only that it is there. Untick to forget it."));
+    form->addRow(QString(), box);
+    connect(box, &QCheckBox::toggled, this, [this, secret, box](bool on) { rememberToggled(secret, box, on); });
+    return box;
+}
+
+QList<ConnectionDialog::RememberedSecret> ConnectionDialog::rememberedSecrets() const
+{
+    return {{m_adPassword, m_adRememberPassword},
+            {m_cloudSecret, m_cloudRememberSecret},
+            {m_cloudCertificatePassword, m_cloudRememberCertificatePassword}};
+}
+
+std::optional<SecretKey> ConnectionDialog::keyringKey(const QLineEdit* field) const
+{
+    const ConnectionProfile p = profile();
+    SecretKey key;
+    if (field == m_adPassword) {
+        key = {SecretKey::Kind::AdBindPassword, QUrl(p.ad.url).host(), p.ad.bindDn};
+    } else {
+        key = {field == m_cloudSecret ? SecretKey::Kind::ClientSecret : SecretKey::Kind::CertificatePassword,
+               p.cloud.tenant, p.cloud.clientId};
+    }
+    if (key.tenant.isEmpty() || key.clientId.isEmpty())
+        return std::nullopt;
+    return key;
+}
+
+void ConnectionDialog::recallRemembered(const ConnectionProfile& p)
+{
+    const quint64 generation = ++m_recallGeneration;
+    const bool wanted[] = {p.ad.rememberPassword && p.needsAdPassword(),
+                           p.cloud.rememberClientSecret && p.needsClientSecret(),
+                           p.cloud.rememberCertificatePassword && p.cloud.kind == CloudSourceProfile::Kind::Live &&
+                               p.cloud.signIn == CloudSourceProfile::SignIn::Certificate};
+    const QList<RememberedSecret> secrets = rememberedSecrets();
+    for (qsizetype i = 0; i < secrets.size(); ++i) {
+        const std::optional<SecretKey> key = keyringKey(secrets[i].field);
+        if (!wanted[i] || !key)
+            continue;
+        QLineEdit* field = secrets[i].field;
+        m_keyring->recall(*key, this, [this, generation, field](const SecretResult<QByteArray>& secret) {
+            if (generation != m_recallGeneration)
+                return;
+            if (!secret) {
+                // Nothing there yet (typed next scan, remembered then) is no problem to report.
+                if (secret.error().reason != SecretStoreError::Reason::NotFound)
+                    showKeyringProblem(secret.error());
+                return;
+            }
+            if (!field->text().isEmpty()) // the admin typed one meanwhile: theirs wins
+                return;
+            field->setText(QString::fromUtf8(secret.value())); // echo mode Password: shown as filled only
+            field->setStyleSheet({});
+        });
+    }
+}
+
+void ConnectionDialog::rememberToggled(QLineEdit* field, QCheckBox* box, bool on)
+{
+    const std::optional<SecretKey> key = keyringKey(field);
+    if (!key) // the fields naming the entry are empty: it is stored (or not) when the scan starts
+        return;
+    QPointer<QCheckBox> guard(box);
+    if (on) {
+        // Ask the keyring now, so that a missing one is said while the admin is here, not after the scan started.
+        m_keyring->recall(*key, this, [this, guard](const SecretResult<QByteArray>& probe) {
+            if (probe || probe.error().reason == SecretStoreError::Reason::NotFound)
+                return;
+            if (guard) {
+                const QSignalBlocker block(guard.data());
+                guard->setChecked(false);
+            }
+            showKeyringProblem(probe.error());
+        });
+        return;
+    }
+    m_keyring->forget(*key, this, [this](const std::optional<SecretStoreError>& error) {
+        if (error && error->reason != SecretStoreError::Reason::NoKeyring) // no keyring: nothing was there
+            showKeyringProblem(*error);
+    });
+}
+
+void ConnectionDialog::rememberTicked()
+{
+    const ConnectionProfile p = profile();
+    const bool needed[] = {p.needsAdPassword(), p.needsClientSecret(),
+                           p.cloud.kind == CloudSourceProfile::Kind::Live &&
+                               p.cloud.signIn == CloudSourceProfile::SignIn::Certificate};
+    const QList<RememberedSecret> secrets = rememberedSecrets();
+    for (qsizetype i = 0; i < secrets.size(); ++i) {
+        const std::optional<SecretKey> key = keyringKey(secrets[i].field);
+        if (!needed[i] || !key || !secrets[i].box->isChecked() || secrets[i].field->text().isEmpty())
+            continue;
+        // The job outlives the dialog (it closes now, the scan starts); SecretStore logs a failure. A missing
+        // keyring was already said when the box was ticked.
+        m_keyring->remember(*key, secrets[i].field->text().toUtf8(), this, [](const std::optional<SecretStoreError>&) {});
+    }
+}
+
+void ConnectionDialog::showKeyringProblem(const SecretStoreError& error)
+{
+    const QString lead = error.reason == SecretStoreError::Reason::NoKeyring
+                             ? tr("No desktop keyring: the secret is used for this scan only.")
+                             : tr("The desktop keyring did not keep the secret: it is used for this scan only.");
+    m_keyringMessage->setText(lead + u' ' + error.message.toHtmlEscaped());
+    m_keyringMessage->show();
 }
 
 } // namespace sunset

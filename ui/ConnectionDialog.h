@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionProfile.h"
+#include "SecretStore.h"
 
 #include <QDialog>
 
@@ -19,7 +20,9 @@ namespace sunset {
 
 // Chooses the two sources of a scan: AD from an LDIF export or a domain controller, the cloud from Get-Mailbox
 // exports or the tenant itself; named profiles remember everything but the secrets, which are typed here for
-// this scan only. "Scan" validates first and names each field to fix.
+// this scan only, or, per secret and only when the admin ticks "Remember in the desktop keyring", kept in the
+// keyring (SecretStore; recalled asynchronously when the profile opens). "Scan" validates first and names each
+// field to fix.
 class ConnectionDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectionDialog)
@@ -54,6 +57,20 @@ private:
     void updateEnabled();
     void showProblems(const QList<ProfileProblem>& problems);
     void applyCloudPreset(int index);
+    QCheckBox* addRememberRow(QFormLayout* form, const QString& objectName, QLineEdit* secret);
+    // The keyring entry of the secret typed into field, from the fields that name it; none while they are empty.
+    std::optional<SecretKey> keyringKey(const QLineEdit* field) const;
+    void recallRemembered(const ConnectionProfile& profile);
+    void rememberToggled(QLineEdit* field, QCheckBox* box, bool on);
+    void rememberTicked();
+    void showKeyringProblem(const SecretStoreError& error);
+
+    // Each secret field with its "Remember in the desktop keyring" box.
+    struct RememberedSecret {
+        QLineEdit* field = nullptr;
+        QCheckBox* box = nullptr;
+    };
+    QList<RememberedSecret> rememberedSecrets() const;
 
     QSettings& m_settings;
 
@@ -71,6 +88,7 @@ private:
     QLineEdit* m_adPassword = nullptr;
     QLineEdit* m_adBaseDn = nullptr;
     QLineEdit* m_adCaFile = nullptr;
+    QCheckBox* m_adRememberPassword = nullptr;
     QCheckBox* m_adAllowPlaintext = nullptr;
     QLabel* m_adPlaintextWarning = nullptr;
 
@@ -83,8 +101,10 @@ private:
     QLineEdit* m_cloudClientId = nullptr;
     QComboBox* m_cloudSignIn = nullptr;
     QLineEdit* m_cloudSecret = nullptr;
+    QCheckBox* m_cloudRememberSecret = nullptr;
     QLineEdit* m_cloudCertificate = nullptr;
     QLineEdit* m_cloudCertificatePassword = nullptr;
+    QCheckBox* m_cloudRememberCertificatePassword = nullptr;
     QComboBox* m_cloudPreset = nullptr;
     QLineEdit* m_cloudAuthority = nullptr;
     QLineEdit* m_cloudGraphEndpoint = nullptr;
@@ -93,7 +113,11 @@ private:
     QString m_graphResource; // token audiences of the loaded profile (set outside the dialog)
     QString m_exoResource;
     QLabel* m_problems = nullptr;
+    QLabel* m_keyringMessage = nullptr; // the keyring is unavailable or refused: the secret is for this scan only
     QPushButton* m_scan = nullptr;
+
+    SecretStore* m_keyring = nullptr;
+    quint64 m_recallGeneration = 0; // answers for a profile no longer shown are dropped
 };
 
 } // namespace sunset

@@ -184,6 +184,7 @@ ConnectionProfile ConnectionProfileStore::load(const QString& name) const
     p.ad.baseDn = text("ad/baseDn");
     p.ad.caFile = text("ad/caFile");
     p.ad.allowPlaintext = m_settings.value(u"ad/allowPlaintext"_s, false).toBool();
+    p.ad.rememberPassword = m_settings.value(u"ad/bindInKeyring"_s, false).toBool();
 
     const CloudSourceProfile defaults;
     p.cloud.kind = text("cloud/kind") == u"live"_s ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
@@ -201,6 +202,8 @@ ConnectionProfile ConnectionProfileStore::load(const QString& name) const
     p.cloud.exoEndpoint = text("cloud/exoEndpoint", defaults.exoEndpoint);
     p.cloud.graphResource = text("cloud/graphResource");
     p.cloud.exoResource = text("cloud/exoResource");
+    p.cloud.rememberClientSecret = m_settings.value(u"cloud/clientSecretInKeyring"_s, false).toBool();
+    p.cloud.rememberCertificatePassword = m_settings.value(u"cloud/pfxInKeyring"_s, false).toBool();
     m_settings.endGroup();
     return p;
 }
@@ -219,6 +222,7 @@ void ConnectionProfileStore::save(const ConnectionProfile& p)
     m_settings.setValue(u"ad/baseDn"_s, p.ad.baseDn);
     m_settings.setValue(u"ad/caFile"_s, p.ad.caFile);
     m_settings.setValue(u"ad/allowPlaintext"_s, p.ad.allowPlaintext);
+    m_settings.setValue(u"ad/bindInKeyring"_s, p.ad.rememberPassword); // a flag: the secret is in the keyring
     m_settings.setValue(u"cloud/kind"_s, p.cloud.kind == CloudSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
     m_settings.setValue(u"cloud/exoFile"_s, p.cloud.exoFile);
     m_settings.setValue(u"cloud/graphFile"_s, p.cloud.graphFile);
@@ -236,6 +240,8 @@ void ConnectionProfileStore::save(const ConnectionProfile& p)
         m_settings.setValue(u"cloud/graphResource"_s, p.cloud.graphResource);
     if (!p.cloud.exoResource.isEmpty())
         m_settings.setValue(u"cloud/exoResource"_s, p.cloud.exoResource);
+    m_settings.setValue(u"cloud/clientSecretInKeyring"_s, p.cloud.rememberClientSecret);
+    m_settings.setValue(u"cloud/pfxInKeyring"_s, p.cloud.rememberCertificatePassword);
     m_settings.endGroup();
 }
 

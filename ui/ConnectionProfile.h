@@ -26,6 +26,7 @@ struct AdSourceProfile {
     QString baseDn;           // empty: the domain's defaultNamingContext
     QString caFile;           // empty: the system's trusted CAs
     bool allowPlaintext = false; // a password over ldap:// without TLS: explicit, never the default
+    bool rememberPassword = false; // the bind password is kept in the desktop keyring (never in the settings)
 
     friend bool operator==(const AdSourceProfile&, const AdSourceProfile&) = default;
 };
@@ -49,12 +50,16 @@ struct CloudSourceProfile {
     // --exo-resource); empty for every documented cloud.
     QString graphResource;
     QString exoResource;
+    // The client secret / the .pfx password are kept in the desktop keyring (only these flags are in the settings).
+    bool rememberClientSecret = false;
+    bool rememberCertificatePassword = false;
 
     friend bool operator==(const CloudSourceProfile&, const CloudSourceProfile&) = default;
 };
 
 // A named pair of sources the admin scans again and again. Holds no secret: passwords and client secrets are
-// asked for when a scan starts (ScanSecrets) and never written to the settings.
+// asked for when a scan starts (ScanSecrets) and never written to the settings; where the admin asks, they are
+// kept in the desktop keyring (SecretStore) and the profile holds only that they are.
 struct ConnectionProfile {
     QString name;
     AdSourceProfile ad;

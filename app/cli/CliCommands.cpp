@@ -35,7 +35,8 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  batch        plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
                        "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
                        "  history      check or export the history (history verify, history export)\n"
-                       "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n\n"
+                       "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n"
+                       "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
@@ -414,6 +415,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runHistoryCommand(rest, out, err);
     if (command == u"checklist"_s)
         return runChecklistCommand(rest, out, err);
+    if (command == u"secret"_s)
+        return runSecretCommand(rest, out, err);
     err << "sunset-cli: unknown command '" << command << "'.\n\n" << kUsage;
     return CliUsage;
 }

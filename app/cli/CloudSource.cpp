@@ -13,6 +13,50 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+
+// sunset-cli waits for the keyring's answer in a local event loop, as it does for the scan: each command is
+// one sequential run, never inside another loop.
+SecretResult<QByteArray> recallNow(const SecretKey& key)
+{
+    SecretStore store;
+    QEventLoop loop;
+    std::optional<SecretResult<QByteArray>> answer;
+    store.recall(key, &loop, [&](const SecretResult<QByteArray>& r) {
+        answer = r;
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    return *answer;
+}
+
+std::optional<SecretStoreError> rememberOrForgetNow(const SecretKey& key, const std::optional<QByteArray>& secret)
+{
+    SecretStore store;
+    QEventLoop loop;
+    std::optional<std::optional<SecretStoreError>> answer;
+    auto done = [&](const std::optional<SecretStoreError>& e) {
+        answer = e;
+        loop.quit();
+    };
+    if (secret)
+        store.remember(key, *secret, &loop, done);
+    else
+        store.forget(key, &loop, done);
+    if (!answer)
+        loop.exec();
+    return *answer;
+}
+
+QString describeKey(const SecretKey& key)
+{
+    const QString what = key.kind == SecretKey::Kind::ClientSecret ? u"client secret"_s : u"certificate password"_s;
+    return u"the %1 of %2 in %3"_s.arg(what, key.clientId, key.tenant);
+}
+
+} // namespace
+
 CloudSourceOptions::CloudSourceOptions()
     : m_tenant(u"tenant"_s,
                u"Read Exchange Online and Entra ID live for this tenant (GUID or "
@@ -52,6 +96,10 @@ CloudSourceOptions::CloudSourceOptions()
                 "run); default 'default'."_s,
                 u"NAME"_s)
     , m_fullScan(u"full-scan"_s, u"Read every Graph user, ignoring (and then replacing) the kept delta state."_s)
+    , m_rememberSecret(u"remember-secret"_s,
+                       u"Once the read succeeded, keep the client secret (from --client-secret-file or SUNSET_CLIENT_SECRET) "
+                       "or the .pfx password in the desktop keyring (never in a file): later runs with --tenant and "
+                       "--client-id need no credential option. 'sunset-cli secret forget' removes it."_s)
 {
 }
 
@@ -59,7 +107,8 @@ QList<QCommandLineOption> CloudSourceOptions::options() const
 {
     return {m_tenant,      m_clientId,  m_secretFile,    m_certificate, m_deviceCode,
             m_legacyX5t,   m_authority, m_graphEndpoint, m_exoEndpoint, m_graphResource,
-            m_exoResource, m_exoApi,    m_caFile,        m_profile,     m_fullScan};
+            m_exoResource, m_exoApi,    m_caFile,        m_profile,     m_fullScan,
+            m_rememberSecret};
 }
 
 bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
@@ -114,11 +163,28 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
 
     const int credentials =
         int(parser.isSet(m_secretFile)) + int(parser.isSet(m_certificate)) + int(parser.isSet(m_deviceCode));
-    if (credentials > 1 || (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")))
-        return AdSourceError{CliUsage, u"give one credential: --client-secret-file FILE (or SUNSET_CLIENT_SECRET), "
-                                       "--certificate FILE.pem, or --device-code (never the secret as an "
-                                       "argument)."_s};
+    const QString oneCredential = u"give one credential: --client-secret-file FILE (or SUNSET_CLIENT_SECRET), "
+                                  "--certificate FILE.pem, or --device-code (never the secret as an argument)"_s;
+    const bool remember = parser.isSet(m_rememberSecret);
+    if (credentials > 1)
+        return AdSourceError{CliUsage, oneCredential + u'.'};
+    if (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")) {
+        if (remember)
+            return AdSourceError{CliUsage, u"--remember-secret needs the secret to keep: "_s + oneCredential + u'.'};
+        const SecretKey key{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
+        const SecretResult<QByteArray> recalled = recallNow(key);
+        if (!recalled)
+            return AdSourceError{CliUsage, oneCredential + u"; nothing to use from the desktop keyring either: "_s +
+                                               recalled.error().message + u'.'};
+        err << "sunset-cli: using " << describeKey(key)
+            << " remembered in the desktop keyring ('sunset-cli secret forget' removes it).\n";
+        settings.credentials.clientSecret = QString::fromUtf8(recalled.value());
+        return std::nullopt;
+    }
     if (parser.isSet(m_deviceCode)) {
+        if (remember)
+            return AdSourceError{CliUsage, u"--remember-secret is for a client secret or a .pfx password; a device "
+                                           "code sign-in has no secret to keep."_s};
         if (parser.isSet(m_legacyX5t))
             return AdSourceError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
         settings.credentials.delegated = true;
@@ -143,9 +209,26 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         const QString path = parser.value(m_certificate);
         const bool pkcs12 =
             path.endsWith(u".pfx"_s, Qt::CaseInsensitive) || path.endsWith(u".p12"_s, Qt::CaseInsensitive);
-        Result<ClientCertificate> cert =
-            pkcs12 ? ClientCertificate::fromPkcs12(pem, qgetenv("SUNSET_CERTIFICATE_PASSWORD"), path)
-                   : ClientCertificate::fromPem(pem, pem, path);
+        const SecretKey key{SecretKey::Kind::CertificatePassword, settings.credentials.tenant,
+                            settings.credentials.clientId};
+        QByteArray password = qgetenv("SUNSET_CERTIFICATE_PASSWORD");
+        if (pkcs12 && !qEnvironmentVariableIsSet("SUNSET_CERTIFICATE_PASSWORD") && !remember) {
+            // A .pfx whose password was remembered; none remembered (or no keyring) is a .pfx without password.
+            if (const SecretResult<QByteArray> recalled = recallNow(key)) {
+                err << "sunset-cli: using " << describeKey(key) << " remembered in the desktop keyring.\n";
+                password = recalled.value();
+            }
+        }
+        if (remember) {
+            if (!pkcs12 || password.isEmpty())
+                return AdSourceError{CliUsage, u"--remember-secret with --certificate keeps the .pfx password "
+                                               "(SUNSET_CERTIFICATE_PASSWORD); a PEM key has none."_s};
+            cloud.rememberAs = key;
+            cloud.rememberSecret = password;
+        }
+        Result<ClientCertificate> cert = pkcs12 ? ClientCertificate::fromPkcs12(pem, password, path)
+                                                : ClientCertificate::fromPem(pem, pem, path);
+        password.fill('\0');
         if (!cert)
             return AdSourceError{CliBadInput, cert.error().toString()};
         cloud.scan.credentials.certificate = cert.value();
@@ -163,6 +246,11 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     if (secret.isEmpty())
         return AdSourceError{CliBadInput, u"the client secret is empty."_s};
     cloud.scan.credentials.clientSecret = QString::fromUtf8(secret);
+    if (remember) {
+        cloud.rememberAs =
+            SecretKey{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
+        cloud.rememberSecret = secret;
+    }
     secret.fill('\0');
     return std::nullopt;
 }
@@ -241,6 +329,13 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     loop.exec();
     if (terminal)
         err << '\n';
+    // Only a secret that signed in (the read finished) is worth keeping.
+    if (cloud.rememberAs && result) {
+        if (const auto failure = rememberOrForgetNow(*cloud.rememberAs, cloud.rememberSecret))
+            err << "sunset-cli: warning: " << failure->message << "; the secret was used for this run only.\n";
+        else
+            err << "Remembered " << describeKey(*cloud.rememberAs) << " in the desktop keyring.\n";
+    }
     if (!result)
         return ImportError{{}, 0, {}, failure};
     save(*result);
@@ -248,6 +343,43 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     if (result->usersFromDelta)
         err << result->userChanges << " Entra ID users changed since the last run.\n";
     return result->mailboxes;
+}
+
+int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"secret forget: removes the client secret and the certificate password that 'diff --remember-secret' "
+        "kept in the desktop keyring for an app registration. Exit code 0 when removed (or nothing was there); "
+        "1 when the keyring could not be reached; 2 on wrong usage."_s);
+    parser.addHelpOption();
+    const QCommandLineOption tenant(u"tenant"_s, u"The tenant (as given to diff --tenant)."_s, u"TENANT"_s);
+    const QCommandLineOption clientId(u"client-id"_s, u"The app registration's application id."_s, u"ID"_s);
+    parser.addOptions({tenant, clientId});
+    parser.addPositionalArgument(u"forget"_s, u"The action: forget."_s);
+    if (!parser.parse(QStringList{u"sunset-cli secret"_s} + args)) {
+        err << "sunset-cli secret: " << parser.errorText() << "\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (parser.positionalArguments() != QStringList{u"forget"_s} || parser.value(tenant).isEmpty() ||
+        parser.value(clientId).isEmpty()) {
+        err << "sunset-cli secret: use 'sunset-cli secret forget --tenant TENANT --client-id ID'.\n";
+        return CliUsage;
+    }
+    for (const SecretKey::Kind kind : {SecretKey::Kind::ClientSecret, SecretKey::Kind::CertificatePassword}) {
+        const SecretKey key{kind, parser.value(tenant), parser.value(clientId)};
+        if (const auto failure = rememberOrForgetNow(key, std::nullopt)) {
+            err << "sunset-cli secret: " << failure->message << '\n';
+            return CliBadInput;
+        }
+    }
+    out << "Nothing is remembered any more for " << parser.value(clientId) << " in " << parser.value(tenant)
+        << " in the desktop keyring.\n";
+    return CliOk;
 }
 
 } // namespace sunset

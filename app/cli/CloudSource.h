@@ -3,6 +3,7 @@
 #include "AdSource.h"
 #include "CloudLiveScan.h"
 #include "ImportError.h"
+#include "SecretStore.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
 
@@ -25,6 +26,9 @@ struct CloudSettings {
     QList<QSslCertificate> extraCaCertificates; // --ca-file: trusted besides the system's
     QString stateDirectory;                     // the profile's directory for the delta state
     bool fullScan = false;                      // --full-scan: ignore the kept state
+    // --remember-secret: kept in the desktop keyring under this key once the sign-in worked.
+    std::optional<SecretKey> rememberAs;
+    QByteArray rememberSecret;
 };
 
 class CloudSourceOptions final {
@@ -33,10 +37,12 @@ public:
 
     // --tenant, --client-id, --client-secret-file, --certificate, --device-code, --legacy-x5t, --authority,
     // --graph-endpoint, --exo-endpoint, --graph-resource, --exo-resource, --exo-api, --ca-file, --cloud-profile,
-    // --full-scan.
+    // --full-scan, --remember-secret.
     QList<QCommandLineOption> options() const;
     bool isSet(const QCommandLineParser& parser) const; // --tenant given: read the cloud live
-    // Reads the settings; warnings (a secret file others may read) go to err.
+    // Reads the settings; warnings (a secret file others may read) go to err. Without a credential option, the
+    // client secret (or, for a .pfx without SUNSET_CERTIFICATE_PASSWORD, its password) remembered in the desktop
+    // keyring for --tenant and --client-id is used, and err says so.
     std::optional<AdSourceError> read(const QCommandLineParser& parser, QTextStream& err,
                                       CloudSettings& settings) const;
 
@@ -56,11 +62,17 @@ private:
     QCommandLineOption m_caFile;
     QCommandLineOption m_profile;
     QCommandLineOption m_fullScan;
+    QCommandLineOption m_rememberSecret;
 };
 
 // Signs in (a device code sign-in shows its message on err), reads the Graph users into graph (by delta from
 // the profile's kept state, which it then updates), then every mailbox (joined to graph) into the snapshot,
 // through CloudLiveScan. Runs an event loop until then: call it from a command, not from inside another loop.
+// When settings.rememberAs is set, the secret is then stored in the desktop keyring (a keyring that cannot is
+// a warning on err: the secret was used for this run only).
 Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph);
+
+// sunset-cli secret forget --tenant T --client-id ID: removes what --remember-secret kept for that app.
+int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 } // namespace sunset

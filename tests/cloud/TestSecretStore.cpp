@@ -85,6 +85,8 @@ void TestSecretStore::entryNames()
              u"client-secret/contoso.onmicrosoft.com/11111111-2222-3333-4444-555555555555"_s);
     QCOMPARE(SecretStore::entryName(key(SecretKey::Kind::CertificatePassword)),
              u"certificate-password/contoso.onmicrosoft.com/11111111-2222-3333-4444-555555555555"_s);
+    QCOMPARE(SecretStore::entryName({SecretKey::Kind::AdBindPassword, u"DC01.contoso.com"_s, u"Admin@contoso.com"_s}),
+             u"ad-bind-password/dc01.contoso.com/admin@contoso.com"_s);
     QCOMPARE(SecretStore::serviceName(), u"Sunset"_s);
 }
 
