@@ -43,10 +43,18 @@ struct AdRead {
 
 AdRead readAd(const ChecklistSources& sources)
 {
+    if (!sources.configLdifFiles.isEmpty()) {
+        ExchangeConfigurationOptions options;
+        options.agentAccountName = sources.agentAccountName;
+        Result<ExchangeConfiguration> config = readExchangeConfigurationLdif(sources.configLdifFiles, options);
+        if (!config)
+            return {std::nullopt, u"Reading the Exchange configuration snapshot: "_s + config.error().toString()};
+        return {std::move(config.value()), {}};
+    }
     if (!sources.ad)
         return {std::nullopt, u"AD was not given: give --ad ldaps://dc… with --bind/--password-file or --kerberos "
                               "(the wizard: adUri, bindUpn and passwordFile in the settings group "
-                              "'decommission')."_s};
+                              "'decommission'), or a snapshot with --config-ldif FILE."_s};
     LdapResult<std::unique_ptr<LdapConnection>> connection = connectAd(*sources.ad);
     if (!connection)
         return {std::nullopt, connection.error().toString()};
@@ -63,7 +71,7 @@ QString missingCloud()
 {
     return u"Exchange Online was not given: give --tenant with --client-id and --client-secret-file or "
            "--certificate (the wizard: tenant, clientId and clientSecretFile in the settings group "
-           "'decommission')."_s;
+           "'decommission'), or the hybrid cmdlets' answers with --hybrid-json FILE."_s;
 }
 
 Result<Snapshot> readMailboxes(const ChecklistSources& sources)
@@ -112,21 +120,34 @@ Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
 
 std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history)
 {
-    if (!sources.ad || (!sources.cloud && sources.exoFile.isEmpty()))
+    if ((!sources.ad && sources.adFile.isEmpty()) || (!sources.cloud && sources.exoFile.isEmpty()))
         return std::nullopt;
     ScanRecord scan;
     scan.started = QDateTime::currentDateTimeUtc();
     QString log;
     QTextStream err(&log);
-    LiveAd live;
-    if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
-        return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + error->message);
-    Result<Snapshot> ad = readLiveAdSnapshot(live, err);
+    Result<Snapshot> ad = ImportError{};
+    if (!sources.adFile.isEmpty()) {
+        ad = loadAdSnapshotFile(sources.adFile);
+    } else {
+        LiveAd live;
+        if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
+            return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + error->message);
+        ad = readLiveAdSnapshot(live, err);
+    }
     if (!ad)
         return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + ad.error().toString());
     GraphDirectory graph;
-    Result<Snapshot> cloud = sources.exoFile.isEmpty() ? scanCloudSnapshot(*sources.cloud, err, graph)
-                                                       : loadCloudSnapshotFile(sources.exoFile, nullptr);
+    if (!sources.exoFile.isEmpty() && !sources.graphFile.isEmpty()) { // live, the scan reads the users itself
+        Result<GraphDirectory> users = loadGraphUsersFile(sources.graphFile);
+        if (!users)
+            return Expected<qint64, QString>(u"The fresh scan could not read the Graph users: "_s +
+                                             users.error().toString());
+        graph = std::move(users.value());
+    }
+    Result<Snapshot> cloud = sources.exoFile.isEmpty()
+                                 ? scanCloudSnapshot(*sources.cloud, err, graph)
+                                 : loadCloudSnapshotFile(sources.exoFile, sources.graphFile.isEmpty() ? nullptr : &graph);
     if (!cloud)
         return Expected<qint64, QString>(u"The fresh scan could not read Exchange Online: "_s +
                                          cloud.error().toString());
@@ -135,7 +156,7 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records));
     const DriftSummary summary = summarize(report, adSide, cloudSide);
     scan.finished = QDateTime::currentDateTimeUtc();
-    scan.adSource = sources.ad->uri;
+    scan.adSource = sources.adFile.isEmpty() ? sources.ad->uri : sources.adFile;
     scan.exoSource = sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile;
     scan.adMailboxes = summary.adMailboxes;
     scan.cloudMailboxes = summary.cloudMailboxes;
@@ -193,7 +214,15 @@ ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& source
             run.findings.push_back(std::move(f));
         break;
     case ChecklistStep::HybridCleanup: {
-        if (!sources.cloud) {
+        if (!sources.hybridFile.isEmpty()) {
+            Result<HybridArtifacts> hybrid = readHybridArtifactsFile(sources.hybridFile);
+            if (hybrid) {
+                run.findings.push_back(findOrganizationRelationships(hybrid->organizationRelationships));
+                run.findings.push_back(findHybridConnectors(hybrid->inboundConnectors, hybrid->outboundConnectors));
+            } else {
+                run.errors.append(u"Reading the hybrid objects snapshot: "_s + hybrid.error().toString());
+            }
+        } else if (!sources.cloud) {
             run.errors.append(missingCloud());
         } else {
             Result<HybridArtifacts> hybrid = readHybrid(*sources.cloud);

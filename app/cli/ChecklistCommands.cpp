@@ -231,7 +231,20 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
     const QCommandLineOption agent(u"agent-account"_s,
                                    u"check prerequisites: the Cloud Sync agent's gMSA, if not provAgentgMSA."_s,
                                    u"NAME"_s);
-    parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent});
+    const QCommandLineOption configLdif(
+        u"config-ldif"_s,
+        u"check: AD's Exchange objects from an LDIF export instead of --ad (repeatable: the configuration "
+        "partition's CN=Microsoft Exchange, the domain's users)."_s,
+        u"FILE"_s);
+    const QCommandLineOption hybridJson(
+        u"hybrid-json"_s,
+        u"check hybrid-cleanup: the hybrid cmdlets' answers from a file instead of --tenant."_s, u"FILE"_s);
+    const QCommandLineOption adFile(u"ad-ldif"_s, u"check verification: the fresh scan's AD side from an LDIF export."_s,
+                                    u"FILE"_s);
+    const QCommandLineOption graphFile(u"graph"_s, u"check verification: Graph users for the fresh scan's anchors."_s,
+                                       u"FILE"_s);
+    parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent, configLdif, hybridJson, adFile,
+                       graphFile});
     const AdSourceOptions adOptions;
     const CloudSourceOptions cloudOptions;
     parser.addOptions(adOptions.options());
@@ -301,6 +314,10 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
             sources.cloud = cloud;
         }
         sources.exoFile = parser.value(exo);
+        sources.configLdifFiles = parser.values(configLdif);
+        sources.hybridFile = parser.value(hybridJson);
+        sources.adFile = parser.value(adFile);
+        sources.graphFile = parser.value(graphFile);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;
