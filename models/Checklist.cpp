@@ -390,6 +390,20 @@ std::vector<ChecklistFinding> findScanState(const std::optional<ScanFacts>& late
     return findings;
 }
 
+std::optional<qint64> judgedScanId(const ChecklistRun& run)
+{
+    // findScanState's evidence starts "scan <id>, finished <time>".
+    static const QRegularExpression scanEvidence(u"^scan (\\d+), finished "_s);
+    for (const ChecklistFinding& f : run.findings) {
+        if (f.check != u"recent-scan"_s)
+            continue;
+        for (const QString& evidence : f.evidence)
+            if (const QRegularExpressionMatch m = scanEvidence.match(evidence); m.hasMatch())
+                return m.captured(1).toLongLong();
+    }
+    return std::nullopt;
+}
+
 bool isHybridOrganizationRelationship(const QString& name)
 {
     return matchesHcwName(name, "O365 to On-premises - "_L1);

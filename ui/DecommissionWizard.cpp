@@ -15,6 +15,8 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -93,6 +95,13 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheck
         }
         if (which != QWizard::CustomButton1)
             return;
+        if (!m_fixedSources.isEmpty()) {
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Sources of the decommission checks"),
+                                        m_fixedSources, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
         auto* dialog = new DecommissionSourcesDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
@@ -115,6 +124,23 @@ DecommissionWizard::~DecommissionWizard()
         page->cancelChecks();
     for (DecommissionStepPage* page : m_pages)
         page->waitForChecks();
+}
+
+void DecommissionWizard::setFreshScanRunner(FreshScanRunner runner)
+{
+    m_freshScanRunner = std::move(runner);
+    stepPage(ChecklistStep::Verification)->updateScanButtons();
+}
+
+void DecommissionWizard::setScanOpener(ScanOpener opener)
+{
+    m_scanOpener = std::move(opener);
+    stepPage(ChecklistStep::Verification)->updateScanButtons();
+}
+
+void DecommissionWizard::setFixedSources(const QString& description)
+{
+    m_fixedSources = description;
 }
 
 void DecommissionWizard::setExporter(ChecklistExporter exporter)
@@ -186,8 +212,41 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     m_cancelButton->setObjectName(u"cancelChecks"_s);
     m_cancelButton->setEnabled(false);
     buttons->addWidget(m_runButton);
+    if (step == ChecklistStep::Verification) {
+        // The checks judge the latest recorded scan; a fresh one is recorded first on request (it reads both
+        // sides in full, so it is a button of its own, with progress).
+        m_runButton->setToolTip(tr("Judge the latest scan recorded in the history (and record the result)"));
+        m_freshScanButton = new QPushButton(tr("Run a fresh scan"));
+        m_freshScanButton->setObjectName(u"freshScan"_s);
+        m_freshScanButton->setToolTip(tr("Read AD and Exchange Online, compare them, record the scan in the history, "
+                                         "then judge it"));
+        buttons->addWidget(m_freshScanButton);
+        connect(m_freshScanButton, &QPushButton::clicked, this, &DecommissionStepPage::runFreshScan);
+        connect(&m_freshScan, &QFutureWatcher<Expected<qint64, QString>>::finished, this,
+                &DecommissionStepPage::freshScanDone);
+    }
     buttons->addWidget(m_cancelButton);
-    buttons->addStretch();
+    if (step == ChecklistStep::Verification) {
+        m_freshProgress = new QProgressBar;
+        m_freshProgress->setObjectName(u"freshScanProgress"_s);
+        m_freshProgress->setRange(0, 1000);
+        m_freshProgress->setTextVisible(false);
+        m_freshProgress->setMaximumWidth(140);
+        m_freshProgress->hide();
+        m_freshStage = new QLabel;
+        m_freshStage->setObjectName(u"freshScanStage"_s);
+        m_freshStage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        buttons->addWidget(m_freshProgress);
+        buttons->addWidget(m_freshStage, 1);
+        m_showScanButton = new QPushButton;
+        m_showScanButton->setObjectName(u"showScan"_s);
+        m_showScanButton->setToolTip(tr("Open the History window (Ctrl+H) with this scan selected"));
+        m_showScanButton->hide();
+        buttons->addWidget(m_showScanButton);
+        connect(m_showScanButton, &QPushButton::clicked, this, &DecommissionStepPage::showJudgedScan);
+    } else {
+        buttons->addStretch();
+    }
     checksLayout->addLayout(buttons);
     layout->addWidget(checks, 1);
     connect(m_runButton, &QPushButton::clicked, this, &DecommissionStepPage::runChecks);
@@ -264,6 +323,8 @@ void DecommissionStepPage::refresh(const StepRecord& record)
     m_reasons->setText(e.reasons.isEmpty() ? QString() : tr("Open: ") + e.reasons.join(u"; "_s));
 
     m_findings->clear();
+    m_judgedScan = record.latestRun() ? judgedScanId(*record.latestRun()) : std::nullopt;
+    updateScanButtons();
     if (const ChecklistRun* run = record.latestRun()) {
         for (const QString& error : run->errors) {
             auto* item = new QTreeWidgetItem(m_findings, {tr("Error"), error});
@@ -297,6 +358,8 @@ void DecommissionStepPage::runChecks()
     m_message->clear();
     m_cancel = std::make_shared<std::atomic_bool>(false);
     m_runButton->setEnabled(false);
+    if (m_freshScanButton)
+        m_freshScanButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_statusLabel->setText(tr("Running the checks of %1…").arg(checklistStepTitle(m_step)));
     Q_EMIT completeChanged();
@@ -313,10 +376,102 @@ void DecommissionStepPage::cancelChecks()
         m_cancel->store(true);
 }
 
+void DecommissionStepPage::updateScanButtons()
+{
+    if (m_freshScanButton) {
+        m_freshScanButton->setVisible(bool(m_wizard->freshScanRunner()));
+        m_freshScanButton->setEnabled(!checksRunning());
+    }
+    if (m_showScanButton) {
+        m_showScanButton->setVisible(m_judgedScan && m_wizard->scanOpener());
+        if (m_judgedScan)
+            m_showScanButton->setText(tr("Show scan %1 in History").arg(*m_judgedScan));
+    }
+}
+
+void DecommissionStepPage::runFreshScan()
+{
+    if (checksRunning() || !m_wizard->freshScanRunner())
+        return;
+    m_message->clear();
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_runButton->setEnabled(false);
+    m_freshScanButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_freshProgress->setValue(0);
+    m_freshProgress->setRange(0, 0); // busy until the first file reports its fraction
+    m_freshProgress->show();
+    m_freshStage->setText(tr("Starting the fresh scan…"));
+    Q_EMIT completeChanged();
+    // Progress crosses to the GUI thread queued, to this page (dropped if the page is gone), and only when the
+    // stage or the whole percent changed: a file reports its fraction per chunk.
+    struct Reported {
+        QString stage;
+        int permille = -2;
+    };
+    auto reported = std::make_shared<Reported>();
+    QPointer<DecommissionStepPage> page(this);
+    FreshScanProgressSink progress = [page, reported](const QString& stage, double fraction) {
+        const int permille = fraction < 0 ? -1 : int(fraction * 1000);
+        if (stage == reported->stage && permille / 10 == reported->permille / 10)
+            return;
+        reported->stage = stage;
+        reported->permille = permille;
+        if (page)
+            QMetaObject::invokeMethod(page, [page, stage, fraction] {
+                if (page)
+                    page->showFreshScanProgress(stage, fraction);
+            }, Qt::QueuedConnection);
+    };
+    FreshScanRunner runner = m_wizard->freshScanRunner();
+    std::shared_ptr<std::atomic_bool> cancel = m_cancel;
+    m_freshScan.setFuture(QtConcurrent::run([runner, cancel, progress] { return runner(cancel.get(), progress); }));
+}
+
+void DecommissionStepPage::showFreshScanProgress(const QString& stage, double fraction)
+{
+    if (!m_freshScan.isRunning())
+        return;
+    m_freshStage->setText(stage + u'…');
+    if (fraction < 0) {
+        m_freshProgress->setRange(0, 0);
+    } else {
+        m_freshProgress->setRange(0, 1000);
+        m_freshProgress->setValue(int(fraction * 1000));
+    }
+}
+
+void DecommissionStepPage::freshScanDone()
+{
+    m_freshProgress->hide();
+    m_cancelButton->setEnabled(false);
+    m_runButton->setEnabled(true);
+    const Expected<qint64, QString> outcome = m_freshScan.result();
+    if (!outcome) {
+        m_freshStage->clear();
+        showMessage(outcome.error());
+        updateScanButtons();
+        Q_EMIT completeChanged();
+        Q_EMIT freshScanFinished(false);
+        return;
+    }
+    m_freshStage->setText(tr("Scan %1 recorded; judging it…").arg(outcome.value()));
+    Q_EMIT freshScanFinished(true);
+    runChecks(); // judges the latest scan: the one just recorded
+}
+
+void DecommissionStepPage::showJudgedScan()
+{
+    if (m_judgedScan && m_wizard->scanOpener())
+        m_wizard->scanOpener()(*m_judgedScan);
+}
+
 void DecommissionStepPage::checksDone()
 {
     m_runButton->setEnabled(true);
     m_cancelButton->setEnabled(false);
+    if (m_freshStage)
+        m_freshStage->clear();
     ChecklistRun run = m_watcher.result();
     if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
         showMessage(tr("The result could not be recorded: %1").arg(*error));

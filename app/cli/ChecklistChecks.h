@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 
 namespace sunset {
@@ -36,7 +37,12 @@ struct ChecklistSources {
 // Exchange Online live or a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
 // step then judges. nullopt when the sources do not give both sides (the latest recorded scan is judged), else
 // the recorded scan's id or the reason it failed. Blocking, like runChecklistStep.
-std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history);
+// progress hears each stage in words on the calling thread, with the fraction of the file being read (-1 when
+// not known); cancel stops the reads (the answer is then an error saying nothing was recorded).
+using FreshScanProgress = std::function<void(const QString& stage, double fraction)>;
+std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
+                                                         const std::atomic_bool* cancel = nullptr,
+                                                         const FreshScanProgress& progress = {});
 
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
                               const std::atomic_bool* cancel = nullptr);

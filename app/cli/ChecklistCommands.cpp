@@ -3,15 +3,13 @@
 #include "ChecklistChecks.h"
 #include "ChecklistStore.h"
 #include "CliCommands.h"
+#include "HistoryExport.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QTextDocument>
-
-#include <sys/stat.h>
 
 namespace sunset {
 
@@ -38,30 +36,6 @@ std::optional<ChecklistStep> parseStep(const QString& text, QTextStream& err)
         err << "sunset-cli checklist: unknown step '" << text << "'; the steps are " << stepKeys() << " (or 1-5).\n";
     return step;
 }
-
-// Written through a temporary file that is owner-only from its creation and renamed into place on commit.
-class OwnerOnlyFile final {
-public:
-    explicit OwnerOnlyFile(const QString& path) : m_file(path) {}
-    std::optional<QString> open()
-    {
-        if (!m_file.open(QIODevice::WriteOnly))
-            return u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString());
-        if (::fchmod(m_file.handle(), S_IRUSR | S_IWUSR) != 0)
-            return u"cannot make %1 owner-only"_s.arg(m_file.fileName());
-        return std::nullopt;
-    }
-    QSaveFile& device() { return m_file; }
-    std::optional<QString> commit()
-    {
-        if (!m_file.commit())
-            return u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString());
-        return std::nullopt;
-    }
-
-private:
-    QSaveFile m_file;
-};
 
 QString levelTitle(FindingLevel level)
 {
@@ -186,11 +160,10 @@ bool checklistCommandNeedsGui(const QStringList& arguments)
 
 std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
-    OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error;
-    file.device().write(checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy));
-    return file.commit();
+    if (std::optional<HistoryError> error =
+            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy)))
+        return error->message;
+    return std::nullopt;
 }
 
 std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy)
@@ -198,10 +171,10 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
     if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
         return u"a PDF needs QtGui's application object; run the export through sunset-cli or the wizard"_s;
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error;
+    if (std::optional<HistoryError> error = file.open())
+        return error->message;
     {
-        QPdfWriter writer(&file.device());
+        QPdfWriter writer(file.device());
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setTitle(u"Exchange Server decommission checklist"_s);
         writer.setCreator(u"Sunset"_s);
@@ -209,7 +182,9 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
         document.setHtml(reportHtml(checklist, generatedBy));
         document.print(&writer);
     }
-    return file.commit();
+    if (std::optional<HistoryError> error = file.commit())
+        return error->message;
+    return std::nullopt;
 }
 
 int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& err)

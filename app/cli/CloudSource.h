@@ -13,6 +13,8 @@
 #include <QTextStream>
 #include <QUrl>
 
+#include <atomic>
+#include <functional>
 #include <optional>
 
 namespace sunset {
@@ -61,6 +63,10 @@ private:
 // Signs in (a device code sign-in shows its message on err), reads the Graph users into graph (by delta from
 // the profile's kept state, which it then updates), then every mailbox (joined to graph) into the snapshot,
 // through CloudLiveScan. Runs an event loop until then: call it from a command, not from inside another loop.
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph);
+// progress, when given, hears each page ("Reading Exchange Online mailboxes … 2000") on this thread; cancel, when
+// set, stops the scan within a fraction of a second (a "cancelled" error).
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph,
+                                   const std::atomic_bool* cancel = nullptr,
+                                   const std::function<void(const QString&)>& progress = {});
 
 } // namespace sunset

@@ -154,6 +154,32 @@ private Q_SLOTS:
         QVERIFY(config->servers.empty());
     }
 
+    // On the command line, a snapshot that cannot be read fails the check (exit 1, nothing judged on it) with an
+    // error naming the file.
+    void checkNamesTheUnreadableSnapshot()
+    {
+        const QString db = m_dir.filePath(u"errors.sqlite"_s);
+        const QString missing = m_dir.filePath(u"no-such-hybrid.json"_s);
+        CliRun r = check(u"hybrid-cleanup"_s, db,
+                         {u"--hybrid-json"_s, missing, u"--config-ldif"_s, kDemo + u"demo-config.ldif"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(u"Reading the hybrid objects snapshot: "_s + missing), qPrintable(r.out));
+
+        const QString broken = m_dir.filePath(u"broken-config.ldif"_s);
+        QVERIFY(writeFile(broken, "version: 1\n\ndn: CN=EXCH01,CN=Servers\nthis line has no colon\n\n"));
+        r = check(u"uninstall"_s, db, {u"--config-ldif"_s, broken});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(u"Reading the Exchange configuration snapshot: "_s + broken), qPrintable(r.out));
+
+        const QString missingAd = m_dir.filePath(u"no-such-ad.ldif"_s);
+        r = check(u"verification"_s, db,
+                  {u"--ad-ldif"_s, missingAd, u"--exo"_s, kDemo + u"demo-exo.json"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(u"The fresh scan could not read AD: "_s + missingAd) ||
+                     r.err.contains(u"The fresh scan could not read AD: "_s + missingAd),
+                 qPrintable(r.out + r.err));
+    }
+
     // Without the snapshot options, the AD steps still name both ways to give AD.
     void missingSourcesNameTheFileOptions()
     {
