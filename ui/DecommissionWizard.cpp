@@ -18,9 +18,13 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStyledItemDelegate>
+#include <QTextLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
 
 namespace sunset {
 
@@ -57,6 +61,40 @@ QString statusColour(StepStatus status)
     }
     return u"palette(text)"_s;
 }
+
+// Row heights for wrapped findings: a tree view asks its delegate for a row's height without the column's width,
+// so the text would wrap but be clipped to one line. This measures it at the column's width, with the wrap mode
+// the view paints with.
+class WrappedTextDelegate final : public QStyledItemDelegate {
+public:
+    explicit WrappedTextDelegate(QTreeView* view) : QStyledItemDelegate(view), m_view(view) {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        const int margin = m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
+        const int width = m_view->header()->sectionSize(index.column()) - 2 * margin -
+                          (index.column() == 0 ? m_view->indentation() * 2 : 0);
+        if (index.column() == 0 || width <= 0)
+            return size;
+        QTextOption wrap;
+        wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        QTextLayout layout(index.data(Qt::DisplayRole).toString(), option.font);
+        layout.setTextOption(wrap);
+        qreal height = 0;
+        layout.beginLayout();
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+            line.setLineWidth(width);
+            height += line.height();
+        }
+        layout.endLayout();
+        size.setHeight(std::max(size.height(), int(std::ceil(height)) + 4));
+        return size;
+    }
+
+private:
+    QTreeView* m_view;
+};
 
 DecommissionWizardFactory& factory()
 {
@@ -181,10 +219,7 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     setTitle(tr("Step %1 of 5: %2").arg(int(step) + 1).arg(checklistStepTitle(step)));
     setSubTitle(checklistStepPurpose(step));
 
-    auto* layout = new QVBoxLayout(this);
-    auto* intro = new QLabel(checklistStepPurpose(step));
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
+    auto* layout = new QVBoxLayout(this); // the purpose is the page's subtitle, above
 
     m_statusLabel = new QLabel;
     m_statusLabel->setObjectName(u"status"_s);
@@ -202,7 +237,13 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     m_findings->setColumnCount(2);
     m_findings->setHeaderLabels({tr("Result"), tr("Finding and evidence")});
     m_findings->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_findings->setUniformRowHeights(true);
+    // Evidence is DNs and URLs an auditor reads in full: wrapped (anywhere, a DN has no spaces), never elided.
+    m_findings->setWordWrap(true);
+    m_findings->setTextElideMode(Qt::ElideNone);
+    m_findings->header()->setStretchLastSection(true);
+    m_findings->setItemDelegate(new WrappedTextDelegate(m_findings));
+    // A wider or narrower column wraps differently: the rows are measured again.
+    connect(m_findings->header(), &QHeaderView::sectionResized, m_findings, [this] { m_findings->doItemsLayout(); });
     checksLayout->addWidget(m_findings);
     auto* buttons = new QHBoxLayout;
     m_runButton = new QPushButton(tr("Run checks"));
@@ -320,7 +361,28 @@ void DecommissionStepPage::refresh(const StepRecord& record)
                       .arg(QLocale().toString(o->at.toLocalTime(), QLocale::ShortFormat), o->by.toHtmlEscaped(),
                            o->reason.toHtmlEscaped());
     m_statusLabel->setText(status);
-    m_reasons->setText(e.reasons.isEmpty() ? QString() : tr("Open: ") + e.reasons.join(u"; "_s));
+    // What is open, counted: the findings are listed below and the confirmations are the boxes (every reason in
+    // full is the tooltip).
+    QStringList open;
+    const ChecklistRun* latest = record.latestRun();
+    if (!latest) {
+        open.append(tr("the automatic checks have not run"));
+    } else {
+        const qsizetype errors = latest->errors.size();
+        const auto blocking = std::count_if(latest->findings.begin(), latest->findings.end(),
+                                            [](const ChecklistFinding& f) { return f.level == FindingLevel::Blocking; });
+        if (errors > 0)
+            open.append(errors == 1 ? tr("1 check could not run") : tr("%1 checks could not run").arg(errors));
+        if (blocking > 0)
+            open.append(blocking == 1 ? tr("1 blocking finding") : tr("%1 blocking findings").arg(blocking));
+    }
+    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(),
+                                          [&](const auto& a) { return !record.isAttested(a.first); });
+    if (unattested > 0)
+        open.append(unattested == 1 ? tr("1 confirmation outstanding")
+                                    : tr("%1 confirmations outstanding").arg(unattested));
+    m_reasons->setText(e.reasons.isEmpty() || open.isEmpty() ? QString() : tr("Open: %1.").arg(open.join(u", "_s)));
+    m_reasons->setToolTip(e.reasons.join(u'\n'));
 
     m_findings->clear();
     m_judgedScan = record.latestRun() ? judgedScanId(*record.latestRun()) : std::nullopt;
@@ -328,10 +390,12 @@ void DecommissionStepPage::refresh(const StepRecord& record)
     if (const ChecklistRun* run = record.latestRun()) {
         for (const QString& error : run->errors) {
             auto* item = new QTreeWidgetItem(m_findings, {tr("Error"), error});
+            item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop);
             item->setToolTip(1, error);
         }
         for (const ChecklistFinding& f : run->findings) {
             auto* item = new QTreeWidgetItem(m_findings, {levelText(f.level), f.summary});
+            item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop); // beside the first line of a wrapped summary
             item->setToolTip(1, f.summary);
             for (const QString& ev : f.evidence)
                 new QTreeWidgetItem(item, {QString(), ev});

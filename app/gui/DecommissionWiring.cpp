@@ -165,7 +165,8 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     return wizard;
 }
 
-void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions options, const QString& path)
+void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions options, ChecklistStep step,
+                                const QString& path)
 {
     auto fail = [](const QString& why) {
         std::fprintf(stderr, "sunset: %s\n", qPrintable(why));
@@ -179,8 +180,8 @@ void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions optio
         return fail(u"the decommission wizard could not be made"_s);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(wizard, &QObject::destroyed, [folder] {}); // the folder outlives the wizard's history
-    wizard->resize(1000, 760);
-    wizard->setStartId(int(ChecklistStep::Uninstall));
+    wizard->resize(1000, 720);
+    wizard->setStartId(int(step));
     wizard->restart();
     wizard->show();
     QObject::connect(wizard, &DecommissionWizard::checksFinished, wizard, [wizard, path, fail] {
@@ -191,7 +192,16 @@ void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions optio
             QCoreApplication::quit();
         });
     });
-    wizard->stepPage(ChecklistStep::Uninstall)->runChecks();
+    DecommissionStepPage* page = wizard->stepPage(step);
+    if (step == ChecklistStep::Verification) {
+        QObject::connect(page, &DecommissionStepPage::freshScanFinished, wizard, [fail](bool recorded) {
+            if (!recorded)
+                fail(u"the fresh scan of the demo's files was not recorded"_s);
+        });
+        page->runFreshScan();
+    } else {
+        page->runChecks();
+    }
 }
 
 } // namespace sunset

@@ -35,8 +35,10 @@ ChecklistSources demoChecklistSources(const QString& demoDirectory);
 QString describeDemoChecklistSources(const QString& demoDirectory);
 
 // For docs/sunset-decommission.png (`sunset --demo --screenshot-decommission PNG`): a wizard over a history of
-// its own (a temporary folder: the demo profile's history is neither read nor changed) on the Uninstall step,
-// its checks run on options' sources, saved to path; then the application quits (exit code 1 on failure).
-void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions options, const QString& path);
+// its own (a temporary folder: the demo profile's history is neither read nor changed) on one step (the
+// verification step records a fresh scan first), its checks run on options' sources, saved to path; then the
+// application quits (exit code 1 on failure).
+void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions options, ChecklistStep step,
+                                const QString& path);
 
 } // namespace sunset

@@ -113,8 +113,12 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "With --demo: save the decommission wizard on its Uninstall step, after its "
                                         "checks ran on the demo's files, to PNG and quit."),
         u"PNG"_s);
+    const QCommandLineOption decommissionStep(
+        u"decommission-step"_s,
+        QApplication::translate("main", "With --screenshot-decommission: the step to show (default uninstall)."),
+        u"STEP"_s, u"uninstall"_s);
     parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot,
-                       decommissionShot});
+                       decommissionShot, decommissionStep});
     parser.process(app);
 
     ReportSources files;
@@ -218,7 +222,13 @@ int main(int argc, char* argv[])
             std::fputs("sunset: --screenshot-decommission needs --demo\n", stderr);
             return 2;
         }
-        takeDecommissionScreenshot(&window, decommission, parser.value(decommissionShot));
+        const std::optional<ChecklistStep> step = checklistStepFromKey(parser.value(decommissionStep));
+        if (!step) {
+            std::fputs("sunset: --decommission-step: prerequisites, verification, hybrid-cleanup, uninstall or "
+                       "post-uninstall-cleanup (or 1-5)\n", stderr);
+            return 2;
+        }
+        takeDecommissionScreenshot(&window, decommission, *step, parser.value(decommissionShot));
     }
     if (parser.isSet(batchShot) || parser.isSet(historyShot))
         takeWritebackScreenshot(window, *writeback, parser.isSet(historyShot),

@@ -185,6 +185,7 @@ private Q_SLOTS:
         text = findingsText(*wizard, ChecklistStep::Uninstall);
         QVERIFY2(text.contains(u"CN=EXCH01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT)"_s),
                  qPrintable(text));
+        QVERIFY(text.contains(u"Blocking: 1 Exchange server is still registered in AD"_s));
         QVERIFY(text.contains(u"Version 15.2 (Build 1544.4)"_s));
         QVERIFY(text.contains(u"https://autodiscover.contoso.com/Autodiscover/Autodiscover.xml"_s));
         QVERIFY(!text.contains(u"Error:"_s));

@@ -287,7 +287,8 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItemCount(), 1);
         QCOMPARE(tree->topLevelItem(0)->text(0), u"Blocking"_s);
         QCOMPARE(tree->topLevelItem(0)->child(0)->text(1), u"Bob <bob@sunset.test>"_s);
-        QVERIFY(page->findChild<QLabel*>(u"reasons"_s)->text().contains(u"1 of 3 not cloud-managed"_s));
+        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 1 blocking finding."_s);
+        QVERIFY(page->findChild<QLabel*>(u"reasons"_s)->toolTip().contains(u"1 of 3 not cloud-managed"_s));
 
         // Fixed and run again: passes, and the failed run stays in the history.
         checks.set(ChecklistStep::Prerequisites, ScriptedChecks::pass());
