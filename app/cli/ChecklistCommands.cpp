@@ -83,8 +83,9 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
             html += u"</ul>"_s;
         }
         if (const ChecklistRun* run = r.latestRun()) {
-            html += u"<p><b>Latest checks</b> (%1; %2 runs in all):</p><ul>"_s.arg(esc(stamp(run->at, run->by)))
-                        .arg(qint64(r.runs.size()));
+            html += u"<p><b>Latest checks</b> (%1; %2):</p><ul>"_s.arg(
+                esc(stamp(run->at, run->by)),
+                r.runs.size() == 1 ? u"the only run"_s : u"%1 runs in all"_s.arg(qint64(r.runs.size())));
             for (const QString& error : run->errors)
                 html += u"<li><b>Error</b>: %1</li>"_s.arg(esc(error));
             for (const ChecklistFinding& f : run->findings) {
