@@ -4,6 +4,7 @@
 #include "ExoInvokeCommand.h"
 #include "GraphUsersClient.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -60,6 +61,31 @@ Result<std::vector<CloudHybridObject>> readObjects(QByteArrayView body, const QS
 }
 
 } // namespace
+
+Result<HybridArtifacts> readHybridArtifactsFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return ImportError{path, 0, {}, u"cannot read it (%1)"_s.arg(file.errorString())};
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+        return ImportError{path, 0, u"$"_s,
+                           u"not a JSON object (%1 at offset %2)"_s.arg(parseError.errorString()).arg(parseError.offset)};
+    HybridArtifacts artifacts;
+    for (const Cmdlet& cmdlet : cmdlets()) {
+        const QJsonValue answer = doc.object().value(cmdlet.name);
+        if (!answer.isObject())
+            return ImportError{path, 0, u"$."_s + cmdlet.name,
+                               u"expected the %1 answer ({\"value\": [...]}) of %2"_s.arg(cmdlet.items, cmdlet.name)};
+        Result<std::vector<CloudHybridObject>> objects =
+            readObjects(QJsonDocument(answer.toObject()).toJson(QJsonDocument::Compact), path + u" ("_s + cmdlet.name + u')');
+        if (!objects)
+            return objects.error();
+        artifacts.*cmdlet.into = std::move(objects.value());
+    }
+    return artifacts;
+}
 
 HybridArtifactsClient::HybridArtifactsClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens,
                                              QObject* parent)

@@ -26,6 +26,12 @@ struct HybridArtifacts {
     std::vector<CloudHybridObject> outboundConnectors;
 };
 
+// The same read from a file that holds each cmdlet's InvokeCommand answer under the cmdlet's name
+// ({"Get-OrganizationRelationship": {"value": [...]}, "Get-InboundConnector": …, "Get-OutboundConnector": …}), as
+// the demo tenant's demo-hybrid.json does; each answer is parsed as a page from the API is. A cmdlet that is
+// absent is an error naming it (an unread cmdlet proves nothing).
+Result<HybridArtifacts> readHybridArtifactsFile(const QString& path);
+
 class HybridArtifactsClient final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HybridArtifactsClient)

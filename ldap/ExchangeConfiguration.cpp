@@ -3,6 +3,10 @@
 #include "ExchangeSchema.h"
 #include "LdapEscape.h"
 #include "LdapLogging.h"
+#include "LdifReader.h"
+
+#include <QFile>
+#include <QSet>
 
 namespace sunset {
 
@@ -171,6 +175,88 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
             return withContext(*error, u"the recipients with Exchange attributes"_s);
     }
     qCInfo(lcLdap) << "Exchange configuration:" << config.servers.size() << "servers,"
+                   << config.autodiscoverScps.size() << "Autodiscover SCPs," << config.hybridConfigurations.size()
+                   << "hybrid configurations," << config.cloudSyncAgentAccounts.size() << "agent accounts";
+    return config;
+}
+
+Result<ExchangeConfiguration> readExchangeConfigurationLdif(const QStringList& files,
+                                                            const ExchangeConfigurationOptions& options)
+{
+    ExchangeConfiguration config;
+    config.domainNamingContext = options.domainDn;
+    config.configurationNamingContext = options.configurationDn;
+    const QString agentSam = options.agentAccountName + u'$';
+    QSet<QString> schemaAttributes;
+    bool recipientValues = false;
+    auto suffixAfter = [](const QString& dn, QLatin1StringView rdnPrefix) {
+        return dn.startsWith(rdnPrefix, Qt::CaseInsensitive) ? dn.mid(rdnPrefix.size()).toUtf8() : QByteArray();
+    };
+    for (const QString& path : files) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return ImportError{path, 0, {},
+                               u"cannot read it (%1): give the LDIF export of the configuration partition's "
+                               "Exchange objects"_s.arg(file.errorString())};
+        const QByteArray data = file.readAll();
+        LdifReader reader(data, path);
+        std::optional<ImportError> error = reader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
+            const QStringList classes = valuesOf(entry, "objectClass");
+            const QString dn = QString::fromUtf8(dnOf(entry));
+            const bool inExchange = dn.contains(u",CN=Microsoft Exchange,CN=Services,"_s, Qt::CaseInsensitive) ||
+                                    dn.startsWith(u"CN=Microsoft Exchange,CN=Services,"_s, Qt::CaseInsensitive);
+            if (hasValue(classes, "msExchExchangeServer"_L1) && inExchange) {
+                const QStringList name = valuesOf(entry, "name");
+                const QStringList cn = valuesOf(entry, "cn");
+                config.servers.push_back({dn, name.value(0, cn.value(0)), valuesOf(entry, "serialNumber").value(0)});
+            } else if (hasValue(classes, "msExchHybridConfiguration"_L1) && inExchange) {
+                config.hybridConfigurations.append(dn);
+            } else if (hasValue(classes, "msExchConfigurationContainer"_L1) ||
+                       hasValue(classes, "msExchOrganizationContainer"_L1)) {
+                config.exchangeContainers.append(dn);
+                if (config.configurationNamingContext.isEmpty())
+                    config.configurationNamingContext = suffixAfter(dn, "CN=Microsoft Exchange,CN=Services,"_L1);
+            } else if (hasValue(classes, "serviceConnectionPoint"_L1)) {
+                const QStringList keywords = valuesOf(entry, "keywords");
+                const bool autodiscover = std::any_of(kScpKeywords.begin(), kScpKeywords.end(), [&](const QByteArray& k) {
+                    return hasValue(keywords, QLatin1StringView(k));
+                });
+                if (autodiscover)
+                    config.autodiscoverScps.push_back({dn, keywords, valuesOf(entry, "serviceBindingInformation")});
+            } else if (hasValue(classes, "msDS-GroupManagedServiceAccount"_L1) &&
+                       hasValue(valuesOf(entry, "sAMAccountName"), QLatin1StringView(agentSam.toLatin1()))) {
+                config.cloudSyncAgentAccounts.append(dn);
+            } else if (hasValue(classes, "attributeSchema"_L1)) {
+                for (const QString& name : valuesOf(entry, "lDAPDisplayName"))
+                    schemaAttributes.insert(name.toLower());
+            } else if (const QByteArray domain = suffixAfter(dn, "CN=Microsoft Exchange System Objects,"_L1);
+                       !domain.isEmpty()) {
+                config.systemObjects.append(dn);
+                if (config.domainNamingContext.isEmpty())
+                    config.domainNamingContext = domain;
+            } else if (dn.startsWith(u"OU=Microsoft Exchange Security Groups,"_s, Qt::CaseInsensitive)) {
+                config.securityGroupContainers.append(dn);
+            }
+            // A recipient's Exchange values (what the live read counts), wherever the export put them.
+            for (const LdifAttribute& a : entry.attributes) {
+                const QByteArrayView name = a.name;
+                if (name.compare("msExchRecipientTypeDetails", Qt::CaseInsensitive) == 0 ||
+                    name.compare("msExchRecipientDisplayType", Qt::CaseInsensitive) == 0 ||
+                    name.compare("extensionAttribute1", Qt::CaseInsensitive) == 0) {
+                    ++config.recipientsWithExchangeAttributes;
+                    recipientValues = true;
+                    break;
+                }
+            }
+            return std::nullopt;
+        });
+        if (error)
+            return *error;
+    }
+    // An export that holds recipients' Exchange values proves the schema as much as its attributeSchema entries.
+    config.schemaExtended = recipientValues || (schemaAttributes.contains(u"msexchrecipienttypedetails"_s) &&
+                                                schemaAttributes.contains(u"extensionattribute1"_s));
+    qCInfo(lcLdap) << "Exchange configuration from" << files << ':' << config.servers.size() << "servers,"
                    << config.autodiscoverScps.size() << "Autodiscover SCPs," << config.hybridConfigurations.size()
                    << "hybrid configurations," << config.cloudSyncAgentAccounts.size() << "agent accounts";
     return config;

@@ -41,4 +41,11 @@ struct ExchangeConfigurationOptions {
 LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& connection,
                                                             const ExchangeConfigurationOptions& options = {});
 
+// The same from LDIF snapshots (ldifde or ldapsearch exports: the configuration partition's CN=Microsoft Exchange,
+// the Exchange schema attributes, the domain's Exchange objects and, for the recipient count, the users), read
+// with LdifReader and sorted by object class as the live searches select them, so the same checks judge it. The
+// naming contexts are taken from the objects found. An unreadable or malformed file is an error naming it.
+Result<ExchangeConfiguration> readExchangeConfigurationLdif(const QStringList& files,
+                                                            const ExchangeConfigurationOptions& options = {});
+
 } // namespace sunset

@@ -390,6 +390,20 @@ std::vector<ChecklistFinding> findScanState(const std::optional<ScanFacts>& late
     return findings;
 }
 
+std::optional<qint64> judgedScanId(const ChecklistRun& run)
+{
+    // findScanState's evidence starts "scan <id>, finished <time>".
+    static const QRegularExpression scanEvidence(u"^scan (\\d+), finished "_s);
+    for (const ChecklistFinding& f : run.findings) {
+        if (f.check != u"recent-scan"_s)
+            continue;
+        for (const QString& evidence : f.evidence)
+            if (const QRegularExpressionMatch m = scanEvidence.match(evidence); m.hasMatch())
+                return m.captured(1).toLongLong();
+    }
+    return std::nullopt;
+}
+
 bool isHybridOrganizationRelationship(const QString& name)
 {
     return matchesHcwName(name, "O365 to On-premises - "_L1);
@@ -482,9 +496,12 @@ ChecklistFinding findRegisteredServers(const std::vector<ExchangeServerObject>& 
         return {u"exchange-servers"_s, FindingLevel::Pass,
                 u"No Exchange server is registered in AD's configuration partition."_s, {}};
     ChecklistFinding f{u"exchange-servers"_s, FindingLevel::Blocking,
-                       u"%1 Exchange servers are still registered in AD: uninstall Exchange Server from them "
-                       "(setup /mode:uninstall) rather than deleting the objects by hand."_s.arg(
-                           qint64(servers.size())),
+                       (servers.size() == 1
+                            ? u"1 Exchange server is still registered in AD: uninstall Exchange Server from it "
+                              "(setup /mode:uninstall) rather than deleting its objects by hand."_s
+                            : u"%1 Exchange servers are still registered in AD: uninstall Exchange Server from them "
+                              "(setup /mode:uninstall) rather than deleting the objects by hand."_s.arg(
+                                  qint64(servers.size()))),
                        {}};
     for (const ExchangeServerObject& s : servers)
         f.evidence.append(s.version.isEmpty() ? s.dn : u"%1, %2"_s.arg(s.dn, s.version));
@@ -510,9 +527,12 @@ ChecklistFinding findAutodiscoverScps(const std::vector<ServiceConnectionPoint>&
         return f;
     }
     f.level = FindingLevel::Blocking;
-    f.summary = u"%1 Autodiscover service connection points remain: domain-joined Outlook clients still look "
-                "them up (Set-ClientAccessService -AutoDiscoverServiceInternalUri $null before the "
-                "uninstall)."_s.arg(qint64(f.evidence.size()));
+    f.summary = (f.evidence.size() == 1
+                     ? u"1 Autodiscover service connection point remains: domain-joined Outlook clients still look "
+                       "it up (Set-ClientAccessService -AutoDiscoverServiceInternalUri $null before the uninstall)."_s
+                     : u"%1 Autodiscover service connection points remain: domain-joined Outlook clients still look "
+                       "them up (Set-ClientAccessService -AutoDiscoverServiceInternalUri $null before the "
+                       "uninstall)."_s.arg(qint64(f.evidence.size())));
     return f;
 }
 

@@ -159,6 +159,8 @@ struct ScanFacts {
 inline constexpr qint64 kRecentScanDays = 7;
 // No scan, a scan older than kRecentScanDays, or critical drift: blocking. Other drift: a warning (to review).
 std::vector<ChecklistFinding> findScanState(const std::optional<ScanFacts>& latest, const QDateTime& now);
+// The history's id of the scan a verification run judged (from its findings' evidence), nullopt when it judged none.
+std::optional<qint64> judgedScanId(const ChecklistRun& run);
 
 // Hybrid cleanup. Exchange Online's side, as Get-OrganizationRelationship / Get-*Connector report it.
 struct CloudHybridObject {

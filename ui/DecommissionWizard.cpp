@@ -15,10 +15,16 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QStyledItemDelegate>
+#include <QTextLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
 
 namespace sunset {
 
@@ -55,6 +61,40 @@ QString statusColour(StepStatus status)
     }
     return u"palette(text)"_s;
 }
+
+// Row heights for wrapped findings: a tree view asks its delegate for a row's height without the column's width,
+// so the text would wrap but be clipped to one line. This measures it at the column's width, with the wrap mode
+// the view paints with.
+class WrappedTextDelegate final : public QStyledItemDelegate {
+public:
+    explicit WrappedTextDelegate(QTreeView* view) : QStyledItemDelegate(view), m_view(view) {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        const int margin = m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
+        const int width = m_view->header()->sectionSize(index.column()) - 2 * margin -
+                          (index.column() == 0 ? m_view->indentation() * 2 : 0);
+        if (index.column() == 0 || width <= 0)
+            return size;
+        QTextOption wrap;
+        wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        QTextLayout layout(index.data(Qt::DisplayRole).toString(), option.font);
+        layout.setTextOption(wrap);
+        qreal height = 0;
+        layout.beginLayout();
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+            line.setLineWidth(width);
+            height += line.height();
+        }
+        layout.endLayout();
+        size.setHeight(std::max(size.height(), int(std::ceil(height)) + 4));
+        return size;
+    }
+
+private:
+    QTreeView* m_view;
+};
 
 DecommissionWizardFactory& factory()
 {
@@ -93,6 +133,13 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheck
         }
         if (which != QWizard::CustomButton1)
             return;
+        if (!m_fixedSources.isEmpty()) {
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Sources of the decommission checks"),
+                                        m_fixedSources, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
         auto* dialog = new DecommissionSourcesDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
@@ -115,6 +162,23 @@ DecommissionWizard::~DecommissionWizard()
         page->cancelChecks();
     for (DecommissionStepPage* page : m_pages)
         page->waitForChecks();
+}
+
+void DecommissionWizard::setFreshScanRunner(FreshScanRunner runner)
+{
+    m_freshScanRunner = std::move(runner);
+    stepPage(ChecklistStep::Verification)->updateScanButtons();
+}
+
+void DecommissionWizard::setScanOpener(ScanOpener opener)
+{
+    m_scanOpener = std::move(opener);
+    stepPage(ChecklistStep::Verification)->updateScanButtons();
+}
+
+void DecommissionWizard::setFixedSources(const QString& description)
+{
+    m_fixedSources = description;
 }
 
 void DecommissionWizard::setExporter(ChecklistExporter exporter)
@@ -155,10 +219,7 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     setTitle(tr("Step %1 of 5: %2").arg(int(step) + 1).arg(checklistStepTitle(step)));
     setSubTitle(checklistStepPurpose(step));
 
-    auto* layout = new QVBoxLayout(this);
-    auto* intro = new QLabel(checklistStepPurpose(step));
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
+    auto* layout = new QVBoxLayout(this); // the purpose is the page's subtitle, above
 
     m_statusLabel = new QLabel;
     m_statusLabel->setObjectName(u"status"_s);
@@ -176,7 +237,13 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     m_findings->setColumnCount(2);
     m_findings->setHeaderLabels({tr("Result"), tr("Finding and evidence")});
     m_findings->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_findings->setUniformRowHeights(true);
+    // Evidence is DNs and URLs an auditor reads in full: wrapped (anywhere, a DN has no spaces), never elided.
+    m_findings->setWordWrap(true);
+    m_findings->setTextElideMode(Qt::ElideNone);
+    m_findings->header()->setStretchLastSection(true);
+    m_findings->setItemDelegate(new WrappedTextDelegate(m_findings));
+    // A wider or narrower column wraps differently: the rows are measured again.
+    connect(m_findings->header(), &QHeaderView::sectionResized, m_findings, [this] { m_findings->doItemsLayout(); });
     checksLayout->addWidget(m_findings);
     auto* buttons = new QHBoxLayout;
     m_runButton = new QPushButton(tr("Run checks"));
@@ -186,8 +253,41 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     m_cancelButton->setObjectName(u"cancelChecks"_s);
     m_cancelButton->setEnabled(false);
     buttons->addWidget(m_runButton);
+    if (step == ChecklistStep::Verification) {
+        // The checks judge the latest recorded scan; a fresh one is recorded first on request (it reads both
+        // sides in full, so it is a button of its own, with progress).
+        m_runButton->setToolTip(tr("Judge the latest scan recorded in the history (and record the result)"));
+        m_freshScanButton = new QPushButton(tr("Run a fresh scan"));
+        m_freshScanButton->setObjectName(u"freshScan"_s);
+        m_freshScanButton->setToolTip(tr("Read AD and Exchange Online, compare them, record the scan in the history, "
+                                         "then judge it"));
+        buttons->addWidget(m_freshScanButton);
+        connect(m_freshScanButton, &QPushButton::clicked, this, &DecommissionStepPage::runFreshScan);
+        connect(&m_freshScan, &QFutureWatcher<Expected<qint64, QString>>::finished, this,
+                &DecommissionStepPage::freshScanDone);
+    }
     buttons->addWidget(m_cancelButton);
-    buttons->addStretch();
+    if (step == ChecklistStep::Verification) {
+        m_freshProgress = new QProgressBar;
+        m_freshProgress->setObjectName(u"freshScanProgress"_s);
+        m_freshProgress->setRange(0, 1000);
+        m_freshProgress->setTextVisible(false);
+        m_freshProgress->setMaximumWidth(140);
+        m_freshProgress->hide();
+        m_freshStage = new QLabel;
+        m_freshStage->setObjectName(u"freshScanStage"_s);
+        m_freshStage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        buttons->addWidget(m_freshProgress);
+        buttons->addWidget(m_freshStage, 1);
+        m_showScanButton = new QPushButton;
+        m_showScanButton->setObjectName(u"showScan"_s);
+        m_showScanButton->setToolTip(tr("Open the History window (Ctrl+H) with this scan selected"));
+        m_showScanButton->hide();
+        buttons->addWidget(m_showScanButton);
+        connect(m_showScanButton, &QPushButton::clicked, this, &DecommissionStepPage::showJudgedScan);
+    } else {
+        buttons->addStretch();
+    }
     checksLayout->addLayout(buttons);
     layout->addWidget(checks, 1);
     connect(m_runButton, &QPushButton::clicked, this, &DecommissionStepPage::runChecks);
@@ -261,16 +361,41 @@ void DecommissionStepPage::refresh(const StepRecord& record)
                       .arg(QLocale().toString(o->at.toLocalTime(), QLocale::ShortFormat), o->by.toHtmlEscaped(),
                            o->reason.toHtmlEscaped());
     m_statusLabel->setText(status);
-    m_reasons->setText(e.reasons.isEmpty() ? QString() : tr("Open: ") + e.reasons.join(u"; "_s));
+    // What is open, counted: the findings are listed below and the confirmations are the boxes (every reason in
+    // full is the tooltip).
+    QStringList open;
+    const ChecklistRun* latest = record.latestRun();
+    if (!latest) {
+        open.append(tr("the automatic checks have not run"));
+    } else {
+        const qsizetype errors = latest->errors.size();
+        const auto blocking = std::count_if(latest->findings.begin(), latest->findings.end(),
+                                            [](const ChecklistFinding& f) { return f.level == FindingLevel::Blocking; });
+        if (errors > 0)
+            open.append(errors == 1 ? tr("1 check could not run") : tr("%1 checks could not run").arg(errors));
+        if (blocking > 0)
+            open.append(blocking == 1 ? tr("1 blocking finding") : tr("%1 blocking findings").arg(blocking));
+    }
+    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(),
+                                          [&](const auto& a) { return !record.isAttested(a.first); });
+    if (unattested > 0)
+        open.append(unattested == 1 ? tr("1 confirmation outstanding")
+                                    : tr("%1 confirmations outstanding").arg(unattested));
+    m_reasons->setText(e.reasons.isEmpty() || open.isEmpty() ? QString() : tr("Open: %1.").arg(open.join(u", "_s)));
+    m_reasons->setToolTip(e.reasons.join(u'\n'));
 
     m_findings->clear();
+    m_judgedScan = record.latestRun() ? judgedScanId(*record.latestRun()) : std::nullopt;
+    updateScanButtons();
     if (const ChecklistRun* run = record.latestRun()) {
         for (const QString& error : run->errors) {
             auto* item = new QTreeWidgetItem(m_findings, {tr("Error"), error});
+            item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop);
             item->setToolTip(1, error);
         }
         for (const ChecklistFinding& f : run->findings) {
             auto* item = new QTreeWidgetItem(m_findings, {levelText(f.level), f.summary});
+            item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop); // beside the first line of a wrapped summary
             item->setToolTip(1, f.summary);
             for (const QString& ev : f.evidence)
                 new QTreeWidgetItem(item, {QString(), ev});
@@ -297,6 +422,8 @@ void DecommissionStepPage::runChecks()
     m_message->clear();
     m_cancel = std::make_shared<std::atomic_bool>(false);
     m_runButton->setEnabled(false);
+    if (m_freshScanButton)
+        m_freshScanButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_statusLabel->setText(tr("Running the checks of %1…").arg(checklistStepTitle(m_step)));
     Q_EMIT completeChanged();
@@ -313,10 +440,102 @@ void DecommissionStepPage::cancelChecks()
         m_cancel->store(true);
 }
 
+void DecommissionStepPage::updateScanButtons()
+{
+    if (m_freshScanButton) {
+        m_freshScanButton->setVisible(bool(m_wizard->freshScanRunner()));
+        m_freshScanButton->setEnabled(!checksRunning());
+    }
+    if (m_showScanButton) {
+        m_showScanButton->setVisible(m_judgedScan && m_wizard->scanOpener());
+        if (m_judgedScan)
+            m_showScanButton->setText(tr("Show scan %1 in History").arg(*m_judgedScan));
+    }
+}
+
+void DecommissionStepPage::runFreshScan()
+{
+    if (checksRunning() || !m_wizard->freshScanRunner())
+        return;
+    m_message->clear();
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_runButton->setEnabled(false);
+    m_freshScanButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_freshProgress->setValue(0);
+    m_freshProgress->setRange(0, 0); // busy until the first file reports its fraction
+    m_freshProgress->show();
+    m_freshStage->setText(tr("Starting the fresh scan…"));
+    Q_EMIT completeChanged();
+    // Progress crosses to the GUI thread queued, to this page (dropped if the page is gone), and only when the
+    // stage or the whole percent changed: a file reports its fraction per chunk.
+    struct Reported {
+        QString stage;
+        int permille = -2;
+    };
+    auto reported = std::make_shared<Reported>();
+    QPointer<DecommissionStepPage> page(this);
+    FreshScanProgressSink progress = [page, reported](const QString& stage, double fraction) {
+        const int permille = fraction < 0 ? -1 : int(fraction * 1000);
+        if (stage == reported->stage && permille / 10 == reported->permille / 10)
+            return;
+        reported->stage = stage;
+        reported->permille = permille;
+        if (page)
+            QMetaObject::invokeMethod(page, [page, stage, fraction] {
+                if (page)
+                    page->showFreshScanProgress(stage, fraction);
+            }, Qt::QueuedConnection);
+    };
+    FreshScanRunner runner = m_wizard->freshScanRunner();
+    std::shared_ptr<std::atomic_bool> cancel = m_cancel;
+    m_freshScan.setFuture(QtConcurrent::run([runner, cancel, progress] { return runner(cancel.get(), progress); }));
+}
+
+void DecommissionStepPage::showFreshScanProgress(const QString& stage, double fraction)
+{
+    if (!m_freshScan.isRunning())
+        return;
+    m_freshStage->setText(stage + u'…');
+    if (fraction < 0) {
+        m_freshProgress->setRange(0, 0);
+    } else {
+        m_freshProgress->setRange(0, 1000);
+        m_freshProgress->setValue(int(fraction * 1000));
+    }
+}
+
+void DecommissionStepPage::freshScanDone()
+{
+    m_freshProgress->hide();
+    m_cancelButton->setEnabled(false);
+    m_runButton->setEnabled(true);
+    const Expected<qint64, QString> outcome = m_freshScan.result();
+    if (!outcome) {
+        m_freshStage->clear();
+        showMessage(outcome.error());
+        updateScanButtons();
+        Q_EMIT completeChanged();
+        Q_EMIT freshScanFinished(false);
+        return;
+    }
+    m_freshStage->setText(tr("Scan %1 recorded; judging it…").arg(outcome.value()));
+    Q_EMIT freshScanFinished(true);
+    runChecks(); // judges the latest scan: the one just recorded
+}
+
+void DecommissionStepPage::showJudgedScan()
+{
+    if (m_judgedScan && m_wizard->scanOpener())
+        m_wizard->scanOpener()(*m_judgedScan);
+}
+
 void DecommissionStepPage::checksDone()
 {
     m_runButton->setEnabled(true);
     m_cancelButton->setEnabled(false);
+    if (m_freshStage)
+        m_freshStage->clear();
     ChecklistRun run = m_watcher.result();
     if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
         showMessage(tr("The result could not be recorded: %1").arg(*error));

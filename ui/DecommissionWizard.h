@@ -2,6 +2,7 @@
 
 #include "Checklist.h"
 #include "ChecklistJournal.h"
+#include "ImportError.h"
 
 #include <QFutureWatcher>
 #include <QWizard>
@@ -15,6 +16,7 @@ class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTreeWidget;
 
@@ -26,6 +28,15 @@ using ChecklistCheckRunner = std::function<ChecklistRun(ChecklistStep step, cons
 
 class DecommissionStepPage;
 
+// The verification step's "Run a fresh scan": reads both sides, compares them and records the scan in the history
+// (as sunset-cli diff does), on a worker thread; returns the recorded scan's id or the reason there is none.
+// progress(stage, fraction of the current file or -1) may be called from that thread; cancel is set by Cancel.
+using FreshScanProgressSink = std::function<void(const QString& stage, double fraction)>;
+using FreshScanRunner =
+    std::function<Expected<qint64, QString>(const std::atomic_bool* cancel, const FreshScanProgressSink& progress)>;
+// Opens the history window with this scan selected (the app's History window, Ctrl+H).
+using ScanOpener = std::function<void(qint64 scanId)>;
+
 // Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON); nullopt on success, else the
 // reason. Given by the app (the writers live beside sunset-cli's export).
 using ChecklistExporter = std::function<std::optional<QString>(const Checklist& checklist, const QString& path)>;
@@ -34,7 +45,9 @@ using ChecklistExporter = std::function<std::optional<QString>(const Checklist& 
 // and their evidence, a "Run checks" button (off the GUI thread, cancellable), the attestations as check boxes, a
 // note, and an override that needs a written reason. Everything goes through the journal (the history), so the
 // wizard can be closed at any point and a new one over the same history resumes where it was, at the first step
-// not yet passed or overridden. Next is enabled once the current step passed or was overridden.
+// not yet passed or overridden. Next is enabled once the current step passed or was overridden. The verification
+// page's checks judge the latest recorded scan; its "Run a fresh scan" records one first (with progress and
+// Cancel), and "Show scan N in History" opens the judged scan.
 class DecommissionWizard final : public QWizard {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DecommissionWizard)
@@ -56,18 +69,27 @@ public:
     ChecklistJournal* journal() const { return m_journal; }
     const ChecklistCheckRunner& runner() const { return m_runner; }
 
+    // The verification page's "Run a fresh scan" appears once a runner is set, its "Show scan N in History" once
+    // an opener is.
+    void setFreshScanRunner(FreshScanRunner runner);
+    const FreshScanRunner& freshScanRunner() const { return m_freshScanRunner; }
+    void setScanOpener(ScanOpener opener);
+    const ScanOpener& scanOpener() const { return m_scanOpener; }
+    // Sources fixed by the app (the demo's files): "Sources…" then shows this text instead of the settings dialog.
+    void setFixedSources(const QString& description);
+
 Q_SIGNALS:
     void checksFinished(sunset::ChecklistStep step); // the run is recorded and the page refreshed
 
 private:
     friend class DecommissionStepPage;
 
-// Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON); nullopt on success, else the
-// reason. Given by the app (the writers live beside sunset-cli's export).
-using ChecklistExporter = std::function<std::optional<QString>(const Checklist& checklist, const QString& path)>;
     ChecklistJournal* m_journal;
     ChecklistCheckRunner m_runner;
     ChecklistExporter m_exporter;
+    FreshScanRunner m_freshScanRunner;
+    ScanOpener m_scanOpener;
+    QString m_fixedSources;
     Checklist m_checklist;
     std::array<DecommissionStepPage*, kChecklistSteps.size()> m_pages{};
 };
@@ -82,19 +104,34 @@ public:
 
     ChecklistStep step() const { return m_step; }
     bool isComplete() const override;
-    bool checksRunning() const { return m_watcher.isRunning(); }
-    void waitForChecks() { m_watcher.waitForFinished(); }
+    bool checksRunning() const { return m_watcher.isRunning() || m_freshScan.isRunning(); }
+    void waitForChecks()
+    {
+        m_watcher.waitForFinished();
+        m_freshScan.waitForFinished();
+    }
 
     void runChecks();
     void cancelChecks();
+    // Verification only: records a fresh scan off the GUI thread (progress on the page, Cancel stops it), then
+    // runs the checks, which judge it. Emits freshScanFinished either way.
+    void runFreshScan();
+    void showJudgedScan(); // the scan the latest run judged, in the History window
+    std::optional<qint64> judgedScan() const { return m_judgedScan; }
+    void updateScanButtons(); // after the wizard's runner or opener changed
     void refresh(const StepRecord& record);
     void showMessage(const QString& message); // an error in words, on the page
+
+Q_SIGNALS:
+    void freshScanFinished(bool recorded); // the fresh scan ended: recorded (its judging follows), or not
 
 private:
     void attestationToggled(const QString& key, bool given);
     void saveNote();
     void overrideStep();
     void checksDone();
+    void freshScanDone();
+    void showFreshScanProgress(const QString& stage, double fraction);
 
     ChecklistStep m_step;
     DecommissionWizard* m_wizard;
@@ -104,6 +141,12 @@ private:
     QTreeWidget* m_findings;
     QPushButton* m_runButton;
     QPushButton* m_cancelButton;
+    QPushButton* m_freshScanButton = nullptr; // verification only
+    QPushButton* m_showScanButton = nullptr;  // verification only
+    QProgressBar* m_freshProgress = nullptr;
+    QLabel* m_freshStage = nullptr;
+    QFutureWatcher<Expected<qint64, QString>> m_freshScan;
+    std::optional<qint64> m_judgedScan;
     std::vector<std::pair<QString, QCheckBox*>> m_attestations;
     QPlainTextEdit* m_note;
     QPushButton* m_saveNote;

@@ -209,6 +209,26 @@ QTableView* HistoryView::table(Tab tab) const
     return nullptr;
 }
 
+bool HistoryView::selectRecord(Tab tab, qint64 id)
+{
+    QTableView* view = table(tab);
+    const QAbstractItemModel* model = view ? view->model() : nullptr;
+    if (!model)
+        return false;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QModelIndex index = model->index(r, 0);
+        if (index.data(IdRole).toLongLong() != id)
+            continue;
+        m_tabs->setCurrentWidget(view);
+        view->setCurrentIndex(index);
+        view->selectRow(r);
+        view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+        view->setFocus();
+        return true;
+    }
+    return false;
+}
+
 void HistoryView::setModels(QAbstractItemModel* batches, QAbstractItemModel* changes, QAbstractItemModel* scans)
 {
     m_batches->setModel(batches);

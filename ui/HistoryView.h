@@ -52,6 +52,8 @@ public:
     qint64 selectedBatchId() const; // the batch selected in the batches table, else the filter's batch, else 0
     QTabWidget* tabs() const { return m_tabs; }
     QTableView* table(Tab tab) const;
+    // Shows the tab and selects the row whose record has this id (IdRole); false when it is not listed.
+    bool selectRecord(Tab tab, qint64 id);
 
     // A test seam: the next export asks no dialog and writes to this path.
     static void queueSavePath(const QString& path);

@@ -154,20 +154,23 @@ std::optional<AdSourceError> connectLiveAd(const LiveAdSettings& settings, QText
 }
 
 Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
-                                    const std::function<void(const LdifEntry&)>& onEntry)
+                                    const std::function<void(const LdifEntry&)>& onEntry,
+                                    const ReadProgress& observer)
 {
     ReadProgress progress;
-    if (::isatty(STDERR_FILENO)) {
+    const bool terminal = ::isatty(STDERR_FILENO);
+    if (terminal || observer) {
         const QString where = live.connection->host();
-        progress = [&err, where](qint64 entries) {
-            err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
-            return true;
+        progress = [&err, where, terminal, observer](qint64 entries) {
+            if (terminal)
+                err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
+            return !observer || observer(entries);
         };
     }
     AdLdapReadOptions options;
     options.onEntry = onEntry;
     auto snapshot = readAdSnapshotFromLdap(*live.connection, live.baseDn, progress, options);
-    if (progress)
+    if (terminal)
         err << '\n';
     return snapshot;
 }

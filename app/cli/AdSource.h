@@ -67,8 +67,10 @@ struct LiveAd {
 // an incomplete one a warning to err), and settles the base DN.
 std::optional<AdSourceError> connectLiveAd(const LiveAdSettings& settings, QTextStream& err, LiveAd& live);
 
-// Reads the mailboxes under live.baseDn (progress to err on a terminal). onEntry sees each entry as read.
+// Reads the mailboxes under live.baseDn (progress to err on a terminal). onEntry sees each entry as read;
+// progress, when given, the entries read so far (false stops the read: a "cancelled" error).
 Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
-                                    const std::function<void(const LdifEntry&)>& onEntry = {});
+                                    const std::function<void(const LdifEntry&)>& onEntry = {},
+                                    const ReadProgress& progress = {});
 
 } // namespace sunset

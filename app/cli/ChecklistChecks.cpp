@@ -3,6 +3,7 @@
 #include "ExchangeConfiguration.h"
 #include "ExoMailboxClient.h"
 #include "HybridArtifactsClient.h"
+#include "ScanRecording.h"
 #include "SnapshotFiles.h"
 #include "TokenProvider.h"
 
@@ -10,8 +11,6 @@
 #include "Matcher.h"
 
 #include <QEventLoop>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace sunset {
 
@@ -43,10 +42,18 @@ struct AdRead {
 
 AdRead readAd(const ChecklistSources& sources)
 {
+    if (!sources.configLdifFiles.isEmpty()) {
+        ExchangeConfigurationOptions options;
+        options.agentAccountName = sources.agentAccountName;
+        Result<ExchangeConfiguration> config = readExchangeConfigurationLdif(sources.configLdifFiles, options);
+        if (!config)
+            return {std::nullopt, u"Reading the Exchange configuration snapshot: "_s + config.error().toString()};
+        return {std::move(config.value()), {}};
+    }
     if (!sources.ad)
         return {std::nullopt, u"AD was not given: give --ad ldaps://dc… with --bind/--password-file or --kerberos "
                               "(the wizard: adUri, bindUpn and passwordFile in the settings group "
-                              "'decommission')."_s};
+                              "'decommission'), or a snapshot with --config-ldif FILE."_s};
     LdapResult<std::unique_ptr<LdapConnection>> connection = connectAd(*sources.ad);
     if (!connection)
         return {std::nullopt, connection.error().toString()};
@@ -63,7 +70,7 @@ QString missingCloud()
 {
     return u"Exchange Online was not given: give --tenant with --client-id and --client-secret-file or "
            "--certificate (the wizard: tenant, clientId and clientSecretFile in the settings group "
-           "'decommission')."_s;
+           "'decommission'), or the hybrid cmdlets' answers with --hybrid-json FILE."_s;
 }
 
 Result<Snapshot> readMailboxes(const ChecklistSources& sources)
@@ -110,49 +117,81 @@ Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
 
 } // namespace
 
-std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history)
+std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
+                                                         const std::atomic_bool* cancel,
+                                                         const FreshScanProgress& progress)
 {
-    if (!sources.ad || (!sources.cloud && sources.exoFile.isEmpty()))
+    if ((!sources.ad && sources.adFile.isEmpty()) || (!sources.cloud && sources.exoFile.isEmpty()))
         return std::nullopt;
-    ScanRecord scan;
-    scan.started = QDateTime::currentDateTimeUtc();
+    using Outcome = Expected<qint64, QString>;
+    const QString cancelledText = u"The fresh scan was cancelled; no scan was recorded."_s;
+    auto cancelled = [cancel] { return cancel && cancel->load(); };
+    auto say = [&progress](const QString& stage, double fraction = -1) {
+        if (progress)
+            progress(stage, fraction);
+    };
+    // A file read reports its fraction and stops when cancelled (the reader then returns a "cancelled" error).
+    auto fileProgress = [&](const QString& stage) -> LoadProgress {
+        return [&, stage](const QString&, double fraction) {
+            say(stage, fraction);
+            return !cancelled();
+        };
+    };
+    const QDateTime started = QDateTime::currentDateTimeUtc();
     QString log;
     QTextStream err(&log);
-    LiveAd live;
-    if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
-        return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + error->message);
-    Result<Snapshot> ad = readLiveAdSnapshot(live, err);
+    Result<Snapshot> ad = ImportError{};
+    if (!sources.adFile.isEmpty()) {
+        ad = loadAdSnapshotFile(sources.adFile, fileProgress(u"Reading AD from %1"_s.arg(sources.adFile)));
+    } else {
+        say(u"Connecting to %1"_s.arg(sources.ad->uri));
+        LiveAd live;
+        if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
+            return Outcome(u"The fresh scan could not read AD: "_s + error->message);
+        ad = readLiveAdSnapshot(live, err, {}, [&](qint64 entries) {
+            say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->uri).arg(entries));
+            return !cancelled();
+        });
+    }
+    if (cancelled())
+        return Outcome(cancelledText);
     if (!ad)
-        return Expected<qint64, QString>(u"The fresh scan could not read AD: "_s + ad.error().toString());
+        return Outcome(u"The fresh scan could not read AD: "_s + ad.error().toString());
     GraphDirectory graph;
-    Result<Snapshot> cloud = sources.exoFile.isEmpty() ? scanCloudSnapshot(*sources.cloud, err, graph)
-                                                       : loadCloudSnapshotFile(sources.exoFile, nullptr);
+    if (!sources.exoFile.isEmpty() && !sources.graphFile.isEmpty()) { // live, the scan reads the users itself
+        Result<GraphDirectory> users =
+            loadGraphUsersFile(sources.graphFile, fileProgress(u"Reading Graph users from %1"_s.arg(sources.graphFile)));
+        if (cancelled())
+            return Outcome(cancelledText);
+        if (!users)
+            return Outcome(u"The fresh scan could not read the Graph users: "_s + users.error().toString());
+        graph = std::move(users.value());
+    }
+    Result<Snapshot> cloud =
+        sources.exoFile.isEmpty()
+            ? scanCloudSnapshot(*sources.cloud, err, graph, cancel, [&](const QString& stage) { say(stage); })
+            : loadCloudSnapshotFile(sources.exoFile, sources.graphFile.isEmpty() ? nullptr : &graph,
+                                    fileProgress(u"Reading Exchange Online from %1"_s.arg(sources.exoFile)));
+    if (cancelled())
+        return Outcome(cancelledText);
     if (!cloud)
-        return Expected<qint64, QString>(u"The fresh scan could not read Exchange Online: "_s +
-                                         cloud.error().toString());
+        return Outcome(u"The fresh scan could not read Exchange Online: "_s + cloud.error().toString());
+    say(u"Comparing AD with Exchange Online"_s);
     const Snapshot& adSide = ad.value();
     const Snapshot& cloudSide = cloud.value();
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records));
     const DriftSummary summary = summarize(report, adSide, cloudSide);
-    scan.finished = QDateTime::currentDateTimeUtc();
-    scan.adSource = sources.ad->uri;
-    scan.exoSource = sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile;
-    scan.adMailboxes = summary.adMailboxes;
-    scan.cloudMailboxes = summary.cloudMailboxes;
-    scan.matched = summary.matched;
-    scan.driftItems = summary.driftItems;
-    QJsonObject bySeverity;
-    for (int severity = 0; severity < 3; ++severity)
-        bySeverity.insert(severityName(Severity(severity)), summary.itemsBySeverity[size_t(severity)]);
-    scan.summaryJson = QJsonDocument(QJsonObject{{u"bySeverity"_s, bySeverity},
-                                                 {u"matched"_s, summary.matched},
-                                                 {u"driftItems"_s, summary.driftItems},
-                                                 {u"origin"_s, u"decommission checklist"_s}})
-                           .toJson(QJsonDocument::Compact);
-    HistoryResult<qint64> id = history.recordScan(scan);
+    if (cancelled())
+        return Outcome(cancelledText);
+    // Recorded as sunset-cli diff records a scan, with every drift item, so a batch can be planned from it.
+    const ReportSources names{sources.adFile.isEmpty() ? sources.ad->uri : sources.adFile,
+                              sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile, sources.graphFile};
+    say(u"Recording the scan"_s);
+    HistoryResult<qint64> id = history.recordScan(
+        scanRecord({report, adSide, cloudSide, summary, names}, started, QDateTime::currentDateTimeUtc()));
     if (!id)
-        return Expected<qint64, QString>(id.error().message);
-    return Expected<qint64, QString>(id.value());
+        return Outcome(id.error().message);
+    return Outcome(id.value());
 }
 
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
@@ -193,7 +232,15 @@ ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& source
             run.findings.push_back(std::move(f));
         break;
     case ChecklistStep::HybridCleanup: {
-        if (!sources.cloud) {
+        if (!sources.hybridFile.isEmpty()) {
+            Result<HybridArtifacts> hybrid = readHybridArtifactsFile(sources.hybridFile);
+            if (hybrid) {
+                run.findings.push_back(findOrganizationRelationships(hybrid->organizationRelationships));
+                run.findings.push_back(findHybridConnectors(hybrid->inboundConnectors, hybrid->outboundConnectors));
+            } else {
+                run.errors.append(u"Reading the hybrid objects snapshot: "_s + hybrid.error().toString());
+            }
+        } else if (!sources.cloud) {
             run.errors.append(missingCloud());
         } else {
             Result<HybridArtifacts> hybrid = readHybrid(*sources.cloud);

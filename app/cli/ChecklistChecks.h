@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 
 namespace sunset {
@@ -19,6 +20,11 @@ struct ChecklistSources {
     std::optional<LiveAdSettings> ad;      // AD read live (the configuration and domain partitions)
     std::optional<CloudSettings> cloud;    // Exchange Online read live (Get-Mailbox, hybrid cmdlets)
     QString exoFile;                       // or a Get-Mailbox export for the prerequisites
+    // Or snapshots instead of the live reads (the demo tenant's files, an offline review):
+    QStringList configLdifFiles;           // LDIF of the Exchange configuration objects (and users) for AD
+    QString hybridFile;                    // the hybrid cmdlets' answers, for Exchange Online's hybrid objects
+    QString adFile;                        // the AD snapshot (LDIF) for the verification's fresh scan
+    QString graphFile;                     // Graph users for that scan's anchors (optional)
     std::optional<ScanFacts> latestScan;   // the history's latest scan (read by the caller, on its thread)
     QString agentAccountName = QStringLiteral("provAgentgMSA");
 };
@@ -27,11 +33,16 @@ struct ChecklistSources {
 // LDAP reads on this thread, the cloud through a local event loop, so call it from a command or a worker thread
 // (the wizard runs it off the GUI thread), never from inside another event loop. cancel, when set, stops it
 // between reads (the run then carries a "cancelled" error).
-// The verification step's "fresh scan": when the sources give both sides (AD live, and Exchange Online live or
-// a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
+// The verification step's "fresh scan": when the sources give both sides (AD live or an AD snapshot file, and
+// Exchange Online live or a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
 // step then judges. nullopt when the sources do not give both sides (the latest recorded scan is judged), else
 // the recorded scan's id or the reason it failed. Blocking, like runChecklistStep.
-std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history);
+// progress hears each stage in words on the calling thread, with the fraction of the file being read (-1 when
+// not known); cancel stops the reads (the answer is then an error saying nothing was recorded).
+using FreshScanProgress = std::function<void(const QString& stage, double fraction)>;
+std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
+                                                         const std::atomic_bool* cancel = nullptr,
+                                                         const FreshScanProgress& progress = {});
 
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
                               const std::atomic_bool* cancel = nullptr);

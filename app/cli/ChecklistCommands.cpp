@@ -3,15 +3,13 @@
 #include "ChecklistChecks.h"
 #include "ChecklistStore.h"
 #include "CliCommands.h"
+#include "HistoryExport.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QTextDocument>
-
-#include <sys/stat.h>
 
 namespace sunset {
 
@@ -38,30 +36,6 @@ std::optional<ChecklistStep> parseStep(const QString& text, QTextStream& err)
         err << "sunset-cli checklist: unknown step '" << text << "'; the steps are " << stepKeys() << " (or 1-5).\n";
     return step;
 }
-
-// Written through a temporary file that is owner-only from its creation and renamed into place on commit.
-class OwnerOnlyFile final {
-public:
-    explicit OwnerOnlyFile(const QString& path) : m_file(path) {}
-    std::optional<QString> open()
-    {
-        if (!m_file.open(QIODevice::WriteOnly))
-            return u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString());
-        if (::fchmod(m_file.handle(), S_IRUSR | S_IWUSR) != 0)
-            return u"cannot make %1 owner-only"_s.arg(m_file.fileName());
-        return std::nullopt;
-    }
-    QSaveFile& device() { return m_file; }
-    std::optional<QString> commit()
-    {
-        if (!m_file.commit())
-            return u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString());
-        return std::nullopt;
-    }
-
-private:
-    QSaveFile m_file;
-};
 
 QString levelTitle(FindingLevel level)
 {
@@ -109,8 +83,9 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
             html += u"</ul>"_s;
         }
         if (const ChecklistRun* run = r.latestRun()) {
-            html += u"<p><b>Latest checks</b> (%1; %2 runs in all):</p><ul>"_s.arg(esc(stamp(run->at, run->by)))
-                        .arg(qint64(r.runs.size()));
+            html += u"<p><b>Latest checks</b> (%1; %2):</p><ul>"_s.arg(
+                esc(stamp(run->at, run->by)),
+                r.runs.size() == 1 ? u"the only run"_s : u"%1 runs in all"_s.arg(qint64(r.runs.size())));
             for (const QString& error : run->errors)
                 html += u"<li><b>Error</b>: %1</li>"_s.arg(esc(error));
             for (const ChecklistFinding& f : run->findings) {
@@ -186,11 +161,10 @@ bool checklistCommandNeedsGui(const QStringList& arguments)
 
 std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
-    OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error;
-    file.device().write(checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy));
-    return file.commit();
+    if (std::optional<HistoryError> error =
+            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy)))
+        return error->message;
+    return std::nullopt;
 }
 
 std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy)
@@ -198,10 +172,10 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
     if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
         return u"a PDF needs QtGui's application object; run the export through sunset-cli or the wizard"_s;
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error;
+    if (std::optional<HistoryError> error = file.open())
+        return error->message;
     {
-        QPdfWriter writer(&file.device());
+        QPdfWriter writer(file.device());
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setTitle(u"Exchange Server decommission checklist"_s);
         writer.setCreator(u"Sunset"_s);
@@ -209,7 +183,9 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
         document.setHtml(reportHtml(checklist, generatedBy));
         document.print(&writer);
     }
-    return file.commit();
+    if (std::optional<HistoryError> error = file.commit())
+        return error->message;
+    return std::nullopt;
 }
 
 int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -231,7 +207,20 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
     const QCommandLineOption agent(u"agent-account"_s,
                                    u"check prerequisites: the Cloud Sync agent's gMSA, if not provAgentgMSA."_s,
                                    u"NAME"_s);
-    parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent});
+    const QCommandLineOption configLdif(
+        u"config-ldif"_s,
+        u"check: AD's Exchange objects from an LDIF export instead of --ad (repeatable: the configuration "
+        "partition's CN=Microsoft Exchange, the domain's users)."_s,
+        u"FILE"_s);
+    const QCommandLineOption hybridJson(
+        u"hybrid-json"_s,
+        u"check hybrid-cleanup: the hybrid cmdlets' answers from a file instead of --tenant."_s, u"FILE"_s);
+    const QCommandLineOption adFile(u"ad-ldif"_s, u"check verification: the fresh scan's AD side from an LDIF export."_s,
+                                    u"FILE"_s);
+    const QCommandLineOption graphFile(u"graph"_s, u"check verification: Graph users for the fresh scan's anchors."_s,
+                                       u"FILE"_s);
+    parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent, configLdif, hybridJson, adFile,
+                       graphFile});
     const AdSourceOptions adOptions;
     const CloudSourceOptions cloudOptions;
     parser.addOptions(adOptions.options());
@@ -301,6 +290,10 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
             sources.cloud = cloud;
         }
         sources.exoFile = parser.value(exo);
+        sources.configLdifFiles = parser.values(configLdif);
+        sources.hybridFile = parser.value(hybridJson);
+        sources.adFile = parser.value(adFile);
+        sources.graphFile = parser.value(graphFile);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;

@@ -339,8 +339,8 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Writes a deterministic tenant: demo-ad.ldif, demo-exo.json, demo-exo.csv, demo-graph.json and "
-        "planted-drift.json (what 'sunset-cli diff' must find). The defaults give the bundled demo tenant."_s);
+        u"Writes a deterministic tenant: demo-ad.ldif, demo-exo.json, demo-exo.csv, demo-graph.json, "
+        "demo-config.ldif and demo-hybrid.json (the decommission checklist's sources) and planted-drift.json (what 'sunset-cli diff' must find). The defaults give the bundled demo tenant."_s);
     parser.addHelpOption();
     const QCommandLineOption dir(u"out"_s, u"Directory to write into (created if missing)."_s, u"DIR"_s);
     const QCommandLineOption count(u"mailboxes"_s, u"Number of mailboxes (default 3000)."_s, u"N"_s, u"3000"_s);
@@ -378,7 +378,8 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
         return [f](const QByteArray& chunk) { f->write(chunk); };
     };
     generateDemoTenant(options, {sinkFor(u"demo-ad.ldif"_s), sinkFor(u"demo-exo.json"_s), sinkFor(u"demo-exo.csv"_s),
-                                 sinkFor(u"demo-graph.json"_s), sinkFor(u"planted-drift.json"_s)});
+                                 sinkFor(u"demo-graph.json"_s), sinkFor(u"planted-drift.json"_s),
+                                 sinkFor(u"demo-config.ldif"_s), sinkFor(u"demo-hybrid.json"_s)});
     for (auto& f : files)
         if (!f->commit()) {
             err << "sunset-cli demo-tenant: writing " << f->fileName() << " failed: " << f->errorString() << '\n';

@@ -6,6 +6,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QSslConfiguration>
+#include <QTimer>
 
 #include <unistd.h>
 
@@ -255,7 +256,8 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     return std::nullopt;
 }
 
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err, GraphDirectory& graph)
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err, GraphDirectory& graph,
+                                   const std::atomic_bool* cancel, const std::function<void(const QString&)>& observer)
 {
     const bool terminal = ::isatty(STDERR_FILENO);
     CloudScanSettings settings = cloud.scan;
@@ -292,6 +294,11 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     std::optional<CloudLiveScan::Service> shown;
     QObject::connect(&scan, &CloudLiveScan::progress, &loop,
                      [&](CloudLiveScan::Service service, qint64 done, qint64 total, double rate) {
+                         if (observer)
+                             observer(u"Reading %1 … %2"_s.arg(service == CloudLiveScan::Service::Graph
+                                                                    ? u"Entra ID users"_s
+                                                                    : u"Exchange Online mailboxes"_s)
+                                          .arg(done));
                          if (!terminal)
                              return;
                          if (shown && *shown != service)
@@ -325,8 +332,21 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
         failure = message;
         loop.quit();
     });
+    QObject::connect(&scan, &CloudLiveScan::cancelled, &loop, [&] {
+        failure = u"The Exchange Online read was cancelled."_s;
+        loop.quit();
+    });
+    QTimer cancelPoll; // the flag is set on another thread: look at it a few times a second
+    if (cancel) {
+        QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
+            if (cancel->load())
+                scan.cancel();
+        });
+        cancelPoll.start(100);
+    }
     scan.start(std::move(settings));
     loop.exec();
+    cancelPoll.stop();
     if (terminal)
         err << '\n';
     // Only a secret that signed in (the read finished) is worth keeping.

@@ -14,6 +14,8 @@
 #include <QTextStream>
 #include <QUrl>
 
+#include <atomic>
+#include <functional>
 #include <optional>
 
 namespace sunset {
@@ -70,7 +72,11 @@ private:
 // through CloudLiveScan. Runs an event loop until then: call it from a command, not from inside another loop.
 // When settings.rememberAs is set, the secret is then stored in the desktop keyring (a keyring that cannot is
 // a warning on err: the secret was used for this run only).
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph);
+// progress, when given, hears each page ("Reading Exchange Online mailboxes … 2000") on this thread; cancel, when
+// set, stops the scan within a fraction of a second (a "cancelled" error).
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph,
+                                   const std::atomic_bool* cancel = nullptr,
+                                   const std::function<void(const QString&)>& progress = {});
 
 // sunset-cli secret forget --tenant T --client-id ID: removes what --remember-secret kept for that app.
 int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err);

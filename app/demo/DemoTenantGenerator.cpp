@@ -25,6 +25,9 @@ constexpr QLatin1StringView kBaseDn = "DC=contoso,DC=com"_L1;
 constexpr QLatin1StringView kDomainSid = "S-1-5-21-3623811015-3361044348-30300820"_L1;
 constexpr qsizetype kChunk = 1 << 20;
 
+QByteArray configLdif();
+QByteArray hybridJson();
+
 // SplitMix64: tiny, fast and fully specified, so the tenant is byte-identical on every machine
 // (std:: distributions are implementation-defined).
 class Rng final {
@@ -177,6 +180,10 @@ public:
         writeGraph(sinks.graphJson);
         if (sinks.manifest)
             writeManifest(sinks.manifest);
+        if (sinks.configLdif)
+            sinks.configLdif(configLdif());
+        if (sinks.hybridJson)
+            sinks.hybridJson(hybridJson());
     }
 
 private:
@@ -777,6 +784,79 @@ private:
         "extensionAttribute9",  "extensionAttribute10", "extensionAttribute11", "extensionAttribute12",
         "extensionAttribute13", "extensionAttribute14", "extensionAttribute15"};
 };
+
+// The forest's Exchange leftovers a hybrid tenant has just before its last server goes: fixed text (no random
+// draw, so the mailbox files stay as they were), in the shapes of tests/samba/exchange-organization.ldif.
+QByteArray configLdif()
+{
+    const QByteArray config = "CN=Configuration," + QByteArray(kBaseDn.data(), kBaseDn.size());
+    const QByteArray base(kBaseDn.data(), kBaseDn.size());
+    const QByteArray org = "CN=Contoso,CN=Microsoft Exchange,CN=Services," + config;
+    const QByteArray group = "CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups," + org;
+    const QByteArray server = "CN=EXCH01,CN=Servers," + group;
+    QByteArray out = "# Sunset demo tenant: what of Exchange the forest still holds (ldifde -f demo-config.ldif -d "
+                     "\"CN=Microsoft Exchange,CN=Services," + config + "\", the Exchange schema attributes and the\n"
+                     "# domain's Exchange objects): one server still registered, its Autodiscover SCP, the hybrid\n"
+                     "# configuration object, and the Entra Cloud Sync agent's group managed service account.\n"
+                     "version: 1\n\n";
+    auto entry = [&](const QByteArray& dn, const QByteArray& body) {
+        out += "dn: " + dn + "\nchangetype: add\n" + body + '\n';
+    };
+    entry("CN=ms-Exch-Recipient-Type-Details,CN=Schema," + config,
+          "objectClass: top\nobjectClass: attributeSchema\ncn: ms-Exch-Recipient-Type-Details\n"
+          "lDAPDisplayName: msExchRecipientTypeDetails\n");
+    entry("CN=ms-Exch-Extension-Attribute-1,CN=Schema," + config,
+          "objectClass: top\nobjectClass: attributeSchema\ncn: ms-Exch-Extension-Attribute-1\n"
+          "lDAPDisplayName: extensionAttribute1\n");
+    entry("CN=Microsoft Exchange,CN=Services," + config,
+          "objectClass: top\nobjectClass: container\nobjectClass: msExchConfigurationContainer\n"
+          "cn: Microsoft Exchange\n");
+    entry(org, "objectClass: top\nobjectClass: container\nobjectClass: msExchOrganizationContainer\ncn: Contoso\n");
+    entry("CN=Administrative Groups," + org,
+          "objectClass: top\nobjectClass: msExchAdminGroupContainer\ncn: Administrative Groups\n");
+    entry(group, "objectClass: top\nobjectClass: msExchAdminGroup\ncn: Exchange Administrative Group (FYDIBOHF23SPDLT)\n");
+    entry("CN=Servers," + group, "objectClass: top\nobjectClass: msExchServersContainer\ncn: Servers\n");
+    entry(server, "objectClass: top\nobjectClass: server\nobjectClass: msExchExchangeServer\ncn: EXCH01\nname: EXCH01\n"
+                  "serialNumber: Version 15.2 (Build 1544.4)\n");
+    entry("CN=Protocols," + server, "objectClass: top\nobjectClass: msExchProtocolCfgProtocolContainer\ncn: Protocols\n");
+    entry("CN=Autodiscover,CN=Protocols," + server, "objectClass: top\nobjectClass: container\ncn: Autodiscover\n");
+    entry("CN=EXCH01,CN=Autodiscover,CN=Protocols," + server,
+          "objectClass: top\nobjectClass: serviceConnectionPoint\ncn: EXCH01\n"
+          "keywords: 77378F46-2C66-4aa9-A6A6-3E7A48B19596\nkeywords: Site=Default-First-Site-Name\n"
+          "serviceBindingInformation: https://autodiscover.contoso.com/Autodiscover/Autodiscover.xml\n");
+    entry("CN=Hybrid Configuration," + org, "objectClass: top\nobjectClass: container\ncn: Hybrid Configuration\n");
+    entry("CN=Hybrid Configuration,CN=Hybrid Configuration," + org,
+          "objectClass: top\nobjectClass: msExchHybridConfiguration\ncn: Hybrid Configuration\n");
+    entry("CN=Microsoft Exchange System Objects," + base,
+          "objectClass: top\nobjectClass: container\nobjectClass: msExchSystemObjectsContainer\n"
+          "cn: Microsoft Exchange System Objects\n");
+    entry("OU=Microsoft Exchange Security Groups," + base,
+          "objectClass: top\nobjectClass: organizationalUnit\nou: Microsoft Exchange Security Groups\n");
+    entry("CN=provAgentgMSA,CN=Managed Service Accounts," + base,
+          "objectClass: top\nobjectClass: msDS-GroupManagedServiceAccount\ncn: provAgentgMSA\n"
+          "sAMAccountName: provAgentgMSA$\ndNSHostName: provAgentgMSA.contoso.com\n"
+          "msDS-ManagedPasswordInterval: 30\n");
+    return out;
+}
+
+// What the Hybrid Configuration Wizard left in Exchange Online, as the admin API's InvokeCommand answers each
+// cmdlet, plus a partner connector that is not a hybrid leftover.
+QByteArray hybridJson()
+{
+    const QByteArray guid = "8b5f1c9e-3d2a-4e7b-9c61-0f4d2a7e5b13";
+    return "{\n"
+           "  \"Get-OrganizationRelationship\": {\"value\": [\n"
+           "    {\"Name\": \"O365 to On-premises - " + guid + "\", \"Identity\": \"O365 to On-premises - " + guid +
+           "\", \"Enabled\": true}\n  ]},\n"
+           "  \"Get-InboundConnector\": {\"value\": [\n"
+           "    {\"Name\": \"Inbound from " + guid + "\", \"Identity\": \"Inbound from " + guid +
+           "\", \"Enabled\": true}\n  ]},\n"
+           "  \"Get-OutboundConnector\": {\"value\": [\n"
+           "    {\"Name\": \"Outbound to " + guid + "\", \"Identity\": \"Outbound to " + guid +
+           "\", \"Enabled\": true},\n"
+           "    {\"Name\": \"Fabrikam partner\", \"Identity\": \"Fabrikam partner\", \"Enabled\": true}\n  ]}\n"
+           "}\n";
+}
 
 } // namespace
 

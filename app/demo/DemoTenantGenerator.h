@@ -28,6 +28,13 @@ struct DemoTenantSinks {
     std::function<void(const QByteArray&)> exoCsv;     // optional
     std::function<void(const QByteArray&)> graphJson;
     std::function<void(const QByteArray&)> manifest;   // optional: planted drift, JSON
+    // optional: what of Exchange the forest still holds, for the decommission checklist: the organization, a
+    // server still registered, its Autodiscover SCP, the hybrid configuration object, the Cloud Sync agent's gMSA
+    // (ldifde export of the configuration partition's CN=Microsoft Exchange and the domain's Exchange objects)
+    std::function<void(const QByteArray&)> configLdif;
+    // optional: Exchange Online's hybrid leftovers, one InvokeCommand answer per cmdlet
+    // ({"Get-OrganizationRelationship": {"value": [...]}, "Get-InboundConnector": …, "Get-OutboundConnector": …})
+    std::function<void(const QByteArray&)> hybridJson;
 };
 
 // Writes everything through the sinks, in chunks.

@@ -5,9 +5,14 @@
 #include "ChecklistStore.h"
 #include "DecommissionWizard.h"
 
+#include <QDir>
 #include <QFile>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
 
 namespace sunset {
 
@@ -47,6 +52,13 @@ ChecklistSources sourcesFromSettings()
         sources.cloud = cloud;
     }
     sources.exoFile = settings.value(u"exoFile"_s).toString();
+    // Snapshot files instead of the live reads (an offline review): several configuration exports split by ';'.
+    for (const QString& file : settings.value(u"configLdif"_s).toString().split(u';', Qt::SkipEmptyParts))
+        if (const QString path = file.trimmed(); !path.isEmpty())
+            sources.configLdifFiles.append(path);
+    sources.hybridFile = settings.value(u"hybridFile"_s).toString();
+    sources.adFile = settings.value(u"adFile"_s).toString();
+    sources.graphFile = settings.value(u"graphFile"_s).toString();
     sources.agentAccountName = settings.value(u"agentAccount"_s, sources.agentAccountName).toString();
     return sources;
 }
@@ -67,11 +79,37 @@ private:
 
 } // namespace
 
-QWidget* createDecommissionWizard(QWidget* parent)
+ChecklistSources demoChecklistSources(const QString& demoDirectory)
 {
-    const ChecklistSources sources = sourcesFromSettings();
-    auto opened = HistoryStore::open(HistoryStore::defaultPath(),
-                                     HistoryActor::current(sources.ad ? sources.ad->bindName : QString()));
+    const QDir dir(demoDirectory);
+    ChecklistSources sources;
+    sources.configLdifFiles = {dir.filePath(u"demo-config.ldif"_s), dir.filePath(u"demo-ad.ldif"_s)};
+    sources.hybridFile = dir.filePath(u"demo-hybrid.json"_s);
+    sources.exoFile = dir.filePath(u"demo-exo.json"_s);
+    sources.adFile = dir.filePath(u"demo-ad.ldif"_s);
+    sources.graphFile = dir.filePath(u"demo-graph.json"_s);
+    return sources;
+}
+
+QString describeDemoChecklistSources(const QString& demoDirectory)
+{
+    return QObject::tr("In the demo, the checks read the demo tenant's files in %1:\n\n"
+                       "• AD's Exchange objects: demo-config.ldif (the organization, server EXCH01 still registered, "
+                       "its Autodiscover SCP, the hybrid configuration, the Cloud Sync agent's gMSA) and "
+                       "demo-ad.ldif (the recipients)\n"
+                       "• Exchange Online: demo-exo.json (Get-Mailbox) and demo-hybrid.json (the hybrid cmdlets)\n"
+                       "• The fresh scan: demo-ad.ldif against demo-exo.json, with demo-graph.json\n\n"
+                       "Outside the demo, Sources… sets live AD and Exchange Online, or snapshot files like these.")
+        .arg(QDir::toNativeSeparators(demoDirectory));
+}
+
+QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptions& options)
+{
+    const std::optional<ChecklistSources> fixed = options.fixedSources;
+    auto currentSources = [fixed] { return fixed ? *fixed : sourcesFromSettings(); };
+    const ChecklistSources sources = currentSources();
+    const QString historyPath = options.historyPath.isEmpty() ? HistoryStore::defaultPath() : options.historyPath;
+    auto opened = HistoryStore::open(historyPath, HistoryActor::current(sources.ad ? sources.ad->bindName : QString()));
     if (!opened) {
         QMessageBox::warning(parent, QObject::tr("Decommission wizard"), opened.error().message);
         return nullptr;
@@ -82,16 +120,14 @@ QWidget* createDecommissionWizard(QWidget* parent)
     // On the worker thread: its own connection to the history for the latest scan (a Qt SQL connection belongs to
     // the thread that made it), then the reads.
     // The sources are read again at each run: the wizard's Sources dialog may have changed them.
-    ChecklistCheckRunner runner = [path, by](ChecklistStep step, const std::atomic_bool* cancel) {
-        ChecklistSources s = sourcesFromSettings();
+    ChecklistCheckRunner runner = [path, by, currentSources](ChecklistStep step, const std::atomic_bool* cancel) {
+        ChecklistSources s = currentSources();
         QStringList scanErrors;
         if (step == ChecklistStep::Verification) {
+            // Judges the latest recorded scan; "Run a fresh scan" records one first.
             auto history = HistoryStore::open(path, HistoryActor::current());
             if (!history)
                 return ChecklistRun{QDateTime::currentDateTimeUtc(), by, {}, {history.error().message}};
-            // "Run checks" on this page runs a fresh scan first when both sides are configured.
-            if (auto fresh = recordFreshScan(s, *history.value()); fresh && !fresh->ok())
-                scanErrors.append(fresh->error());
             auto scan = ChecklistStore(*history.value()).latestScan();
             if (scan)
                 s.latestScan = scan.value();
@@ -107,8 +143,65 @@ QWidget* createDecommissionWizard(QWidget* parent)
         return file.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? writeChecklistPdf(checklist, file, by)
                                                               : writeChecklistJson(checklist, file, by);
     });
+    wizard->setFreshScanRunner(
+        [path, currentSources](const std::atomic_bool* cancel, const FreshScanProgressSink& progress) {
+            using Outcome = Expected<qint64, QString>;
+            const ChecklistSources s = currentSources();
+            auto history = HistoryStore::open(path, HistoryActor::current(s.ad ? s.ad->bindName : QString()));
+            if (!history)
+                return Outcome(history.error().message);
+            std::optional<Outcome> recorded = recordFreshScan(s, *history.value(), cancel, progress);
+            if (!recorded)
+                return Outcome(QObject::tr(
+                    "A fresh scan needs both sides: AD (live, or an LDIF export) and Exchange Online (live, or a "
+                    "Get-Mailbox export). Set them in Sources…; until then the latest recorded scan is judged."));
+            return *recorded;
+        });
+    if (options.showScan)
+        wizard->setScanOpener(options.showScan);
+    if (fixed)
+        wizard->setFixedSources(options.fixedSourcesDescription);
     holder->setParent(wizard);
     return wizard;
+}
+
+void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions options, ChecklistStep step,
+                                const QString& path)
+{
+    auto fail = [](const QString& why) {
+        std::fprintf(stderr, "sunset: %s\n", qPrintable(why));
+        QCoreApplication::exit(1);
+    };
+    auto folder = std::make_shared<QTemporaryDir>();
+    options.historyPath = folder->filePath(u"history.sqlite"_s);
+    options.showScan = {};
+    auto* wizard = qobject_cast<DecommissionWizard*>(createDecommissionWizard(parent, options));
+    if (!wizard)
+        return fail(u"the decommission wizard could not be made"_s);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(wizard, &QObject::destroyed, [folder] {}); // the folder outlives the wizard's history
+    wizard->resize(1000, 720);
+    wizard->setStartId(int(step));
+    wizard->restart();
+    wizard->show();
+    QObject::connect(wizard, &DecommissionWizard::checksFinished, wizard, [wizard, path, fail] {
+        // Let the page lay out and paint once before grabbing.
+        QTimer::singleShot(500, wizard, [wizard, path, fail] {
+            if (!wizard->grab().save(path, "PNG"))
+                return fail(u"cannot write "_s + path);
+            QCoreApplication::quit();
+        });
+    });
+    DecommissionStepPage* page = wizard->stepPage(step);
+    if (step == ChecklistStep::Verification) {
+        QObject::connect(page, &DecommissionStepPage::freshScanFinished, wizard, [fail](bool recorded) {
+            if (!recorded)
+                fail(u"the fresh scan of the demo's files was not recorded"_s);
+        });
+        page->runFreshScan();
+    } else {
+        page->runChecks();
+    }
 }
 
 } // namespace sunset

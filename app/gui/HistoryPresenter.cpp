@@ -105,6 +105,17 @@ void HistoryPresenter::show()
     m_view->activateWindow();
 }
 
+void HistoryPresenter::showScan(qint64 scanId)
+{
+    show();
+    if (m_view->selectRecord(HistoryView::ScansTab, scanId))
+        return;
+    m_view->setFilter({}); // the date, batch or object filter hid it
+    refresh();
+    if (!m_view->selectRecord(HistoryView::ScansTab, scanId))
+        showMessage(tr("Scan %1 is not in this history (%2).").arg(scanId).arg(m_store.path()), true);
+}
+
 void HistoryPresenter::showMessage(const QString& text, bool error) { m_view->showMessage(text, error); }
 
 void HistoryPresenter::refresh()

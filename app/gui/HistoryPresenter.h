@@ -34,6 +34,8 @@ public:
 public Q_SLOTS:
     void refresh();
     void showBatch(qint64 batchId);
+    // Shows the window on its Scans tab with this scan selected (the filter is cleared when it hides the scan).
+    void showScan(qint64 scanId);
     void exportTo(sunset::HistoryView::Export format, const QString& path);
 
 Q_SIGNALS:

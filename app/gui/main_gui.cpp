@@ -2,6 +2,7 @@
 #include "ConnectionDialog.h"
 #include "DecommissionWiring.h"
 #include "DecommissionWizard.h"
+#include "HistoryPresenter.h"
 #include "HistoryStore.h"
 #include "BatchFlow.h"
 #include "DesktopWriteback.h"
@@ -107,7 +108,17 @@ int main(int argc, char* argv[])
                                        "the batch review of a few ticked items."), u"PNG"_s);
     const QCommandLineOption historyShot(u"screenshot-history"_s, QApplication::translate("main", "Like --screenshot, "
                                          "of the history after approving and applying such a batch."), u"PNG"_s);
-    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot});
+    const QCommandLineOption decommissionShot(
+        u"screenshot-decommission"_s,
+        QApplication::translate("main", "With --demo: save the decommission wizard on its Uninstall step, after its "
+                                        "checks ran on the demo's files, to PNG and quit."),
+        u"PNG"_s);
+    const QCommandLineOption decommissionStep(
+        u"decommission-step"_s,
+        QApplication::translate("main", "With --screenshot-decommission: the step to show (default uninstall)."),
+        u"STEP"_s, u"uninstall"_s);
+    parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot,
+                       decommissionShot, decommissionStep});
     parser.process(app);
 
     ReportSources files;
@@ -129,7 +140,6 @@ int main(int argc, char* argv[])
         return 2;
     }
 
-    setDecommissionWizardFactory(&createDecommissionWizard); // Tools › Decommission wizard
     MainWindow window;
     ScanLoader loader;
     QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
@@ -193,6 +203,33 @@ int main(int argc, char* argv[])
 
     BatchFlow* writeback = setUpWriteback(window, loader, parser.isSet(demo));
     QObject::connect(writeback, &BatchFlow::scanRecorded, &window, readTrend);
+    // Tools › Decommission wizard (Ctrl+Shift+D) over the same history; in the demo its checks read the demo's
+    // files, and "Show scan N in History" opens the writeback's History window on that scan.
+    DecommissionWizardOptions decommission;
+    decommission.historyPath = historyPath;
+    if (parser.isSet(demo)) {
+        decommission.fixedSources = demoChecklistSources(demoDirectory());
+        decommission.fixedSourcesDescription = describeDemoChecklistSources(demoDirectory());
+    }
+    decommission.showScan = [writeback](qint64 scanId) {
+        writeback->showHistory();
+        if (HistoryPresenter* presenter = writeback->historyPresenter())
+            presenter->showScan(scanId);
+    };
+    setDecommissionWizardFactory([decommission](QWidget* parent) { return createDecommissionWizard(parent, decommission); });
+    if (parser.isSet(decommissionShot)) {
+        if (!parser.isSet(demo)) {
+            std::fputs("sunset: --screenshot-decommission needs --demo\n", stderr);
+            return 2;
+        }
+        const std::optional<ChecklistStep> step = checklistStepFromKey(parser.value(decommissionStep));
+        if (!step) {
+            std::fputs("sunset: --decommission-step: prerequisites, verification, hybrid-cleanup, uninstall or "
+                       "post-uninstall-cleanup (or 1-5)\n", stderr);
+            return 2;
+        }
+        takeDecommissionScreenshot(&window, decommission, *step, parser.value(decommissionShot));
+    }
     if (parser.isSet(batchShot) || parser.isSet(historyShot))
         takeWritebackScreenshot(window, *writeback, parser.isSet(historyShot),
                                 parser.value(parser.isSet(historyShot) ? historyShot : batchShot));

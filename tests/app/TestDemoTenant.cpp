@@ -126,15 +126,18 @@ private Q_SLOTS:
 
     void generatorReproducesTheBundledFiles()
     {
-        QByteArray ldif, json, csv, graph, manifest;
+        QByteArray ldif, json, csv, graph, manifest, config, hybrid;
         generateDemoTenant({}, {[&](const QByteArray& c) { ldif += c; }, [&](const QByteArray& c) { json += c; },
                                 [&](const QByteArray& c) { csv += c; }, [&](const QByteArray& c) { graph += c; },
-                                [&](const QByteArray& c) { manifest += c; }});
+                                [&](const QByteArray& c) { manifest += c; }, [&](const QByteArray& c) { config += c; },
+                                [&](const QByteArray& c) { hybrid += c; }});
         QVERIFY(ldif == readAll(kDemo + u"demo-ad.ldif"_s));
         QVERIFY(json == readAll(kDemo + u"demo-exo.json"_s));
         QVERIFY(csv == readAll(kDemo + u"demo-exo.csv"_s));
         QVERIFY(graph == readAll(kDemo + u"demo-graph.json"_s));
         QVERIFY(manifest == readAll(kDemo + u"planted-drift.json"_s));
+        QVERIFY(config == readAll(kDemo + u"demo-config.ldif"_s));
+        QVERIFY(hybrid == readAll(kDemo + u"demo-hybrid.json"_s));
     }
 
     void diffOnTheGetMailboxJsonFindsExactlyThePlantedDrift() { compareWithManifest(diff(u"demo-exo.json"_s)); }

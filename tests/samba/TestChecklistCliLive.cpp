@@ -42,7 +42,7 @@ private Q_SLOTS:
     {
         const auto [code, text] = check(u"uninstall"_s);
         QVERIFY2(code == kChecklistNotPassed, qPrintable(text));
-        QVERIFY(text.contains(u"1 Exchange servers are still registered"_s));
+        QVERIFY(text.contains(u"1 Exchange server is still registered"_s));
         QVERIFY(text.contains(u"CN=EX01,CN=Servers,"_s));
         QVERIFY(text.contains(u"-> https://mail.sunset.test/Autodiscover/Autodiscover.xml"_s));
     }

@@ -131,6 +131,98 @@ private Q_SLOTS:
         settings.remove(u"decommission"_s);
     }
 
+    // The snapshot files are offered beside the live sources and kept as paths (several configuration exports
+    // split by ';').
+    void sourcesDialogOffersSnapshotFiles()
+    {
+        auto history = openHistory(u"files.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        wizard.button(QWizard::CustomButton1)->click();
+        auto* dialog = wizard.findChild<QDialog*>(u"decommissionSources"_s);
+        QVERIFY(dialog);
+        for (const QString& key : {u"configLdif"_s, u"exoFile"_s, u"hybridFile"_s, u"adFile"_s, u"graphFile"_s}) {
+            QVERIFY2(dialog->findChild<QLineEdit*>(key), qPrintable(key));
+            QVERIFY2(dialog->findChild<QAbstractButton*>(key + u"Browse"_s), qPrintable(key));
+        }
+        dialog->findChild<QLineEdit*>(u"configLdif"_s)->setText(u"/exports/config.ldif;/exports/users.ldif"_s);
+        dialog->findChild<QLineEdit*>(u"hybridFile"_s)->setText(u"/exports/hybrid.json"_s);
+        dialog->accept();
+        QSettings settings;
+        QCOMPARE(settings.value(u"decommission/configLdif"_s).toString(), u"/exports/config.ldif;/exports/users.ldif"_s);
+        QCOMPARE(settings.value(u"decommission/hybridFile"_s).toString(), u"/exports/hybrid.json"_s);
+        QVERIFY(!settings.contains(u"decommission/adFile"_s));
+        settings.remove(u"decommission"_s);
+    }
+
+    // "Run a fresh scan" runs off the GUI thread with its stage shown; Cancel stops it, nothing is judged, and the
+    // reason is on the page. A recorded scan is then judged, and "Show scan N in History" opens it.
+    void freshScanShowsProgressAndCancels()
+    {
+        auto history = openHistory(u"fresh.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        checks.set(ChecklistStep::Verification,
+                   {{}, {}, {{u"recent-scan"_s, FindingLevel::Pass, u"The latest scan is recent."_s,
+                              {u"scan 7, finished 2026-11-24T10:00:00Z"_s}}}, {}});
+        DecommissionWizard wizard(&store, checks.runner());
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::Verification);
+        QVERIFY(!page->findChild<QPushButton*>(u"freshScan"_s)->isVisibleTo(page)); // no runner yet
+        std::atomic_bool record{false};
+        QThread* scanThread = nullptr;
+        wizard.setFreshScanRunner([&](const std::atomic_bool* cancel, const FreshScanProgressSink& progress) {
+            scanThread = QThread::currentThread();
+            for (int i = 0; !record.load(); ++i) {
+                if (cancel->load())
+                    return Expected<qint64, QString>(u"The fresh scan was cancelled; no scan was recorded."_s);
+                progress(u"Reading AD from ad.ldif"_s, (i % 100) / 100.0);
+                QThread::msleep(5);
+            }
+            return Expected<qint64, QString>(qint64(7));
+        });
+        QList<qint64> opened;
+        wizard.setScanOpener([&](qint64 id) { opened.append(id); });
+        wizard.show();
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        attestAll(wizard, ChecklistStep::Prerequisites);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(ChecklistStep::Verification));
+        auto* fresh = page->findChild<QPushButton*>(u"freshScan"_s);
+        auto* cancel = page->findChild<QPushButton*>(u"cancelChecks"_s);
+        auto* stage = page->findChild<QLabel*>(u"freshScanStage"_s);
+        QVERIFY(fresh->isVisible());
+
+        QSignalSpy finished(page, &DecommissionStepPage::freshScanFinished);
+        fresh->click();
+        QVERIFY(!fresh->isEnabled());
+        QVERIFY(!page->findChild<QPushButton*>(u"runChecks"_s)->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(stage->text().startsWith(u"Reading AD from ad.ldif"_s), 10000);
+        QVERIFY(page->findChild<QWidget*>(u"freshScanProgress"_s)->isVisible());
+        cancel->click();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(page->findChild<QLabel*>(u"message"_s)->text().contains(u"cancelled"_s));
+        QVERIFY(recorded(store).step(ChecklistStep::Verification).runs.empty()); // nothing judged
+        QVERIFY(scanThread && scanThread != QThread::currentThread());
+        QVERIFY(fresh->isEnabled());
+        QVERIFY(!page->findChild<QPushButton*>(u"showScan"_s)->isVisible());
+
+        record = true;
+        QSignalSpy judged(&wizard, &DecommissionWizard::checksFinished);
+        fresh->click();
+        QVERIFY(judged.wait(10000));
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(finished.last().first().toBool(), true);
+        QCOMPARE(recorded(store).step(ChecklistStep::Verification).runs.size(), size_t(1));
+        auto* show = page->findChild<QPushButton*>(u"showScan"_s);
+        QVERIFY(show->isVisible());
+        QCOMPARE(show->text(), u"Show scan 7 in History"_s);
+        show->click();
+        QCOMPARE(opened, QList<qint64>{7});
+    }
+
     void passingRunWalksAllFiveSteps()
     {
         auto history = openHistory(u"pass.sqlite"_s);
@@ -195,7 +287,8 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItemCount(), 1);
         QCOMPARE(tree->topLevelItem(0)->text(0), u"Blocking"_s);
         QCOMPARE(tree->topLevelItem(0)->child(0)->text(1), u"Bob <bob@sunset.test>"_s);
-        QVERIFY(page->findChild<QLabel*>(u"reasons"_s)->text().contains(u"1 of 3 not cloud-managed"_s));
+        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 1 blocking finding."_s);
+        QVERIFY(page->findChild<QLabel*>(u"reasons"_s)->toolTip().contains(u"1 of 3 not cloud-managed"_s));
 
         // Fixed and run again: passes, and the failed run stays in the history.
         checks.set(ChecklistStep::Prerequisites, ScriptedChecks::pass());
