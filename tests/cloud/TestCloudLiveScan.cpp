@@ -55,8 +55,11 @@ std::shared_ptr<const CloudScanResult> runScan(CloudLiveScan& scan, CloudScanSet
     QSignalSpy finished(&scan, &CloudLiveScan::finished);
     QSignalSpy failed(&scan, &CloudLiveScan::failed);
     scan.start(std::move(s));
-    if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, 60000))
+    if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, 60000)) {
+        if (failure) // never the previous run's message
+            *failure = u"the scan neither finished nor failed within 60 s"_s;
         return {};
+    }
     if (!failed.isEmpty()) {
         if (failure)
             *failure = failed.first().first().toString();
