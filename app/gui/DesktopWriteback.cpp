@@ -3,6 +3,7 @@
 #include "BatchConfirmation.h"
 #include "BatchFlow.h"
 #include "HistoryPresenter.h"
+#include "LdapBatchTarget.h"
 #include "LdifFileBatchTarget.h"
 #include "MainWindow.h"
 #include "ScanLoader.h"
@@ -29,6 +30,41 @@ QString demoWritebackPath()
     return QFileInfo(HistoryStore::defaultPath(u"demo"_s)).absoluteDir().filePath(u"demo-writeback.ldif"_s);
 }
 
+QString noDirectoryMessage()
+{
+    return QCoreApplication::translate(
+        "BatchFlow", "Sunset is comparing export files, without a connection to AD, so it cannot apply here. "
+                     "Approve the batch, then export it as LDIF from History (Ctrl+H) and apply it with "
+                     "ldapmodify, or connect to AD and apply it from History.");
+}
+
+std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QByteArray& password)
+{
+    if (ad.kind != AdSourceProfile::Kind::Live)
+        return nullptr;
+    // The same connection settings as ScanLoader's live read of this side.
+    LdapConnectionOptions options;
+    options.uri = ad.url;
+    options.startTls = !ad.url.startsWith(u"ldaps://"_s, Qt::CaseInsensitive) && ad.startTls;
+    options.caFile = ad.caFile;
+    options.allowInsecurePlaintext = ad.allowPlaintext;
+    const bool kerberos = ad.bind == AdSourceProfile::Bind::Kerberos;
+    const QString bindName = ad.bindDn;
+    // Called on the apply worker, which owns the connection it returns.
+    auto factory = [options, kerberos, bindName, password]() -> LdapResult<std::unique_ptr<LdapConnection>> {
+        auto connection = std::make_unique<LdapConnection>(options);
+        if (auto error = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, password))
+            return *error;
+        return connection;
+    };
+    const QString description =
+        kerberos ? QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound with your Kerberos ticket)")
+                       .arg(ad.url)
+                 : QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound as %2)").arg(ad.url, bindName);
+    // What the CLI records for the same binds (sunset-cli apply --kerberos / --bind UPN).
+    return std::make_shared<LdapBatchTarget>(description, kerberos ? u"kerberos"_s : bindName, std::move(factory));
+}
+
 BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
 {
     auto* flow = new BatchFlow(window);
@@ -39,10 +75,17 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
         config.target = std::make_shared<LdifFileBatchTarget>(demoWritebackPath());
     } else {
         config.historyPath = HistoryStore::defaultPath();
-        config.noTarget = QCoreApplication::translate(
-            "BatchFlow", "Sunset is comparing export files, without a connection to AD, so it cannot apply here. "
-                         "Approve the batch, then export it as LDIF from History (Ctrl+H) and apply it with "
-                         "ldapmodify, or connect to AD and apply it from History.");
+        config.noTarget = noDirectoryMessage();
+        // Each finished scan decides where Apply writes: the DC it read (with the same settings and password), or
+        // none for an export file. The demo keeps its LDIF file: its history is not the real one.
+        QObject::connect(&loader, &ScanLoader::adSourceRead, flow,
+                         [flow, &window](const AdSourceProfile& ad, const QByteArray& password) {
+                             auto target = batchTargetFor(ad, password);
+                             if (!target && !flow->config().target)
+                                 return; // still none: the history need not be reopened
+                             if (auto error = flow->setTarget(std::move(target), noDirectoryMessage()))
+                                 window.statusBar()->showMessage(error->message);
+                         });
     }
     flow->installActions();
     if (auto error = flow->open(std::move(config)))
