@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
@@ -27,7 +29,107 @@ bool isLoopbackHost(const QString& host)
     return !address.isNull() && address.isLoopback();
 }
 
+constexpr const char* kBreachProperty = "sunsetLimitBreach";
+
+void breach(QNetworkReply* reply, LimitBreach what)
+{
+    if (reply->isFinished() || reply->property(kBreachProperty).isValid())
+        return;
+    reply->setProperty(kBreachProperty, int(what));
+    reply->abort(); // finished() follows, with OperationCanceledError
+}
+
+QString sizeInWords(qint64 bytes)
+{
+    if (bytes >= (qint64(1) << 20) && bytes % (qint64(1) << 20) == 0)
+        return u"%1 MiB"_s.arg(bytes >> 20);
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return u"%1 KiB"_s.arg(bytes >> 10);
+    return u"%1 bytes"_s.arg(bytes);
+}
+
+QString secondsInWords(int msecs)
+{
+    return msecs % 1000 == 0 ? u"%1 s"_s.arg(msecs / 1000) : u"%1 s"_s.arg(double(msecs) / 1000.0, 0, 'g', 3);
+}
+
 } // namespace
+
+TransferLimits tokenEndpointLimits()
+{
+    return TransferLimits{qint64(1) << 20, 60000, 120000};
+}
+
+void applyTransferLimits(QNetworkRequest& request, const TransferLimits& limits)
+{
+    request.setTransferTimeout(limits.stallTimeoutMsecs);
+}
+
+void watchTransferLimits(QNetworkReply* reply, const TransferLimits& limits)
+{
+    const qint64 maxBytes = limits.maxBodyBytes;
+    // The announced length first: a 2 GB page is refused at its headers, before a byte of it is read.
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, maxBytes] {
+        bool ok = false;
+        const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        if (ok && announced > maxBytes)
+            breach(reply, LimitBreach::TooLarge);
+    });
+    // Then what actually arrives (no Content-Length, chunked, or a server that sends more than it announced):
+    // the reply buffers at most maxBytes plus what one network read brings before it is cut.
+    // readyRead, not only downloadProgress: Qt chokes the progress signal to a few per second, and a fast link
+    // delivers hundreds of MiB in between. The handlers read the body only when the reply has finished, so what
+    // is available is all that arrived.
+    QObject::connect(reply, &QIODevice::readyRead, reply, [reply, maxBytes] {
+        if (reply->bytesAvailable() > maxBytes)
+            breach(reply, LimitBreach::TooLarge);
+    });
+    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply, maxBytes](qint64 received, qint64) {
+        if (received > maxBytes)
+            breach(reply, LimitBreach::TooLarge);
+    });
+    // A server that trickles a byte a second never trips the stall timeout; the total deadline ends it.
+    auto* deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    QObject::connect(deadline, &QTimer::timeout, reply, [reply] { breach(reply, LimitBreach::TooSlow); });
+    deadline->start(limits.totalTimeoutMsecs);
+}
+
+LimitBreach transferLimitBreach(const QNetworkReply* reply)
+{
+    const QVariant marked = reply->property(kBreachProperty);
+    if (marked.isValid())
+        return LimitBreach(marked.toInt());
+    // Qt aborts a request whose transfer timeout expired; Sunset's own cancels disconnect before they abort, so
+    // an OperationCanceledError that reaches a handler is the stall timeout. Newer Qt says TimeoutError.
+    if (reply->error() == QNetworkReply::OperationCanceledError)
+        return LimitBreach::Stalled;
+    return LimitBreach::None;
+}
+
+QString describeLimitBreach(LimitBreach breach, const TransferLimits& limits, const QString& advice)
+{
+    QString text;
+    switch (breach) {
+    case LimitBreach::None:
+        return {};
+    case LimitBreach::TooLarge:
+        text = u"the answer is larger than the %1 limit and was refused unread; a damaged or hostile endpoint, "
+               "or a proxy answering in its place, is the likely cause: check the endpoint URL"_s.arg(
+                   sizeInWords(limits.maxBodyBytes));
+        break;
+    case LimitBreach::Stalled:
+        text = u"the server sent nothing for %1 (the stall time limit); check the network path and the service's "
+               "health"_s.arg(secondsInWords(limits.stallTimeoutMsecs));
+        break;
+    case LimitBreach::TooSlow:
+        text = u"the answer did not finish within %1 (the time limit per request); the server or a proxy is "
+               "answering too slowly: check the network path and the service's health"_s.arg(
+                   secondsInWords(limits.totalTimeoutMsecs));
+        break;
+    }
+    return advice.isEmpty() ? text : text + u"; "_s + advice;
+}
 
 QString checkEndpointUrl(const QUrl& url, const QString& what)
 {

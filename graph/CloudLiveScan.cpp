@@ -31,6 +31,7 @@ public:
         , m_exo(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens)
     {
         m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
+        m_tokens.setTransferLimits(m_settings.tokenLimits);
         if (!m_settings.graphResource.isEmpty())
             m_users.setResource(m_settings.graphResource);
         if (!m_settings.exoResource.isEmpty())

@@ -42,7 +42,8 @@ struct CloudScanSettings {
     bool readGraph = true; // Graph users (on-premises anchors, delta)
     bool readExo = true;   // Exchange Online mailboxes
     ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
-    RetryPolicy retryPolicy;
+    RetryPolicy retryPolicy; // also the size and time limits of each page (maxPageBytes, requestTimeoutMsecs)
+    TransferLimits tokenLimits = tokenEndpointLimits(); // token endpoint answers: 1 MiB, 60 s stall, 120 s in all
     // A rescan: the result of an earlier scan of the same tenant. With its deltaLink, Graph sends only the users
     // changed since, merged into its users; a 410 Gone (delta token too old) falls back to a full read. With a
     // usersResumeLink (an interrupted scan), Graph continues from that page instead.

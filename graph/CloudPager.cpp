@@ -133,7 +133,7 @@ void CloudPager::send(const QByteArray& token, quint64 generation)
     request.setRawHeader("Accept", "application/json");
     for (const auto& [name, value] : m_request.headers)
         request.setRawHeader(name, value);
-    request.setTransferTimeout(m_policy.transferTimeoutMsecs);
+    applyTransferLimits(request, m_policy.pageLimits());
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     if (m_request.method == "POST") {
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -142,6 +142,7 @@ void CloudPager::send(const QByteArray& token, quint64 generation)
         m_reply = m_network->get(request);
     }
     QNetworkReply* reply = m_reply;
+    watchTransferLimits(reply, m_policy.pageLimits());
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, token, generation] { handleReply(reply, token, generation); });
 }
@@ -152,6 +153,21 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
     if (generation != m_generation || reply != m_reply.data())
         return;
     m_reply = nullptr;
+    if (const LimitBreach breach = transferLimitBreach(reply); breach != LimitBreach::None) {
+        // Too large: the service would send the same page again, so no retry. Too slow or stalled: transient,
+        // retried (bounded) like a dropped connection.
+        QString failure = describeLimitBreach(breach, m_policy.pageLimits(),
+                                              breach == LimitBreach::TooLarge
+                                                  ? u"if the service really sends pages this large, raise the page "
+                                                    "size limit"_s
+                                                  : QString());
+        if (breach != LimitBreach::TooLarge && retryLater(failure, std::nullopt))
+            return;
+        if (breach != LimitBreach::TooLarge)
+            failure = u"gave up after %1 retries: "_s.arg(m_attempt) + failure;
+        fail(failure);
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
     const QByteArray body = reply->readAll();

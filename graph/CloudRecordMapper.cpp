@@ -177,6 +177,17 @@ void CloudRecordMapper::begin(qint64 sourceLine)
     m_externalDirectoryObjectId.resize(0);
     m_whenChangedUtcText.resize(0);
     m_whenChangedText.resize(0);
+    m_userPrincipalName.resize(0);
+    m_valueCounts.fill(0);
+}
+
+QString CloudRecordMapper::recordName() const
+{
+    const QByteArray& known = !m_userPrincipalName.isEmpty() ? m_userPrincipalName
+                              : !m_primarySmtp.isEmpty()      ? m_primarySmtp
+                                                              : m_externalDirectoryObjectId;
+    // The reader adds where the record is (JSON path or CSV line); the identity read so far says which it is.
+    return known.isEmpty() ? u"this mailbox"_s : u"mailbox "_s + QString::fromUtf8(known.left(256));
 }
 
 void CloudRecordMapper::keep(QByteArray& storage, QByteArrayView value)
@@ -197,11 +208,15 @@ QString CloudRecordMapper::addText(Property property, QByteArrayView utf8)
 {
     if (utf8.isEmpty())
         return {}; // "" is how Exchange Online says "not set"
+    if (utf8.size() > kMaxValueBytes)
+        return u"%1 has a value of %2 bytes, more than the %3 MiB limit per value; the export or the service "
+               "answer is damaged"_s.arg(recordName(), QString::number(utf8.size()),
+                                         QString::number(kMaxValueBytes >> 20));
     switch (property.target) {
     case Target::Ignored:
         return {};
     case Target::UserPrincipalName:
-        setIdentity(IdentityField::UserPrincipalName, utf8);
+        setIdentity(IdentityField::UserPrincipalName, utf8, &m_userPrincipalName);
         return {};
     case Target::PrimarySmtpAddress: {
         // Some exports write the proxy form; the identity is the bare address either way.
@@ -244,6 +259,9 @@ QString CloudRecordMapper::addText(Property property, QByteArrayView utf8)
     }
     if (property.shape == Shape::RecipientType && isAllDigits(utf8))
         return addNumber(property, utf8);
+    if (property.shape == Shape::TextList && ++m_valueCounts[size_t(property.cloud)] > kMaxValuesPerProperty)
+        return u"%1 has more than %2 values in %3, more than Exchange allows; the export or the service answer is "
+               "damaged"_s.arg(recordName(), QString::number(kMaxValuesPerProperty), cloudPropertyName(property.cloud));
     if (property.cloud == CloudProperty::EmailAddresses && m_primaryFromEmailAddresses.isEmpty() &&
         utf8.startsWith("SMTP:")) {
         // Only the upper-case prefix marks the primary; it need not be the first entry.

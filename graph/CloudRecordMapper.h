@@ -9,6 +9,8 @@
 #include <QLatin1StringView>
 #include <QString>
 
+#include <array>
+
 namespace sunset {
 
 // Turns the properties of one Get-Mailbox object, whatever file format carried them, into a cloud-side
@@ -55,6 +57,14 @@ public:
         }
     };
 
+    // Per-record bounds, so that one damaged or hostile record cannot take the memory of a whole scan. Exchange
+    // itself stays far below them: an object's proxyAddresses is limited by the AD object size (a few thousand
+    // addresses in practice; Exchange Online documents 400 for EmailAddresses), and its longest single values
+    // (a proxy address, 1123 characters; a display name, 256) are KiB. 10,000 values per property and 1 MiB
+    // per value are therefore well above anything real and still small enough to refuse at once.
+    static constexpr int kMaxValuesPerProperty = 10000;
+    static constexpr qsizetype kMaxValueBytes = qsizetype(1) << 20;
+
     // Case-insensitive Get-Mailbox property name. Names with '@' (OData annotations such as
     // "EmailAddresses@odata.type") and names Sunset does not compare are Ignored.
     static Property resolve(QByteArrayView exoName);
@@ -76,6 +86,7 @@ public:
     qint64 newestChangeMsecs() const { return m_newestChangeMsecs; }
 
 private:
+    QString recordName() const; // "mailbox <UPN>", from what was read so far
     static void keep(QByteArray& storage, QByteArrayView value);
     void setIdentity(IdentityField field, QByteArrayView value, QByteArray* kept = nullptr);
 
@@ -87,6 +98,8 @@ private:
     QByteArray m_externalDirectoryObjectId;
     QByteArray m_whenChangedUtcText;
     QByteArray m_whenChangedText;
+    QByteArray m_userPrincipalName;
+    std::array<int, size_t(CloudProperty::Count)> m_valueCounts{};
     qint64 m_newestChangeMsecs = 0;
 };
 

@@ -77,9 +77,10 @@ void DeviceCodeSignIn::start(const QString& scope)
     }
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setTransferTimeout(60000);
+    applyTransferLimits(request, tokenEndpointLimits());
     m_reply = m_network->post(request, form({{"client_id", m_clientId.toUtf8()}, {"scope", scope.toUtf8()}}));
     QNetworkReply* reply = m_reply;
+    watchTransferLimits(reply, tokenEndpointLimits());
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onDeviceCode(reply); });
 }
 
@@ -99,6 +100,10 @@ void DeviceCodeSignIn::onDeviceCode(QNetworkReply* reply)
     reply->deleteLater();
     m_reply = nullptr;
     const QString request = describeRequest("POST", reply->url());
+    if (const LimitBreach breach = transferLimitBreach(reply); breach != LimitBreach::None) {
+        fail(request, describeLimitBreach(breach, tokenEndpointLimits()));
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
     if (status != 200) {
@@ -137,11 +142,12 @@ void DeviceCodeSignIn::poll()
     ++m_polls;
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setTransferTimeout(60000);
+    applyTransferLimits(request, tokenEndpointLimits());
     m_reply = m_network->post(request, form({{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
                                              {"client_id", m_clientId.toUtf8()},
                                              {"device_code", m_deviceCode}}));
     QNetworkReply* reply = m_reply;
+    watchTransferLimits(reply, tokenEndpointLimits());
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onPoll(reply); });
 }
 
@@ -150,8 +156,19 @@ void DeviceCodeSignIn::onPoll(QNetworkReply* reply)
     reply->deleteLater();
     m_reply = nullptr;
     const QString request = describeRequest("POST", reply->url());
+    const LimitBreach breach = transferLimitBreach(reply);
+    if (breach == LimitBreach::TooLarge) {
+        fail(request, describeLimitBreach(breach, tokenEndpointLimits()));
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
+    if (breach != LimitBreach::None) {
+        // Stalled or too slow: poll again later, bounded by the code's expiry.
+        m_intervalSeconds *= 2; // as PrismLauncher does
+        schedule();
+        return;
+    }
     if (status == 0) {
         if (reply->error() == QNetworkReply::TimeoutError || reply->error() == QNetworkReply::OperationCanceledError) {
             m_intervalSeconds *= 2; // as PrismLauncher does

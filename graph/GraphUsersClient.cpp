@@ -233,8 +233,11 @@ void GraphUsersClient::fetchCount()
         request.setRawHeader("Authorization", "Bearer " + token.value());
         request.setRawHeader("ConsistencyLevel", "eventual");
         request.setRawHeader("Accept", "text/plain");
-        request.setTransferTimeout(m_policy.transferTimeoutMsecs);
+        TransferLimits limits = m_policy.pageLimits();
+        limits.maxBodyBytes = 1 << 10; // a number in text
+        applyTransferLimits(request, limits);
         QNetworkReply* reply = m_network->get(request);
+        watchTransferLimits(reply, limits);
         connect(reply, &QNetworkReply::finished, this, [this, reply, generation] {
             reply->deleteLater();
             bool ok = false;

@@ -13,6 +13,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 
 
+constexpr qsizetype kMaxValueBytes = qsizetype(1) << 20; // as CloudRecordMapper::kMaxValueBytes
+
 bool keyIs(QByteArrayView key, const char* name)
 {
     return key.compare(name, Qt::CaseInsensitive) == 0;
@@ -108,6 +110,14 @@ private:
                 continue;
             }
             const Token v = m_parser.next();
+            if (v == Token::String && m_parser.text().size() > kMaxValueBytes) {
+                // Graph's longest values here are a UPN (113 characters) and a GUID; 1 MiB is a damaged page.
+                const QString name = user.id.isEmpty() ? u"this user"_s : u"user "_s + QString::fromUtf8(user.id);
+                return fail(m_parser.errorHere(u"%1 has a value of %2 bytes, more than the %3 MiB limit per value; "
+                                               "the saved file or the service answer is damaged"_s.arg(
+                                                   name, QString::number(m_parser.text().size()),
+                                                   QString::number(kMaxValueBytes >> 20))));
+            }
             if (v == Token::String)
                 *field = m_parser.text().toByteArray();
             else if (v == Token::Error)

@@ -355,10 +355,11 @@ void TokenProvider::post(const QString& resource, const QByteArray& body)
     QNetworkRequest req(tokenUrl());
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     req.setRawHeader("Accept", "application/json");
-    req.setTransferTimeout(60000);
+    applyTransferLimits(req, m_limits);
     ++m_signIns;
     qCInfo(lcGraph) << "signing in for" << resource << "at" << describeRequest("POST", tokenUrl());
     QNetworkReply* reply = m_network->post(req, body);
+    watchTransferLimits(reply, m_limits);
     m_entries[resource].pending = reply;
     connect(reply, &QNetworkReply::finished, this, [this, resource, reply] { finishSignIn(resource, reply); });
 }
@@ -449,6 +450,10 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
     Entry& entry = m_entries[resource];
     entry.pending = nullptr;
     const QString request = describeRequest("POST", reply->url());
+    if (const LimitBreach breach = transferLimitBreach(reply); breach != LimitBreach::None) {
+        deliver(resource, ImportError{request, 0, {}, u"sign-in failed: "_s + describeLimitBreach(breach, m_limits)});
+        return;
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
     const QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CloudHttp.h"
 #include "ImportError.h"
 
 #include <QByteArray>
@@ -101,6 +102,9 @@ public:
 
     // Renew this long before expiry (default 5 minutes, at most half the lifetime).
     void setRenewLeadSeconds(int seconds) { m_renewLeadSeconds = seconds; }
+    // Size and time limits on the token endpoint's answers (default tokenEndpointLimits(): 1 MiB, 60 s without
+    // a byte, 120 s in all). Client credential and refresh requests; the device code flow uses the defaults.
+    void setTransferLimits(const TransferLimits& limits) { m_limits = limits; }
     int signInCount() const { return m_signIns; }    // for tests and logs: token requests sent
     int refreshCount() const { return m_refreshes; } // delegated: refresh_token grants sent
 
@@ -144,6 +148,7 @@ private:
     QNetworkAccessManager* m_network;
     QHash<QString, Entry> m_entries;
     int m_renewLeadSeconds = 300;
+    TransferLimits m_limits = tokenEndpointLimits();
     int m_signIns = 0;
     int m_refreshes = 0;
     // Delegated sign-in state. The refresh token never leaves memory.

@@ -440,9 +440,10 @@ void MainWindow::createOverviewDock()
     QAction* toggle = m_overviewDock->toggleViewAction();
     connect(m_overviewAction, &QAction::triggered, toggle, &QAction::trigger);
     m_overviewAction->setCheckable(true);
-    connect(m_overviewDock, &QDockWidget::visibilityChanged, m_overviewAction, [this] {
-        m_overviewAction->setChecked(m_overviewDock->isVisible());
-    });
+    // Captures the two objects, not the window: the dock hides (and signals) while ~QWidget runs,
+    // when the MainWindow part of this object is already gone.
+    connect(m_overviewDock, &QDockWidget::visibilityChanged, m_overviewAction,
+            [action = m_overviewAction, dock = m_overviewDock] { action->setChecked(dock->isVisible()); });
     connect(m_overview, &OverviewWidget::attributeClicked, this, [this](AttributeId attribute) {
         m_attributeFilter->setCurrentIndex(m_attributeFilter->findData(int(attribute)));
     });

@@ -132,7 +132,7 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
                 record.remove(0, 12);
             records += marker(batchId, pending[i].front().objectSeq) + record;
         }
-        if (auto error = store.markPending(batchId, seqs))
+        if (auto error = store.markPending(batchId, seqs, /*continuing=*/from > 0))
             return *error;
         if (auto error = append(records)) {
             // Nothing of this chunk is known to be in the file: settle it as not sent, so a retry sends it again.

@@ -892,7 +892,8 @@ std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchSta
     return std::nullopt;
 }
 
-std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs)
+std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs,
+                                                      bool continuing)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
     if (auto error = beginWrite())
@@ -900,7 +901,8 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
     QSqlQuery q(db);
     // The check and the move in one statement, under the write lock: of two applies that both read "approved",
     // one journals, the other is refused here before it sends anything.
-    q.prepare(u"UPDATE batches SET state = 'applying' WHERE id = ? AND state IN ('approved', 'partial')"_s);
+    q.prepare(continuing ? u"UPDATE batches SET state = 'applying' WHERE id = ? AND state = 'applying'"_s
+                         : u"UPDATE batches SET state = 'applying' WHERE id = ? AND state IN ('approved', 'partial')"_s);
     q.addBindValue(batchId);
     if (!q.exec()) {
         const HistoryError error = sqlError(u"marking batch %1 as applying"_s.arg(batchId), q);

@@ -205,7 +205,10 @@ public:
 
     // In one transaction, before sending: the objects' rows become Pending (sentAt now), the batch Applying.
     // Refused, nothing changed, unless the batch is approved (or partial, resumed) and every row never sent.
-    std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs);
+    // A writer that journals in chunks passes continuing=true for every chunk after its first: the batch must
+    // then already be applying (its own first chunk moved it there), so another apply still cannot join in.
+    std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs,
+                                            bool continuing = false);
     // Settles rows (one transaction for the list), with the LDAP result code and message.
     std::optional<HistoryError> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
 

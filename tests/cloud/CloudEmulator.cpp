@@ -7,9 +7,12 @@
 #include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QSslServer>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QUuid>
+
+#include <memory>
 
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -233,6 +236,11 @@ void CloudEmulator::write(QTcpSocket* socket, const Response& response)
         socket->close(); // the connection ends without an answer
         return;
     }
+    if (response.special == Response::Special::Endless || response.special == Response::Special::Trickle ||
+        response.special == Response::Special::Stall) {
+        stream(socket, response);
+        return;
+    }
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason(response.status) + "\r\n";
     for (const auto& [name, value] : response.headers)
         out += name + ": " + value + "\r\n";
@@ -240,6 +248,66 @@ void CloudEmulator::write(QTcpSocket* socket, const Response& response)
     out += response.body;
     socket->write(out);
     socket->disconnectFromHost();
+}
+
+void CloudEmulator::stream(QTcpSocket* socket, const Response& response)
+{
+    QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/json;odata.metadata=minimal\r\n";
+    if (response.announceHuge)
+        head += "Content-Length: 2147483648\r\n";
+    head += "Connection: close\r\n\r\n";
+    socket->write(head);
+    // Closing the socket (the client aborting) ends the stream: the handlers below die with it.
+    switch (response.special) {
+    case Response::Special::Endless: {
+        // A page that never ends: records generated in 64 KiB chunks, topped up only when what was written has
+        // drained below 256 KiB, so the emulator's own memory stays flat however long the client reads.
+        QByteArray record = R"({"id":"5f0a6a3e-7c39-4a55-9bb1-000000000000","userPrincipalName":"endless@contoso.com",)"
+                            R"("DisplayName":"Endless","EmailAddresses":["SMTP:endless@contoso.com"]},)";
+        QByteArray chunk;
+        while (chunk.size() < (64 << 10))
+            chunk += record;
+        socket->write("{\"value\":[");
+        auto topUp = [this, socket, chunk] {
+            while (socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() < (256 << 10)) {
+                socket->write(chunk);
+                m_streamedBytes += chunk.size();
+            }
+        };
+        connect(socket, &QTcpSocket::bytesWritten, socket, topUp);
+        topUp();
+        break;
+    }
+    case Response::Special::Trickle: {
+        auto* timer = new QTimer(socket);
+        auto bytes = std::make_shared<QByteArray>(R"({"value":[{"id":"5f0a6a3e-7c39-4a55-9bb1-000000000000"})");
+        connect(timer, &QTimer::timeout, socket, [this, socket, bytes, sent = qsizetype(0)]() mutable {
+            socket->write(sent < bytes->size() ? bytes->mid(sent, 1) : QByteArray(" "));
+            ++sent;
+            ++m_streamedBytes;
+        });
+        timer->start(50);
+        break;
+    }
+    default: // Stall: the headers, then silence until the client gives up
+        break;
+    }
+}
+
+void CloudEmulator::spoilFirstRecord(QJsonArray& value, Fault::Kind kind, bool mailbox)
+{
+    if (value.isEmpty())
+        return;
+    QJsonObject record = value.at(0).toObject();
+    if (kind == Fault::Kind::HugeAttribute) {
+        QJsonArray many;
+        for (int i = 0; i < 100000; ++i)
+            many.append(mailbox ? u"smtp:alias%1@contoso.com"_s.arg(i) : u"+1 555 %1"_s.arg(i));
+        record.insert(mailbox ? u"EmailAddresses"_s : u"businessPhones"_s, many);
+    } else {
+        record.insert(mailbox ? u"DisplayName"_s : u"userPrincipalName"_s, QString(2 << 20, u'x'));
+    }
+    value[0] = record;
 }
 
 CloudEmulator::Response CloudEmulator::json(int status, const QJsonObject& body)
@@ -315,6 +383,9 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
 CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Request& request)
 {
     ++m_tokenRequests;
+    ++m_dataRequests[u"token"_s];
+    if (std::optional<Response> fault = injectFault(u"token"_s); fault && fault->special != Response::Special::Record)
+        return *fault;
     QByteArray form = request.body;
     form.replace('+', "%20"); // application/x-www-form-urlencoded spells spaces '+'
     const QUrlQuery query(QString::fromLatin1(form));
@@ -457,6 +528,9 @@ CloudEmulator::Response CloudEmulator::refreshToken(const QString& tenant, const
 CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const Request& request)
 {
     ++m_tokenRequests;
+    ++m_dataRequests[u"token"_s];
+    if (std::optional<Response> fault = injectFault(u"token"_s); fault && fault->special != Response::Special::Record)
+        return *fault;
     QByteArray form = request.body;
     form.replace('+', "%20");
     const QUrlQuery query(QString::fromLatin1(form));
@@ -571,6 +645,15 @@ std::optional<CloudEmulator::Response> CloudEmulator::authorize(const Request& r
     return r;
 }
 
+std::optional<CloudEmulator::Fault::Kind> CloudEmulator::takeRecordFault(std::optional<Response>& fault)
+{
+    if (!fault || fault->special != Response::Special::Record)
+        return std::nullopt;
+    const auto kind = Fault::Kind(fault->status);
+    fault.reset();
+    return kind;
+}
+
 std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString& api)
 {
     const int n = m_dataRequests.value(api);
@@ -596,6 +679,22 @@ std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString&
             r.body = "<!DOCTYPE html><html><head><title>Web Proxy - Authentication Required</title></head>"
                      "<body><h1>Please sign in to the proxy</h1></body></html>";
             return r;
+        case Fault::Kind::EndlessPage:
+        case Fault::Kind::HugeAnnouncedPage:
+            r.special = Response::Special::Endless;
+            r.announceHuge = f.kind == Fault::Kind::HugeAnnouncedPage;
+            return r;
+        case Fault::Kind::TricklePage:
+            r.special = Response::Special::Trickle;
+            return r;
+        case Fault::Kind::StalledPage:
+            r.special = Response::Special::Stall;
+            return r;
+        case Fault::Kind::HugeAttribute:
+        case Fault::Kind::HugeValue:
+            r.special = Response::Special::Record; // applied by the caller to the page it builds
+            r.status = int(f.kind);
+            return r;
         case Fault::Kind::ExpiredToken:
         case Fault::Kind::TruncatedJson:
             r.special = Response::Special::Truncate; // handled by the caller, which knows the token / page
@@ -610,6 +709,7 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
 {
     ++m_dataRequests[u"users"_s];
     std::optional<Response> fault = injectFault(u"users"_s);
+    const std::optional<Fault::Kind> recordFault = takeRecordFault(fault);
     const bool truncate =
         fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
     if (fault && fault->special == Response::Special::Truncate && !truncate) {
@@ -663,6 +763,8 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
             out.insert(name, user.value(name).isUndefined() ? QJsonValue() : user.value(name));
         value.append(out);
     }
+    if (recordFault)
+        spoilFirstRecord(value, *recordFault, false);
     QJsonObject page{
         {u"@odata.context"_s, QString(baseUrl().toString() + u"/v1.0/$metadata#users("_s + select.join(u',') + u')')}};
     const bool counted = request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) == 0 &&
@@ -713,6 +815,7 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
 {
     ++m_dataRequests[u"users"_s];
     std::optional<Response> fault = injectFault(u"users"_s);
+    [[maybe_unused]] const std::optional<Fault::Kind> recordFault = takeRecordFault(fault); // /users only
     const bool truncate =
         fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
     if (fault && fault->special == Response::Special::Truncate && !truncate) {
@@ -808,6 +911,7 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
     m_exoPaths.append(url.path().toUtf8());
     m_anchors.append(request.headers.value("x-anchormailbox"));
     std::optional<Response> fault = injectFault(u"mailboxes"_s);
+    const std::optional<Fault::Kind> recordFault = takeRecordFault(fault);
     const bool truncate =
         fault && fault->special == Response::Special::Truncate && fault->status == int(Fault::Kind::TruncatedJson);
     if (fault && fault->special == Response::Special::Truncate && !truncate) {
@@ -854,6 +958,8 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         }
         value.append(mailbox);
     }
+    if (recordFault)
+        spoilFirstRecord(value, *recordFault, true);
     const QString base = baseUrl().toString() + (v2 ? u"/adminapi/v2.0/"_s : u"/adminapi/beta/"_s) + tenant;
     QJsonObject page{{u"@odata.context"_s, QString(base + u"/$metadata#Collection(Exchange.GenericHashTable)"_s)},
                      {u"adminapi.warnings@odata.type"_s, u"#Collection(String)"_s},

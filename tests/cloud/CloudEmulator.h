@@ -77,9 +77,24 @@ public:
     }
 
     struct Fault {
-        enum class Kind { TooManyRequests, ServiceUnavailable, ExpiredToken, DropConnection, TruncatedJson, HtmlPage };
+        enum class Kind {
+            TooManyRequests,
+            ServiceUnavailable,
+            ExpiredToken,
+            DropConnection,
+            TruncatedJson,
+            HtmlPage,
+            // Limits (these also apply to api "token", the token endpoint):
+            EndlessPage,       // 200, no Content-Length, a JSON array generated as fast as the client reads, forever
+            HugeAnnouncedPage, // 200 announcing Content-Length: 2 GiB, then the endless array
+            TricklePage,       // 200, then one byte every 50 ms, forever
+            StalledPage,       // 200 headers, then nothing, with the connection left open
+            // Page contents (users and mailboxes only): the first record of the page carries
+            HugeAttribute, // 100,000 values in EmailAddresses (mailboxes) or businessPhones (users)
+            HugeValue,     // a 2 MiB DisplayName (mailboxes) or userPrincipalName (users)
+        };
         Kind kind;
-        QString api;                   // "users" or "mailboxes"
+        QString api;                   // "users", "mailboxes" or "token"
         int onRequest = 1;             // the n-th data request of that API (1-based) ...
         int times = 1;                 // ... and the following ones, this many in all
         QByteArray retryAfter = "0.2"; // 429 and 503
@@ -103,6 +118,7 @@ public:
     QList<QByteArray> lastAnchors() const { return m_anchors; }
     int dataRequests(const QString& api) const { return m_dataRequests.value(api); }
     int faultsInjected() const { return m_faultsInjected; }
+    qint64 streamedBytes() const { return m_streamedBytes; } // body bytes of Endless/Trickle faults written so far
     QList<QByteArray> lastExoBodies() const { return m_exoBodies; }
 
 private:
@@ -116,7 +132,10 @@ private:
         int status = 200;
         QList<std::pair<QByteArray, QByteArray>> headers;
         QByteArray body;
-        enum class Special { None, Drop, Truncate } special = Special::None;
+        // Drop: close without answering. Truncate, Record: applied by the API handler. Endless, Trickle, Stall:
+        // streamed by write() (the body is generated as the socket drains, never built in memory).
+        enum class Special { None, Drop, Truncate, Record, Endless, Trickle, Stall } special = Special::None;
+        bool announceHuge = false; // Endless: Content-Length: 2 GiB
     };
 
     void onNewConnection();
@@ -141,6 +160,11 @@ private:
     static Response aadError(int status, const QString& error, int code, const QString& description);
     static Response graphError(int status, const QString& code, const QString& message);
     void write(QTcpSocket* socket, const Response& response);
+    void stream(QTcpSocket* socket, const Response& response);
+    // A Record fault is no answer of its own: the handler builds the page and spoils it.
+    static std::optional<Fault::Kind> takeRecordFault(std::optional<Response>& fault);
+    // Applies a Record fault (HugeAttribute, HugeValue) to the first record of a page's value array.
+    static void spoilFirstRecord(QJsonArray& value, Fault::Kind kind, bool mailbox);
 
     std::unique_ptr<QTcpServer> m_server;
     bool m_tls = false;
@@ -188,6 +212,7 @@ private:
     int m_faultsInjected = 0;
     bool m_foreignNextLinks = false;
     QList<QByteArray> m_exoBodies;
+    qint64 m_streamedBytes = 0;
 };
 
 } // namespace sunset

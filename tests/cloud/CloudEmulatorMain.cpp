@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QSaveFile>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -54,7 +55,13 @@ int main(int argc, char** argv)
     const QCommandLineOption key(u"key"_s, u"Server private key (PEM)."_s, u"FILE"_s);
     const QCommandLineOption mailboxes(u"mailboxes"_s, u"Mailboxes in the tenant (default 2000)."_s, u"N"_s, u"2000"_s);
     const QCommandLineOption maxSeconds(u"max-seconds"_s, u"End after this long (default 1800)."_s, u"S"_s, u"1800"_s);
-    parser.addOptions({dir, cert, key, mailboxes, maxSeconds});
+    const QCommandLineOption fault(
+        u"fault"_s,
+        u"Inject a fault, KIND:API:N[:TIMES] (repeatable): KIND one of endless, huge-announced, trickle, stall, "
+        "huge-attribute, huge-value, 429, 503, drop, truncated, html; API users, mailboxes or token; from the N-th "
+        "request of that API, TIMES times (default 1). For trying the client's limits by hand."_s,
+        u"SPEC"_s);
+    parser.addOptions({dir, cert, key, mailboxes, maxSeconds, fault});
     parser.process(app);
     if (!parser.isSet(dir) || !parser.isSet(cert) || !parser.isSet(key))
         return fail(u"--dir, --cert and --key are required"_s);
@@ -90,6 +97,26 @@ int main(int argc, char** argv)
     CloudEmulator emulator;
     emulator.setTenant({kTenant, kTenantId}, graphJson, exoJson);
     emulator.registerApp(kClientId, QString::fromLatin1(kSecret));
+    for (const QString& spec : parser.values(fault)) {
+        using Kind = CloudEmulator::Fault::Kind;
+        static const QHash<QString, Kind> kinds{
+            {u"endless"_s, Kind::EndlessPage},         {u"huge-announced"_s, Kind::HugeAnnouncedPage},
+            {u"trickle"_s, Kind::TricklePage},         {u"stall"_s, Kind::StalledPage},
+            {u"huge-attribute"_s, Kind::HugeAttribute}, {u"huge-value"_s, Kind::HugeValue},
+            {u"429"_s, Kind::TooManyRequests},         {u"503"_s, Kind::ServiceUnavailable},
+            {u"drop"_s, Kind::DropConnection},         {u"truncated"_s, Kind::TruncatedJson},
+            {u"html"_s, Kind::HtmlPage},
+        };
+        const QStringList parts = spec.split(u':');
+        bool okN = false;
+        bool okTimes = true;
+        const int n = parts.value(2).toInt(&okN);
+        const int times = parts.size() > 3 ? parts[3].toInt(&okTimes) : 1;
+        if (parts.size() < 3 || parts.size() > 4 || !kinds.contains(parts[0]) || !okN || !okTimes || n < 1 ||
+            times < 1 || !QStringList{u"users"_s, u"mailboxes"_s, u"token"_s}.contains(parts[1]))
+            return fail(u"--fault \"%1\": expected KIND:API:N[:TIMES], e.g. endless:users:2"_s.arg(spec));
+        emulator.addFault({kinds.value(parts[0]), parts[1], n, times, "1"});
+    }
     if (!emulator.listenTls(tls))
         return fail(u"cannot listen on localhost"_s);
     const QUrl url = emulator.baseUrl();

@@ -106,7 +106,7 @@ void TestLdifFileBatchTarget::cancelStopsBetweenChunksAndResumes()
     cancel = false;
     control.progress = {};
     const auto resumed = m_target->apply(*m_store, id, control);
-    QVERIFY(resumed);
+    QVERIFY2(resumed, resumed ? "" : qPrintable(resumed.error().message));
     QCOMPARE(resumed->applied, qint64(objects));
     QCOMPARE(resumed->finalState, BatchState::Applied);
     const QByteArray ldif = file();
