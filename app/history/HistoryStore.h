@@ -235,6 +235,7 @@ private:
     QString m_path;
     QString m_connectionName;
     HistoryActor m_actor;
+    QString m_openKey; // the canonical path, in the process's count of open histories
 };
 
 // Values as stored: a JSON array of strings (exact text; AD values of catalog attributes are text).
