@@ -50,10 +50,18 @@ std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QBy
     options.allowInsecurePlaintext = ad.allowPlaintext;
     const bool kerberos = ad.bind == AdSourceProfile::Bind::Kerberos;
     const QString bindName = ad.bindDn;
+    // The password is kept in memory only, in a copy of its own that is overwritten when the target goes (the next
+    // scan replaces it; the app quits). Never written anywhere: the history records the bind name only.
+    struct WipedSecret {
+        QByteArray bytes;
+        ~WipedSecret() { bytes.fill('\0'); }
+    };
+    auto secret = std::make_shared<WipedSecret>();
+    secret->bytes = QByteArray(password.constData(), password.size()); // a deep copy: fill() must not detach
     // Called on the apply worker, which owns the connection it returns.
-    auto factory = [options, kerberos, bindName, password]() -> LdapResult<std::unique_ptr<LdapConnection>> {
+    auto factory = [options, kerberos, bindName, secret]() -> LdapResult<std::unique_ptr<LdapConnection>> {
         auto connection = std::make_unique<LdapConnection>(options);
-        if (auto error = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, password))
+        if (auto error = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, secret->bytes))
             return *error;
         return connection;
     };
@@ -63,6 +71,17 @@ std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QBy
                  : QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound as %2)").arg(ad.url, bindName);
     // What the CLI records for the same binds (sunset-cli apply --kerberos / --bind UPN).
     return std::make_shared<LdapBatchTarget>(description, kerberos ? u"kerberos"_s : bindName, std::move(factory));
+}
+
+void followScannedDirectory(BatchFlow& flow, ScanLoader& loader)
+{
+    // Each finished scan decides where Apply writes: the DC it read (with the same settings and password), or
+    // none for an export file. A scan that fails or is cancelled changes nothing: the window still shows the last
+    // scan, and Apply still writes where that one was read.
+    QObject::connect(&loader, &ScanLoader::adSourceRead, &flow,
+                     [&flow](const AdSourceProfile& ad, const QByteArray& password) {
+                         flow.setTarget(batchTargetFor(ad, password), noDirectoryMessage());
+                     });
 }
 
 BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
@@ -76,16 +95,8 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
     } else {
         config.historyPath = HistoryStore::defaultPath();
         config.noTarget = noDirectoryMessage();
-        // Each finished scan decides where Apply writes: the DC it read (with the same settings and password), or
-        // none for an export file. The demo keeps its LDIF file: its history is not the real one.
-        QObject::connect(&loader, &ScanLoader::adSourceRead, flow,
-                         [flow, &window](const AdSourceProfile& ad, const QByteArray& password) {
-                             auto target = batchTargetFor(ad, password);
-                             if (!target && !flow->config().target)
-                                 return; // still none: the history need not be reopened
-                             if (auto error = flow->setTarget(std::move(target), noDirectoryMessage()))
-                                 window.statusBar()->showMessage(error->message);
-                         });
+        // The demo keeps its LDIF file: its history is not the real one.
+        followScannedDirectory(*flow, loader);
     }
     flow->installActions();
     if (auto error = flow->open(std::move(config)))

@@ -19,6 +19,10 @@ class ScanLoader;
 // status bar; the rest of the app works without it.
 BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo);
 
+// Apply follows the scans: after each scan the loader finishes, flow's target is batchTargetFor() its AD side
+// (noDirectoryMessage() when that was an export file). setUpWriteback() does this outside demo mode.
+void followScannedDirectory(BatchFlow& flow, ScanLoader& loader);
+
 // Where Apply writes after a scan whose AD side was ad: a live domain controller gets a LdapBatchTarget that
 // connects and binds on the apply worker exactly as the scan did (URL, StartTLS, CA file, plaintext consent,
 // simple bind with this password or Kerberos); the password lives in the target, in memory, for the session. An

@@ -330,8 +330,9 @@ void ScanLoader::compareWhenBothRead()
                     return;
                 m_running = false;
                 qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
-                const QByteArray password = std::exchange(m_adPassword, {});
+                QByteArray password = std::exchange(m_adPassword, {});
                 Q_EMIT adSourceRead(m_profile.ad, password);
+                password.fill('\0'); // a receiver that keeps it holds a copy of its own
                 Q_EMIT finished(scan, order);
             },
             Qt::QueuedConnection);
