@@ -410,6 +410,19 @@ void TestBatchFlow::interruptedBatchIsOfferedSettledAndResumed()
     QCOMPARE(store.batch(id)->state, BatchState::Applying);
     m_flow->reviewDialog()->close();
 
+    {
+        // While another process (its lock) still applies it, it is not "interrupted": nothing is offered.
+        auto held = BatchLock::acquire(m_flow->config().historyPath, id, u"apply"_s);
+        QVERIFY(held);
+        BatchConfirmation::reset();
+        m_flow->offerInterruptedBatches();
+        QVERIFY(BatchConfirmation::askedQuestions().isEmpty());
+        const QString notice = m_window->statusBar()->currentMessage();
+        QVERIFY2(notice.startsWith(u"Batch %1 is being applied by process %2"_s.arg(id).arg(
+                     QCoreApplication::applicationPid())),
+                 qPrintable(notice));
+    }
+
     BatchConfirmation::reset();
     BatchConfirmation::queueAnswers({true});
     m_flow->offerInterruptedBatches();
