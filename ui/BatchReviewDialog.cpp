@@ -149,8 +149,7 @@ void BatchReviewDialog::setSummary(const Summary& summary)
     m_status->setText(summary.objects == 0 && !summary.refusals.isEmpty()
                           ? tr("Nothing to write: every ticked item was left out (see above).")
                           : QString());
-    m_target->setText(summary.cannotApply.isEmpty() ? tr("Apply writes to %1.").arg(summary.target)
-                                                    : summary.cannotApply);
+    setTarget(summary.target, summary.cannotApply);
     QString issues;
     const auto list = [](const QString& heading, const QStringList& items) -> QString {
         QString html = u"<b>"_s + heading.toHtmlEscaped() + u"</b><ul style=\"margin: 2px 0px;\">"_s;
@@ -166,6 +165,14 @@ void BatchReviewDialog::setSummary(const Summary& summary)
     m_issues->setVisible(!issues.isEmpty());
     m_progress->setRange(0, int(std::max<qint64>(summary.objects, 1)));
     m_progress->setValue(0);
+    updateButtons();
+}
+
+void BatchReviewDialog::setTarget(const QString& target, const QString& cannotApply)
+{
+    m_summary.target = target;
+    m_summary.cannotApply = cannotApply;
+    m_target->setText(cannotApply.isEmpty() ? tr("Apply writes to %1.").arg(target) : cannotApply);
     updateButtons();
 }
 

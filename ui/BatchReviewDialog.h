@@ -39,6 +39,8 @@ public:
 
     void setChangesModel(QAbstractItemModel* model);
     void setSummary(const Summary& summary);
+    // Where Apply writes changed (a scan of another directory finished): the summary's target and cannotApply.
+    void setTarget(const QString& target, const QString& cannotApply);
     void setStage(Stage stage);
     Stage stage() const { return m_stage; }
     void setBatchId(qint64 id);

@@ -3,6 +3,7 @@
 #include "BatchApplyRunner.h"
 #include "BatchChangesModel.h"
 #include "BatchConfirmation.h"
+#include "BatchLock.h"
 #include "BatchPlanning.h"
 #include "BatchReviewDialog.h"
 #include "HistoryPresenter.h"
@@ -52,6 +53,12 @@ BatchFlow::BatchFlow(MainWindow& window) : QObject(&window), m_window(window)
             m_dialog->showProgress(done, total);
     });
     connect(m_runner, &BatchApplyRunner::changesSettled, m_changes, &BatchChangesModel::updateChanges);
+    // After the run's own handlers (queued): the finished run's outcome is shown with the target it used.
+    const auto afterRun = [this] {
+        QMetaObject::invokeMethod(this, &BatchFlow::installPendingTarget, Qt::QueuedConnection);
+    };
+    connect(m_runner, &BatchApplyRunner::finished, this, afterRun);
+    connect(m_runner, &BatchApplyRunner::failed, this, afterRun);
 }
 
 BatchFlow::~BatchFlow() = default;
@@ -72,14 +79,46 @@ std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
     return std::nullopt;
 }
 
-std::optional<HistoryError> BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
+void BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
 {
-    BatchFlowConfig config = m_config;
-    config.target = std::move(target);
-    config.noTarget = std::move(noTarget);
-    // Approvals record the bind identity Apply will use: the store is reopened with it.
-    config.actor.bindIdentity = config.target ? config.target->bindIdentity() : QString();
-    return open(std::move(config));
+    if (m_runner->isRunning()) {
+        // Never mid-run: the running apply or settle holds the old target to its end, and the dialog in front of
+        // the admin must not claim another directory for a batch that is going to the first one.
+        const QString next = target ? target->description() : tr("nothing (%1)").arg(noTarget);
+        m_pendingTarget = PendingTarget{std::move(target), std::move(noTarget)};
+        const QString text = tr("A batch is being applied to %1; Apply writes to %2 once it is done.")
+                                 .arg(targetText(), next);
+        qCInfo(lcUi) << text;
+        m_window.statusBar()->showMessage(text, 30000);
+        return;
+    }
+    m_pendingTarget.reset();
+    installTarget(std::move(target), std::move(noTarget));
+}
+
+void BatchFlow::installTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
+{
+    m_config.target = std::move(target);
+    m_config.noTarget = std::move(noTarget);
+    // Approvals record the bind identity Apply will use.
+    m_config.actor.bindIdentity = m_config.target ? m_config.target->bindIdentity() : QString();
+    if (m_store)
+        m_store->setActor(m_config.actor);
+    qCInfo(lcUi) << "Apply writes to" << (m_config.target ? targetText() : u"nothing"_s);
+    if (m_dialog && (m_dialog->stage() == BatchReviewDialog::Stage::Review ||
+                     m_dialog->stage() == BatchReviewDialog::Stage::Approved))
+        m_dialog->setTarget(targetText(), m_config.target ? QString() : m_config.noTarget);
+}
+
+void BatchFlow::installPendingTarget()
+{
+    if (!m_pendingTarget || m_runner->isRunning())
+        return;
+    PendingTarget next = std::move(*m_pendingTarget);
+    m_pendingTarget.reset();
+    installTarget(std::move(next.target), std::move(next.noTarget));
+    m_window.statusBar()->showMessage(
+        m_config.target ? tr("Apply now writes to %1.").arg(targetText()) : m_config.noTarget, 15000);
 }
 
 void BatchFlow::installActions()
@@ -314,6 +353,15 @@ void BatchFlow::offerInterruptedBatches()
         if (b.state != BatchState::Applying)
             continue;
         const qint64 id = b.id;
+        // Another Sunset (sunset-cli apply, a second window) that is still sending it: not interrupted.
+        if (const QString holder = BatchLock::holder(m_config.historyPath, id); !holder.isEmpty()) {
+            m_window.statusBar()->showMessage(
+                tr("Batch %1 is being applied by %2; its results show in History (Ctrl+H) when it is done.")
+                    .arg(id)
+                    .arg(holder),
+                30000);
+            continue;
+        }
         BatchConfirmation::ask(
             &m_window, tr("Interrupted batch"),
             tr("Batch %1 (%2 objects, approved by %3) was being applied when Sunset stopped. Sunset can find out "

@@ -45,9 +45,12 @@ public:
     // Opens the history database; an error names the file and what to do.
     std::optional<HistoryError> open(BatchFlowConfig config);
     void installActions();
-    // Where Apply writes from now on (the connection dialog sets a LdapBatchTarget once connected); null with
-    // the reason when there is none. The history is reopened so approvals record the new bind identity.
-    std::optional<HistoryError> setTarget(std::shared_ptr<BatchTarget> target, QString noTarget = {});
+    // Where Apply writes from now on (after a live AD scan, a LdapBatchTarget for that directory); null with the
+    // reason when there is none. Approvals record the new target's bind identity; an open review shows the new
+    // target. While a batch is being applied or settled the change waits: that run keeps its directory, the new
+    // target takes over when it ends (the status bar says so).
+    void setTarget(std::shared_ptr<BatchTarget> target, QString noTarget = {});
+    bool targetChangePending() const { return m_pendingTarget.has_value(); }
 
     HistoryStore* store() const { return m_store.get(); }
     const BatchFlowConfig& config() const { return m_config; }
@@ -82,6 +85,8 @@ private:
     void showStored(qint64 batchId, const QString& title);
     void reportError(const QString& text);
     QString targetText() const;
+    void installTarget(std::shared_ptr<BatchTarget> target, QString noTarget);
+    void installPendingTarget();
 
     MainWindow& m_window;
     BatchFlowConfig m_config;
@@ -91,6 +96,11 @@ private:
     QPointer<BatchReviewDialog> m_dialog;
     HistoryPresenter* m_history = nullptr;
     std::optional<WritebackBatch> m_unsaved; // the ticked items' batch until it is approved
+    struct PendingTarget {
+        std::shared_ptr<BatchTarget> target;
+        QString noTarget;
+    };
+    std::optional<PendingTarget> m_pendingTarget; // set while a run was going on; installed when it ends
     qint64 m_batchId = 0;
     qint64 m_scanId = 0;
     QDateTime m_scanStarted;

@@ -3,6 +3,7 @@
 #include "BatchConfirmation.h"
 #include "BatchFlow.h"
 #include "HistoryPresenter.h"
+#include "LdapBatchTarget.h"
 #include "LdifFileBatchTarget.h"
 #include "MainWindow.h"
 #include "ScanLoader.h"
@@ -29,6 +30,60 @@ QString demoWritebackPath()
     return QFileInfo(HistoryStore::defaultPath(u"demo"_s)).absoluteDir().filePath(u"demo-writeback.ldif"_s);
 }
 
+QString noDirectoryMessage()
+{
+    return QCoreApplication::translate(
+        "BatchFlow", "Sunset is comparing export files, without a connection to AD, so it cannot apply here. "
+                     "Approve the batch, then export it as LDIF from History (Ctrl+H) and apply it with "
+                     "ldapmodify, or connect to AD and apply it from History.");
+}
+
+std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QByteArray& password)
+{
+    if (ad.kind != AdSourceProfile::Kind::Live)
+        return nullptr;
+    // The same connection settings as ScanLoader's live read of this side.
+    LdapConnectionOptions options;
+    options.uri = ad.url;
+    options.startTls = !ad.url.startsWith(u"ldaps://"_s, Qt::CaseInsensitive) && ad.startTls;
+    options.caFile = ad.caFile;
+    options.allowInsecurePlaintext = ad.allowPlaintext;
+    const bool kerberos = ad.bind == AdSourceProfile::Bind::Kerberos;
+    const QString bindName = ad.bindDn;
+    // The password is kept in memory only, in a copy of its own that is overwritten when the target goes (the next
+    // scan replaces it; the app quits). Never written anywhere: the history records the bind name only.
+    struct WipedSecret {
+        QByteArray bytes;
+        ~WipedSecret() { bytes.fill('\0'); }
+    };
+    auto secret = std::make_shared<WipedSecret>();
+    secret->bytes = QByteArray(password.constData(), password.size()); // a deep copy: fill() must not detach
+    // Called on the apply worker, which owns the connection it returns.
+    auto factory = [options, kerberos, bindName, secret]() -> LdapResult<std::unique_ptr<LdapConnection>> {
+        auto connection = std::make_unique<LdapConnection>(options);
+        if (auto error = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, secret->bytes))
+            return *error;
+        return connection;
+    };
+    const QString description =
+        kerberos ? QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound with your Kerberos ticket)")
+                       .arg(ad.url)
+                 : QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound as %2)").arg(ad.url, bindName);
+    // What the CLI records for the same binds (sunset-cli apply --kerberos / --bind UPN).
+    return std::make_shared<LdapBatchTarget>(description, kerberos ? u"kerberos"_s : bindName, std::move(factory));
+}
+
+void followScannedDirectory(BatchFlow& flow, ScanLoader& loader)
+{
+    // Each finished scan decides where Apply writes: the DC it read (with the same settings and password), or
+    // none for an export file. A scan that fails or is cancelled changes nothing: the window still shows the last
+    // scan, and Apply still writes where that one was read.
+    QObject::connect(&loader, &ScanLoader::adSourceRead, &flow,
+                     [&flow](const AdSourceProfile& ad, const QByteArray& password) {
+                         flow.setTarget(batchTargetFor(ad, password), noDirectoryMessage());
+                     });
+}
+
 BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
 {
     auto* flow = new BatchFlow(window);
@@ -39,10 +94,9 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
         config.target = std::make_shared<LdifFileBatchTarget>(demoWritebackPath());
     } else {
         config.historyPath = HistoryStore::defaultPath();
-        config.noTarget = QCoreApplication::translate(
-            "BatchFlow", "Sunset is comparing export files, without a connection to AD, so it cannot apply here. "
-                         "Approve the batch, then export it as LDIF from History (Ctrl+H) and apply it with "
-                         "ldapmodify, or connect to AD and apply it from History.");
+        config.noTarget = noDirectoryMessage();
+        // The demo keeps its LDIF file: its history is not the real one.
+        followScannedDirectory(*flow, loader);
     }
     flow->installActions();
     if (auto error = flow->open(std::move(config)))

@@ -1,10 +1,15 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
+
+#include <memory>
 
 namespace sunset {
 
+struct AdSourceProfile;
 class BatchFlow;
+class BatchTarget;
 class MainWindow;
 class ScanLoader;
 
@@ -13,6 +18,18 @@ class ScanLoader;
 // offer to settle an interrupted batch once the window is up. Problems opening the history are shown in the
 // status bar; the rest of the app works without it.
 BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo);
+
+// Apply follows the scans: after each scan the loader finishes, flow's target is batchTargetFor() its AD side
+// (noDirectoryMessage() when that was an export file). setUpWriteback() does this outside demo mode.
+void followScannedDirectory(BatchFlow& flow, ScanLoader& loader);
+
+// Where Apply writes after a scan whose AD side was ad: a live domain controller gets a LdapBatchTarget that
+// connects and binds on the apply worker exactly as the scan did (URL, StartTLS, CA file, plaintext consent,
+// simple bind with this password or Kerberos); the password lives in the target, in memory, for the session. An
+// LDIF export gets none (null).
+std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QByteArray& password);
+// Why Apply is off when the AD side is an export file, and what to do instead.
+QString noDirectoryMessage();
 
 // The demo profile's writeback file: <profile folder>/demo-writeback.ldif.
 QString demoWritebackPath();

@@ -1,5 +1,6 @@
 #include "LdifFileBatchTarget.h"
 
+#include "BatchLock.h"
 #include "LdifWriter.h"
 #include "UiLogging.h"
 
@@ -88,6 +89,10 @@ std::optional<HistoryError> LdifFileBatchTarget::append(const QByteArray& record
 
 HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint64 batchId, const ApplyControl& control)
 {
+    // As BatchApplier: a second demo window on the same profile must not write the same batch twice.
+    const auto lock = BatchLock::acquire(store.path(), batchId, u"apply"_s);
+    if (!lock)
+        return lock.error();
     const auto batch = store.batch(batchId);
     if (!batch)
         return batch.error();
@@ -178,6 +183,9 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
 
 HistoryResult<ApplyReport> LdifFileBatchTarget::settleInterrupted(HistoryStore& store, qint64 batchId)
 {
+    const auto lock = BatchLock::acquire(store.path(), batchId, u"settle"_s);
+    if (!lock)
+        return lock.error();
     const auto batch = store.batch(batchId);
     if (!batch)
         return batch.error();

@@ -11,6 +11,8 @@
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <utility>
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -86,6 +88,7 @@ void ScanLoader::cancel()
     m_cancel->store(true);
     ++m_generation; // whatever a worker still reports is stale
     m_running = false;
+    m_adPassword.clear();
     retireReaders();
     qCInfo(lcUi) << "scan cancelled";
     Q_EMIT cancelled();
@@ -103,6 +106,7 @@ void ScanLoader::start(const ScanRequest& request, const DriftOptions& options)
     ++m_generation;
     m_running = true;
     m_profile = request.profile;
+    m_adPassword = m_profile.needsAdPassword() ? request.secrets.adPassword : QByteArray();
     m_options = options;
     m_ad = {};
     m_cloud = {};
@@ -289,6 +293,7 @@ void ScanLoader::sideFailed(ScanSide s, const ImportError& error)
     m_cancel->store(true);
     ++m_generation;
     m_running = false;
+    m_adPassword.clear();
     retireReaders(); // the other side's work is of no use without this one
     Q_EMIT failed(error);
 }
@@ -325,6 +330,9 @@ void ScanLoader::compareWhenBothRead()
                     return;
                 m_running = false;
                 qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
+                QByteArray password = std::exchange(m_adPassword, {});
+                Q_EMIT adSourceRead(m_profile.ad, password);
+                password.fill('\0'); // a receiver that keeps it holds a copy of its own
                 Q_EMIT finished(scan, order);
             },
             Qt::QueuedConnection);

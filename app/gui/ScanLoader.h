@@ -53,6 +53,10 @@ Q_SIGNALS:
     void deviceCodeReady(const QString& userCode, const QUrl& verificationUri, const QString& message,
                          qint64 expiresInSeconds);
     void signedIn(); // the device code was used: its dialog can close
+    // Just before finished(): where the AD side was read from, with the password typed for this scan (empty for
+    // an LDIF file or a Kerberos bind), so the writeback can apply to the same directory with the same settings.
+    // The loader keeps the password only while the scan runs; a receiver that keeps it keeps it in memory only.
+    void adSourceRead(const sunset::AdSourceProfile& ad, const QByteArray& password);
     void finished(std::shared_ptr<const sunset::DriftScan> scan, sunset::ScanLoader::NameOrder nameOrder);
     void failed(const sunset::ImportError& error);
     void cancelled();
@@ -78,6 +82,7 @@ private:
     Side m_ad;
     Side m_cloud;
     ConnectionProfile m_profile;
+    QByteArray m_adPassword; // the running scan's, for adSourceRead(); cleared when it ends
     DriftOptions m_options;
     QList<QFuture<void>> m_comparisons; // a cancelled comparison may still be finishing
     std::shared_ptr<std::atomic_bool> m_cancel;

@@ -1,5 +1,6 @@
 #include "BatchApplier.h"
 
+#include "BatchLock.h"
 #include "LdapEscape.h"
 #include "LdifWriter.h"
 
@@ -209,6 +210,10 @@ std::variant<QString, LdapError> BatchApplier::addressHeldElsewhere(const Modify
 
 HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
 {
+    // Held until the batch is settled: no other process applies or settles it meanwhile.
+    const auto lock = BatchLock::acquire(m_store.path(), batchId, u"apply"_s);
+    if (!lock)
+        return lock.error();
     const auto batch = m_store.batch(batchId);
     if (!batch)
         return batch.error();
@@ -335,6 +340,10 @@ namespace sunset {
 
 HistoryResult<ApplyReport> BatchApplier::settleInterrupted(qint64 batchId)
 {
+    // A batch in `applying` is only interrupted if no live process holds its lock: one that does is still sending.
+    const auto lock = BatchLock::acquire(m_store.path(), batchId, u"settle"_s);
+    if (!lock)
+        return lock.error();
     const auto batch = m_store.batch(batchId);
     if (!batch)
         return batch.error();

@@ -38,6 +38,8 @@ struct ApplyReport {
 // 2. marks the rest pending in one committed transaction, then sends them;
 // 3. records each outcome with its LDAP code and message as it arrives. Conflicts are never retried.
 // The batch ends applied (every object applied) or partial.
+// apply() and settleInterrupted() hold the batch's BatchLock while they run: a batch another process (sunset,
+// sunset-cli) is applying or settling is refused with the holder named, before anything is read or sent.
 class BatchApplier final {
 public:
     BatchApplier(HistoryStore& store, LdapConnection& connection, ModifyPipelineOptions options = {});

@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QHash>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -27,6 +29,33 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
+
+// The history files this process has open, by canonical path, with their number of connections. On POSIX,
+// closing any descriptor of a file drops every lock the process holds on it, SQLite's too: a second connection's
+// header check (a QFile opened and closed) would take the locks of the first, and another process (sunset-cli)
+// closing the history would then think itself its last user and delete the WAL the first connection still
+// writes to. So the header is read only when no connection of this process has the file open; the first one's
+// open checked it.
+struct OpenHistories {
+    QMutex mutex; // held through open(): no connection opens between the check and its registration
+    QHash<QString, int> connections;
+};
+
+OpenHistories& openHistories()
+{
+    static OpenHistories histories;
+    return histories;
+}
+
+void releaseHistory(const QString& key)
+{
+    if (key.isEmpty())
+        return;
+    OpenHistories& histories = openHistories();
+    const QMutexLocker locker(&histories.mutex);
+    if (--histories.connections[key] <= 0)
+        histories.connections.remove(key);
+}
 
 const QByteArray kGenesisHash(64, '0');
 constexpr int kBusyTimeoutMs = 10000; // how long a write waits for another process's
@@ -273,6 +302,7 @@ HistoryStore::~HistoryStore()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
+    releaseHistory(m_openKey);
 }
 
 HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& path, HistoryActor actor)
@@ -283,6 +313,9 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return fail(u"this is not a file."_s);
+    OpenHistories& histories = openHistories();
+    QMutexLocker locker(&histories.mutex);
+    const bool openHere = info.exists() && histories.connections.value(info.canonicalFilePath()) > 0;
     if (!info.exists()) {
         const bool newFolder = !QFileInfo::exists(info.absolutePath());
         if (!QDir().mkpath(info.absolutePath()))
@@ -296,7 +329,7 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
             !QFileInfo(path).isFile())
             return fail(u"cannot create it: %1."_s.arg(file.errorString()));
-    } else if (info.size() > 0) {
+    } else if (info.size() > 0 && !openHere) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return fail(u"cannot read it: %1."_s.arg(file.errorString()));
@@ -307,6 +340,10 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
 
     const QString name = u"sunset-history-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
     std::unique_ptr<HistoryStore> store(new HistoryStore(path, name, std::move(actor)));
+    store->m_openKey = QFileInfo(path).canonicalFilePath();
+    if (!store->m_openKey.isEmpty())
+        ++histories.connections[store->m_openKey];
+    locker.unlock(); // registered: from here on, other opens skip the header check
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     db.setDatabaseName(path);
     // sunset and sunset-cli (or two scripted runs) may use one history at once: wait for the other's write.

@@ -173,6 +173,8 @@ public:
 
     const QString& path() const { return m_path; }
     const HistoryActor& actor() const { return m_actor; }
+    // Who acts from now on (the desktop app's bind identity changes when a scan of another directory finishes).
+    void setActor(HistoryActor actor) { m_actor = std::move(actor); }
     // The Qt SQL connection, for stores of their own tables over the same file (ChecklistStore); same thread only.
     const QString& connectionName() const { return m_connectionName; }
     int schemaVersion() const;
@@ -235,6 +237,7 @@ private:
     QString m_path;
     QString m_connectionName;
     HistoryActor m_actor;
+    QString m_openKey; // the canonical path, in the process's count of open histories
 };
 
 // Values as stored: a JSON array of strings (exact text; AD values of catalog attributes are text).

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void verifyPrintsTheHeadAndCatchesDeletedNewestEvents();
     void anchorParsing();
     void processesOpeningANewHistoryAtOnceUpgradeItOnce();
+    void secondConnectionKeepsTheFirstOnesLocks();
 
 private:
     QString freshDb(const QString& name) { return m_dir.filePath(name + u".sqlite"_s); }
@@ -356,6 +357,44 @@ void TestHistoryWorkflow::processesOpeningANewHistoryAtOnceUpgradeItOnce()
     const HistoryVerification v = store.value()->verify();
     QVERIFY(v.intact());
     QCOMPARE(v.events, 1); // one schema upgrade, not six
+}
+
+void TestHistoryWorkflow::secondConnectionKeepsTheFirstOnesLocks()
+{
+    // The desktop app keeps its history open and opens a second connection on each worker (scan recording,
+    // apply). Opening one must not drop the first one's SQLite locks (on POSIX, closing any descriptor of the
+    // file does): sunset-cli, closing the history as if it were its last user, would then delete the WAL the app
+    // still writes to, and the app's next writes would be lost or the file malformed.
+    const QString db = freshDb(u"shared"_s);
+    auto app = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+    QVERIFY(app);
+    QVERIFY(app.value()->appendEvent(u"test.first"_s, u"app"_s));
+    {
+        auto worker = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+        QVERIFY(worker);
+        QVERIFY(worker.value()->appendEvent(u"test.worker"_s, u"app"_s));
+    }
+    QProcess other;
+    other.start(QStringLiteral(SUNSET_CLI_PATH), {u"history"_s, u"verify"_s, u"--db"_s, db});
+    QVERIFY(other.waitForFinished(60000));
+    QVERIFY2(other.exitCode() == 0, other.readAllStandardError().constData());
+    for (int i = 0; i < 3; ++i) { // the app and its workers go on writing
+        auto worker = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+        QVERIFY(worker);
+        QVERIFY(worker.value()->appendEvent(u"test.worker"_s, u"app"_s));
+        QVERIFY(app.value()->appendEvent(u"test.app"_s, u"app"_s));
+    }
+    QVERIFY(app.value()->appendEvent(u"test.after"_s, u"app"_s));
+    app.value().reset();
+
+    auto reopened = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+    QVERIFY2(reopened, reopened ? "" : qPrintable(reopened.error().message));
+    const HistoryVerification v = reopened.value()->verify();
+    QVERIFY2(v.intact(), qPrintable(v.message));
+    const auto events = reopened.value()->events();
+    QVERIFY(events);
+    QCOMPARE(events->back().kind, u"test.after"_s);
+    QCOMPARE(events->size(), size_t(1 + 2 + 6 + 1)); // the schema upgrade, before, during, after
 }
 
 QTEST_GUILESS_MAIN(TestHistoryWorkflow)

@@ -6,6 +6,7 @@
 #include "BatchChangesModel.h"
 #include "BatchConfirmation.h"
 #include "BatchFlow.h"
+#include "BatchLock.h"
 #include "BatchReviewDialog.h"
 #include "DemoScan.h"
 #include "HistoryPresenter.h"
@@ -19,8 +20,10 @@
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -92,6 +95,28 @@ QByteArray expectedRecord(const QString& dn, AttributeId attribute, const QStrin
            name + "\n" + ldifLine(name, after) + "-\n";
 }
 
+// A target whose apply() waits at a gate the test opens: an apply that is still running while the test acts.
+class GatedTarget final : public BatchTarget {
+public:
+    explicit GatedTarget(std::shared_ptr<BatchTarget> inner) : m_inner(std::move(inner)) {}
+    QString description() const override { return m_inner->description(); }
+    HistoryResult<ApplyReport> apply(HistoryStore& store, qint64 batchId, const ApplyControl& control) override
+    {
+        entered.release();
+        gate.acquire();
+        return m_inner->apply(store, batchId, control);
+    }
+    HistoryResult<ApplyReport> settleInterrupted(HistoryStore& store, qint64 batchId) override
+    {
+        return m_inner->settleInterrupted(store, batchId);
+    }
+    QSemaphore entered;
+    QSemaphore gate;
+
+private:
+    std::shared_ptr<BatchTarget> m_inner;
+};
+
 } // namespace
 
 class TestBatchFlow final : public QObject {
@@ -109,6 +134,9 @@ private Q_SLOTS:
     void interruptedBatchIsOfferedSettledAndResumed();
     void shortcutsOpenReviewAndHistory();
     void withoutTargetApplyIsExplained();
+    void openReviewFollowsTheTarget();
+    void targetChangeWaitsForRunningApply();
+    void batchLockedElsewhereIsRefused();
 
 private:
     void tick(const Pick& pick);
@@ -120,6 +148,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     BatchFlow* m_flow = nullptr;
     QString m_ldif;
+    std::shared_ptr<GatedTarget> m_gated; // opened in cleanup(), so a failed test never leaves the worker waiting
 };
 
 void TestBatchFlow::initTestCase()
@@ -148,6 +177,9 @@ void TestBatchFlow::init()
 
 void TestBatchFlow::cleanup()
 {
+    if (m_gated)
+        m_gated->gate.release(100);
+    m_gated.reset();
     if (m_flow && m_flow->runner()->isRunning())
         QTRY_VERIFY(!m_flow->runner()->isRunning());
     m_window.reset();
@@ -378,6 +410,19 @@ void TestBatchFlow::interruptedBatchIsOfferedSettledAndResumed()
     QCOMPARE(store.batch(id)->state, BatchState::Applying);
     m_flow->reviewDialog()->close();
 
+    {
+        // While another process (its lock) still applies it, it is not "interrupted": nothing is offered.
+        auto held = BatchLock::acquire(m_flow->config().historyPath, id, u"apply"_s);
+        QVERIFY(held);
+        BatchConfirmation::reset();
+        m_flow->offerInterruptedBatches();
+        QVERIFY(BatchConfirmation::askedQuestions().isEmpty());
+        const QString notice = m_window->statusBar()->currentMessage();
+        QVERIFY2(notice.startsWith(u"Batch %1 is being applied by process %2"_s.arg(id).arg(
+                     QCoreApplication::applicationPid())),
+                 qPrintable(notice));
+    }
+
     BatchConfirmation::reset();
     BatchConfirmation::queueAnswers({true});
     m_flow->offerInterruptedBatches();
@@ -421,9 +466,13 @@ void TestBatchFlow::shortcutsOpenReviewAndHistory()
 
 void TestBatchFlow::withoutTargetApplyIsExplained()
 {
-    m_flow->showHistory(); // the history window must survive the store being reopened
-    QVERIFY(!m_flow->setTarget(nullptr, u"Sunset is comparing export files; export the batch as LDIF."_s));
-    QVERIFY(!m_flow->historyPresenter());
+    m_flow->showHistory();
+    HistoryPresenter* presenter = m_flow->historyPresenter();
+    HistoryStore* store = m_flow->store();
+    m_flow->setTarget(nullptr, u"Sunset is comparing export files; export the batch as LDIF."_s);
+    // A new target does not reopen the history: the open history window stays, on the same store.
+    QCOMPARE(m_flow->historyPresenter(), presenter);
+    QCOMPARE(m_flow->store(), store);
     tick(pickItems(*m_scan, 1).front());
     const qint64 id = approveTicked();
     QVERIFY(id > 0);
@@ -434,6 +483,89 @@ void TestBatchFlow::withoutTargetApplyIsExplained()
              u"Sunset is comparing export files; export the batch as LDIF."_s);
     m_flow->showHistory();
     QCOMPARE(m_flow->historyPresenter()->batchesModel()->rowCount(), 1);
+}
+
+void TestBatchFlow::openReviewFollowsTheTarget()
+{
+    tick(pickItems(*m_scan, 1).front());
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    auto* apply = dialog->findChild<QPushButton*>(u"batchApply"_s);
+    auto* target = dialog->findChild<QLabel*>(u"batchTarget"_s);
+    QVERIFY(apply->isEnabled());
+
+    // A scan of export files finished while the review was open: Apply goes off, with the reason.
+    m_flow->setTarget(nullptr, u"No directory: export the batch as LDIF."_s);
+    QVERIFY(!apply->isEnabled());
+    QCOMPARE(target->text(), u"No directory: export the batch as LDIF."_s);
+    QVERIFY(m_flow->store()->actor().bindIdentity.isEmpty());
+
+    // A scan of a directory: Apply writes there, and the review says so before the admin presses it.
+    const QString other = m_dir->filePath(u"other.ldif"_s);
+    m_flow->setTarget(std::make_shared<LdifFileBatchTarget>(other));
+    QVERIFY(apply->isEnabled());
+    QVERIFY2(target->text().contains(other), qPrintable(target->text()));
+    applyAndWait();
+    QVERIFY(readAll(other).contains(LdifFileBatchTarget::marker(id, 0)));
+    QVERIFY(!QFile::exists(m_ldif));
+}
+
+void TestBatchFlow::targetChangeWaitsForRunningApply()
+{
+    auto gated = std::make_shared<GatedTarget>(std::make_shared<LdifFileBatchTarget>(m_ldif));
+    m_gated = gated;
+    m_flow->setTarget(gated);
+    tick(pickItems(*m_scan, 1).front());
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QSignalSpy applied(m_flow, &BatchFlow::batchApplied);
+    dialog->findChild<QPushButton*>(u"batchApply"_s)->click();
+    QVERIFY(gated->entered.tryAcquire(1, 10'000)); // the worker is inside apply()
+
+    // A scan of another directory finishes now: the running apply keeps its target.
+    const QString other = m_dir->filePath(u"other.ldif"_s);
+    auto next = std::make_shared<LdifFileBatchTarget>(other);
+    m_flow->setTarget(next);
+    QVERIFY(m_flow->targetChangePending());
+    QCOMPARE(m_flow->config().target, std::shared_ptr<BatchTarget>(gated));
+    const QString notice = m_window->statusBar()->currentMessage();
+    QVERIFY2(notice.contains(u"once it is done"_s) && notice.contains(other), qPrintable(notice));
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Applying);
+
+    gated->gate.release();
+    QTRY_COMPARE(applied.size(), 1);
+    QCOMPARE(applied.first().at(1).value<ApplyReport>().finalState, BatchState::Applied);
+    QTRY_VERIFY(!m_flow->targetChangePending());
+    QCOMPARE(m_flow->config().target, std::shared_ptr<BatchTarget>(next));
+    QVERIFY(readAll(m_ldif).contains(LdifFileBatchTarget::marker(id, 0))); // written where it started
+    QVERIFY(!QFile::exists(other));
+}
+
+void TestBatchFlow::batchLockedElsewhereIsRefused()
+{
+    tick(pickItems(*m_scan, 1).front());
+    const qint64 id = approveTicked();
+    QVERIFY(id > 0);
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    auto* apply = dialog->findChild<QPushButton*>(u"batchApply"_s);
+    {
+        // Another Sunset (here: this process, through its own lock) is applying the same batch.
+        auto held = BatchLock::acquire(m_flow->config().historyPath, id, u"apply"_s);
+        QVERIFY(held);
+        apply->click();
+        QTRY_VERIFY(!m_flow->runner()->isRunning());
+        QTRY_COMPARE(dialog->stage(), BatchReviewDialog::Stage::Approved);
+        const QString status = dialog->findChild<QLabel*>(u"batchStatus"_s)->text();
+        QVERIFY2(status.contains(u"Cannot apply batch %1: it is being applied or settled by process %2"_s.arg(id).arg(
+                     QCoreApplication::applicationPid())),
+                 qPrintable(status));
+        QCOMPARE(m_flow->store()->batch(id)->state, BatchState::Approved);
+        QVERIFY(!QFile::exists(m_ldif));
+    }
+    applyAndWait();
+    QCOMPARE(m_flow->store()->batch(id)->state, BatchState::Applied);
 }
 
 QTEST_MAIN(TestBatchFlow)
