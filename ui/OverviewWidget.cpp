@@ -20,6 +20,13 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+// QChart::removeAxis hands the axis back to the caller (removeAllSeries deletes the series, not their axes).
+void removeAndDelete(QChart& chart, QAbstractAxis* axis)
+{
+    chart.removeAxis(axis);
+    delete axis;
+}
+
 // The delegates' severity colours, so the chart and the list speak the same language.
 QColor severityColour(Severity s)
 {
@@ -87,7 +94,7 @@ void OverviewWidget::setScan(const std::shared_ptr<const DriftScan>& scan)
     QChart* chart = m_barsView->chart();
     chart->removeAllSeries();
     for (QAbstractAxis* axis : chart->axes())
-        chart->removeAxis(axis);
+        removeAndDelete(*chart, axis);
     m_shownAttributes.clear();
     m_emptyLabel->setVisible(!scan);
     m_barsView->setVisible(bool(scan));
@@ -151,7 +158,7 @@ void OverviewWidget::setTrend(const QList<ScanTrendPoint>& points)
     QChart* chart = m_trendView->chart();
     chart->removeAllSeries();
     for (QAbstractAxis* axis : chart->axes())
-        chart->removeAxis(axis);
+        removeAndDelete(*chart, axis);
     const bool show = points.size() >= 2;
     m_trendView->setVisible(show);
     m_trendHint->setVisible(!show);
