@@ -200,6 +200,55 @@ ModifyOutcomeKind classifyModifyResult(int ldapResultCode, QStringView serverMes
     }
 }
 
+std::optional<QString> ApprovedModify::whyNotApproved(const ModifyRequest& request, const Facts& facts)
+{
+    const QString dn = dnForMessage(request.dn);
+    switch (facts.batchState) {
+    case BatchState::Approved:
+    case BatchState::Applying:
+    case BatchState::Partial: // resumed: its approval stands for the objects never sent
+        break;
+    case BatchState::Planned:
+    case BatchState::Applied:
+    case BatchState::Cancelled:
+        return u"%1: batch %2 is %3, and Sunset writes only the changes of an approved batch. Nothing of this change "
+               "is sent; review and approve the batch first."_s.arg(dn)
+            .arg(facts.batchId)
+            .arg(facts.batchState == BatchState::Planned     ? "not approved"_L1
+                 : facts.batchState == BatchState::Applied   ? "already applied"_L1
+                                                             : "cancelled"_L1);
+    }
+    if (!facts.cloudManaged) {
+        return u"%1: the mailbox is not marked cloud-managed in batch %2, so its Exchange attributes are still owned "
+               "on-premises and Sunset does not write them. Nothing of this change is sent; switch the mailbox to "
+               "cloud management, scan again and plan a new batch."_s.arg(dn)
+            .arg(facts.batchId);
+    }
+    // (The request's shape, an empty change included, is whyModifyRefused's: the pipeline checks it before sending.)
+    for (const AttributeChange& change : request.changes) {
+        const auto id = change.attribute.contains(';') ? std::nullopt
+                                                       : AttributeCatalog::byLdapName(QByteArrayView(change.attribute));
+        if (!id) {
+            return u"%1: %2 is not an attribute of Sunset's catalog. Sunset writes only the catalog attributes "
+                   "marked writable, so nothing of this change is sent."_s.arg(dn, QString::fromUtf8(change.attribute));
+        }
+        if (const AttributeSpec& spec = AttributeCatalog::spec(*id); !spec.writableBySunset) {
+            return u"%1: %2 is not written back by Sunset (the catalog marks it read-only), so nothing of this "
+                   "change is sent."_s.arg(dn, QString(spec.ldapName));
+        }
+    }
+    return std::nullopt;
+}
+
+Expected<ApprovedModify, QString> ApprovedModify::approve(ModifyRequest request, const Facts& facts)
+{
+    if (auto why = whyNotApproved(request, facts)) {
+        qCInfo(lcLdap) << "write refused:" << *why;
+        return std::move(*why);
+    }
+    return ApprovedModify(std::move(request));
+}
+
 LdapModifyPipeline::LdapModifyPipeline(LdapConnection& connection, ModifyPipelineOptions options)
     : m_connection(connection)
     , m_options(options)
@@ -216,9 +265,16 @@ void LdapModifyPipeline::cancel()
     m_cancelled.store(true, std::memory_order_relaxed);
 }
 
-ModifyRunStats LdapModifyPipeline::run(std::span<const ModifyRequest> requests, const ModifyOutcomeHandler& onOutcome,
+ModifyRunStats LdapModifyPipeline::run(std::span<const ApprovedModify> modifies, const ModifyOutcomeHandler& onOutcome,
                                        const ModifyProgressHandler& progress)
 {
+    // What is sent: only approved modifies (ApprovedModify::approve) reach here; indexed as their requests.
+    struct Requests {
+        std::span<const ApprovedModify> all;
+        size_t size() const { return all.size(); }
+        const ModifyRequest& operator[](size_t i) const { return all[i].request(); }
+    };
+    const Requests requests{modifies};
     ModifyRunStats stats;
     stats.total = qint64(requests.size());
     const QString host = m_connection.host();
@@ -274,7 +330,8 @@ ModifyRunStats LdapModifyPipeline::run(std::span<const ModifyRequest> requests, 
 
     LDAP* const ld = m_connection.handle();
     if (!ld) {
-        for (const ModifyRequest& request : requests) {
+        for (const ApprovedModify& modify : modifies) {
+            const ModifyRequest& request = modify.request();
             deliver(request, ModifyOutcomeKind::NotSent,
                     ownError(LdapErrorCode::ServerUnreachable,
                              writingTo(request) + u"not sent: there is no connection (connect and bind first)."_s));
@@ -493,11 +550,11 @@ ModifyRunStats LdapModifyPipeline::run(std::span<const ModifyRequest> requests, 
     return stats;
 }
 
-ModifyOutcome modifyEntry(LdapConnection& connection, const ModifyRequest& request)
+ModifyOutcome modifyEntry(LdapConnection& connection, const ApprovedModify& modify)
 {
     ModifyOutcome result;
     LdapModifyPipeline pipeline(connection, ModifyPipelineOptions{1, {}, true});
-    pipeline.run(std::span<const ModifyRequest>(&request, 1), [&](const ModifyOutcome& outcome) { result = outcome; });
+    pipeline.run(std::span<const ApprovedModify>(&modify, 1), [&](const ModifyOutcome& outcome) { result = outcome; });
     return result;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "ImportError.h"
 #include "LdapConnection.h"
+#include "WritebackBatch.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
@@ -47,11 +49,37 @@ struct ModifyRequest {
     std::vector<AttributeChange> changes;
 };
 
+// A modify Sunset may send to AD: one object's change from a batch that is approved (being applied, or a partial
+// one resumed), every attribute a catalog attribute Sunset writes, the mailbox cloud-managed. Only approve() makes
+// one, and the pipeline sends nothing else: those three guards hold at the LDAP layer's entry point whoever calls
+// it (GUI, CLI, a future caller), not only in the screens that build batches. The facts come from the history's
+// rows as stored; models/ and the history decide them, this layer refuses what they do not vouch for.
+class ApprovedModify final {
+public:
+    struct Facts {
+        qint64 batchId = 0;
+        BatchState batchState = BatchState::Planned; // the batch's state as stored now
+        bool cloudManaged = false;                   // every change row of the object says so
+    };
+
+    // The modify, or why Sunset refuses to send it (for an admin: names the object, the batch and the fix).
+    static Expected<ApprovedModify, QString> approve(ModifyRequest request, const Facts& facts);
+    // nullopt when approve() would accept.
+    static std::optional<QString> whyNotApproved(const ModifyRequest& request, const Facts& facts);
+
+    const ModifyRequest& request() const { return m_request; }
+    quint64 id() const { return m_request.id; }
+
+private:
+    explicit ApprovedModify(ModifyRequest request) : m_request(std::move(request)) {}
+    ModifyRequest m_request;
+};
+
 enum class ModifyOutcomeKind : quint8 {
     Applied,  // the server confirmed it: every change of the request is written
     Conflict, // the object changed since the read (or is gone); the server wrote nothing
     Error,    // the server refused for another reason (access, constraint, busy, ...); it wrote nothing
-    Refused,  // Sunset refused it before sending (not a writable catalog attribute, malformed); nothing sent
+    Refused,  // Sunset refused it before sending (malformed, not a writable catalog attribute); nothing sent
     Unknown,  // sent, but no answer came (connection lost, timeout, abandoned): re-read to know
     NotSent,  // never sent (connection lost or cancelled before its turn): safe to send later
 };
@@ -105,7 +133,7 @@ struct ModifyPipelineOptions {
     bool waitForOutstandingOnCancel = true;
 };
 
-// Sends modify requests over a bound connection, keeping up to `window` of them outstanding, and delivers
+// Sends approved modifies over a bound connection, keeping up to `window` of them outstanding, and delivers
 // each outcome (with the request's id) in the order the server answers. Runs on the calling thread, which
 // owns the connection; cancel() may be called from any thread.
 //
@@ -120,7 +148,8 @@ public:
     LdapModifyPipeline& operator=(const LdapModifyPipeline&) = delete;
 
     // Sends every request and returns when each has exactly one outcome (delivered to onOutcome).
-    ModifyRunStats run(std::span<const ModifyRequest> requests, const ModifyOutcomeHandler& onOutcome,
+    // Each is checked again (whyModifyRefused) just before it is sent; a refused one comes back Refused.
+    ModifyRunStats run(std::span<const ApprovedModify> modifies, const ModifyOutcomeHandler& onOutcome,
                        const ModifyProgressHandler& progress = {});
 
     // Stop sending: requests not yet sent come back NotSent; outstanding ones are awaited or abandoned
@@ -134,6 +163,6 @@ private:
 };
 
 // The synchronous twin: one request, one outcome.
-ModifyOutcome modifyEntry(LdapConnection& connection, const ModifyRequest& request);
+ModifyOutcome modifyEntry(LdapConnection& connection, const ApprovedModify& modify);
 
 } // namespace sunset

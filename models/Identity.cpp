@@ -5,7 +5,6 @@
 #include <QDateTime>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -66,18 +65,6 @@ namespace {
 constexpr int kGuidByteOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 // Where the text form's hex pairs start: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
 constexpr int kGuidTextPos[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
-
-constexpr std::array<qint8, 256> kHexValues = [] {
-    std::array<qint8, 256> t{};
-    t.fill(-1);
-    for (int i = 0; i < 10; ++i)
-        t[size_t('0' + i)] = qint8(i);
-    for (int i = 0; i < 6; ++i) {
-        t[size_t('a' + i)] = qint8(10 + i);
-        t[size_t('A' + i)] = qint8(10 + i);
-    }
-    return t;
-}();
 
 // The 36-character form with dashes at 8, 13, 18, 23 and hex digits everywhere else; braces and surrounding
 // whitespace already removed. False for anything else.

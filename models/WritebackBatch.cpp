@@ -111,7 +111,7 @@ WritebackBatch WritebackBatch::build(std::span<const WritebackSelection> selecti
         seen.insert(key);
         auto [it, inserted] = objectByDn.try_emplace(s.dn, batch.m_objects.size());
         if (inserted)
-            batch.m_objects.push_back({s.dn, s.label, {}});
+            batch.m_objects.push_back({s.dn, s.label, {}, true}); // cloud-managed: checked above
         batch.m_objects[it->second].changes.push_back(std::move(change));
     }
     for (BatchObjectChange& object : batch.m_objects)

@@ -37,7 +37,14 @@ struct BatchObjectChange {
     QString dn;
     QString label;
     std::vector<BatchAttributeChange> changes; // catalog order, one per attribute
+    // The mailbox is cloud-managed (build() keeps only those). Recorded with each change row: the LDAP layer
+    // refuses to write an object not marked so (ApprovedModify), whoever made the batch.
+    bool cloudManaged = false;
 };
+
+// A batch's life: planned -> approved -> applying -> applied | partial; cancelled from planned or approved.
+// Here rather than in the history because the LDAP layer's write guard (ApprovedModify) checks it too.
+enum class BatchState : quint8 { Planned, Approved, Applying, Applied, Partial, Cancelled };
 
 // Why a selection was left out of the batch (a refusal) or what the admin should know (a warning).
 enum class BatchIssueKind : quint8 {

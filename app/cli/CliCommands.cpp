@@ -7,6 +7,7 @@
 #include "CloudSource.h"
 #include "DemoTenantGenerator.h"
 #include "DriftReportWriter.h"
+#include "HistoryExport.h"
 #include "Identity.h"
 #include "LdapSnapshotReader.h"
 #include "LdifWriter.h"
@@ -39,27 +40,31 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
-// Writes through a temporary file renamed into place, owner-only: a crash never leaves half a report, and a
-// report (which lists directory data) is not readable by other local users.
+// A report file, or stdout for "-". The file goes through OwnerOnlyFile: its temporary file is 0600 from its
+// first byte whatever the umask (a report lists directory data), it is renamed over the target whole (a crash
+// never leaves half a report; a symlink at the target is replaced, not followed), and errors name the path.
 class OutputFile final {
 public:
-    explicit OutputFile(const QString& path, QTextStream& out) : m_path(path), m_stdout(path == u"-"_s), m_out(out)
+    OutputFile(const QString& path, QTextStream& out) : m_path(path), m_stdout(path == u"-"_s), m_out(out), m_file(path)
     {
         if (!m_stdout) {
-            m_file.setFileName(path);
-            m_ok = m_file.open(QIODevice::WriteOnly);
+            if (auto error = m_file.open())
+                m_error = std::move(error->message);
         }
     }
-    bool ok() const { return m_ok; }
-    QString errorString() const { return m_file.errorString(); }
+    bool ok() const { return m_error.isEmpty(); }
+    // Names the path and what to do.
+    const QString& errorString() const { return m_error; }
     void write(const QByteArray& chunk)
     {
         if (m_stdout) {
             m_out << QString::fromUtf8(chunk);
             return;
         }
-        if (m_ok && m_file.write(chunk) != chunk.size())
-            m_ok = false;
+        if (ok() && m_file.device()->write(chunk) != chunk.size()) {
+            m_error = u"Writing %1 failed: %2; the file was not changed."_s.arg(QDir::toNativeSeparators(m_path),
+                                                                                m_file.device()->errorString());
+        }
     }
     bool commit()
     {
@@ -67,8 +72,13 @@ public:
             m_out.flush();
             return true;
         }
-        m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        return m_ok && m_file.commit();
+        if (!ok())
+            return false;
+        if (auto error = m_file.commit()) {
+            m_error = std::move(error->message);
+            return false;
+        }
+        return true;
     }
     const QString& path() const { return m_path; }
 
@@ -76,8 +86,8 @@ private:
     QString m_path;
     bool m_stdout;
     QTextStream& m_out;
-    QSaveFile m_file;
-    bool m_ok = true;
+    OwnerOnlyFile m_file;
+    QString m_error;
 };
 
 bool writeReport(const QString& path, QTextStream& out, QTextStream& err,
@@ -85,12 +95,12 @@ bool writeReport(const QString& path, QTextStream& out, QTextStream& err,
 {
     OutputFile file(path, out);
     if (!file.ok()) {
-        err << "sunset-cli: cannot write " << path << ": " << file.errorString() << '\n';
+        err << "sunset-cli: " << file.errorString() << '\n';
         return false;
     }
     produce([&file](const QByteArray& chunk) { file.write(chunk); });
     if (!file.commit()) {
-        err << "sunset-cli: writing " << path << " failed: " << file.errorString() << '\n';
+        err << "sunset-cli: " << file.errorString() << '\n';
         return false;
     }
     return true;
@@ -309,7 +319,7 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     OutputFile file(parser.value(ldif), out);
     if (!file.ok()) {
-        err << "sunset-cli dump: cannot write " << file.path() << ": " << file.errorString() << '\n';
+        err << "sunset-cli dump: " << file.errorString() << '\n';
         return CliOutputFailed;
     }
     QString source = settings.uri;
@@ -326,7 +336,7 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliBadInput;
     }
     if (!file.commit()) {
-        err << "sunset-cli dump: writing " << file.path() << " failed: " << file.errorString() << '\n';
+        err << "sunset-cli dump: " << file.errorString() << '\n';
         return CliOutputFailed;
     }
     QTextStream& summaryOut = file.path() == u"-"_s ? err : out;

@@ -229,15 +229,28 @@ HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
     ApplyReport report;
     report.objects = qint64(all.size());
     std::vector<ChangeOutcome> settledBeforeSending;
-    std::vector<ModifyRequest> toSend;
+    std::vector<ApprovedModify> toSend;
     std::map<qint64, ChangeState> stateOf; // per object (its rows share one modify, so one state)
-    for (const StoredChange& c : changes.value())
+    std::map<qint64, bool> cloudManagedOf; // per object: every one of its rows says so
+    for (const StoredChange& c : changes.value()) {
         stateOf.try_emplace(c.objectSeq, c.state);
+        auto [it, first] = cloudManagedOf.try_emplace(c.objectSeq, c.cloudManaged);
+        if (!first)
+            it->second = it->second && c.cloudManaged;
+    }
     for (const ModifyRequest& request : all) {
         // Only what was never sent goes out: a resumed batch never sends an object twice, never retries a conflict.
         if (const ChangeState state = stateOf[qint64(request.id)];
             state != ChangeState::Planned && state != ChangeState::NotSent) {
             count(report, state);
+            continue;
+        }
+        // The LDAP layer's guard (approved batch, writable catalog attributes, cloud-managed mailbox): the pipeline
+        // sends nothing else.
+        auto approved =
+            ApprovedModify::approve(request, {batchId, batch->state, cloudManagedOf[qint64(request.id)]});
+        if (!approved) {
+            settledBeforeSending.push_back({qint64(request.id), ChangeState::Refused, 0, approved.error()});
             continue;
         }
         if (const auto why = whyModifyRefused(request)) {
@@ -280,12 +293,12 @@ HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
             settledBeforeSending.push_back({qint64(request.id), ChangeState::Refused, 0, why});
             continue;
         }
-        toSend.push_back(request);
+        toSend.push_back(std::move(approved.value()));
     }
 
     std::vector<qint64> pending;
-    for (const ModifyRequest& r : toSend)
-        pending.push_back(qint64(r.id));
+    for (const ApprovedModify& r : toSend)
+        pending.push_back(qint64(r.id()));
     // Journal first (committed), then send: a crash after this leaves pending rows to re-read, never a lost write.
     if (auto error = m_store.markPending(batchId, pending))
         return *error;

@@ -131,6 +131,19 @@ const std::vector<QStringList>& migrations()
             uR"(CREATE TRIGGER events_no_delete BEFORE DELETE ON events
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)"_s,
         },
+        {
+            // Whether the mailbox was cloud-managed, per change row: the LDAP layer's write guard (ApprovedModify)
+            // refuses an object whose rows do not say so. Version 1 could only record changes that passed
+            // WritebackBatch::build()'s cloud-managed check (or their undo), so its rows are marked 1.
+            uR"(ALTER TABLE changes ADD COLUMN cloud_managed INTEGER NOT NULL DEFAULT 0
+                CHECK (cloud_managed IN (0, 1)))"_s,
+            u"UPDATE changes SET cloud_managed = 1"_s,
+            // The fact is part of the recorded change: never edited afterwards, like the values.
+            u"DROP TRIGGER changes_values_fixed"_s,
+            uR"(CREATE TRIGGER changes_values_fixed BEFORE UPDATE OF batch_id, object_seq, dn, attribute,
+                before_json, after_json, cloud_managed ON changes
+                BEGIN SELECT RAISE(ABORT, 'the values of a recorded change are never edited'); END)"_s,
+        },
     };
     return steps;
 }
@@ -429,20 +442,21 @@ HistoryError HistoryStore::stateRefusal(qint64 batchId, const QString& rule) con
 std::optional<HistoryError> HistoryStore::migrate()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    const int from = schemaVersion();
     const auto& steps = migrations();
-    for (int version = from; version < int(steps.size()); ++version) {
-        QSqlQuery q(db);
-        // IMMEDIATE: take the write lock before reading the version, so two processes opening a new file at once
-        // upgrade it once (the second waits, then finds it done).
-        if (auto error = beginWrite())
-            return error;
-        if (schemaVersion() > version) {
-            if (auto error = commitWrite())
-                return error;
-            version = schemaVersion() - 1;
-            continue;
-        }
+    const int latest = int(steps.size());
+    if (schemaVersion() >= latest)
+        return std::nullopt;
+    // Every step in one transaction, with one audit event: an upgrade is whole or not at all, and a new file's log
+    // starts with a single "schema.upgraded" whatever the number of steps. IMMEDIATE: the write lock is taken
+    // before the version is read, so two processes opening a new file at once upgrade it once (the second waits,
+    // then finds it done).
+    if (auto error = beginWrite())
+        return error;
+    const int from = schemaVersion();
+    if (from >= latest)
+        return commitWrite();
+    QSqlQuery q(db);
+    for (int version = from; version < latest; ++version) {
         for (const QString& statement : steps[size_t(version)]) {
             if (!q.exec(statement)) {
                 const HistoryError error = sqlError(u"upgrading to schema version %1"_s.arg(version + 1), q);
@@ -450,24 +464,21 @@ std::optional<HistoryError> HistoryStore::migrate()
                 return error;
             }
         }
-        const bool ok = q.exec(u"PRAGMA application_id=%1"_s.arg(kApplicationId)) &&
-                        q.exec(u"PRAGMA user_version=%1"_s.arg(version + 1));
-        if (!ok) {
-            const HistoryError error = sqlError(u"recording schema version %1"_s.arg(version + 1), q);
-            db.rollback();
-            return error;
-        }
-        if (const auto error =
-                appendEventInTransaction(u"schema.upgraded"_s, u"schema %1"_s.arg(version + 1),
-                                         QJsonDocument(QJsonObject{{u"from"_s, version}, {u"to"_s, version + 1}})
-                                             .toJson(QJsonDocument::Compact))) {
-            db.rollback();
-            return error;
-        }
-        if (auto error = commitWrite())
-            return error;
     }
-    return std::nullopt;
+    const bool ok = q.exec(u"PRAGMA application_id=%1"_s.arg(kApplicationId)) &&
+                    q.exec(u"PRAGMA user_version=%1"_s.arg(latest));
+    if (!ok) {
+        const HistoryError error = sqlError(u"recording schema version %1"_s.arg(latest), q);
+        db.rollback();
+        return error;
+    }
+    if (const auto error = appendEventInTransaction(
+            u"schema.upgraded"_s, u"schema %1"_s.arg(latest),
+            QJsonDocument(QJsonObject{{u"from"_s, from}, {u"to"_s, latest}}).toJson(QJsonDocument::Compact))) {
+        db.rollback();
+        return error;
+    }
+    return commitWrite();
 }
 
 std::optional<HistoryError> HistoryStore::appendEventInTransaction(const QString& kind, const QString& subject,
@@ -700,8 +711,8 @@ HistoryResult<qint64> HistoryStore::createBatch(const WritebackBatch& batch, qin
         return error;
     }
     const qint64 id = q.lastInsertId().toLongLong();
-    q.prepare(u"INSERT INTO changes (batch_id, object_seq, dn, attribute, before_json, after_json, state) "
-              u"VALUES (?, ?, COALESCE(?, ''), ?, ?, ?, 'planned')"_s);
+    q.prepare(u"INSERT INTO changes (batch_id, object_seq, dn, attribute, before_json, after_json, cloud_managed, "
+              u"state) VALUES (?, ?, COALESCE(?, ''), ?, ?, ?, ?, 'planned')"_s);
     qint64 seq = 0;
     for (const BatchObjectChange& object : batch.objects()) {
         for (const BatchAttributeChange& change : object.changes) {
@@ -711,6 +722,7 @@ HistoryResult<qint64> HistoryStore::createBatch(const WritebackBatch& batch, qin
             q.addBindValue(QString(AttributeCatalog::spec(change.attribute).ldapName));
             q.addBindValue(QString::fromUtf8(valuesToJson(change.before)));
             q.addBindValue(QString::fromUtf8(valuesToJson(change.after)));
+            q.addBindValue(object.cloudManaged ? 1 : 0);
             if (!q.exec()) {
                 const HistoryError error = sqlError(u"recording the changes of the batch"_s, q);
                 db.rollback();
@@ -789,7 +801,8 @@ HistoryResult<std::vector<StoredChange>> HistoryStore::changes(qint64 batchId) c
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.setForwardOnly(true);
     q.prepare(u"SELECT id, batch_id, object_seq, dn, attribute, before_json, after_json, state, ldap_code, "
-              u"ldap_message, sent_utc, settled_utc FROM changes WHERE batch_id = ? ORDER BY object_seq, id"_s);
+              u"ldap_message, sent_utc, settled_utc, cloud_managed FROM changes WHERE batch_id = ? "
+              u"ORDER BY object_seq, id"_s);
     q.addBindValue(batchId);
     if (!q.exec())
         return sqlError(u"reading the changes of batch %1"_s.arg(batchId), q);
@@ -814,6 +827,7 @@ HistoryResult<std::vector<StoredChange>> HistoryStore::changes(qint64 batchId) c
         c.ldapMessage = q.value(9).toString();
         c.sentAt = fromText(q.value(10));
         c.settledAt = fromText(q.value(11));
+        c.cloudManaged = q.value(12).toInt() == 1;
         out.push_back(std::move(c));
     }
     return out;
@@ -838,7 +852,7 @@ HistoryResult<qint64> HistoryStore::createUndoBatch(qint64 batchId)
             continue; // nothing to reverse: AD never took it
         if (c.objectSeq != seq) {
             seq = c.objectSeq;
-            objects.push_back({c.dn, {}, {}});
+            objects.push_back({c.dn, {}, {}, c.cloudManaged}); // the undo writes the same mailbox
         }
         objects.back().changes.push_back({c.attribute, c.after, c.before});
     }

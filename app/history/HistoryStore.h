@@ -86,8 +86,7 @@ struct StoredEvent {
     QByteArray hash;     // hex SHA-256
 };
 
-// A batch's life: planned -> approved -> applying -> applied | partial; cancelled from planned or approved.
-enum class BatchState : quint8 { Planned, Approved, Applying, Applied, Partial, Cancelled };
+// BatchState (planned -> approved -> applying -> applied | partial; cancelled) is in WritebackBatch.h.
 QLatin1StringView batchStateName(BatchState state);
 std::optional<BatchState> batchStateFromName(QStringView name);
 
@@ -104,6 +103,7 @@ struct StoredChange {
     AttributeId attribute = AttributeId::ExtensionAttribute1;
     QStringList before;
     QStringList after;
+    bool cloudManaged = false; // the mailbox was cloud-managed when the batch was made (see BatchObjectChange)
     ChangeState state = ChangeState::Planned;
     int ldapCode = 0;
     QString ldapMessage;
@@ -161,7 +161,7 @@ struct HistoryVerification {
 // Sunset history is refused with nothing touched.
 class HistoryStore final {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr qint32 kApplicationId = 0x53554E53; // "SUNS", in the SQLite header
 
     // <GenericDataLocation>/sunset/profiles/<profile>/history.sqlite, shared by sunset and sunset-cli

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void createdOwnerOnlyWithWalAndFullSync();
     void reopenKeepsDataAndVersion();
     void emptySqliteFileIsUpgraded();
+    void versionOneChangesUpgradeCloudManaged();
     void newerSchemaRefusedUntouched();
     void foreignSqliteRefusedUntouched();
     void notSqliteRefusedUntouched();
@@ -150,6 +151,46 @@ void TestHistoryStore::emptySqliteFileIsUpgraded()
     auto store = HistoryStore::open(file, {u"alice"_s, {}});
     QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
     QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+}
+
+void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
+{
+    const QString file = path(u"version1.sqlite"_s);
+    qint64 batchId = 0;
+    {
+        auto store = HistoryStore::open(file, {u"alice"_s, {}});
+        QVERIFY(store);
+        batchId = store.value()->createBatch(sampleBatch()).value();
+        QVERIFY(store.value()->changes(batchId)->front().cloudManaged); // build() keeps cloud-managed mailboxes only
+    }
+    {
+        // Back to exactly version 1's changes table: no cloud_managed column, the first trigger.
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"DROP TRIGGER changes_values_fixed"_s));
+        QVERIFY(raw.exec(u"ALTER TABLE changes DROP COLUMN cloud_managed"_s));
+        QVERIFY(raw.exec(uR"(CREATE TRIGGER changes_values_fixed BEFORE UPDATE OF batch_id, object_seq, dn, attribute,
+                before_json, after_json ON changes
+                BEGIN SELECT RAISE(ABORT, 'the values of a recorded change are never edited'); END)"_s));
+        QVERIFY(raw.exec(u"PRAGMA user_version = 1"_s));
+    }
+    {
+        auto store = HistoryStore::open(file, {u"bob"_s, {}});
+        QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
+        QCOMPARE(store.value()->schemaVersion(), 2);
+        const auto changes = store.value()->changes(batchId);
+        QVERIFY(changes);
+        QCOMPARE(changes->size(), size_t(3));
+        for (const StoredChange& c : changes.value())
+            QVERIFY(c.cloudManaged); // version 1 recorded only changes that passed the cloud-managed check
+        QVERIFY(store.value()->verify().intact());
+        const auto events = store.value()->events();
+        QVERIFY(events);
+        QCOMPARE(events->back().kind, u"schema.upgraded"_s);
+        QVERIFY(events->back().detailJson.contains("\"to\":2"));
+    }
+    RawDb raw(file);
+    QVERIFY(!raw.exec(u"UPDATE changes SET cloud_managed = 0"_s)); // recorded facts are never edited
+    QCOMPARE(raw.value(u"SELECT MIN(cloud_managed) FROM changes"_s).toInt(), 1);
 }
 
 void TestHistoryStore::newerSchemaRefusedUntouched()

@@ -6,6 +6,7 @@
 #include "BatchApplier.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
+#include "../ApprovedForTests.h"
 #include "LdapModify.h"
 #include "SambaTestDomain.h"
 
@@ -20,6 +21,8 @@
 #include <map>
 
 using namespace sunset;
+using sunset::test::approved;
+using sunset::test::approvedAll;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -257,10 +260,10 @@ void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
     // Between approval and apply, someone else edits AD.
     auto someoneElse = bound();
     QVERIFY(someoneElse);
-    QCOMPARE(modifyEntry(*someoneElse, {1, changed, {{"extensionAttribute3", {"scan value"}, {"theirs"}}}}).kind,
+    QCOMPARE(modifyEntry(*someoneElse, approved({1, changed, {{"extensionAttribute3", {"scan value"}, {"theirs"}}}})).kind,
              ModifyOutcomeKind::Applied);
     // Only the letter case: the server's check would not see it (case-insensitive syntax); the re-read does.
-    QCOMPARE(modifyEntry(*someoneElse, {2, caseOnly, {{"extensionAttribute3", {"scan value"}, {"Scan Value"}}}}).kind,
+    QCOMPARE(modifyEntry(*someoneElse, approved({2, caseOnly, {{"extensionAttribute3", {"scan value"}, {"Scan Value"}}}})).kind,
              ModifyOutcomeKind::Applied);
     QVERIFY(runLdapTool(u"ldapdelete"_s, {QString::fromUtf8(gone)}));
 
@@ -317,7 +320,7 @@ void TestBatchApplyLive::conflictAfterReReadCaughtByServer()
     bool injected = false;
     applier.setBeforeSending([&] {
         injected =
-            modifyEntry(*someoneElse, {1, late, {{"extensionAttribute3", {"scan value"}, {"theirs, late"}}}}).kind ==
+            modifyEntry(*someoneElse, approved({1, late, {{"extensionAttribute3", {"scan value"}, {"theirs, late"}}}})).kind ==
             ModifyOutcomeKind::Applied;
         // The journal already says pending before anything is sent.
         const auto pending = store->changes(id.value());

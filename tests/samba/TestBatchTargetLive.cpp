@@ -78,7 +78,10 @@ bool TestBatchTargetLive::runLdapTool(const QString& tool, const QStringList& ar
 qint64 TestBatchTargetLive::approvedBatch(HistoryStore& store, const QString& before, const QString& after)
 {
     auto id = store.createBatch(WritebackBatch::fromObjects(
-        {{QString::fromUtf8(m_contact), {}, {{AttributeId::ExtensionAttribute4, QStringList{before}, QStringList{after}}}}}));
+        {{QString::fromUtf8(m_contact),
+          {},
+          {{AttributeId::ExtensionAttribute4, QStringList{before}, QStringList{after}}},
+          true}})); // a cloud-managed mailbox: the LDAP layer writes no other
     if (!id || store.approveBatch(id.value()))
         return 0;
     return id.value();
