@@ -143,7 +143,8 @@ void TestBatchLock::applierRefusesBeforeTouchingAnything()
     auto store = HistoryStore::open(m_db, {u"tester"_s, u"admin@x.test"_s});
     QVERIFY(store);
     const auto id = store.value()->createBatch(WritebackBatch::fromObjects(
-        {{u"CN=A,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, QStringList{u"old"_s}, QStringList{u"new"_s}}}}}));
+        {{u"CN=A,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, QStringList{u"old"_s}, QStringList{u"new"_s}}},
+          /*cloudManaged=*/true}}));
     QVERIFY(id);
     QVERIFY(!store.value()->approveBatch(id.value()));
 
