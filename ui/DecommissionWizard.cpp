@@ -353,9 +353,14 @@ void DecommissionStepPage::refresh(const StepRecord& record)
     const StepEvaluation e = evaluateStep(record);
     m_status = e.status;
     QString status = tr("Status: <b style='color:%1'>%2</b>").arg(statusColour(e.status), stepStatusTitle(e.status));
-    if (const ChecklistRun* run = record.latestRun())
-        status += tr(" — checks last run %1 by %2 (%n run(s) recorded)", nullptr, int(record.runs.size()))
-                      .arg(QLocale().toString(run->at.toLocalTime(), QLocale::ShortFormat), run->by.toHtmlEscaped());
+    if (const ChecklistRun* run = record.latestRun()) {
+        // Spelled out rather than %n: without a loaded translation, tr() would show "run(s)".
+        const QString when = QLocale().toString(run->at.toLocalTime(), QLocale::ShortFormat);
+        const QString by = run->by.toHtmlEscaped();
+        status += record.runs.size() == 1 ? tr(" — checks last run %1 by %2 (the only run recorded)").arg(when, by)
+                                          : tr(" — checks last run %1 by %2 (%3 runs recorded)")
+                                                .arg(when, by, QLocale().toString(qlonglong(record.runs.size())));
+    }
     if (const ChecklistOverride* o = record.currentOverride())
         status += tr("<br>Overridden %1 by %2: %3")
                       .arg(QLocale().toString(o->at.toLocalTime(), QLocale::ShortFormat), o->by.toHtmlEscaped(),

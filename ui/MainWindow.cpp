@@ -97,9 +97,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createStatusBar();
 
     connect(m_selection, &WritebackTicks::changed, this, [this] {
-        m_batchLabel->setText(m_selection->size() == 0
-                                  ? QString()
-                                  : tr("%n change(s) ticked for the next batch", nullptr, int(m_selection->size())));
+        m_batchLabel->setText(
+            m_selection->size() == 0 ? QString()
+            : m_selection->size() == 1
+                ? tr("1 change ticked for the next batch")
+                : tr("%1 changes ticked for the next batch").arg(QLocale().toString(qlonglong(m_selection->size()))));
     });
 }
 

@@ -184,7 +184,9 @@ void BatchFlow::reviewTicked()
     BatchReviewDialog::Summary s;
     const BatchCounts counts = countsOf(*m_unsaved);
     s.title = ticked.empty() ? tr("No drift item is ticked")
-                             : tr("New batch from %n ticked drift item(s)", nullptr, int(ticked.size()));
+              : ticked.size() == 1
+                  ? tr("New batch from 1 ticked drift item")
+                  : tr("New batch from %1 ticked drift items").arg(QLocale().toString(qlonglong(ticked.size())));
     s.objects = counts.objects;
     s.attributes = counts.attributes;
     s.valuesDeleted = counts.valuesDeleted;
