@@ -2,6 +2,7 @@
 // --hybrid-json --exo --ad-ldif --graph, in-process): every step reports real findings from them — the
 // not-cloud-managed mailbox, a fresh scan recorded and judged, the hybrid relationship and connectors, the
 // registered server and its SCP, what must stay and what should go — and the file readers' errors name the file.
+#include "../CliRun.h"
 #include "ChecklistCommands.h"
 #include "CliCommands.h"
 #include "ExchangeConfiguration.h"
@@ -13,28 +14,13 @@
 #include <QTest>
 
 using namespace sunset;
+using test::cli;
+using test::CliRun;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
 const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
-
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-CliRun cli(const QStringList& arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
 
 bool writeFile(const QString& path, const QByteArray& data)
 {

@@ -1,6 +1,6 @@
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
+#include "../CliRun.h"
 #include "CliCommands.h"
-#include "CliRun.h"
 #include "HistoryStore.h"
 
 #include <QSqlDatabase>

@@ -1,5 +1,6 @@
 // sunset-cli checklist, in-process on a history file: status, attest, note, override, check (verification reads
 // the history's latest scan; AD-based steps without --ad fail naming the option), export as JSON and PDF.
+#include "../CliRun.h"
 #include "ChecklistCommands.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
@@ -12,28 +13,9 @@
 #include <QTest>
 
 using namespace sunset;
+using test::cli;
+using test::CliRun;
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-CliRun cli(QStringList arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
-
-} // namespace
 
 class TestChecklistCli final : public QObject {
     Q_OBJECT

@@ -8,6 +8,7 @@
 // Then none of the secrets is in any file written (the history with its -wal and -shm, the settings, every
 // export) nor in any log line (every category at debug); the history and every export are 0600 under umask 022
 // and 000; and a symlink where a report goes is replaced, not followed.
+#include "../CliRun.h"
 #include "../cloud/CloudEmulator.h"
 #include "../cloud/TestCertificate.h"
 #include "../samba/SambaTestDomain.h"
@@ -33,6 +34,8 @@
 #include <sys/stat.h>
 
 using namespace sunset;
+using test::cli;
+using test::CliRun;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -56,23 +59,6 @@ void capture(QtMsgType type, const QMessageLogContext& context, const QString& m
     }
     if (g_previous && (type == QtWarningMsg || type == QtCriticalMsg || type == QtFatalMsg))
         g_previous(type, context, message); // shown as usual: a failing run says why
-}
-
-struct Cli {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Cli cli(const QStringList& arguments)
-{
-    Cli run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
 }
 
 } // namespace
@@ -315,7 +301,7 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
     QStringList exports;
     const auto exportTo = [&](const QString& name, const QStringList& arguments) {
         const QString path = dir.filePath(name);
-        const Cli run = cli(arguments + QStringList{u"--out"_s, path, u"--db"_s, db});
+        const CliRun run = cli(arguments + QStringList{u"--out"_s, path, u"--db"_s, db});
         exports << path;
         return run.code == 0 ? QString() : QString(name + u": "_s + run.err);
     };
@@ -338,8 +324,8 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
     const QString csvReport = dir.filePath(u"drift.csv"_s);
     QVERIFY(QFile::link(elsewhere, csvReport));
     const QString jsonReport = dir.filePath(u"drift.json"_s);
-    const Cli diff = cli({u"diff"_s, u"--ad"_s, m_domain.value("SUNSET_TEST_SEED_LDIF"), u"--exo"_s, m_exoFile,
-                          u"--json"_s, jsonReport, u"--csv"_s, csvReport, u"--no-history"_s});
+    const CliRun diff = cli({u"diff"_s, u"--ad"_s, m_domain.value("SUNSET_TEST_SEED_LDIF"), u"--exo"_s, m_exoFile,
+                             u"--json"_s, jsonReport, u"--csv"_s, csvReport, u"--no-history"_s});
     QVERIFY2(diff.code == 0, qPrintable(diff.err));
     exports << jsonReport << csvReport;
     QVERIFY(!QFileInfo(csvReport).isSymLink());

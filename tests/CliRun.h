@@ -1,6 +1,6 @@
 #pragma once
 
-// sunset-cli run in-process for the history tests: the exit code and what it printed.
+// sunset-cli run in-process for the tests: the exit code and what it printed.
 #include "CliCommands.h"
 
 #include <QString>
