@@ -3,7 +3,12 @@
 #include <QByteArray>
 #include <QFile>
 #include <QHash>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 // The facts samba-dc.sh wrote about the test domain ($SUNSET_SAMBA_DIR/env, KEY=VALUE lines).
 struct SambaTestDomain {
@@ -47,5 +52,32 @@ struct SambaTestDomain {
     {
         QFile file(passwordFile());
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    // Runs an OpenLDAP client (ldapsearch, ldapmodify, ldapdelete) against the domain over LDAPS with the CA
+    // checked, bound as the test account, input on its stdin: what it printed, or nullopt when it failed (its
+    // stderr logged unless mayFail). The generous timeout is for deleting a test's thousand objects on a busy CI
+    // machine.
+    std::optional<QByteArray> runLdapTool(const QString& tool, const QStringList& arguments,
+                                          const QByteArray& input = {}, bool mayFail = false) const
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LDAPTLS_CACERT"), caFile());
+        environment.insert(QStringLiteral("LDAPTLS_REQCERT"), QStringLiteral("hard"));
+        process.setProcessEnvironment(environment);
+        process.start(tool, QStringList{QStringLiteral("-x"), QStringLiteral("-H"), ldapsUri(), QStringLiteral("-D"),
+                                        bindUpn(), QStringLiteral("-y"), passwordFile()} +
+                                arguments);
+        process.write(input);
+        process.closeWriteChannel();
+        if (!process.waitForFinished(180'000) || process.exitStatus() != QProcess::NormalExit ||
+            process.exitCode() != 0) {
+            if (!mayFail)
+                qWarning("%s failed (exit %d): %s", qPrintable(tool), process.exitCode(),
+                         process.readAllStandardError().constData());
+            return std::nullopt;
+        }
+        return process.readAllStandardOutput();
     }
 };

@@ -145,22 +145,7 @@ EntryValues TestBatchApplyLive::read(const QByteArray& dn, const QByteArrayList&
 bool TestBatchApplyLive::runLdapTool(const QString& tool, const QStringList& arguments, const QByteArray& input,
                                      bool mayFail)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"LDAPTLS_CACERT"_s, m_domain.caFile());
-    environment.insert(u"LDAPTLS_REQCERT"_s, u"hard"_s);
-    process.setProcessEnvironment(environment);
-    process.start(tool, QStringList{u"-x"_s, u"-H"_s, m_domain.ldapsUri(), u"-D"_s, m_domain.bindUpn(), u"-y"_s,
-                                    m_domain.passwordFile()} +
-                            arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60'000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        if (!mayFail)
-            qWarning("%s failed: %s", qPrintable(tool), process.readAllStandardError().constData());
-        return false;
-    }
-    return true;
+    return m_domain.runLdapTool(tool, arguments, input, mayFail).has_value();
 }
 
 std::unique_ptr<HistoryStore> TestBatchApplyLive::openStore(const QString& name)

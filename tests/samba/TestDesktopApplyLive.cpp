@@ -146,22 +146,7 @@ void TestDesktopApplyLive::init()
 std::optional<QByteArray> TestDesktopApplyLive::ldapTool(const QString& tool, const QStringList& arguments,
                                                          const QByteArray& input, bool mayFail)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"LDAPTLS_CACERT"_s, m_domain.caFile());
-    environment.insert(u"LDAPTLS_REQCERT"_s, u"hard"_s);
-    process.setProcessEnvironment(environment);
-    process.start(tool, QStringList{u"-x"_s, u"-H"_s, m_domain.ldapsUri(), u"-D"_s, m_domain.bindUpn(), u"-y"_s,
-                                    m_domain.passwordFile()} +
-                            arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60'000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        if (!mayFail)
-            qWarning("%s failed: %s", qPrintable(tool), process.readAllStandardError().constData());
-        return std::nullopt;
-    }
-    return process.readAllStandardOutput();
+    return m_domain.runLdapTool(tool, arguments, input, mayFail);
 }
 
 // The value the DC holds now, as ldapsearch shows it (base64 when it is not a safe string).

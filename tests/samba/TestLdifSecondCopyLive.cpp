@@ -124,23 +124,7 @@ void TestLdifSecondCopyLive::cleanupTestCase()
 std::optional<QByteArray> TestLdifSecondCopyLive::ldapTool(const QString& tool, const QStringList& arguments,
                                                            const QByteArray& input, bool mayFail)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"LDAPTLS_CACERT"_s, m_domain.caFile());
-    environment.insert(u"LDAPTLS_REQCERT"_s, u"hard"_s);
-    process.setProcessEnvironment(environment);
-    process.start(tool, QStringList{u"-x"_s, u"-H"_s, m_domain.ldapsUri(), u"-D"_s, m_domain.bindUpn(), u"-y"_s,
-                                    m_domain.passwordFile()} +
-                            arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(120'000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        if (!mayFail)
-            qWarning("%s failed (exit %d): %s", qPrintable(tool), process.exitCode(),
-                     process.readAllStandardError().constData());
-        return std::nullopt;
-    }
-    return process.readAllStandardOutput();
+    return m_domain.runLdapTool(tool, arguments, input, mayFail);
 }
 
 CliRun TestLdifSecondCopyLive::cli(const QStringList& arguments)
