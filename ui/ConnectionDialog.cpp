@@ -65,8 +65,8 @@ ConnectionDialog::ConnectionDialog(QSettings& settings, QWidget* parent)
     m_profileName->setInsertPolicy(QComboBox::NoInsert);
     m_profileName->setMinimumWidth(260);
     m_profileName->lineEdit()->setPlaceholderText(tr("Name this pair of sources to keep it"));
-    m_profileName->setToolTip(tr("Profiles remember both sources and their settings; passwords and client secrets "
-                                 "are never saved."));
+    m_profileName->setToolTip(tr("Profiles remember both sources and their settings, never a password or client secret "
+                                 "(those go only to the desktop keyring, and only when you tick Remember)."));
     profileLabel->setBuddy(m_profileName);
     auto* saveProfile = new QPushButton(QIcon::fromTheme(u"document-save"_s), tr("&Save profile"), this);
     saveProfile->setObjectName(u"saveProfile"_s);
@@ -207,7 +207,8 @@ QGroupBox* ConnectionDialog::createAdBox()
     m_adBind->addItem(tr("Kerberos (your ticket: kinit or domain logon)"), int(AdSourceProfile::Bind::Kerberos));
     form->addRow(tr("&Bind:"), m_adBind);
     m_adBindDn = addLineRow(form, tr("Bind &as:"), u"adBindDn"_s, u"admin@contoso.com"_s);
-    m_adPassword = addLineRow(form, tr("Pass&word:"), u"adPassword"_s, tr("asked for each scan, never saved"));
+    m_adPassword =
+        addLineRow(form, tr("Pass&word:"), u"adPassword"_s, tr("asked for each scan, never saved to a file"));
     m_adPassword->setEchoMode(QLineEdit::Password);
     m_adRememberPassword = addRememberRow(form, u"adRememberPassword"_s, m_adPassword);
     m_adBaseDn = addLineRow(form, tr("Base &DN:"), u"adBaseDn"_s, tr("empty: the whole domain"));
@@ -280,14 +281,15 @@ QGroupBox* ConnectionDialog::createCloudBox()
     m_cloudSignIn->addItem(tr("Certificate (app-only)"), int(CloudSourceProfile::SignIn::Certificate));
     m_cloudSignIn->addItem(tr("Device code (sign in as you, in a browser)"), int(CloudSourceProfile::SignIn::DeviceCode));
     form->addRow(tr("Sign-&in:"), m_cloudSignIn);
-    m_cloudSecret = addLineRow(form, tr("Client s&ecret:"), u"cloudSecret"_s, tr("asked for each scan, never saved"));
+    m_cloudSecret =
+        addLineRow(form, tr("Client s&ecret:"), u"cloudSecret"_s, tr("asked for each scan, never saved to a file"));
     m_cloudSecret->setEchoMode(QLineEdit::Password);
     m_cloudRememberSecret = addRememberRow(form, u"cloudRememberSecret"_s, m_cloudSecret);
     m_cloudCertificate = addFileRow(form, tr("Certi&ficate:"), u"cloudCertificateFile"_s,
                                     tr("PEM with the private key, or .pfx"),
                                     tr("Certificates (*.pem *.pfx *.p12);;All files (*)"));
     m_cloudCertificatePassword = addLineRow(form, tr("Certificate pass&word:"), u"cloudCertificatePassword"_s,
-                                            tr(".pfx only; never saved"));
+                                            tr(".pfx only; never saved to a file"));
     m_cloudCertificatePassword->setEchoMode(QLineEdit::Password);
     m_cloudRememberCertificatePassword =
         addRememberRow(form, u"cloudRememberCertificatePassword"_s, m_cloudCertificatePassword);
@@ -481,11 +483,13 @@ QList<ProfileProblem> ConnectionDialog::validate()
     const ConnectionProfile p = profile();
     QList<ProfileProblem> problems = validateProfile(p);
     if (p.needsAdPassword() && m_adPassword->text().isEmpty() && !p.ad.bindDn.isEmpty())
-        problems.append({u"adPassword"_s, tr("Password: enter the password of %1. It is used for this scan only "
-                                             "and never saved.").arg(p.ad.bindDn)});
+        problems.append({u"adPassword"_s, tr("Password: enter the password of %1. It serves this scan only, unless "
+                                             "you tick Remember in the desktop keyring.")
+                                              .arg(p.ad.bindDn)});
     if (p.needsClientSecret() && m_cloudSecret->text().isEmpty())
         problems.append({u"cloudSecret"_s, tr("Client secret: paste the secret's Value (not its ID) from the app "
-                                              "registration's Certificates & secrets. It is never saved.")});
+                                              "registration's Certificates & secrets. It serves this scan only, "
+                                              "unless you tick Remember in the desktop keyring.")});
     showProblems(problems);
     return problems;
 }
