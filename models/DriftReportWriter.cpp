@@ -1,5 +1,6 @@
 #include "DriftReportWriter.h"
 
+#include "CsvCell.h"
 #include "JsonWriter.h"
 
 #include <QDateTime>
@@ -79,13 +80,6 @@ void writeSummary(JsonWriter& w, const DriftSummary& s)
         w.key(driftCauseKey(DriftCause(c))).value(s.itemsByCause[size_t(c)]);
     w.endObject();
     w.endObject();
-}
-
-QString csvCell(const QString& text)
-{
-    QString quoted = text;
-    quoted.replace(u'"', u"\"\""_s);
-    return u'"' + quoted + u'"';
 }
 
 } // namespace
@@ -179,26 +173,22 @@ void writeDriftReportCsv(const DriftReportInput& in, const ReportSink& sink)
     QString text = u"\"dn\",\"upn\",\"matchedBy\",\"attribute\",\"severity\",\"cause\",\"ad\",\"cloud\","
                    "\"onlyInAd\",\"onlyInCloud\",\"writable\"\r\n"_s;
     const auto& pairs = in.report.match.pairs;
-    const QString sep = u";"_s;
     for (size_t i = 0; i < pairs.size(); ++i) {
         const MailboxRecord& ad = in.ad.records[size_t(pairs[i].ad)];
         const MailboxRecord& cloud = in.cloud.records[size_t(pairs[i].cloud)];
         for (const DriftItem& item : in.report.driftOf(i)) {
-            const QStringList cells{ad.identityText(IdentityField::DistinguishedName),
-                                    cloud.identityText(IdentityField::UserPrincipalName),
-                                    QString(matchKeyName(pairs[i].matchedBy)),
-                                    QString(AttributeCatalog::spec(item.attribute).ldapName),
-                                    QString(severityName(item.severity)),
-                                    QString(driftCauseKey(item.cause)),
-                                    item.ad.join(sep),
-                                    item.cloud.join(sep),
-                                    item.onlyInAd.join(sep),
-                                    item.onlyInCloud.join(sep),
-                                    item.writable ? u"true"_s : u"false"_s};
-            QStringList quoted;
-            for (const QString& c : cells)
-                quoted << csvCell(c);
-            text += quoted.join(u',') + u"\r\n"_s;
+            const QStringList cells{csvCell(ad.identityText(IdentityField::DistinguishedName)),
+                                    csvCell(cloud.identityText(IdentityField::UserPrincipalName)),
+                                    csvCell(QString(matchKeyName(pairs[i].matchedBy))),
+                                    csvCell(QString(AttributeCatalog::spec(item.attribute).ldapName)),
+                                    csvCell(QString(severityName(item.severity))),
+                                    csvCell(QString(driftCauseKey(item.cause))),
+                                    csvValuesCell(item.ad),
+                                    csvValuesCell(item.cloud),
+                                    csvValuesCell(item.onlyInAd),
+                                    csvValuesCell(item.onlyInCloud),
+                                    csvCell(item.writable ? u"true"_s : u"false"_s)};
+            text += cells.join(u',') + u"\r\n"_s;
         }
         if (text.size() >= kFlushBytes) {
             sink(text.toUtf8());

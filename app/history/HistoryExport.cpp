@@ -1,6 +1,7 @@
 #include "HistoryExport.h"
 
 #include "BatchApplier.h"
+#include "CsvCell.h"
 #include "ScanRecording.h"
 
 #include <QAbstractTextDocumentLayout>
@@ -167,15 +168,9 @@ HistoryResult<Selection> select(const HistoryStore& store, const HistoryExportFi
 
 // --- CSV -------------------------------------------------------------------------------------------------------
 
-// One RFC 4180 cell, always quoted. Text a spreadsheet would run as a formula gets a leading apostrophe.
 QByteArray csvText(const QString& text)
 {
-    QString t = text;
-    if (!t.isEmpty() && (t.front() == u'=' || t.front() == u'+' || t.front() == u'-' || t.front() == u'@' ||
-                         t.front() == u'\t' || t.front() == u'\r'))
-        t.prepend(u'\'');
-    t.replace(u'"', u"\"\""_s);
-    return '"' + t.toUtf8() + '"';
+    return csvCell(text).toUtf8();
 }
 
 QByteArray csvNumber(qint64 n)
@@ -183,9 +178,9 @@ QByteArray csvNumber(qint64 n)
     return QByteArray::number(n);
 }
 
-const QList<QByteArray> kCsvColumns{"record",     "id",     "at_utc", "os_user", "bind_identity",
-                                    "scan_id",    "batch_id", "dn",   "attribute", "state",
-                                    "before",     "after",  "ldap_code", "detail",  "hash"};
+const QList<QByteArray> kCsvColumns{"record",    "id",     "at_utc",    "os_user",      "bind_identity", "scan_id",
+                                    "batch_id",  "dn",     "attribute", "state",        "before",        "after",
+                                    "ldap_code", "detail", "hash",      "cloud_managed"};
 
 struct CsvRow {
     CsvRow(QByteArray r, qint64 i, QDateTime t) : record(std::move(r)), id(i), at(std::move(t)) {}
@@ -199,6 +194,7 @@ struct CsvRow {
     std::optional<int> ldapCode;
     QString detail;
     QString hash;
+    QString cloudManaged; // "true" or "false" for a drift item or a change; empty when not stated
 
     QByteArray line() const
     {
@@ -213,11 +209,12 @@ struct CsvRow {
                                       csvText(dn),
                                       csvText(attribute),
                                       csvText(state),
-                                      csvText(before.join(u"; "_s)),
-                                      csvText(after.join(u"; "_s)),
+                                      csvValuesCell(before).toUtf8(),
+                                      csvValuesCell(after).toUtf8(),
                                       ldapCode ? csvNumber(*ldapCode) : QByteArray(),
                                       csvText(detail),
-                                      csvText(hash)};
+                                      csvText(hash),
+                                      csvText(cloudManaged)};
         return cells.join(',') + "\r\n";
     }
 };
@@ -253,8 +250,11 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
             drift.state = item.writable ? u"writable"_s : u"read-only"_s;
             drift.before = item.ad;
             drift.after = item.writable ? item.adTarget : item.cloud;
-            drift.detail = u"%1; %2; %3; cloud %4"_s.arg(d.upn, severityName(item.severity), driftCauseKey(item.cause),
-                                                         item.cloud.join(u"; "_s));
+            drift.cloudManaged = d.selection.cloudManaged;
+            drift.detail = u"%1; %2; %3; cloud %4"_s.arg(
+                d.upn, severityName(item.severity), driftCauseKey(item.cause),
+                QString::fromUtf8(
+                    QJsonDocument(QJsonArray::fromStringList(item.cloud)).toJson(QJsonDocument::Compact)));
             out += drift.line();
         }
     }
@@ -296,6 +296,7 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
             change.after = c.after;
             change.ldapCode = c.ldapCode;
             change.detail = c.ldapMessage;
+            change.cloudManaged = c.cloudManaged ? u"true"_s : u"false"_s;
             out += change.line();
         }
     }
@@ -387,6 +388,7 @@ HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryEx
                                        {u"attribute"_s, QString(AttributeCatalog::spec(c.attribute).ldapName)},
                                        {u"before"_s, QJsonArray::fromStringList(c.before)},
                                        {u"after"_s, QJsonArray::fromStringList(c.after)},
+                                       {u"cloudManaged"_s, c.cloudManaged},
                                        {u"state"_s, QString(changeStateName(c.state))},
                                        {u"ldapCode"_s, c.ldapCode},
                                        {u"ldapMessage"_s, c.ldapMessage},

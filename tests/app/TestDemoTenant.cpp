@@ -1,6 +1,8 @@
 // The bundled demo tenant: the generator reproduces it byte for byte, and `sunset-cli diff` on it reports
 // exactly the drift the generator planted (no more, no less), from the JSON and from the CSV export alike.
+#include "../Rfc4180.h"
 #include "CliCommands.h"
+#include "CsvCell.h"
 #include "DemoTenantGenerator.h"
 
 #include <QFile>
@@ -162,10 +164,24 @@ private Q_SLOTS:
                          u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--csv"_s, out},
                         so, se),
                  0);
-        const QList<QByteArray> lines = readAll(out).trimmed().split('\n');
-        QCOMPARE(lines.size(), 1 + 15);
-        QVERIFY(lines.first().startsWith("\"dn\",\"upn\",\"matchedBy\",\"attribute\""));
+        QString problem;
+        const QList<QStringList> rows = test::parseCsv(readAll(out), &problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(rows.size(), 1 + 15);
+        QCOMPARE(rows.first().mid(0, 4), (QStringList{u"dn"_s, u"upn"_s, u"matchedBy"_s, u"attribute"_s}));
         QVERIFY(readAll(out).contains("\"extensionAttribute2\",\"normal\",\"writebackNotApplied\",\"Finance \",\"Finance\""));
+        // Multi-valued cells: one value per line, so the proxy addresses read back as the values they are.
+        bool sawAddresses = false;
+        for (const QStringList& row : rows) {
+            if (row.size() != 11 || row[3] != u"proxyAddresses"_s)
+                continue;
+            sawAddresses = true;
+            const QStringList ad = parseCsvValues(row[6]);
+            QVERIFY2(ad.size() >= 2, qPrintable(row[6]));
+            for (const QString& address : ad)
+                QVERIFY2(address.contains(u':') && !address.contains(u'\n'), qPrintable(address));
+        }
+        QVERIFY(sawAddresses);
         QCOMPARE(QFile(out).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
     }
 

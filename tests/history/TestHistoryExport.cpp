@@ -1,7 +1,9 @@
 // History exports: CSV (RFC 4180, formula-safe, filtered), JSON (format, audit head), a batch's LDIF, and the PDF
 // report read back with poppler's pdftotext/pdfinfo (installed by scripts/install-deps.sh).
+#include "../Rfc4180.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"
+#include "CsvCell.h"
 #include "HistoryExport.h"
 #include "HistoryStore.h"
 
@@ -17,55 +19,10 @@
 #include <sys/stat.h>
 
 using namespace sunset;
+using sunset::test::parseCsv;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-// RFC 4180 reader for the test: rows of cells, CRLF line ends, "" inside quotes.
-QList<QStringList> parseCsv(const QByteArray& bytes, QString* problem)
-{
-    QList<QStringList> rows;
-    const QString text = QString::fromUtf8(bytes);
-    QStringList row;
-    QString cell;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
-                cell += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row << cell;
-            cell.clear();
-        } else if (c == u'\r') {
-            if (i + 1 >= text.size() || text[i + 1] != u'\n') {
-                *problem = u"a CR without LF at %1"_s.arg(i);
-                return {};
-            }
-            row << cell;
-            cell.clear();
-            rows << row;
-            row.clear();
-            ++i;
-        } else if (c == u'\n') {
-            *problem = u"a bare LF at %1"_s.arg(i);
-            return {};
-        } else {
-            cell += c;
-        }
-    }
-    if (quoted || !row.isEmpty() || !cell.isEmpty())
-        *problem = u"the last row is not terminated by CRLF"_s;
-    return rows;
-}
 
 QString tool(const QString& name)
 {
@@ -127,8 +84,14 @@ void TestHistoryExport::initTestCase()
                                      u"-owned by HR, \"do not touch\""_s}));
 
     std::vector<BatchObjectChange> small{
-        {kZoe, u"zoe"_s, {{AttributeId::ExtensionAttribute1, {u"=HYPERLINK(\"x\")"_s}, {u"+1, two"_s}}}},
-        {kBob, u"bob"_s,
+        {kZoe,
+         u"zoe"_s,
+         {{AttributeId::ExtensionAttribute1, {u"=HYPERLINK(\"x\")"_s}, {u"+1, two"_s}},
+          // Two values, one holding "; " and one a backslash: one value per line, each still recoverable.
+          {AttributeId::MsExchExtensionCustomAttribute1, {u"a; b"_s}, {u"a; b"_s, u"C:\\share"_s}}},
+         true},
+        {kBob,
+         u"bob"_s,
          {{AttributeId::ExtensionAttribute2, {u"@SUM(A1)"_s}, {u"line\nbreak"_s}},
           {AttributeId::ExtensionAttribute4, {}, {u"-5"_s}}}}};
     m_small = m_store->createBatch(WritebackBatch::fromObjects(std::move(small)), scanId).value();
@@ -153,17 +116,17 @@ void TestHistoryExport::csvIsRfc4180AndFormulaSafe()
     const QList<QStringList> rows = parseCsv(csv.value(), &problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(rows.first(), (QStringList{u"record"_s, u"id"_s, u"at_utc"_s, u"os_user"_s, u"bind_identity"_s,
-                                        u"scan_id"_s, u"batch_id"_s, u"dn"_s, u"attribute"_s, u"state"_s,
-                                        u"before"_s, u"after"_s, u"ldap_code"_s, u"detail"_s, u"hash"_s}));
+                                        u"scan_id"_s, u"batch_id"_s, u"dn"_s, u"attribute"_s, u"state"_s, u"before"_s,
+                                        u"after"_s, u"ldap_code"_s, u"detail"_s, u"hash"_s, u"cloud_managed"_s}));
     for (const QStringList& row : rows)
-        QCOMPARE(row.size(), 15);
+        QCOMPARE(row.size(), 16);
     QMap<QString, int> perRecord;
     for (const QStringList& row : rows.mid(1))
         ++perRecord[row[0]];
     QCOMPARE(perRecord.value(u"scan"_s), 1);
     QCOMPARE(perRecord.value(u"decision"_s), 1);
     QCOMPARE(perRecord.value(u"batch"_s), 2);
-    QCOMPARE(perRecord.value(u"change"_s), 3 + 120);
+    QCOMPARE(perRecord.value(u"change"_s), 4 + 120);
     QCOMPARE(perRecord.value(u"event"_s), int(m_store->events()->size()));
 
     const auto find = [&rows](const QString& record, const QString& dn, const QString& attribute) {
@@ -178,9 +141,16 @@ void TestHistoryExport::csvIsRfc4180AndFormulaSafe()
     QCOMPARE(zoe[10], u"'=HYPERLINK(\"x\")"_s); // a formula is defused
     QCOMPARE(zoe[11], u"'+1, two"_s);
     QCOMPARE(zoe[4], QString()); // bind identity is the batch's (and event's) column, not the change's
+    QCOMPARE(zoe[15], u"true"_s);
+    const QStringList custom = find(u"change"_s, kZoe, u"msExchExtensionCustomAttribute1"_s);
+    QCOMPARE(custom[11], u"a; b\nC:\\\\share"_s); // one value per line, the backslash doubled
+    QCOMPARE(parseCsvValues(custom[11]), (QStringList{u"a; b"_s, u"C:\\share"_s}));
+    QCOMPARE(parseCsvValues(custom[10]), QStringList{u"a; b"_s}); // not two values "a" and "b"
     const QStringList bob2 = find(u"change"_s, kBob, u"extensionAttribute2"_s);
     QCOMPARE(bob2[10], u"'@SUM(A1)"_s);
-    QCOMPARE(bob2[11], u"line\nbreak"_s); // a line break inside a quoted cell
+    QCOMPARE(bob2[11], u"line\\nbreak"_s); // a line break inside a value is written \n: lines separate values
+    QCOMPARE(parseCsvValues(bob2[11]), QStringList{u"line\nbreak"_s});
+    QCOMPARE(bob2[15], u"false"_s);
     QCOMPARE(bob2[9], u"conflict"_s);
     QCOMPARE(bob2[12], u"16"_s);
     QCOMPARE(bob2[13], u"no such attribute value (changed since the scan)"_s);
@@ -193,6 +163,7 @@ void TestHistoryExport::csvIsRfc4180AndFormulaSafe()
     // Every event carries its chain hash; the last is the audit head.
     QCOMPARE(rows.last()[0], u"event"_s);
     QCOMPARE(rows.last()[14].toLatin1(), m_store->verify().headHash);
+    QCOMPARE(rows.last()[15], QString()); // an event states no cloud-managed flag
 }
 
 void TestHistoryExport::csvFilters()
@@ -215,7 +186,7 @@ void TestHistoryExport::csvFilters()
                          row[13].startsWith(u"decision 1 "_s),
                      qPrintable(row[13]));
     }
-    QCOMPARE(changes, 3);
+    QCOMPARE(changes, 4);
 
     HistoryExportFilter byObject;
     byObject.object = u"user 007"_s;
@@ -276,6 +247,8 @@ void TestHistoryExport::jsonCarriesFormatAndAuditHead()
     QCOMPARE(first.value(u"dn"_s).toString(), kZoe);
     QCOMPARE(first.value(u"before"_s).toArray()[0].toString(), u"=HYPERLINK(\"x\")"_s); // JSON keeps exact values
     QCOMPARE(first.value(u"after"_s).toArray()[0].toString(), u"+1, two"_s);
+    QVERIFY(first.value(u"cloudManaged"_s).toBool());
+    QVERIFY(!small.value(u"changes"_s).toArray()[2].toObject().value(u"cloudManaged"_s).toBool(true)); // Bob's
     QCOMPARE(root.value(u"decisions"_s).toArray()[0].toObject().value(u"decision"_s).toString(), u"ignore"_s);
     QCOMPARE(root.value(u"scans"_s).toArray()[0].toObject().value(u"sources"_s).toObject().value(u"exo"_s).toString(),
              u"=exo.json"_s);
@@ -317,9 +290,9 @@ void TestHistoryExport::pdfReportReadsBack()
     // Table cells wrap at spaces: compare with white space folded.
     const QString text = run(tool(u"pdftotext"_s), {u"-raw"_s, small, u"-"_s}).simplified();
     for (const QString& expected :
-         {u"Sunset writeback batch %1"_s.arg(m_small), u"partial"_s, u"by alice, bound to AD as CONTOSO\\admin"_s,
-          kZoe, kBob, u"“=HYPERLINK(\"x\")”"_s, u"“+1, two”"_s, u"conflict"_s, u"LDAP 16"_s,
-          u"no such attribute value (changed since the scan)"_s, u"3: 1 applied, 2 conflict"_s,
+         {u"Sunset writeback batch %1"_s.arg(m_small), u"partial"_s, u"by alice, bound to AD as CONTOSO\\admin"_s, kZoe,
+          kBob, u"“=HYPERLINK(\"x\")”"_s, u"“+1, two”"_s, u"conflict"_s, u"LDAP 16"_s,
+          u"no such attribute value (changed since the scan)"_s, u"4: 2 applied, 2 conflict"_s,
           u"Audit trail of batch %1"_s.arg(m_small), u"batch.approved alice CONTOSO\\admin"_s,
           QString::fromLatin1(m_store->verify().headHash), u"page 1 of %1"_s.arg(smallCount),
           u"page %1 of %1"_s.arg(smallCount)})

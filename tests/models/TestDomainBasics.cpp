@@ -1,5 +1,6 @@
 // The attribute catalog, proxy-address parsing, identity conversions and recipient-type decoding.
 #include "AttributeCatalog.h"
+#include "CsvCell.h"
 #include "Identity.h"
 #include "JsonWriter.h"
 #include "ProxyAddress.h"
@@ -128,6 +129,25 @@ private Q_SLOTS:
         QCOMPARE(remoteRecipientTypeFlagsText(100), u"100 (Migrated, Shared)"_s);
         QCOMPARE(remoteRecipientTypeFlagsText(38), u"38 (ProvisionArchive, Migrated, Room)"_s);
         QCOMPARE(remoteRecipientTypeFor(*cloudMailboxTypeFromName("equipmentmailbox")), 17179869184);
+    }
+
+    void csvCellsDefuseFormulasAndKeepValuesApart()
+    {
+        QCOMPARE(csvCell(u"plain, \"quoted\""_s), u"\"plain, \"\"quoted\"\"\""_s);
+        for (const QString& formula : {u"=1+1"_s, u"+1"_s, u"-1"_s, u"@SUM(A1)"_s, u"\tx"_s, u"\rx"_s})
+            QCOMPARE(csvCell(formula), u"\"'"_s + formula + u'"');
+        QCOMPARE(csvCell(u"a=1"_s), u"\"a=1\""_s); // only the start of a cell runs
+        QCOMPARE(csvCell(QString()), u"\"\""_s);
+
+        // Values holding the old separator, a line break, a backslash or spaces at either end come back whole.
+        const QStringList values{u"a; b"_s, u"line\nbreak\r"_s, u"C:\\share\\n"_s, u" padded "_s, u"Müller"_s};
+        const QString cell = csvValuesCell(values);
+        QVERIFY(cell.startsWith(u'"') && cell.endsWith(u'"'));
+        QCOMPARE(cell.count(u'\n'), values.size() - 1); // the only raw line feeds separate values
+        QCOMPARE(parseCsvValues(cell.mid(1, cell.size() - 2)), values);
+        QCOMPARE(parseCsvValues(QString()), QStringList());
+        QCOMPARE(csvValuesCell({}), u"\"\""_s);
+        QCOMPARE(csvValuesCell({u"=cmd"_s, u"x"_s}), u"\"'=cmd\nx\""_s); // defused as a whole cell
     }
 
     void jsonWriterEscapesAndNests()
