@@ -13,6 +13,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -137,6 +138,24 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent, Qt::Window)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_message);
 
+    m_exportRow = new QWidget(this);
+    m_exportRow->setObjectName(u"exportRow"_s);
+    auto* exportLayout = new QHBoxLayout(m_exportRow);
+    exportLayout->setContentsMargins(0, 0, 0, 0);
+    m_exportLabel = new QLabel(m_exportRow);
+    m_exportLabel->setObjectName(u"exportLabel"_s);
+    m_exportBar = new QProgressBar(m_exportRow);
+    m_exportBar->setObjectName(u"exportProgress"_s);
+    auto* cancelExport = new QPushButton(tr("Cancel export"), m_exportRow);
+    cancelExport->setObjectName(u"cancelExport"_s);
+    cancelExport->setToolTip(tr("Stop writing the export; nothing is written to the file"));
+    connect(cancelExport, &QPushButton::clicked, this, &HistoryView::exportCancelRequested);
+    exportLayout->addWidget(m_exportLabel, 1);
+    exportLayout->addWidget(m_exportBar, 1);
+    exportLayout->addWidget(cancelExport);
+    m_exportRow->hide();
+    layout->addWidget(m_exportRow);
+
     auto* buttons = new QHBoxLayout;
     m_database = new QLabel(this);
     m_database->setObjectName(u"historyDatabase"_s);
@@ -149,8 +168,8 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent, Qt::Window)
         buttons->addWidget(b);
         return b;
     };
-    auto* csv = button(tr("Export &CSV…"), u"exportCsv"_s, tr("Scans, batches and changes matching the filter, as CSV"));
-    auto* json =
+    m_csv = button(tr("Export &CSV…"), u"exportCsv"_s, tr("Scans, batches and changes matching the filter, as CSV"));
+    m_json =
         button(tr("Export &JSON…"), u"exportJson"_s, tr("Scans, batches and changes matching the filter, as JSON"));
     m_ldif = button(tr("Export &LDIF…"), u"exportLdif"_s,
                     tr("The selected batch as an LDIF change file for ldapmodify or ldifde"));
@@ -159,8 +178,8 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent, Qt::Window)
                     tr("Review the selected batch: approve, apply or resume it, and see each change's result"));
     m_undo = button(tr("&Undo batch…"), u"undoBatch"_s,
                     tr("A new batch that puts back the values the selected batch replaced, to review and apply"));
-    connect(csv, &QPushButton::clicked, this, [this] { requestExport(Export::Csv); });
-    connect(json, &QPushButton::clicked, this, [this] { requestExport(Export::Json); });
+    connect(m_csv, &QPushButton::clicked, this, [this] { requestExport(Export::Csv); });
+    connect(m_json, &QPushButton::clicked, this, [this] { requestExport(Export::Json); });
     connect(m_ldif, &QPushButton::clicked, this, [this] { requestExport(Export::Ldif); });
     connect(m_pdf, &QPushButton::clicked, this, [this] { requestExport(Export::Pdf); });
     connect(m_open, &QPushButton::clicked, this, [this] { Q_EMIT openBatchRequested(selectedBatchId()); });
@@ -324,8 +343,34 @@ qint64 HistoryView::selectedBatchId() const
 void HistoryView::updateButtons()
 {
     const bool batch = selectedBatchId() > 0;
-    for (QPushButton* b : {m_ldif, m_pdf, m_open, m_undo})
+    const bool exporting = isExporting();
+    for (QPushButton* b : {m_open, m_undo})
         b->setEnabled(batch);
+    for (QPushButton* b : {m_ldif, m_pdf})
+        b->setEnabled(batch && !exporting);
+    for (QPushButton* b : {m_csv, m_json})
+        b->setEnabled(!exporting);
+}
+
+void HistoryView::showExportProgress(const QString& what, int done, int total)
+{
+    m_exportLabel->setText(what);
+    m_exportBar->setRange(0, total); // 0..0: busy
+    m_exportBar->setValue(done);
+    m_exportBar->setFormat(total > 0 ? tr("page %1 of %2").arg(done).arg(total) : QString());
+    m_exportRow->show();
+    updateButtons();
+}
+
+void HistoryView::endExportProgress()
+{
+    m_exportRow->hide();
+    updateButtons();
+}
+
+bool HistoryView::isExporting() const
+{
+    return !m_exportRow->isHidden();
 }
 
 void HistoryView::queueSavePath(const QString& path) { queuedPaths().append(path); }

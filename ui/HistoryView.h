@@ -11,6 +11,7 @@ class QCheckBox;
 class QDateEdit;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -46,6 +47,11 @@ public:
     void setBatchChangesModel(QAbstractItemModel* model);
     void setDatabasePath(const QString& path);
     void showMessage(const QString& text, bool error = false);
+    // An export being written: a line above the buttons with what is written, a progress bar (busy while total is
+    // 0) and Cancel (exportCancelRequested); the export buttons wait until endExportProgress.
+    void showExportProgress(const QString& what, int done, int total);
+    void endExportProgress();
+    bool isExporting() const;
 
     Filter filter() const;
     void setFilter(const Filter& filter);
@@ -63,6 +69,7 @@ public:
 Q_SIGNALS:
     void filterChanged();
     void exportRequested(sunset::HistoryView::Export format, const QString& path);
+    void exportCancelRequested();
     void undoRequested(qint64 batchId);
     void openBatchRequested(qint64 batchId);
     void refreshRequested();
@@ -86,6 +93,11 @@ private:
     QTableView* m_batchChanges = nullptr;
     QLabel* m_message = nullptr;
     QLabel* m_database = nullptr;
+    QWidget* m_exportRow = nullptr;
+    QLabel* m_exportLabel = nullptr;
+    QProgressBar* m_exportBar = nullptr;
+    QPushButton* m_csv = nullptr;
+    QPushButton* m_json = nullptr;
     QPushButton* m_ldif = nullptr;
     QPushButton* m_pdf = nullptr;
     QPushButton* m_undo = nullptr;

@@ -11,6 +11,8 @@
 #include <QDir>
 #include <QSet>
 
+#include <unistd.h>
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -512,7 +514,21 @@ int exportHistory(const QCommandLineParser& parser, QTextStream& out, QTextStrea
     if (!store)
         return CliBadInput;
     if (format == u"pdf"_s) {
-        if (const auto error = writeBatchReportPdf(*store, filter.batchId, path)) {
+        // A big batch's report takes a while (about 0.7 ms a change): on a terminal, the page being printed.
+        HistoryExportProgress progress;
+        const bool terminal = ::isatty(STDERR_FILENO);
+        if (terminal)
+            progress = [&err, batch = filter.batchId](int done, int total) {
+                if (total == 0)
+                    err << "\rLaying out the report of batch " << batch << " …" << Qt::flush;
+                else
+                    err << "\rPrinting page " << done << " of " << total << "          " << Qt::flush;
+                return true;
+            };
+        const auto error = writeBatchReportPdf(*store, filter.batchId, path, progress);
+        if (terminal)
+            err << '\n' << Qt::flush;
+        if (error) {
             err << "sunset-cli history export: " << error->message << '\n';
             return CliOutputFailed;
         }

@@ -2,6 +2,7 @@
 
 #include "BatchChangesModel.h"
 #include "HistoryExport.h"
+#include "HistoryExportRunner.h"
 #include "HistoryTableModel.h"
 #include "UiLogging.h"
 
@@ -87,6 +88,8 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
     connect(m_view, &HistoryView::filterChanged, this, &HistoryPresenter::refresh);
     connect(m_view, &HistoryView::refreshRequested, this, &HistoryPresenter::refresh);
     connect(m_view, &HistoryView::exportRequested, this, &HistoryPresenter::exportTo);
+    m_exports = new HistoryExportRunner(this);
+    connectExports();
     connect(m_view, &HistoryView::undoRequested, this, &HistoryPresenter::undoRequested);
     connect(m_view, &HistoryView::openBatchRequested, this, &HistoryPresenter::openBatchRequested);
     refresh();
@@ -94,6 +97,7 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
 
 HistoryPresenter::~HistoryPresenter()
 {
+    delete m_exports; // cancels a running export and waits for its worker, which posts to it
     delete m_view; // a top-level window parented to the main window; its models die with this presenter
 }
 
@@ -215,32 +219,47 @@ void HistoryPresenter::showBatch(qint64 batchId)
 
 void HistoryPresenter::exportTo(HistoryView::Export format, const QString& path)
 {
+    if (m_exports->isRunning())
+        return showMessage(tr("An export is still being written; wait for it or cancel it first."), true);
     const HistoryView::Filter f = m_view->filter();
     const HistoryExportFilter filter{f.since, f.until, f.batchId, f.object};
     const qint64 batch = m_view->selectedBatchId();
-    std::optional<HistoryError> error;
-    const auto write = [&](const HistoryResult<QByteArray>& bytes) {
-        error = bytes ? writeExportFile(path, bytes.value()) : std::optional<HistoryError>(bytes.error());
-    };
-    switch (format) {
-    case HistoryView::Export::Csv: write(historyCsv(m_store, filter)); break;
-    case HistoryView::Export::Json: write(historyJson(m_store, filter)); break;
-    case HistoryView::Export::Ldif:
-        if (batch <= 0)
-            return showMessage(tr("Select a batch in the Batches tab to export it as LDIF."), true);
-        write(batchLdifExport(m_store, batch));
-        break;
-    case HistoryView::Export::Pdf:
-        if (batch <= 0)
-            return showMessage(tr("Select a batch in the Batches tab to export its report as PDF."), true);
-        error = writeBatchReportPdf(m_store, batch, path);
-        break;
-    }
-    if (error)
-        return showMessage(error->message, true);
-    qCInfo(lcUi) << "history exported to" << path;
-    showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(path)), false);
-    Q_EMIT exported(path);
+    if (format == HistoryView::Export::Ldif && batch <= 0)
+        return showMessage(tr("Select a batch in the Batches tab to export it as LDIF."), true);
+    if (format == HistoryView::Export::Pdf && batch <= 0)
+        return showMessage(tr("Select a batch in the Batches tab to export its report as PDF."), true);
+    m_exportLabel = format == HistoryView::Export::Pdf
+                        ? tr("Writing the report of batch %1 to %2").arg(batch).arg(QDir::toNativeSeparators(path))
+                        : tr("Writing %1").arg(QDir::toNativeSeparators(path));
+    showMessage({}, false);
+    m_view->showExportProgress(m_exportLabel, 0, 0);
+    m_exports->start(m_store.path(), m_store.actor(), format, filter, batch, path);
+}
+
+void HistoryPresenter::connectExports()
+{
+    connect(m_view, &HistoryView::exportCancelRequested, m_exports, &HistoryExportRunner::cancel);
+    connect(m_exports, &HistoryExportRunner::progress, this, [this](int done, int total) {
+        if (m_view && m_exports->isRunning())
+            m_view->showExportProgress(m_exportLabel, done, total);
+    });
+    connect(m_exports, &HistoryExportRunner::finished, this, [this](const QString& path) {
+        if (m_view)
+            m_view->endExportProgress();
+        qCInfo(lcUi) << "history exported to" << path;
+        showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(path)), false);
+        Q_EMIT exported(path);
+    });
+    connect(m_exports, &HistoryExportRunner::failed, this, [this](const QString& message) {
+        if (m_view)
+            m_view->endExportProgress();
+        showMessage(message, true);
+    });
+    connect(m_exports, &HistoryExportRunner::cancelled, this, [this](const QString& path) {
+        if (m_view)
+            m_view->endExportProgress();
+        showMessage(tr("Export cancelled; nothing was written to %1.").arg(QDir::toNativeSeparators(path)), false);
+    });
 }
 
 } // namespace sunset

@@ -9,10 +9,12 @@
 namespace sunset {
 
 class BatchChangesModel;
+class HistoryExportRunner;
 class HistoryTableModel;
 
 // Fills the history window from the store (batches, changes, scans narrowed by its filter) and writes the
-// exports (CSV and JSON of what the filter shows, LDIF and PDF of the selected batch) through HistoryExport.
+// exports (CSV and JSON of what the filter shows, LDIF and PDF of the selected batch) on a worker thread
+// (HistoryExportRunner), with progress and cancel in the window; `exported` follows once the file is in place.
 // Undo and open are passed on to BatchFlow, which owns the review.
 class HistoryPresenter final : public QObject {
     Q_OBJECT
@@ -44,6 +46,8 @@ Q_SIGNALS:
     void exported(const QString& path);
 
 private:
+    void connectExports();
+
     HistoryStore& m_store;
     QPointer<HistoryView> m_view;
     HistoryTableModel* m_batches = nullptr;
@@ -51,6 +55,8 @@ private:
     HistoryTableModel* m_scans = nullptr;
     BatchChangesModel* m_selected = nullptr;
     qint64 m_selectedId = 0;
+    HistoryExportRunner* m_exports = nullptr;
+    QString m_exportLabel; // what the running export writes, for its progress line
 };
 
 } // namespace sunset

@@ -9,11 +9,13 @@
 
 #include <QCheckBox>
 #include <QDateEdit>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void filtersNarrowEveryTable();
     void exportsWriteTheChosenFile();
     void openAndUndoNameTheSelectedBatch();
+    void bigReportShowsPagesAndCancelLeavesNoFile();
 
 private:
     void selectBatch(qint64 id);
@@ -175,7 +178,12 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     const QString ldif = m_dir->filePath(u"alpha.ldif"_s);
     HistoryView::queueSavePath(ldif);
     view->findChild<QPushButton*>(u"exportLdif"_s)->click();
-    QCOMPARE(exported.size(), 1);
+    // Written on a worker: the progress line shows and the export buttons wait until the file is in place.
+    QVERIFY(view->isExporting());
+    QVERIFY(!view->findChild<QPushButton*>(u"exportCsv"_s)->isEnabled());
+    QVERIFY(exported.wait());
+    QVERIFY(!view->isExporting());
+    QVERIFY(view->findChild<QPushButton*>(u"exportCsv"_s)->isEnabled());
     const QByteArray ldifBytes = readAll(ldif);
     QCOMPARE(ldifBytes, batchLdifExport(*m_store, m_alpha).value());
     QVERIFY(ldifBytes.contains("dn: CN=Alpha,OU=Staff,DC=contoso,DC=com\nchangetype: modify\ndelete: extensionAttribute1\n"
@@ -187,6 +195,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     const QString csv = m_dir->filePath(u"history.csv"_s);
     HistoryView::queueSavePath(csv);
     view->findChild<QPushButton*>(u"exportCsv"_s)->click();
+    QVERIFY(exported.wait());
     const QByteArray csvBytes = readAll(csv);
     QVERIFY(csvBytes.startsWith("record,id,at_utc,"));
     QVERIFY(csvBytes.contains("CN=Alpha,OU=Staff,DC=contoso,DC=com"));
@@ -195,6 +204,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     const QString json = m_dir->filePath(u"history.json"_s);
     HistoryView::queueSavePath(json);
     view->findChild<QPushButton*>(u"exportJson"_s)->click();
+    QVERIFY(exported.wait());
     const QJsonObject doc = QJsonDocument::fromJson(readAll(json)).object();
     QCOMPARE(doc.value(u"format"_s).toString(), u"sunset.history"_s);
     QVERIFY(!QJsonDocument(doc).toJson().contains("CN=Beta"));
@@ -202,6 +212,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     const QString pdf = m_dir->filePath(u"alpha.pdf"_s);
     HistoryView::queueSavePath(pdf);
     view->findChild<QPushButton*>(u"exportPdf"_s)->click();
+    QVERIFY(exported.wait());
     QVERIFY(readAll(pdf).startsWith("%PDF-"));
     QCOMPARE(exported.size(), 4);
     QVERIFY(view->findChild<QLabel*>(u"historyMessage"_s)->text().startsWith(u"Exported to"_s));
@@ -209,8 +220,55 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     // A file that cannot be written is reported in the window, naming it.
     HistoryView::queueSavePath(m_dir->filePath(u"no/such/folder/x.csv"_s));
     view->findChild<QPushButton*>(u"exportCsv"_s)->click();
+    QTRY_VERIFY(!view->isExporting());
     QCOMPARE(exported.size(), 4);
     QVERIFY(view->findChild<QLabel*>(u"historyMessage"_s)->text().contains(u"x.csv"_s));
+}
+
+void TestHistoryPresenter::bigReportShowsPagesAndCancelLeavesNoFile()
+{
+    // A 4,000-change batch: its report runs to a couple of hundred pages, laid out and printed off the GUI thread.
+    std::vector<BatchObjectChange> objects;
+    for (int i = 0; i < 4000; ++i)
+        objects.push_back({u"CN=User %1,OU=Bulk,DC=contoso,DC=com"_s.arg(i, 4, 10, QChar(u'0')),
+                           {},
+                           {{AttributeId::ExtensionAttribute5, {u"old %1"_s.arg(i)}, {u"new %1"_s.arg(i)}}}});
+    const auto big = m_store->createBatch(WritebackBatch::fromObjects(std::move(objects)));
+    QVERIFY(big);
+    m_presenter->refresh();
+    selectBatch(big.value());
+    HistoryView* view = m_presenter->view();
+    auto* bar = view->findChild<QProgressBar*>(u"exportProgress"_s);
+    auto* message = view->findChild<QLabel*>(u"historyMessage"_s);
+    QSignalSpy exported(m_presenter.get(), &HistoryPresenter::exported);
+
+    // Cancelled once the pages are being printed: the GUI thread was free to show them, and no file is left, not
+    // even the temporary one beside it.
+    const QString cancelledPdf = m_dir->filePath(u"cancelled.pdf"_s);
+    HistoryView::queueSavePath(cancelledPdf);
+    view->findChild<QPushButton*>(u"exportPdf"_s)->click();
+    QVERIFY(view->findChild<QLabel*>(u"exportLabel"_s)->text().contains(u"report of batch %1"_s.arg(big.value())));
+    QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0 && bar->value() >= 1, 120000);
+    const int pages = bar->maximum();
+    QVERIFY2(pages > 20, qPrintable(QString::number(pages)));
+    QVERIFY(bar->format().contains(u"of %1"_s.arg(pages)));
+    view->findChild<QPushButton*>(u"cancelExport"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isExporting(), 60000);
+    QVERIFY2(message->text().startsWith(u"Export cancelled; nothing was written"_s), qPrintable(message->text()));
+    QCOMPARE(exported.size(), 0);
+    QVERIFY(!QFile::exists(cancelledPdf));
+    QCOMPARE(QDir(m_dir->path()).entryList({u"cancelled.pdf*"_s, u".cancelled.pdf*"_s}, QDir::Files | QDir::Hidden),
+             QStringList());
+
+    // Let through, the same report is written whole, its last page reported.
+    const QString wholePdf = m_dir->filePath(u"whole.pdf"_s);
+    HistoryView::queueSavePath(wholePdf);
+    view->findChild<QPushButton*>(u"exportPdf"_s)->click();
+    QVERIFY(exported.wait(180000));
+    QCOMPARE(bar->value(), bar->maximum());
+    QCOMPARE(bar->maximum(), pages);
+    QVERIFY(readAll(wholePdf).startsWith("%PDF-"));
+    QVERIFY(message->text().startsWith(u"Exported to"_s));
 }
 
 void TestHistoryPresenter::openAndUndoNameTheSelectedBatch()

@@ -1,0 +1,91 @@
+#include "HistoryExportRunner.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace sunset {
+
+namespace {
+
+// The export itself, on the worker thread. nullopt: written; an error otherwise (also when cancelled).
+std::optional<HistoryError> writeExport(const HistoryStore& store, HistoryView::Export format,
+                                        const HistoryExportFilter& filter, qint64 batchId, const QString& path,
+                                        const HistoryExportProgress& progress)
+{
+    HistoryResult<QByteArray> bytes = QByteArray();
+    switch (format) {
+    case HistoryView::Export::Csv:
+        bytes = historyCsv(store, filter);
+        break;
+    case HistoryView::Export::Json:
+        bytes = historyJson(store, filter);
+        break;
+    case HistoryView::Export::Ldif:
+        bytes = batchLdifExport(store, batchId);
+        break;
+    case HistoryView::Export::Pdf:
+        return writeBatchReportPdf(store, batchId, path, progress);
+    }
+    if (!bytes)
+        return bytes.error();
+    if (!progress(0, 0)) // cancelled while the bytes were gathered: the file is not touched
+        return HistoryError{};
+    return writeExportFile(path, bytes.value());
+}
+
+} // namespace
+
+HistoryExportRunner::HistoryExportRunner(QObject* parent)
+    : QObject(parent)
+{
+}
+
+HistoryExportRunner::~HistoryExportRunner()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    m_worker.waitForFinished();
+}
+
+void HistoryExportRunner::cancel()
+{
+    if (m_running && m_cancel)
+        m_cancel->store(true);
+}
+
+bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& actor, HistoryView::Export format,
+                                const HistoryExportFilter& filter, qint64 batchId, const QString& path)
+{
+    if (m_running)
+        return false;
+    m_running = true;
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
+    m_worker = QtConcurrent::run([this, historyPath, actor, format, filter, batchId, path, cancelFlag] {
+        const auto post = [this](std::function<void()> f) {
+            QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
+        };
+        std::optional<HistoryError> error;
+        if (auto store = HistoryStore::open(historyPath, actor)) {
+            const HistoryExportProgress pageDone = [this, post, cancelFlag](int done, int total) {
+                post([this, done, total] { Q_EMIT progress(done, total); });
+                return !cancelFlag->load();
+            };
+            error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
+        } else {
+            error = store.error();
+        }
+        const bool wasCancelled = error && cancelFlag->load();
+        post([this, error, wasCancelled, path] {
+            m_running = false;
+            if (wasCancelled)
+                Q_EMIT cancelled(path);
+            else if (error)
+                Q_EMIT failed(error->message);
+            else
+                Q_EMIT finished(path);
+        });
+    });
+    return true;
+}
+
+} // namespace sunset

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "HistoryExport.h"
+#include "HistoryView.h"
+
+#include <QFuture>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace sunset {
+
+// Writes one history export (CSV, JSON, a batch's LDIF or PDF report) on a worker thread with its own connection
+// to the history database, so the window stays responsive while a big batch's report is laid out (15 s for
+// 20,000 changes). Progress and the outcome come back as queued signals; cancel stops a PDF at its next page and
+// any export before its file is put in place, so a cancelled export leaves no file. One export at a time.
+class HistoryExportRunner final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HistoryExportRunner)
+
+public:
+    explicit HistoryExportRunner(QObject* parent = nullptr);
+    ~HistoryExportRunner() override; // cancels and waits: the worker posts to this object
+
+    bool isRunning() const { return m_running; }
+    // batchId is the batch an LDIF or PDF export covers; CSV and JSON take the filter. False while one runs.
+    bool start(const QString& historyPath, const HistoryActor& actor, HistoryView::Export format,
+               const HistoryExportFilter& filter, qint64 batchId, const QString& path);
+    void cancel();
+
+Q_SIGNALS:
+    void progress(int done, int total); // PDF pages; (0, 0) while the total is not known
+    void finished(const QString& path);
+    void failed(const QString& message);
+    void cancelled(const QString& path);
+
+private:
+    QFuture<void> m_worker;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+    bool m_running = false;
+};
+
+} // namespace sunset
