@@ -149,16 +149,6 @@ void printRun(const ChecklistRun& run, QTextStream& out)
 
 } // namespace
 
-bool checklistCommandNeedsGui(const QStringList& arguments)
-{
-    if (arguments.size() < 2 || arguments.at(0) != u"checklist"_s || arguments.at(1) != u"export"_s)
-        return false;
-    const qsizetype at = arguments.indexOf(u"--format"_s);
-    if (at >= 0 && at + 1 < arguments.size())
-        return arguments.at(at + 1) == u"pdf"_s;
-    return arguments.contains(u"--format=pdf"_s);
-}
-
 std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
     if (std::optional<HistoryError> error =

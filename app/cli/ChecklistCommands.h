@@ -22,10 +22,6 @@ namespace sunset {
 int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 inline constexpr int kChecklistNotPassed = 4;
 
-// Whether these sunset-cli arguments need QtGui (a PDF export): main() then makes a QGuiApplication on the
-// offscreen platform instead of a QCoreApplication.
-bool checklistCommandNeedsGui(const QStringList& arguments);
-
 // The report as a PDF (through QtGui's QPdfWriter; needs a QGuiApplication) and as JSON, written atomically and
 // owner-only. nullopt on success, else the reason naming the file.
 std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy);

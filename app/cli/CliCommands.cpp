@@ -401,6 +401,16 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
 
 } // namespace
 
+bool cliNeedsGui(const QStringList& arguments)
+{
+    if (arguments.size() < 2 || (arguments.first() != u"history"_s && arguments.first() != u"checklist"_s))
+        return false;
+    const QStringList rest = arguments.mid(1);
+    const qsizetype format = rest.indexOf(u"--format"_s);
+    const bool pdf = rest.contains(u"--format=pdf"_s) || (format >= 0 && rest.value(format + 1) == u"pdf"_s);
+    return pdf && rest.contains(u"export"_s);
+}
+
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
 {
     if (arguments.isEmpty() || arguments.first() == u"--help"_s || arguments.first() == u"-h"_s ||

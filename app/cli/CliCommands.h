@@ -12,4 +12,9 @@ enum CliExit : int { CliOk = 0, CliBadInput = 1, CliUsage = 2, CliOutputFailed =
 // so tests can run commands in-process.
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err);
 
+// Whether these arguments need QtGui: a PDF export (`history export` or `checklist export` with --format pdf)
+// draws text with QtGui's fonts, so main() makes a QGuiApplication on the offscreen platform for it; every other
+// command stays a plain QCoreApplication (no display, no platform plugin).
+bool cliNeedsGui(const QStringList& arguments);
+
 } // namespace sunset

@@ -1,31 +1,9 @@
-#include "ChecklistCommands.h"
 #include "CliCommands.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
 
-#include <cstdio>
 #include <memory>
-
-namespace {
-
-// The PDF report draws text, which needs QtGui's fonts and so a QGuiApplication; every other command stays a
-// plain QCoreApplication (no display, no platform plugin).
-bool needsGui(int argc, char* argv[])
-{
-    bool history = false;
-    bool exporting = false;
-    bool pdf = false;
-    for (int i = 1; i < argc; ++i) {
-        const QByteArrayView arg(argv[i]);
-        history |= i == 1 && arg == "history";
-        exporting |= arg == "export";
-        pdf |= arg == "--format=pdf" || (arg == "--format" && i + 1 < argc && QByteArrayView(argv[i + 1]) == "pdf");
-    }
-    return history && exporting && pdf;
-}
-
-} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -33,7 +11,7 @@ int main(int argc, char* argv[])
     for (int i = 1; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
     std::unique_ptr<QCoreApplication> app;
-    if (needsGui(argc, argv) || sunset::checklistCommandNeedsGui(arguments)) {
+    if (sunset::cliNeedsGui(arguments)) {
         // A server or a CI job has no display: the offscreen platform renders fonts all the same.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");

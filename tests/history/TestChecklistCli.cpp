@@ -101,9 +101,13 @@ private Q_SLOTS:
         QVERIFY(bytes.startsWith("%PDF-"));
         QVERIFY(bytes.size() > 2000);
 
-        QVERIFY(checklistCommandNeedsGui({u"checklist"_s, u"export"_s, u"--format"_s, u"pdf"_s}));
-        QVERIFY(!checklistCommandNeedsGui({u"checklist"_s, u"export"_s, u"--format"_s, u"json"_s}));
-        QVERIFY(!checklistCommandNeedsGui({u"checklist"_s, u"status"_s}));
+        QVERIFY(cliNeedsGui({u"checklist"_s, u"export"_s, u"--format"_s, u"pdf"_s}));
+        QVERIFY(cliNeedsGui({u"checklist"_s, u"export"_s, u"--format=pdf"_s}));
+        QVERIFY(cliNeedsGui({u"history"_s, u"--db"_s, u"h.sqlite"_s, u"export"_s, u"--format"_s, u"pdf"_s}));
+        QVERIFY(!cliNeedsGui({u"checklist"_s, u"export"_s, u"--format"_s, u"json"_s}));
+        QVERIFY(!cliNeedsGui({u"history"_s, u"export"_s, u"--format"_s, u"csv"_s, u"--out"_s, u"pdf"_s}));
+        QVERIFY(!cliNeedsGui({u"checklist"_s, u"status"_s}));
+        QVERIFY(!cliNeedsGui({u"diff"_s, u"export"_s, u"--format"_s, u"pdf"_s}));
     }
 };
 
