@@ -1,5 +1,6 @@
 #include "HistoryView.h"
 
+#include "DisplayPath.h"
 #include "HighlightingDelegate.h"
 
 #include <QAbstractItemModel>
@@ -295,7 +296,8 @@ void HistoryView::setBatchChangesModel(QAbstractItemModel* model)
 
 void HistoryView::setDatabasePath(const QString& path)
 {
-    m_database->setText(tr("History database: %1").arg(QDir::toNativeSeparators(path)));
+    m_database->setText(tr("History database: %1").arg(displayPath(path)));
+    m_database->setToolTip(QDir::toNativeSeparators(path));
 }
 
 void HistoryView::showMessage(const QString& text, bool error)

@@ -2,10 +2,11 @@
 #include "DecommissionWizard.h"
 
 #include "AttributeComparisonModel.h"
-#include "HighlightingDelegate.h"
-#include "MailboxFilterProxyModel.h"
 #include "ConnectionDialog.h"
 #include "DeviceCodeDialog.h"
+#include "ElidingLabel.h"
+#include "HighlightingDelegate.h"
+#include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
 #include "OverviewWidget.h"
 #include "UiLogging.h"
@@ -52,6 +53,14 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
+
+// A time for the status bar: the time alone when it is today, else the short date and time (the tooltip has it
+// in full).
+QString compactTime(const QDateTime& t, const QDateTime& now)
+{
+    const QLocale l;
+    return t.date() == now.date() ? l.toString(t.time(), QLocale::ShortFormat) : l.toString(t, QLocale::ShortFormat);
+}
 constexpr int kSearchDebounceMs = 200;
 constexpr auto kGeometryKey = "mainWindow/geometry"_L1;
 constexpr auto kStateKey = "mainWindow/state"_L1;
@@ -454,7 +463,7 @@ void MainWindow::createOverviewDock()
 void MainWindow::createStatusBar()
 {
     QStatusBar* bar = statusBar();
-    m_sourcesLabel = new QLabel(bar);
+    m_sourcesLabel = new ElidingLabel(Qt::ElideRight, bar);
     m_sourcesLabel->setObjectName(u"sourcesLabel"_s);
     m_asOfLabel = new QLabel(bar);
     m_asOfLabel->setObjectName(u"asOfLabel"_s);
@@ -550,13 +559,14 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
             paths << m_scan->sources.graph;
         m_sourcesLabel->setToolTip(paths.join(u'\n'));
         const QDateTime asOf = QDateTime::fromMSecsSinceEpoch(m_scan->report.asOfMsecs, Qt::UTC);
-        const QLocale l;
-        const QString scanned = tr("Scanned %1").arg(l.toString(QDateTime::currentDateTime(), QLocale::ShortFormat));
+        const QDateTime now = QDateTime::currentDateTime();
+        const QString scanned = tr("Scanned %1").arg(compactTime(now, now));
         m_asOfLabel->setText(m_scan->report.asOfMsecs > 0
-                                 ? tr("%1 · as of %2").arg(scanned, l.toString(asOf.toLocalTime(), QLocale::ShortFormat))
+                                 ? tr("%1 · data as of %2").arg(scanned, compactTime(asOf.toLocalTime(), now))
                                  : scanned);
-        m_asOfLabel->setToolTip(tr("Data as of UTC %1: changes within the 20-minute sync cycle before it are "
-                                   "reported as recent").arg(asOf.toString(Qt::ISODate)));
+        m_asOfLabel->setToolTip(tr("Scanned %1. Data as of UTC %2: changes within the 20-minute sync cycle before "
+                                   "it are reported as recent")
+                                    .arg(QLocale().toString(now, QLocale::LongFormat), asOf.toString(Qt::ISODate)));
         m_countsLabel->setText(countsText());
         qCInfo(lcUi) << "showing scan:" << m_scan->rows().size() << "rows";
     }

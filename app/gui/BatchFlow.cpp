@@ -6,6 +6,8 @@
 #include "BatchLock.h"
 #include "BatchPlanning.h"
 #include "BatchReviewDialog.h"
+#include "DisplayPath.h"
+#include "ElidingLabel.h"
 #include "HistoryPresenter.h"
 #include "MainWindow.h"
 #include "ScanRecording.h"
@@ -74,8 +76,7 @@ std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
     delete m_history; // it reads the store being replaced
     m_history = nullptr;
     m_store = std::move(store.value());
-    if (m_databaseLabel)
-        m_databaseLabel->setText(tr("History: %1").arg(QDir::toNativeSeparators(m_config.historyPath)));
+    showHistoryPath();
     return std::nullopt;
 }
 
@@ -139,12 +140,19 @@ void BatchFlow::installActions()
         bar->insertAction(first, m_reviewAction);
         bar->insertAction(first, m_historyAction);
     }
-    m_databaseLabel = new QLabel(&m_window);
+    m_databaseLabel = new ElidingLabel(Qt::ElideMiddle, &m_window);
     m_databaseLabel->setObjectName(u"historyPathLabel"_s);
-    m_databaseLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    if (!m_config.historyPath.isEmpty())
-        m_databaseLabel->setText(tr("History: %1").arg(QDir::toNativeSeparators(m_config.historyPath)));
+    showHistoryPath();
     m_window.statusBar()->addPermanentWidget(m_databaseLabel);
+}
+
+void BatchFlow::showHistoryPath()
+{
+    if (!m_databaseLabel || m_config.historyPath.isEmpty())
+        return;
+    m_databaseLabel->setText(tr("History: %1").arg(displayPath(m_config.historyPath)));
+    m_databaseLabel->setToolTip(tr("The history database (scans, decisions, batches, checklist): %1")
+                                    .arg(QDir::toNativeSeparators(m_config.historyPath)));
 }
 
 QString BatchFlow::targetText() const

@@ -78,6 +78,7 @@ Q_SIGNALS:
     void historyChanged();
 
 private:
+    void showHistoryPath();
     BatchReviewDialog* ensureDialog();
     void approve(bool secondConfirmation);
     void apply();

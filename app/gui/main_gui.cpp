@@ -16,10 +16,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QPixmap>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <optional>
 
 #include <cstdio>
 
@@ -120,6 +123,18 @@ int main(int argc, char* argv[])
     parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot,
                        decommissionShot, decommissionStep});
     parser.process(app);
+    // Screenshots must look the same on every machine and leave this user's profile alone: no saved layout, and a
+    // throwaway home folder for the settings, the (demo) history and the demo's writeback file (shown as ~/…).
+    const bool takingScreenshot = parser.isSet(screenshot) || parser.isSet(screenshotConnect) ||
+                                  parser.isSet(batchShot) || parser.isSet(historyShot) ||
+                                  parser.isSet(decommissionShot);
+    std::optional<QTemporaryDir> screenshotHome;
+    if (takingScreenshot) {
+        screenshotHome.emplace();
+        qputenv("HOME", QFile::encodeName(screenshotHome->path()));
+        qunsetenv("XDG_DATA_HOME");
+        qunsetenv("XDG_CONFIG_HOME");
+    }
 
     ReportSources files;
     if (parser.isSet(demo)) {
@@ -153,8 +168,8 @@ int main(int argc, char* argv[])
     QObject::connect(&loader, &ScanLoader::failed, &window, &MainWindow::showLoadError);
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
 
-    // Screenshots must look the same on every machine: no saved layout, the documented size.
-    const bool persist = screenshotPath.isEmpty();
+    // Screenshots: the documented size, nothing saved.
+    const bool persist = !takingScreenshot;
     QSettings settings;
     if (!persist || !window.restoreSettings(settings)) // no window manager under Xvfb to pick a size
         window.resize(parser.isSet(overview) ? QSize(1600, 1000) : QSize(1500, 900));

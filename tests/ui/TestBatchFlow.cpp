@@ -9,6 +9,7 @@
 #include "BatchLock.h"
 #include "BatchReviewDialog.h"
 #include "DemoScan.h"
+#include "DisplayPath.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
 #include "LdifFileBatchTarget.h"
@@ -133,6 +134,7 @@ private Q_SLOTS:
     void undoCreatesReverseBatch();
     void interruptedBatchIsOfferedSettledAndResumed();
     void shortcutsOpenReviewAndHistory();
+    void statusBarFitsTheDefaultWindow();
     void withoutTargetApplyIsExplained();
     void openReviewFollowsTheTarget();
     void targetChangeWaitsForRunningApply();
@@ -462,6 +464,34 @@ void TestBatchFlow::shortcutsOpenReviewAndHistory()
     QTRY_VERIFY(m_flow->historyPresenter() && m_flow->historyPresenter()->view()->isVisible());
     auto* path = m_window->findChild<QLabel*>(u"historyPathLabel"_s);
     QVERIFY(path && path->text().contains(u"history.sqlite"_s));
+}
+
+void TestBatchFlow::statusBarFitsTheDefaultWindow()
+{
+    // At the size a new user's window opens (1500 px), the counts and times get their whole width and the two long
+    // texts (sources, history path) give way, elided, instead of every label being clipped mid-word.
+    m_window->resize(1500, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    for (const char* name : {"shownLabel", "countsLabel", "asOfLabel"}) {
+        auto* label = m_window->statusBar()->findChild<QLabel*>(QString::fromLatin1(name));
+        QVERIFY2(label && !label->text().isEmpty(), name);
+        QTRY_VERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()), name);
+    }
+    auto* sources = m_window->findChild<QLabel*>(u"sourcesLabel"_s);
+    auto* history = m_window->findChild<QLabel*>(u"historyPathLabel"_s);
+    QVERIFY(sources->text().endsWith(u"demo-ad.ldif"_s)); // the full text stays readable (and in the tooltip)
+    QVERIFY(history->toolTip().contains(QDir::toNativeSeparators(m_flow->config().historyPath)));
+    QVERIFY(sources->minimumSizeHint().width() < sources->fontMetrics().horizontalAdvance(sources->text()));
+    QVERIFY(m_window->statusBar()->width() <= 1500);
+
+    // Under the home folder the path is shown from ~.
+    const QByteArray home = qgetenv("HOME");
+    qputenv("HOME", QFile::encodeName(m_dir->path()));
+    QCOMPARE(displayPath(m_dir->filePath(u"profiles/x/history.sqlite"_s)),
+             QDir::toNativeSeparators(u"~/profiles/x/history.sqlite"_s));
+    QCOMPARE(displayPath(u"/elsewhere/history.sqlite"_s), QDir::toNativeSeparators(u"/elsewhere/history.sqlite"_s));
+    qputenv("HOME", home);
 }
 
 void TestBatchFlow::withoutTargetApplyIsExplained()
