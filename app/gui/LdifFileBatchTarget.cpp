@@ -1,6 +1,7 @@
 #include "LdifFileBatchTarget.h"
 
 #include "BatchLock.h"
+#include "DisplayPath.h"
 #include "LdifWriter.h"
 #include "UiLogging.h"
 
@@ -54,7 +55,7 @@ LdifFileBatchTarget::LdifFileBatchTarget(QString path) : m_path(std::move(path))
 QString LdifFileBatchTarget::description() const
 {
     return QCoreApplication::translate("LdifFileBatchTarget", "the LDIF file %1 (demo mode: no directory is changed)")
-        .arg(QDir::toNativeSeparators(m_path));
+        .arg(displayPath(m_path));
 }
 
 QByteArray LdifFileBatchTarget::marker(qint64 batchId, qint64 objectSeq)
