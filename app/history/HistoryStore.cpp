@@ -364,15 +364,17 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     if (!db.open())
         return fail(u"cannot open it: %1."_s.arg(db.lastError().text()));
 
-    // Identify before writing anything: reading the header pragmas changes nothing.
+    // Identify before writing anything: reading the header pragmas changes nothing. One statement, so one read
+    // transaction: another process creating the file at this moment is seen either before its upgrade (empty) or
+    // after it (Sunset's), never half-way (three separate reads once saw no application id yet, then its tables).
     QSqlQuery q(db);
-    if (!q.exec(u"PRAGMA application_id"_s) || !q.next())
+    if (!q.exec(u"SELECT (SELECT application_id FROM pragma_application_id()), "
+                u"(SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)"_s) ||
+        !q.next())
         return fail(u"cannot read it (%1); nothing was changed."_s.arg(q.lastError().text()));
     const qint32 appId = q.value(0).toInt();
-    q.exec(u"PRAGMA user_version"_s);
-    const int version = q.next() ? q.value(0).toInt() : -1;
-    q.exec(u"SELECT count(*) FROM sqlite_master"_s);
-    const qint64 objects = q.next() ? q.value(0).toLongLong() : -1;
+    const int version = q.value(1).toInt();
+    const qint64 objects = q.value(2).toLongLong();
     q.finish();
     if (appId != kApplicationId && !(appId == 0 && version == 0 && objects == 0))
         return fail(u"this SQLite database is not a Sunset history (application id %1); nothing was changed. Give "
