@@ -4,6 +4,7 @@
 // exported with `history export --format ldif`, only its DNs are rewritten from A to B, and `ldapmodify` applies
 // it to copy B. Then every catalog attribute of every object is byte-identical between A and B.
 // Contacts (not users) in OUs of this test's own, so no other test counts or changes them.
+#include "../CliRun.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
@@ -21,6 +22,8 @@
 #include <map>
 
 using namespace sunset;
+using sunset::test::cli;
+using sunset::test::CliRun;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -37,12 +40,6 @@ QString newAttribute1(int i)
 {
     return u"  Zoë «naïve» 東京 %1  "_s.arg(i); // leading/trailing spaces and UTF-8: base64 in LDIF
 }
-
-struct CliRun {
-    int code = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -61,7 +58,6 @@ private:
     }
     std::optional<QByteArray> ldapTool(const QString& tool, const QStringList& arguments, const QByteArray& input = {},
                                        bool mayFail = false);
-    CliRun cli(const QStringList& arguments);
     QStringList connection() const;
     EntryValues read(const QByteArray& dn);
     static QByteArray rewriteDns(const QByteArray& ldif, const QByteArray& from, const QByteArray& to, int* rewritten);
@@ -127,17 +123,6 @@ std::optional<QByteArray> TestLdifSecondCopyLive::ldapTool(const QString& tool, 
     return m_domain.runLdapTool(tool, arguments, input, mayFail);
 }
 
-CliRun TestLdifSecondCopyLive::cli(const QStringList& arguments)
-{
-    CliRun run;
-    QTextStream out(&run.out);
-    QTextStream err(&run.err);
-    run.code = runCli(arguments, out, err);
-    out.flush();
-    err.flush();
-    return run;
-}
-
 QStringList TestLdifSecondCopyLive::connection() const
 {
     return {u"--ad"_s, m_domain.ldapsUri(), u"--bind"_s,          m_domain.bindUpn(),
@@ -198,10 +183,9 @@ void TestLdifSecondCopyLive::exportedLdifGivesTheSameResultOnASecondCopy()
 {
     // The AD side of the scan: copy A as an ldapsearch export (no objectClass asked: the Exchange attributes
     // make a mailbox), the cloud side: Get-Mailbox JSON with the values the cloud holds.
-    const auto exported =
-        ldapTool(u"ldapsearch"_s, QStringList{u"-LLL"_s, u"-b"_s, QString::fromUtf8(m_ouA), u"-s"_s, u"one"_s,
-                                              u"(objectClass=contact)"_s} +
-                                      QString::fromLatin1(m_catalog.join(' ')).split(u' '));
+    const auto exported = ldapTool(u"ldapsearch"_s, QStringList{u"-LLL"_s, u"-b"_s, QString::fromUtf8(m_ouA), u"-s"_s,
+                                                                u"one"_s, u"(objectClass=contact)"_s} +
+                                                        QString::fromLatin1(m_catalog.join(' ')).split(u' '));
     QVERIFY(exported);
     const QString adLdif = m_dir.filePath(u"copy-a.ldif"_s);
     {
@@ -245,7 +229,8 @@ void TestLdifSecondCopyLive::exportedLdifGivesTheSameResultOnASecondCopy()
 
     run = cli({u"batch"_s, u"plan"_s, u"--db"_s, db});
     QVERIFY2(run.code == 0, qPrintable(run.err + run.out));
-    const QRegularExpressionMatch planned = QRegularExpression(u"^Batch (\\d+) planned from scan 1\\."_s).match(run.out);
+    const QRegularExpressionMatch planned =
+        QRegularExpression(u"^Batch (\\d+) planned from scan 1\\."_s).match(run.out);
     QVERIFY2(planned.hasMatch(), qPrintable(run.out));
     const QString batch = planned.captured(1);
     QVERIFY2(run.out.contains(u"\n%1 objects, "_s.arg(kObjects)), qPrintable(run.out));
@@ -286,9 +271,10 @@ void TestLdifSecondCopyLive::exportedLdifGivesTheSameResultOnASecondCopy()
             const QByteArray key = name.toLower();
             const QByteArrayList inA = a.count(key) ? a.at(key) : QByteArrayList();
             const QByteArrayList inB = b.count(key) ? b.at(key) : QByteArrayList();
-            QVERIFY2(inA == inB, qPrintable(u"%1 of object %2: A [%3], B [%4]"_s.arg(QString::fromLatin1(name))
-                                                .arg(i)
-                                                .arg(QString::fromUtf8(inA.join('|')), QString::fromUtf8(inB.join('|')))));
+            QVERIFY2(inA == inB,
+                     qPrintable(u"%1 of object %2: A [%3], B [%4]"_s.arg(QString::fromLatin1(name))
+                                    .arg(i)
+                                    .arg(QString::fromUtf8(inA.join('|')), QString::fromUtf8(inB.join('|')))));
         }
     }
     QVERIFY(cli({u"history"_s, u"verify"_s, u"--db"_s, db}).code == 0);
