@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AdChangeMetadata.h"
 #include "MailboxRecord.h"
 
 #include <QHash>
@@ -17,6 +18,7 @@ struct Snapshot {
     qint64 skippedEntries = 0;          // entries read but not mailboxes (counted, never silently dropped)
     QString skippedReason;              // what the skipped entries were, e.g. "entries without Exchange attributes"
     qint64 newestChangeMsecs = 0;       // newest whenChanged seen, 0 if none
+    AdChangeMetadata changeMetadata;    // AD side only, when the source carried replication metadata
 };
 
 // The Entra ID (Graph) view of a user, used to give Exchange Online mailboxes their on-premises anchors.
