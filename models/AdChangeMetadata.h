@@ -15,7 +15,7 @@ namespace sunset {
 // msDS-ReplAttributeMetaData that Windows constructs). The "originating" change is the write a client made
 // on some DC, not the replication of it to the DC that was read: the evidence that tells which writer was
 // last, and when.
-struct AttributeChange {
+struct AttributeLastChange {
     AttributeId attribute = AttributeId::ExtensionAttribute1;
     quint32 version = 0;                // bumped by every originating write of the attribute
     qint64 originatingChangeMsecs = 0;  // UTC milliseconds since the epoch
@@ -25,6 +25,6 @@ struct AttributeChange {
 
 // Per AD object, keyed by its distinguished name exactly as the mailbox record stores it
 // (IdentityField::DistinguishedName); an object absent here had no metadata read.
-using AdChangeMetadata = QHash<QByteArray, std::vector<AttributeChange>>;
+using AdChangeMetadata = QHash<QByteArray, std::vector<AttributeLastChange>>;
 
 } // namespace sunset
