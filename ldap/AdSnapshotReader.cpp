@@ -164,6 +164,8 @@ AdSnapshotReader::NameInfo AdSnapshotReader::classify(QByteArrayView base)
         {"objectSid", Role::ObjectSid},
         {"msDS-ExternalDirectoryObjectId", Role::ExternalDirectoryObjectId},
         {"whenChanged", Role::WhenChanged},
+        {"replPropertyMetaData", Role::ReplPropertyMetaData},
+        {"msDS-ReplAttributeMetaData", Role::ReplAttributeMetaData},
     };
     NameInfo info;
     for (const auto& [known, role] : kIdentityNames) {
@@ -276,12 +278,17 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
     bool isUser = false;
     bool isComputer = false;
     bool hasExchangeAttribute = false;
+    bool isDictionary = false; // schema or DC entries that decode the replication metadata
     for (size_t i = 0; i < entry.attributes.size(); ++i) {
         const NameInfo info = m_classified[i].info;
         if (info.role == Role::ObjectClass) {
+            const QByteArrayView value = entry.attributes[i].value;
             hasObjectClass = true;
-            isUser = isUser || equalsAsciiWordIgnoringCase(entry.attributes[i].value, "user");
-            isComputer = isComputer || equalsAsciiWordIgnoringCase(entry.attributes[i].value, "computer");
+            isUser = isUser || equalsAsciiWordIgnoringCase(value, "user");
+            isComputer = isComputer || equalsAsciiWordIgnoringCase(value, "computer");
+            isDictionary = isDictionary || equalsAsciiWordIgnoringCase(value, "attributeschema")
+                           || equalsAsciiWordIgnoringCase(value, "ntdsdsa")
+                           || equalsAsciiWordIgnoringCase(value, "server");
         } else if (info.role == Role::HomeMdb) {
             hasExchangeAttribute = true;
         } else if (info.role == Role::Catalog) {
@@ -289,6 +296,11 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
                                    || info.id == AttributeId::ProxyAddresses || info.id == AttributeId::MailNickname
                                    || info.id == AttributeId::TargetAddress;
         }
+    }
+    if (isDictionary) {
+        if (auto failure = m_metadata.addDictionaryEntry(entry, ReplicationMetadataDecoder::kindOf(entry)))
+            return error(entry.line, entry.dn, *failure);
+        return std::nullopt;
     }
     // Without objectClass (an export that did not ask for it) the Exchange attributes decide alone.
     const bool mailbox = (!hasObjectClass || (isUser && !isComputer)) && hasExchangeAttribute;
@@ -355,6 +367,8 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
     m_builder.setIdentity(IdentityField::DistinguishedName, entry.dn);
     QByteArrayView primarySmtp;
     QByteArrayView mail;
+    QByteArrayView replPropertyMetaData;
+    m_xmlValues.clear();
     for (size_t i = 0; i < entry.attributes.size(); ++i) {
         const LdifAttribute& attribute = entry.attributes[i];
         const Classified& c = m_classified[i];
@@ -432,6 +446,12 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
                 mail = value;
             }
             break;
+        case Role::ReplPropertyMetaData:
+            replPropertyMetaData = value;
+            break;
+        case Role::ReplAttributeMetaData:
+            m_xmlValues.push_back(&attribute);
+            break;
         case Role::Other:
         case Role::ObjectClass:
         case Role::HomeMdb:
@@ -440,6 +460,57 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
     }
     m_builder.setIdentity(IdentityField::PrimarySmtpAddress, primarySmtp.isEmpty() ? mail : primarySmtp);
     m_snapshot.records.push_back(m_builder.build());
+    return addChangeMetadata(entry, replPropertyMetaData, m_xmlValues);
+}
+
+std::optional<ImportError> AdSnapshotReader::addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
+                                                               std::span<const LdifAttribute* const> xmlValues)
+{
+    if (blob.isEmpty() && xmlValues.empty())
+        return std::nullopt;
+    std::vector<AttributeLastChange>* changes = nullptr;
+    const auto changesOfEntry = [&]() -> std::vector<AttributeLastChange>& {
+        if (!changes)
+            changes = &m_snapshot.changeMetadata[entry.dn.toByteArray()];
+        return *changes;
+    };
+    if (!xmlValues.empty()) {
+        // Windows' own rendering names the attributes itself: no schema needed, so it is preferred.
+        for (const LdifAttribute* attribute : xmlValues) {
+            auto change = m_metadata.changeFromXml(attribute->value);
+            if (!change)
+                return error(attribute->line, entry.dn, change.error());
+            if (change->has_value())
+                changesOfEntry().push_back(std::move(*change.value()));
+        }
+        changesOfEntry().shrink_to_fit();
+        return std::nullopt;
+    }
+    if (!m_metadata.knowsSchema()) {
+        m_pendingBlobs.push_back(PendingBlob{entry.dn.toByteArray(), entry.line, blob.toByteArray()});
+        return std::nullopt;
+    }
+    auto decoded = m_metadata.changesFromBlob(blob);
+    if (!decoded)
+        return error(entry.line, entry.dn, decoded.error());
+    changesOfEntry() = std::move(decoded.value());
+    return std::nullopt;
+}
+
+std::optional<ImportError> AdSnapshotReader::decodePendingBlobs()
+{
+    // Without any schema entry the attids cannot be named: those mailboxes keep no metadata (absent, not empty).
+    if (!m_metadata.knowsSchema()) {
+        m_pendingBlobs.clear();
+        return std::nullopt;
+    }
+    for (const PendingBlob& pending : m_pendingBlobs) {
+        auto decoded = m_metadata.changesFromBlob(pending.blob);
+        if (!decoded)
+            return error(pending.line, pending.dn, decoded.error());
+        m_snapshot.changeMetadata[pending.dn] = std::move(decoded.value());
+    }
+    m_pendingBlobs.clear();
     return std::nullopt;
 }
 
@@ -452,8 +523,11 @@ std::optional<ImportError> AdSnapshotReader::addContinuation(const LdifEntry& en
         hasPrimaryFromProxy = hasPrimaryFromProxy || ProxyAddress(value).isPrimarySmtp();
 
     m_builder.loadFrom(earlier);
+    m_xmlValues.clear();
     for (size_t i = 0; i < entry.attributes.size(); ++i) {
         const Classified& c = m_classified[i];
+        if (c.info.role == Role::ReplAttributeMetaData) // Windows ranges it like any multi-valued attribute
+            m_xmlValues.push_back(&entry.attributes[i]);
         if (c.info.role != Role::Catalog)
             continue; // ranged attributes Sunset does not compare, e.g. memberOf
         const LdifAttribute& attribute = entry.attributes[i];
@@ -468,7 +542,7 @@ std::optional<ImportError> AdSnapshotReader::addContinuation(const LdifEntry& en
         }
     }
     earlier = m_builder.build();
-    return std::nullopt;
+    return addChangeMetadata(entry, {}, m_xmlValues);
 }
 
 std::optional<ImportError> AdSnapshotReader::checkRanges() const
@@ -546,6 +620,9 @@ Result<Snapshot> AdSnapshotReader::finish()
 {
     if (auto failure = checkRanges())
         return *failure;
+    if (auto failure = decodePendingBlobs())
+        return *failure;
+    m_metadata.nameDomainControllers(m_snapshot.changeMetadata);
     if (m_snapshot.skippedEntries > 0) {
         m_snapshot.skippedReason = u"entries that are not mail-enabled users (OUs, groups, contacts, computers, "
                                    "users without Exchange attributes)"_s;

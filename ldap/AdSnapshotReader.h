@@ -3,6 +3,7 @@
 #include "ImportError.h"
 #include "LdifReader.h"
 #include "MailboxRecord.h"
+#include "ReplicationMetadata.h"
 #include "Snapshot.h"
 
 #include <QByteArray>
@@ -18,6 +19,10 @@ namespace sunset {
 // Turns directory entries into the Active Directory snapshot: keeps mail-enabled users, counts everything
 // else, and merges AD's ranged retrieval ("proxyAddresses;range=0-1499" ...) back into one value list per
 // attribute. Fed entry by entry so that a live LDAP search can use it as well as an LDIF file.
+// Replication metadata: a mailbox's replPropertyMetaData (or msDS-ReplAttributeMetaData, preferred when present)
+// becomes Snapshot::changeMetadata for the catalog attributes, decoded with the attributeSchema, nTDSDSA and
+// server entries the same input carries (a live read and sunset-cli dump give them first); those entries are
+// dictionary, not counted as skipped.
 class AdSnapshotReader final {
 public:
     explicit AdSnapshotReader(QString source);
@@ -40,6 +45,8 @@ private:
         ObjectSid,
         ExternalDirectoryObjectId,
         WhenChanged,
+        ReplPropertyMetaData,
+        ReplAttributeMetaData,
         Catalog,
     };
     struct NameInfo {
@@ -73,6 +80,9 @@ private:
                                                const Classified& c, qsizetype record);
     std::optional<ImportError> setGuid(const LdifEntry& entry, const LdifAttribute& attribute, IdentityField field);
     std::optional<ImportError> checkRanges() const;
+    std::optional<ImportError> addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
+                                                 std::span<const LdifAttribute* const> xmlValues);
+    std::optional<ImportError> decodePendingBlobs();
     std::optional<qsizetype> findRecord(QByteArrayView dn, size_t key) const;
     const SkippedRanged* findSkippedRanged(QByteArrayView dn, size_t key) const;
     ImportError error(qint64 line, QByteArrayView dn, const QString& message) const;
@@ -93,6 +103,16 @@ private:
     QMultiHash<size_t, SkippedRanged> m_skippedRanged;
     std::vector<RangePiece> m_ranges;
     qsizetype m_entryRangesBegin = 0; // first of m_ranges noted for the current entry
+    ReplicationMetadataDecoder m_metadata;
+    std::vector<const LdifAttribute*> m_xmlValues; // msDS-ReplAttributeMetaData values of the current entry
+    // replPropertyMetaData read before any schema entry: decoded at finish() (an LDIF that puts its dictionary
+    // last; a live read and sunset-cli dump put it first, so this stays empty).
+    struct PendingBlob {
+        QByteArray dn;
+        qint64 line;
+        QByteArray blob;
+    };
+    std::vector<PendingBlob> m_pendingBlobs;
 };
 
 // The LDIF export of AD (ldifde or ldapsearch) as a snapshot.

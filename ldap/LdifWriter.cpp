@@ -52,6 +52,8 @@ bool LdifWriter::isBinaryAttribute(QByteArrayView name)
         "jpegPhoto",
         "logonHours",
         "msExchMasterAccountSid",
+        "replPropertyMetaData",
+        "invocationId",
     };
     return std::any_of(std::begin(kBinary), std::end(kBinary),
                        [&](QByteArrayView b) { return equalsCaseInsensitive(base, b); });

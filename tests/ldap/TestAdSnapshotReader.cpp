@@ -1,5 +1,6 @@
 #include "AdSnapshotReader.h"
 #include "Identity.h"
+#include "ReplicationMetadata.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -61,6 +62,11 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void cancelled();
+    void noMetadataReadsAsBefore();
+    void replicationMetadataWithItsDictionary_data();
+    void replicationMetadataWithItsDictionary();
+    void xmlMetadataIsPreferred();
+    void damagedMetadataNamesTheMailbox();
 };
 
 void TestAdSnapshotReader::mailboxIdentityAndAttributes()
@@ -457,6 +463,107 @@ void TestAdSnapshotReader::cancelled()
     const Result<Snapshot> complete = readAd(ldif, [](qint64) { return true; });
     QVERIFY(complete);
     QCOMPARE(complete.value().records.size(), size_t(20000));
+}
+
+namespace {
+
+// A Samba-like dump's dictionary: mail's schema entry (static prefix 0x15), msExchRecipientTypeDetails' with an
+// msDS-IntId, the DC's server and nTDSDSA entries.
+const QByteArray kInvocation = QByteArray::fromHex("523a1f8c6e4d7a4b9e0f1a2b3c4d5e6f");
+QByteArray dictionaryLdif()
+{
+    return "dn: CN=E-mail-Addresses,CN=Schema,CN=Configuration,DC=contoso,DC=com\n"
+           "objectClass: top\nobjectClass: attributeSchema\nlDAPDisplayName: mail\n"
+           "attributeID: 0.9.2342.19200300.100.1.3\n\n"
+           "dn: CN=ms-Exch-Recipient-Type-Details,CN=Schema,CN=Configuration,DC=contoso,DC=com\n"
+           "objectClass: top\nobjectClass: attributeSchema\nlDAPDisplayName: msExchRecipientTypeDetails\n"
+           "attributeID: 1.2.840.113556.1.4.7000.102.50\nmsDS-IntId: -1941045241\n\n"
+           "dn: CN=DC01,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+           "objectClass: top\nobjectClass: server\ndNSHostName: dc01.contoso.com\n\n"
+           "dn: CN=NTDS Settings,CN=DC01,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=contoso,"
+           "DC=com\nobjectClass: top\nobjectClass: applicationSettings\nobjectClass: nTDSDSA\ninvocationId:: "
+           + b64(kInvocation) + "\n\n";
+}
+
+QByteArray mailboxWithMetadata(const QByteArray& blob)
+{
+    return "dn: CN=Ann,OU=Staff,DC=contoso,DC=com\nobjectClass: user\nmailNickname: ann\n"
+           "mail: ann@contoso.com\nreplPropertyMetaData:: " + b64(blob) + "\n\n";
+}
+
+QByteArray annBlob()
+{
+    return encodeReplPropertyMetaData({
+        {0x00000000u, 1, 1700000000000, kInvocation, 5, 5},  // objectClass: not in the catalog
+        {0x00150003u, 2, 1796634764000, kInvocation, 9, 9},  // mail
+        {0x8c4e0007u, 5, 1796634700000, kInvocation, 8, 8},  // msExchRecipientTypeDetails (-1941045241)
+    });
+}
+
+} // namespace
+
+void TestAdSnapshotReader::noMetadataReadsAsBefore()
+{
+    const auto snapshot = readAd("dn: CN=Ann,DC=contoso,DC=com\nobjectClass: user\nmailNickname: ann\n");
+    QVERIFY2(snapshot.ok(), qPrintable(failureText(snapshot)));
+    QCOMPARE(snapshot->records.size(), size_t(1));
+    QVERIFY(snapshot->changeMetadata.isEmpty());
+}
+
+void TestAdSnapshotReader::replicationMetadataWithItsDictionary_data()
+{
+    QTest::addColumn<bool>("dictionaryFirst");
+    QTest::newRow("dictionary first (sunset-cli dump)") << true;
+    QTest::newRow("dictionary last") << false;
+}
+
+void TestAdSnapshotReader::replicationMetadataWithItsDictionary()
+{
+    QFETCH(bool, dictionaryFirst);
+    const QByteArray mailbox = mailboxWithMetadata(annBlob());
+    const auto snapshot = readAd(dictionaryFirst ? dictionaryLdif() + mailbox : mailbox + dictionaryLdif());
+    QVERIFY2(snapshot.ok(), qPrintable(failureText(snapshot)));
+    QCOMPARE(snapshot->records.size(), size_t(1));
+    QCOMPARE(snapshot->skippedEntries, 0); // the dictionary entries are not skipped directory objects
+    const auto& changes = snapshot->changeMetadata.value("CN=Ann,OU=Staff,DC=contoso,DC=com");
+    QCOMPARE(changes.size(), size_t(2));
+    QCOMPARE(changes[0].attribute, AttributeId::Mail);
+    QCOMPARE(changes[0].version, 2u);
+    QCOMPARE(changes[0].originatingChangeMsecs, 1796634764000);
+    QCOMPARE(changes[0].originatingInvocationId, u"8c1f3a52-4d6e-4b7a-9e0f-1a2b3c4d5e6f"_s);
+    QCOMPARE(changes[0].originatingDc, u"dc01.contoso.com"_s);
+    QCOMPARE(changes[1].attribute, AttributeId::MsExchRecipientTypeDetails);
+    QCOMPARE(changes[1].version, 5u);
+    QCOMPARE(changes[1].originatingDc, u"dc01.contoso.com"_s);
+}
+
+void TestAdSnapshotReader::xmlMetadataIsPreferred()
+{
+    const QByteArray xml = "<DS_REPL_ATTR_META_DATA><pszAttributeName>mail</pszAttributeName><dwVersion>9</dwVersion>"
+                           "<ftimeLastOriginatingChange>2026-12-07T09:12:44Z</ftimeLastOriginatingChange>"
+                           "<uuidLastOriginatingDsaInvocationID>8c1f3a52-4d6e-4b7a-9e0f-1a2b3c4d5e6f"
+                           "</uuidLastOriginatingDsaInvocationID><usnOriginatingChange>9</usnOriginatingChange>"
+                           "<usnLocalChange>9</usnLocalChange><pszLastOriginatingDsaDN>CN=NTDS Settings,CN=DC01,"
+                           "CN=Servers,CN=S,CN=Sites,CN=Configuration,DC=contoso,DC=com</pszLastOriginatingDsaDN>"
+                           "</DS_REPL_ATTR_META_DATA>\n";
+    QByteArray mailbox = mailboxWithMetadata(annBlob());
+    mailbox.insert(mailbox.size() - 1, "msDS-ReplAttributeMetaData:: " + b64(xml) + "\n");
+    const auto snapshot = readAd(dictionaryLdif() + mailbox);
+    QVERIFY2(snapshot.ok(), qPrintable(failureText(snapshot)));
+    const auto& changes = snapshot->changeMetadata.value("CN=Ann,OU=Staff,DC=contoso,DC=com");
+    QCOMPARE(changes.size(), size_t(1)); // the XML's, not the blob's two
+    QCOMPARE(changes[0].attribute, AttributeId::Mail);
+    QCOMPARE(changes[0].version, 9u);
+    QCOMPARE(changes[0].originatingDc, u"dc01.contoso.com"_s);
+}
+
+void TestAdSnapshotReader::damagedMetadataNamesTheMailbox()
+{
+    const auto snapshot = readAd(dictionaryLdif() + mailboxWithMetadata(annBlob().chopped(48)));
+    QVERIFY(!snapshot.ok());
+    const QString message = snapshot.error().toString();
+    QVERIFY2(message.contains(u"CN=Ann,OU=Staff,DC=contoso,DC=com"_s), qPrintable(message));
+    QVERIFY2(message.contains(u"announces 3 entries"_s), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestAdSnapshotReader)

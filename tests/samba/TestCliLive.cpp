@@ -229,6 +229,23 @@ void TestCliLive::dumpRoundTrip()
         bigMailboxes += a.adValues(AttributeId::ProxyAddresses).size() == 1600 ? 1 : 0;
     }
     QCOMPARE(bigMailboxes, 1);
+    // The replication metadata too (the dump carries it and the schema and DC entries that decode it): every
+    // mailbox's, stamp for stamp.
+    QCOMPARE(qint64(live->changeMetadata.size()), qint64(live->records.size()));
+    QCOMPARE(dumped->changeMetadata.size(), live->changeMetadata.size());
+    for (auto it = live->changeMetadata.cbegin(); it != live->changeMetadata.cend(); ++it) {
+        const auto& theirs = dumped->changeMetadata.value(it.key());
+        QVERIFY2(theirs.size() == it->size(), it.key().constData());
+        for (size_t k = 0; k < theirs.size(); ++k) {
+            const AttributeLastChange& x = (*it)[k];
+            const AttributeLastChange& y = theirs[k];
+            QVERIFY2(x.attribute == y.attribute && x.version == y.version &&
+                         x.originatingChangeMsecs == y.originatingChangeMsecs &&
+                         x.originatingInvocationId == y.originatingInvocationId && x.originatingDc == y.originatingDc &&
+                         !x.originatingDc.isEmpty(),
+                     it.key().constData());
+        }
+    }
 }
 
 void TestCliLive::wrongPassword()
