@@ -309,10 +309,15 @@ std::optional<QString> ReplicationMetadataDecoder::addDictionaryEntry(const Ldif
         return std::nullopt;
     }
     case EntryKind::DsaSettings: {
-        const auto id = guidToText(firstValue(entry, "invocationId"));
+        const QByteArrayView bytes = firstValue(entry, "invocationId");
+        if (bytes.isEmpty())
+            return std::nullopt; // an export that did not ask for it: this DC stays unnamed
+        const auto id = guidToText(bytes);
         const auto server = parentDn(entry.dn);
-        if (!id || !server)
-            return where + u"an nTDSDSA entry without a 16-byte invocationId or a server above it"_s;
+        if (!id || !server) {
+            return where + u"an nTDSDSA entry whose invocationId is not 16 bytes (%1) or without a server above it"_s.arg(
+                       bytes.size());
+        }
         const QByteArray key = lowerDnKey(formatDn(*server)).toUtf8();
         if (!m_serverNameByDn.contains(key)) // the server entry, read before or after, names it better
             m_serverNameByDn.insert(key, QString::fromUtf8(server->front().front().value));

@@ -276,6 +276,8 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
     parser.setApplicationDescription(
         u"Reads the mailboxes of Active Directory live, as 'diff --ad ldaps://…' does, and writes every entry "
         "read as LDIF (RFC 2849), to keep or to compare offline: 'diff --ad dump.ldif' gives the same report. "
+        "Each mailbox carries its replication metadata (replPropertyMetaData), preceded by the schema and domain "
+        "controller entries that decode it. "
         "Exit code 0 when written; 1 when AD could not be read; 2 on wrong usage; 3 when the file could not be "
         "written."_s);
     parser.addHelpOption();
@@ -328,7 +330,9 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
     source += QString::fromUtf8(connected.baseDn);
     const QByteArray comment = "Sunset dump of " + source.toUtf8() + "\nRead at " +
                                QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8() + " with the filter " +
-                               QByteArray(kAdMailboxFilter);
+                               QByteArray(kAdMailboxFilter) +
+                               "\nFirst the schema and domain controller entries that decode the mailboxes' "
+                               "replPropertyMetaData";
     LdifWriter writer([&file](const QByteArray& chunk) { file.write(chunk); }, comment);
     auto snapshot = readLiveAdSnapshot(connected, err, [&writer](const LdifEntry& entry) { writer.writeEntry(entry); });
     if (!snapshot) {

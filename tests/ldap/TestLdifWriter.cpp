@@ -96,6 +96,8 @@ private Q_SLOTS:
         QVERIFY(LdifWriter::isBinaryAttribute("OBJECTSID"));
         QVERIFY(LdifWriter::isBinaryAttribute("mS-DS-ConsistencyGuid"));
         QVERIFY(LdifWriter::isBinaryAttribute("userCertificate;binary"));
+        QVERIFY(LdifWriter::isBinaryAttribute("replPropertyMetaData")); // replication metadata and what decodes it
+        QVERIFY(LdifWriter::isBinaryAttribute("invocationId"));
         QVERIFY(!LdifWriter::isBinaryAttribute("proxyAddresses"));
         // Bytes that happen to be printable ASCII still go out as base64.
         QVERIFY(write({{"CN=a", {{"objectSid", "ABCD"}}}}).contains("objectSid:: QUJDRA==\n"));
