@@ -20,6 +20,8 @@ constexpr qsizetype kHeaderBytes = 16;
 constexpr qsizetype kEntryBytes = 48;
 // Seconds from 1601-01-01 (the FILETIME / NTTIME epoch) to 1970-01-01.
 constexpr qint64 kSecondsFrom1601To1970 = 11'644'473'600;
+// The largest FILETIME (signed 100-ns ticks since 1601) in seconds: keeps the conversion to milliseconds exact.
+constexpr qint64 kMaxFiletimeSeconds = INT64_MAX / 10'000'000;
 
 quint32 readU32(const char* p)
 {
@@ -163,7 +165,13 @@ Expected<std::vector<PropertyStamp>, QString> decodeReplPropertyMetaData(QByteAr
         PropertyStamp s;
         s.attid = readU32(p);
         s.version = readU32(p + 4);
-        s.originatingChangeMsecs = msecsFrom1601Seconds(readI64(p + 8));
+        const qint64 seconds = readI64(p + 8);
+        if (seconds < 0 || seconds > kMaxFiletimeSeconds) {
+            return u"replPropertyMetaData entry %1 has an originating time of %2 seconds since 1601, outside what a "
+                   "FILETIME can hold: the value is damaged"_s.arg(i + 1)
+                .arg(seconds);
+        }
+        s.originatingChangeMsecs = msecsFrom1601Seconds(seconds);
         s.originatingInvocationId = QByteArray(p + 16, 16);
         s.originatingUsn = readI64(p + 32);
         s.localUsn = readI64(p + 40);

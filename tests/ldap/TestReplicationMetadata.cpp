@@ -125,6 +125,9 @@ private Q_SLOTS:
         QByteArray huge = kOneEntry;
         huge[11] = char(0xff); // 0xff000001 entries: the length check must not overflow
         QTest::newRow("huge count") << huge << u"announces 4278190081 entries"_s;
+        QByteArray future = kOneEntry;
+        future[16 + 15] = char(0x80); // the time's top byte: negative
+        QTest::newRow("negative time") << future << u"entry 1 has an originating time of -"_s;
     }
     void refusesMalformedBlobs()
     {
