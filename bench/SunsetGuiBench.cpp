@@ -1,9 +1,13 @@
-// sunset-gui-bench [MAILBOXES] [DATA_DIR]: the desktop app's mailbox list at 600,000 mailboxes a side (the GA
-// limit per tenant), offscreen. Reads the generated tenant through the GUI's ScanLoader (both sides at once),
-// then times what the GUI thread does: the model load (one reset), the first sort, a filter keystroke and a
-// quick filter, each against a plain-C++ baseline doing the same work in the same run (sorting the same integer
-// keys, scanning the same search text). Reports RSS with both sides loaded. Figures, not pass/fail; targets:
-// filter < 50 ms, sort < 500 ms, load < 2 s, RSS < 2 GiB.
+// sunset-gui-bench [MAILBOXES] [DATA_DIR] [RUNS]: the desktop app's mailbox list at 600,000 mailboxes a side (the
+// GA limit per tenant), offscreen. Reads the generated tenant through the GUI's ScanLoader (both sides at once),
+// then times what the GUI thread does: the model load (one reset and the first sort), a sort by name and by
+// drift, each keystroke of a search and a quick filter. Each sort and filter is set against a plain-C++ baseline
+// doing the same work in the same run: std::stable_sort of the same keys (by name for the name sort, by severity
+// then name for the drift sort), a substring scan of the same search text. The model load does more than a sort
+// (reset, the attribute filter, the overview chart), so it has no baseline: its target is absolute. Every figure is
+// the median of RUNS (default 5) after one untimed round; each is judged against README's targets: load < 2 s,
+// sort < 500 ms, filter < 50 ms, RSS < 2 GiB with both sides loaded.
+#include "BenchFigures.h"
 #include "DemoTenantGenerator.h"
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
@@ -22,6 +26,7 @@
 #include <cstdio>
 #include <cstring>
 #include <numeric>
+#include <vector>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,12 +79,35 @@ double msSince(const QElapsedTimer& t)
     return double(t.nsecsElapsed()) / 1e6;
 }
 
-void row(const char* step, double ms, double baselineMs, const char* target)
+// The median of runs timings of work, after one untimed round (caches and allocator warm).
+template<typename Work>
+double medianMs(int runs, Work&& work)
 {
+    work();
+    std::vector<double> times;
+    QElapsedTimer t;
+    for (int run = 0; run < runs; ++run) {
+        t.restart();
+        work();
+        times.push_back(msSince(t));
+    }
+    return median(std::move(times));
+}
+
+// One line: the step, its time, the ratio to its baseline (none when baselineMs is 0) and, with a target, the
+// verdict ("ok" or "MISSED", counted in missed).
+void row(const char* step, double ms, double baselineMs, double targetMs, int& missed)
+{
+    char ratio[32] = "";
     if (baselineMs > 0)
-        std::printf("%-44s %10.1f ms %8.1fx  %s\n", step, ms, ms / baselineMs, target);
-    else
-        std::printf("%-44s %10.1f ms %9s  %s\n", step, ms, "", target);
+        std::snprintf(ratio, sizeof ratio, "%.1fx", ms / baselineMs);
+    if (targetMs > 0) {
+        missed += ms < targetMs ? 0 : 1;
+        std::printf("%-44s %10.1f ms %9s  target < %.0f ms: %s\n", step, ms, ratio, targetMs,
+                    ms < targetMs ? "ok" : "MISSED");
+    } else {
+        std::printf("%-44s %10.1f ms %9s\n", step, ms, ratio);
+    }
 }
 
 } // namespace
@@ -90,6 +118,11 @@ int main(int argc, char* argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const int mailboxes = argc > 1 ? QByteArray(argv[1]).toInt() : 600000;
+    const int runs = argc > 3 ? QByteArray(argv[3]).toInt() : 5;
+    if (mailboxes < 40 || runs < 1) {
+        std::fprintf(stderr, "usage: sunset-gui-bench [MAILBOXES (>= 40)] [DATA_DIR] [RUNS (>= 1)]\n");
+        return 2;
+    }
     QTemporaryDir tmp;
     const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) + u'/' + QString::number(mailboxes) : tmp.path();
     std::printf("Sunset GUI benchmark: %d mailboxes a side, 2%% drift, offscreen\n", mailboxes);
@@ -140,68 +173,92 @@ int main(int argc, char* argv[])
     const auto collated = MailboxTableModel::collateNames(*scan, QLocale());
     const double collateMs = msSince(t);
 
-    // Baselines: the same work without Qt's model machinery.
-    // Best of three, so a cold cache does not flatter the ratios.
-    double sortBaselineMs = 1e18, filterBaselineMs = 1e18;
+    // Baselines: the same work without Qt's model machinery, on the same rows.
     const QByteArray needle = "müller";
-    qint64 hits = 0;
-    for (int run = 0; run < 3; ++run) {
-        std::vector<quint32> order(rows);
-        std::iota(order.begin(), order.end(), 0u);
-        t.restart();
-        std::stable_sort(order.begin(), order.end(), [&](quint32 a, quint32 b) {
-            const ScanRow& ra = scan->rows()[a];
-            const ScanRow& rb = scan->rows()[b];
-            if (ra.worstSeverity != rb.worstSeverity)
-                return ra.worstSeverity > rb.worstSeverity;
-            return (*nameOrder)[a] < (*nameOrder)[b];
+    const auto stableSortMs = [&](auto less) {
+        return medianMs(runs, [&] {
+            std::vector<quint32> order(rows);
+            std::iota(order.begin(), order.end(), 0u);
+            std::stable_sort(order.begin(), order.end(), less);
         });
-        sortBaselineMs = std::min(sortBaselineMs, msSince(t));
-        t.restart();
+    };
+    const double nameBaselineMs =
+        stableSortMs([&](quint32 a, quint32 b) { return (*nameOrder)[a] < (*nameOrder)[b]; });
+    const double driftBaselineMs = stableSortMs([&](quint32 a, quint32 b) {
+        const ScanRow& ra = scan->rows()[a];
+        const ScanRow& rb = scan->rows()[b];
+        if (ra.worstSeverity != rb.worstSeverity)
+            return ra.worstSeverity > rb.worstSeverity;
+        return (*nameOrder)[a] < (*nameOrder)[b];
+    });
+    qint64 hits = 0;
+    const double filterBaselineMs = medianMs(runs, [&] {
         hits = 0;
         for (const ScanRow& r : scan->rows())
             hits += scan->searchText(r).contains(needle) ? 1 : 0;
-        filterBaselineMs = std::min(filterBaselineMs, msSince(t));
-    }
+    });
 
-    // The window, as `sunset` shows it: one reset, sorting switched on (first sort), the overview chart.
+    // The window, as `sunset` shows it: one reset, sorting switched on (first sort), the overview chart. The
+    // first load is the one a user waits for; the later ones (a rescan) re-sort on reset as well.
     MainWindow window;
     window.resize(1500, 900);
     window.show();
     QCoreApplication::processEvents();
+    std::vector<double> showTimes;
+    for (int run = 0; run < runs; ++run) {
+        t.restart();
+        window.showScan(scan, nameOrder);
+        showTimes.push_back(msSince(t));
+        QCoreApplication::processEvents(); // the paint of the list, between loads as in the app
+    }
+    const double firstShowMs = showTimes.front();
+    const double showMs = median(showTimes);
     t.restart();
-    window.showScan(scan, nameOrder);
-    const double showMs = msSince(t);
-    t.restart();
-    QCoreApplication::processEvents(); // first paint of the list
+    window.update();
+    QCoreApplication::processEvents();
     const double paintMs = msSince(t);
 
     MailboxFilterProxyModel* filter = window.mailboxFilter();
     QTableView* view = window.mailboxView();
-    t.restart();
-    view->sortByColumn(MailboxTableModel::DisplayName, Qt::AscendingOrder);
-    const double sortNameMs = msSince(t);
-    t.restart();
-    view->sortByColumn(MailboxTableModel::Drift, Qt::DescendingOrder);
-    const double sortDriftMs = msSince(t);
-
-    // A search typed one key at a time: what the debounced keystroke costs when it fires.
-    double keystrokeMs[6] = {};
-    QString typed;
-    for (int i = 0; i < 6; ++i) {
-        typed += QString::fromUtf8(needle).at(i);
+    // Alternating, so that each sort really reorders the rows.
+    std::vector<double> nameTimes, driftTimes;
+    for (int run = 0; run < runs; ++run) {
         t.restart();
-        filter->setSearchText(typed);
-        keystrokeMs[i] = msSince(t);
+        view->sortByColumn(MailboxTableModel::DisplayName, Qt::AscendingOrder);
+        nameTimes.push_back(msSince(t));
+        t.restart();
+        view->sortByColumn(MailboxTableModel::Drift, Qt::DescendingOrder);
+        driftTimes.push_back(msSince(t));
     }
-    const int matches = filter->rowCount();
-    t.restart();
-    filter->setSearchText({});
-    const double clearMs = msSince(t);
-    t.restart();
-    filter->setQuickFilter(MailboxFilterProxyModel::QuickFilter::DriftOnly);
-    const double quickMs = msSince(t);
-    filter->setQuickFilter(MailboxFilterProxyModel::QuickFilter::All);
+    const double sortNameMs = median(nameTimes);
+    const double sortDriftMs = median(driftTimes);
+
+    // A search typed one key at a time, RUNS times: what the debounced keystroke costs when it fires.
+    std::vector<double> keystrokeTimes[6];
+    std::vector<double> clearTimes;
+    QString typed;
+    int matches = 0;
+    for (int run = 0; run < runs; ++run) {
+        typed.clear();
+        for (int i = 0; i < 6; ++i) {
+            typed += QString::fromUtf8(needle).at(i);
+            t.restart();
+            filter->setSearchText(typed);
+            keystrokeTimes[i].push_back(msSince(t));
+        }
+        matches = filter->rowCount();
+        t.restart();
+        filter->setSearchText({});
+        clearTimes.push_back(msSince(t));
+    }
+    std::vector<double> quickTimes;
+    for (int run = 0; run < runs; ++run) {
+        t.restart();
+        filter->setQuickFilter(MailboxFilterProxyModel::QuickFilter::DriftOnly);
+        quickTimes.push_back(msSince(t));
+        filter->setQuickFilter(MailboxFilterProxyModel::QuickFilter::All);
+    }
+    const double quickMs = median(quickTimes);
     t.restart();
     view->scrollToBottom();
     QCoreApplication::processEvents();
@@ -211,27 +268,48 @@ int main(int argc, char* argv[])
                 static_cast<long long>(scan->summary.matched),
                 static_cast<long long>(scan->summary.mailboxesWithDrift), needle.constData(), matches,
                 static_cast<long long>(hits));
+    std::printf("medians of %d runs\n", runs);
     std::printf("%-44s %13s %9s\n", "step", "time", "ratio");
-    row("scan: both files at once, compare, collate", scanMs, 0, "(off the GUI thread)");
-    row("  AD side read (from start)", adReadMs, 0, "");
-    row("  cloud side read (from start)", cloudReadMs, 0, "");
-    row("  name collation (QCollator sort keys)", collateMs, 0, "(off the GUI thread)");
-    row("model load: showScan (reset + first sort)", showMs, sortBaselineMs, "target < 2000 ms");
-    row("first paint", paintMs, 0, "");
-    row("sort by name (GUI thread)", sortNameMs, sortBaselineMs, "target < 500 ms");
-    row("sort by drift (GUI thread)", sortDriftMs, sortBaselineMs, "target < 500 ms");
-    row("  baseline: std::stable_sort of the row keys", sortBaselineMs, 0, "");
+    int missed = 0;
+    int targets = 0;
+    const auto judged = [&](const char* step, double ms, double baselineMs, double targetMs) {
+        ++targets;
+        row(step, ms, baselineMs, targetMs, missed);
+    };
+    row("scan: both files at once, compare, collate", scanMs, 0, 0, missed);
+    row("  AD side read (from start)", adReadMs, 0, 0, missed);
+    row("  cloud side read (from start)", cloudReadMs, 0, 0, missed);
+    row("  name collation (QCollator sort keys)", collateMs, 0, 0, missed);
+    judged("model load, first: showScan (reset + sort)", firstShowMs, 0, 2000);
+    judged("model load, median of the runs", showMs, 0, 2000);
+    std::printf("  each load:");
+    for (const double ms : showTimes)
+        std::printf(" %.1f", ms);
+    std::printf(" ms\n");
+    row("repaint of the window", paintMs, 0, 0, missed);
+    judged("sort by name (GUI thread)", sortNameMs, nameBaselineMs, 500);
+    row("  baseline: std::stable_sort by name", nameBaselineMs, 0, 0, missed);
+    judged("sort by drift (GUI thread)", sortDriftMs, driftBaselineMs, 500);
+    row("  baseline: std::stable_sort by severity, name", driftBaselineMs, 0, 0, missed);
     for (int i = 0; i < 6; ++i) {
         char label[64];
         std::snprintf(label, sizeof label, "filter keystroke %d (\"%s\")", i + 1, qPrintable(typed.left(i + 1)));
-        row(label, keystrokeMs[i], filterBaselineMs, "target < 50 ms");
+        judged(label, median(keystrokeTimes[i]), filterBaselineMs, 50);
     }
-    row("  baseline: substring scan of every row", filterBaselineMs, 0, "");
-    row("clear the search", clearMs, filterBaselineMs, "target < 50 ms");
-    row("quick filter \"With drift\"", quickMs, filterBaselineMs, "target < 50 ms");
-    row("scroll to the bottom and paint", scrollMs, 0, "");
-    std::printf("%-44s %10ld MiB (before the scan %ld MiB, peak %ld MiB)  target < 2048 MiB\n",
-                "RSS, both sides loaded", rssMiB(false), rssBefore, rssMiB(true));
+    row("  baseline: substring scan of every row", filterBaselineMs, 0, 0, missed);
+    judged("clear the search", median(clearTimes), filterBaselineMs, 50);
+    judged("quick filter \"With drift\"", quickMs, filterBaselineMs, 50);
+    row("scroll to the bottom and paint", scrollMs, 0, 0, missed);
+    const long rss = rssMiB(false);
+    ++targets;
+    missed += rss < 2048 ? 0 : 1;
+    std::printf("%-44s %10ld MiB (before the scan %ld MiB, peak %ld MiB)  target < 2048 MiB: %s\n",
+                "RSS, both sides loaded", rss, rssBefore, rssMiB(true), rss < 2048 ? "ok" : "MISSED");
+    printMachineLoad();
+    if (missed == 0)
+        std::printf("verdict: all %d targets met\n", targets);
+    else
+        std::printf("verdict: %d of %d targets MISSED\n", missed, targets);
     (void)collated;
     return 0;
 }

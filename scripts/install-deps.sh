@@ -14,6 +14,8 @@ packages=(
   # baseline. Their system services, where a service manager starts them, use 139/445 and /etc/samba, never
   # the private DC's 389/636 and directory.
   samba samba-ad-dc samba-ad-provision winbind ldap-utils krb5-user openssl
+  # nss_wrapper, preloaded into the Kerberos test only: the DC's DNS name resolves to loopback without /etc/hosts
+  libnss-wrapper
   # samba-dc.sh checks its ports with ss and detaches the DC with setsid
   iproute2 util-linux
   # OpenSSL signs the certificate client assertions for Entra sign-in (graph/TokenProvider)

@@ -16,6 +16,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
+#include <QFileDevice>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -62,8 +63,13 @@ public:
             return;
         }
         if (ok() && m_file.device()->write(chunk) != chunk.size()) {
-            m_error = u"Writing %1 failed: %2; the file was not changed."_s.arg(QDir::toNativeSeparators(m_path),
-                                                                                m_file.device()->errorString());
+            // A write cut short sets no error (the system wrote what fit: a full disk, a file size limit), and
+            // errorString() would then say "Unknown error".
+            const auto* device = qobject_cast<const QFileDevice*>(m_file.device());
+            const QString why = device && device->error() == QFileDevice::NoError
+                                    ? u"only part of it could be written (is the disk full?)"_s
+                                    : m_file.device()->errorString();
+            m_error = u"Writing %1 failed: %2; the file was not changed."_s.arg(QDir::toNativeSeparators(m_path), why);
         }
     }
     bool commit()

@@ -10,7 +10,10 @@
 # written. Kerberos clients use DIR/krb5.conf (KRB5_CONFIG), never /etc/krb5.conf, and need no DNS and no
 # /etc/hosts entry: the KDC is 127.0.0.1:88, and the DC's computer account also carries the service principal
 # ldap/localhost, so a client that connects to ldaps://localhost asks for a ticket the DC accepts (as an
-# admin would register an alias with setspn). The certificate names localhost, 127.0.0.1, this machine's
+# admin would register an alias with setspn). For the DC's real SPN, ldap/sunsetdc.sunset.test, DIR/hosts maps
+# that name to 127.0.0.1 for nss_wrapper (Debian's libnss-wrapper, Samba's own test tool): a test run with
+# LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_HOSTS=DIR/hosts resolves it, nothing else on the machine does. The
+# certificate names localhost, 127.0.0.1, this machine's
 # host name (libldap checks a certificate for "localhost" against the local host name) and the DC's own names. On success DIR/env holds what the tests need, one KEY=VALUE a line (values may contain spaces).
 # Needs root (ports 88/389/636) and Debian's samba, samba-ad-dc, samba-ad-provision, ldap-utils and openssl.
 set -euo pipefail
@@ -193,7 +196,7 @@ sed "s/\${SCHEMADN}/CN=Schema,CN=Configuration,$BASE_DN/g" "$HERE/exchange-class
 sed -e "s/\${CONFIGDN}/CN=Configuration,$BASE_DN/g" -e "s/\${BASEDN}/$BASE_DN/g" \
   "$HERE/exchange-organization.ldif" >"$dir/exchange-organization.ldif"
 "$PYTHON" "$HERE/make-seed-ldif.py" "$BASE_DN" "$MAILBOXES" >"$dir/seed.ldif"
-if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" "$SEED_BATCH_MODE" >"$dir/seed.log" 2>&1 <<'EOF'; then
+if ! "$PYTHON" - "$dir" "$DC_HOST" "$BASE_DN" "$SEED_BATCH_MODE" "$DC_FQDN" >"$dir/seed.log" 2>&1 <<'EOF'; then
 import sys
 from samba.auth import system_session
 from samba.param import LoadParm
@@ -223,9 +226,12 @@ del db
 db = open_db(["batch_mode:1"] if sys.argv[4] == "1" else None) # reopened, so that it knows the new attributes
 db.transaction_start()
 db.add_ldif(open(f"{target}/seed.ldif", encoding="utf-8").read())
-# The alias SPN for Kerberos on loopback (see the top of this script).
+# The DC's own LDAP SPN, which every AD DC carries (provision writes only the HOST/ ones; samba_spnupdate, which adds
+# the rest, runs with the DNS service this DC does not start), and the alias SPN for Kerberos on loopback (see the
+# top of this script).
 db.modify_ldif(f"dn: CN={sys.argv[2].upper()},OU=Domain Controllers,{sys.argv[3]}\nchangetype: modify\n"
-               "add: servicePrincipalName\nservicePrincipalName: ldap/localhost\n")
+               f"add: servicePrincipalName\nservicePrincipalName: ldap/{sys.argv[5]}\n"
+               "servicePrincipalName: ldap/localhost\n")
 db.add_ldif(open(f"{target}/exchange-organization.ldif", encoding="utf-8").read())
 db.transaction_commit()
 EOF
@@ -253,6 +259,10 @@ cat >"$dir/krb5.conf" <<EOF
 	sunset.test = $REALM
 	localhost = $REALM
 EOF
+
+# The DC's names on loopback, for nss_wrapper only (see the top of this script); /etc/hosts stays as it is.
+# No comment line: nss_wrapper refuses the whole file for one.
+echo "127.0.0.1 $DC_FQDN $DC_HOST" >"$dir/hosts"
 
 # 5. Start. Not -i: interactive samba ends when its standard input closes, and ours is /dev/null so that the
 # test runner does not wait on samba's output. setsid gives it a process group that stop can signal whole.
@@ -294,6 +304,7 @@ SUNSET_TEST_KRB5_CONFIG=$dir/krb5.conf
 SUNSET_TEST_KERBEROS_PRINCIPAL=Administrator@$REALM
 SUNSET_TEST_KERBEROS_URI=ldaps://localhost:636
 SUNSET_TEST_DC_HOSTNAME=$DC_FQDN
+SUNSET_TEST_NSS_WRAPPER_HOSTS=$dir/hosts
 EOF
 echo "samba-dc: test domain $REALM ready at ldaps://127.0.0.1:636 in $(elapsed "$started") s" \
   "(provisioned ${t_provision} s, schema and $((MAILBOXES + 9)) objects seeded ${t_seeded} s, listening ${t_started} s); DIR=$dir"
