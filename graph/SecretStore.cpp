@@ -83,6 +83,12 @@ QString SecretStore::entryName(const SecretKey& key)
     return kind + u'/' + key.tenant.toLower() + u'/' + key.clientId.toLower();
 }
 
+void SecretStore::track(QKeychain::Job* job)
+{
+    ++m_jobsUnderWay;
+    connect(job, &QKeychain::Job::finished, this, [this] { --m_jobsUnderWay; });
+}
+
 void SecretStore::remember(const SecretKey& key, const QByteArray& secret, QObject* context, Done done)
 {
     const QString entry = entryName(key);
@@ -102,6 +108,7 @@ void SecretStore::remember(const SecretKey& key, const QByteArray& secret, QObje
                 qCWarning(lcGraph).noquote() << error.message;
                 done(error);
             });
+    track(job);
     job->start();
 }
 
@@ -120,6 +127,7 @@ void SecretStore::recall(const SecretKey& key, QObject* context, Recalled done)
                 }
                 done(describe(j->error(), j->errorString(), entry));
             });
+    track(job);
     job->start();
 }
 
@@ -138,6 +146,7 @@ void SecretStore::forget(const SecretKey& key, QObject* context, Done done)
                 }
                 done(describe(j->error(), j->errorString(), entry));
             });
+    track(job);
     job->start();
 }
 

@@ -10,6 +10,10 @@
 #include <functional>
 #include <optional>
 
+namespace QKeychain {
+class Job;
+}
+
 namespace sunset {
 
 // Which secret an entry holds: the client secret of an app registration, or the password of its certificate
@@ -65,8 +69,15 @@ public:
     // Tests file their entries under another service name, so they never touch the admin's.
     void setServiceName(const QString& service) { m_service = service; }
 
+    // Keyring calls not answered yet. Tests wait for 0 to know that nothing asynchronous is left that could
+    // still remember, forget or report (instead of sleeping and hoping it was long enough).
+    int jobsUnderWay() const { return m_jobsUnderWay; }
+
 private:
+    void track(QKeychain::Job* job);
+
     QString m_service;
+    int m_jobsUnderWay = 0;
 };
 
 } // namespace sunset

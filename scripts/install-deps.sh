@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ make pkg-config
   # Qt 6.4 from Debian: Core, Gui, Widgets, Network, Sql (+ SQLite driver), Test, Concurrent
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+  # SQLite's own header and library: TestHistoryWorkflow hooks the connection QSQLITE opens (same libsqlite3)
+  libsqlite3-dev
   # OpenLDAP client library (pkg-config "ldap"); Cyrus SASL's header and its GSSAPI module for Kerberos binds
   libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit
   # The test domain (tests/samba): a Samba AD DC on loopback, TLS files made with openssl, ldapsearch as the

@@ -43,6 +43,9 @@ public:
     bool saveProfile();
 
     void accept() override; // validates; stays open on a problem
+    // Keyring calls (recall, remember, forget) not answered yet: 0 once nothing asynchronous is left that could
+    // still store a secret or show a keyring problem (tests wait for it).
+    int keyringJobsUnderWay() const { return m_keyring->jobsUnderWay(); }
 
 private:
     QGroupBox* createAdBox();

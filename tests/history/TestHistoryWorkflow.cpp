@@ -13,6 +13,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sqlite3.h>
+
+#include <functional>
+#include <optional>
+#include <utility>
+
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
 
@@ -47,6 +53,55 @@ bool rawSql(const QString& file, const QStringList& statements)
     return ok;
 }
 
+// Runs `between` on the next SQLite connection opened, once, just before that connection starts its second
+// statement: another process's work put deterministically between two reads of one open. SQLite's own hooks do it
+// (an auto-extension sees every new connection; a statement trace sees each statement start), reaching the
+// connection QSQLITE opens inside HistoryStore::open because the plugin and this test share the system libsqlite3.
+class BetweenFirstAndSecondStatement final {
+public:
+    explicit BetweenFirstAndSecondStatement(std::function<void()> between)
+    {
+        s_between = std::move(between);
+        s_statements.clear();
+        s_armed = true;
+        sqlite3_auto_extension(reinterpret_cast<void (*)()>(&onConnection));
+    }
+    ~BetweenFirstAndSecondStatement()
+    {
+        sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(&onConnection));
+        s_armed = false;
+        s_between = {};
+    }
+    Q_DISABLE_COPY_MOVE(BetweenFirstAndSecondStatement)
+
+    // The statements the hooked connection started, in order (for failure messages).
+    static QStringList statements() { return s_statements; }
+
+private:
+    static int onConnection(sqlite3* db, const char**, const sqlite3_api_routines*)
+    {
+        if (std::exchange(s_armed, false)) // the connection under test; the other process's are its own
+            sqlite3_trace_v2(db, SQLITE_TRACE_STMT, &onStatement, nullptr);
+        return SQLITE_OK;
+    }
+    static int onStatement(unsigned, void*, void*, void* sql)
+    {
+        // "-- …": a statement SQLite runs inside the current one (a table-valued pragma, a trigger), while that
+        // one still holds its read: not a point between statements.
+        const QString text = QString::fromUtf8(static_cast<const char*>(sql));
+        if (text.startsWith(u"--"_s))
+            return 0;
+        s_statements << text;
+        if (s_statements.size() == 2 && s_between)
+            std::exchange(s_between, {})();
+        return 0;
+    }
+
+    static inline std::function<void()> s_between;
+    static inline QStringList s_statements;
+    static inline bool s_armed = false;
+};
+
 } // namespace
 
 class TestHistoryWorkflow final : public QObject {
@@ -63,6 +118,7 @@ private Q_SLOTS:
     void verifyPrintsTheHeadAndCatchesDeletedNewestEvents();
     void anchorParsing();
     void processesOpeningANewHistoryAtOnceUpgradeItOnce();
+    void anotherProcessCreatingTheHistoryMidIdentification();
     void secondConnectionKeepsTheFirstOnesLocks();
 
 private:
@@ -339,8 +395,9 @@ void TestHistoryWorkflow::anchorParsing()
 void TestHistoryWorkflow::processesOpeningANewHistoryAtOnceUpgradeItOnce()
 {
     // sunset and sunset-cli (or parallel scripted runs) may open a history that does not exist yet together: one
-    // creates and upgrades it, the others wait for its lock and find it done. (Whether the starts overlap is up to
-    // the scheduler; the outcome asserted holds either way.)
+    // creates and upgrades it, the others wait for its lock and find it done. Whether these starts overlap is up
+    // to the scheduler; the interleaving that once broke it is forced in
+    // anotherProcessCreatingTheHistoryMidIdentification.
     const QString db = freshDb(u"race"_s);
     std::vector<std::unique_ptr<QProcess>> processes;
     for (int i = 0; i < 6; ++i) {
@@ -357,6 +414,37 @@ void TestHistoryWorkflow::processesOpeningANewHistoryAtOnceUpgradeItOnce()
     const HistoryVerification v = store.value()->verify();
     QVERIFY(v.intact());
     QCOMPARE(v.events, 1); // one schema upgrade, not six
+}
+
+void TestHistoryWorkflow::anotherProcessCreatingTheHistoryMidIdentification()
+{
+    // HistoryStore::open identifies the file (application id, schema version, tables) before writing. Another
+    // process may create and upgrade the same new file (one transaction: tables, application id and version
+    // together) at any moment of that. Here it does so right after this open's first statement, every time:
+    // identification read in one transaction sees the file before (empty) or after (Sunset's), never the empty
+    // application id of before with the tables of after ("not a Sunset history (application id 0)", a63f784).
+    const QString db = freshDb(u"interleaved"_s);
+    int otherExit = -1;
+    QByteArray otherErrors;
+    std::optional<HistoryResult<std::unique_ptr<HistoryStore>>> store;
+    {
+        BetweenFirstAndSecondStatement hook([&] {
+            QProcess other;
+            other.start(QStringLiteral(SUNSET_CLI_PATH), {u"history"_s, u"verify"_s, u"--db"_s, db});
+            otherExit = other.waitForFinished(60000) ? other.exitCode() : -2;
+            otherErrors = other.readAllStandardError();
+        });
+        store = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+    }
+    const QString statements = BetweenFirstAndSecondStatement::statements().join(u" | "_s);
+    QVERIFY2(otherExit == 0, qPrintable(u"the other process did not run in between (exit %1: %2); statements: %3"_s
+                                            .arg(otherExit)
+                                            .arg(QString::fromUtf8(otherErrors), statements)));
+    QVERIFY2(*store, qPrintable((*store ? QString() : store->error().message) + u"\nstatements: "_s + statements));
+    QCOMPARE(store->value()->schemaVersion(), HistoryStore::kSchemaVersion);
+    const HistoryVerification v = store->value()->verify();
+    QVERIFY2(v.intact(), qPrintable(v.message));
+    QCOMPARE(v.events, 1); // the other process's upgrade; this one found it done
 }
 
 void TestHistoryWorkflow::secondConnectionKeepsTheFirstOnesLocks()

@@ -191,6 +191,13 @@ private Q_SLOTS:
         QVERIFY(checkOverrideReason(QString()));
         QVERIFY(checkOverrideReason(u"   "_s));
         QVERIFY(checkOverrideReason(u"ok"_s)->contains(u"too short"_s));
+        // The edge: kMinimumOverrideReasonLength (15) characters of the reason as written, spaces around and runs
+        // of spaces inside not counted.
+        QCOMPARE(kMinimumOverrideReasonLength, 15);
+        QVERIFY(checkOverrideReason(u"CAB said yes 4"_s)->contains(u"at least 15 characters"_s)); // 14
+        QVERIFY(!checkOverrideReason(u"CAB said yes 42"_s));                                      // 15
+        QVERIFY(checkOverrideReason(u"  CAB said   yes 4  "_s)->contains(u"too short"_s));         // 14 once simplified
+        QVERIFY(!checkOverrideReason(u"  CAB said   yes 42 "_s));
         QVERIFY(!checkOverrideReason(u"Approved by CAB 2026-118: server already wiped"_s));
     }
 

@@ -232,22 +232,34 @@ private Q_SLOTS:
         ad.side = Side::ActiveDirectory;
         cloud.side = Side::Cloud;
         const qint64 now = 1795510800000;
-        auto addPair = [&](QByteArray managed, qint64 cloudChanged) {
-            ad.records.push_back(adRecord({{A::ExtensionAttribute1, "a"}, {A::MsExchHideFromAddressLists, "TRUE"}},
-                                          {{IdentityField::WhenChangedMsecs, QByteArray::number(now - 86400000)}}));
+        const qint64 minute = 60000;
+        // AD changed a day ago unless said otherwise.
+        auto addPair = [&](QByteArray managed, qint64 cloudChanged, std::optional<qint64> adChanged = std::nullopt) {
+            ad.records.push_back(
+                adRecord({{A::ExtensionAttribute1, "a"}, {A::MsExchHideFromAddressLists, "TRUE"}},
+                         {{IdentityField::WhenChangedMsecs, QByteArray::number(adChanged.value_or(now - 86400000))}}));
             cloud.records.push_back(cloudRecord({{P::CustomAttribute1, "b"}},
                                                 {{IdentityField::CloudManaged, managed},
                                                  {IdentityField::WhenChangedMsecs, QByteArray::number(cloudChanged)}}));
         };
         addPair("true", now - 3600000);       // cloud-managed, an hour ago
-        addPair("true", now - 5 * 60000);     // five minutes ago
+        addPair("true", now - 5 * minute);    // five minutes ago
         addPair("false", now - 3600000);      // not cloud-managed
         addPair({}, now - 3600000);           // the export does not say
+        // The edge of one Cloud Sync cycle (DriftOptions::syncCycleMsecs, 20 minutes), on either side: the newer
+        // of the two changes counts.
+        addPair("true", now - 19 * minute);                  // 4: cloud, within the cycle
+        addPair("true", now - 20 * minute);                  // 5: cloud, a whole cycle ago
+        addPair("true", now - 21 * minute);                  // 6: cloud, past it
+        addPair("true", now - 3600000, now - 19 * minute);   // 7: AD changed within the cycle
+        addPair("true", now - 3600000, now - 21 * minute);   // 8: AD changed past it
+        addPair("true", now - 21 * minute, now - 5 * minute); // 9: the cloud's older change does not hide AD's
         MatchResult match;
-        for (qint32 i = 0; i < 4; ++i)
+        for (qint32 i = 0; i < qint32(ad.records.size()); ++i)
             match.pairs.push_back({i, i, MatchKey::SourceAnchor});
         DriftOptions options;
         options.asOfMsecs = now;
+        QCOMPARE(options.syncCycleMsecs, 20 * minute);
         const DriftReport report = computeDrift(ad, cloud, match, options);
         auto causes = [&](size_t pair) {
             QList<DriftCause> list;
@@ -255,10 +267,18 @@ private Q_SLOTS:
                 list << i.cause;
             return list;
         };
-        QCOMPARE(causes(0), (QList<DriftCause>{DriftCause::WritebackNotApplied, DriftCause::NotWrittenBack}));
-        QCOMPARE(causes(1), (QList<DriftCause>{DriftCause::RecentChange, DriftCause::NotWrittenBack}));
+        const QList<DriftCause> recent{DriftCause::RecentChange, DriftCause::NotWrittenBack};
+        const QList<DriftCause> notApplied{DriftCause::WritebackNotApplied, DriftCause::NotWrittenBack};
+        QCOMPARE(causes(0), notApplied);
+        QCOMPARE(causes(1), recent);
         QCOMPARE(causes(2), (QList<DriftCause>{DriftCause::NotCloudManaged, DriftCause::NotCloudManaged}));
         QCOMPARE(causes(3), (QList<DriftCause>{DriftCause::CloudManagedUnknown, DriftCause::NotWrittenBack}));
+        QCOMPARE(causes(4), recent);
+        QCOMPARE(causes(5), notApplied);
+        QCOMPARE(causes(6), notApplied);
+        QCOMPARE(causes(7), recent);
+        QCOMPARE(causes(8), notApplied);
+        QCOMPARE(causes(9), recent);
         QCOMPARE(report.worstSeverityOf(0), std::optional<Severity>(Severity::Warning));
     }
 

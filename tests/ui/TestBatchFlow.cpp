@@ -1,6 +1,6 @@
 // The writeback workflow driven like an admin: tick drift items in the side-by-side view, review the batch
-// (Ctrl+B), approve (answers queued instead of message boxes), apply in demo mode to the LDIF file, undo it,
-// and the offer to settle and resume a batch a crash left in `applying`.
+// (Ctrl+B), approve (answers queued instead of message boxes, but once through the real box), apply in demo mode
+// to the LDIF file, undo it, and the offer to settle and resume a batch a crash left in `applying`.
 #include "AttributeComparisonModel.h"
 #include "BatchApplyRunner.h"
 #include "BatchChangesModel.h"
@@ -18,8 +18,11 @@
 #include "MainWindow.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -129,6 +132,7 @@ private Q_SLOTS:
     void cleanup();
     void tickingAndApprovingStoresApprovedBatch();
     void declinedConfirmationStoresNothing();
+    void enterInTheRealConfirmationApprovesNothing();
     void largeBatchNeedsSecondConfirmation();
     void demoApplyWritesLdifAndSettlesApplied();
     void undoCreatesReverseBatch();
@@ -299,6 +303,31 @@ void TestBatchFlow::declinedConfirmationStoresNothing()
     QVERIFY(m_flow->store()->batches()->empty());
     QCOMPARE(m_flow->reviewDialog()->stage(), BatchReviewDialog::Stage::Review);
     QCOMPARE(m_window->writebackSelection()->size(), 1);
+}
+
+void TestBatchFlow::enterInTheRealConfirmationApprovesNothing()
+{
+    // No queued answer: Approve… opens the real message box, as for the admin. A stray Enter (typed for
+    // something else, or a key held down) must not write to the directory: Cancel is the box's default button.
+    tick(pickItems(*m_scan, 1).front());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_flow->reviewTicked();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    QTRY_VERIFY(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()));
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    QVERIFY2(box->text().startsWith(u"Approve this batch?"_s), qPrintable(box->text()));
+    QVERIFY(BatchConfirmation::askedQuestions().isEmpty()); // the real box, not a queued answer
+    const QPointer<QMessageBox> shown(box);
+
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_VERIFY(!shown || !shown->isVisible()); // Enter answered it
+    QCOMPARE(m_flow->currentBatchId(), 0);
+    QVERIFY(m_flow->store()->batches()->empty());
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Review);
+    QCOMPARE(m_window->writebackSelection()->size(), 1); // the tick is still there, for a deliberate approval
 }
 
 void TestBatchFlow::largeBatchNeedsSecondConfirmation()

@@ -113,7 +113,7 @@ void TestConnectionDialogKeyring::remembersAndRecallsAcrossDialogs()
         rememberPassword->setChecked(true);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        QTest::qWait(0);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.keyringJobsUnderWay(), 0, 30000); // ticking asked the keyring; it answered
         QTest::mouseClick(dialog.findChild<QPushButton*>(u"scanButton"_s), Qt::LeftButton);
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(dialog.secrets().clientSecret, kSecret);
@@ -183,7 +183,11 @@ void TestConnectionDialogKeyring::withoutKeyringSaysSoAndWritesNothing()
     QTest::mouseClick(dialog.findChild<QPushButton*>(u"scanButton"_s), Qt::LeftButton);
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QCOMPARE(dialog.secrets().clientSecret, kSecret);
-    QTest::qWait(200); // let anything asynchronous that might write get its chance
+    // Nothing asynchronous left that could still write (a keyring call under way, or one answering later), then
+    // whatever it posted delivered, before looking at the files.
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.keyringJobsUnderWay(), 0, 30000);
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
     settings.sync();
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -311,22 +311,27 @@ private Q_SLOTS:
         auto* reason = page->findChild<QLineEdit*>(u"overrideReason"_s);
         auto* button = page->findChild<QPushButton*>(u"override"_s);
         QVERIFY(!button->isEnabled()); // no reason, no override
-        QTest::keyClicks(reason, u"ok"_s);
+        // One character short of kMinimumOverrideReasonLength (15): refused, nothing recorded.
+        QTest::keyClicks(reason, u"CAB ticket C-9"_s);
+        QCOMPARE(reason->text().size(), 14);
         QVERIFY(button->isEnabled());
         button->click();
         QVERIFY(page->findChild<QLabel*>(u"message"_s)->text().contains(u"too short"_s));
         QVERIFY(!page->isComplete());
         QVERIFY(recorded(store).step(ChecklistStep::Prerequisites).overrides.empty());
 
+        // Exactly 15: enough.
         reason->clear();
-        QTest::keyClicks(reason, u"Agent installed on 2026-11-20; CAB ticket CHG-9"_s);
+        QTest::keyClicks(reason, u"CAB ticket CH-9"_s);
+        QCOMPARE(reason->text().size(), 15);
         button->click();
         QVERIFY(page->isComplete());
         QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"Overridden"_s));
-        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"CHG-9"_s));
+        QVERIFY(statusText(wizard, ChecklistStep::Prerequisites).contains(u"CH-9"_s));
         const Checklist checklist = recorded(store);
         const StepRecord& record = checklist.step(ChecklistStep::Prerequisites);
         QCOMPARE(record.overrides.size(), size_t(1));
+        QCOMPARE(record.overrides.front().reason, u"CAB ticket CH-9"_s);
         QCOMPARE(record.overrides.front().by, u"alice"_s);
         QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
     }

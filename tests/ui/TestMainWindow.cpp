@@ -3,7 +3,6 @@
 #include "AttributeComparisonModel.h"
 #include "ConnectionDialog.h"
 #include "DemoScan.h"
-#include "DemoTenantGenerator.h"
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
 #include "MainWindow.h"
@@ -14,8 +13,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDialog>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTimer>
@@ -31,6 +32,12 @@
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
+#include <QTreeWidget>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
@@ -50,6 +57,68 @@ void wire(ScanLoader& loader, MainWindow& window)
     QObject::connect(&loader, &ScanLoader::cancelled, &window, &MainWindow::showLoadCancelled);
 }
 
+// Snapshot sources whose reads wait until the test lets them go: the AD LDIF and the Graph users file (the cloud
+// side reads it first) are named pipes, and opening a pipe for reading waits for a writer. So both sides are
+// provably still reading when the test presses Cancel or Esc, however fast the machine. Released, a reader
+// finds an empty file (what it does with it after a cancel must not arrive anywhere).
+class GatedSources final {
+public:
+    GatedSources()
+    {
+        // Two pool threads are held waiting on the pipes: without two more, anything else using the global pool
+        // would wait for the gates too (on Qt 6.4 the raster paint engine does: painting the window would hang).
+        QThreadPool::globalInstance()->setMaxThreadCount(m_poolThreads + 2);
+        QFile exo(m_dir.filePath(u"exo.json"_s));
+        m_valid = m_dir.isValid() && ::mkfifo(QFile::encodeName(ad()).constData(), 0600) == 0 &&
+                  ::mkfifo(QFile::encodeName(graph()).constData(), 0600) == 0 && exo.open(QIODevice::WriteOnly) &&
+                  exo.write("[]") == 2;
+    }
+    ~GatedSources() // a failed test must not leave a pool thread waiting on a pipe (the loader waits for it)
+    {
+        for (const QString& gate : {ad(), graph()}) {
+            if (!m_released.contains(gate))
+                release(gate);
+        }
+        QThreadPool::globalInstance()->setMaxThreadCount(m_poolThreads);
+    }
+    Q_DISABLE_COPY_MOVE(GatedSources)
+
+    bool isValid() const { return m_valid; }
+    QString ad() const { return m_dir.filePath(u"ad.ldif"_s); }
+    QString graph() const { return m_dir.filePath(u"graph.json"_s); }
+    ReportSources files() const { return {ad(), m_dir.filePath(u"exo.json"_s), graph()}; }
+
+    // Lets the reader waiting on gate go: opens the writing end (possible only once a reader has the pipe open,
+    // so success also says a reader was there) and closes it at once.
+    bool release(const QString& gate)
+    {
+        m_released << gate;
+        return QTest::qWaitFor(
+            [&] {
+                const int fd = ::open(QFile::encodeName(gate).constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                return fd >= 0 && ::close(fd) == 0;
+            },
+            20000);
+    }
+
+private:
+    const int m_poolThreads = QThreadPool::globalInstance()->maxThreadCount();
+    QTemporaryDir m_dir;
+    QStringList m_released;
+    bool m_valid = false;
+};
+
+// Once a cancelled scan's readers are done (each has posted everything it ever will), delivers what they posted:
+// whatever arrives now arrived late.
+bool drainAfterReaders(const ScanLoader& loader)
+{
+    if (!QTest::qWaitFor([&] { return loader.activeReaders() == 0; }, 20000))
+        return false;
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    return true;
+}
+
 } // namespace
 
 class TestMainWindow final : public QObject {
@@ -63,8 +132,10 @@ private Q_SLOTS:
     void copyPutsComparisonOnClipboard();
     void demoLoadsThroughScanLoader();
     void loadErrorShownInline();
-    void cancelStopsLoading();
+    void escCancelsBothSides();
     void perSideProgressAndCancelStopsBoth();
+    void altDigitsPickTheQuickFilters();
+    void f1ListsEveryShortcut();
     void demoOpensThroughConnectionDialog();
     void overviewChartShowsPerAttributeCounts();
     void nameSortFollowsLocale();
@@ -197,12 +268,20 @@ void TestMainWindow::demoLoadsThroughScanLoader()
     wire(loader, window);
     QSignalSpy shown(&window, &MainWindow::scanShown);
     QSignalSpy progress(&loader, &ScanLoader::sideProgress);
+    QString adReading; // the AD side's text while it is read (connected after the window's slot: already shown)
+    QObject::connect(&loader, &ScanLoader::sideProgress, &window, [&](ScanSide side, const SideProgress& p) {
+        if (side == ScanSide::Ad && p.stage == SideProgress::Stage::Reading && adReading.isEmpty())
+            adReading = window.findChild<QLabel*>(u"adProgressText"_s)->text();
+    });
     window.show();
     Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(test::demoSources()), {}});
     QVERIFY(loader.isRunning());
     QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
     QVERIFY(!loader.isRunning());
     QVERIFY(progress.size() >= 4); // at least a start and an end per side
+    const QString adSize = QLocale().formattedDataSize(QFileInfo(test::demoSources().ad).size());
+    QVERIFY2(adReading.startsWith(u"demo-ad.ldif: "_s) && adReading.contains(u" of "_s + adSize),
+             qPrintable(adReading)); // bytes of the file's size
     QVERIFY(window.scan());
     const DriftSummary& s = window.scan()->summary;
     QCOMPARE(s.mailboxesWithDrift, 13);
@@ -239,74 +318,145 @@ void TestMainWindow::loadErrorShownInline()
     QVERIFY(!window.scan());
 }
 
-void TestMainWindow::cancelStopsLoading()
+void TestMainWindow::escCancelsBothSides()
 {
     MainWindow window;
     ScanLoader loader;
     wire(loader, window);
+    GatedSources gates; // after the loader: released (if a check failed) before the loader waits for its readers
+    QVERIFY(gates.isValid());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     QSignalSpy cancelled(&loader, &ScanLoader::cancelled);
     QSignalSpy finished(&loader, &ScanLoader::finished);
-    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(test::demoSources()), {}});
-    Q_EMIT window.cancelRequested();
+    QSignalSpy failed(&loader, &ScanLoader::failed);
+    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(gates.files()), {}});
+    QCOMPARE(loader.activeReaders(), 2);
+
+    QTest::keyClick(&window, Qt::Key_Escape); // the key, as the admin presses it (File › Stop scan)
     QCOMPARE(cancelled.size(), 1);
     QVERIFY(!loader.isRunning());
-    QTest::qWait(300); // whatever the worker still had under way must not arrive
+    QVERIFY(!window.findChild<QWidget*>(u"scanPanel"_s)->isVisible());
+    QCOMPARE(loader.activeReaders(), 2); // both sides were still reading: Esc stopped a scan under way
+
+    // Let both readers go on; whatever they then report must not arrive.
+    QVERIFY(gates.release(gates.ad()));
+    QVERIFY(gates.release(gates.graph()));
+    QVERIFY(drainAfterReaders(loader));
     QCOMPARE(finished.size(), 0);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(cancelled.size(), 1);
     QVERIFY(!window.scan());
 }
 
 void TestMainWindow::perSideProgressAndCancelStopsBoth()
 {
-    // A tenant big enough that neither side is read by the time Cancel is pressed.
-    QTemporaryDir dir;
-    {
-        QFile ldif(dir.filePath(u"ad.ldif"_s)), exo(dir.filePath(u"exo.json"_s)), graph(dir.filePath(u"graph.json"_s));
-        QVERIFY(ldif.open(QIODevice::WriteOnly) && exo.open(QIODevice::WriteOnly) && graph.open(QIODevice::WriteOnly));
-        DemoTenantOptions options;
-        options.mailboxes = 40000;
-        options.plantScenarios = false;
-        generateDemoTenant(options, {[&](const QByteArray& b) { ldif.write(b); },
-                                     [&](const QByteArray& b) { exo.write(b); }, {},
-                                     [&](const QByteArray& b) { graph.write(b); }, {}, {}, {}});
-    }
-    const ReportSources files{dir.filePath(u"ad.ldif"_s), dir.filePath(u"exo.json"_s), dir.filePath(u"graph.json"_s)};
-
     MainWindow window;
     ScanLoader loader;
     wire(loader, window);
+    GatedSources gates; // after the loader: released (if a check failed) before the loader waits for its readers
+    QVERIFY(gates.isValid());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy progress(&loader, &ScanLoader::sideProgress);
     QSignalSpy cancelled(&loader, &ScanLoader::cancelled);
     QSignalSpy finished(&loader, &ScanLoader::finished);
-    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(files), {}});
+    QSignalSpy failed(&loader, &ScanLoader::failed);
+    Q_EMIT window.scanRequested(ScanRequest{ConnectionProfile::fromFiles(gates.files()), {}});
 
-    // Both sides started at once, each with its own bar and text.
+    // Both sides started at once, each with its own bar and text (bytes of the file's size: see
+    // demoLoadsThroughScanLoader; a pipe has none).
     QCOMPARE(loader.activeReaders(), 2);
     QVERIFY(window.findChild<QWidget*>(u"scanPanel"_s)->isVisible());
     auto* cloudText = window.findChild<QLabel*>(u"cloudProgressText"_s);
     auto* adText = window.findChild<QLabel*>(u"adProgressText"_s);
     QVERIFY2(cloudText->text().startsWith(u"graph.json"_s), qPrintable(cloudText->text()));
     QVERIFY2(adText->text().startsWith(u"ad.ldif"_s), qPrintable(adText->text()));
-    QVERIFY(adText->text().contains(u"of"_s)); // bytes of the file's size
     QSet<int> sides;
     for (const QList<QVariant>& args : progress)
         sides.insert(int(args[0].value<ScanSide>()));
     QCOMPARE(sides.size(), 2);
 
-    // Cancel (the button, as the admin would): both sides stop, nothing arrives later.
+    // Cancel (the button, as the admin would) while both sides are still reading: both stop, nothing arrives later.
     QTest::mouseClick(window.findChild<QPushButton*>(u"cancelButton"_s), Qt::LeftButton);
     QCOMPARE(cancelled.size(), 1);
     QVERIFY(!loader.isRunning());
     QVERIFY(!window.findChild<QWidget*>(u"scanPanel"_s)->isVisible());
-    QTRY_COMPARE_WITH_TIMEOUT(loader.activeReaders(), 0, 20000); // each reader stops at its next chunk
+    QCOMPARE(loader.activeReaders(), 2);
     const qsizetype reports = progress.size();
-    QTest::qWait(200);
+    QVERIFY(gates.release(gates.ad()));
+    QVERIFY(gates.release(gates.graph()));
+    QVERIFY(drainAfterReaders(loader));
     QCOMPARE(progress.size(), reports);
     for (const QList<QVariant>& args : progress)
         QVERIFY(args[1].value<SideProgress>().stage != SideProgress::Stage::Done);
     QCOMPARE(finished.size(), 0);
+    QCOMPARE(failed.size(), 0);
     QVERIFY(!window.scan());
+}
+
+void TestMainWindow::altDigitsPickTheQuickFilters()
+{
+    // README: quick filters Alt+1…7. The keys themselves, on the window, with the mailbox list focused.
+    MainWindow window;
+    window.showScan(m_scan);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.mailboxView()->setFocus();
+    auto* quick = window.findChild<QComboBox*>(u"quickFilter"_s);
+    using QF = MailboxFilterProxyModel::QuickFilter;
+    const int total = int(m_scan->rows().size());
+    // The demo tenant's counts (demoLoadsThroughScanLoader); -1: only that the filter is picked and narrows.
+    const std::pair<QF, int> expected[] = {{QF::All, total},     {QF::DriftOnly, 13},   {QF::Critical, 5},
+                                           {QF::OnlyInAd, 2},    {QF::OnlyInCloud, 2},  {QF::Ambiguous, -1},
+                                           {QF::NotCloudManaged, -1}};
+    for (int digit = 7; digit >= 1; --digit) { // 7 first: each key moves away from the one before
+        const auto [filter, rows] = expected[digit - 1];
+        QTest::keyClick(&window, Qt::Key(Qt::Key_0 + digit), Qt::AltModifier);
+        QCOMPARE(quick->currentData().toInt(), int(filter));
+        if (rows >= 0)
+            QCOMPARE(window.mailboxFilter()->rowCount(), rows);
+        else
+            QVERIFY(window.mailboxFilter()->rowCount() < total);
+    }
+}
+
+void TestMainWindow::f1ListsEveryShortcut()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QMap<QString, QString> listed; // action -> shortcut, as the dialog shows them
+    bool seen = false;
+    QTimer::singleShot(0, &window, [&] {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        seen = true;
+        auto* list = dialog->findChild<QTreeWidget*>(u"shortcutList"_s);
+        QVERIFY(list);
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            listed.insert(list->topLevelItem(i)->text(0), list->topLevelItem(i)->text(1));
+        dialog->reject();
+    });
+    QTest::keyClick(&window, Qt::Key_F1); // shows the list in a modal dialog; returns once it is closed
+    QVERIFY(seen);
+    QStringList missing;
+    for (QAction* action : window.findChildren<QAction*>()) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            continue;
+        const QString text = QString(action->text()).remove(u'&');
+        if (listed.value(text) != action->shortcut().toString(QKeySequence::NativeText))
+            missing << text;
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
+    // The README's: Esc stops a scan, F1 is this list, Alt+1…7 the quick filters.
+    QCOMPARE(listed.value(u"Stop scan"_s), QKeySequence(Qt::Key_Escape).toString(QKeySequence::NativeText));
+    QCOMPARE(listed.value(u"Keyboard shortcuts"_s), QKeySequence(Qt::Key_F1).toString(QKeySequence::NativeText));
+    const QList<QString> shortcuts = listed.values();
+    for (int digit = 1; digit <= 7; ++digit) {
+        const QString alt = QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + digit)).toString(QKeySequence::NativeText);
+        QVERIFY2(shortcuts.count(alt) == 1, qPrintable(alt));
+    }
 }
 
 void TestMainWindow::demoOpensThroughConnectionDialog()
