@@ -207,7 +207,7 @@ QString describeHttpFailure(int status, QByteArrayView contentType, QByteArrayVi
     return text + u": \""_s + start + (body.size() > 200 ? u"…\""_s : u"\""_s);
 }
 
-std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value)
+std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value, const Clock& clock)
 {
     const QByteArray v = value.toByteArray().trimmed();
     if (v.isEmpty())
@@ -220,7 +220,7 @@ std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value)
     if (!when.isValid())
         return std::nullopt;
     const QDateTime utc(when.date(), when.time(), Qt::UTC);
-    return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(utc));
+    return std::max<qint64>(0, utc.toMSecsSinceEpoch() - clock.nowMsecs());
 }
 
 qint64 RetryPolicy::delayMsecs(int attempt, std::optional<qint64> retryAfter) const

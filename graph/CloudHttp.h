@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Clock.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
@@ -35,8 +37,8 @@ QString describeNetworkError(const QNetworkReply* reply);
 bool looksLikeHtml(QByteArrayView contentType, QByteArrayView body);
 
 // Retry-After as Graph sends it: seconds, possibly fractional ("2.128"); or an HTTP date. nullopt when absent
-// or unreadable.
-std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value);
+// or unreadable. A date counts from clock's now.
+std::optional<qint64> parseRetryAfterMsecs(QByteArrayView value, const Clock& clock = Clock::system());
 
 // Bounds on one HTTP exchange, so that a huge, endless or trickling answer ends with a clear error instead of
 // filling memory or hanging the scan. Enforced while the answer arrives (watchTransferLimits), not afterwards.

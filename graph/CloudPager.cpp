@@ -75,6 +75,7 @@ void CloudPager::start()
     m_pages = 0;
     m_total = -1;
     m_retries = 0;
+    m_lastRetryDelayMsecs = -1;
     resume();
 }
 
@@ -241,7 +242,7 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
     }
     QString failure = status > 0 ? describeHttpFailure(status, contentType, body) : describeNetworkError(reply);
     const bool transient = status > 0 ? isTransientStatus(status) : isTransientNetworkError(networkError);
-    if (transient && retryLater(failure, parseRetryAfterMsecs(reply->rawHeader("Retry-After"))))
+    if (transient && retryLater(failure, parseRetryAfterMsecs(reply->rawHeader("Retry-After"), *m_clock)))
         return;
     if (transient)
         failure = u"gave up after %1 retries: "_s.arg(m_attempt) + failure;
@@ -257,6 +258,7 @@ bool CloudPager::retryLater(const QString& failure, std::optional<qint64> retryA
     const qint64 delay = m_policy.delayMsecs(m_attempt, retryAfter);
     qCInfo(lcGraph).noquote() << u"%1 failed (%2); retry %3 in %4 ms"_s.arg(
         requestName(), failure, QString::number(m_attempt), QString::number(delay));
+    m_lastRetryDelayMsecs = delay;
     m_retryTimer.start(int(delay));
     return true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Clock.h"
 #include "CloudHttp.h"
 #include "ImportError.h"
 
@@ -65,6 +66,8 @@ public:
     ~CloudPager() override;
 
     void setRetryPolicy(const RetryPolicy& policy) { m_policy = policy; }
+    // What "now" is for a Retry-After given as an HTTP date (the real clock unless a test sets one).
+    void setClock(const Clock& clock) { m_clock = &clock; }
 
     void start();  // from the first page
     void resume(); // from the page the last run did not finish
@@ -77,6 +80,9 @@ public:
     qint64 pages() const { return m_pages; }
     qint64 total() const { return m_total; }
     int retries() const { return m_retries; } // transient failures retried, over the whole scan
+    // The wait before the last retry, as scheduled (Retry-After, or the backoff); -1 before any retry. Tests
+    // assert on it rather than on how long the scan took.
+    qint64 lastRetryDelayMsecs() const { return m_lastRetryDelayMsecs; }
 
 Q_SIGNALS:
     void progress(qint64 items, qint64 total); // total -1 when unknown
@@ -96,6 +102,7 @@ private:
     Request m_request;
     CloudPageHandler m_handler;
     RetryPolicy m_policy;
+    const Clock* m_clock = &Clock::system();
     QTimer m_retryTimer;
     QPointer<QNetworkReply> m_reply; // a QNetworkAccessManager deletes its replies when it goes first
     QUrl m_url;
@@ -105,6 +112,7 @@ private:
     bool m_renewedAfter401 = false;
     int m_attempt = 0;
     int m_retries = 0;
+    qint64 m_lastRetryDelayMsecs = -1;
     qint64 m_items = 0;
     qint64 m_pages = 0;
     qint64 m_total = -1;

@@ -38,6 +38,9 @@ public:
     qint64 expiresInSeconds() const { return m_expiresIn; }
     const std::optional<ImportError>& error() const { return m_error; }
     int polls() const { return m_polls; }
+    // The wait between polls, in the service's seconds: its interval, +5 after each slow_down, doubled after a
+    // timeout. What tests assert on instead of measuring the wait.
+    qint64 intervalSeconds() const { return m_intervalSeconds; }
 
     // How long one "second" of the service's interval is. Tests shrink it; 1000 otherwise.
     void setSecondMsecs(int msecs) { m_secondMsecs = msecs; }

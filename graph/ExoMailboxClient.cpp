@@ -143,6 +143,7 @@ void ExoMailboxClient::rebuildPager()
         },
         this);
     m_pager->setRetryPolicy(m_policy);
+    m_pager->setClock(*m_clock);
     connect(m_pager, &CloudPager::progress, this, &ExoMailboxClient::progress);
     connect(m_pager, &CloudPager::finished, this, &ExoMailboxClient::finished);
 }

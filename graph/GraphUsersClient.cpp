@@ -186,6 +186,7 @@ void GraphUsersClient::rebuildPager()
         },
         this);
     m_pager->setRetryPolicy(m_policy);
+    m_pager->setClock(*m_clock);
     connect(m_pager, &CloudPager::progress, this,
             [this](qint64 items, qint64 total) { Q_EMIT progress(items, total >= 0 ? total : m_countTotal); });
     connect(m_pager, &CloudPager::finished, this, &GraphUsersClient::finished);

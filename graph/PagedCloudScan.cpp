@@ -19,4 +19,12 @@ QUrl PagedCloudScan::resumeUrl() const { return m_pager->resumeUrl(); }
 
 int PagedCloudScan::retries() const { return m_pager->retries(); }
 
+qint64 PagedCloudScan::lastRetryDelayMsecs() const { return m_pager->lastRetryDelayMsecs(); }
+
+void PagedCloudScan::setClock(const Clock& clock)
+{
+    m_clock = &clock;
+    m_pager->setClock(clock);
+}
+
 } // namespace sunset

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Clock.h"
 #include "ImportError.h"
 
 #include <QUrl>
@@ -19,6 +20,9 @@ public:
     std::optional<ImportError> error() const;
     QUrl resumeUrl() const;
     int retries() const;
+    qint64 lastRetryDelayMsecs() const; // see CloudPager::lastRetryDelayMsecs
+    // The clock an HTTP-date Retry-After is read against; must outlive the client. Tests set a ManualClock.
+    void setClock(const Clock& clock);
 
 protected:
     PagedCloudScan() = default;
@@ -26,6 +30,7 @@ protected:
 
     CloudPager* m_pager = nullptr;             // owned by the client, which rebuilds it per configuration
     std::optional<ImportError> m_checkError;   // set by start() when the configuration cannot work
+    const Clock* m_clock = &Clock::system();   // handed to every pager the client builds
 };
 
 } // namespace sunset

@@ -4,7 +4,6 @@
 #include "DeviceCodeSignIn.h"
 #include "GraphLogging.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -250,7 +249,7 @@ void TokenProvider::accessToken(const QString& resource, QObject* context, Token
     entry.waiters.push_back({context, context != nullptr, std::move(callback)});
     if (entry.pending || entry.awaitingDeviceCode)
         return;
-    if (!entry.token.isEmpty() && QDateTime::currentMSecsSinceEpoch() < entry.renewAtMsecs) {
+    if (!entry.token.isEmpty() && m_clock->nowMsecs() < entry.renewAtMsecs) {
         const QByteArray token = entry.token;
         QMetaObject::invokeMethod(
             this, [this, resource, token] { deliver(resource, token); }, Qt::QueuedConnection);
@@ -279,7 +278,7 @@ QByteArray TokenProvider::clientAssertion() const
         header.insert(u"alg"_s, u"PS256"_s);
         header.insert(u"x5t#S256"_s, QString::fromLatin1(cert.thumbprintSha256()));
     }
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 now = m_clock->nowSecs();
     const QJsonObject claims{
         {u"aud"_s, tokenUrl().toString()},
         {u"iss"_s, m_credentials.clientId},
@@ -413,7 +412,7 @@ void TokenProvider::finishDeviceCode(bool ok)
     const qint64 lead = std::min<qint64>(m_renewLeadSeconds, expiresIn / 2);
     Entry& entry = m_entries[resource];
     entry.token = flow->accessToken();
-    entry.renewAtMsecs = QDateTime::currentMSecsSinceEpoch() + (expiresIn - lead) * 1000;
+    entry.renewAtMsecs = m_clock->nowMsecs() + (expiresIn - lead) * 1000;
     Q_EMIT signedIn();
     if (m_refreshToken.isEmpty())
         qCWarning(lcGraph) << "the sign-in gave no refresh token; another resource will need another sign-in";
@@ -485,7 +484,7 @@ void TokenProvider::finishSignIn(const QString& resource, QNetworkReply* reply)
     const qint64 expiresIn = answer->expiresInSeconds;
     const qint64 lead = std::min<qint64>(m_renewLeadSeconds, expiresIn / 2);
     entry.token = token;
-    entry.renewAtMsecs = QDateTime::currentMSecsSinceEpoch() + (expiresIn - lead) * 1000;
+    entry.renewAtMsecs = m_clock->nowMsecs() + (expiresIn - lead) * 1000;
     deliver(resource, token);
 }
 

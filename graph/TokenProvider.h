@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Clock.h"
 #include "CloudHttp.h"
 #include "ImportError.h"
 
@@ -100,6 +101,9 @@ public:
     // The resource answered 401 with token: drop it so the next accessToken() signs in again.
     void invalidate(const QString& resource, const QByteArray& token);
 
+    // The clock token lifetimes and client assertions are reckoned on (the real one unless a test sets its own,
+    // to let a token expire without waiting); must outlive this provider.
+    void setClock(const Clock& clock) { m_clock = &clock; }
     // Renew this long before expiry (default 5 minutes, at most half the lifetime).
     void setRenewLeadSeconds(int seconds) { m_renewLeadSeconds = seconds; }
     // Size and time limits on the token endpoint's answers (default tokenEndpointLimits(): 1 MiB, 60 s without
@@ -147,6 +151,7 @@ private:
     AppCredentials m_credentials;
     QNetworkAccessManager* m_network;
     QHash<QString, Entry> m_entries;
+    const Clock* m_clock = &Clock::system();
     int m_renewLeadSeconds = 300;
     TransferLimits m_limits = tokenEndpointLimits();
     int m_signIns = 0;

@@ -353,6 +353,21 @@ CloudEmulator::Response CloudEmulator::graphError(int status, const QString& cod
                                               }}}}});
 }
 
+// The Exchange admin API's error answer [O]: {"error":{"code","message","details":[{"message"}]}} (a 404 seen in
+// captured traffic); CIPP reads error.innererror.internalException.message, so that is there too. Which
+// message goes where for a parameter binding error is [U]: the PowerShell text is put in all three.
+CloudEmulator::Response CloudEmulator::exoError(int status, const QString& code, const QString& message)
+{
+    return json(status,
+                QJsonObject{{u"error"_s,
+                             QJsonObject{{u"code"_s, code},
+                                         {u"message"_s, message},
+                                         {u"details"_s, QJsonArray{QJsonObject{{u"message"_s, message}}}},
+                                         {u"innererror"_s,
+                                          QJsonObject{{u"internalException"_s,
+                                                       QJsonObject{{u"message"_s, message}}}}}}}});
+}
+
 CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
 {
     const QUrl url = QUrl::fromEncoded(baseUrl().toEncoded() + request.target);
@@ -383,7 +398,7 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
 CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Request& request)
 {
     ++m_tokenRequests;
-    ++m_dataRequests[u"token"_s];
+    countDataRequest(u"token"_s);
     if (std::optional<Response> fault = injectFault(u"token"_s); fault && fault->special != Response::Special::Record)
         return *fault;
     QByteArray form = request.body;
@@ -446,7 +461,7 @@ CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool 
 {
     const QByteArray accessToken =
         "emu." + QByteArray::number(QRandomGenerator::global()->generate64(), 16) + '.' + base64Url(resource.toUtf8());
-    m_tokens.insert(accessToken, {resource, QDateTime::currentMSecsSinceEpoch() + m_tokenLifetime * 1000LL});
+    m_tokens.insert(accessToken, {resource, m_clock->nowMsecs() + m_tokenLifetime * 1000LL});
     QJsonObject answer{{u"token_type"_s, u"Bearer"_s},
                        {u"expires_in"_s, m_tokenLifetime},
                        {u"ext_expires_in"_s, m_tokenLifetime},
@@ -528,7 +543,7 @@ CloudEmulator::Response CloudEmulator::refreshToken(const QString& tenant, const
 CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const Request& request)
 {
     ++m_tokenRequests;
-    ++m_dataRequests[u"token"_s];
+    countDataRequest(u"token"_s);
     if (std::optional<Response> fault = injectFault(u"token"_s); fault && fault->special != Response::Special::Record)
         return *fault;
     QByteArray form = request.body;
@@ -567,9 +582,21 @@ CloudEmulator::Response CloudEmulator::deviceCode(const QString& tenant, const R
 CloudEmulator::Response CloudEmulator::deviceToken(const QUrlQuery& query)
 {
     const QByteArray code = query.queryItemValue(u"device_code"_s, QUrl::FullyDecoded).toLatin1();
+    const QString clientId = query.queryItemValue(u"client_id"_s, QUrl::FullyDecoded);
+    // client_id is a required parameter of the poll [C] (v2-oauth2-device-code.md); its absence is answered
+    // AADSTS900144 as for any missing parameter [O].
+    if (clientId.isEmpty())
+        return aadError(400, u"invalid_request"_s, 900144,
+                        u"The request body must contain the following parameter: 'client_id'."_s);
     auto grant = m_deviceGrants.find(code);
     if (grant == m_deviceGrants.end())
         return aadError(400, u"bad_verification_code"_s, 70019, u"Verification code is not recognized."_s);
+    // A code polled for by another application than the one it was issued to: refused [U] (the error the
+    // service gives is not documented; invalid_grant is what a code that does not fit the request gets).
+    if (grant->clientId != clientId)
+        return aadError(400, u"invalid_grant"_s, 70000,
+                        u"The provided value for the input parameter 'device_code' is not valid for client '%1'."_s
+                            .arg(clientId));
     if (m_deviceSlowDown && !grant->slowedDown) {
         grant->slowedDown = true;
         return aadError(400, u"slow_down"_s, 70016, u"Polling too fast; slow down."_s);
@@ -585,7 +612,6 @@ CloudEmulator::Response CloudEmulator::deviceToken(const QUrlQuery& query)
                         u"The provided value for the input parameter 'device_code' is not valid. This device code "
                         "has expired."_s);
     const DelegatedScope scope = parseDelegatedScope(grant->scopes);
-    const QString clientId = grant->clientId;
     m_deviceGrants.erase(grant);
     return issueToken(scope.resource, scope.offline, clientId, scope.openid);
 }
@@ -620,7 +646,7 @@ QString CloudEmulator::verifyAssertion(const QString& tenant, const QString& cli
             claims.value("aud"_L1).toString());
     if (claims.value("iss"_L1).toString() != clientId || claims.value("sub"_L1).toString() != clientId)
         return u"700021: Client assertion application identifier doesn't match 'client_id' parameter."_s;
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 now = m_clock->nowSecs();
     const qint64 nbf = qint64(claims.value("nbf"_L1).toDouble());
     const qint64 exp = qint64(claims.value("exp"_L1).toDouble());
     if (nbf > now + 300 || exp <= now || exp <= nbf)
@@ -636,7 +662,7 @@ std::optional<CloudEmulator::Response> CloudEmulator::authorize(const Request& r
     const QByteArray presented = header.startsWith("Bearer ") ? header.mid(7) : QByteArray();
     const auto it = m_tokens.constFind(presented);
     if (it != m_tokens.constEnd() && it->resource == resource &&
-        it->expiresAtMsecs > QDateTime::currentMSecsSinceEpoch())
+        it->expiresAtMsecs > m_clock->nowMsecs())
         return std::nullopt;
     Response r = graphError(401, u"InvalidAuthenticationToken"_s,
                             presented.isEmpty() ? u"Access token is empty."_s
@@ -652,6 +678,13 @@ std::optional<CloudEmulator::Fault::Kind> CloudEmulator::takeRecordFault(std::op
     const auto kind = Fault::Kind(fault->status);
     fault.reset();
     return kind;
+}
+
+void CloudEmulator::countDataRequest(const QString& api)
+{
+    const int n = ++m_dataRequests[api];
+    if (m_requestObserver)
+        m_requestObserver(api, n);
 }
 
 std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString& api)
@@ -705,9 +738,50 @@ std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString&
     return std::nullopt;
 }
 
+namespace {
+
+// The properties of microsoft.graph.user in v1.0 [C] (api-reference/v1.0/resources/user.md), the names $select
+// may ask for (Graph matches them regardless of case [O]).
+bool isUserProperty(const QString& name)
+{
+    static const QStringList properties{
+        u"id"_s, u"aboutMe"_s, u"accountEnabled"_s, u"ageGroup"_s, u"assignedLicenses"_s, u"assignedPlans"_s,
+        u"birthday"_s, u"businessPhones"_s, u"city"_s, u"companyName"_s, u"consentProvidedForMinor"_s,
+        u"country"_s, u"createdDateTime"_s, u"creationType"_s, u"deletedDateTime"_s, u"department"_s,
+        u"displayName"_s, u"employeeHireDate"_s, u"employeeId"_s, u"employeeLeaveDateTime"_s,
+        u"employeeOrgData"_s, u"employeeType"_s, u"externalUserState"_s, u"externalUserStateChangeDateTime"_s,
+        u"faxNumber"_s, u"givenName"_s, u"hireDate"_s, u"identities"_s, u"imAddresses"_s, u"interests"_s,
+        u"isResourceAccount"_s, u"jobTitle"_s, u"lastPasswordChangeDateTime"_s,
+        u"legalAgeGroupClassification"_s, u"licenseAssignmentStates"_s, u"mail"_s, u"mailboxSettings"_s,
+        u"mailNickname"_s, u"mobilePhone"_s, u"mySite"_s, u"officeLocation"_s,
+        u"onPremisesDistinguishedName"_s, u"onPremisesDomainName"_s, u"onPremisesExtensionAttributes"_s,
+        u"onPremisesImmutableId"_s, u"onPremisesLastSyncDateTime"_s, u"onPremisesProvisioningErrors"_s,
+        u"onPremisesSamAccountName"_s, u"onPremisesSecurityIdentifier"_s, u"onPremisesSyncEnabled"_s,
+        u"onPremisesUserPrincipalName"_s, u"otherMails"_s, u"passwordPolicies"_s, u"passwordProfile"_s,
+        u"pastProjects"_s, u"postalCode"_s, u"preferredDataLocation"_s, u"preferredLanguage"_s,
+        u"preferredName"_s, u"provisionedPlans"_s, u"proxyAddresses"_s, u"responsibilities"_s, u"schools"_s,
+        u"securityIdentifier"_s, u"showInAddressList"_s, u"signInActivity"_s,
+        u"signInSessionsValidFromDateTime"_s, u"skills"_s, u"state"_s, u"streetAddress"_s, u"surname"_s,
+        u"usageLocation"_s, u"userPrincipalName"_s, u"userType"_s};
+    return properties.contains(name, Qt::CaseInsensitive);
+}
+
+} // namespace
+
+// Graph's answer to a $select naming something a user does not have [O]: 400, code BadRequest.
+std::optional<CloudEmulator::Response> CloudEmulator::refuseUnknownSelect(const QStringList& select)
+{
+    for (const QString& name : select) {
+        if (!isUserProperty(name))
+            return graphError(400, u"BadRequest"_s,
+                              u"Could not find a property named '%1' on type 'microsoft.graph.user'."_s.arg(name));
+    }
+    return std::nullopt;
+}
+
 CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl& url)
 {
-    ++m_dataRequests[u"users"_s];
+    countDataRequest(u"users"_s);
     std::optional<Response> fault = injectFault(u"users"_s);
     const std::optional<Fault::Kind> recordFault = takeRecordFault(fault);
     const bool truncate =
@@ -740,6 +814,13 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
         offset = decoded.mid(6).toLongLong();
     }
     QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    if (std::optional<Response> refused = refuseUnknownSelect(select))
+        return *refused;
+    const bool eventual = request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) == 0;
+    // $count on directory objects needs ConsistencyLevel: eventual [C] (aad-advanced-queries.md); without it
+    // Graph answers 400 with this message [O] (microsoft-graph-docs issue 15067).
+    if (query.hasQueryItem(u"$count"_s) && !eventual)
+        return graphError(400, u"Request_BadRequest"_s, u"$count is not currently supported."_s);
     if (select.isEmpty())
         select = {u"businessPhones"_s,
                   u"displayName"_s,
@@ -767,8 +848,7 @@ CloudEmulator::Response CloudEmulator::users(const Request& request, const QUrl&
         spoilFirstRecord(value, *recordFault, false);
     QJsonObject page{
         {u"@odata.context"_s, QString(baseUrl().toString() + u"/v1.0/$metadata#users("_s + select.join(u',') + u')')}};
-    const bool counted = request.headers.value("consistencylevel").compare("eventual", Qt::CaseInsensitive) == 0 &&
-                         query.queryItemValue(u"$count"_s) == "true"_L1;
+    const bool counted = eventual && query.queryItemValue(u"$count"_s) == "true"_L1;
     if (counted && offset == 0)
         page.insert(u"@odata.count"_s, qint64(m_users.size()));
     if (end < m_users.size()) {
@@ -813,7 +893,7 @@ CloudEmulator::Response CloudEmulator::userCount(const Request& request)
 
 CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const QUrl& url)
 {
-    ++m_dataRequests[u"users"_s];
+    countDataRequest(u"users"_s);
     std::optional<Response> fault = injectFault(u"users"_s);
     [[maybe_unused]] const std::optional<Fault::Kind> recordFault = takeRecordFault(fault); // /users only
     const bool truncate =
@@ -855,6 +935,8 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
         offset = token[2].toLongLong();
     }
     const QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
+    if (std::optional<Response> refused = refuseUnknownSelect(select))
+        return *refused;
     // Everything changed after `since`: the users, then the removals; the initial round (since 0) has no removals.
     QJsonArray changes;
     for (qsizetype i = 0; i < m_users.size(); ++i) {
@@ -903,10 +985,34 @@ CloudEmulator::Response CloudEmulator::usersDelta(const Request& request, const 
     return r;
 }
 
+QString CloudEmulator::checkAnchorMailbox(const QByteArray& anchor) const
+{
+    // App-only: the system mailbox EXO V3 anchors on, "APP:SystemMailbox{bb558c35-…}@<tenant>" [C] for the v2
+    // API (admin-api-get-started) and [O] for beta (CIPP, with the tenant GUID), or the same as
+    // "UPN:…@<tenant>.onmicrosoft.com" [O] (ExoHelper). Delegated: "UPN:<admin's UPN>" [C].
+    static const QByteArray systemMailbox = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@";
+    if (anchor.isEmpty())
+        return u"none was sent"_s;
+    const QByteArray kind = anchor.left(4);
+    const QByteArray address = anchor.mid(4);
+    const qsizetype at = address.lastIndexOf('@');
+    if ((kind != "APP:" && kind != "UPN:") || at <= 0 || at == address.size() - 1)
+        return u"'%1' is not APP:<system mailbox>@<tenant> or UPN:<user principal name>"_s.arg(
+            QString::fromUtf8(anchor));
+    const QString domain = QString::fromUtf8(address.mid(at + 1));
+    if (kind == "APP:") {
+        if (!address.startsWith(systemMailbox))
+            return u"an APP: anchor names the system mailbox %1<tenant>"_s.arg(QString::fromLatin1(systemMailbox));
+        if (!m_tenantNames.contains(domain, Qt::CaseInsensitive))
+            return u"'%1' is not this tenant"_s.arg(domain);
+    }
+    return {};
+}
+
 CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const QUrl& url, const QString& tenant,
                                                  bool v2)
 {
-    ++m_dataRequests[u"mailboxes"_s];
+    countDataRequest(u"mailboxes"_s);
     m_exoBodies.append(request.body);
     m_exoPaths.append(url.path().toUtf8());
     m_anchors.append(request.headers.value("x-anchormailbox"));
@@ -924,9 +1030,9 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         return *denied;
     if (!m_tenantNames.contains(tenant, Qt::CaseInsensitive))
         return graphError(404, u"NotFound"_s, u"Tenant '%1' not found."_s.arg(tenant));
-    const QByteArray anchor = request.headers.value("x-anchormailbox");
-    if (!anchor.startsWith("APP:") && !anchor.startsWith("UPN:"))
-        return graphError(400, u"BadRequest"_s, u"The X-AnchorMailbox header is missing or invalid."_s);
+    // What the service answers to an anchor it cannot route is [U]; the emulator refuses it like a bad request.
+    if (const QString problem = checkAnchorMailbox(request.headers.value("x-anchormailbox")); !problem.isEmpty())
+        return graphError(400, u"BadRequest"_s, u"The X-AnchorMailbox header is missing or invalid: %1."_s.arg(problem));
     const QJsonObject input = QJsonDocument::fromJson(request.body).object().value("CmdletInput"_L1).toObject();
     if (std::optional<QJsonObject> hybrid = answerHybridCmdlet(this, input)) // HybridCmdlets.cpp
         return json(200, *hybrid);
@@ -934,17 +1040,57 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         return graphError(
             400, u"BadRequest"_s,
             u"The term '%1' is not recognized as a cmdlet."_s.arg(input.value("CmdletName"_L1).toString()));
+    // Parameters are bound as PowerShell binds them: a name Get-Mailbox does not have is refused with
+    // PowerShell's own message [O] (the text of ParameterBindingException). The emulator implements ResultSize
+    // only and refuses every other name the same way, so that a client sending one it relies on fails here
+    // rather than being silently ignored. The v2 Mailbox endpoint allows Identity, ResultSize and
+    // IncludeGrantSendOnBehalfToWithDisplayNames [C] (admin-api-endpoints-mailbox).
+    const QJsonValue parametersValue = input.value("Parameters"_L1);
+    if (!parametersValue.isUndefined() && !parametersValue.isObject())
+        return exoError(400, u"BadRequest"_s, u"CmdletInput.Parameters must be an object."_s);
+    const QJsonObject parameters = parametersValue.toObject();
+    for (auto it = parameters.begin(); it != parameters.end(); ++it) {
+        if (it.key().compare("ResultSize"_L1, Qt::CaseInsensitive) != 0)
+            return exoError(400, u"BadRequest"_s,
+                            u"A parameter cannot be found that matches parameter name '%1'."_s.arg(it.key()));
+    }
+    // -ResultSize: "Unlimited" or a number; without it Get-Mailbox returns the first 1000 objects [C]
+    // (Get-Mailbox reference: "The default value is 1000"), with a warning that more exist. The warning's text
+    // is Exchange's [O] (Exchange Management Shell and EXO V1 sessions print it); that the admin API puts it in
+    // @adminapi.warnings on the last page is [U].
+    qsizetype resultSize = 1000;
+    if (const QJsonValue size = parameters.value(u"ResultSize"_s); !size.isUndefined()) {
+        bool ok = false;
+        const QString text = size.isDouble() ? QString::number(size.toInteger()) : size.toString();
+        const qint64 n = text.toLongLong(&ok);
+        if (text.compare("Unlimited"_L1, Qt::CaseInsensitive) == 0)
+            resultSize = m_mailboxes.size();
+        else if (ok && n > 0)
+            resultSize = qsizetype(n);
+        else
+            return exoError(400, u"BadRequest"_s,
+                            u"Cannot process argument transformation on parameter 'ResultSize'. Cannot convert value "
+                            "\"%1\" to type \"Microsoft.Exchange.Data.Unlimited`1[System.UInt32]\"."_s.arg(text));
+    }
+    const qsizetype available = std::min<qsizetype>(m_mailboxes.size(), resultSize);
     int pageSize = 1000;
     const QByteArray prefer = request.headers.value("prefer");
     if (const qsizetype at = prefer.indexOf("odata.maxpagesize="); at >= 0)
         pageSize = std::clamp(prefer.mid(at + 18).toInt(), 1, 1000);
     const QUrlQuery query(url);
     qsizetype offset = 0;
-    if (query.hasQueryItem(u"$skiptoken"_s))
-        offset = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1()).mid(10).toLongLong();
+    if (query.hasQueryItem(u"$skiptoken"_s)) {
+        // A token this emulator did not give is refused, never read as page 1 (which would read the first
+        // pages twice without anyone noticing). The service's answer to a damaged token is [U].
+        const QByteArray decoded = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1());
+        bool ok = false;
+        offset = decoded.mid(10).toLongLong(&ok);
+        if (!decoded.startsWith("mailboxes:") || !ok || offset < 0 || offset > m_mailboxes.size())
+            return exoError(400, u"BadRequest"_s, u"The skip token is not valid."_s);
+    }
     const QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
     QJsonArray value;
-    const qsizetype end = std::min<qsizetype>(m_mailboxes.size(), offset + pageSize);
+    const qsizetype end = std::min<qsizetype>(available, offset + pageSize);
     for (qsizetype i = offset; i < end; ++i) {
         QJsonObject mailbox = m_mailboxes.at(i).toObject();
         if (!select.isEmpty()) {
@@ -961,10 +1107,14 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
     if (recordFault)
         spoilFirstRecord(value, *recordFault, true);
     const QString base = baseUrl().toString() + (v2 ? u"/adminapi/v2.0/"_s : u"/adminapi/beta/"_s) + tenant;
+    QJsonArray warnings;
+    if (end == available && available < m_mailboxes.size())
+        warnings.append(u"There are more results available than are currently displayed. To view them, increase the "
+                        "value for the ResultSize parameter."_s);
     QJsonObject page{{u"@odata.context"_s, QString(base + u"/$metadata#Collection(Exchange.GenericHashTable)"_s)},
                      {u"adminapi.warnings@odata.type"_s, u"#Collection(String)"_s},
-                     {u"@adminapi.warnings"_s, QJsonArray{}}};
-    if (end < m_mailboxes.size()) {
+                     {u"@adminapi.warnings"_s, warnings}};
+    if (end < available) {
         QUrlQuery next;
         if (query.hasQueryItem(u"$select"_s))
             next.addQueryItem(u"$select"_s, query.queryItemValue(u"$select"_s));

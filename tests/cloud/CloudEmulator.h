@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Clock.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QJsonArray>
@@ -11,6 +13,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -34,7 +37,11 @@ namespace sunset {
 // - POST /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox running Get-Mailbox:
 //   Prefer: odata.maxpagesize, $select, nextLink with the same body re-POSTed, @odata annotations,
 //   Rate-Limit-* headers, X-AnchorMailbox required;
-// and faults injected by configuration.
+// and faults injected by configuration. It refuses what the service refuses, so that a client bug fails a test
+// instead of passing against a lenient stand-in: unknown Get-Mailbox parameters, Get-Mailbox without
+// ResultSize gives the service's default 1,000 and its "more results" warning, unknown $select names, $count
+// without ConsistencyLevel, damaged skip tokens, an X-AnchorMailbox not of the forms in use, device code polls
+// without the client id the code was issued to.
 class CloudEmulator final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CloudEmulator)
@@ -64,6 +71,9 @@ public:
 
     void registerApp(const QString& clientId, const QString& secret, const QByteArray& certificateDer = {});
     void setTokenLifetimeSeconds(int seconds) { m_tokenLifetime = seconds; }
+    // The clock tokens expire and client assertions are checked by (real unless a test shares its ManualClock
+    // with the client); must outlive the emulator.
+    void setClock(const Clock& clock) { m_clock = &clock; }
 
     // The device code flow: the admin "approves" after pendingPolls polls (answered authorization_pending), with
     // one slow_down first when asked; or declines, or lets the code expire.
@@ -103,6 +113,12 @@ public:
     // Graph nextLinks name another host (a tampered or misrouted answer): the token must not follow them.
     void setForeignNextLinks(bool foreign) { m_foreignNextLinks = foreign; }
     void clearFaults() { m_faults.clear(); }
+    // Called as the n-th data request of api ("users", "mailboxes", "token") arrives, before it is answered: a
+    // test acts at a known point of a scan (e.g. cancels while page 3 is being served) instead of racing it.
+    void setRequestObserver(std::function<void(const QString& api, int n)> observer)
+    {
+        m_requestObserver = std::move(observer);
+    }
 
     // Delegated sign-ins: the refresh tokens given out so far no longer work (revoked, or the admin's session
     // ended); the next refresh_token grant is refused with invalid_grant.
@@ -150,15 +166,20 @@ private:
     Response users(const Request& request, const QUrl& url);
     Response usersDelta(const Request& request, const QUrl& url);
     Response userCount(const Request& request); // GET /v1.0/users/$count, text/plain
+    static std::optional<Response> refuseUnknownSelect(const QStringList& select);
     qsizetype userIndex(const QString& id) const;
     Response mailboxes(const Request& request, const QUrl& url, const QString& tenant, bool v2);
     std::optional<Response> authorize(const Request& request, const QString& resource);
     std::optional<Response> injectFault(const QString& api);
+    void countDataRequest(const QString& api); // counts it and tells the observer
     QString verifyAssertion(const QString& tenant, const QString& clientId, const QByteArray& assertion,
                             const QUrl& tokenUrl);
     static Response json(int status, const QJsonObject& body);
     static Response aadError(int status, const QString& error, int code, const QString& description);
     static Response graphError(int status, const QString& code, const QString& message);
+    static Response exoError(int status, const QString& code, const QString& message);
+    // Empty when the X-AnchorMailbox header has a form the admin API is seen to accept; else why not.
+    QString checkAnchorMailbox(const QByteArray& anchor) const;
     void write(QTcpSocket* socket, const Response& response);
     void stream(QTcpSocket* socket, const Response& response);
     // A Record fault is no answer of its own: the handler builds the page and spoils it.
@@ -187,6 +208,7 @@ private:
     };
     QHash<QByteArray, IssuedToken> m_tokens;
     int m_tokenLifetime = 3599;
+    const Clock* m_clock = &Clock::system();
     int m_devicePending = 2;
     bool m_deviceSlowDown = false;
     DeviceOutcome m_deviceOutcome = DeviceOutcome::Approve;
@@ -208,6 +230,7 @@ private:
     QList<QByteArray> m_anchors;
     QList<Fault> m_faults;
     QHash<QString, int> m_dataRequests;
+    std::function<void(const QString& api, int n)> m_requestObserver;
     int m_tokenRequests = 0;
     int m_faultsInjected = 0;
     bool m_foreignNextLinks = false;

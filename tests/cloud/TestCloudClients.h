@@ -20,6 +20,11 @@ private Q_SLOTS:
     void graphRefusesPageSizeOver999();
     void usersPagedWithCount();
     void mailboxesPagedByRePost();
+    void getMailboxStopsAtResultSize();
+    void emulatorRefusesWhatTheServiceRefuses_data();
+    void emulatorRefusesWhatTheServiceRefuses();
+    void deviceCodePollNeedsItsClientId();
+    void retryAfterDateIsReadOnTheClock();
     void faults_data();
     void faults();
     void secondRefusalOfATokenFails();
