@@ -38,6 +38,9 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  history      check or export the history (history verify, history export)\n"
                        "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n"
                        "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
+                       "Options:\n"
+                       "  -h, --help     Displays this help.\n"
+                       "  -v, --version  Displays the version, the licence and the libraries in use.\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // A report file, or stdout for "-". The file goes through OwnerOnlyFile: its temporary file is 0600 from its
