@@ -363,7 +363,12 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
                                          u"PCT"_s, u"0"_s);
     const QCommandLineOption noScenarios(u"no-scenarios"_s, u"Do not plant the demo's drift scenarios."_s);
     parser.addOptions({dir, count, seed, randomDrift, noScenarios});
-    if (!parser.parse(QStringList{u"sunset-cli demo-tenant"_s} + args) || !parser.isSet(dir)) {
+    const bool parsed = parser.parse(QStringList{u"sunset-cli demo-tenant"_s} + args);
+    if (parsed && parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (!parsed || !parser.isSet(dir)) {
         err << "sunset-cli demo-tenant: " << (parser.errorText().isEmpty() ? u"--out is required."_s : parser.errorText())
             << "\n\n" << parser.helpText();
         return CliUsage;
