@@ -33,14 +33,18 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+// Installed (the package: /usr/bin/sunset and /usr/share/sunset/demo), the demo tenant sits beside the program;
+// run from the build tree, it is the source tree's. The installed copy comes first, so an installed sunset on a
+// machine that also holds the sources still shows what it was installed with.
 QString demoDirectory()
 {
+    const QString installed = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
 #ifdef SUNSET_SOURCE_DIR
     const QString source = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo");
-    if (QFileInfo::exists(source + u"/demo-ad.ldif"_s))
+    if (!QFileInfo::exists(installed + u"/demo-ad.ldif"_s) && QFileInfo::exists(source + u"/demo-ad.ldif"_s))
         return source;
 #endif
-    return QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
+    return installed;
 }
 
 // --help and --version need no display (the man page is made from `sunset --help` at build time, where there is
@@ -152,6 +156,9 @@ int main(int argc, char* argv[])
         return 2;
     }
     QApplication& app = *gui;
+#ifdef SUNSET_APP_ID
+    QGuiApplication::setDesktopFileName(QStringLiteral(SUNSET_APP_ID)); // the desktop entry that names this window
+#endif
     // Screenshots must look the same on every machine and leave this user's profile alone: no saved layout, and a
     // throwaway home folder for the settings, the (demo) history and the demo's writeback file (shown as ~/…).
     const bool takingScreenshot = parser.isSet(screenshot) || parser.isSet(screenshotConnect) ||
