@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 WERROR := $(if $(CI),ON,OFF)
 
 .PHONY: all deps configure build demo check bench demo-tenant format clean configure-asan build-asan \
-	configure-fuzz build-fuzz check-normal check-asan check-fuzz fuzz
+	configure-fuzz build-fuzz check-normal check-asan check-fuzz fuzz package check-package
 
 all: build
 
@@ -22,13 +22,22 @@ build: configure
 demo: build
 	scripts/demo.sh $(BUILD)
 
-# Every test, with CTest's summary at the end: the whole suite in the normal build, again in the
-# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), then a few seconds of each fuzzer
-# (build-fuzz/, clang 14). README "Hardening" says why and how to run each part alone.
-check: check-normal check-asan check-fuzz
+# Every test, with CTest's summary at the end: the whole suite in the normal build, the Debian package made from
+# that build and checked installed (then removed), the whole suite again in the AddressSanitizer +
+# UndefinedBehaviorSanitizer build (build-asan/), then a few seconds of each fuzzer (build-fuzz/, clang 14).
+# README "Hardening" says why and how to run each part alone.
+check: check-normal check-package check-asan check-fuzz
 
 check-normal: build
 	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
+
+# The Debian package of the normal build: $(BUILD)/sunset_VERSION_ARCH.deb (packaging/CMakeLists.txt).
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+# Builds that package and checks it installed on this machine (root or sudo; it removes it again).
+check-package: build
+	scripts/check-package.sh $(BUILD)
 
 # The sanitizer build and fuzz build: their settings live in CMakePresets.json (one place for the
 # ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS the runs use). Warnings as errors stay the normal build's contract:

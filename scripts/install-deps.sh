@@ -33,6 +33,10 @@ packages=(
   # The PDF batch report (app/history/HistoryExport): a font for QPdfWriter on the offscreen platform, and
   # pdftotext/pdfinfo, with which tests/history checks the report's text and page count
   fonts-dejavu-core poppler-utils
+  # The Debian package (make package, CPack): dpkg-shlibdeps finds its dependencies, and needs file to spot the
+  # binaries. make check-package checks it with lintian, desktop-file-validate, appstreamcli, man, and jq to
+  # compare the installed sunset-cli's report with the planted drift
+  dpkg-dev file lintian desktop-file-utils appstream man-db jq
 )
 
 missing=()

@@ -198,6 +198,14 @@ void MainWindow::createActions()
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     m_shortcutsAction = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
+    QAction* about = help->addAction(tr("&About Sunset"), this, [this] {
+        auto* dialog = new AboutDialog(m_about, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    about->setObjectName(u"aboutAction"_s);
+    about->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F1)); // next to F1; the window has no What's This
+    about->setMenuRole(QAction::AboutRole);
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
     QAction* decommission =

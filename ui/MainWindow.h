@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AboutDialog.h"
 #include "ConnectionProfile.h"
 #include "DriftScan.h"
 #include "ImportError.h"
@@ -68,6 +69,8 @@ public:
     void setProfile(const ConnectionProfile& profile);
     // Where connection profiles are kept; the default QSettings when not set.
     void setProfileSettings(QSettings* settings) { m_profileSettings = settings; }
+    // What Help › About Sunset shows (app/ knows the build and the libraries).
+    void setAboutFacts(AboutFacts facts) { m_about = std::move(facts); }
     // Drift over the last scans (oldest first), for the overview's trend.
     void setScanTrend(const QList<ScanTrendPoint>& points);
 
@@ -109,6 +112,7 @@ private:
 
     std::shared_ptr<const DriftScan> m_scan;
     ConnectionProfile m_profile;
+    AboutFacts m_about;
     QSettings* m_profileSettings = nullptr;
     bool m_sortedOnce = false;
     bool m_loading = false;

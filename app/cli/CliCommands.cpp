@@ -39,6 +39,9 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  history      check or export the history (history verify, history export)\n"
                        "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n"
                        "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
+                       "Options:\n"
+                       "  -h, --help     Displays this help.\n"
+                       "  -v, --version  Displays the version, the licence and the libraries in use.\n\n"
                        "Run 'sunset-cli <command> --help' for the options of a command.\n"_s;
 
 // A report file, or stdout for "-". The file goes through OwnerOnlyFile: its temporary file is 0600 from its
@@ -370,7 +373,12 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
                                          u"PCT"_s, u"0"_s);
     const QCommandLineOption noScenarios(u"no-scenarios"_s, u"Do not plant the demo's drift scenarios."_s);
     parser.addOptions({dir, count, seed, randomDrift, noScenarios});
-    if (!parser.parse(QStringList{u"sunset-cli demo-tenant"_s} + args) || !parser.isSet(dir)) {
+    const bool parsed = parser.parse(QStringList{u"sunset-cli demo-tenant"_s} + args);
+    if (parsed && parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (!parsed || !parser.isSet(dir)) {
         err << "sunset-cli demo-tenant: " << (parser.errorText().isEmpty() ? u"--out is required."_s : parser.errorText())
             << "\n\n" << parser.helpText();
         return CliUsage;

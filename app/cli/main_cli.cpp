@@ -1,3 +1,4 @@
+#include "BuildInfo.h"
 #include "CliCommands.h"
 
 #include <QCoreApplication>
@@ -20,10 +21,15 @@ int main(int argc, char* argv[])
         app = std::make_unique<QCoreApplication>(argc, argv);
     }
     QCoreApplication::setApplicationName(QStringLiteral("sunset-cli"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(SUNSET_VERSION));
+    QCoreApplication::setApplicationVersion(sunset::buildVersion());
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const int code = sunset::runCli(QCoreApplication::arguments().mid(1), out, err);
+    int code = 0;
+    // Here rather than in runCli: only the programs link the build's version, so a new commit relinks no test.
+    if (arguments.value(0) == QStringLiteral("--version") || arguments.value(0) == QStringLiteral("-v"))
+        out << sunset::versionText(QStringLiteral("sunset-cli"));
+    else
+        code = sunset::runCli(QCoreApplication::arguments().mid(1), out, err);
     out.flush();
     err.flush();
     return code;

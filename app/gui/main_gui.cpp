@@ -5,6 +5,7 @@
 #include "HistoryPresenter.h"
 #include "HistoryStore.h"
 #include "BatchFlow.h"
+#include "BuildInfo.h"
 #include "DesktopWriteback.h"
 #include "MainWindow.h"
 #include "ScanHistory.h"
@@ -22,6 +23,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <memory>
 #include <optional>
 
 #include <cstdio>
@@ -31,14 +33,30 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+// Installed (the package: /usr/bin/sunset and /usr/share/sunset/demo), the demo tenant sits beside the program;
+// run from the build tree, it is the source tree's. The installed copy comes first, so an installed sunset on a
+// machine that also holds the sources still shows what it was installed with.
 QString demoDirectory()
 {
+    const QString installed = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
 #ifdef SUNSET_SOURCE_DIR
     const QString source = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo");
-    if (QFileInfo::exists(source + u"/demo-ad.ldif"_s))
+    if (!QFileInfo::exists(installed + u"/demo-ad.ldif"_s) && QFileInfo::exists(source + u"/demo-ad.ldif"_s))
         return source;
 #endif
-    return QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(u"../share/sunset/demo"_s);
+    return installed;
+}
+
+// --help and --version need no display (the man page is made from `sunset --help` at build time, where there is
+// none, and an admin may ask over ssh): a plain QCoreApplication answers them, the rest gets a QApplication.
+bool answersInText(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" || arg == "--version" || arg == "-v")
+            return true;
+    }
+    return false;
 }
 
 // The connection dialog as a new admin fills it in: a live DC and a tenant, for docs/sunset-connect.png.
@@ -79,16 +97,21 @@ int screenshotConnectionDialog(const QString& path)
 
 int main(int argc, char* argv[])
 {
-    QApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> application =
+        answersInText(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                                  : std::make_unique<QApplication>(argc, argv);
     QApplication::setOrganizationName(u"Sunset"_s);
     QApplication::setApplicationName(u"Sunset"_s);
-    QApplication::setApplicationVersion(QStringLiteral(SUNSET_VERSION));
+    QApplication::setApplicationVersion(buildVersion());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QApplication::translate("main", "Compare Exchange Online mailboxes with Active Directory."));
     parser.addHelpOption();
-    parser.addVersionOption();
+    // Qt's own --version prints the version alone; Sunset's adds the licence and the libraries in use.
+    const QCommandLineOption version({u"v"_s, u"version"_s},
+                                     QApplication::translate("main", "Displays version information."));
+    parser.addOption(version);
     const QCommandLineOption demo(u"demo"_s, QApplication::translate("main", "Open the bundled demo tenant."));
     const QCommandLineOption ad(u"ad"_s, QApplication::translate("main", "AD export (LDIF)."), u"FILE"_s);
     const QCommandLineOption exo(u"exo"_s, QApplication::translate("main", "Get-Mailbox export (JSON or CSV)."),
@@ -122,7 +145,20 @@ int main(int argc, char* argv[])
         u"STEP"_s, u"uninstall"_s);
     parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot,
                        decommissionShot, decommissionStep});
-    parser.process(app);
+    parser.process(*application);
+    if (parser.isSet(version)) {
+        std::fputs(qPrintable(versionText(u"sunset"_s)), stdout);
+        return 0;
+    }
+    auto* gui = qobject_cast<QApplication*>(application.get());
+    if (!gui) { // answersInText saw --help or --version as the value of another option
+        std::fputs("sunset: --help and --version go on their own\n", stderr);
+        return 2;
+    }
+    QApplication& app = *gui;
+#ifdef SUNSET_APP_ID
+    QGuiApplication::setDesktopFileName(QStringLiteral(SUNSET_APP_ID)); // the desktop entry that names this window
+#endif
     // Screenshots must look the same on every machine and leave this user's profile alone: no saved layout, and a
     // throwaway home folder for the settings, the (demo) history and the demo's writeback file (shown as ~/…).
     const bool takingScreenshot = parser.isSet(screenshot) || parser.isSet(screenshotConnect) ||
@@ -156,6 +192,7 @@ int main(int argc, char* argv[])
     }
 
     MainWindow window;
+    window.setAboutFacts({buildVersion(), QString::fromUtf16(kSunsetLicence), componentLines()});
     ScanLoader loader;
     QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
     QObject::connect(&window, &MainWindow::cancelRequested, &loader, &ScanLoader::cancel);
