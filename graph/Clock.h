@@ -25,7 +25,10 @@ protected:
 // A clock that stands still until moved: for tests.
 class ManualClock final : public Clock {
 public:
-    explicit ManualClock(qint64 startMsecs) : m_now(startMsecs) {}
+    explicit ManualClock(qint64 startMsecs)
+        : m_now(startMsecs)
+    {
+    }
     qint64 nowMsecs() const override { return m_now; }
     void advanceMsecs(qint64 msecs) { m_now += msecs; }
 

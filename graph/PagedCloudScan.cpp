@@ -19,7 +19,10 @@ QUrl PagedCloudScan::resumeUrl() const { return m_pager->resumeUrl(); }
 
 int PagedCloudScan::retries() const { return m_pager->retries(); }
 
-qint64 PagedCloudScan::lastRetryDelayMsecs() const { return m_pager->lastRetryDelayMsecs(); }
+qint64 PagedCloudScan::lastRetryDelayMsecs() const
+{
+    return m_pager->lastRetryDelayMsecs();
+}
 
 void PagedCloudScan::setClock(const Clock& clock)
 {

@@ -358,14 +358,13 @@ CloudEmulator::Response CloudEmulator::graphError(int status, const QString& cod
 // message goes where for a parameter binding error is [U]: the PowerShell text is put in all three.
 CloudEmulator::Response CloudEmulator::exoError(int status, const QString& code, const QString& message)
 {
-    return json(status,
-                QJsonObject{{u"error"_s,
-                             QJsonObject{{u"code"_s, code},
-                                         {u"message"_s, message},
-                                         {u"details"_s, QJsonArray{QJsonObject{{u"message"_s, message}}}},
-                                         {u"innererror"_s,
-                                          QJsonObject{{u"internalException"_s,
-                                                       QJsonObject{{u"message"_s, message}}}}}}}});
+    return json(
+        status,
+        QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, code},
+                                             {u"message"_s, message},
+                                             {u"details"_s, QJsonArray{QJsonObject{{u"message"_s, message}}}},
+                                             {u"innererror"_s, QJsonObject{{u"internalException"_s,
+                                                                            QJsonObject{{u"message"_s, message}}}}}}}});
 }
 
 CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
@@ -594,9 +593,9 @@ CloudEmulator::Response CloudEmulator::deviceToken(const QUrlQuery& query)
     // A code polled for by another application than the one it was issued to: refused [U] (the error the
     // service gives is not documented; invalid_grant is what a code that does not fit the request gets).
     if (grant->clientId != clientId)
-        return aadError(400, u"invalid_grant"_s, 70000,
-                        u"The provided value for the input parameter 'device_code' is not valid for client '%1'."_s
-                            .arg(clientId));
+        return aadError(
+            400, u"invalid_grant"_s, 70000,
+            u"The provided value for the input parameter 'device_code' is not valid for client '%1'."_s.arg(clientId));
     if (m_deviceSlowDown && !grant->slowedDown) {
         grant->slowedDown = true;
         return aadError(400, u"slow_down"_s, 70016, u"Polling too fast; slow down."_s);
@@ -661,8 +660,7 @@ std::optional<CloudEmulator::Response> CloudEmulator::authorize(const Request& r
     const QByteArray header = request.headers.value("authorization");
     const QByteArray presented = header.startsWith("Bearer ") ? header.mid(7) : QByteArray();
     const auto it = m_tokens.constFind(presented);
-    if (it != m_tokens.constEnd() && it->resource == resource &&
-        it->expiresAtMsecs > m_clock->nowMsecs())
+    if (it != m_tokens.constEnd() && it->resource == resource && it->expiresAtMsecs > m_clock->nowMsecs())
         return std::nullopt;
     Response r = graphError(401, u"InvalidAuthenticationToken"_s,
                             presented.isEmpty() ? u"Access token is empty."_s
@@ -744,6 +742,8 @@ namespace {
 // may ask for (Graph matches them regardless of case [O]).
 bool isUserProperty(const QString& name)
 {
+    // A list, not one name a line:
+    // clang-format off
     static const QStringList properties{
         u"id"_s, u"aboutMe"_s, u"accountEnabled"_s, u"ageGroup"_s, u"assignedLicenses"_s, u"assignedPlans"_s,
         u"birthday"_s, u"businessPhones"_s, u"city"_s, u"companyName"_s, u"consentProvidedForMinor"_s,
@@ -763,6 +763,7 @@ bool isUserProperty(const QString& name)
         u"securityIdentifier"_s, u"showInAddressList"_s, u"signInActivity"_s,
         u"signInSessionsValidFromDateTime"_s, u"skills"_s, u"state"_s, u"streetAddress"_s, u"surname"_s,
         u"usageLocation"_s, u"userPrincipalName"_s, u"userType"_s};
+    // clang-format on
     return properties.contains(name, Qt::CaseInsensitive);
 }
 
@@ -1032,7 +1033,8 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         return graphError(404, u"NotFound"_s, u"Tenant '%1' not found."_s.arg(tenant));
     // What the service answers to an anchor it cannot route is [U]; the emulator refuses it like a bad request.
     if (const QString problem = checkAnchorMailbox(request.headers.value("x-anchormailbox")); !problem.isEmpty())
-        return graphError(400, u"BadRequest"_s, u"The X-AnchorMailbox header is missing or invalid: %1."_s.arg(problem));
+        return graphError(400, u"BadRequest"_s,
+                          u"The X-AnchorMailbox header is missing or invalid: %1."_s.arg(problem));
     const QJsonObject input = QJsonDocument::fromJson(request.body).object().value("CmdletInput"_L1).toObject();
     if (std::optional<QJsonObject> hybrid = answerHybridCmdlet(this, input)) // HybridCmdlets.cpp
         return json(200, *hybrid);

@@ -481,16 +481,14 @@ void TestCloudClients::emulatorRefusesWhatTheServiceRefuses_data()
         << QByteArray("POST") << exo << ExoMailboxClient::appAnchorMailbox(u"fabrikam.onmicrosoft.com"_s)
         << QByteArray() << all << u"'fabrikam.onmicrosoft.com' is not this tenant"_s;
     QTest::newRow("users $select of a property users do not have")
-        << QByteArray("GET") << u"/v1.0/users?$select=id,proxyAddress"_s << QByteArray() << QByteArray()
-        << QByteArray()
+        << QByteArray("GET") << u"/v1.0/users?$select=id,proxyAddress"_s << QByteArray() << QByteArray() << QByteArray()
         << u"HTTP 400: BadRequest: Could not find a property named 'proxyAddress' on type 'microsoft.graph.user'."_s;
     QTest::newRow("users/delta $select of a property users do not have")
-        << QByteArray("GET") << u"/v1.0/users/delta?$select=id,extensionAttribute1"_s << QByteArray()
-        << QByteArray() << QByteArray()
-        << u"Could not find a property named 'extensionAttribute1' on type 'microsoft.graph.user'."_s;
+        << QByteArray("GET") << u"/v1.0/users/delta?$select=id,extensionAttribute1"_s << QByteArray() << QByteArray()
+        << QByteArray() << u"Could not find a property named 'extensionAttribute1' on type 'microsoft.graph.user'."_s;
     QTest::newRow("users $count=true without ConsistencyLevel")
-        << QByteArray("GET") << u"/v1.0/users?$select=id&$count=true"_s << QByteArray() << QByteArray()
-        << QByteArray() << u"HTTP 400: Request_BadRequest: $count is not currently supported."_s;
+        << QByteArray("GET") << u"/v1.0/users?$select=id&$count=true"_s << QByteArray() << QByteArray() << QByteArray()
+        << u"HTTP 400: Request_BadRequest: $count is not currently supported."_s;
     QTest::newRow("users $skiptoken damaged")
         << QByteArray("GET") << u"/v1.0/users?$skiptoken=bm90LWEtdG9rZW4"_s << QByteArray() << QByteArray("eventual")
         << QByteArray() << u"HTTP 400: Directory_InvalidSkipToken"_s;
@@ -506,8 +504,8 @@ void TestCloudClients::emulatorRefusesWhatTheServiceRefuses()
     QFETCH(QString, userSees);
     const bool isExo = path.startsWith("/adminapi/"_L1);
     TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
-    const Result<QByteArray> token = fetchToken(
-        tokens, QLatin1StringView(isExo ? CloudEmulator::kExoResource : CloudEmulator::kGraphResource));
+    const Result<QByteArray> token =
+        fetchToken(tokens, QLatin1StringView(isExo ? CloudEmulator::kExoResource : CloudEmulator::kGraphResource));
     QVERIFY(token.ok());
     QList<std::pair<QByteArray, QByteArray>> headers{{"Authorization", "Bearer " + token.value()}};
     if (!anchor.isEmpty())
@@ -532,8 +530,8 @@ void TestCloudClients::deviceCodePollNeedsItsClientId()
         rawRequest("POST", u"/"_s + kTenant + u"/oauth2/v2.0/devicecode"_s, form,
                    "client_id=" + kPublicClient.toLatin1() + "&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default");
     QCOMPARE(issued.status, 200);
-    const QByteArray code = QUrl::toPercentEncoding(
-        QJsonDocument::fromJson(issued.body).object().value("device_code"_L1).toString());
+    const QByteArray code =
+        QUrl::toPercentEncoding(QJsonDocument::fromJson(issued.body).object().value("device_code"_L1).toString());
     QVERIFY(!code.isEmpty());
     const QString tokenPath = u"/"_s + kTenant + u"/oauth2/v2.0/token"_s;
     const QByteArray grant = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=" + code;
@@ -553,8 +551,8 @@ void TestCloudClients::retryAfterDateIsReadOnTheClock()
     // Retry-After as an HTTP date: the pager waits until then by its clock, here 0.25 s before that date.
     const QDateTime date(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
     const ManualClock clock(date.toMSecsSinceEpoch() - 250);
-    g_emulator->addFault({CloudEmulator::Fault::Kind::TooManyRequests, u"users"_s, 2, 1,
-                          "Thu, 01 Jan 2026 00:00:00 GMT"});
+    g_emulator->addFault(
+        {CloudEmulator::Fault::Kind::TooManyRequests, u"users"_s, 2, 1, "Thu, 01 Jan 2026 00:00:00 GMT"});
     TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
     GraphUsersClient users(g_emulator->baseUrl(), &tokens);
     users.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
