@@ -1,6 +1,7 @@
 // make bench-ldap (bench/ldap-bench.sh): Sunset against OpenLDAP's command-line tools on the same Samba AD DC,
 // in the same run, once on loopback and once through a proxy in this process that adds a latency each way.
-//   read:   readAdSnapshotFromLdap (identity + catalog attributes, paged 1,000) vs
+//   read:   readAdSnapshotFromLdap (identity + catalog attributes + replication metadata, paged 1,000; the
+//           schema and DC entries that decode the metadata are two small searches of its own) vs
 //           ldapsearch -E pr=1000/noprompt of the same filter and attributes to /dev/null
 //   writes: N single-attribute changes (delete the old value, add the new one, one modify per mailbox) through
 //           LdapModifyPipeline vs ldapmodify -f of the same changes as LDIF; every run starts from the same values
@@ -192,7 +193,7 @@ QByteArrayList ldapsearchArguments(const Domain& domain, const QString& uri)
     arguments << "-E"
               << "pr=1000/noprompt"
               << "-b" << domain.baseDn() << QByteArray(kAdMailboxFilter);
-    arguments << adSnapshotAttributes();
+    arguments << adSnapshotAttributes() << adReplicationMetadataAttributes(); // as Sunset's read asks
     return arguments;
 }
 

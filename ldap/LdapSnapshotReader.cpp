@@ -59,6 +59,11 @@ void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& 
 
 } // namespace
 
+QByteArrayList adReplicationMetadataAttributes()
+{
+    return {"replPropertyMetaData", "msDS-ReplAttributeMetaData"};
+}
+
 Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
                                         const ReadProgress& progress, const AdLdapReadOptions& options)
 {
@@ -100,7 +105,7 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         // ranged); Windows returns it too [the shared reference, unconfirmed here]. msDS-ReplAttributeMetaData:
         // constructed by Windows [documented: MS-ADTS], answered with nothing by Samba [observed]. A ranged answer
         // is completed by LdapConnection like any other attribute.
-        request.attributes << "replPropertyMetaData" << "msDS-ReplAttributeMetaData";
+        request.attributes << adReplicationMetadataAttributes();
     }
     const auto failure = connection.search(
         request, onEntry,

@@ -17,6 +17,8 @@ inline constexpr char kAdMailboxFilter[] =
 
 // The attributes read for each mailbox: the identity attributes, then every catalog attribute.
 QByteArrayList adSnapshotAttributes();
+// What each mailbox is asked for besides, when the read carries replication metadata.
+QByteArrayList adReplicationMetadataAttributes();
 
 struct AdLdapReadOptions {
     int pageSize = 1000;

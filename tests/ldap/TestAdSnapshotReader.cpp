@@ -3,6 +3,7 @@
 #include "ReplicationMetadata.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QTest>
 
 #include <ctime>
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void replicationMetadataWithItsDictionary();
     void xmlMetadataIsPreferred();
     void damagedMetadataNamesTheMailbox();
+    void fuzzSeedReachesTheDecoder();
 };
 
 void TestAdSnapshotReader::mailboxIdentityAndAttributes()
@@ -564,6 +566,23 @@ void TestAdSnapshotReader::damagedMetadataNamesTheMailbox()
     const QString message = snapshot.error().toString();
     QVERIFY2(message.contains(u"CN=Ann,OU=Staff,DC=contoso,DC=com"_s), qPrintable(message));
     QVERIFY2(message.contains(u"announces 3 entries"_s), qPrintable(message));
+}
+
+// The fuzzer's seed for the metadata paths must reach them: blob via the schema (static prefix and msDS-IntId),
+// XML, DC names.
+void TestAdSnapshotReader::fuzzSeedReachesTheDecoder()
+{
+    QFile seed(QStringLiteral(SUNSET_SOURCE_DIR "/tests/fuzz/corpus/FuzzLdif/replication-metadata.ldif"));
+    QVERIFY(seed.open(QIODevice::ReadOnly));
+    const auto snapshot = readAd(seed.readAll());
+    QVERIFY2(snapshot.ok(), qPrintable(failureText(snapshot)));
+    const auto& ann = snapshot->changeMetadata.value("CN=Ann,OU=Staff,DC=contoso,DC=com");
+    QCOMPARE(ann.size(), size_t(2)); // mail and msExchRecipientTypeDetails; extensionAttribute1 has no schema entry
+    QCOMPARE(ann[1].attribute, AttributeId::MsExchRecipientTypeDetails);
+    const auto& bob = snapshot->changeMetadata.value("CN=Bob,OU=Staff,DC=contoso,DC=com");
+    QCOMPARE(bob.size(), size_t(1));
+    QCOMPARE(bob[0].attribute, AttributeId::ExtensionAttribute2);
+    QCOMPARE(bob[0].originatingDc, u"dc01.contoso.com"_s);
 }
 
 QTEST_GUILESS_MAIN(TestAdSnapshotReader)

@@ -50,6 +50,8 @@ private Q_SLOTS:
         const auto snapshot = finished.first().first().value<std::shared_ptr<const Snapshot>>();
         QVERIFY(snapshot);
         QCOMPARE(qint64(snapshot->records.size()), m_domain.value("SUNSET_TEST_MAILBOXES").toLongLong());
+        // The GUI's scan carries the replication metadata too: every mailbox has some (mailNickname at least).
+        QCOMPARE(qint64(snapshot->changeMetadata.size()), qint64(snapshot->records.size()));
         QVERIFY(progress.size() >= 10); // one per page of 100
         QVERIFY(ticks > 0);             // the caller's event loop kept turning during the read
     }
