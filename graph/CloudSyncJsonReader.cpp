@@ -52,7 +52,7 @@ public:
             if (first == Token::BeginObject)
                 ok = readObject(true);
             else if (first == Token::BeginArray)
-                ok = readArray();
+                ok = readObjects(true);
             else if (first == Token::Error)
                 ok = failParser();
             else
@@ -107,8 +107,8 @@ private:
         return m_progress(at) || fail(m_parser.errorHere(u"cancelled"_s));
     }
 
-    // After '[' at the top: answers (pages or single items) or items.
-    bool readArray()
+    // After '[': objects. At the top they may be answers (pages or single items); in a page's "value", items.
+    bool readObjects(bool mayBePages)
     {
         for (;;) {
             const Token t = m_parser.next();
@@ -118,7 +118,7 @@ private:
                 return failParser();
             if (t != Token::BeginObject)
                 return fail(m_parser.unexpected("an object"_L1));
-            if (!readObject(true) || !reportProgress())
+            if (!readObject(mayBePages) || !reportProgress())
                 return false;
         }
     }
@@ -142,7 +142,7 @@ private:
             const Token v = m_parser.next();
             if (mayBePage && !isPage && key == "value"_L1 && v == Token::BeginArray) {
                 isPage = true;
-                if (!readItems())
+                if (!readObjects(false))
                     return false;
                 continue;
             }
@@ -157,22 +157,6 @@ private:
             item.insert(key, value);
         }
         return isPage || (*m_handler)(item, place);
-    }
-
-    // After a page's "value": '[': its items.
-    bool readItems()
-    {
-        for (;;) {
-            const Token t = m_parser.next();
-            if (t == Token::EndArray)
-                return true;
-            if (t == Token::Error)
-                return failParser();
-            if (t != Token::BeginObject)
-                return fail(m_parser.unexpected("an object"_L1));
-            if (!readObject(false) || !reportProgress())
-                return false;
-        }
     }
 
     bool build(Token t, QJsonValue& out)

@@ -49,6 +49,13 @@ qint64 WritebackJob::lastSuccessfulRunMsecs() const
 
 qint64 WritebackJob::nextRunDueMsecs() const
 {
+    // A quarantined job runs again at its next attempt [documented: synchronizationQuarantine.nextAttempt]; a
+    // paused or disabled one not until someone starts it.
+    if (quarantine && quarantine->nextAttemptMsecs > 0)
+        return quarantine->nextAttemptMsecs;
+    if (code == SyncJobCode::Paused || scheduleState.compare("Paused"_L1, Qt::CaseInsensitive) == 0 ||
+        scheduleState.compare("Disabled"_L1, Qt::CaseInsensitive) == 0)
+        return 0;
     const qint64 last = lastSuccessfulRunMsecs();
     return last > 0 && scheduleIntervalMsecs > 0 ? last + scheduleIntervalMsecs : 0;
 }
@@ -71,7 +78,8 @@ QString WritebackJob::unhealthyReason() const
         return u"disabled"_s;
     if (code == SyncJobCode::NotConfigured)
         return u"not configured"_s;
-    if (code == SyncJobCode::NotRun || lastSuccessfulRunMsecs() == 0)
+    // Without a status (an answer saved with $select), "never ran" would be read from an absence: not claimed.
+    if (code == SyncJobCode::NotRun || (!statusCodeText.isEmpty() && lastSuccessfulRunMsecs() == 0))
         return u"has never run successfully"_s;
     if (countSuccessiveCompleteFailures > 0) {
         QString text = u"failing: %1 whole runs in a row failed"_s.arg(countSuccessiveCompleteFailures);
@@ -157,6 +165,47 @@ QStringList CloudSyncState::attachSchemas(const std::vector<WritebackSchema>& sc
         job->mappedAttributes = schema.mappedAttributes;
     }
     return unattached;
+}
+
+QString formatCloudSyncText(const CloudSyncState& state)
+{
+    QString text = u"Cloud Sync jobs:   "_s;
+    if (!state.jobsRead) {
+        text += state.jobsMissingReason.isEmpty() ? u"not read (give --sync-jobs)"_s : state.jobsMissingReason;
+    } else {
+        text += u"%1 writeback job%2 from %3"_s.arg(state.jobs.size()).arg(state.jobs.size() == 1 ? QString() : u"s"_s,
+                                                                          state.jobsSource);
+        for (const WritebackJob& job : state.jobs) {
+            const QString unhealthy = job.unhealthyReason();
+            QString line = u"\n  "_s + (job.domain.isEmpty() ? u"(no DomainFQDN)"_s : job.domain).leftJustified(24) +
+                           u' ' + (unhealthy.isEmpty() ? job.statusCodeText : unhealthy);
+            if (job.lastSuccessfulRunMsecs() > 0)
+                line += u", last successful run "_s + utcText(job.lastSuccessfulRunMsecs());
+            if (unhealthy.isEmpty() && job.nextRunDueMsecs() > 0)
+                line += u", next due "_s + utcText(job.nextRunDueMsecs());
+            if (job.schemaRead) {
+                QStringList unmapped;
+                for (const AttributeSpec& spec : AttributeCatalog::all())
+                    if (spec.writtenBackByCloudSync && !job.maps(spec.id))
+                        unmapped << spec.ldapName;
+                if (!unmapped.isEmpty())
+                    line += u"; not mapped: "_s + unmapped.join(u", "_s);
+            }
+            text += line;
+        }
+    }
+    text += u"\nProvisioning log:  "_s;
+    if (!state.provisioningRead)
+        text += state.provisioningMissingReason.isEmpty() ? u"not read (give --provisioning-log)"_s
+                                                          : state.provisioningMissingReason;
+    else if (state.provisioning.entriesRead == 0)
+        text += u"no writeback entries in "_s + state.provisioningSource;
+    else
+        text += u"%1 writeback entries for %2 objects, %3 to %4, from %5"_s.arg(state.provisioning.entriesRead)
+                    .arg(state.provisioning.objects.size())
+                    .arg(utcText(state.provisioning.oldestMsecs), utcText(state.provisioning.newestMsecs),
+                         state.provisioningSource);
+    return text + u'\n';
 }
 
 QString domainOfDn(QStringView dn)

@@ -62,7 +62,7 @@ struct WritebackJob {
 
     bool maps(AttributeId attribute) const { return mappedAttributes & (quint32(1) << int(attribute)); }
     qint64 lastSuccessfulRunMsecs() const;
-    // The last successful run plus one interval; 0 when either is unknown.
+    // The last successful run plus one interval; a quarantined job's next attempt; 0 when unknown or paused.
     qint64 nextRunDueMsecs() const;
     // Why the job cannot be writing back now, in a few words ("quarantined (TooManyDeletes) since …"); empty when
     // it looks healthy. Paused, quarantined, disabled, never run, or failing whole runs in a row.
@@ -141,6 +141,10 @@ struct CloudSyncState {
     // only job. Returns the ids of schemas no job took.
     QStringList attachSchemas(const std::vector<WritebackSchema>& schemas);
 };
+
+// What was read of Cloud Sync, as the CLI prints it under the scan summary: each job's health and missing
+// mappings, the provisioning log's window, or what was not read.
+QString formatCloudSyncText(const CloudSyncState& state);
 
 // "DC=contoso,DC=com" components of a DN, joined as "contoso.com", lower case; empty without DC= components.
 QString domainOfDn(QStringView dn);

@@ -255,10 +255,15 @@ private Q_SLOTS:
                 list << i.cause;
             return list;
         };
-        QCOMPARE(causes(0), (QList<DriftCause>{DriftCause::WritebackNotApplied, DriftCause::NotWrittenBack}));
-        QCOMPARE(causes(1), (QList<DriftCause>{DriftCause::RecentChange, DriftCause::NotWrittenBack}));
+        // Without Cloud Sync's state, the log or AD's metadata, a written-back attribute's drift is unexplained,
+        // recent or not (issue 14: timing alone is no evidence); TestDriftCauses measures the causes.
+        QCOMPARE(causes(0), (QList<DriftCause>{DriftCause::Unexplained, DriftCause::NotWrittenBack}));
+        QCOMPARE(causes(1), (QList<DriftCause>{DriftCause::Unexplained, DriftCause::NotWrittenBack}));
         QCOMPARE(causes(2), (QList<DriftCause>{DriftCause::NotCloudManaged, DriftCause::NotCloudManaged}));
-        QCOMPARE(causes(3), (QList<DriftCause>{DriftCause::CloudManagedUnknown, DriftCause::NotWrittenBack}));
+        QCOMPARE(causes(3), (QList<DriftCause>{DriftCause::Unexplained, DriftCause::NotWrittenBack}));
+        namespace M = EvidenceMissing;
+        QCOMPARE(report.driftOf(0)[0].evidence.missing, quint8(M::JobState | M::ProvisioningLog | M::AdMetadata));
+        QCOMPARE(report.driftOf(3)[0].evidence.missing, quint8(M::CloudManagedFlag));
         QCOMPARE(report.worstSeverityOf(0), std::optional<Severity>(Severity::Warning));
     }
 

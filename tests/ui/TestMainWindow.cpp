@@ -267,7 +267,7 @@ void TestMainWindow::perSideProgressAndCancelStopsBoth()
         options.plantScenarios = false;
         generateDemoTenant(options, {[&](const QByteArray& b) { ldif.write(b); },
                                      [&](const QByteArray& b) { exo.write(b); }, {},
-                                     [&](const QByteArray& b) { graph.write(b); }, {}, {}, {}});
+                                     [&](const QByteArray& b) { graph.write(b); }, {}, {}, {}, {}, {}, {}});
     }
     const ReportSources files{dir.filePath(u"ad.ldif"_s), dir.filePath(u"exo.json"_s), dir.filePath(u"graph.json"_s)};
 
