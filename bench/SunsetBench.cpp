@@ -77,7 +77,7 @@ bool generateInChild(const QString& dir, int mailboxes)
             _exit(1);
         generateDemoTenant(options, {[&](const QByteArray& c) { ldif.write(c); },
                                      [&](const QByteArray& c) { json.write(c); }, {},
-                                     [](const QByteArray&) {}, {}, {}, {}});
+                                     [](const QByteArray&) {}, {}, {}, {}, {}, {}, {}});
         ldif.close();
         json.close();
         _exit(0);

@@ -66,7 +66,7 @@ bool generateInChild(const QString& dir, int mailboxes)
             _exit(1);
         generateDemoTenant(options, {[&](const QByteArray& c) { ldif.write(c); },
                                      [&](const QByteArray& c) { json.write(c); }, {},
-                                     [](const QByteArray&) {}, {}, {}, {}});
+                                     [](const QByteArray&) {}, {}, {}, {}, {}, {}, {}});
         _exit(0);
     }
     int status = 0;

@@ -1,5 +1,6 @@
 #include "AttributeComparisonModel.h"
 
+#include "DriftCauseFinder.h"
 #include "Identity.h"
 #include "ProxyAddress.h"
 #include "RecipientType.h"
@@ -363,7 +364,7 @@ AttributeComparisonModel::Line AttributeComparisonModel::attributeLine(const Att
     if (item) {
         line.severity = int(item->severity);
         line.checkable = item->writable && row.status == MailboxStatus::Matched;
-        line.cause = driftCauseExplanation(item->cause);
+        line.cause = causeInWords(*item, *m_scan->report.cloudSync);
         if (item->writable && (isTypeRule(spec.rule) || item->adTarget.isEmpty())) {
             QStringList target;
             for (const QString& t : item->adTarget)
@@ -496,7 +497,7 @@ QVariant AttributeComparisonModel::headerData(int section, Qt::Orientation orien
     case Attribute: return tr("Attribute");
     case ExchangeOnline: return tr("Exchange Online");
     case ActiveDirectory: return tr("Active Directory");
-    case LikelyCause: return tr("Likely cause");
+    case LikelyCause: return tr("Cause");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "DriftEngine.h"
 
+#include "DriftCauseFinder.h"
 #include "ProxyAddress.h"
 #include "RecipientType.h"
 
@@ -16,8 +17,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 
 constexpr std::array<QLatin1StringView, int(DriftCause::Count)> kCauseKeys{
-    "notCloudManaged"_L1, "notWrittenBack"_L1, "cloudManagedUnknown"_L1, "recentChange"_L1,
-    "writebackNotApplied"_L1};
+    "notCloudManaged"_L1,  "notWrittenBack"_L1,   "jobUnhealthy"_L1,
+    "notMapped"_L1,        "writebackFailed"_L1,  "writebackSkipped"_L1,
+    "writebackPending"_L1, "changedInAdAfterWriteback"_L1, "unexplained"_L1};
 
 QStringList toStrings(const ValueList& values) { return values.toStringList(); }
 
@@ -182,25 +184,17 @@ std::optional<DriftItem> compareTargetAddress(const AttributeSpec& spec, const V
     return differingWhole(spec, ad, routing);
 }
 
-DriftCause causeOf(const AttributeSpec& spec, const MailboxRecord& ad, const MailboxRecord& cloud,
-                   const DriftOptions& options)
-{
-    const QByteArrayView managed = cloud.identity(IdentityField::CloudManaged);
-    if (managed == QByteArrayView("false"))
-        return DriftCause::NotCloudManaged;
-    if (!spec.writtenBackByCloudSync)
-        return DriftCause::NotWrittenBack;
-    if (managed.isEmpty())
-        return DriftCause::CloudManagedUnknown;
-    const qint64 lastChange = std::max(ad.whenChangedMsecs(), cloud.whenChangedMsecs());
-    if (options.asOfMsecs > 0 && lastChange > 0 && options.asOfMsecs - lastChange < options.syncCycleMsecs)
-        return DriftCause::RecentChange;
-    return DriftCause::WritebackNotApplied;
-}
-
 } // namespace
 
 QLatin1StringView driftCauseKey(DriftCause cause) { return kCauseKeys[size_t(cause)]; }
+
+std::optional<DriftCause> driftCauseFromKey(QStringView key)
+{
+    for (size_t c = 0; c < kCauseKeys.size(); ++c)
+        if (key == kCauseKeys[c])
+            return DriftCause(c);
+    return std::nullopt;
+}
 
 QString driftCauseExplanation(DriftCause cause)
 {
@@ -210,14 +204,23 @@ QString driftCauseExplanation(DriftCause cause)
                "sync will overwrite the cloud value."_s;
     case DriftCause::NotWrittenBack:
         return u"Entra Cloud Sync does not write this attribute back: an edit in Exchange Online stays cloud-only."_s;
-    case DriftCause::CloudManagedUnknown:
-        return u"The Exchange Online export does not say whether the mailbox is cloud-managed (add "
-               "IsExchangeCloudManaged to it)."_s;
-    case DriftCause::RecentChange:
-        return u"One side changed within the last sync cycle (20 minutes): writeback may not have run yet."_s;
-    case DriftCause::WritebackNotApplied:
-        return u"The mailbox is cloud-managed and Cloud Sync writes this attribute back, but AD does not hold the "
-               "cloud value: check the provisioning logs and the writeback scope."_s;
+    case DriftCause::JobUnhealthy:
+        return u"Cloud Sync's writeback job for this domain is not writing back (missing, quarantined, paused, "
+               "failing or never run)."_s;
+    case DriftCause::NotMapped:
+        return u"Cloud Sync's writeback job has no mapping for this attribute: restore its default mappings (this "
+               "restarts the job)."_s;
+    case DriftCause::WritebackFailed:
+        return u"Cloud Sync's latest attempt to write this mailbox back to AD failed."_s;
+    case DriftCause::WritebackSkipped:
+        return u"Cloud Sync skipped this mailbox in its latest cycle."_s;
+    case DriftCause::WritebackPending:
+        return u"The mailbox changed in Exchange Online after Cloud Sync's last successful run: its next run "
+               "should write it back."_s;
+    case DriftCause::ChangedInAdAfterWriteback:
+        return u"AD changed this attribute after Cloud Sync last wrote it: a second writer is fighting Cloud Sync."_s;
+    case DriftCause::Unexplained:
+        return u"No evidence read explains this difference."_s;
     case DriftCause::Count: break;
     }
     return {};
@@ -299,6 +302,8 @@ DriftReport computeDrift(const Snapshot& ad, const Snapshot& cloud, MatchResult 
     if (effective.asOfMsecs == 0)
         effective.asOfMsecs = std::max(ad.newestChangeMsecs, cloud.newestChangeMsecs);
     report.asOfMsecs = effective.asOfMsecs;
+    report.cloudSync = options.cloudSync ? options.cloudSync : std::make_shared<const CloudSyncState>();
+    DriftCauseFinder causes(*report.cloudSync);
     report.m_firstItem.reserve(report.match.pairs.size() + 1);
     std::array<ValueList, kAttributeCount> adLists;
     std::array<ValueList, size_t(CloudProperty::Count)> cloudLists;
@@ -308,10 +313,14 @@ DriftReport computeDrift(const Snapshot& ad, const Snapshot& cloud, MatchResult 
         const MailboxRecord& c = cloud.records[size_t(pair.cloud)];
         a.attributeValueLists(adLists);
         c.attributeValueLists(cloudLists);
+        bool begun = false; // most pairs agree: their evidence is never looked up
         for (const AttributeSpec& spec : AttributeCatalog::all()) {
             if (std::optional<DriftItem> item =
                     compareValues(spec, adLists[size_t(spec.id)], cloudLists[size_t(spec.cloudProperty)])) {
-                item->cause = causeOf(spec, a, c, effective);
+                if (!begun)
+                    causes.begin(a, c, ad.changeMetadata);
+                begun = true;
+                causes.explain(*item);
                 report.m_items.push_back(std::move(*item));
             }
         }

@@ -1,6 +1,7 @@
 #include "DriftReportWriter.h"
 
 #include "CsvCell.h"
+#include "DriftCauseFinder.h"
 #include "JsonWriter.h"
 
 #include <QDateTime>
@@ -28,7 +29,79 @@ void writeCloudManaged(JsonWriter& w, const MailboxRecord& cloud)
         w.value(managed == QByteArrayView("true"));
 }
 
-void writeDriftItem(JsonWriter& w, const DriftItem& item)
+void timeOrNull(JsonWriter& w, QLatin1StringView name, qint64 msecs)
+{
+    w.key(name);
+    if (msecs > 0)
+        w.value(QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(Qt::ISODate));
+    else
+        w.null();
+}
+
+void textOrNull(JsonWriter& w, QLatin1StringView name, const QString& text)
+{
+    w.key(name);
+    if (text.isEmpty())
+        w.null();
+    else
+        w.value(text);
+}
+
+// What proved the cause (README, "The JSON report"): the parts known for this item, and for an unexplained one
+// what was missing.
+void writeEvidence(JsonWriter& w, const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state)
+{
+    const DriftEvidence& ev = item.evidence;
+    w.key("evidence"_L1).beginObject();
+    if (ev.job >= 0 || ev.noJobForDomain) {
+        w.key("job"_L1).beginObject();
+        if (ev.job >= 0) {
+            const WritebackJob& job = state.jobs[size_t(ev.job)];
+            w.key("id"_L1).value(job.id);
+            textOrNull(w, "domain"_L1, job.domain);
+            textOrNull(w, "status"_L1, job.statusCodeText);
+            textOrNull(w, "quarantineReason"_L1, job.quarantine ? job.quarantine->reason : QString());
+            timeOrNull(w, "quarantinedSince"_L1, job.quarantine ? job.quarantine->currentBeganMsecs : 0);
+            timeOrNull(w, "lastSuccessfulRun"_L1, job.lastSuccessfulRunMsecs());
+            timeOrNull(w, "nextRunDue"_L1, job.nextRunDueMsecs());
+            textOrNull(w, "unhealthy"_L1, job.unhealthyReason());
+        } else {
+            w.key("id"_L1).null();
+            textOrNull(w, "domain"_L1, domainOfDn(ad.identityText(IdentityField::DistinguishedName)));
+            w.key("status"_L1).value("noWritebackJob"_L1);
+        }
+        w.endObject();
+    }
+    if (ev.provisioning >= 0) {
+        const ProvisioningEntry& e = state.provisioning.objects[size_t(ev.provisioning)].latest;
+        w.key("provisioning"_L1).beginObject();
+        timeOrNull(w, "activityDateTime"_L1, e.activityMsecs);
+        w.key("status"_L1).value(provisioningStatusName(e.status));
+        textOrNull(w, "jobId"_L1, e.jobId);
+        textOrNull(w, "errorCode"_L1, e.errorCode);
+        textOrNull(w, "errorCategory"_L1, e.errorCategory);
+        textOrNull(w, "reason"_L1, e.reason);
+        textOrNull(w, "recommendedAction"_L1, e.recommendedAction);
+        textOrNull(w, "skipReason"_L1, e.skipReason);
+        timeOrNull(w, "lastWriteOfAttribute"_L1, ev.lastWriteMsecs);
+        w.endObject();
+    }
+    if (ev.ad) {
+        w.key("adMetadata"_L1).beginObject();
+        timeOrNull(w, "originatingChangeTime"_L1, ev.ad->originatingChangeMsecs);
+        textOrNull(w, "originatingDc"_L1, ev.ad->originatingDc);
+        textOrNull(w, "originatingInvocationId"_L1, ev.ad->originatingInvocationId);
+        w.key("version"_L1).value(qint64(ev.ad->version));
+        w.endObject();
+    }
+    if (ev.cloudChangedMsecs > 0)
+        timeOrNull(w, "cloudChanged"_L1, ev.cloudChangedMsecs);
+    if (item.cause == DriftCause::Unexplained)
+        w.key("missing"_L1).stringArray(missingEvidenceTexts(ev, state));
+    w.endObject();
+}
+
+void writeDriftItem(JsonWriter& w, const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state)
 {
     const AttributeSpec& spec = AttributeCatalog::spec(item.attribute);
     w.beginObject();
@@ -36,6 +109,7 @@ void writeDriftItem(JsonWriter& w, const DriftItem& item)
     w.key("exoProperty"_L1).value(spec.exoName);
     w.key("severity"_L1).value(severityName(item.severity));
     w.key("cause"_L1).value(driftCauseKey(item.cause));
+    writeEvidence(w, item, ad, state);
     w.key("ad"_L1).stringArray(item.ad);
     w.key("cloud"_L1).stringArray(item.cloud);
     w.key("onlyInAd"_L1).stringArray(item.onlyInAd);
@@ -103,6 +177,10 @@ void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
         w.null();
     else
         w.value(in.sources.graph);
+    const CloudSyncState& sync = *in.report.cloudSync;
+    textOrNull(w, "syncJobs"_L1, sync.jobsRead ? sync.jobsSource : QString());
+    textOrNull(w, "syncSchema"_L1, sync.schemaSource);
+    textOrNull(w, "provisioningLog"_L1, sync.provisioningRead ? sync.provisioningSource : QString());
     w.endObject();
     writeSummary(w, in.summary);
 
@@ -128,7 +206,7 @@ void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
             w.null();
         w.key("drift"_L1).beginArray();
         for (const DriftItem& item : in.report.driftOf(i))
-            writeDriftItem(w, item);
+            writeDriftItem(w, item, ad, *in.report.cloudSync);
         w.endArray();
         w.endObject();
         flushIfBig(w, sink);
@@ -170,8 +248,8 @@ void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
 
 void writeDriftReportCsv(const DriftReportInput& in, const ReportSink& sink)
 {
-    QString text = u"\"dn\",\"upn\",\"matchedBy\",\"attribute\",\"severity\",\"cause\",\"ad\",\"cloud\","
-                   "\"onlyInAd\",\"onlyInCloud\",\"writable\"\r\n"_s;
+    QString text = u"\"dn\",\"upn\",\"matchedBy\",\"attribute\",\"severity\",\"cause\",\"evidence\",\"ad\","
+                   "\"cloud\",\"onlyInAd\",\"onlyInCloud\",\"writable\"\r\n"_s;
     const auto& pairs = in.report.match.pairs;
     for (size_t i = 0; i < pairs.size(); ++i) {
         const MailboxRecord& ad = in.ad.records[size_t(pairs[i].ad)];
@@ -183,6 +261,7 @@ void writeDriftReportCsv(const DriftReportInput& in, const ReportSink& sink)
                                     csvCell(QString(AttributeCatalog::spec(item.attribute).ldapName)),
                                     csvCell(QString(severityName(item.severity))),
                                     csvCell(QString(driftCauseKey(item.cause))),
+                                    csvCell(causeInWords(item, *in.report.cloudSync)),
                                     csvValuesCell(item.ad),
                                     csvValuesCell(item.cloud),
                                     csvValuesCell(item.onlyInAd),

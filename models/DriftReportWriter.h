@@ -24,6 +24,6 @@ void writeDriftReportJson(const DriftReportInput& input, const ReportSink& sink)
 // One CSV row per drift item; multi-valued cells joined with ";".
 void writeDriftReportCsv(const DriftReportInput& input, const ReportSink& sink);
 
-inline constexpr int kDriftReportFormatVersion = 1;
+inline constexpr int kDriftReportFormatVersion = 2; // 2: causes measured with evidence (issue 14)
 
 } // namespace sunset

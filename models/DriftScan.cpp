@@ -102,6 +102,7 @@ void DriftScan::buildRows()
         for (const DriftItem& item : report.driftOf(i)) {
             row.driftCount = quint16(std::min<int>(row.driftCount + 1, 0xffff));
             row.driftAttributes |= 1u << unsigned(item.attribute);
+            row.driftCauses = quint16(row.driftCauses | (1u << unsigned(item.cause)));
             row.worstSeverity = std::max<qint8>(row.worstSeverity, qint8(item.severity));
         }
         m_rows.push_back(row);

@@ -33,6 +33,7 @@ struct ScanRow {
     CloudManagedState cloudManaged = CloudManagedState::NoCloudSide;
     quint16 driftCount = 0;
     quint32 driftAttributes = 0; // bit (1 << AttributeId) per drifting attribute
+    quint16 driftCauses = 0;     // bit (1 << DriftCause) per cause among its drift items
     // Ranks of the case-folded texts, so sorting by a text column compares two integers.
     quint32 nameRank = 0;
     quint32 upnRank = 0;
@@ -42,6 +43,7 @@ struct ScanRow {
     quint32 textLength = 0;
 };
 static_assert(kAttributeCount <= 32, "ScanRow::driftAttributes holds one bit per catalog attribute");
+static_assert(int(DriftCause::Count) <= 16, "ScanRow::driftCauses holds one bit per cause");
 
 // One finished comparison: both snapshots, the drift report, its summary and the mailbox list built from them.
 // Immutable once made and shared as std::shared_ptr<const DriftScan>, so the loading thread can hand it to the

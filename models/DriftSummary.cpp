@@ -71,7 +71,7 @@ QString formatSummaryText(const DriftSummary& s, const ReportSources& sources)
                 out << "  " << QString(spec.ldapName).leftJustified(34) << QString::number(n).rightJustified(8)
                     << (spec.writtenBackByCloudSync ? "" : "  (not written back by Cloud Sync)") << '\n';
         }
-        out << "\nDrift by likely cause:\n";
+        out << "\nDrift by cause:\n";
         for (int c = 0; c < int(DriftCause::Count); ++c) {
             const qint64 n = s.itemsByCause[size_t(c)];
             if (n > 0)

@@ -143,6 +143,14 @@ void MailboxFilterProxyModel::setAttributeFilter(std::optional<AttributeId> attr
     refilter();
 }
 
+void MailboxFilterProxyModel::setCauseFilter(std::optional<DriftCause> cause)
+{
+    if (cause == m_cause)
+        return;
+    m_cause = cause;
+    refilter();
+}
+
 QString MailboxFilterProxyModel::quickFilterLabel(QuickFilter filter)
 {
     switch (filter) {
@@ -187,6 +195,8 @@ bool MailboxFilterProxyModel::acceptsRow(const ScanRow& row, int sourceRow) cons
         break;
     }
     if (m_attribute && !(row.driftAttributes & (1u << unsigned(*m_attribute))))
+        return false;
+    if (m_cause && !(row.driftCauses & (1u << unsigned(*m_cause))))
         return false;
     if (!m_needle.isEmpty() && !m_hits[size_t(sourceRow)])
         return false;
@@ -265,10 +275,10 @@ void MailboxFilterProxyModel::filterRows()
     m_proxyOf.assign(n, -1);
     if (!m_source || n == 0)
         return;
-    const bool all = m_quickFilter == QuickFilter::All && !m_attribute && m_needle.isEmpty();
+    const bool all = m_quickFilter == QuickFilter::All && !m_attribute && !m_cause && m_needle.isEmpty();
     if (all) {
         m_visible = m_order;
-    } else if (m_quickFilter == QuickFilter::All && !m_attribute) {
+    } else if (m_quickFilter == QuickFilter::All && !m_attribute && !m_cause) {
         // A search alone: the hit flags say it all, no need to touch the rows themselves.
         m_visible.reserve(n);
         for (int sourceRow : m_order)

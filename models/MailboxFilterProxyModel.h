@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AttributeCatalog.h"
+#include "DriftEngine.h"
 
 #include <QAbstractProxyModel>
 #include <QByteArray>
@@ -41,6 +42,8 @@ public:
     QuickFilter quickFilter() const { return m_quickFilter; }
     void setAttributeFilter(std::optional<AttributeId> attribute); // rows whose drift includes it
     std::optional<AttributeId> attributeFilter() const { return m_attribute; }
+    void setCauseFilter(std::optional<DriftCause> cause); // rows with a drift item of this cause
+    std::optional<DriftCause> causeFilter() const { return m_cause; }
 
     static QString quickFilterLabel(QuickFilter filter);
 
@@ -73,6 +76,7 @@ private:
     QByteArray m_needle; // lower-cased UTF-8
     QuickFilter m_quickFilter = QuickFilter::All;
     std::optional<AttributeId> m_attribute;
+    std::optional<DriftCause> m_cause;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 

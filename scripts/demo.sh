@@ -10,4 +10,6 @@ fi
 if [ -x "$build/app/sunset" ]; then
   echo "No display found (DISPLAY is not set): showing the demo comparison from sunset-cli instead." >&2
 fi
-exec "$build/app/sunset-cli" diff --no-history --ad "$demo/demo-ad.ldif" --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json"
+exec "$build/app/sunset-cli" diff --no-history --ad "$demo/demo-ad.ldif" --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json" \
+  --sync-jobs "$demo/demo-sync-jobs.json" --sync-schema "$demo/demo-sync-schema.json" \
+  --provisioning-log "$demo/demo-provisioning.json"

@@ -258,6 +258,18 @@ void MainWindow::createActions()
     bar->addWidget(m_attributeFilter);
     fillAttributeFilter();
 
+    bar->addWidget(new QLabel(tr("  Cause: "), bar));
+    m_causeFilter = new QComboBox(bar);
+    m_causeFilter->setObjectName(u"causeFilter"_s);
+    m_causeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_causeFilter, &QComboBox::currentIndexChanged, this, [this] {
+        const int cause = m_causeFilter->currentData().toInt();
+        m_filter->setCauseFilter(cause < 0 ? std::nullopt : std::optional<DriftCause>(DriftCause(cause)));
+        updateShownCount();
+    });
+    bar->addWidget(m_causeFilter);
+    fillCauseFilter();
+
     addAction(m_copyAction); // reachable while the menu bar is hidden or the focus is in a view
     addAction(m_cancelAction);
     addAction(m_nextCriticalAction);
@@ -531,6 +543,23 @@ void MainWindow::fillAttributeFilter()
     m_attributeFilter->setCurrentIndex(at < 0 ? 0 : at);
 }
 
+// Causes by their stable keys (what the reports and the CLI say), with the scan's count of each.
+void MainWindow::fillCauseFilter()
+{
+    const QSignalBlocker block(m_causeFilter);
+    const int previous = m_causeFilter->currentData().isValid() ? m_causeFilter->currentData().toInt() : -1;
+    m_causeFilter->clear();
+    m_causeFilter->addItem(tr("Any"), -1);
+    for (int c = 0; c < int(DriftCause::Count); ++c) {
+        const qint64 n = m_scan ? m_scan->summary.itemsByCause[size_t(c)] : 0;
+        const QString key = driftCauseKey(DriftCause(c));
+        m_causeFilter->addItem(n > 0 ? tr("%1 (%2)").arg(key, QLocale().toString(n)) : key, c);
+        m_causeFilter->setItemData(m_causeFilter->count() - 1, driftCauseExplanation(DriftCause(c)), Qt::ToolTipRole);
+    }
+    const int at = m_causeFilter->findData(previous);
+    m_causeFilter->setCurrentIndex(at < 0 ? 0 : at);
+}
+
 void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr<const std::vector<quint32>> nameOrder)
 {
     setLoading(false);
@@ -541,6 +570,7 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
     m_scan = std::move(scan);
     m_mailboxes->setScan(m_scan, std::move(nameOrder));
     fillAttributeFilter();
+    fillCauseFilter();
     m_overview->setScan(m_scan);
     if (m_scan) {
         // A scan shown without going through the loader (tests, a scan from elsewhere) brings its files along.

@@ -107,6 +107,7 @@ private:
     void updateShownCount();
     void updateDifferencesOnly();
     void fillAttributeFilter();
+    void fillCauseFilter();
     void setLoading(bool loading);
     void showMessage(const QString& text);
 
@@ -138,6 +139,7 @@ private:
     QTimer m_searchDebounce;
     QComboBox* m_quickFilter = nullptr;
     QComboBox* m_attributeFilter = nullptr;
+    QComboBox* m_causeFilter = nullptr;
     QFrame* m_messageBar = nullptr;
     QLabel* m_messageText = nullptr;
     QSplitter* m_splitter = nullptr;

@@ -159,10 +159,23 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     const QCommandLineOption csv(u"csv"_s, u"Write one CSV row per drift item to OUT ('-' for standard output)."_s,
                                  u"OUT"_s);
     const QCommandLineOption asOf(u"as-of"_s,
-                                  u"Scan time (ISO 8601, UTC) for telling recent changes; default: the newest "
-                                  "change found in the snapshots."_s,
+                                  u"Scan time (ISO 8601, UTC) the report states; default: the newest change found "
+                                  "in the snapshots."_s,
                                   u"TIME"_s);
-    parser.addOptions({ad, exo, graph, json, csv, asOf});
+    const QCommandLineOption syncJobs(u"sync-jobs"_s,
+                                      u"Cloud Sync's jobs as GET /servicePrincipals/{id}/synchronization/jobs returns "
+                                      "them (answers concatenated or an array of them): the writeback job's state "
+                                      "explains drift."_s,
+                                      u"jobs.json"_s);
+    const QCommandLineOption syncSchema(u"sync-schema"_s,
+                                        u"Each writeback job's schema (GET …/jobs/{jobId}/schema): which attributes "
+                                        "it maps. Needs --sync-jobs."_s,
+                                        u"schema.json"_s);
+    const QCommandLineOption provisioningLog(u"provisioning-log"_s,
+                                             u"Provisioning log pages (GET /auditLogs/provisioning, filtered by the "
+                                             "writeback job): each object's latest writeback and its failures."_s,
+                                             u"provisioning.json"_s);
+    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog});
     const AdSourceOptions live;
     parser.addOptions(live.options());
     const CloudSourceOptions cloud;
@@ -210,6 +223,10 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         }
     } else if (const auto unused = live.checkUnusedWithFile(parser)) {
         err << "sunset-cli diff: " << *unused << '\n';
+        return CliUsage;
+    }
+    if (parser.isSet(syncSchema) && !parser.isSet(syncJobs)) {
+        err << "sunset-cli diff: --sync-schema needs --sync-jobs (a schema belongs to a job).\n";
         return CliUsage;
     }
     DriftOptions options;
@@ -261,11 +278,22 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli diff: " << cloudSnapshot.error().toString() << '\n';
         return CliBadInput;
     }
+    QStringList unattachedSchemas;
+    auto cloudSync = loadCloudSyncFiles({parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)},
+                                        &unattachedSchemas, progress);
+    if (!cloudSync) {
+        err << "sunset-cli diff: " << cloudSync.error().toString() << '\n';
+        return CliBadInput;
+    }
+    for (const QString& id : unattachedSchemas)
+        err << "sunset-cli diff: warning: schema '" << id << "' in " << parser.value(syncSchema)
+            << " belongs to no writeback job in " << parser.value(syncJobs) << "; it was left out.\n";
+    options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     const Snapshot& adSide = adSnapshot.value();
     const Snapshot& cloudSide = cloudSnapshot.value();
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records), options);
     const DriftSummary summary = summarize(report, adSide, cloudSide);
-    summaryOut << formatSummaryText(summary, sources) << Qt::flush;
+    summaryOut << formatSummaryText(summary, sources) << '\n' << formatCloudSyncText(*report.cloudSync) << Qt::flush;
 
     const DriftReportInput input{report, adSide, cloudSide, summary, sources};
     bool written = true;
@@ -363,7 +391,8 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Writes a deterministic tenant: demo-ad.ldif, demo-exo.json, demo-exo.csv, demo-graph.json, "
-        "demo-config.ldif and demo-hybrid.json (the decommission checklist's sources) and planted-drift.json (what 'sunset-cli diff' must find). The defaults give the bundled demo tenant."_s);
+        "demo-config.ldif and demo-hybrid.json (the decommission checklist's sources), demo-sync-jobs.json, "
+        "demo-sync-schema.json and demo-provisioning.json (Cloud Sync's state) and planted-drift.json (what 'sunset-cli diff' must find). The defaults give the bundled demo tenant."_s);
     parser.addHelpOption();
     const QCommandLineOption dir(u"out"_s, u"Directory to write into (created if missing)."_s, u"DIR"_s);
     const QCommandLineOption count(u"mailboxes"_s, u"Number of mailboxes (default 3000)."_s, u"N"_s, u"3000"_s);
@@ -407,7 +436,9 @@ int runDemoTenant(const QStringList& args, QTextStream& out, QTextStream& err)
     };
     generateDemoTenant(options, {sinkFor(u"demo-ad.ldif"_s), sinkFor(u"demo-exo.json"_s), sinkFor(u"demo-exo.csv"_s),
                                  sinkFor(u"demo-graph.json"_s), sinkFor(u"planted-drift.json"_s),
-                                 sinkFor(u"demo-config.ldif"_s), sinkFor(u"demo-hybrid.json"_s)});
+                                 sinkFor(u"demo-config.ldif"_s), sinkFor(u"demo-hybrid.json"_s),
+                                 sinkFor(u"demo-sync-jobs.json"_s), sinkFor(u"demo-sync-schema.json"_s),
+                                 sinkFor(u"demo-provisioning.json"_s)});
     for (auto& f : files)
         if (!f->commit()) {
             err << "sunset-cli demo-tenant: writing " << f->fileName() << " failed: " << f->errorString() << '\n';

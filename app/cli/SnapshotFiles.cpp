@@ -1,6 +1,7 @@
 #include "SnapshotFiles.h"
 
 #include "AdSnapshotReader.h"
+#include "CloudSyncJsonReader.h"
 #include "ExoMailboxCsvReader.h"
 #include "ExoMailboxJsonReader.h"
 #include "GraphUsersJsonReader.h"
@@ -82,6 +83,48 @@ Result<Snapshot> loadAdSnapshotFile(const QString& ldifPath, const LoadProgress&
         return file.error();
     return readAdSnapshotFromLdif(file.value()->bytes(), ldifPath,
                                   readProgressFor(ldifPath, file.value(), progress));
+}
+
+Result<CloudSyncState> loadCloudSyncFiles(const CloudSyncFiles& files, QStringList* unattachedSchemas,
+                                          const LoadProgress& progress)
+{
+    CloudSyncState state;
+    if (!files.jobs.isEmpty()) {
+        auto file = MappedFile::open(files.jobs);
+        if (!file)
+            return file.error();
+        auto jobs = readSyncJobsJson(file.value()->bytes(), files.jobs);
+        if (!jobs)
+            return jobs.error();
+        state.jobsRead = true;
+        state.jobsSource = files.jobs;
+        state.jobs = std::move(jobs.value());
+    }
+    if (!files.schema.isEmpty()) {
+        auto file = MappedFile::open(files.schema);
+        if (!file)
+            return file.error();
+        auto schemas = readSyncSchemaJson(file.value()->bytes(), files.schema);
+        if (!schemas)
+            return schemas.error();
+        state.schemaSource = files.schema;
+        const QStringList unattached = state.attachSchemas(schemas.value());
+        if (unattachedSchemas)
+            *unattachedSchemas = unattached;
+    }
+    if (!files.provisioningLog.isEmpty()) {
+        auto file = MappedFile::open(files.provisioningLog);
+        if (!file)
+            return file.error();
+        auto log = readProvisioningLogJson(file.value()->bytes(), files.provisioningLog,
+                                           readProgressFor(files.provisioningLog, file.value(), progress));
+        if (!log)
+            return log.error();
+        state.provisioningRead = true;
+        state.provisioningSource = files.provisioningLog;
+        state.provisioning = std::move(log.value());
+    }
+    return state;
 }
 
 Result<GraphDirectory> loadGraphUsersFile(const QString& path, const LoadProgress& progress)

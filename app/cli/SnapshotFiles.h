@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CloudSyncState.h"
 #include "ImportError.h"
 #include "Snapshot.h"
 
@@ -32,6 +33,16 @@ using LoadProgress = std::function<bool(const QString& file, double fraction)>;
 
 Result<Snapshot> loadAdSnapshotFile(const QString& ldifPath, const LoadProgress& progress = {});
 Result<GraphDirectory> loadGraphUsersFile(const QString& path, const LoadProgress& progress = {});
+// Cloud Sync's state from saved Graph answers; an empty path leaves that part unread (the causes then say what is
+// missing). Schemas that match no writeback job read are reported in unattachedSchemas.
+struct CloudSyncFiles {
+    QString jobs;
+    QString schema;
+    QString provisioningLog;
+};
+Result<CloudSyncState> loadCloudSyncFiles(const CloudSyncFiles& files, QStringList* unattachedSchemas = nullptr,
+                                          const LoadProgress& progress = {});
+
 Result<Snapshot> loadCloudSnapshotFile(const QString& exoPath, const GraphDirectory* graph,
                                        const LoadProgress& progress = {});
 

@@ -1,5 +1,6 @@
 #include "DemoTenantGenerator.h"
 
+#include "AttributeCatalog.h"
 #include "Identity.h"
 #include "JsonWriter.h"
 #include "RecipientType.h"
@@ -22,6 +23,12 @@ constexpr qint64 kDay = 24LL * 3600 * 1000;
 constexpr QLatin1StringView kDomain = "contoso.com"_L1;
 constexpr QLatin1StringView kRoutingDomain = "contoso.mail.onmicrosoft.com"_L1;
 constexpr QLatin1StringView kBaseDn = "DC=contoso,DC=com"_L1;
+constexpr QLatin1StringView kChildBaseDn = "DC=emea,DC=contoso,DC=com"_L1; // a child domain with its own job
+constexpr qint64 kMinute = 60 * 1000;
+// The writeback jobs of the demo: ids in the observed form <templateId>.<app id without dashes>.<hex>.
+constexpr QLatin1StringView kJobId = "Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82.5d1c0e7a4b2f"_L1;
+constexpr QLatin1StringView kChildJobId =
+    "Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82.9a8b7c6d5e4f"_L1;
 constexpr QLatin1StringView kDomainSid = "S-1-5-21-3623811015-3361044348-30300820"_L1;
 constexpr qsizetype kChunk = 1 << 20;
 
@@ -159,6 +166,15 @@ struct Expected {
     QString upn, dn, attribute, severity, cause;
 };
 
+// One provisioning log entry the demo plants for a mailbox (provisioningObjectSummary, reduced to what Sunset reads).
+struct PlantedEntry {
+    int box = 0;
+    qint64 when = 0;
+    QLatin1StringView status;
+    QString errorCode, errorCategory, reason, recommendedAction, skipReason;
+    QStringList modified; // AD attribute names written
+};
+
 class Generator final {
 public:
     Generator(const DemoTenantOptions& options) : m_o(options), m_rng(options.seed) {}
@@ -171,7 +187,7 @@ public:
         for (int i = 0; i < int(m_boxes.size()) && m_o.randomDriftPercent > 0; ++i)
             if (!m_planted.contains(i) && m_rng.unit() * 100.0 < m_o.randomDriftPercent) {
                 m_boxes[size_t(i)].cloud.custom[6] = u"Changed in the cloud "_s + QString::number(i);
-                expect(i, u"extensionAttribute7"_s, u"normal"_s, u"writebackNotApplied"_s);
+                expect(i, u"extensionAttribute7"_s, u"normal"_s, u"unexplained"_s);
             }
         writeLdif(sinks.ldif);
         writeExoJson(sinks.exoJson);
@@ -184,6 +200,12 @@ public:
             sinks.configLdif(configLdif());
         if (sinks.hybridJson)
             sinks.hybridJson(hybridJson());
+        if (sinks.syncJobsJson)
+            sinks.syncJobsJson(syncJobsJson());
+        if (sinks.syncSchemaJson)
+            sinks.syncSchemaJson(syncSchemaJson());
+        if (sinks.provisioningJson)
+            sinks.provisioningJson(provisioningJson());
     }
 
 private:
@@ -341,24 +363,32 @@ private:
     void plant()
     {
         // Each scenario on its own user mailbox; the manifest lists what the diff must find.
-        int i = 1; // Müller, Jürgen: a changed custom attribute
+        // Causes are measured from Cloud Sync's files (syncJobsJson, syncSchemaJson, provisioningJson): the domain's
+        // job last ran successfully 10 minutes before asOf, every 20 minutes, without a mapping for mail.
+        int i = 1; // Müller, Jürgen: a changed custom attribute Cloud Sync could not write back
         m_boxes[1].ad.ext[0] = u"DE-Marketing"_s;
         m_boxes[1].cloud.custom[0] = u"DE-Sales"_s;
-        expect(1, u"extensionAttribute1"_s, u"normal"_s, u"writebackNotApplied"_s);
+        plantEntry({1, m_o.asOfMsecs - 48 * kMinute, "failure"_L1, u"InsufficientRights"_s, u"NonServiceFailure"_s,
+                    u"The Cloud Sync agent's account has no right to write extensionAttribute1 of this object."_s,
+                    u"Grant its account write access to "_s + parentOf(m_boxes[1].ad.dn) + u'.', {}, {}});
+        expect(1, u"extensionAttribute1"_s, u"normal"_s, u"writebackFailed"_s);
 
-        i = userAt(2); // an alias removed in the cloud, still in AD
+        i = userAt(2); // an alias removed in the cloud, still in AD: the object is out of the writeback's scope
         m_boxes[size_t(i)].ad.proxies << u"smtp:old.alias.%1@"_s.arg(i) + kDomain;
-        expect(i, u"proxyAddresses"_s, u"warning"_s, u"writebackNotApplied"_s);
+        plantEntry({i, m_o.asOfMsecs - 30 * kMinute, "skipped"_L1, {}, {}, {}, {}, u"NotInScope"_s, {}});
+        expect(i, u"proxyAddresses"_s, u"warning"_s, u"writebackSkipped"_s);
 
-        i = userAt(i); // an alias added in the cloud, missing in AD
+        i = userAt(i); // an alias added in the cloud after the last run: pending
         m_boxes[size_t(i)].cloud.addresses << u"smtp:new.alias.%1@"_s.arg(i) + kDomain;
-        expect(i, u"proxyAddresses"_s, u"critical"_s, u"writebackNotApplied"_s);
+        m_boxes[size_t(i)].cloud.whenChanged = m_o.asOfMsecs - 5 * kMinute;
+        plantEntry({i, m_o.asOfMsecs - 3 * kDay, "success"_L1, {}, {}, {}, {}, {}, {u"proxyAddresses"_s}});
+        expect(i, u"proxyAddresses"_s, u"critical"_s, u"writebackPending"_s);
 
         i = userAt(i); // hidden from the GAL in the cloud only (not written back)
         m_boxes[size_t(i)].cloud.hidden = true;
         expect(i, u"msExchHideFromAddressLists"_s, u"warning"_s, u"notWrittenBack"_s);
 
-        i = userAt(i); // a different primary SMTP
+        i = userAt(i); // a different primary SMTP, changed after the last run; the job does not map mail
         {
             Mailbox& m = m_boxes[size_t(i)];
             const QString newPrimary = u"renamed.%1@"_s.arg(i) + kDomain;
@@ -368,38 +398,43 @@ private:
             m.cloud.addresses << u"SMTP:"_s + newPrimary;
             m.cloud.primary = newPrimary;
             m.cloud.windowsEmail = newPrimary;
-            expect(i, u"proxyAddresses"_s, u"critical"_s, u"writebackNotApplied"_s);
-            expect(i, u"mail"_s, u"critical"_s, u"writebackNotApplied"_s);
+            m.cloud.whenChanged = m_o.asOfMsecs - 2 * kMinute;
+            expect(i, u"proxyAddresses"_s, u"critical"_s, u"writebackPending"_s);
+            expect(i, u"mail"_s, u"critical"_s, u"notMapped"_s);
         }
 
-        i = userAt(i); // AD says UserMailbox (1) for a cloud mailbox: critical
+        i = userAt(i); // AD says UserMailbox (1) for a cloud mailbox; no log entry for it in the log read and no AD
+                       // replication metadata: unexplained, saying so
         m_boxes[size_t(i)].ad.recipientTypeDetails = QString::number(RecipientTypeValue::UserMailbox);
-        expect(i, u"msExchRecipientTypeDetails"_s, u"critical"_s, u"writebackNotApplied"_s);
+        expect(i, u"msExchRecipientTypeDetails"_s, u"critical"_s, u"unexplained"_s);
 
-        i = userAt(i); // converted to shared in the cloud; AD still says remote user mailbox
+        i = userAt(i); // converted to shared in the cloud; likewise unexplained
         m_boxes[size_t(i)].cloud.type = u"SharedMailbox"_s;
-        expect(i, u"msExchRecipientTypeDetails"_s, u"critical"_s, u"writebackNotApplied"_s);
+        expect(i, u"msExchRecipientTypeDetails"_s, u"critical"_s, u"unexplained"_s);
         expect(i, u"msExchRemoteRecipientType"_s, u"normal"_s, u"notWrittenBack"_s);
 
-        i = userAt(i); // a trailing space in AD: a different value
+        i = userAt(i); // a trailing space in AD; the last cycle found both sides equal (RedundantExport), and
+                       // without AD's replication metadata nothing read says who wrote it since: unexplained
         m_boxes[size_t(i)].ad.ext[1] = u"Finance "_s;
         m_boxes[size_t(i)].cloud.custom[1] = u"Finance"_s;
-        expect(i, u"extensionAttribute2"_s, u"normal"_s, u"writebackNotApplied"_s);
+        plantEntry({i, m_o.asOfMsecs - 70 * kMinute, "skipped"_L1, {}, {}, {}, {}, u"RedundantExport"_s, {}});
+        expect(i, u"extensionAttribute2"_s, u"normal"_s, u"unexplained"_s);
 
         i = userAt(i); // not cloud-managed: AD is still the source
         m_boxes[size_t(i)].cloud.cloudManaged = false;
         m_boxes[size_t(i)].cloud.custom[4] = u"Edited in EXO"_s;
         expect(i, u"extensionAttribute5"_s, u"normal"_s, u"notCloudManaged"_s);
 
-        i = userAt(i); // changed in the cloud minutes ago: writeback not yet run
+        i = userAt(i); // changed in the cloud minutes ago, after the job's last run: pending
         m_boxes[size_t(i)].cloud.custom[2] = u"Project Sunrise"_s;
         m_boxes[size_t(i)].cloud.whenChanged = m_o.asOfMsecs;
-        expect(i, u"extensionAttribute3"_s, u"normal"_s, u"recentChange"_s);
+        expect(i, u"extensionAttribute3"_s, u"normal"_s, u"writebackPending"_s);
 
-        i = userAt(i); // a value added to a multi-valued custom attribute
+        i = userAt(i); // a value added to a multi-valued custom attribute, in the child domain whose job is quarantined
         m_boxes[size_t(i)].ad.extMulti[0] = {u"Badge:4711"_s};
         m_boxes[size_t(i)].cloud.extCustom[0] = {u"Badge:4711"_s, u"Parking:P2"_s};
-        expect(i, u"msExchExtensionCustomAttribute1"_s, u"normal"_s, u"writebackNotApplied"_s);
+        m_boxes[size_t(i)].ad.dn.replace(kBaseDn, kChildBaseDn);
+        expect(i, u"msExchExtensionCustomAttribute1"_s, u"normal"_s, u"jobUnhealthy"_s);
 
         i = userAt(i); // targetAddress still points at a former tenant
         m_boxes[size_t(i)].ad.target = u"SMTP:"_s + m_boxes[size_t(i)].ad.alias + u"@fabrikam.mail.onmicrosoft.com"_s;
@@ -728,6 +763,227 @@ private:
         sink(tail);
     }
 
+    void plantEntry(PlantedEntry entry) { m_entries.push_back(std::move(entry)); }
+
+    static QString parentOf(const QString& dn)
+    {
+        for (qsizetype i = 0; i < dn.size(); ++i) {
+            if (dn[i] == u'\\')
+                ++i;
+            else if (dn[i] == u',')
+                return dn.mid(i + 1);
+        }
+        return dn;
+    }
+
+    // --- Cloud Sync's state (Graph v1.0 synchronizationJob, synchronizationSchema, provisioningObjectSummary) ---
+
+    static void writeExecution(JsonWriter& w, QLatin1StringView name, qint64 began, qint64 ended, QLatin1StringView state)
+    {
+        w.key(name).beginObject();
+        w.key("timeBegan"_L1).value(isoTime(began, false));
+        w.key("timeEnded"_L1).value(isoTime(ended, false));
+        w.key("state"_L1).value(state);
+        w.key("countExported"_L1).value(qint64(0));
+        w.key("error"_L1).null();
+        w.endObject();
+    }
+
+    void writeJob(JsonWriter& w, QLatin1StringView id, const QString& domain, bool quarantined) const
+    {
+        const qint64 lastRun = quarantined ? m_o.asOfMsecs - 27 * 60 * kMinute : m_o.asOfMsecs - 10 * kMinute;
+        w.beginObject();
+        w.key("id"_L1).value(id);
+        w.key("templateId"_L1).value("Entra2ADExchangeOnlineAttributeWriteback"_L1);
+        w.key("schedule"_L1).beginObject();
+        w.key("expiration"_L1).null();
+        w.key("interval"_L1).value("PT20M"_L1);
+        w.key("state"_L1).value("Active"_L1);
+        w.endObject();
+        w.key("status"_L1).beginObject();
+        w.key("code"_L1).value(quarantined ? "Quarantine"_L1 : "Active"_L1);
+        w.key("countSuccessiveCompleteFailures"_L1).value(qint64(quarantined ? 3 : 0));
+        w.key("escrowsPruned"_L1).value(false);
+        writeExecution(w, "lastExecution"_L1, m_o.asOfMsecs - 11 * kMinute, m_o.asOfMsecs - 10 * kMinute,
+                       quarantined ? "Failed"_L1 : "Succeeded"_L1);
+        writeExecution(w, "lastSuccessfulExecution"_L1, lastRun - kMinute, lastRun, "Succeeded"_L1);
+        writeExecution(w, "lastSuccessfulExecutionWithExports"_L1, lastRun - kMinute, lastRun, "Succeeded"_L1);
+        w.key("quarantine"_L1);
+        if (quarantined) {
+            const qint64 began = m_o.asOfMsecs - 26 * 60 * kMinute;
+            w.beginObject();
+            w.key("currentBegan"_L1).value(isoTime(began, false));
+            w.key("nextAttempt"_L1).value(isoTime(m_o.asOfMsecs + 6 * 60 * kMinute, false));
+            w.key("reason"_L1).value("EncounteredQuarantineException"_L1);
+            w.key("seriesBegan"_L1).value(isoTime(began, false));
+            w.key("seriesCount"_L1).value(qint64(3));
+            w.endObject();
+        } else {
+            w.null();
+        }
+        w.key("steadyStateFirstAchievedTime"_L1).value(isoTime(m_o.asOfMsecs - 90 * kDay, false));
+        w.key("steadyStateLastAchievedTime"_L1).value(isoTime(lastRun, false));
+        w.key("troubleshootingUrl"_L1).null();
+        w.endObject();
+        w.key("synchronizationJobSettings"_L1).beginArray();
+        w.beginObject();
+        w.key("name"_L1).value("DomainFQDN"_L1);
+        w.key("value"_L1).value(domain);
+        w.endObject();
+        w.endArray();
+        w.endObject();
+    }
+
+    QByteArray syncJobsJson() const
+    {
+        JsonWriter w;
+        w.beginObject();
+        w.key("@odata.context"_L1).value(
+            "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('demo')/synchronization/jobs"_L1);
+        w.key("value"_L1).beginArray();
+        writeJob(w, kJobId, kDomain, false);
+        writeJob(w, kChildJobId, u"emea."_s + kDomain, true);
+        w.endArray();
+        w.endObject();
+        QByteArray out = w.take();
+        out += '\n';
+        return out;
+    }
+
+    // One schema answer per job, concatenated as `>>` would save them. The main domain's job was configured
+    // before mail was mapped (2026-08-03) and never had "Restore default mappings".
+    QByteArray syncSchemaJson() const
+    {
+        QByteArray out;
+        for (const bool child : {false, true}) {
+            JsonWriter w;
+            w.beginObject();
+            w.key("id"_L1).value(child ? kChildJobId : kJobId);
+            w.key("version"_L1).value("date:2026-08-01T00:00:00Z"_L1);
+            w.key("synchronizationRules"_L1).beginArray();
+            w.beginObject();
+            w.key("id"_L1).value("Entra2ADExchangeOnlineAttributeWriteback"_L1);
+            w.key("name"_L1).value("USER_ENTRA_TO_AD"_L1);
+            w.key("editable"_L1).value(true);
+            w.key("sourceDirectoryName"_L1).value("Azure Active Directory"_L1);
+            w.key("targetDirectoryName"_L1).value("Active Directory"_L1);
+            w.key("objectMappings"_L1).beginArray();
+            w.beginObject();
+            w.key("name"_L1).value("Provision Entra ID users"_L1);
+            w.key("enabled"_L1).value(true);
+            w.key("flowTypes"_L1).value("Add, Update"_L1);
+            w.key("sourceObjectName"_L1).value("user"_L1);
+            w.key("targetObjectName"_L1).value("user"_L1);
+            w.key("attributeMappings"_L1).beginArray();
+            for (const AttributeSpec& spec : AttributeCatalog::all()) {
+                if (!spec.writtenBackByCloudSync || (!child && spec.id == AttributeId::Mail))
+                    continue;
+                w.beginObject();
+                w.key("targetAttributeName"_L1).value(spec.ldapName);
+                w.key("source"_L1).beginObject();
+                w.key("expression"_L1).value(u"["_s + spec.exoName + u']');
+                w.key("name"_L1).value(spec.exoName);
+                w.key("type"_L1).value("Attribute"_L1);
+                w.key("parameters"_L1).beginArray();
+                w.endArray();
+                w.endObject();
+                w.key("flowType"_L1).value("Always"_L1);
+                w.key("flowBehavior"_L1).value("FlowWhenChanged"_L1);
+                w.key("matchingPriority"_L1).value(qint64(0));
+                w.endObject();
+            }
+            w.endArray();
+            w.endObject();
+            w.endArray();
+            w.endObject();
+            w.endArray();
+            w.key("directories"_L1).beginArray();
+            w.endArray();
+            w.endObject();
+            out += w.take();
+            out += '\n';
+        }
+        return out;
+    }
+
+    QByteArray provisioningJson() const
+    {
+        JsonWriter w;
+        w.beginObject();
+        w.key("@odata.context"_L1).value("https://graph.microsoft.com/v1.0/$metadata#auditLogs/provisioning"_L1);
+        w.key("value"_L1).beginArray();
+        int n = 0;
+        for (const PlantedEntry& e : m_entries) {
+            const Mailbox& m = m_boxes[size_t(e.box)];
+            const QString number = QString::number(++n).rightJustified(12, u'0');
+            w.beginObject();
+            w.key("id"_L1).value(u"c0ffee00-0000-4000-8000-"_s + number);
+            w.key("activityDateTime"_L1).value(isoTime(e.when, false));
+            w.key("changeId"_L1).value(u"c0ffee01-0000-4000-8000-"_s + number);
+            w.key("cycleId"_L1).value(u"c0ffee02-0000-4000-8000-"_s + number);
+            w.key("durationInMilliseconds"_L1).value(qint64(412));
+            w.key("jobId"_L1).value(kJobId);
+            w.key("provisioningAction"_L1).value(e.status == "skipped"_L1 ? "other"_L1 : "update"_L1);
+            w.key("initiatedBy"_L1).beginObject();
+            w.key("id"_L1).value(""_L1);
+            w.key("displayName"_L1).value("Azure AD Provisioning Service"_L1);
+            w.key("initiatorType"_L1).value("system"_L1);
+            w.endObject();
+            w.key("sourceIdentity"_L1).beginObject();
+            w.key("id"_L1).value(QString::fromLatin1(m.externalId));
+            w.key("displayName"_L1).value(m.display);
+            w.key("identityType"_L1).value("User"_L1);
+            w.endObject();
+            w.key("targetIdentity"_L1).beginObject();
+            w.key("id"_L1).value(""_L1);
+            w.key("displayName"_L1).value(m.ad.dn);
+            w.key("identityType"_L1).value("user"_L1);
+            w.endObject();
+            w.key("provisioningStatusInfo"_L1).beginObject();
+            w.key("status"_L1).value(e.status);
+            w.key("errorInformation"_L1);
+            if (e.errorCode.isEmpty()) {
+                w.null();
+            } else {
+                w.beginObject();
+                w.key("errorCode"_L1).value(e.errorCode);
+                w.key("errorCategory"_L1).value(e.errorCategory);
+                w.key("reason"_L1).value(e.reason);
+                w.key("additionalDetails"_L1).null();
+                w.key("recommendedAction"_L1).value(e.recommendedAction);
+                w.endObject();
+            }
+            w.endObject();
+            w.key("provisioningSteps"_L1).beginArray();
+            if (!e.skipReason.isEmpty()) {
+                w.beginObject();
+                w.key("name"_L1).value("EntrySynchronizationSkip"_L1);
+                w.key("provisioningStepType"_L1).value("scoping"_L1);
+                w.key("status"_L1).value("skipped"_L1);
+                w.key("details"_L1).beginObject();
+                w.key("SkipReason"_L1).value(e.skipReason);
+                w.endObject();
+                w.endObject();
+            }
+            w.endArray();
+            w.key("modifiedProperties"_L1).beginArray();
+            for (const QString& attribute : e.modified) {
+                w.beginObject();
+                w.key("displayName"_L1).value(attribute);
+                w.key("oldValue"_L1).null();
+                w.key("newValue"_L1).value(u"(as Exchange Online held it then)"_s);
+                w.endObject();
+            }
+            w.endArray();
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+        QByteArray out = w.take();
+        out += '\n';
+        return out;
+    }
+
     void writeManifest(const std::function<void(const QByteArray&)>& sink)
     {
         JsonWriter w;
@@ -775,6 +1031,7 @@ private:
     std::vector<Mailbox> m_boxes;
     QSet<int> m_planted;
     std::vector<Expected> m_expected;
+    std::vector<PlantedEntry> m_entries;
     QStringList m_softMatched, m_adOnly, m_cloudOnly;
     Ambiguous m_ambiguous;
     int m_adSkipped = 0;

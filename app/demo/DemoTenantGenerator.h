@@ -35,6 +35,11 @@ struct DemoTenantSinks {
     // optional: Exchange Online's hybrid leftovers, one InvokeCommand answer per cmdlet
     // ({"Get-OrganizationRelationship": {"value": [...]}, "Get-InboundConnector": …, "Get-OutboundConnector": …})
     std::function<void(const QByteArray&)> hybridJson;
+    // optional: Cloud Sync's own state as Graph returns it: the writeback jobs (one per AD domain), their schemas
+    // (answers concatenated) and a provisioning log page, carrying the planted causes (issue 14)
+    std::function<void(const QByteArray&)> syncJobsJson;
+    std::function<void(const QByteArray&)> syncSchemaJson;
+    std::function<void(const QByteArray&)> provisioningJson;
 };
 
 // Writes everything through the sinks, in chunks.

@@ -10,6 +10,7 @@
 #include "MainWindow.h"
 #include "ScanHistory.h"
 #include "ScanLoader.h"
+#include "SnapshotFiles.h"
 #include "UiLogging.h"
 
 #include <QApplication>
@@ -173,9 +174,18 @@ int main(int argc, char* argv[])
     }
 
     ReportSources files;
+    // The demo ships Cloud Sync's state too, so its causes are measured; a scan of other files has none read.
+    DriftOptions demoOptions;
     if (parser.isSet(demo)) {
         const QDir dir(demoDirectory());
         files = {dir.filePath(u"demo-ad.ldif"_s), dir.filePath(u"demo-exo.json"_s), dir.filePath(u"demo-graph.json"_s)};
+        auto cloudSync = loadCloudSyncFiles({dir.filePath(u"demo-sync-jobs.json"_s),
+                                             dir.filePath(u"demo-sync-schema.json"_s),
+                                             dir.filePath(u"demo-provisioning.json"_s)});
+        if (cloudSync)
+            demoOptions.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
+        else
+            std::fprintf(stderr, "sunset: %s\n", qPrintable(cloudSync.error().toString()));
     } else if (parser.isSet(ad) || parser.isSet(exo)) {
         if (!parser.isSet(ad) || !parser.isSet(exo)) {
             std::fputs("sunset: --ad and --exo go together (--graph is optional)\n", stderr);
@@ -194,7 +204,11 @@ int main(int argc, char* argv[])
     MainWindow window;
     window.setAboutFacts({buildVersion(), QString::fromUtf16(kSunsetLicence), componentLines()});
     ScanLoader loader;
-    QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader](const ScanRequest& r) { loader.start(r); });
+    QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader, &demoOptions, &files](const ScanRequest& r) {
+        const bool demoFiles = demoOptions.cloudSync && r.profile.isSnapshotOnly() && r.profile.ad.ldifFile == files.ad &&
+                               r.profile.cloud.exoFile == files.exo;
+        loader.start(r, demoFiles ? demoOptions : DriftOptions{});
+    });
     QObject::connect(&window, &MainWindow::cancelRequested, &loader, &ScanLoader::cancel);
     QObject::connect(&loader, &ScanLoader::started, &window, &MainWindow::showLoadStarted);
     QObject::connect(&loader, &ScanLoader::sideProgress, &window, &MainWindow::showSideProgress);
@@ -289,7 +303,7 @@ int main(int argc, char* argv[])
     window.show();
     if (!files.ad.isEmpty()) {
         window.setSources(files);
-        loader.start(files);
+        loader.start(files, demoOptions);
     }
     return app.exec();
 }

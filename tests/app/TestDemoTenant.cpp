@@ -68,6 +68,13 @@ QSet<QString> reportedDrift(const QJsonObject& report)
 
 } // namespace
 
+// Cloud Sync's state for the demo: the causes are measured from these.
+QStringList cloudSyncFiles()
+{
+    return {u"--sync-jobs"_s, kDemo + u"demo-sync-jobs.json"_s, u"--sync-schema"_s, kDemo + u"demo-sync-schema.json"_s,
+            u"--provisioning-log"_s, kDemo + u"demo-provisioning.json"_s};
+}
+
 class TestDemoTenant final : public QObject {
     Q_OBJECT
 
@@ -78,8 +85,9 @@ class TestDemoTenant final : public QObject {
         const QString out = m_tmp.filePath(u"report.json"_s);
         QString stdoutText, stderrText;
         QTextStream o(&stdoutText), e(&stderrText);
-        const int code = runCli({u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + exoFile,
-                                 u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--json"_s, out},
+        const int code = runCli(QStringList{u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + exoFile,
+                                            u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--json"_s, out} +
+                                    cloudSyncFiles(),
                                 o, e);
         o.flush();
         e.flush();
@@ -128,11 +136,13 @@ private Q_SLOTS:
 
     void generatorReproducesTheBundledFiles()
     {
-        QByteArray ldif, json, csv, graph, manifest, config, hybrid;
+        QByteArray ldif, json, csv, graph, manifest, config, hybrid, jobs, schema, provisioning;
         generateDemoTenant({}, {[&](const QByteArray& c) { ldif += c; }, [&](const QByteArray& c) { json += c; },
                                 [&](const QByteArray& c) { csv += c; }, [&](const QByteArray& c) { graph += c; },
                                 [&](const QByteArray& c) { manifest += c; }, [&](const QByteArray& c) { config += c; },
-                                [&](const QByteArray& c) { hybrid += c; }});
+                                [&](const QByteArray& c) { hybrid += c; }, [&](const QByteArray& c) { jobs += c; },
+                                [&](const QByteArray& c) { schema += c; },
+                                [&](const QByteArray& c) { provisioning += c; }});
         QVERIFY(ldif == readAll(kDemo + u"demo-ad.ldif"_s));
         QVERIFY(json == readAll(kDemo + u"demo-exo.json"_s));
         QVERIFY(csv == readAll(kDemo + u"demo-exo.csv"_s));
@@ -140,6 +150,36 @@ private Q_SLOTS:
         QVERIFY(manifest == readAll(kDemo + u"planted-drift.json"_s));
         QVERIFY(config == readAll(kDemo + u"demo-config.ldif"_s));
         QVERIFY(hybrid == readAll(kDemo + u"demo-hybrid.json"_s));
+        QVERIFY(jobs == readAll(kDemo + u"demo-sync-jobs.json"_s));
+        QVERIFY(schema == readAll(kDemo + u"demo-sync-schema.json"_s));
+        QVERIFY(provisioning == readAll(kDemo + u"demo-provisioning.json"_s));
+    }
+
+    // Every cause the demo plants comes with the evidence that proved it (the manifest pins the causes).
+    void causesCarryTheirEvidence()
+    {
+        const QJsonObject report = diff(u"demo-exo.json"_s);
+        QJsonObject byCause = report[u"summary"_s][u"byCause"_s].toObject();
+        for (const QString& cause : {u"jobUnhealthy"_s, u"notMapped"_s, u"writebackFailed"_s, u"writebackSkipped"_s,
+                                     u"writebackPending"_s, u"unexplained"_s, u"notWrittenBack"_s, u"notCloudManaged"_s})
+            QVERIFY2(byCause[cause].toInt() > 0, qPrintable(cause));
+        QHash<QString, QJsonObject> evidenceByCause;
+        for (const QJsonValue& m : report[u"mailboxes"_s].toArray())
+            for (const QJsonValue& d : m[u"drift"_s].toArray())
+                evidenceByCause.insert(d[u"cause"_s].toString(), d[u"evidence"_s].toObject());
+        const QJsonObject failed = evidenceByCause.value(u"writebackFailed"_s);
+        QCOMPARE(failed[u"provisioning"_s][u"errorCode"_s].toString(), u"InsufficientRights"_s);
+        QCOMPARE(failed[u"provisioning"_s][u"activityDateTime"_s].toString(), u"2026-11-24T08:12:00Z"_s);
+        QVERIFY(failed[u"provisioning"_s][u"recommendedAction"_s].toString().startsWith(u"Grant its account write "
+                                                                                        "access to OU="_s));
+        QCOMPARE(evidenceByCause.value(u"writebackSkipped"_s)[u"provisioning"_s][u"skipReason"_s].toString(),
+                 u"NotInScope"_s);
+        const QJsonObject quarantined = evidenceByCause.value(u"jobUnhealthy"_s)[u"job"_s].toObject();
+        QCOMPARE(quarantined[u"domain"_s].toString(), u"emea.contoso.com"_s);
+        QCOMPARE(quarantined[u"quarantineReason"_s].toString(), u"EncounteredQuarantineException"_s);
+        QCOMPARE(evidenceByCause.value(u"writebackPending"_s)[u"job"_s][u"nextRunDue"_s].toString(),
+                 u"2026-11-24T09:10:00Z"_s);
+        QVERIFY(!evidenceByCause.value(u"unexplained"_s)[u"missing"_s].toArray().isEmpty());
     }
 
     void diffOnTheGetMailboxJsonFindsExactlyThePlantedDrift() { compareWithManifest(diff(u"demo-exo.json"_s)); }
@@ -160,24 +200,36 @@ private Q_SLOTS:
         const QString out = m_tmp.filePath(u"report.csv"_s);
         QString o, e;
         QTextStream so(&o), se(&e);
-        QCOMPARE(runCli({u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s, kDemo + u"demo-exo.json"_s,
-                         u"--graph"_s, kDemo + u"demo-graph.json"_s, u"--csv"_s, out},
+        QCOMPARE(runCli(QStringList{u"diff"_s, u"--ad"_s, kDemo + u"demo-ad.ldif"_s, u"--exo"_s,
+                                    kDemo + u"demo-exo.json"_s, u"--graph"_s, kDemo + u"demo-graph.json"_s,
+                                    u"--csv"_s, out} +
+                            cloudSyncFiles(),
                         so, se),
                  0);
         QString problem;
         const QList<QStringList> rows = test::parseCsv(readAll(out), &problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(rows.size(), 1 + 15);
-        QCOMPARE(rows.first().mid(0, 4), (QStringList{u"dn"_s, u"upn"_s, u"matchedBy"_s, u"attribute"_s}));
-        QVERIFY(readAll(out).contains("\"extensionAttribute2\",\"normal\",\"writebackNotApplied\",\"Finance \",\"Finance\""));
+        QCOMPARE(rows.first().mid(0, 8), (QStringList{u"dn"_s, u"upn"_s, u"matchedBy"_s, u"attribute"_s, u"severity"_s,
+                                                      u"cause"_s, u"evidence"_s, u"ad"_s}));
+        bool sawTrailingSpace = false, sawFailure = false;
+        for (const QStringList& row : rows) {
+            sawTrailingSpace |= row.mid(3, 3) == QStringList{u"extensionAttribute2"_s, u"normal"_s, u"unexplained"_s} &&
+                                row.value(7) == u"Finance "_s && row.value(8) == u"Finance"_s;
+            sawFailure |= row.value(5) == u"writebackFailed"_s &&
+                          row.value(6).startsWith(u"Cloud Sync failed at 2026-11-24 08:12 UTC: InsufficientRights. "
+                                                  "Grant its account write access to OU="_s);
+        }
+        QVERIFY(sawTrailingSpace);
+        QVERIFY(sawFailure);
         // Multi-valued cells: one value per line, so the proxy addresses read back as the values they are.
         bool sawAddresses = false;
         for (const QStringList& row : rows) {
-            if (row.size() != 11 || row[3] != u"proxyAddresses"_s)
+            if (row.size() != 12 || row[3] != u"proxyAddresses"_s)
                 continue;
             sawAddresses = true;
-            const QStringList ad = parseCsvValues(row[6]);
-            QVERIFY2(ad.size() >= 2, qPrintable(row[6]));
+            const QStringList ad = parseCsvValues(row[7]);
+            QVERIFY2(ad.size() >= 2, qPrintable(row[7]));
             for (const QString& address : ad)
                 QVERIFY2(address.contains(u':') && !address.contains(u'\n'), qPrintable(address));
         }

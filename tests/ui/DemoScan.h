@@ -32,7 +32,16 @@ inline std::shared_ptr<const DriftScan> loadDemoScan()
         qWarning("%s", qPrintable((ad ? cloud.error() : ad.error()).toString()));
         return {};
     }
-    return DriftScan::compute(std::move(ad.value()), std::move(cloud.value()), files);
+    // Cloud Sync's state as the app's demo reads it, so the causes are the measured ones.
+    auto cloudSync = loadCloudSyncFiles(
+        {demoFile("demo-sync-jobs.json"), demoFile("demo-sync-schema.json"), demoFile("demo-provisioning.json")});
+    if (!cloudSync) {
+        qWarning("%s", qPrintable(cloudSync.error().toString()));
+        return {};
+    }
+    DriftOptions options;
+    options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
+    return DriftScan::compute(std::move(ad.value()), std::move(cloud.value()), files, options);
 }
 
 // The scan row of the matched mailbox with this UPN, -1 if none.

@@ -67,7 +67,7 @@ void TestLiveScanLoader::initTestCase()
     QVERIFY(ldif.open(QIODevice::WriteOnly));
     generateDemoTenant(options, {[&](const QByteArray& c) { ldif.write(c); },
                                  [this](const QByteArray& c) { m_exoJson += c; }, {},
-                                 [this](const QByteArray& c) { m_graphJson += c; }, {}, {}, {}});
+                                 [this](const QByteArray& c) { m_graphJson += c; }, {}, {}, {}, {}, {}, {}});
 }
 
 void TestLiveScanLoader::init()

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void criticalQuickFilter();
     void otherQuickFilters();
     void attributeFilter();
+    void causeFilter();
     void filtersCombine();
     void searchAgreesWithPlainScan();
     void sortKeepsSelectionAndTieOrder();
@@ -219,6 +220,27 @@ void TestMailboxTableModel::otherQuickFilters()
     for (int r = 0; r < proxy.rowCount(); ++r)
         QCOMPARE(proxy.index(r, MailboxTableModel::CloudManaged).data().toString(), u"No"_s);
     proxy.setQuickFilter(QF::All);
+    QCOMPARE(proxy.rowCount(), model.rowCount());
+}
+
+void TestMailboxTableModel::causeFilter()
+{
+    MailboxTableModel model;
+    model.setScan(m_scan);
+    MailboxFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    // The demo plants one failed writeback (Müller, Jürgen) and three pending items on three mailboxes.
+    proxy.setCauseFilter(DriftCause::WritebackFailed);
+    QCOMPARE(proxy.rowCount(), 1);
+    proxy.setCauseFilter(DriftCause::WritebackPending);
+    QCOMPARE(proxy.rowCount(), 3);
+    proxy.setCauseFilter(DriftCause::ChangedInAdAfterWriteback);
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setAttributeFilter(AttributeId::Mail); // filters combine: the pending mailbox whose mail is not mapped
+    proxy.setCauseFilter(DriftCause::NotMapped);
+    QCOMPARE(proxy.rowCount(), 1);
+    proxy.setAttributeFilter(std::nullopt);
+    proxy.setCauseFilter(std::nullopt);
     QCOMPARE(proxy.rowCount(), model.rowCount());
 }
 

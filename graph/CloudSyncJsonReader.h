@@ -1,0 +1,31 @@
+#pragma once
+
+#include "CloudSyncState.h"
+#include "ImportError.h"
+
+#include <QByteArrayView>
+#include <QString>
+
+#include <vector>
+
+namespace sunset {
+
+// Readers for Cloud Sync's own state as Microsoft Graph returns it, saved to files for offline use. Each file
+// holds the answers as the API gave them: one answer, several answers concatenated (one JSON text after
+// another, as `>>` appends them), or a JSON array of answers. A paged answer ({"value":[…],
+// "@odata.nextLink":…}) contributes its "value" items. Errors name the file, the line and the JSON path.
+
+// GET /servicePrincipals/{id}/synchronization/jobs (or single jobs): the Exchange writeback jobs, others left out
+// (counted in otherJobs when given).
+Result<std::vector<WritebackJob>> readSyncJobsJson(QByteArrayView data, const QString& fileName,
+                                                   qint64* otherJobs = nullptr);
+
+// GET …/jobs/{jobId}/schema, once per job: which catalog attributes each schema maps.
+Result<std::vector<WritebackSchema>> readSyncSchemaJson(QByteArrayView data, const QString& fileName);
+
+// GET /auditLogs/provisioning pages, reduced per object. Entries of jobs other than the writeback are left out
+// (a writeback job's id begins with its template id [observed]). progress is called about every MiB.
+Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QString& fileName,
+                                                const ReadProgress& progress = {});
+
+} // namespace sunset
