@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The two set-up commands of README.md: `make demo` and `make check`. Everything else is a building block.
 BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What the benchmarks share about their figures: the median of repeated timings, and a word on how busy the

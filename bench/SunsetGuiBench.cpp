@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-gui-bench [MAILBOXES] [DATA_DIR] [RUNS]: the desktop app's mailbox list at 600,000 mailboxes a side (the
 // GA limit per tenant), offscreen. Reads the generated tenant through the GUI's ScanLoader (both sides at once),
 // then times what the GUI thread does: the model load (one reset and the first sort), a sort by name and by

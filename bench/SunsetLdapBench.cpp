@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // make bench-ldap (bench/ldap-bench.sh): Sunset against OpenLDAP's command-line tools on the same Samba AD DC,
 // in the same run, once on loopback and once through a proxy in this process that adds a latency each way.
 //   read:   readAdSnapshotFromLdap (identity + catalog attributes + replication metadata, paged 1,000; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make bench-ldap: Sunset's LDAP read and pipelined writes against ldapsearch/ldapmodify, on a private Samba AD
 # DC with 20,000 seeded mailboxes (seeded offline by tests/samba/samba-dc.sh through Samba's python bindings).
 #

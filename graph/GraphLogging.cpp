@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "GraphLogging.h"
 
 Q_LOGGING_CATEGORY(lcGraph, "sunset.graph")

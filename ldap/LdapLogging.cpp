@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "LdapLogging.h"
 
 Q_LOGGING_CATEGORY(lcLdap, "sunset.ldap")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Opens Sunset on the bundled demo tenant. Without a display, prints the same comparison from sunset-cli.
 set -euo pipefail
 build=${1:-build}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what Sunset needs to build and test on Debian 12, and nothing that is already there.
 # Uses sudo when not root. Safe to run repeatedly.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Modifies for tests of the LDAP write path, approved as a batch of cloud-managed mailboxes would be: tests of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // sunset-cli run in-process for the tests: the exit code and what it printed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Sunset's CSV reports (the diff report, the history export) read back strictly, as a spreadsheet would.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset: the desktop app. Wiring only: the window lives in ui/, the loading in ScanLoader.
 #include "ConnectionDialog.h"
 #include "DecommissionWiring.h"

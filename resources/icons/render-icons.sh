@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Renders the SVG sources to the PNGs the .qrc bundles (24 px and 48 px for high-DPI @2x). Run after editing an
 # SVG; needs ImageMagick. The PNGs are committed, so building Sunset does not need it.
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission checklist on the demo tenant's files (sunset-cli checklist check STEP --config-ldif
 // --hybrid-json --exo --ad-ldif --graph, in-process): every step reports real findings from them — the
 // not-cloud-managed mailbox, a fresh scan recorded and judged, the hybrid relationship and connectors, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-cloud-emulator: the cloud emulator as a standalone HTTPS server on localhost, for tests that run
 // sunset-cli (or anything else) against it over real TLS. It generates the demo tenant, writes what the tests
 // compare against and need (the tenant's files, the client secret) into --dir, listens, and then writes

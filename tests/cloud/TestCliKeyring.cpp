@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-cli diff --remember-secret, the recall of a remembered secret, and sunset-cli secret forget, against the
 // in-process cloud emulator. Run twice by CTest, like TestSecretStore: as TestCliKeyring in a private D-Bus session
 // with a fresh GNOME Keyring (with-keyring.sh sets SUNSET_TEST_KEYRING=1), and as TestCliNoKeyring with the session

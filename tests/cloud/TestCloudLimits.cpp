@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Size and time limits on cloud answers (issue 9, "Limits"): a huge or endless page, a trickling or silent
 // server, a record with 100,000 values or a value of several MiB end with a clear error naming the request and
 // the limit, the scan says how far it got and can resume, and memory stays bounded. The limits are small here to

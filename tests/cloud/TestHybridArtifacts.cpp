@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission checklist's Exchange Online side against the emulator: the hybrid cmdlets through
 // InvokeCommand (HybridArtifactsClient), and the cloud-managed flags Get-Mailbox reports (prerequisites).
 #include "CloudEmulator.h"

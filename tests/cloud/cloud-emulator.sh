@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The HTTPS cloud emulator fixture of the CTest run.
 #
 #   cloud-emulator.sh start DIR EMULATOR   make a throwaway CA and a localhost server certificate it signs (and a

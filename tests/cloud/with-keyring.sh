@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # with-keyring.sh COMMAND...: runs COMMAND in a private D-Bus session with a fresh GNOME Keyring (Secret
 # Service), unlocked with a throwaway password, everything in a temporary HOME that is removed afterwards.
 # The admin's own session bus and keyring are never touched. Needs Debian's dbus-daemon, dbus-bin and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: one HTTP page body from Microsoft Graph (/users, /users/delta) or the Exchange admin API
 // (InvokeCommand Get-Mailbox), parsed as the live clients' page handlers parse it: the @odata annotations the
 // pager follows (readODataPageLinks), then the items (readGraphUsersJson, readExoMailboxesJson with the users

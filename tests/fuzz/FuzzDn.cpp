@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: RFC 4514 DNs (ldap/LdapEscape). Properties, each a crash when broken:
 // - any text: parseDn ends; a DN it accepts, written back with formatDn, parses to the same DN;
 // - any value: escapeDnValue then parseDn of "CN=<escaped>,OU=x" gives exactly that value back, in one RDN;

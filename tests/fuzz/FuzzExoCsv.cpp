@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: Get-Mailbox | Export-Csv output (graph/ExoMailboxCsvReader). The first byte picks the
 // multi-value separator the admin would have chosen, so both ';' and '|' splitting are explored.
 #include "ExoMailboxCsvReader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: Get-Mailbox | ConvertTo-Json output (graph/ExoMailboxJsonReader), UTF-8 or UTF-16, array,
 // object or admin API page; the snapshot or an ImportError, nothing else.
 #include "ExoMailboxJsonReader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: RFC 4515 filter escaping (ldap/LdapEscape's escapeFilterValue), the way Sunset builds its
 // searches: a value an admin typed or a file held, dropped into an equality and a substring assertion. Property:
 // the escaped value never changes the filter's structure. Checked twice: by a strict RFC 4515 parser here

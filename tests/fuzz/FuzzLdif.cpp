@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: an LDIF export of AD as an admin might hand Sunset (ldap/LdifReader + AdSnapshotReader).
 // Whatever the bytes, the read ends with a snapshot or an ImportError; no crash, no hang, no sanitizer report.
 #include "AdSnapshotReader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: proxyAddresses values and their comparison (models/ProxyAddress). The input is two values
 // separated by the first NUL (or one value compared with itself). Properties, each a crash when broken:
 // - equivalent is reflexive and symmetric, and equivalent values hash alike;

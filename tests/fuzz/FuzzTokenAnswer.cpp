@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the token endpoint's answer to a sign-in (graph/TokenProvider's parseTokenAnswer). The first
 // byte picks the HTTP status (200 most of the time, else an error status whose body is described).
 #include "TokenProvider.h"

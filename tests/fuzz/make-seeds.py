@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the fuzzers' seed corpora (tests/fuzz/corpus/<target>/) from the demo tenant (resources/demo) and the
 test fixtures (tests/data), trimmed to a few entries each so that every seed is a few KiB, plus hand-made
 inputs for the corners the demo files do not show. Re-run after the demo tenant's format changes:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs Sunset's libFuzzer targets one after the other on one core.
 #   run-fuzzers.sh <build-fuzz dir> <seconds each> [target ...]
 # Each target starts from its committed seeds (tests/fuzz/corpus/<target>) plus what earlier runs found

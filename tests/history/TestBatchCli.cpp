@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
 #include "../CliRun.h"
 #include "CliCommands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LDIF change file of a batch: delete-old/add-new modify records that ldapmodify and ldifde accept, base64
 // where a value is not a safe string, nothing for an object without changes.
 #include "BatchApplier.h"

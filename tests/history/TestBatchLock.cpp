@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BatchLock: one process at a time applies or settles a batch. A lock held (by this process, or by another live
 // process) refuses with the holder's PID, application and host and the lock file named; a lock left by a process
 // that is gone is taken over; BatchApplier refuses before it reads or sends anything, leaving the batch as it was.

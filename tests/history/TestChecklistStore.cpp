@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission checklist in the history: every record an audit event with who and when, replayed on load
 // (so earlier runs stay), checklist_steps kept current, overrides refused without a real reason.
 #include "ChecklistStore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // History exports: CSV (RFC 4180, formula-safe, filtered), JSON (format, audit head), a batch's LDIF, and the PDF
 // report read back with poppler's pdftotext/pdfinfo (installed by scripts/install-deps.sh).
 #include "../Rfc4180.h"

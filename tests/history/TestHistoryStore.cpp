@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HistoryStore: the file is created owner-only, WAL and FULL sync, foreign keys; an empty SQLite file is upgraded;
 // a newer schema, a foreign SQLite database and a file that is not SQLite are refused untouched; batches and
 // their changes round-trip exactly; the audit log refuses edits and verify() finds a row edited behind its back.

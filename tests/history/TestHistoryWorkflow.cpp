@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scripted change window on the demo tenant, in-process: `diff` records its scan, decisions, `batch plan`
 // from the recorded scan (no source files), and `history verify` with an external head anchor.
 #include "../CliRun.h"

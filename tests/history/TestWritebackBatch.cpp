@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WritebackBatch: what a batch sends per object, what it refuses (not writable, not cloud-managed, primary
 // address lost, nothing to write, twice selected) and when it asks for a second confirmation.
 #include "WritebackBatch.h"

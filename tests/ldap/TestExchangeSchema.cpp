@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The schema check's message for an admin, without a server (the fixture's schema: tests/samba).
 #include "AttributeCatalog.h"
 #include "ExchangeSchema.h"

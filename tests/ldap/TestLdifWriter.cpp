@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // LdifWriter: RFC 2849 output that LdifReader reads back byte for byte.
 #include "LdifReader.h"
 #include "LdifWriter.h"

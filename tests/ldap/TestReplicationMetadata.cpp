@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // replPropertyMetaData and msDS-ReplAttributeMetaData decoded, and resolved to catalog attributes and DC names
 // through the schema and nTDSDSA entries (ReplicationMetadataDecoder).
 #include "ReplicationMetadata.h"

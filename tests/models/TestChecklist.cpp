@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission checklist's domain: step keys, findings from what the checks read, status evaluation, export.
 #include "Checklist.h"
 

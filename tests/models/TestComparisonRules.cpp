@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every comparison rule of the attribute catalog, one test each, through compareAttribute() and computeDrift().
 #include "DriftEngine.h"
 #include "RecordFactory.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The attribute catalog, proxy-address parsing, identity conversions and recipient-type decoding.
 #include "AttributeCatalog.h"
 #include "CsvCell.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every cause of issue 14 planted on a hand-built tenant (Cloud Sync state, provisioning log, AD replication
 // metadata) and found with its evidence; then the JSON report that carries them.
 #include "DriftCauseFinder.h"

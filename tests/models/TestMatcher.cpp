@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "Identity.h"
 #include "Matcher.h"
 #include "RecordFactory.h"

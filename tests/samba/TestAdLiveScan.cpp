@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The live AD scan runs on its own thread: the caller's event loop keeps turning while it reads, progress and
 // the snapshot arrive by queued signals, and cancel stops it.
 #include "AdLiveScan.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writeback batches against the Samba AD DC of the SambaDc fixture, through the history: a batch planned,
 // approved, applied end to end and read back byte-exact with every change journalled as applied; and conflicts
 // injected between approval and apply (a value changed, a value whose letter case changed, an object deleted)

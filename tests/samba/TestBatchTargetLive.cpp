@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The desktop app's live apply path against the Samba AD DC: an approved batch sent by BatchApplyRunner on its
 // worker thread through LdapBatchTarget, whose connection factory connects and binds on that thread; results
 // come back by queued signals and the directory holds the new values. A factory that cannot bind fails the run

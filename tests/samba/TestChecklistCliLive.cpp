@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-cli checklist check against the test DC: each AD-based step reports what samba-dc.sh seeded (the server,
 // its Autodiscover SCP, the hybrid configuration, the Cloud Sync agent's gMSA, the organization's leftovers).
 #include "CliCommands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sunset-cli reading AD live from the Samba AD DC of the SambaDc fixture: diff --ad ldaps://… with a
 // Get-Mailbox export made from the fixture's seed, dump --ldif and its round trip through the LDIF reader,
 // and the errors an admin meets first (bad password, missing --bind, a password on the command line).

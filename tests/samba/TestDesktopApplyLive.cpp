@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The desktop app's Apply after a live AD scan, against the Samba AD DC of the SambaDc fixture, wired as main()
 // wires it (setUpWriteback): the scan reads the DC (base DN: an OU of this test's own) and a Get-Mailbox export in
 // which two cloud-managed mailboxes drift; the finished scan points Apply at that DC (a LdapBatchTarget with the

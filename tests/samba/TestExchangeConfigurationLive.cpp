@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission checks' AD side against the test DC: the Exchange organization samba-dc.sh seeds
 // (exchange-organization.ldif) with one registered server, its Autodiscover SCP, a hybrid configuration and the
 // Cloud Sync agent's gMSA; and a configuration partition without Exchange.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Kerberos (SASL GSSAPI) bind against the Samba AD DC of the SambaDc fixture, whose KDC runs on
 // 127.0.0.1:88: a ticket from kinit in a private credential cache (KRB5CCNAME) and the fixture's krb5.conf
 // (KRB5_CONFIG), never the machine's. Also the Exchange schema check against the fixture's extended schema.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The libldap layer against the Samba AD DC of the SambaDc fixture: TLS verified for real, binds, the root
 // DSE, paging over more than 1,000 mailboxes, ranged retrieval, awkward DNs and values, and the live snapshot
 // against an ldapsearch export of the same objects.

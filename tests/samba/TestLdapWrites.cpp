@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes against the Samba AD DC of the SambaDc fixture: optimistic atomic modifies (applied byte-exact,
 // conflicts when a value changed since the read, clearing, a multi-valued swap), refusal of non-catalog
 // attributes before sending, 1,000 pipelined modifies, and a connection cut mid-batch and mid-search through a

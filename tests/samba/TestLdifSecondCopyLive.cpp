@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The exported LDIF of a batch reproduces the batch on another copy of the data: two OUs of contacts with the same
 // catalog values (copy A and copy B); on copy A the scripted change window runs through sunset-cli (diff of an
 // ldapsearch export of A with a cloud export, batch plan, batch approve, apply against the DC); the batch is

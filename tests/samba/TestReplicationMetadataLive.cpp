@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AD's replication metadata read live from Samba: an originating write moves the attribute's version, time and
 // DC; sunset-cli dump carries the metadata and what decodes it, and its LDIF reads back to the same metadata.
 // Its mailbox lives in an OU of its own; a whole-domain scan would count it, so the test holds the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the LDIF that seeds the test domain: remote mailboxes as Exchange hybrid leaves them in AD, plus the
 awkward cases Sunset must read byte-exact (escaped and non-ASCII DNs, base64 values, leading/trailing spaces,
 multi-valued custom attributes, a mailbox with 1,600 proxyAddresses, objects that are not mailboxes).

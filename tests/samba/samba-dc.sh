@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A throwaway Samba AD domain controller for Sunset's LDAP tests, on loopback only.
 #
 #   samba-dc.sh start DIR   provision a fresh domain in DIR, extend the schema with the Exchange recipient

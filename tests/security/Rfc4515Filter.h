@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A strict RFC 4515 filter parser for the tests (tests/security) and the filter fuzzer (tests/fuzz): just enough

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Values reach LDAP filters and DNs only escaped. The filter Sunset builds from a value (the writeback's
 // address check, addressHolderFilter) keeps its shape for every hostile value, and the value comes back out of
 // the parsed filter unchanged; a DN built from values (formatDn) parses back to exactly those values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Against the Samba test domain: a crafted search term, through the filter Sunset builds from a value
 // (addressHolderFilter, the writeback's address check), matches nothing it should not. The controls show the
 // test can tell: the real address finds its one mailbox, and the same wildcard pasted in unescaped finds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Huge or endless input from a file is bounded, with a clear error naming where: an LDIF line longer than
 // LdifReader::kMaxLineBytes (plain or folded), an entry with more than kMaxValuesPerEntry values. A big but real
 // entry (2,000 proxyAddresses, above AD's 1,500 per range) still reads.

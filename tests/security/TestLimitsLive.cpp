@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A live read is bounded too: an entry bringing more values than LdapSearchRequest::maxValuesPerEntry (ranged
 // follow-ups included, so a range that never ends cannot run on) fails the search with SizeLimitExceeded
 // naming the entry. Shown on the test domain's mailbox with 1,600 proxyAddresses and a lowered bound; the

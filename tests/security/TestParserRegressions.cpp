@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inputs the fuzzers (tests/fuzz) and the security pass found mishandled, kept as regression tests in the
 // normal suite.
 #include "LdifReader.h"

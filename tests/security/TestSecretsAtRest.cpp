@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // No secret at rest, and what Sunset writes is owner-only whatever the umask. The whole path an admin takes,
 // with three secrets in play: the AD bind password (the Samba test DC of the SambaDc fixture), a client secret and
 // a certificate's private key (sign-ins against the in-process cloud emulator of tests/cloud):

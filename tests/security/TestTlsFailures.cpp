@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS to the directory fails closed: a server certificate from an unknown CA, naming another host, or expired
 // gives a TlsFailure that names the server and says what to do, and leaves no connection. The peer is an
 // `openssl s_server` on a spare loopback port (the handshake fails before any LDAP is spoken), with throwaway

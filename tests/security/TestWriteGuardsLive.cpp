@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes are refused at the LDAP layer's entry point, whoever calls it: the pipeline (LdapModifyPipeline::run,
 // modifyEntry) sends only an ApprovedModify, and ApprovedModify::approve refuses an attribute outside Sunset's
 // writable catalog, a mailbox not marked cloud-managed and a batch that is not approved. Each refusal is shown

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Throwaway certificates for TestTlsFailures, in DIR: a test CA (ca.pem), and server certificates it signed:
 #   good.pem     names localhost and 127.0.0.1, valid now (the control: it must connect)
 #   wronghost.pem names only wrong-host.invalid, valid now

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The bundled demo tenant as a DriftScan, read through the same SnapshotFiles functions the app uses.

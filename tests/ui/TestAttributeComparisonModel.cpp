@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The side-by-side view of one mailbox: per-value highlight spans, visible whitespace, decoded recipient
 // types, primary SMTP first, and check boxes only where Sunset may write a drifting attribute.
 #include "AttributeComparisonModel.h"

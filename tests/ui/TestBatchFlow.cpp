@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The writeback workflow driven like an admin: tick drift items in the side-by-side view, review the batch
 // (Ctrl+B), approve (answers queued instead of message boxes, but once through the real box), apply in demo mode
 // to the LDIF file, undo it, and the offer to settle and resume a batch a crash left in `applying`.

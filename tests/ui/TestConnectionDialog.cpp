@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The connection dialog: validation names the field and the fix, profiles round-trip through QSettings, and no
 // secret ever reaches the settings file.
 #include "ConnectionDialog.h"

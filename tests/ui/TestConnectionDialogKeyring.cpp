@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Remember in the desktop keyring" in the connection dialog. Run twice by CTest, like TestSecretStore: as
 // TestConnectionDialogKeyring in a private D-Bus session with a fresh GNOME Keyring (tests/cloud/with-keyring.sh
 // sets SUNSET_TEST_KEYRING=1), and as TestConnectionDialogNoKeyring with the session bus pointing nowhere. Each

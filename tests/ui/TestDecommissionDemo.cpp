@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission wizard as `sunset --demo` makes it (createDecommissionWizard with the demo tenant's files as
 // its sources), offscreen, over a history of its own: an admin walks the five steps, each step's checks report
 // the demo's real findings (the mailbox not cloud-managed, the fresh scan recorded and judged, the hybrid

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The decommission wizard, offscreen, over a real history file: a passing walk through the five steps, a failing
 // check with its evidence, an override that needs a reason, and a new wizard over the same history resuming
 // where the first one stopped. Checks run through a scripted runner on the worker thread, as in the app.

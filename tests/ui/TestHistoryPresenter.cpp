@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"

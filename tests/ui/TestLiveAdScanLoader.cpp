@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GUI's scan with the AD side read live from the Samba test DC (fixture SambaDc) and the cloud side from
 // the demo files: the profile's settings reach the connection (LDAPS with the CA, StartTLS on ldap://), the AD
 // row counts entries with a rate, and a refused bind stops both sides with the server named.

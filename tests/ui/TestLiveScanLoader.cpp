@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GUI's scan with the cloud side read live (CloudLiveScan against the in-process cloud emulator of
 // tests/cloud) and the AD side from a file: per-side progress in items with a rate, the device code dialog with
 // its copy button, and the comparison at the end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mailbox list over the demo tenant: model contracts, sort keys, search, quick and attribute filters.
 #include "DemoScan.h"
 #include "MailboxFilterProxyModel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The main window driven like an admin would: type in the search box, pick a mailbox, load the demo tenant
 // through ScanLoader, see a load error inline.
 #include "AttributeComparisonModel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GUI records each scan into the history and reads the overview's trend back from it.
 #include "DemoScan.h"
 #include "ScanHistory.h"
