@@ -29,8 +29,8 @@ struct AdLdapReadOptions {
     // Sees every entry as read, ranged attributes completed, before the snapshot takes it: e.g. to write what
     // was read as LDIF (sunset-cli dump). The views are valid only during the call.
     std::function<void(const LdifEntry& entry)> onEntry;
-    // Also read each mailbox's replication metadata (replPropertyMetaData, and msDS-ReplAttributeMetaData where
-    // the DC constructs it) and, before the mailboxes, what decodes it: the catalog attributes' attributeSchema
+    // Also read each mailbox's replication metadata (replPropertyMetaData; msDS-ReplAttributeMetaData is not asked
+    // for, see adReplicationMetadataAttributes) and, before the mailboxes, what decodes it: the catalog attributes' attributeSchema
     // entries and the DCs' server and nTDSDSA entries under CN=Sites (onEntry sees those too, so a dump carries
     // them). Fills Snapshot::changeMetadata.
     bool replicationMetadata = true;
