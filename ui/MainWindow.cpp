@@ -55,6 +55,20 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+// The toolbar's filter boxes keep a fixed, modest width (the longest catalog name or cause key with its count
+// would push the cause filter into the toolbar's overflow at the 1500-px window a new user gets); their lists
+// open as wide as their longest item (widenPopupToItems).
+void fitToolBarCombo(QComboBox* combo)
+{
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(16);
+}
+
+void widenPopupToItems(QComboBox* combo)
+{
+    combo->view()->setMinimumWidth(combo->view()->sizeHintForColumn(0) + 2 * combo->view()->frameWidth() + 24);
+}
+
 // A time for the status bar: the time alone when it is today, else the short date and time (the tooltip has it
 // in full).
 QString compactTime(const QDateTime& t, const QDateTime& now)
@@ -196,7 +210,14 @@ void MainWindow::createActions()
     m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     m_overviewAction->setToolTip(tr("Show or hide the drift overview chart (Ctrl+G)"));
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
+    QAction* decommission =
+        tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); });
+    decommission->setObjectName(u"decommissionAction"_s);
+    decommission->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    QMenu* help = m_helpMenu;
     m_shortcutsAction = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
     QAction* about = help->addAction(tr("&About Sunset"), this, [this] {
@@ -207,12 +228,6 @@ void MainWindow::createActions()
     about->setObjectName(u"aboutAction"_s);
     about->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F1)); // next to F1; the window has no What's This
     about->setMenuRole(QAction::AboutRole);
-
-    QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
-    QAction* decommission =
-        tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); });
-    decommission->setObjectName(u"decommissionAction"_s);
-    decommission->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(u"mainToolBar"_s);
@@ -227,7 +242,7 @@ void MainWindow::createActions()
     m_search->setObjectName(u"searchEdit"_s);
     m_search->setPlaceholderText(tr("Search name, UPN, DN or any address (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(340);
+    m_search->setMinimumWidth(300);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDebounce.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &MainWindow::applySearch);
     bar->addWidget(m_search);
@@ -247,10 +262,11 @@ void MainWindow::createActions()
     });
     bar->addWidget(m_quickFilter);
 
-    bar->addWidget(new QLabel(tr("  Drifting attribute: "), bar));
+    bar->addWidget(new QLabel(tr("  Attribute: "), bar));
     m_attributeFilter = new QComboBox(bar);
     m_attributeFilter->setObjectName(u"attributeFilter"_s);
-    m_attributeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_attributeFilter->setToolTip(tr("Show only mailboxes whose drift includes this attribute"));
+    fitToolBarCombo(m_attributeFilter);
     connect(m_attributeFilter, &QComboBox::currentIndexChanged, this, [this] {
         const int id = m_attributeFilter->currentData().toInt();
         m_filter->setAttributeFilter(id < 0 ? std::nullopt : std::optional<AttributeId>(AttributeId(id)));
@@ -262,7 +278,8 @@ void MainWindow::createActions()
     bar->addWidget(new QLabel(tr("  Cause: "), bar));
     m_causeFilter = new QComboBox(bar);
     m_causeFilter->setObjectName(u"causeFilter"_s);
-    m_causeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_causeFilter->setToolTip(tr("Show only mailboxes with a drift item of this cause"));
+    fitToolBarCombo(m_causeFilter);
     connect(m_causeFilter, &QComboBox::currentIndexChanged, this, [this] {
         const int cause = m_causeFilter->currentData().toInt();
         m_filter->setCauseFilter(cause < 0 ? std::nullopt : std::optional<DriftCause>(DriftCause(cause)));
@@ -542,6 +559,7 @@ void MainWindow::fillAttributeFilter()
     }
     const int at = m_attributeFilter->findData(previous);
     m_attributeFilter->setCurrentIndex(at < 0 ? 0 : at);
+    widenPopupToItems(m_attributeFilter);
 }
 
 // Causes by their stable keys (what the reports and the CLI say), with the scan's count of each.
@@ -559,6 +577,7 @@ void MainWindow::fillCauseFilter()
     }
     const int at = m_causeFilter->findData(previous);
     m_causeFilter->setCurrentIndex(at < 0 ? 0 : at);
+    widenPopupToItems(m_causeFilter);
 }
 
 void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr<const std::vector<quint32>> nameOrder)
@@ -729,6 +748,13 @@ void MainWindow::hideDeviceCode()
 {
     if (m_deviceCodeDialog)
         m_deviceCodeDialog->close();
+}
+
+QMenu* MainWindow::addFeatureMenu(const QString& title)
+{
+    auto* menu = new QMenu(title, menuBar());
+    menuBar()->insertMenu(m_helpMenu->menuAction(), menu);
+    return menu;
 }
 
 void MainWindow::setScanTrend(const QList<ScanTrendPoint>& points)

@@ -20,6 +20,7 @@ class QDockWidget;
 class QFrame;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QSettings;
@@ -72,6 +73,8 @@ public:
     void setProfileSettings(QSettings* settings) { m_profileSettings = settings; }
     // What Help › About Sunset shows (app/ knows the build and the libraries).
     void setAboutFacts(AboutFacts facts) { m_about = std::move(facts); }
+    // A menu for a feature wired from outside (app/gui's batch flow), placed before Help, which stays last.
+    QMenu* addFeatureMenu(const QString& title);
     // Drift over the last scans (oldest first), for the overview's trend.
     void setScanTrend(const QList<ScanTrendPoint>& points);
 
@@ -135,6 +138,7 @@ private:
     QAction* m_nextCriticalAction = nullptr;
     QAction* m_focusListAction = nullptr;
     QAction* m_shortcutsAction = nullptr;
+    QMenu* m_helpMenu = nullptr;
 
     QLineEdit* m_search = nullptr;
     QTimer m_searchDebounce;

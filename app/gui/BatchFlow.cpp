@@ -125,7 +125,7 @@ void BatchFlow::installPendingTarget()
 
 void BatchFlow::installActions()
 {
-    QMenu* menu = m_window.menuBar()->addMenu(tr("&Batch"));
+    QMenu* menu = m_window.addFeatureMenu(tr("&Batch"));
     m_reviewAction = menu->addAction(QIcon::fromTheme(u"mail-send"_s), tr("&Review batch…"), this,
                                      &BatchFlow::reviewTicked);
     m_reviewAction->setObjectName(u"reviewBatchAction"_s);
