@@ -236,20 +236,26 @@ void MainWindow::createActions()
     bar->addAction(m_openAction);
     bar->addAction(m_reloadAction);
     bar->addAction(m_overviewAction);
-    bar->addSeparator();
+    // The search and the filters have a row of their own: beside the actions they were pushed into the toolbar's
+    // overflow at the 1500-px window a new user gets (and would be in any longer translation).
+    addToolBarBreak();
+    QToolBar* filters = addToolBar(tr("Search and filters"));
+    filters->setObjectName(u"filterToolBar"_s);
+    filters->setMovable(false);
 
-    m_search = new QLineEdit(bar);
+    m_search = new QLineEdit(filters);
     m_search->setObjectName(u"searchEdit"_s);
     m_search->setPlaceholderText(tr("Search name, UPN, DN or any address (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(300);
+    m_search->setMinimumWidth(340);
+    m_search->setMaximumWidth(520); // the filters stay beside it, not at the far edge of a wide window
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDebounce.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &MainWindow::applySearch);
-    bar->addWidget(m_search);
+    filters->addWidget(m_search);
 
-    auto* quickLabel = new QLabel(tr("  Show: "), bar);
-    bar->addWidget(quickLabel);
-    m_quickFilter = new QComboBox(bar);
+    auto* quickLabel = new QLabel(tr("  Show: "), filters);
+    filters->addWidget(quickLabel);
+    m_quickFilter = new QComboBox(filters);
     m_quickFilter->setObjectName(u"quickFilter"_s);
     m_quickFilter->setToolTip(tr("Quick filters: Alt+1 … Alt+7"));
     for (QF f : {QF::All, QF::DriftOnly, QF::Critical, QF::OnlyInAd, QF::OnlyInCloud, QF::Ambiguous,
@@ -260,10 +266,10 @@ void MainWindow::createActions()
         m_filter->setQuickFilter(QF(m_quickFilter->currentData().toInt()));
         updateShownCount();
     });
-    bar->addWidget(m_quickFilter);
+    filters->addWidget(m_quickFilter);
 
-    bar->addWidget(new QLabel(tr("  Attribute: "), bar));
-    m_attributeFilter = new QComboBox(bar);
+    filters->addWidget(new QLabel(tr("  Attribute: "), filters));
+    m_attributeFilter = new QComboBox(filters);
     m_attributeFilter->setObjectName(u"attributeFilter"_s);
     m_attributeFilter->setToolTip(tr("Show only mailboxes whose drift includes this attribute"));
     fitToolBarCombo(m_attributeFilter);
@@ -272,11 +278,11 @@ void MainWindow::createActions()
         m_filter->setAttributeFilter(id < 0 ? std::nullopt : std::optional<AttributeId>(AttributeId(id)));
         updateShownCount();
     });
-    bar->addWidget(m_attributeFilter);
+    filters->addWidget(m_attributeFilter);
     fillAttributeFilter();
 
-    bar->addWidget(new QLabel(tr("  Cause: "), bar));
-    m_causeFilter = new QComboBox(bar);
+    filters->addWidget(new QLabel(tr("  Cause: "), filters));
+    m_causeFilter = new QComboBox(filters);
     m_causeFilter->setObjectName(u"causeFilter"_s);
     m_causeFilter->setToolTip(tr("Show only mailboxes with a drift item of this cause"));
     fitToolBarCombo(m_causeFilter);
@@ -285,7 +291,7 @@ void MainWindow::createActions()
         m_filter->setCauseFilter(cause < 0 ? std::nullopt : std::optional<DriftCause>(DriftCause(cause)));
         updateShownCount();
     });
-    bar->addWidget(m_causeFilter);
+    filters->addWidget(m_causeFilter);
     fillCauseFilter();
 
     addAction(m_copyAction); // reachable while the menu bar is hidden or the focus is in a view
