@@ -172,6 +172,26 @@ private Q_SLOTS:
         QCOMPARE(only(r, T::CloudManagedUnknown).cause, DriftCause::Unexplained);
     }
 
+    // DriftCauseFinder::kWritebackSlackMsecs at its edge: an AD write up to the slack after the logged writeback
+    // is the writeback's own; one millisecond later it is a second writer.
+    void secondWriterSlackAtItsEdge()
+    {
+        PlantedTenant t;
+        const qint64 loggedWrite = kNow - 50 * kMinute; // the success entry of SecondWriterAfterLog
+        const QByteArray dn = "CN=Mailbox " + QByteArray::number(PlantedTenant::SecondWriterAfterLog) +
+                              ",OU=Staff,DC=contoso,DC=com";
+        QVERIFY(t.ad.changeMetadata.contains(dn));
+        auto stampAt = [&](qint64 msecs) {
+            t.ad.changeMetadata[dn] = {{A::ExtensionAttribute1, 7, msecs, u"6f1c…"_s, u"DC02"_s}};
+            return only(t.compute(), PlantedTenant::SecondWriterAfterLog).cause;
+        };
+        QCOMPARE(DriftCauseFinder::kWritebackSlackMsecs, 5 * kMinute);
+        QVERIFY(stampAt(loggedWrite + DriftCauseFinder::kWritebackSlackMsecs) != DriftCause::ChangedInAdAfterWriteback);
+        QCOMPARE(stampAt(loggedWrite + DriftCauseFinder::kWritebackSlackMsecs + 1),
+                 DriftCause::ChangedInAdAfterWriteback);
+        QVERIFY(stampAt(loggedWrite - kMinute) != DriftCause::ChangedInAdAfterWriteback); // before the writeback
+    }
+
     void evidenceNamesWhatProvedIt()
     {
         const PlantedTenant t;
