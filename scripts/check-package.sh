@@ -97,7 +97,9 @@ mkdir -p "$home"
 planted() { jq -r '.drift[] | "\(.upn) | \(.attribute) | \(.severity) | \(.cause)"' "$demo/planted-drift.json" | sort; }
 reported() { jq -r '.mailboxes[] | .upn as $u | .drift[] | "\($u) | \(.attribute) | \(.severity) | \(.cause)"' "$1" | sort; }
 if out=$(cd "$work" && env -u XDG_DATA_HOME HOME="$home" /usr/bin/sunset-cli diff --ad "$demo/demo-ad.ldif" \
-           --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json" --json "$work/report.json" 2>&1) &&
+           --exo "$demo/demo-exo.json" --graph "$demo/demo-graph.json" --sync-jobs "$demo/demo-sync-jobs.json" \
+           --sync-schema "$demo/demo-sync-schema.json" --provisioning-log "$demo/demo-provisioning.json" \
+           --json "$work/report.json" 2>&1) &&
    [ "$(planted | wc -l)" -gt 0 ] && diff <(planted) <(reported "$work/report.json") > "$work/drift.diff"; then
   pass "installed sunset-cli diff on the installed demo reports the $(planted | wc -l) planted drift items"
 else
