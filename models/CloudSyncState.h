@@ -47,6 +47,9 @@ struct SyncExecution {
 // One writeback job: one per AD domain [documented], told apart by its DomainFQDN setting [observed].
 struct WritebackJob {
     QString id;                 // "<templateId>.<hex>.<hex>" [observed]
+    // The Cloud Sync service principal the job belongs to (…/servicePrincipals/{id}/synchronization/jobs/{jobId});
+    // known when read live, empty when the jobs came from a file (the job's answer does not name it [documented]).
+    QString servicePrincipalId;
     QString domain;             // synchronizationJobSettings DomainFQDN, lower case; empty when absent
     QString statusCodeText;     // status.code as written, for reports
     SyncJobCode code = SyncJobCode::Unknown;
