@@ -26,7 +26,7 @@ demo: build
 # Every test, with CTest's summary at the end: the whole suite in the normal build, the Debian package made from
 # that build and checked installed (then removed), the whole suite again in the AddressSanitizer +
 # UndefinedBehaviorSanitizer build (build-asan/), then a few seconds of each fuzzer (build-fuzz/, clang 14).
-# README "Hardening" says why and how to run each part alone.
+# docs/security.md says why and how to run each part alone.
 check: check-normal check-package check-asan check-fuzz
 
 check-normal: build
@@ -70,7 +70,7 @@ fuzz: build-fuzz
 bench: build
 	$(BUILD)/bench/sunset-bench 600000 $(BUILD)/bench-data
 
-# The mailbox list at 600,000 mailboxes a side, offscreen (README "Benchmark"); shares bench-data with make bench.
+# The mailbox list at 600,000 mailboxes a side, offscreen (docs/benchmarks.md); shares bench-data with make bench.
 .PHONY: bench-gui
 bench-gui: build
 	QT_QPA_PLATFORM=offscreen $(BUILD)/bench/sunset-gui-bench 600000 $(BUILD)/bench-data

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // make bench: 600,000 mailboxes a side (the GA limit per tenant), 2 % drift, one mailbox with 1,600 addresses.
 // Times a plain read of each file (the baseline, same run, same bytes), the LDIF and Get-Mailbox JSON parses,
-// matching and diff, and reports peak RSS, with a verdict against README's targets. The files are read once
+// matching and diff, and reports peak RSS, with a verdict against the targets of docs/benchmarks.md. The files are read once
 // untimed first (the page cache warm for baseline and parse alike); then every step runs RUNS times, baseline
 // and parse side by side in each round, and the medians are compared.
 #include "BenchFigures.h"

@@ -6,7 +6,7 @@
 // doing the same work in the same run: std::stable_sort of the same keys (by name for the name sort, by severity
 // then name for the drift sort), a substring scan of the same search text. The model load does more than a sort
 // (reset, the attribute filter, the overview chart), so it has no baseline: its target is absolute. Every figure is
-// the median of RUNS (default 5) after one untimed round; each is judged against README's targets: load < 2 s,
+// the median of RUNS (default 5) after one untimed round; each is judged against the targets of docs/benchmarks.md: load < 2 s,
 // sort < 500 ms, filter < 50 ms, RSS < 2 GiB with both sides loaded.
 #include "BenchFigures.h"
 #include "DemoTenantGenerator.h"

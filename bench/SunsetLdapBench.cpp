@@ -6,7 +6,7 @@
 //           ldapsearch -E pr=1000/noprompt of the same filter and attributes to /dev/null
 //   writes: N single-attribute changes (delete the old value, add the new one, one modify per mailbox) through
 //           LdapModifyPipeline vs ldapmodify -f of the same changes as LDIF; every run starts from the same values
-// Figures, not pass/fail: see README.md for the targets.
+// Figures, not pass/fail: see docs/benchmarks.md for the targets.
 //
 // sunset-ldap-bench SAMBA_DIR [--changes N] [--read-runs R] [--delay-ms MS] [--no-window-64]
 // SAMBA_DIR is a DC started by tests/samba/samba-dc.sh (its env file says where and how to bind).

@@ -48,7 +48,7 @@ void textOrNull(JsonWriter& w, QLatin1StringView name, const QString& text)
         w.value(text);
 }
 
-// What proved the cause (README, "The JSON report"): the parts known for this item, and for an unexplained one
+// What proved the cause (docs/formats.md, "The JSON report"): the parts known for this item, and for an unexplained one
 // what was missing.
 void writeEvidence(JsonWriter& w, const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state)
 {

@@ -19,7 +19,7 @@ struct DriftReportInput {
 // Receives report text in chunks (a few MiB at most), so a 600,000-mailbox report never sits whole in memory.
 using ReportSink = std::function<void(const QByteArray& chunk)>;
 
-// The JSON report of `sunset-cli diff` (format "sunset.drift-report", version 1; documented in README.md).
+// The JSON report of `sunset-cli diff` (format "sunset.drift-report", version 2; documented in docs/formats.md).
 void writeDriftReportJson(const DriftReportInput& input, const ReportSink& sink);
 
 // One CSV row per drift item; multi-valued cells joined with ";".

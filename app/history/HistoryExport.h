@@ -22,7 +22,7 @@ struct HistoryExportFilter {
     QString object;             // DN or UPN substring, case-insensitive (scans are kept, their items filtered)
 };
 
-// The JSON export's format name and version (documented in README.md).
+// The JSON export's format name and version (documented in docs/formats.md).
 inline constexpr QLatin1StringView kHistoryJsonFormat{"sunset.history"};
 inline constexpr int kHistoryJsonVersion = 1;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What README.md promises about the files sunset-cli writes and the secrets it reads:
+// What docs/cli.md promises about the files sunset-cli writes and the secrets it reads:
 // - exit code 3 when a report cannot be written, and the report an earlier run left is still there, whole;
 // - a --client-secret-file that other users can read or change draws a warning naming it and the fix; an owner-only
 //   one draws none.
