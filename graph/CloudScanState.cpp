@@ -3,13 +3,13 @@
 
 #include "CloudLiveScan.h"
 #include "GraphUsersJsonReader.h"
+#include "platform/OwnerOnlyFile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace sunset {
@@ -20,7 +20,6 @@ namespace {
 
 constexpr auto kStateFile = "cloud-state.json";
 constexpr auto kUsersFile = "cloud-users.json";
-constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 QString pathIn(const QString& directory, const char* name)
 {
@@ -29,11 +28,8 @@ QString pathIn(const QString& directory, const char* name)
 
 std::optional<ImportError> writeOwnerOnly(const QString& path, const QByteArray& bytes)
 {
-    QSaveFile file(path);
-    // Owner-only from the start: the temporary file gets these permissions before any byte is written.
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(kOwnerOnly) || file.write(bytes) != bytes.size() ||
-        !file.commit())
-        return ImportError{path, 0, {}, u"cannot write the cloud scan state: "_s + file.errorString()};
+    if (auto error = writeOwnerOnlyFile(path, bytes))
+        return ImportError{path, 0, {}, u"cannot write the cloud scan state: "_s + error->message};
     return std::nullopt;
 }
 

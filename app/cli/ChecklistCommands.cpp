@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistCommands.h"
+#include "platform/OwnerOnlyFile.h"
 
 #include "ChecklistChecks.h"
 #include "ChecklistStore.h"
@@ -163,7 +164,7 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
     if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
         return u"a PDF needs QtGui's application object; run the export through sunset-cli or the wizard"_s;
     OwnerOnlyFile file(path);
-    if (std::optional<HistoryError> error = file.open())
+    if (auto error = file.open())
         return error->message;
     {
         QPdfWriter writer(file.device());
@@ -174,7 +175,7 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
         document.setHtml(reportHtml(checklist, generatedBy));
         document.print(&writer);
     }
-    if (std::optional<HistoryError> error = file.commit())
+    if (auto error = file.commit())
         return error->message;
     return std::nullopt;
 }

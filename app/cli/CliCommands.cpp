@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CliCommands.h"
+#include "platform/OwnerOnlyFile.h"
 
 #include "BatchCommands.h"
 #include "ChecklistCommands.h"

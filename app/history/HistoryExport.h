@@ -6,7 +6,6 @@
 #include <QByteArray>
 #include <QDate>
 #include <QString>
-#include <QTemporaryFile>
 
 #include <functional>
 #include <memory>
@@ -55,27 +54,7 @@ using HistoryExportProgress = std::function<bool(int done, int total)>;
 std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
                                                 const HistoryExportProgress& progress = {});
 
-// Writes bytes to path owner-only (0600) through OwnerOnlyFile: a crash never leaves half a file.
+// Writes bytes to path owner-only (0600) through OwnerOnlyFile (platform/): a crash never leaves half a file.
 std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes);
-
-// A file written owner-only from its first byte and put in place whole. The bytes go to a temporary file beside
-// the target, created 0600 (O_EXCL) whatever the umask, then synced and renamed over the target (a symlink there is
-// replaced, not followed). Not QSaveFile: it creates its temporary file 0666 & ~umask and only a later
-// setPermissions() narrows it, so another local user could open it in between and read everything written after.
-class OwnerOnlyFile final {
-public:
-    explicit OwnerOnlyFile(QString path);
-    ~OwnerOnlyFile(); // without commit(): the temporary file is removed, the target untouched
-    Q_DISABLE_COPY_MOVE(OwnerOnlyFile)
-
-    std::optional<HistoryError> open();
-    QIODevice* device(); // after open()
-    QString temporaryPath() const; // where the bytes are until commit()
-    std::optional<HistoryError> commit();
-
-private:
-    QString m_path;
-    std::unique_ptr<QTemporaryFile> m_file;
-};
 
 } // namespace sunset

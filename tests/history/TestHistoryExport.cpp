@@ -2,6 +2,7 @@
 // History exports: CSV (RFC 4180, formula-safe, filtered), JSON (format, audit head), a batch's LDIF, and the PDF
 // report read back with poppler's pdftotext/pdfinfo (installed by scripts/install-deps.sh).
 #include "../Rfc4180.h"
+#include "platform/OwnerOnlyFile.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"
 #include "CsvCell.h"

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QByteArray;
+class QIODevice;
+class QTemporaryFile;
+
+namespace sunset {
+
+// Why a file could not be written, naming it and what to do.
+struct FileError {
+    QString message;
+};
+
+// A file written owner-only from its first byte and put in place whole: the one way Sunset writes what must stay
+// private (reports, exports, the kept cloud state). The bytes go to a temporary file beside the target, created
+// 0600 (O_EXCL) whatever the umask, then synced and renamed over the target (a symlink there is replaced, not
+// followed). Not QSaveFile: it creates its temporary file 0666 & ~umask and only a later setPermissions()
+// narrows it, so another local user could open it in between and read everything written after.
+class OwnerOnlyFile final {
+public:
+    explicit OwnerOnlyFile(QString path);
+    ~OwnerOnlyFile(); // without commit(): the temporary file is removed, the target untouched
+    OwnerOnlyFile(const OwnerOnlyFile&) = delete;
+    OwnerOnlyFile& operator=(const OwnerOnlyFile&) = delete;
+
+    [[nodiscard]] std::optional<FileError> open();
+    QIODevice* device(); // after open()
+    QString temporaryPath() const; // where the bytes are until commit()
+    [[nodiscard]] std::optional<FileError> commit();
+
+private:
+    QString m_path;
+    std::unique_ptr<QTemporaryFile> m_file;
+};
+
+// Writes bytes to path through OwnerOnlyFile: owner-only, and a crash never leaves half a file.
+[[nodiscard]] std::optional<FileError> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes);
+
+} // namespace sunset
