@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ConnectionProfile.h"
-#include "SecretStore.h"
+#include "platform/SecretStore.h"
 
 #include <QDialog>
 

@@ -4,7 +4,7 @@
 #include "AdSource.h"
 #include "CloudLiveScan.h"
 #include "ImportError.h"
-#include "SecretStore.h"
+#include "platform/SecretStore.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
 

@@ -6,7 +6,7 @@
 #include "CliCommands.h"
 #include "CloudEmulator.h"
 #include "DemoTenantGenerator.h"
-#include "SecretStore.h"
+#include "platform/SecretStore.h"
 
 #include <QDirIterator>
 #include <QFile>

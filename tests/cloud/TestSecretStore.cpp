@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TestSecretStore.h"
 
-#include "SecretStore.h"
+#include "platform/SecretStore.h"
 
 #include <QDirIterator>
 #include <QFile>

@@ -6,7 +6,7 @@
 #include "ConnectionDialog.h"
 #include "ConnectionProfile.h"
 #include "DemoScan.h"
-#include "SecretStore.h"
+#include "platform/SecretStore.h"
 
 #include <QCheckBox>
 #include <QComboBox>

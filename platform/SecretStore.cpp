@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "SecretStore.h"
 
-#include "GraphLogging.h"
+#include <QLoggingCategory>
 
 #include <qt6keychain/keychain.h>
 
 namespace sunset {
+
+namespace {
+// What the keyring was asked and answered (never a secret): "sunset.secrets".
+Q_LOGGING_CATEGORY(lcSecrets, "sunset.secrets")
+} // namespace
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -101,12 +106,12 @@ void SecretStore::remember(const SecretKey& key, const QByteArray& secret, QObje
                 if (hadContext && !guard)
                     return;
                 if (j->error() == QKeychain::NoError) {
-                    qCInfo(lcGraph).noquote() << "remembered" << entry << "in the desktop keyring";
+                    qCInfo(lcSecrets).noquote() << "remembered" << entry << "in the desktop keyring";
                     done(std::nullopt);
                     return;
                 }
                 const SecretStoreError error = describe(j->error(), j->errorString(), entry);
-                qCWarning(lcGraph).noquote() << error.message;
+                qCWarning(lcSecrets).noquote() << error.message;
                 done(error);
             });
     track(job);
