@@ -1,260 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "LdapConnection.h"
 
+#include "LdapErrorText.h"
+#include "LdapHandles.h"
 #include "LdapLogging.h"
+#include "LdapSearch.h"
 #include "ProxyAddress.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QScopeGuard>
 #include <QUrl>
 
 #include <ldap.h>
 #include <sasl/sasl.h>
 
 #include <cstring>
-#include <deque>
-#include <vector>
 
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-// Owners for what libldap allocates: each with the free function libldap documents for it.
-struct LdapUnbind {
-    void operator()(LDAP* ld) const { ldap_unbind_ext_s(ld, nullptr, nullptr); }
-};
-struct MessageFree {
-    void operator()(LDAPMessage* message) const { ldap_msgfree(message); }
-};
-struct ControlFree {
-    void operator()(LDAPControl* control) const { ldap_control_free(control); }
-};
-struct ControlsFree {
-    void operator()(LDAPControl** controls) const { ldap_controls_free(controls); }
-};
-struct BerElementFree {
-    void operator()(BerElement* ber) const { ber_free(ber, 0); } // 0: the buffer belongs to the message
-};
-struct BerMemFree {
-    void operator()(void* memory) const { ber_memfree(memory); }
-};
-using MessagePtr = std::unique_ptr<LDAPMessage, MessageFree>;
-using ControlPtr = std::unique_ptr<LDAPControl, ControlFree>;
-using ControlsPtr = std::unique_ptr<LDAPControl*, ControlsFree>;
-using BerElementPtr = std::unique_ptr<BerElement, BerElementFree>;
-using BerValuesPtr = std::unique_ptr<berval, BerMemFree>; // the array from ldap_get_attribute_ber
-using LdapStringPtr = std::unique_ptr<char, BerMemFree>;
-
-// A cookie of the paged-results control, owned.
-class Cookie final {
-public:
-    Cookie() = default;
-    ~Cookie() { ber_memfree(m_value.bv_val); }
-    Cookie(const Cookie&) = delete;
-    Cookie& operator=(const Cookie&) = delete;
-    berval* get() { return &m_value; }
-    bool isEmpty() const { return m_value.bv_len == 0; }
-    void reset()
-    {
-        ber_memfree(m_value.bv_val);
-        m_value = {0, nullptr};
-    }
-
-private:
-    berval m_value{0, nullptr};
-};
-
-timeval toTimeval(std::chrono::milliseconds ms)
-{
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
-    return tv;
-}
-
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 3) + u" s"_s;
-}
-
-LdapErrorCode codeForResult(int rc)
-{
-    switch (rc) {
-    case LDAP_SERVER_DOWN:
-        return LdapErrorCode::ServerUnreachable;
-    case LDAP_CONNECT_ERROR:
-        return LdapErrorCode::TlsFailure; // libldap's code for a failed TLS handshake
-    case LDAP_INVALID_CREDENTIALS:
-        return LdapErrorCode::InvalidCredentials;
-    case LDAP_STRONG_AUTH_REQUIRED:
-    case LDAP_CONFIDENTIALITY_REQUIRED:
-        return LdapErrorCode::EncryptionRequired;
-    case LDAP_INSUFFICIENT_ACCESS:
-        return LdapErrorCode::InsufficientAccess;
-    case LDAP_NO_SUCH_OBJECT:
-        return LdapErrorCode::NoSuchObject;
-    case LDAP_NO_SUCH_ATTRIBUTE:
-        return LdapErrorCode::NoSuchAttribute;
-    case LDAP_TYPE_OR_VALUE_EXISTS:
-        return LdapErrorCode::AttributeOrValueExists;
-    case LDAP_CONSTRAINT_VIOLATION:
-        return LdapErrorCode::ConstraintViolation;
-    case LDAP_INVALID_DN_SYNTAX:
-        return LdapErrorCode::InvalidDnSyntax;
-    case LDAP_FILTER_ERROR:
-        return LdapErrorCode::FilterError;
-    case LDAP_SIZELIMIT_EXCEEDED:
-        return LdapErrorCode::SizeLimitExceeded;
-    case LDAP_TIMELIMIT_EXCEEDED:
-    case LDAP_TIMEOUT:
-        return LdapErrorCode::TimeLimitExceeded;
-    case LDAP_UNAVAILABLE_CRITICAL_EXTENSION:
-    case LDAP_NOT_SUPPORTED:
-        return LdapErrorCode::UnsupportedControl;
-    case LDAP_BUSY:
-    case LDAP_UNAVAILABLE:
-    case LDAP_UNWILLING_TO_PERFORM:
-        return LdapErrorCode::Busy;
-    case LDAP_USER_CANCELLED:
-        return LdapErrorCode::Cancelled;
-    case LDAP_DECODING_ERROR:
-    case LDAP_PROTOCOL_ERROR:
-        return LdapErrorCode::InvalidResponse;
-    default:
-        return LdapErrorCode::Other;
-    }
-}
-
-// AD's invalid-credentials diagnostics carry a Win32 code: "... AcceptSecurityContext error, data 52e, v4563".
-QString whyCredentialsFailed(const QString& serverMessage)
-{
-    static const std::pair<QLatin1StringView, QLatin1StringView> kReasons[] = {
-        {"data 525"_L1, "the user does not exist"_L1},
-        {"data 52e"_L1, "the user name or password is wrong"_L1},
-        {"data 530"_L1, "the account may not log on at this time"_L1},
-        {"data 531"_L1, "the account may not log on from this workstation"_L1},
-        {"data 532"_L1, "the password has expired"_L1},
-        {"data 533"_L1, "the account is disabled"_L1},
-        {"data 701"_L1, "the account has expired"_L1},
-        {"data 773"_L1, "the password must be changed before the first logon"_L1},
-        {"data 775"_L1, "the account is locked out"_L1},
-    };
-    for (const auto& [marker, reason] : kReasons) {
-        if (serverMessage.contains(marker, Qt::CaseInsensitive))
-            return reason;
-    }
-    return u"the user name or password is wrong, or the account cannot log on"_s;
-}
-
-struct RangeOption {
-    QByteArray plainName; // the attribute name without ";range=L-H"
-    qint64 low = 0;
-    qint64 high = 0; // -1 for "*"
-};
-
-std::optional<qint64> parseBound(QByteArrayView text)
-{
-    if (text == "*")
-        return -1;
-    bool ok = false;
-    const qint64 n = text.toLongLong(&ok);
-    return ok && n >= 0 && !text.isEmpty() && text[0] != '+' ? std::optional<qint64>(n) : std::nullopt;
-}
-
-// "proxyAddresses;range=0-1499" -> {"proxyAddresses", 0, 1499}; nullopt when the name has no range option.
-// Malformed ranges set *malformed.
-std::optional<RangeOption> parseRangeOption(QByteArrayView name, bool* malformed)
-{
-    *malformed = false;
-    qsizetype at = name.indexOf(';');
-    while (at >= 0) {
-        const qsizetype next = name.indexOf(';', at + 1);
-        const qsizetype end = next < 0 ? name.size() : next;
-        const QByteArrayView option = name.sliced(at + 1, end - at - 1);
-        if (option.size() > 6 && equalsCaseInsensitive(option.first(6), "range=")) {
-            const QByteArrayView bounds = option.sliced(6);
-            const qsizetype dash = bounds.indexOf('-');
-            const auto low = dash <= 0 ? std::nullopt : parseBound(bounds.first(dash));
-            const auto high = dash <= 0 ? std::nullopt : parseBound(bounds.sliced(dash + 1));
-            if (!low || *low < 0 || !high || (*high >= 0 && *high < *low)) {
-                *malformed = true;
-                return std::nullopt;
-            }
-            RangeOption range;
-            range.plainName = name.first(at).toByteArray() + name.sliced(end).toByteArray();
-            range.low = *low;
-            range.high = *high;
-            return range;
-        }
-        at = next;
-    }
-    return std::nullopt;
-}
-
-} // namespace
-
-QLatin1StringView ldapErrorCodeName(LdapErrorCode code)
-{
-    switch (code) {
-    case LdapErrorCode::ServerUnreachable:
-        return "serverUnreachable"_L1;
-    case LdapErrorCode::TlsFailure:
-        return "tlsFailure"_L1;
-    case LdapErrorCode::InsecureBindRefused:
-        return "insecureBindRefused"_L1;
-    case LdapErrorCode::EncryptionRequired:
-        return "encryptionRequired"_L1;
-    case LdapErrorCode::InvalidCredentials:
-        return "invalidCredentials"_L1;
-    case LdapErrorCode::KerberosNoTicket:
-        return "kerberosNoTicket"_L1;
-    case LdapErrorCode::KerberosTicketExpired:
-        return "kerberosTicketExpired"_L1;
-    case LdapErrorCode::KerberosUnknownServer:
-        return "kerberosUnknownServer"_L1;
-    case LdapErrorCode::KerberosFailure:
-        return "kerberosFailure"_L1;
-    case LdapErrorCode::InsufficientAccess:
-        return "insufficientAccess"_L1;
-    case LdapErrorCode::NoSuchObject:
-        return "noSuchObject"_L1;
-    case LdapErrorCode::NoSuchAttribute:
-        return "noSuchAttribute"_L1;
-    case LdapErrorCode::AttributeOrValueExists:
-        return "attributeOrValueExists"_L1;
-    case LdapErrorCode::ConstraintViolation:
-        return "constraintViolation"_L1;
-    case LdapErrorCode::InvalidDnSyntax:
-        return "invalidDnSyntax"_L1;
-    case LdapErrorCode::FilterError:
-        return "filterError"_L1;
-    case LdapErrorCode::SizeLimitExceeded:
-        return "sizeLimitExceeded"_L1;
-    case LdapErrorCode::TimeLimitExceeded:
-        return "timeLimitExceeded"_L1;
-    case LdapErrorCode::UnsupportedControl:
-        return "unsupportedControl"_L1;
-    case LdapErrorCode::Busy:
-        return "busy"_L1;
-    case LdapErrorCode::Cancelled:
-        return "cancelled"_L1;
-    case LdapErrorCode::InvalidResponse:
-        return "invalidResponse"_L1;
-    case LdapErrorCode::Other:
-        return "other"_L1;
-    }
-    return "other"_L1;
-}
-
-QString LdapError::toString() const
-{
-    if (serverMessage.isEmpty() || message.contains(serverMessage))
-        return message;
-    return message + u" (server: "_s + serverMessage + u')';
-}
 
 bool RootDse::supportsControl(QByteArrayView oid) const
 {
@@ -266,17 +30,26 @@ class LdapConnection::Private final {
 public:
     explicit Private(const LdapConnectionOptions& options)
         : options(options)
+        , hostName(hostOf(options.uri))
+        , hostPort(hostName + u':' + QString::number(QUrl(options.uri).port(isLdaps(options.uri) ? 636 : 389)))
+        , errorText(options, hostPort, hostName)
     {
-        const QUrl url(options.uri);
-        const bool ldaps = url.scheme().compare(u"ldaps"_s, Qt::CaseInsensitive) == 0;
-        const QString host = url.host().contains(u':') ? u'[' + url.host() + u']' : url.host();
-        hostName = host;
-        hostPort = host + u':' + QString::number(url.port(ldaps ? 636 : 389));
+    }
+
+    static QString hostOf(const QString& uri)
+    {
+        const QUrl url(uri);
+        return url.host().contains(u':') ? u'[' + url.host() + u']' : url.host();
+    }
+    static bool isLdaps(const QString& uri)
+    {
+        return QUrl(uri).scheme().compare(u"ldaps"_s, Qt::CaseInsensitive) == 0;
     }
 
     const LdapConnectionOptions& options;
     QString hostName; // as the URI names it, which is what the certificate must name
     QString hostPort;
+    LdapErrorText errorText;
     std::unique_ptr<LDAP, LdapUnbind> ld;
     bool encrypted = false;
     // Set by libldap's TLS connect callback, which runs after the TCP connection and before the handshake:
@@ -288,10 +61,6 @@ public:
     {
         static_cast<Private*>(self)->tlsHandshakeStarted = true;
     }
-
-    // Per entry, reused: the attribute views handed to the caller and the bytes of follow-up reads.
-    std::vector<LdifAttribute> attributes;
-    std::deque<QByteArray> scratch; // a deque: growing it never moves what earlier views point into
 
     QString serverDiagnostic() const
     {
@@ -311,72 +80,14 @@ public:
         return rc;
     }
 
-    // An admin-readable error for libldap's rc; doing says what Sunset was doing ("Reading the root DSE").
+    // An admin-readable error for libldap's rc, with the server's diagnostic when none is given.
     LdapError error(int rc, const QString& doing, QString serverMessage = {}) const
     {
         if (serverMessage.isEmpty())
             serverMessage = serverDiagnostic();
-        LdapError e;
-        e.code = codeForResult(rc);
-        e.ldapResultCode = rc;
-        e.serverMessage = serverMessage;
-        // doing names the host with %1: "Connecting to %1", "Binding as admin@contoso.com on %1".
-        const QString where = (doing.contains(u"%1"_s) ? doing.arg(hostPort) : doing + u" on "_s + hostPort) + u": "_s;
-        switch (e.code) {
-        case LdapErrorCode::ServerUnreachable:
-            e.message = where + u"no LDAP server answered, or it closed the connection. Check that the domain "
-                                "controller is running and that the port is reachable from here."_s;
-            break;
-        case LdapErrorCode::TlsFailure:
-            e.message = where + tlsFailureText();
-            break;
-        case LdapErrorCode::InvalidCredentials:
-            e.message =
-                where + u"the domain controller refused the bind: "_s + whyCredentialsFailed(serverMessage) + u'.';
-            break;
-        case LdapErrorCode::EncryptionRequired:
-            e.message = where + u"the domain controller requires an encrypted connection for this (it said: \""_s +
-                        serverMessage + u"\"). Connect with ldaps:// or StartTLS."_s;
-            break;
-        case LdapErrorCode::InsufficientAccess:
-            e.message = where + u"the bound account is not allowed to do this."_s;
-            break;
-        case LdapErrorCode::NoSuchObject:
-            e.message = where + u"the entry does not exist (check the base DN)."_s;
-            break;
-        case LdapErrorCode::TimeLimitExceeded:
-            e.message = where + u"no answer within "_s + seconds(options.operationTimeout) + u'.';
-            break;
-        case LdapErrorCode::UnsupportedControl:
-            e.message = where + u"the server does not support a control Sunset needs (paged results)."_s;
-            break;
-        case LdapErrorCode::Busy:
-            e.message = where + u"the server is busy or unwilling to do this; try again later."_s;
-            break;
-        default:
-            e.message = where + QString::fromUtf8(ldap_err2string(rc)) + u'.';
-            break;
-        }
-        return e;
+        return errorText.forResult(rc, doing, serverMessage);
     }
-
-    QString tlsFailureText() const
-    {
-        const QString trust =
-            options.caFile.isEmpty() ? u"the system's trusted CAs"_s : u"the CA file "_s + options.caFile;
-        return u"the TLS connection could not be established: the certificate of %1 did not verify against %2, "
-               "or does not name %3. Sunset never falls back to an unverified connection: give the PEM file of "
-               "the CA that issued the domain controller's certificate, and connect by a name the certificate "
-               "holds."_s.arg(hostPort, trust, hostName);
-    }
-
-    LdapError ownError(LdapErrorCode code, const QString& message) const
-    {
-        LdapError e;
-        e.code = code;
-        e.message = message;
-        return e;
-    }
+    static LdapError ownError(LdapErrorCode code, const QString& message) { return LdapErrorText::own(code, message); }
 };
 
 LdapConnection::LdapConnection(LdapConnectionOptions options)
@@ -496,6 +207,11 @@ std::optional<LdapError> LdapConnection::connect()
 LdapError LdapConnection::errorFor(int ldapResultCode, const QString& doing, const QString& serverMessage) const
 {
     return d->error(ldapResultCode, doing, serverMessage);
+}
+
+int LdapConnection::lastResultCode() const
+{
+    return d->lastResultCode();
 }
 
 void LdapConnection::connectionLost()
@@ -703,246 +419,7 @@ LdapResult<RootDse> LdapConnection::readRootDse()
 std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
                                                 const LdapSearchProgress& progress, LdapSearchStats* stats)
 {
-    if (auto failure = connect())
-        return failure;
-    LDAP* const ld = d->ld.get();
-    LdapSearchStats local;
-    LdapSearchStats& counts = stats ? *stats : local;
-    counts = {};
-
-    std::vector<char*> attributeList;
-    for (const QByteArray& attribute : request.attributes)
-        attributeList.push_back(const_cast<char*>(attribute.constData()));
-    attributeList.push_back(nullptr);
-    const int scope = request.scope == LdapScope::Base       ? LDAP_SCOPE_BASE
-                      : request.scope == LdapScope::OneLevel ? LDAP_SCOPE_ONELEVEL
-                                                             : LDAP_SCOPE_SUBTREE;
-    const QString doing =
-        u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
-    bool lost = false; // the handle is dropped on the way out, when nothing here uses it any more
-    const auto dropIfLost = qScopeGuard([&] {
-        if (lost)
-            connectionLost();
-    });
-    const auto afterEntries = [&](LdapError e) {
-        if (e.code == LdapErrorCode::ServerUnreachable) {
-            // It was connected when the search began: the connection dropped mid-search.
-            e.message = u"%1 on %2: the connection was lost after %3 entries (%4 complete pages) had arrived, so "
-                        "the search is incomplete and nothing from it was kept. Check the network path to the "
-                        "domain controller and read again."_s.arg(doing, d->hostPort, QString::number(counts.entries),
-                                                                 QString::number(counts.pages));
-            lost = true;
-        } else if (counts.entries > 0) {
-            e.message += u" The search stopped after %1 entries; nothing from it was kept."_s.arg(counts.entries);
-        }
-        return e;
-    };
-
-    const auto tooManyValues = [&](QByteArrayView dn) {
-        return afterEntries(d->ownError(
-            LdapErrorCode::SizeLimitExceeded,
-            u"%1 on %2: the entry %3 has more than %4 values, the most Sunset reads for one entry; the server may "
-            "be sending a range that never ends. Nothing of the search was kept; check the entry with ldapsearch."_s
-                .arg(doing, d->hostPort, QString::fromUtf8(dn), QString::number(request.maxValuesPerEntry))));
-    };
-
-    // Follows "name;range=L-H" with base-scope reads until a range ends in "*"; appends the values.
-    const auto readRestOfRange = [&](const QByteArray& dn, const QByteArray& plainName, qint64 next,
-                                     qint64 entryNumber) -> std::optional<LdapError> {
-        for (;;) {
-            QByteArray wanted = plainName + ";range=" + QByteArray::number(next) + '-';
-            wanted += request.rangeStep > 0 ? QByteArray::number(next + request.rangeStep - 1) : QByteArray("*");
-            char* attrs[] = {wanted.data(), nullptr};
-            timeval timeout = toTimeval(m_options.operationTimeout);
-            LDAPMessage* raw = nullptr;
-            const int rc = ldap_search_ext_s(ld, dn.constData(), LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, nullptr,
-                                             nullptr, &timeout, 0, &raw);
-            const MessagePtr result(raw);
-            ++counts.rangeReads;
-            if (rc != LDAP_SUCCESS) {
-                return afterEntries(
-                    d->error(rc, u"Reading the values of %1 from %2 of %3"_s.arg(
-                                     QString::fromUtf8(plainName), QString::number(next), QString::fromUtf8(dn))));
-            }
-            LDAPMessage* entry = ldap_first_entry(ld, result.get());
-            BerElement* berRaw = nullptr;
-            berval entryDn{};
-            if (!entry || ldap_get_dn_ber(ld, entry, &berRaw, &entryDn) != LDAP_SUCCESS) {
-                return afterEntries(
-                    d->ownError(LdapErrorCode::InvalidResponse,
-                                u"Reading the values of %1 of %2: the entry is gone; it was deleted "
-                                "during the read."_s.arg(QString::fromUtf8(plainName), QString::fromUtf8(dn))));
-            }
-            const BerElementPtr ber(berRaw);
-            std::optional<RangeOption> got;
-            for (;;) {
-                berval name{};
-                berval* values = nullptr;
-                if (ldap_get_attribute_ber(ld, entry, ber.get(), &name, &values) != LDAP_SUCCESS)
-                    break;
-                const BerValuesPtr valuesOwner(values);
-                if (!name.bv_val)
-                    break;
-                bool malformed = false;
-                auto range = parseRangeOption(QByteArrayView(name.bv_val, qsizetype(name.bv_len)), &malformed);
-                if (!range || !equalsCaseInsensitive(range->plainName, plainName))
-                    continue;
-                const QByteArray& stored = d->scratch.emplace_back(plainName);
-                for (berval* v = values; v && v->bv_val; ++v) {
-                    if (qint64(d->attributes.size()) >= request.maxValuesPerEntry)
-                        return tooManyValues(dn);
-                    const QByteArray& value = d->scratch.emplace_back(v->bv_val, qsizetype(v->bv_len));
-                    d->attributes.push_back(LdifAttribute{stored, value, entryNumber});
-                }
-                got = std::move(range);
-                break;
-            }
-            if (!got && request.rangeStep > 0) // asked past the last value with an explicit upper bound
-                return std::nullopt;
-            if (!got || got->low != next || (got->high >= 0 && got->high < next)) {
-                return afterEntries(d->ownError(
-                    LdapErrorCode::InvalidResponse,
-                    u"Reading the values of %1 of %2 from %3 on: the server answered with a different range; "
-                    "the values may have changed during the read. Read again."_s.arg(
-                        QString::fromUtf8(plainName), QString::fromUtf8(dn), QString::number(next))));
-            }
-            if (got->high < 0)
-                return std::nullopt;
-            next = got->high + 1;
-        }
-    };
-
-    const auto deliver = [&](LDAPMessage* message) -> std::optional<LdapError> {
-        const qint64 entryNumber = ++counts.entries;
-        BerElement* berRaw = nullptr;
-        berval dn{};
-        if (ldap_get_dn_ber(ld, message, &berRaw, &dn) != LDAP_SUCCESS)
-            return afterEntries(d->error(d->lastResultCode(), doing));
-        const BerElementPtr ber(berRaw);
-        d->attributes.clear();
-        d->scratch.clear();
-        std::vector<BerValuesPtr> keepAlive; // value arrays of this entry, freed after the handler ran
-        for (;;) {
-            berval name{};
-            berval* values = nullptr;
-            if (ldap_get_attribute_ber(ld, message, ber.get(), &name, &values) != LDAP_SUCCESS)
-                return afterEntries(d->error(d->lastResultCode(), doing));
-            keepAlive.emplace_back(values);
-            if (!name.bv_val)
-                break;
-            const QByteArrayView nameView(name.bv_val, qsizetype(name.bv_len));
-            bool malformed = false;
-            auto range = parseRangeOption(nameView, &malformed);
-            if (malformed) {
-                return afterEntries(
-                    d->ownError(LdapErrorCode::InvalidResponse,
-                                u"%1: the server sent a malformed ranged attribute %2 for %3."_s.arg(
-                                    doing, QString::fromUtf8(nameView),
-                                    QString::fromUtf8(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len))))));
-            }
-            QByteArrayView valueName = nameView;
-            if (range) {
-                if (range->low != 0) {
-                    return afterEntries(
-                        d->ownError(LdapErrorCode::InvalidResponse,
-                                    u"%1: the server sent %2 of %3 without its first values."_s.arg(
-                                        doing, QString::fromUtf8(nameView),
-                                        QString::fromUtf8(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len))))));
-                }
-                valueName = d->scratch.emplace_back(range->plainName);
-            }
-            for (berval* v = values; v && v->bv_val; ++v) {
-                if (qint64(d->attributes.size()) >= request.maxValuesPerEntry)
-                    return tooManyValues(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)));
-                d->attributes.push_back(
-                    LdifAttribute{valueName, QByteArrayView(v->bv_val, qsizetype(v->bv_len)), entryNumber});
-            }
-            if (range && range->high >= 0) {
-                const QByteArray dnText(dn.bv_val, qsizetype(dn.bv_len));
-                if (auto failure = readRestOfRange(dnText, range->plainName, range->high + 1, entryNumber))
-                    return failure;
-            }
-        }
-        const LdifEntry entry{QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)), entryNumber, d->attributes};
-        if (auto failure = onEntry(entry))
-            return failure;
-        return std::nullopt;
-    };
-
-    Cookie cookie;
-    for (;;) {
-        LDAPControl* pageRaw = nullptr;
-        if (request.pageSize > 0) {
-            const int rc =
-                ldap_create_page_control(ld, request.pageSize, cookie.isEmpty() ? nullptr : cookie.get(), 1, &pageRaw);
-            if (rc != LDAP_SUCCESS)
-                return afterEntries(d->error(rc, doing));
-        }
-        const ControlPtr pageControl(pageRaw);
-        LDAPControl* serverControls[] = {pageRaw, nullptr};
-        int messageId = 0;
-        int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
-                                 request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
-                                 pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
-        if (rc != LDAP_SUCCESS)
-            return afterEntries(d->error(rc, doing));
-
-        for (;;) {
-            timeval timeout = toTimeval(m_options.operationTimeout);
-            LDAPMessage* raw = nullptr;
-            const int type = ldap_result(ld, messageId, LDAP_MSG_ONE, &timeout, &raw);
-            const MessagePtr message(raw);
-            if (type == 0) {
-                ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                return afterEntries(d->error(LDAP_TIMEOUT, doing));
-            }
-            if (type < 0)
-                return afterEntries(d->error(d->lastResultCode(), doing));
-            if (type == LDAP_RES_SEARCH_ENTRY) {
-                if (auto failure = deliver(message.get())) {
-                    ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                    return failure;
-                }
-                continue;
-            }
-            if (type != LDAP_RES_SEARCH_RESULT)
-                continue; // referrals (chasing is off) and intermediate responses
-
-            int resultCode = LDAP_SUCCESS;
-            char* matchedRaw = nullptr;
-            char* diagnosticRaw = nullptr;
-            LDAPControl** controlsRaw = nullptr;
-            rc = ldap_parse_result(ld, message.get(), &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw,
-                                   0);
-            const LdapStringPtr matched(matchedRaw);
-            const LdapStringPtr diagnostic(diagnosticRaw);
-            const ControlsPtr controls(controlsRaw);
-            if (rc != LDAP_SUCCESS)
-                return afterEntries(d->error(rc, doing));
-            if (resultCode != LDAP_SUCCESS) {
-                return afterEntries(d->error(resultCode, doing,
-                                             diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
-            }
-            ++counts.pages;
-            cookie.reset();
-            if (request.pageSize > 0) {
-                LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
-                ber_int_t estimate = 0;
-                if (pageResponse &&
-                    ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
-                    return afterEntries(d->ownError(LdapErrorCode::InvalidResponse,
-                                                    doing + u": the server's paged-results answer is malformed."_s));
-                }
-            }
-            break;
-        }
-        if (progress && !progress(counts.entries)) {
-            return d->ownError(LdapErrorCode::Cancelled,
-                               doing + u": cancelled after %1 entries."_s.arg(counts.entries));
-        }
-        if (cookie.isEmpty())
-            return std::nullopt;
-    }
+    return LdapSearch(*this).run(request, onEntry, progress, stats);
 }
 
 } // namespace sunset

@@ -154,10 +154,13 @@ public:
                                     const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
 
 private:
-    // For the modify pipeline (LdapModify.cpp), which drives the same handle asynchronously.
+    // For the search (LdapSearch.cpp) and the modify pipeline (LdapModify.cpp), which drive the same handle.
+    friend class LdapSearch;
     friend class LdapModifyPipeline;
     ::ldap* handle() const; // nullptr until connect()
-    LdapError errorFor(int ldapResultCode, const QString& doing, const QString& serverMessage) const;
+    // serverMessage empty: the server's diagnostic of the last operation, if it gave one.
+    LdapError errorFor(int ldapResultCode, const QString& doing, const QString& serverMessage = {}) const;
+    int lastResultCode() const; // of the last operation on the handle
     // The server closed the connection: drop the handle so that nothing is sent on it again (libldap would
     // otherwise reconnect by itself on the next request, unbound and, for StartTLS, without TLS).
     void connectionLost();

@@ -3,6 +3,7 @@
 
 #include "AttributeCatalog.h"
 #include "LdapEscape.h"
+#include "LdapHandles.h"
 #include "LdapLogging.h"
 
 #include <QSet>
@@ -18,19 +19,6 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-struct MessageFree {
-    void operator()(LDAPMessage* message) const { ldap_msgfree(message); }
-};
-struct BerMemFree {
-    void operator()(void* memory) const { ber_memfree(memory); }
-};
-struct BerVarrayFree {
-    void operator()(char** strings) const { ber_memvfree(reinterpret_cast<void**>(strings)); }
-};
-using MessagePtr = std::unique_ptr<LDAPMessage, MessageFree>;
-using LdapStringPtr = std::unique_ptr<char, BerMemFree>;
-using LdapStringsPtr = std::unique_ptr<char*, BerVarrayFree>;
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPollSlice{100}; // how often a waiting run looks at cancel()

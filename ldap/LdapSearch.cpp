@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "LdapSearch.h"
+
+#include "LdapErrorText.h"
+#include "LdapHandles.h"
+#include "ProxyAddress.h"
+
+#include <QScopeGuard>
+
+#include <cstring>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// A cookie of the paged-results control, owned.
+class Cookie final {
+public:
+    Cookie() = default;
+    ~Cookie() { ber_memfree(m_value.bv_val); }
+    Cookie(const Cookie&) = delete;
+    Cookie& operator=(const Cookie&) = delete;
+    berval* get() { return &m_value; }
+    bool isEmpty() const { return m_value.bv_len == 0; }
+    void reset()
+    {
+        ber_memfree(m_value.bv_val);
+        m_value = {0, nullptr};
+    }
+
+private:
+    berval m_value{0, nullptr};
+};
+
+struct RangeOption {
+    QByteArray plainName; // the attribute name without ";range=L-H"
+    qint64 low = 0;
+    qint64 high = 0; // -1 for "*"
+};
+
+std::optional<qint64> parseBound(QByteArrayView text)
+{
+    if (text == "*")
+        return -1;
+    bool ok = false;
+    const qint64 n = text.toLongLong(&ok);
+    return ok && n >= 0 && !text.isEmpty() && text[0] != '+' ? std::optional<qint64>(n) : std::nullopt;
+}
+
+// "proxyAddresses;range=0-1499" -> {"proxyAddresses", 0, 1499}; nullopt when the name has no range option.
+// Malformed ranges set *malformed.
+std::optional<RangeOption> parseRangeOption(QByteArrayView name, bool* malformed)
+{
+    *malformed = false;
+    qsizetype at = name.indexOf(';');
+    while (at >= 0) {
+        const qsizetype next = name.indexOf(';', at + 1);
+        const qsizetype end = next < 0 ? name.size() : next;
+        const QByteArrayView option = name.sliced(at + 1, end - at - 1);
+        if (option.size() > 6 && equalsCaseInsensitive(option.first(6), "range=")) {
+            const QByteArrayView bounds = option.sliced(6);
+            const qsizetype dash = bounds.indexOf('-');
+            const auto low = dash <= 0 ? std::nullopt : parseBound(bounds.first(dash));
+            const auto high = dash <= 0 ? std::nullopt : parseBound(bounds.sliced(dash + 1));
+            if (!low || *low < 0 || !high || (*high >= 0 && *high < *low)) {
+                *malformed = true;
+                return std::nullopt;
+            }
+            RangeOption range;
+            range.plainName = name.first(at).toByteArray() + name.sliced(end).toByteArray();
+            range.low = *low;
+            range.high = *high;
+            return range;
+        }
+        at = next;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+{
+    if (auto failure = m_connection.connect())
+        return failure;
+    LDAP* const ld = m_connection.handle();
+    LdapSearchStats local;
+    LdapSearchStats& counts = stats ? *stats : local;
+    counts = {};
+
+    std::vector<char*> attributeList;
+    for (const QByteArray& attribute : request.attributes)
+        attributeList.push_back(const_cast<char*>(attribute.constData()));
+    attributeList.push_back(nullptr);
+    const int scope = request.scope == LdapScope::Base       ? LDAP_SCOPE_BASE
+                      : request.scope == LdapScope::OneLevel ? LDAP_SCOPE_ONELEVEL
+                                                             : LDAP_SCOPE_SUBTREE;
+    const QString doing =
+        u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+    bool lost = false; // the handle is dropped on the way out, when nothing here uses it any more
+    const auto dropIfLost = qScopeGuard([&] {
+        if (lost)
+            m_connection.connectionLost();
+    });
+    const auto afterEntries = [&](LdapError e) {
+        if (e.code == LdapErrorCode::ServerUnreachable) {
+            // It was connected when the search began: the connection dropped mid-search.
+            e.message = u"%1 on %2: the connection was lost after %3 entries (%4 complete pages) had arrived, so "
+                        "the search is incomplete and nothing from it was kept. Check the network path to the "
+                        "domain controller and read again."_s.arg(doing, m_connection.host(), QString::number(counts.entries),
+                                                                 QString::number(counts.pages));
+            lost = true;
+        } else if (counts.entries > 0) {
+            e.message += u" The search stopped after %1 entries; nothing from it was kept."_s.arg(counts.entries);
+        }
+        return e;
+    };
+
+    const auto tooManyValues = [&](QByteArrayView dn) {
+        return afterEntries(LdapErrorText::own(
+            LdapErrorCode::SizeLimitExceeded,
+            u"%1 on %2: the entry %3 has more than %4 values, the most Sunset reads for one entry; the server may "
+            "be sending a range that never ends. Nothing of the search was kept; check the entry with ldapsearch."_s
+                .arg(doing, m_connection.host(), QString::fromUtf8(dn), QString::number(request.maxValuesPerEntry))));
+    };
+
+    // Follows "name;range=L-H" with base-scope reads until a range ends in "*"; appends the values.
+    const auto readRestOfRange = [&](const QByteArray& dn, const QByteArray& plainName, qint64 next,
+                                     qint64 entryNumber) -> std::optional<LdapError> {
+        for (;;) {
+            QByteArray wanted = plainName + ";range=" + QByteArray::number(next) + '-';
+            wanted += request.rangeStep > 0 ? QByteArray::number(next + request.rangeStep - 1) : QByteArray("*");
+            char* attrs[] = {wanted.data(), nullptr};
+            timeval timeout = toTimeval(m_connection.options().operationTimeout);
+            LDAPMessage* raw = nullptr;
+            const int rc = ldap_search_ext_s(ld, dn.constData(), LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, nullptr,
+                                             nullptr, &timeout, 0, &raw);
+            const MessagePtr result(raw);
+            ++counts.rangeReads;
+            if (rc != LDAP_SUCCESS) {
+                return afterEntries(
+                    m_connection.errorFor(rc, u"Reading the values of %1 from %2 of %3"_s.arg(
+                                     QString::fromUtf8(plainName), QString::number(next), QString::fromUtf8(dn))));
+            }
+            LDAPMessage* entry = ldap_first_entry(ld, result.get());
+            BerElement* berRaw = nullptr;
+            berval entryDn{};
+            if (!entry || ldap_get_dn_ber(ld, entry, &berRaw, &entryDn) != LDAP_SUCCESS) {
+                return afterEntries(
+                    LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                u"Reading the values of %1 of %2: the entry is gone; it was deleted "
+                                "during the read."_s.arg(QString::fromUtf8(plainName), QString::fromUtf8(dn))));
+            }
+            const BerElementPtr ber(berRaw);
+            std::optional<RangeOption> got;
+            for (;;) {
+                berval name{};
+                berval* values = nullptr;
+                if (ldap_get_attribute_ber(ld, entry, ber.get(), &name, &values) != LDAP_SUCCESS)
+                    break;
+                const BerValuesPtr valuesOwner(values);
+                if (!name.bv_val)
+                    break;
+                bool malformed = false;
+                auto range = parseRangeOption(QByteArrayView(name.bv_val, qsizetype(name.bv_len)), &malformed);
+                if (!range || !equalsCaseInsensitive(range->plainName, plainName))
+                    continue;
+                const QByteArray& stored = m_scratch.emplace_back(plainName);
+                for (berval* v = values; v && v->bv_val; ++v) {
+                    if (qint64(m_attributes.size()) >= request.maxValuesPerEntry)
+                        return tooManyValues(dn);
+                    const QByteArray& value = m_scratch.emplace_back(v->bv_val, qsizetype(v->bv_len));
+                    m_attributes.push_back(LdifAttribute{stored, value, entryNumber});
+                }
+                got = std::move(range);
+                break;
+            }
+            if (!got && request.rangeStep > 0) // asked past the last value with an explicit upper bound
+                return std::nullopt;
+            if (!got || got->low != next || (got->high >= 0 && got->high < next)) {
+                return afterEntries(LdapErrorText::own(
+                    LdapErrorCode::InvalidResponse,
+                    u"Reading the values of %1 of %2 from %3 on: the server answered with a different range; "
+                    "the values may have changed during the read. Read again."_s.arg(
+                        QString::fromUtf8(plainName), QString::fromUtf8(dn), QString::number(next))));
+            }
+            if (got->high < 0)
+                return std::nullopt;
+            next = got->high + 1;
+        }
+    };
+
+    const auto deliver = [&](LDAPMessage* message) -> std::optional<LdapError> {
+        const qint64 entryNumber = ++counts.entries;
+        BerElement* berRaw = nullptr;
+        berval dn{};
+        if (ldap_get_dn_ber(ld, message, &berRaw, &dn) != LDAP_SUCCESS)
+            return afterEntries(m_connection.errorFor(m_connection.lastResultCode(), doing));
+        const BerElementPtr ber(berRaw);
+        m_attributes.clear();
+        m_scratch.clear();
+        std::vector<BerValuesPtr> keepAlive; // value arrays of this entry, freed after the handler ran
+        for (;;) {
+            berval name{};
+            berval* values = nullptr;
+            if (ldap_get_attribute_ber(ld, message, ber.get(), &name, &values) != LDAP_SUCCESS)
+                return afterEntries(m_connection.errorFor(m_connection.lastResultCode(), doing));
+            keepAlive.emplace_back(values);
+            if (!name.bv_val)
+                break;
+            const QByteArrayView nameView(name.bv_val, qsizetype(name.bv_len));
+            bool malformed = false;
+            auto range = parseRangeOption(nameView, &malformed);
+            if (malformed) {
+                return afterEntries(
+                    LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                u"%1: the server sent a malformed ranged attribute %2 for %3."_s.arg(
+                                    doing, QString::fromUtf8(nameView),
+                                    QString::fromUtf8(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len))))));
+            }
+            QByteArrayView valueName = nameView;
+            if (range) {
+                if (range->low != 0) {
+                    return afterEntries(
+                        LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                    u"%1: the server sent %2 of %3 without its first values."_s.arg(
+                                        doing, QString::fromUtf8(nameView),
+                                        QString::fromUtf8(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len))))));
+                }
+                valueName = m_scratch.emplace_back(range->plainName);
+            }
+            for (berval* v = values; v && v->bv_val; ++v) {
+                if (qint64(m_attributes.size()) >= request.maxValuesPerEntry)
+                    return tooManyValues(QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)));
+                m_attributes.push_back(
+                    LdifAttribute{valueName, QByteArrayView(v->bv_val, qsizetype(v->bv_len)), entryNumber});
+            }
+            if (range && range->high >= 0) {
+                const QByteArray dnText(dn.bv_val, qsizetype(dn.bv_len));
+                if (auto failure = readRestOfRange(dnText, range->plainName, range->high + 1, entryNumber))
+                    return failure;
+            }
+        }
+        const LdifEntry entry{QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)), entryNumber, m_attributes};
+        if (auto failure = onEntry(entry))
+            return failure;
+        return std::nullopt;
+    };
+
+    Cookie cookie;
+    for (;;) {
+        LDAPControl* pageRaw = nullptr;
+        if (request.pageSize > 0) {
+            const int rc =
+                ldap_create_page_control(ld, request.pageSize, cookie.isEmpty() ? nullptr : cookie.get(), 1, &pageRaw);
+            if (rc != LDAP_SUCCESS)
+                return afterEntries(m_connection.errorFor(rc, doing));
+        }
+        const ControlPtr pageControl(pageRaw);
+        LDAPControl* serverControls[] = {pageRaw, nullptr};
+        int messageId = 0;
+        int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
+                                 request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
+                                 pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
+        if (rc != LDAP_SUCCESS)
+            return afterEntries(m_connection.errorFor(rc, doing));
+
+        for (;;) {
+            timeval timeout = toTimeval(m_connection.options().operationTimeout);
+            LDAPMessage* raw = nullptr;
+            const int type = ldap_result(ld, messageId, LDAP_MSG_ONE, &timeout, &raw);
+            const MessagePtr message(raw);
+            if (type == 0) {
+                ldap_abandon_ext(ld, messageId, nullptr, nullptr);
+                return afterEntries(m_connection.errorFor(LDAP_TIMEOUT, doing));
+            }
+            if (type < 0)
+                return afterEntries(m_connection.errorFor(m_connection.lastResultCode(), doing));
+            if (type == LDAP_RES_SEARCH_ENTRY) {
+                if (auto failure = deliver(message.get())) {
+                    ldap_abandon_ext(ld, messageId, nullptr, nullptr);
+                    return failure;
+                }
+                continue;
+            }
+            if (type != LDAP_RES_SEARCH_RESULT)
+                continue; // referrals (chasing is off) and intermediate responses
+
+            int resultCode = LDAP_SUCCESS;
+            char* matchedRaw = nullptr;
+            char* diagnosticRaw = nullptr;
+            LDAPControl** controlsRaw = nullptr;
+            rc = ldap_parse_result(ld, message.get(), &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw,
+                                   0);
+            const LdapStringPtr matched(matchedRaw);
+            const LdapStringPtr diagnostic(diagnosticRaw);
+            const ControlsPtr controls(controlsRaw);
+            if (rc != LDAP_SUCCESS)
+                return afterEntries(m_connection.errorFor(rc, doing));
+            if (resultCode != LDAP_SUCCESS) {
+                return afterEntries(m_connection.errorFor(resultCode, doing,
+                                             diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
+            }
+            ++counts.pages;
+            cookie.reset();
+            if (request.pageSize > 0) {
+                LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
+                ber_int_t estimate = 0;
+                if (pageResponse &&
+                    ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
+                    return afterEntries(LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                                    doing + u": the server's paged-results answer is malformed."_s));
+                }
+            }
+            break;
+        }
+        if (progress && !progress(counts.entries)) {
+            return LdapErrorText::own(LdapErrorCode::Cancelled,
+                               doing + u": cancelled after %1 entries."_s.arg(counts.entries));
+        }
+        if (cookie.isEmpty())
+            return std::nullopt;
+    }
+}
+
+} // namespace sunset

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Private to ldap/: LdapConnection::search's engine.
+#include "LdapConnection.h"
+
+#include <QByteArray>
+
+#include <deque>
+#include <vector>
+
+namespace sunset {
+
+// One search on a bound connection: paged results (1.2.840.113556.1.4.319) until the cookie is empty, and each
+// ranged attribute ("member;range=0-1499") completed by base-scope follow-up reads, so the handler sees the entry
+// an LDIF export would hold. Apart from LdapConnection, which connects and binds (as KDE's kldap separates
+// LdapConnection from LdapSearch), so that each can be read on its own.
+class LdapSearch final {
+public:
+    explicit LdapSearch(LdapConnection& connection) : m_connection(connection) {}
+
+    std::optional<LdapError> run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                 const LdapSearchProgress& progress, LdapSearchStats* stats);
+
+private:
+    LdapConnection& m_connection;
+    // Per entry, reused: the attribute views handed to the caller and the bytes of follow-up reads.
+    std::vector<LdifAttribute> m_attributes;
+    std::deque<QByteArray> m_scratch; // a deque: growing it never moves what earlier views point into
+};
+
+} // namespace sunset
