@@ -44,6 +44,8 @@ QString levelText(FindingLevel level)
         return QWizard::tr("Warning");
     case FindingLevel::Blocking:
         return QWizard::tr("Blocking");
+    case FindingLevel::Unread:
+        return QWizard::tr("Not read");
     }
     return {};
 }

@@ -49,6 +49,8 @@ QString levelTitle(FindingLevel level)
         return u"Warning"_s;
     case FindingLevel::Blocking:
         return u"Blocking"_s;
+    case FindingLevel::Unread:
+        return u"Not read"_s;
     }
     return {};
 }
