@@ -569,7 +569,9 @@ std::vector<ChecklistFinding> findWritebackJobs(const CloudSyncState* state,
         qint64 missing = 0;
         for (const WritebackDomain& d : *domains) {
             const qint32 index = state->jobIndexForDomain(d.domain);
-            const QString recipients = u"%1 (%2 recipients with Exchange values)"_s.arg(d.domain).arg(d.recipients);
+            const QString recipients = u"%1 (%2 recipient%3 with Exchange values)"_s.arg(d.domain)
+                                           .arg(d.recipients)
+                                           .arg(d.recipients == 1 ? QString() : u"s"_s);
             if (index < 0) {
                 ++missing;
                 perDomain.evidence.append(recipients + u": no writeback job"_s);

@@ -384,8 +384,13 @@ void DecommissionStepPage::refresh(const StepRecord& record)
         if (blocking > 0)
             open.append(blocking == 1 ? tr("1 blocking finding") : tr("%1 blocking findings").arg(blocking));
     }
-    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(),
-                                          [&](const auto& a) { return !record.isAttested(a.first); });
+    auto needed = [&](const QString& key) {
+        const std::optional<AttestationItem> item = attestationItem(m_step, key);
+        return !item || record.needsAttestation(*item);
+    };
+    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(), [&](const auto& a) {
+        return !record.isAttested(a.first) && needed(a.first);
+    });
     if (unattested > 0)
         open.append(unattested == 1 ? tr("1 confirmation outstanding")
                                     : tr("%1 confirmations outstanding").arg(unattested));
@@ -410,8 +415,17 @@ void DecommissionStepPage::refresh(const StepRecord& record)
             item->setExpanded(f.level == FindingLevel::Blocking && f.evidence.size() <= 50);
         }
     }
-    for (auto& [key, box] : m_attestations)
+    for (auto& [key, box] : m_attestations) {
         box->setChecked(record.isAttested(key));
+        // What the latest run read and judged is not asked for; a confirmation given earlier stays withdrawable.
+        const std::optional<AttestationItem> item = attestationItem(m_step, key);
+        if (!item)
+            continue;
+        const bool ask = record.needsAttestation(*item);
+        box->setText(ask ? item->text
+                         : tr("%1 — checked automatically by the latest run, no confirmation needed").arg(item->text));
+        box->setEnabled(ask || box->isChecked());
+    }
     if (!m_note->hasFocus())
         m_note->setPlainText(record.currentNote());
     m_refreshing = false;

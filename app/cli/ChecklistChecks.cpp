@@ -116,7 +116,49 @@ Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
     return client.artifacts();
 }
 
+// The AD domains whose mailboxes a writeback job must cover: those holding recipients with Exchange values,
+// once Exchange Online shows a directory-synced mailbox is cloud-managed (or its mailboxes were not read).
+// [assumed] a domain's recipients with Exchange values stand for its mailboxes: telling which of them are
+// cloud-managed would need the two sides matched, which the verification's scan does.
+std::vector<WritebackDomain> writebackDomains(const ExchangeConfiguration& config,
+                                              const std::optional<std::vector<CloudMailboxState>>& mailboxes)
+{
+    if (mailboxes && std::none_of(mailboxes->begin(), mailboxes->end(), [](const CloudMailboxState& m) {
+            return m.dirSynced && m.cloudManaged.value_or(false);
+        }))
+        return {};
+    std::vector<WritebackDomain> domains;
+    for (auto it = config.recipientDomains.cbegin(); it != config.recipientDomains.cend(); ++it)
+        if (!it.key().isEmpty())
+            domains.push_back({it.key(), it.value()});
+    return domains;
+}
+
+Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSources& sources)
+{
+    if (sources.cloudSync)
+        return sources.cloudSync;
+    if (sources.syncJobsFile.isEmpty()) {
+        if (!sources.syncSchemaFile.isEmpty())
+            return ImportError{sources.syncSchemaFile, 0, {},
+                               u"a schema belongs to a job: give the jobs too (--sync-jobs FILE)"_s};
+        return std::shared_ptr<const CloudSyncState>();
+    }
+    Result<CloudSyncState> state = loadCloudSyncFiles({sources.syncJobsFile, sources.syncSchemaFile, {}});
+    if (!state)
+        return state.error();
+    return std::make_shared<const CloudSyncState>(std::move(state.value()));
+}
+
 } // namespace
+
+QString cloudSyncMissingHint()
+{
+    return u"give --sync-jobs FILE and --sync-schema FILE (the answers of GET "
+           "/servicePrincipals/{id}/synchronization/jobs and …/jobs/{jobId}/schema, saved as sunset-cli diff reads "
+           "them; in the wizard: Sources…), or, once you have checked the writeback in the Entra admin center, attest "
+           "'cloud-sync-writeback'."_s;
+}
 
 std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
                                                          const std::atomic_bool* cancel,
@@ -218,14 +260,29 @@ ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& source
     switch (step) {
     case ChecklistStep::Prerequisites: {
         Result<Snapshot> mailboxes = readMailboxes(sources);
-        if (mailboxes)
-            run.findings.push_back(findCloudManagedExceptions(cloudMailboxStates(mailboxes.value())));
-        else
+        std::optional<std::vector<CloudMailboxState>> states;
+        if (mailboxes) {
+            states = cloudMailboxStates(mailboxes.value());
+            run.findings.push_back(findCloudManagedExceptions(*states));
+        } else {
             run.errors.append(u"Reading the mailboxes: "_s + mailboxes.error().toString());
+        }
         if (cancelled())
             break;
-        if (auto config = adRead())
+        std::optional<std::vector<WritebackDomain>> domains;
+        if (auto config = adRead()) {
             run.findings.push_back(findWritebackAgent(config->cloudSyncAgentAccounts));
+            domains = writebackDomains(*config, states);
+        }
+        if (cancelled())
+            break;
+        Result<std::shared_ptr<const CloudSyncState>> sync = readCloudSync(sources);
+        if (!sync) {
+            run.errors.append(u"Reading Cloud Sync's writeback jobs: "_s + sync.error().toString());
+            break;
+        }
+        for (ChecklistFinding& f : findWritebackJobs(sync->get(), domains, run.at, cloudSyncMissingHint()))
+            run.findings.push_back(std::move(f));
         break;
     }
     case ChecklistStep::Verification:

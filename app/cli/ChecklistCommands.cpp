@@ -212,8 +212,18 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
                                     u"FILE"_s);
     const QCommandLineOption graphFile(u"graph"_s, u"check verification: Graph users for the fresh scan's anchors."_s,
                                        u"FILE"_s);
+    const QCommandLineOption syncJobs(
+        u"sync-jobs"_s,
+        u"check prerequisites: Cloud Sync's jobs as GET /servicePrincipals/{id}/synchronization/jobs returns them: "
+        "each domain's writeback job must exist, be active, not quarantined, and have run within two intervals."_s,
+        u"FILE"_s);
+    const QCommandLineOption syncSchema(
+        u"sync-schema"_s,
+        u"check prerequisites: each writeback job's schema (GET …/jobs/{jobId}/schema): all 24 attributes mapped. "
+        "Needs --sync-jobs."_s,
+        u"FILE"_s);
     parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent, configLdif, hybridJson, adFile,
-                       graphFile});
+                       graphFile, syncJobs, syncSchema});
     const AdSourceOptions adOptions;
     const CloudSourceOptions cloudOptions;
     parser.addOptions(adOptions.options());
@@ -287,6 +297,8 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         sources.hybridFile = parser.value(hybridJson);
         sources.adFile = parser.value(adFile);
         sources.graphFile = parser.value(graphFile);
+        sources.syncJobsFile = parser.value(syncJobs);
+        sources.syncSchemaFile = parser.value(syncSchema);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;
