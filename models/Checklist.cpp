@@ -615,6 +615,78 @@ std::vector<ChecklistFinding> findWritebackJobs(const CloudSyncState* state,
     return findings;
 }
 
+QString syncedObjectKindText(SyncedObjectKind kind)
+{
+    switch (kind) {
+    case SyncedObjectKind::DistributionList:
+        return u"distribution list"_s;
+    case SyncedObjectKind::MailEnabledSecurityGroup:
+        return u"mail-enabled security group"_s;
+    case SyncedObjectKind::MailContact:
+        return u"mail contact"_s;
+    case SyncedObjectKind::Other:
+        break;
+    }
+    return u"other object"_s;
+}
+
+SyncedObjectKind groupKind(bool mailEnabled, bool securityEnabled, const QStringList& groupTypes)
+{
+    if (!mailEnabled || groupTypes.contains(u"Unified"_s, Qt::CaseInsensitive))
+        return SyncedObjectKind::Other;
+    return securityEnabled ? SyncedObjectKind::MailEnabledSecurityGroup : SyncedObjectKind::DistributionList;
+}
+
+bool SyncedDirectoryObject::blocksDecommission() const
+{
+    return kind != SyncedObjectKind::Other && onPremisesSyncEnabled.value_or(false) && !cloudManaged.value_or(false);
+}
+
+ChecklistFinding findGroupsAndContactsNotCloudManaged(const SyncedObjectsRead& groups,
+                                                      const SyncedObjectsRead& contacts)
+{
+    ChecklistFinding f{QString(kGroupsContactsCheck), FindingLevel::Pass, {}, {}};
+    qint64 groupCount = 0;
+    qint64 contactCount = 0;
+    for (const SyncedObjectsRead* read : {&groups, &contacts}) {
+        for (const SyncedDirectoryObject& o : read->objects) {
+            if (!o.blocksDecommission())
+                continue;
+            (o.kind == SyncedObjectKind::MailContact ? contactCount : groupCount) += 1;
+            f.evidence.append(u"%1: %2%3 (id %4)"_s.arg(syncedObjectKindText(o.kind), o.displayName,
+                                                          o.mail.isEmpty() ? QString() : u" <"_s + o.mail + u'>',
+                                                          o.id));
+        }
+    }
+    QStringList unread;
+    if (!groups.read)
+        unread << u"groups: "_s + groups.missingReason;
+    if (!contacts.read)
+        unread << u"contacts: "_s + contacts.missingReason;
+    if (groupCount + contactCount > 0) {
+        f.level = FindingLevel::Blocking;
+        f.summary = u"%1 synced mail-enabled group%2 and %3 mail contact%4 still have their source of authority "
+                    "on-premises: transfer it to the cloud (PATCH …/onPremisesSyncBehavior {\"isCloudManaged\":true}, "
+                    "or the Entra admin center) before retiring Exchange, or they can no longer be managed."_s
+                        .arg(groupCount)
+                        .arg(groupCount == 1 ? QString() : u"s"_s)
+                        .arg(contactCount)
+                        .arg(contactCount == 1 ? QString() : u"s"_s);
+        for (const QString& u : unread)
+            f.evidence.append(u"not read: "_s + u);
+        return f;
+    }
+    if (!unread.isEmpty()) {
+        f.level = FindingLevel::Unread;
+        f.summary = u"The source of authority of groups and contacts was not read ("_s + unread.join(u"; "_s) +
+                    u"). Until it is, confirm the transfer below (attestation 'groups-contacts-soa')."_s;
+        return f;
+    }
+    f.summary = u"No synced distribution list, mail-enabled security group or mail contact is left with its source of "
+                "authority on-premises (read from %1 and %2)."_s.arg(groups.source, contacts.source);
+    return f;
+}
+
 ChecklistFinding findWritebackAgent(const QStringList& agentAccountDns)
 {
     if (agentAccountDns.isEmpty())

@@ -184,6 +184,40 @@ std::vector<ChecklistFinding> findWritebackJobs(const CloudSyncState* state,
                                                 const std::optional<std::vector<WritebackDomain>>& domains,
                                                 const QDateTime& now, const QString& missingHint);
 
+// Groups and contacts whose source of authority is still on-premises (Microsoft's guide: object SOA before the
+// decommission). Read from Graph beta: groups and orgContacts with onPremisesSyncBehavior/isCloudManaged false
+// (../shared/reference/sync-engine.md §3), live or from the saved answers.
+enum class SyncedObjectKind : quint8 { DistributionList, MailEnabledSecurityGroup, MailContact, Other };
+QString syncedObjectKindText(SyncedObjectKind kind); // "distribution list", …
+// A distribution list is mailEnabled && !securityEnabled && not "Unified"; a mail-enabled security group
+// mailEnabled && securityEnabled && not "Unified" [documented]; Microsoft 365 groups and the rest are Other.
+SyncedObjectKind groupKind(bool mailEnabled, bool securityEnabled, const QStringList& groupTypes);
+struct SyncedDirectoryObject {
+    QString id;
+    QString displayName;
+    QString mail;
+    SyncedObjectKind kind = SyncedObjectKind::Other;
+    std::optional<bool> onPremisesSyncEnabled; // true synced, false formerly synced, null never [documented]
+    // onPremisesSyncBehavior.isCloudManaged when the answer carried it; nullopt when only the query's filter
+    // (isCloudManaged eq false) said so.
+    std::optional<bool> cloudManaged;
+
+    // Still on-premises: a synced mail-enabled group or contact, not cloud-managed.
+    bool blocksDecommission() const;
+};
+// One kind of object as read: from a file or Graph, or not (missingReason says why: not given, a permission).
+struct SyncedObjectsRead {
+    bool read = false;
+    QString source;
+    QString missingReason;
+    std::vector<SyncedDirectoryObject> objects;
+};
+inline constexpr QLatin1StringView kGroupsContactsCheck{"groups-contacts-cloud-managed"};
+// Blocking, listing every synced mail-enabled group and mail contact not yet cloud-managed; Unread (naming what
+// is missing) when either list was not read and the other shows none.
+ChecklistFinding findGroupsAndContactsNotCloudManaged(const SyncedObjectsRead& groups,
+                                                      const SyncedObjectsRead& contacts);
+
 // Verification: the latest scan in the history.
 struct ScanFacts {
     qint64 id = 0;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistChecks.h"
 
+#include "CloudSyncJsonReader.h"
+
 #include "ExchangeConfiguration.h"
 #include "ExoMailboxClient.h"
 #include "HybridArtifactsClient.h"
 #include "ScanRecording.h"
+#include "SyncedObjectsClient.h"
 #include "SnapshotFiles.h"
 #include "TokenProvider.h"
 
@@ -150,6 +153,54 @@ Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSourc
     return std::make_shared<const CloudSyncState>(std::move(state.value()));
 }
 
+Result<SyncedObjectsRead> readSyncedObjectsLive(const CloudSettings& cloud, SyncedObjectKind kind)
+{
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    SyncedObjectsClient client(cloud.scan.graphEndpoint, &tokens, kind);
+    if (!cloud.scan.graphResource.isEmpty())
+        client.setResource(cloud.scan.graphResource);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &SyncedObjectsClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return client.error().value_or(ImportError{{}, 0, {}, u"the read of Graph beta failed"_s});
+    return client.result();
+}
+
+// Groups (kind other than MailContact) or contacts: from the saved answers, live with the cloud's credentials,
+// else not read with what to give.
+Result<SyncedObjectsRead> readSyncedObjects(const ChecklistSources& sources, SyncedObjectKind kind)
+{
+    const bool contacts = kind == SyncedObjectKind::MailContact;
+    const QString& path = contacts ? sources.contactsFile : sources.groupsFile;
+    SyncedObjectsRead read;
+    if (path.isEmpty() && sources.cloud)
+        return readSyncedObjectsLive(*sources.cloud, kind);
+    if (path.isEmpty()) {
+        read.missingReason =
+            contacts ? u"give --contacts FILE (the answer of GET /beta/contacts?$filter=onPremisesSyncBehavior/"
+                       "isCloudManaged eq false&$count=true with ConsistencyLevel: eventual, saved)"_s
+                     : u"give --groups FILE (the answer of GET /beta/groups?$filter=onPremisesSyncBehavior/"
+                       "isCloudManaged eq false&$count=true with ConsistencyLevel: eventual, saved)"_s;
+        return read;
+    }
+    auto file = MappedFile::open(path);
+    if (!file)
+        return file.error();
+    auto objects = readSyncedObjectsJson(file.value()->bytes(), path, kind);
+    if (!objects)
+        return objects.error();
+    read.read = true;
+    read.source = path;
+    read.objects = std::move(objects.value());
+    return read;
+}
+
 } // namespace
 
 QString cloudSyncMissingHint()
@@ -283,6 +334,15 @@ ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& source
         }
         for (ChecklistFinding& f : findWritebackJobs(sync->get(), domains, run.at, cloudSyncMissingHint()))
             run.findings.push_back(std::move(f));
+        if (cancelled())
+            break;
+        Result<SyncedObjectsRead> groups = readSyncedObjects(sources, SyncedObjectKind::DistributionList);
+        Result<SyncedObjectsRead> contacts = readSyncedObjects(sources, SyncedObjectKind::MailContact);
+        for (const Result<SyncedObjectsRead>* read : {&groups, &contacts})
+            if (!*read)
+                run.errors.append(u"Reading the groups and contacts: "_s + read->error().toString());
+        if (groups && contacts)
+            run.findings.push_back(findGroupsAndContactsNotCloudManaged(groups.value(), contacts.value()));
         break;
     }
     case ChecklistStep::Verification:

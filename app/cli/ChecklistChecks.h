@@ -34,6 +34,11 @@ struct ChecklistSources {
     std::shared_ptr<const CloudSyncState> cloudSync;
     QString syncJobsFile;
     QString syncSchemaFile;
+    // Groups and contacts not yet cloud-managed, for the prerequisites: Graph beta's answers saved
+    // (GET /beta/groups, /beta/contacts filtered by onPremisesSyncBehavior/isCloudManaged), or read live with
+    // cloud's credentials when no file is given.
+    QString groupsFile;
+    QString contactsFile;
     QString agentAccountName = QStringLiteral("provAgentgMSA");
 };
 

@@ -222,8 +222,19 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         u"check prerequisites: each writeback job's schema (GET …/jobs/{jobId}/schema): all 24 attributes mapped. "
         "Needs --sync-jobs."_s,
         u"FILE"_s);
+    const QCommandLineOption groups(
+        u"groups"_s,
+        u"check prerequisites: synced groups not yet cloud-managed, as GET /beta/groups?$filter=onPremisesSyncBehavior/"
+        "isCloudManaged eq false returns them (pages concatenated): distribution lists and mail-enabled security "
+        "groups block."_s,
+        u"FILE"_s);
+    const QCommandLineOption contacts(
+        u"contacts"_s,
+        u"check prerequisites: synced mail contacts not yet cloud-managed (GET /beta/contacts, filtered the same "
+        "way): each blocks."_s,
+        u"FILE"_s);
     parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent, configLdif, hybridJson, adFile,
-                       graphFile, syncJobs, syncSchema});
+                       graphFile, syncJobs, syncSchema, groups, contacts});
     const AdSourceOptions adOptions;
     const CloudSourceOptions cloudOptions;
     parser.addOptions(adOptions.options());
@@ -299,6 +310,8 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         sources.graphFile = parser.value(graphFile);
         sources.syncJobsFile = parser.value(syncJobs);
         sources.syncSchemaFile = parser.value(syncSchema);
+        sources.groupsFile = parser.value(groups);
+        sources.contactsFile = parser.value(contacts);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;

@@ -62,6 +62,8 @@ ChecklistSources sourcesFromSettings()
     sources.graphFile = settings.value(u"graphFile"_s).toString();
     sources.syncJobsFile = settings.value(u"syncJobsFile"_s).toString();
     sources.syncSchemaFile = settings.value(u"syncSchemaFile"_s).toString();
+    sources.groupsFile = settings.value(u"groupsFile"_s).toString();
+    sources.contactsFile = settings.value(u"contactsFile"_s).toString();
     sources.agentAccountName = settings.value(u"agentAccount"_s, sources.agentAccountName).toString();
     return sources;
 }

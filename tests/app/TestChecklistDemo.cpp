@@ -63,6 +63,26 @@ QByteArray fullSchemaJson(const QString& jobId)
         .toUtf8();
 }
 
+// Graph beta's answers, saved: GET /beta/groups and /beta/contacts filtered on
+// onPremisesSyncBehavior/isCloudManaged eq false (two pages of groups concatenated).
+QString groupsAnswer()
+{
+    return uR"({"@odata.count":5,"value":[
+ {"id":"g1","displayName":"Sales","mail":"sales@contoso.com","mailEnabled":true,"securityEnabled":false,"groupTypes":[],"onPremisesSyncEnabled":true},
+ {"id":"g2","displayName":"Finance Approvers","mail":"fin@contoso.com","mailEnabled":true,"securityEnabled":true,"groupTypes":[],"onPremisesSyncEnabled":true},
+ {"id":"g3","displayName":"Project X","mail":"px@contoso.com","mailEnabled":true,"securityEnabled":false,"groupTypes":["Unified"],"onPremisesSyncEnabled":true}],
+ "@odata.nextLink":"https:\/\/graph.microsoft.com\/beta\/groups?$skiptoken=x"}
+{"value":[{"id":"g4","displayName":"Cloud List","mailEnabled":true,"securityEnabled":false,"groupTypes":[],"onPremisesSyncEnabled":null},
+ {"id":"g5","displayName":"Moved","mailEnabled":true,"securityEnabled":false,"groupTypes":[],"onPremisesSyncEnabled":true,
+  "onPremisesSyncBehavior":{"isCloudManaged":true}}]}
+)"_s;
+}
+
+QString contactsAnswer()
+{
+    return uR"({"value":[{"id":"c1","displayName":"Fabrikam Partner","mail":"partner@fabrikam.com","onPremisesSyncEnabled":true}]})"_s;
+}
+
 } // namespace
 
 class TestChecklistDemo final : public QObject {
@@ -183,6 +203,42 @@ private Q_SLOTS:
         QCOMPARE(r.code, 1);
         QVERIFY2(r.out.contains(u"error: Reading Cloud Sync's writeback jobs: "_s + schemas) &&
                      r.out.contains(u"give the jobs too (--sync-jobs FILE)"_s),
+                 qPrintable(r.out));
+    }
+
+    // Groups and contacts still managed on-premises, from Graph beta's saved answers: the synced distribution list,
+    // the mail-enabled security group and the contact block by name; a Microsoft 365 group, a cloud-managed list and
+    // a never-synced one do not. Without the files the check is not read and the attestation is asked for.
+    void groupsAndContactsFromSavedAnswers()
+    {
+        const QString soa = u"Not attested: Groups and contacts have had their source of authority"_s;
+        const QString db = m_dir.filePath(u"soa.sqlite"_s);
+        const QString groups = m_dir.filePath(u"groups.json"_s);
+        const QString contacts = m_dir.filePath(u"contacts.json"_s);
+        QVERIFY(writeFile(groups, groupsAnswer().toUtf8()));
+        QVERIFY(writeFile(contacts, contactsAnswer().toUtf8()));
+        CliRun r = check(u"prerequisites"_s, db, demoSources() + QStringList{u"--groups"_s, groups, u"--contacts"_s, contacts});
+        QVERIFY2(r.out.contains(u"blocking: 2 synced mail-enabled groups and 1 mail contact still have their source of "
+                                "authority on-premises"_s),
+                 qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains(u"      distribution list: Sales <sales@contoso.com> (id g1)\n"
+                               "      mail-enabled security group: Finance Approvers <fin@contoso.com> (id g2)\n"
+                               "      mail contact: Fabrikam Partner <partner@fabrikam.com> (id c1)\n"_s));
+        r = cli({u"checklist"_s, u"status"_s, u"--db"_s, db});
+        QVERIFY2(!r.out.contains(soa), qPrintable(r.out));
+
+        r = check(u"prerequisites"_s, db, demoSources());
+        QVERIFY2(r.out.contains(u"not read: The source of authority of groups and contacts was not read (groups: give "
+                                "--groups FILE"_s),
+                 qPrintable(r.out));
+        r = cli({u"checklist"_s, u"status"_s, u"--db"_s, db});
+        QVERIFY(r.out.contains(soa));
+
+        // A damaged answer is an error naming the file and the member.
+        QVERIFY(writeFile(contacts, uR"({"value":[{"id":"c1","onPremisesSyncEnabled":"yes"}]})"_s.toUtf8()));
+        r = check(u"prerequisites"_s, db, demoSources() + QStringList{u"--contacts"_s, contacts});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(contacts) && r.out.contains(u"onPremisesSyncEnabled: expected true or false"_s),
                  qPrintable(r.out));
     }
 

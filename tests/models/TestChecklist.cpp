@@ -257,6 +257,45 @@ private Q_SLOTS:
         QCOMPARE(findingLevelFromName(QString(findingLevelName(FindingLevel::Unread))), FindingLevel::Unread);
     }
 
+    void groupsAndContactsStillOnPremisesBlock()
+    {
+        QCOMPARE(groupKind(true, false, {}), SyncedObjectKind::DistributionList);
+        QCOMPARE(groupKind(true, true, {}), SyncedObjectKind::MailEnabledSecurityGroup);
+        QCOMPARE(groupKind(true, false, {u"Unified"_s}), SyncedObjectKind::Other);
+        QCOMPARE(groupKind(false, true, {}), SyncedObjectKind::Other);
+        SyncedObjectsRead groups{true, u"groups.json"_s, {}, {}};
+        SyncedObjectsRead contacts{true, u"contacts.json"_s, {}, {}};
+        QCOMPARE(findGroupsAndContactsNotCloudManaged(groups, contacts).level, FindingLevel::Pass);
+        groups.objects = {{u"g1"_s, u"Sales"_s, u"sales@contoso.com"_s, SyncedObjectKind::DistributionList, true, false},
+                          {u"g2"_s, u"Moved"_s, {}, SyncedObjectKind::DistributionList, true, true},
+                          {u"g3"_s, u"Never synced"_s, {}, SyncedObjectKind::DistributionList, std::nullopt, std::nullopt},
+                          {u"g4"_s, u"Team"_s, {}, SyncedObjectKind::Other, true, false}};
+        ChecklistFinding f = findGroupsAndContactsNotCloudManaged(groups, contacts);
+        QCOMPARE(f.level, FindingLevel::Blocking);
+        QCOMPARE(f.evidence, QStringList{u"distribution list: Sales <sales@contoso.com> (id g1)"_s});
+        QVERIFY(f.summary.startsWith(u"1 synced mail-enabled group and 0 mail contacts still have"_s));
+        contacts.objects = {{u"c1"_s, u"Partner"_s, u"p@fabrikam.com"_s, SyncedObjectKind::MailContact, true, std::nullopt}};
+        f = findGroupsAndContactsNotCloudManaged(groups, contacts);
+        QCOMPARE(f.evidence.size(), 2);
+        QCOMPARE(f.evidence.at(1), u"mail contact: Partner <p@fabrikam.com> (id c1)"_s);
+        // Not read (a permission lacking): unread, naming it; what the other list shows still blocks.
+        const SyncedObjectsRead denied{false, {}, u"Graph refused (403): grant OrgContact.Read.All"_s, {}};
+        f = findGroupsAndContactsNotCloudManaged(groups, denied);
+        QCOMPARE(f.level, FindingLevel::Blocking);
+        QVERIFY(f.evidence.contains(u"not read: contacts: Graph refused (403): grant OrgContact.Read.All"_s));
+        f = findGroupsAndContactsNotCloudManaged(SyncedObjectsRead{true, u"g"_s, {}, {}}, denied);
+        QCOMPARE(f.level, FindingLevel::Unread);
+        QVERIFY(f.summary.contains(u"grant OrgContact.Read.All"_s));
+        // The attestation is asked for only while the check is unread.
+        const std::optional<AttestationItem> soa = attestationItem(ChecklistStep::Prerequisites, u"groups-contacts-soa");
+        StepRecord r;
+        r.step = ChecklistStep::Prerequisites;
+        r.runs.push_back({kNow, u"admin"_s, {f}, {}});
+        QVERIFY(r.needsAttestation(*soa));
+        r.runs.push_back({kNow, u"admin"_s, {findGroupsAndContactsNotCloudManaged(groups, contacts)}, {}});
+        QVERIFY(!r.needsAttestation(*soa));
+    }
+
     void scanMustBeRecentAndFreeOfCriticalDrift()
     {
         auto level = [](const std::vector<ChecklistFinding>& fs, const QString& check) {
