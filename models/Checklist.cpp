@@ -275,7 +275,8 @@ QByteArray checklistToJson(const Checklist& checklist, const QDateTime& generate
         QJsonArray attestations;
         for (const AttestationItem& item : attestationItems(record.step)) {
             QJsonObject a{{u"item"_s, QString(item.key)}, {u"text"_s, item.text},
-                          {u"attested"_s, record.isAttested(item.key)}};
+                          {u"attested"_s, record.isAttested(item.key)},
+                          {u"needed"_s, record.needsAttestation(item)}}; // false: the latest run checked it
             for (auto it = record.attestations.rbegin(); it != record.attestations.rend(); ++it) {
                 if (it->key == item.key) {
                     a.insert(u"at"_s, isoUtc(it->at));

@@ -422,8 +422,11 @@ void DecommissionStepPage::refresh(const StepRecord& record)
         if (!item)
             continue;
         const bool ask = record.needsAttestation(*item);
-        box->setText(ask ? item->text
-                         : tr("%1 — checked automatically by the latest run, no confirmation needed").arg(item->text));
+        // Said first: the item's own text is long and the box elides its end.
+        box->setText(ask ? item->text : tr("Checked by the latest run, no confirmation needed: %1").arg(item->text));
+        box->setToolTip(ask ? QString()
+                            : tr("The automatic checks above read this and decide it; a confirmation is asked for "
+                                 "only while they cannot read it."));
         box->setEnabled(ask || box->isChecked());
     }
     if (!m_note->hasFocus())

@@ -111,6 +111,10 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
                     when = stamp(it->at, it->by);
                     break;
                 }
+            if (!r.needsAttestation(item) && when.isEmpty()) {
+                html += u"<li>[checked by the latest run] %1</li>"_s.arg(esc(item.text));
+                continue;
+            }
             html += u"<li>[%1] %2%3</li>"_s.arg(r.isAttested(item.key) ? u"x"_s : u" "_s, esc(item.text),
                                                  when.isEmpty() ? QString() : u" (%1)"_s.arg(esc(when)));
         }

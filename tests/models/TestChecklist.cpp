@@ -249,6 +249,14 @@ private Q_SLOTS:
         QVERIFY(!r.needsAttestation(*writeback));
         e = evaluateStep(r);
         QVERIFY(!e.reasons.contains(u"Not attested: "_s + writeback->text));
+        // The export says which items the checks decided.
+        Checklist checklist;
+        checklist.step(ChecklistStep::Prerequisites) = r;
+        const QJsonArray attestations = QJsonDocument::fromJson(checklistToJson(checklist, kNow, u"admin"_s))
+                                            .object()[u"steps"_s][0][u"attestations"_s].toArray();
+        QCOMPARE(attestations[0][u"item"_s].toString(), u"cloud-sync-writeback"_s);
+        QCOMPARE(attestations[0][u"needed"_s].toBool(), false);
+        QCOMPARE(attestations[1][u"needed"_s].toBool(), true);
         // Domains unknown: the per-domain check is unread, so the item is asked for again.
         r.runs.push_back({kNow, u"admin"_s, findWritebackJobs(&good, std::nullopt, kNow, {}), {}});
         QCOMPARE(levelOf(r.runs.back().findings, kWritebackJobChecks[0]), FindingLevel::Unread);

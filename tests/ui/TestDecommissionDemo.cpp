@@ -132,7 +132,7 @@ private Q_SLOTS:
                               ->findChild<QCheckBox*>(u"attest-cloud-sync-writeback"_s);
         QVERIFY(writeback);
         QVERIFY(!writeback->isEnabled());
-        QVERIFY2(writeback->text().contains(u"checked automatically"_s), qPrintable(writeback->text()));
+        QVERIFY2(writeback->text().startsWith(u"Checked by the latest run"_s), qPrintable(writeback->text()));
         overrideAndNext(*wizard, ChecklistStep::Prerequisites);
 
         // 2. Verification: no scan in this history yet, so the checks block on that; the fresh scan records one
