@@ -383,6 +383,11 @@ void DecommissionStepPage::refresh(const StepRecord& record)
             open.append(errors == 1 ? tr("1 check could not run") : tr("%1 checks could not run").arg(errors));
         if (blocking > 0)
             open.append(blocking == 1 ? tr("1 blocking finding") : tr("%1 blocking findings").arg(blocking));
+        // Not read: the finding says what to give; its confirmation below is asked for meanwhile.
+        const auto unread = std::count_if(latest->findings.begin(), latest->findings.end(),
+                                          [](const ChecklistFinding& f) { return f.level == FindingLevel::Unread; });
+        if (unread > 0)
+            open.append(unread == 1 ? tr("1 check not read") : tr("%1 checks not read").arg(unread));
     }
     auto needed = [&](const QString& key) {
         const std::optional<AttestationItem> item = attestationItem(m_step, key);

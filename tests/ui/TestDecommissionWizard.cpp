@@ -301,7 +301,7 @@ private Q_SLOTS:
         QVERIFY(!page->isComplete());
         auto* tree = page->findChild<QTreeWidget*>(u"findings"_s);
         QCOMPARE(tree->topLevelItem(0)->text(0), u"Not read"_s);
-        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 1 confirmation outstanding."_s);
+        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 4 checks not read, 1 confirmation outstanding."_s);
         writeback->setChecked(true);
         QVERIFY(page->isComplete());
     }
