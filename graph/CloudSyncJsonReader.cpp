@@ -296,6 +296,17 @@ public:
         return n;
     }
 
+    // true, false, or nullopt when null or absent.
+    std::optional<bool> flag(const QJsonObject& o, QLatin1StringView name, const QString& path)
+    {
+        const QJsonValue v = member(o, name);
+        if (v.isBool())
+            return v.toBool();
+        if (!v.isNull() && !v.isUndefined())
+            wrong(path, name, "true or false"_L1, v);
+        return std::nullopt;
+    }
+
     QJsonObject object(const QJsonObject& o, QLatin1StringView name, const QString& path)
     {
         const QJsonValue v = member(o, name);
@@ -511,6 +522,37 @@ bool readProvisioningEntry(ItemFields& f, const QJsonObject& o, TextPool& pool, 
     return true;
 }
 
+// A group or orgContact of Graph beta [documented: resources/group.md, orgcontact.md, onpremisessyncbehavior.md]:
+// its kind from mailEnabled, securityEnabled and groupTypes (contacts are mail contacts), its sync state, and
+// onPremisesSyncBehavior.isCloudManaged when the answer carries it (as an expanded object, or wrapped in
+// "value" as GET …/{id}/onPremisesSyncBehavior returns it [documented]).
+SyncedDirectoryObject readSyncedObject(ItemFields& f, const QJsonObject& o, bool contact)
+{
+    const QString path = f.place().path;
+    SyncedDirectoryObject object;
+    object.id = f.text(o, "id"_L1, path);
+    if (object.id.isEmpty())
+        f.missing(path, "id"_L1,
+                  u"save the answer of GET /beta/%1 as Graph returns it"_s.arg(contact ? u"contacts"_s : u"groups"_s));
+    object.displayName = f.text(o, "displayName"_L1, path);
+    object.mail = f.text(o, "mail"_L1, path);
+    object.onPremisesSyncEnabled = f.flag(o, "onPremisesSyncEnabled"_L1, path);
+    if (contact) {
+        object.kind = SyncedObjectKind::MailContact;
+    } else {
+        QStringList types;
+        for (const QJsonValue& t : f.array(o, "groupTypes"_L1, path))
+            types << t.toString();
+        object.kind = groupKind(f.flag(o, "mailEnabled"_L1, path).value_or(false),
+                                f.flag(o, "securityEnabled"_L1, path).value_or(false), types);
+    }
+    QJsonObject behavior = f.object(o, "onPremisesSyncBehavior"_L1, path);
+    if (ItemFields::member(behavior, "value"_L1).isObject())
+        behavior = ItemFields::member(behavior, "value"_L1).toObject();
+    object.cloudManaged = f.flag(behavior, "isCloudManaged"_L1, path + u".onPremisesSyncBehavior"_s);
+    return object;
+}
+
 template <typename T>
 Result<T> walkItems(QByteArrayView data, const QString& fileName, const ReadProgress& progress, T result,
                     const std::function<std::optional<ImportError>(T&, const QJsonObject&, const ItemPlace&)>& take)
@@ -576,6 +618,21 @@ Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QStri
                                           readProvisioningEntry(f, item, pool, log);
                                           return f.error();
                                       });
+}
+
+Result<std::vector<SyncedDirectoryObject>> readSyncedObjectsJson(QByteArrayView data, const QString& fileName,
+                                                                 SyncedObjectKind kind)
+{
+    const bool contact = kind == SyncedObjectKind::MailContact;
+    return walkItems<std::vector<SyncedDirectoryObject>>(
+        data, fileName, {}, {},
+        [contact](std::vector<SyncedDirectoryObject>& objects, const QJsonObject& item, const ItemPlace& place) {
+            ItemFields f(place);
+            SyncedDirectoryObject object = readSyncedObject(f, item, contact);
+            if (!f.error())
+                objects.push_back(std::move(object));
+            return f.error();
+        });
 }
 
 } // namespace sunset

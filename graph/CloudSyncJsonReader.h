@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "Checklist.h"
 #include "CloudSyncState.h"
 #include "ImportError.h"
 
@@ -28,5 +29,11 @@ Result<std::vector<WritebackSchema>> readSyncSchemaJson(QByteArrayView data, con
 // (a writeback job's id begins with its template id [observed]). progress is called about every MiB.
 Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QString& fileName,
                                                 const ReadProgress& progress = {});
+
+// GET /beta/groups or /beta/contacts answers (the decommission's groups-and-contacts check): every object read,
+// kind MailContact for contacts, any other kind for groups (told apart by mailEnabled, securityEnabled and
+// groupTypes). Which of them block is the checklist's to judge (SyncedDirectoryObject::blocksDecommission).
+Result<std::vector<SyncedDirectoryObject>> readSyncedObjectsJson(QByteArrayView data, const QString& fileName,
+                                                                 SyncedObjectKind kind);
 
 } // namespace sunset

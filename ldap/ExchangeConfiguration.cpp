@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ExchangeConfiguration.h"
 
+#include "CloudSyncState.h"
 #include "ExchangeSchema.h"
 #include "LdapEscape.h"
 #include "LdapLogging.h"
@@ -168,8 +169,9 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
         recipients.baseDn = config.domainNamingContext;
         recipients.filter = "(|(msExchRecipientTypeDetails=*)(msExchRecipientDisplayType=*)(extensionAttribute1=*))";
         recipients.attributes = {"1.1"};
-        error = connection.search(recipients, [&](const LdifEntry&) {
+        error = connection.search(recipients, [&](const LdifEntry& entry) {
             ++config.recipientsWithExchangeAttributes;
+            ++config.recipientDomains[domainOfDn(QString::fromUtf8(dnOf(entry)))];
             return std::optional<LdapError>();
         });
         if (error)
@@ -245,6 +247,7 @@ Result<ExchangeConfiguration> readExchangeConfigurationLdif(const QStringList& f
                     name.compare("msExchRecipientDisplayType", Qt::CaseInsensitive) == 0 ||
                     name.compare("extensionAttribute1", Qt::CaseInsensitive) == 0) {
                     ++config.recipientsWithExchangeAttributes;
+                    ++config.recipientDomains[domainOfDn(dn)];
                     recipientValues = true;
                     break;
                 }

@@ -5,6 +5,7 @@
 #include "LdapConnection.h"
 
 #include <QByteArray>
+#include <QMap>
 #include <QStringList>
 
 #include <vector>
@@ -25,6 +26,9 @@ struct ExchangeConfiguration {
     QStringList securityGroupContainers;                    // OU=Microsoft Exchange Security Groups,<domain>
     bool schemaExtended = false;                            // the Exchange recipient attributes are in the schema
     qint64 recipientsWithExchangeAttributes = 0;
+    // Those recipients counted per AD domain (their DN's DC= components, lower case): the domains a Cloud Sync
+    // writeback job must cover. Live, only the domain read (domainNamingContext); an LDIF, every domain it holds.
+    QMap<QString, qint64> recipientDomains;
 
     ExchangeAdInventory inventory() const;
 };

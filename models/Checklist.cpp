@@ -15,7 +15,7 @@ namespace {
 constexpr std::array kStepKeys{"prerequisites"_L1, "verification"_L1, "hybrid-cleanup"_L1, "uninstall"_L1,
                                "post-uninstall-cleanup"_L1};
 constexpr std::array kStatusNames{"not-started"_L1, "passed"_L1, "failed"_L1, "overridden"_L1};
-constexpr std::array kLevelNames{"pass"_L1, "info"_L1, "warning"_L1, "blocking"_L1};
+constexpr std::array kLevelNames{"pass"_L1, "info"_L1, "warning"_L1, "blocking"_L1, "unread"_L1};
 
 // HCW names its objects with the on-premises organization's GUID (8-4-4-4-12 hex).
 const QString kGuid = u"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"_s;
@@ -132,11 +132,15 @@ QList<AttestationItem> attestationItems(ChecklistStep step)
 {
     switch (step) {
     case ChecklistStep::Prerequisites:
+        // Asked only when the checks could not read it: the writeback jobs from Cloud Sync's own state, groups
+        // and contacts from Graph's onPremisesSyncBehavior.
         return {{"cloud-sync-writeback"_L1,
                  u"Entra Cloud Sync's Exchange Online attribute writeback is configured (provisioning agent "
-                 "1.1.1107.0 or later) and Entra Connect Sync stays installed."_s},
+                 "1.1.1107.0 or later) and Entra Connect Sync stays installed."_s,
+                 {kWritebackJobChecks.begin(), kWritebackJobChecks.end()}},
                 {"groups-contacts-soa"_L1,
-                 u"Groups and contacts have had their source of authority transferred to the cloud as well."_s}};
+                 u"Groups and contacts have had their source of authority transferred to the cloud as well."_s,
+                 {"groups-contacts-cloud-managed"_L1}}};
     case ChecklistStep::Verification:
         return {{"drift-reviewed"_L1, u"The remaining drift of the latest scan has been reviewed."_s},
                 {"writeback-observed"_L1,
@@ -189,6 +193,21 @@ bool StepRecord::isAttested(QAnyStringView key) const
     return false;
 }
 
+bool StepRecord::needsAttestation(const AttestationItem& item) const
+{
+    const ChecklistRun* run = latestRun();
+    if (item.checkedBy.isEmpty() || !run)
+        return true;
+    return std::any_of(item.checkedBy.begin(), item.checkedBy.end(), [run](QLatin1StringView check) {
+        return std::none_of(run->findings.begin(), run->findings.end(), [check](const ChecklistFinding& f) {
+                   return f.check == check;
+               }) ||
+               std::any_of(run->findings.begin(), run->findings.end(), [check](const ChecklistFinding& f) {
+                   return f.check == check && f.level == FindingLevel::Unread;
+               });
+    });
+}
+
 StepEvaluation evaluateStep(const StepRecord& record)
 {
     StepEvaluation e;
@@ -207,7 +226,7 @@ StepEvaluation evaluateStep(const StepRecord& record)
     for (const AttestationItem& item : attestationItems(record.step)) {
         if (record.isAttested(item.key))
             anyAttested = true;
-        else
+        else if (record.needsAttestation(item))
             e.reasons.append(u"Not attested: "_s + item.text);
     }
     if (e.reasons.isEmpty())
@@ -256,7 +275,8 @@ QByteArray checklistToJson(const Checklist& checklist, const QDateTime& generate
         QJsonArray attestations;
         for (const AttestationItem& item : attestationItems(record.step)) {
             QJsonObject a{{u"item"_s, QString(item.key)}, {u"text"_s, item.text},
-                          {u"attested"_s, record.isAttested(item.key)}};
+                          {u"attested"_s, record.isAttested(item.key)},
+                          {u"needed"_s, record.needsAttestation(item)}}; // false: the latest run checked it
             for (auto it = record.attestations.rbegin(); it != record.attestations.rend(); ++it) {
                 if (it->key == item.key) {
                     a.insert(u"at"_s, isoUtc(it->at));
@@ -342,6 +362,330 @@ std::vector<CloudMailboxState> cloudMailboxStates(const Snapshot& cloud)
                           flag(r, IdentityField::DirSynced).value_or(true), flag(r, IdentityField::CloudManaged)});
     }
     return states;
+}
+
+namespace {
+
+QString utcMinutes(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
+}
+
+// "2 h 5 min", "35 min", "3 d 4 h": an age or interval as an admin reads it.
+QString spanText(qint64 msecs)
+{
+    const qint64 minutes = std::max<qint64>(0, msecs / 60'000);
+    if (minutes < 60)
+        return u"%1 min"_s.arg(minutes);
+    if (minutes < 48 * 60)
+        return minutes % 60 ? u"%1 h %2 min"_s.arg(minutes / 60).arg(minutes % 60) : u"%1 h"_s.arg(minutes / 60);
+    return u"%1 d %2 h"_s.arg(minutes / 1440).arg((minutes % 1440) / 60);
+}
+
+QString jobLabel(const WritebackJob& job)
+{
+    return (job.domain.isEmpty() ? u"(job without DomainFQDN)"_s : job.domain) + u" (job "_s + job.id + u')';
+}
+
+ChecklistFinding unreadFinding(QLatin1StringView check, const QString& what, const QString& hint)
+{
+    return {QString(check), FindingLevel::Unread, what + u" were not read: "_s + hint, {}};
+}
+
+bool isPausedOrDisabled(const WritebackJob& job)
+{
+    return job.code == SyncJobCode::Paused || job.scheduleState.compare("Paused"_L1, Qt::CaseInsensitive) == 0 ||
+           job.scheduleState.compare("Disabled"_L1, Qt::CaseInsensitive) == 0;
+}
+
+ChecklistFinding findJobsActive(const std::vector<const WritebackJob*>& jobs)
+{
+    ChecklistFinding f{QString(kWritebackJobChecks[1]), FindingLevel::Pass, {}, {}};
+    qint64 quarantined = 0;
+    qint64 stopped = 0;
+    for (const WritebackJob* job : jobs) {
+        const QString schedule = job->scheduleState.isEmpty() ? u"not stated"_s : job->scheduleState;
+        QString line = u"%1: status %2, schedule %3"_s.arg(
+            jobLabel(*job), job->statusCodeText.isEmpty() ? u"not stated"_s : job->statusCodeText, schedule);
+        if (job->code == SyncJobCode::Quarantine || job->quarantine) {
+            ++quarantined;
+            line += u"; "_s + job->unhealthyReason();
+        } else if (isPausedOrDisabled(*job) || job->code == SyncJobCode::NotConfigured) {
+            ++stopped;
+            line += u"; not running"_s;
+        }
+        f.evidence.append(line);
+    }
+    if (quarantined + stopped == 0) {
+        f.summary = jobs.size() == 1 ? u"The writeback job is active and not quarantined."_s
+                                     : u"All %1 writeback jobs are active and not quarantined."_s.arg(jobs.size());
+        return f;
+    }
+    f.level = FindingLevel::Blocking;
+    QStringList parts;
+    if (quarantined)
+        parts << u"%1 quarantined (fix the cause the quarantine names, then restart the job: Entra admin center, "
+                 "Cloud Sync, the configuration, Restart sync)"_s.arg(quarantined);
+    if (stopped)
+        parts << u"%1 paused, disabled or not configured (start it: Entra admin center, Cloud Sync, the "
+                 "configuration, Enable)"_s.arg(stopped);
+    f.summary = u"Writeback jobs not running: "_s + parts.join(u"; "_s) + u'.';
+    return f;
+}
+
+ChecklistFinding findJobMappings(const std::vector<const WritebackJob*>& jobs, const QString& hint)
+{
+    ChecklistFinding f{QString(kWritebackJobChecks[2]), FindingLevel::Pass, {}, {}};
+    qint64 incomplete = 0;
+    qint64 unread = 0;
+    for (const WritebackJob* job : jobs) {
+        if (!job->schemaRead) {
+            ++unread;
+            f.evidence.append(jobLabel(*job) + u": schema not read"_s);
+            continue;
+        }
+        QStringList missing;
+        for (const AttributeSpec& spec : AttributeCatalog::all())
+            if (spec.writtenBackByCloudSync && !job->maps(spec.id))
+                missing << spec.ldapName;
+        if (missing.isEmpty()) {
+            f.evidence.append(jobLabel(*job) + u": all %1 attributes mapped"_s.arg(AttributeCatalog::writtenBackCount()));
+        } else {
+            ++incomplete;
+            f.evidence.append(jobLabel(*job) + u": not mapped: "_s + missing.join(u", "_s));
+        }
+    }
+    if (incomplete > 0) {
+        f.level = FindingLevel::Blocking;
+        f.summary = u"%1 writeback job%2 do%3 not map all %4 Exchange attributes, so Cloud Sync leaves those "
+                    "attributes stale in AD: open the job's attribute mapping in the Entra admin center and choose "
+                    "\"Restore default mappings\" (this restarts the job: the next cycle evaluates every object "
+                    "again). Jobs configured before 2026-08-03 lack mail until then."_s.arg(incomplete)
+                        .arg(incomplete == 1 ? QString() : u"s"_s, incomplete == 1 ? u"es"_s : QString())
+                        .arg(AttributeCatalog::writtenBackCount());
+    } else if (unread > 0) {
+        f.level = FindingLevel::Unread;
+        f.summary = u"The schema of %1 writeback job%2 was not read, so its attribute mappings are unknown: "_s.arg(
+                        unread)
+                        .arg(unread == 1 ? QString() : u"s"_s) +
+                    hint;
+    } else {
+        f.summary = u"Every writeback job maps all %1 Exchange attributes."_s.arg(AttributeCatalog::writtenBackCount());
+    }
+    return f;
+}
+
+ChecklistFinding findJobsRecentRun(const std::vector<const WritebackJob*>& jobs, qint64 nowMsecs)
+{
+    ChecklistFinding f{QString(kWritebackJobChecks[3]), FindingLevel::Pass, {}, {}};
+    qint64 late = 0;
+    qint64 unread = 0;
+    for (const WritebackJob* job : jobs) {
+        if (job->statusCodeText.isEmpty() && !job->lastSuccessfulExecution) {
+            // An answer saved with $select and no status: its runs are unknown, not "never".
+            ++unread;
+            f.evidence.append(jobLabel(*job) + u": the job's status was not in the answer read"_s);
+            continue;
+        }
+        const bool assumed = job->scheduleIntervalMsecs <= 0;
+        const qint64 interval = assumed ? kAssumedWritebackIntervalMsecs : job->scheduleIntervalMsecs;
+        const QString intervalText =
+            u"interval %1%2"_s.arg(spanText(interval), assumed ? u" (not in the answer; PT20M assumed)"_s : QString());
+        const qint64 last = job->lastSuccessfulRunMsecs();
+        QString line = jobLabel(*job) + u": "_s;
+        if (last <= 0) {
+            ++late;
+            line += u"has never run successfully, "_s + intervalText;
+        } else {
+            const qint64 age = nowMsecs - last;
+            const bool recent = age <= kWritebackIntervalsAllowed * interval;
+            late += !recent;
+            line += u"last successful run %1 (%2 ago), %3: %4"_s.arg(
+                utcMinutes(last), spanText(age), intervalText,
+                recent ? u"within %1 intervals"_s.arg(kWritebackIntervalsAllowed)
+                       : u"more than %1 intervals ago"_s.arg(kWritebackIntervalsAllowed));
+        }
+        if (job->lastExecution && !job->lastExecution->state.isEmpty() &&
+            job->lastExecution->state.compare("Succeeded"_L1, Qt::CaseInsensitive) != 0)
+            line += u"; last run %1 %2%3"_s.arg(job->lastExecution->state, utcMinutes(job->lastExecution->whenMsecs()),
+                                                job->lastExecution->errorCode.isEmpty()
+                                                    ? QString()
+                                                    : u" ("_s + job->lastExecution->errorCode + u')');
+        if (job->countSuccessiveCompleteFailures > 0)
+            line += u"; %1 whole runs in a row failed"_s.arg(job->countSuccessiveCompleteFailures);
+        f.evidence.append(line);
+    }
+    if (late > 0) {
+        f.level = FindingLevel::Blocking;
+        f.summary = u"%1 writeback job%2 ha%3 not run successfully within %4 schedule intervals: cloud changes are "
+                    "not reaching AD. Open the job's provisioning logs in the Entra admin center for the failing "
+                    "runs."_s.arg(late)
+                        .arg(late == 1 ? QString() : u"s"_s, late == 1 ? u"s"_s : u"ve"_s)
+                        .arg(kWritebackIntervalsAllowed);
+    } else if (unread > 0) {
+        f.level = FindingLevel::Unread;
+        f.summary = u"The last successful run of %1 writeback job%2 is unknown: read the jobs with their status "
+                    "(GET …/synchronization/jobs without $select)."_s.arg(unread)
+                        .arg(unread == 1 ? QString() : u"s"_s);
+    } else {
+        f.summary = u"Every writeback job ran successfully within %1 schedule intervals."_s.arg(kWritebackIntervalsAllowed);
+    }
+    return f;
+}
+
+} // namespace
+
+std::vector<ChecklistFinding> findWritebackJobs(const CloudSyncState* state,
+                                                const std::optional<std::vector<WritebackDomain>>& domains,
+                                                const QDateTime& now, const QString& missingHint)
+{
+    const QString jobsWhat = u"Cloud Sync's writeback jobs"_s;
+    if (!state || !state->jobsRead) {
+        const QString hint = state && !state->jobsMissingReason.isEmpty() ? state->jobsMissingReason : missingHint;
+        std::vector<ChecklistFinding> unread;
+        for (QLatin1StringView check : kWritebackJobChecks)
+            unread.push_back(unreadFinding(check, jobsWhat, hint));
+        return unread;
+    }
+    std::vector<const WritebackJob*> judged;
+    ChecklistFinding perDomain{QString(kWritebackJobChecks[0]), FindingLevel::Pass, {}, {}};
+    if (!domains) {
+        for (const WritebackJob& job : state->jobs)
+            judged.push_back(&job);
+        perDomain.level = FindingLevel::Unread;
+        perDomain.summary = u"Which AD domains hold the mailboxes was not read (AD was not given), so whether every "
+                            "domain has its writeback job is unknown; the %1 job%2 read %3 judged below."_s.arg(
+                                state->jobs.size())
+                                .arg(state->jobs.size() == 1 ? QString() : u"s"_s,
+                                     state->jobs.size() == 1 ? u"is"_s : u"are"_s);
+        for (const WritebackJob& job : state->jobs)
+            perDomain.evidence.append(jobLabel(job));
+        if (state->jobs.empty()) {
+            perDomain.level = FindingLevel::Blocking;
+            perDomain.summary = u"No Cloud Sync writeback job (template Entra2ADExchangeOnlineAttributeWriteback) was "
+                                "read from %1: configure Exchange attribute writeback in Cloud Sync for each AD "
+                                "domain with mailboxes."_s.arg(state->jobsSource);
+        }
+    } else {
+        qint64 missing = 0;
+        for (const WritebackDomain& d : *domains) {
+            const qint32 index = state->jobIndexForDomain(d.domain);
+            const QString recipients = u"%1 (%2 recipient%3 with Exchange values)"_s.arg(d.domain)
+                                           .arg(d.recipients)
+                                           .arg(d.recipients == 1 ? QString() : u"s"_s);
+            if (index < 0) {
+                ++missing;
+                perDomain.evidence.append(recipients + u": no writeback job"_s);
+                continue;
+            }
+            const WritebackJob* job = &state->jobs[size_t(index)];
+            if (std::find(judged.begin(), judged.end(), job) == judged.end())
+                judged.push_back(job);
+            perDomain.evidence.append(recipients + u": job "_s + job->id);
+        }
+        if (missing > 0) {
+            perDomain.level = FindingLevel::Blocking;
+            perDomain.summary = u"%1 AD domain%2 with mailboxes ha%3 no Cloud Sync writeback job (read from %4), so "
+                                "nothing writes Exchange attributes back there: configure Exchange attribute "
+                                "writeback for %5 in Cloud Sync."_s.arg(missing)
+                                    .arg(missing == 1 ? QString() : u"s"_s, missing == 1 ? u"s"_s : u"ve"_s,
+                                         state->jobsSource, missing == 1 ? u"it"_s : u"each"_s);
+        } else if (domains->empty()) {
+            perDomain.level = FindingLevel::Info;
+            perDomain.summary = u"No AD domain with Exchange recipients was read, so no writeback job is needed."_s;
+        } else {
+            perDomain.summary = u"Every AD domain with mailboxes has its writeback job (read from %1)."_s.arg(
+                state->jobsSource);
+        }
+    }
+    std::vector<ChecklistFinding> findings{perDomain};
+    if (judged.empty()) {
+        // Nothing to judge: the per-domain finding said why; the others have no job to speak of.
+        for (size_t i = 1; i < kWritebackJobChecks.size(); ++i)
+            findings.push_back({QString(kWritebackJobChecks[i]), perDomain.level == FindingLevel::Blocking
+                                                                     ? FindingLevel::Blocking
+                                                                     : FindingLevel::Info,
+                                u"No writeback job to judge."_s, {}});
+        return findings;
+    }
+    findings.push_back(findJobsActive(judged));
+    findings.push_back(findJobMappings(judged, state->schemaSource.isEmpty() ? missingHint : u"the schema read from "_s +
+                                                                                  state->schemaSource +
+                                                                                  u" has none for it."_s));
+    findings.push_back(findJobsRecentRun(judged, now.toMSecsSinceEpoch()));
+    return findings;
+}
+
+QString syncedObjectKindText(SyncedObjectKind kind)
+{
+    switch (kind) {
+    case SyncedObjectKind::DistributionList:
+        return u"distribution list"_s;
+    case SyncedObjectKind::MailEnabledSecurityGroup:
+        return u"mail-enabled security group"_s;
+    case SyncedObjectKind::MailContact:
+        return u"mail contact"_s;
+    case SyncedObjectKind::Other:
+        break;
+    }
+    return u"other object"_s;
+}
+
+SyncedObjectKind groupKind(bool mailEnabled, bool securityEnabled, const QStringList& groupTypes)
+{
+    if (!mailEnabled || groupTypes.contains(u"Unified"_s, Qt::CaseInsensitive))
+        return SyncedObjectKind::Other;
+    return securityEnabled ? SyncedObjectKind::MailEnabledSecurityGroup : SyncedObjectKind::DistributionList;
+}
+
+bool SyncedDirectoryObject::blocksDecommission() const
+{
+    return kind != SyncedObjectKind::Other && onPremisesSyncEnabled.value_or(false) && !cloudManaged.value_or(false);
+}
+
+ChecklistFinding findGroupsAndContactsNotCloudManaged(const SyncedObjectsRead& groups,
+                                                      const SyncedObjectsRead& contacts)
+{
+    ChecklistFinding f{QString(kGroupsContactsCheck), FindingLevel::Pass, {}, {}};
+    qint64 groupCount = 0;
+    qint64 contactCount = 0;
+    for (const SyncedObjectsRead* read : {&groups, &contacts}) {
+        for (const SyncedDirectoryObject& o : read->objects) {
+            if (!o.blocksDecommission())
+                continue;
+            (o.kind == SyncedObjectKind::MailContact ? contactCount : groupCount) += 1;
+            f.evidence.append(u"%1: %2%3 (id %4)"_s.arg(syncedObjectKindText(o.kind), o.displayName,
+                                                          o.mail.isEmpty() ? QString() : u" <"_s + o.mail + u'>',
+                                                          o.id));
+        }
+    }
+    QStringList unread;
+    if (!groups.read)
+        unread << u"groups: "_s + groups.missingReason;
+    if (!contacts.read)
+        unread << u"contacts: "_s + contacts.missingReason;
+    if (groupCount + contactCount > 0) {
+        f.level = FindingLevel::Blocking;
+        f.summary = u"%1 synced mail-enabled group%2 and %3 mail contact%4 still have their source of authority "
+                    "on-premises: transfer it to the cloud (PATCH …/onPremisesSyncBehavior {\"isCloudManaged\":true}, "
+                    "or the Entra admin center) before retiring Exchange, or they can no longer be managed."_s
+                        .arg(groupCount)
+                        .arg(groupCount == 1 ? QString() : u"s"_s)
+                        .arg(contactCount)
+                        .arg(contactCount == 1 ? QString() : u"s"_s);
+        for (const QString& u : unread)
+            f.evidence.append(u"not read: "_s + u);
+        return f;
+    }
+    if (!unread.isEmpty()) {
+        f.level = FindingLevel::Unread;
+        f.summary = u"The source of authority of groups and contacts was not read ("_s + unread.join(u"; "_s) +
+                    u"). Until it is, confirm the transfer below (attestation 'groups-contacts-soa')."_s;
+        return f;
+    }
+    f.summary = u"No synced distribution list, mail-enabled security group or mail contact is left with its source of "
+                "authority on-premises (read from %1 and %2)."_s.arg(groups.source, contacts.source);
+    return f;
 }
 
 ChecklistFinding findWritebackAgent(const QStringList& agentAccountDns)

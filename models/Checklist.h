@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "CloudSyncState.h"
 #include "Snapshot.h"
 
 #include <array>
@@ -38,7 +39,10 @@ QLatin1StringView stepStatusName(StepStatus status); // "not-started", "passed",
 QString stepStatusTitle(StepStatus status);          // "Not started", …
 
 // How much a finding weighs: Blocking fails the step; Warning and Info are shown and exported but do not.
-enum class FindingLevel : quint8 { Pass, Info, Warning, Blocking };
+// Unread: the check's source was not given or could not be read; the finding says what to provide, and the
+// attestation the check stands for (AttestationItem::checkedBy) is asked for instead. Appended last: the names
+// are stored in the history, and an older Sunset reads the unknown "unread" as blocking.
+enum class FindingLevel : quint8 { Pass, Info, Warning, Blocking, Unread };
 QLatin1StringView findingLevelName(FindingLevel level);
 std::optional<FindingLevel> findingLevelFromName(QStringView name);
 
@@ -68,6 +72,9 @@ struct ChecklistRun {
 struct AttestationItem {
     QLatin1StringView key; // stable, e.g. "mx-points-to-exo"
     QString text;
+    // The checks that read what the item states: when the latest run has a finding of each, none of them Unread,
+    // the checks decide and the item is not asked for. Empty: always asked (nothing Sunset reads shows it).
+    QList<QLatin1StringView> checkedBy = {};
 };
 QList<AttestationItem> attestationItems(ChecklistStep step);
 std::optional<AttestationItem> attestationItem(ChecklistStep step, QStringView key);
@@ -105,6 +112,8 @@ struct StepRecord {
 
     const ChecklistRun* latestRun() const { return runs.empty() ? nullptr : &runs.back(); }
     bool isAttested(QAnyStringView key) const; // the last word on key was "given"
+    // Whether the item must be attested: it is not checked by a finding of the latest run (see checkedBy).
+    bool needsAttestation(const AttestationItem& item) const;
     QString currentNote() const { return notes.empty() ? QString() : notes.back().text; }
     const ChecklistOverride* currentOverride() const { return overrides.empty() ? nullptr : &overrides.back(); }
 };
@@ -115,7 +124,7 @@ struct StepEvaluation {
 };
 
 // The status from the record: Passed when the latest run has no error and no Blocking finding and every
-// attestation is given; otherwise Overridden when an override (with its reason) was recorded; otherwise Failed
+// attestation still needed (StepRecord::needsAttestation) is given; otherwise Overridden when an override (with its reason) was recorded; otherwise Failed
 // once anything was done (a run or an attestation), NotStarted before.
 StepEvaluation evaluateStep(const StepRecord& record);
 
@@ -148,6 +157,66 @@ ChecklistFinding findCloudManagedExceptions(const std::vector<CloudMailboxState>
 std::vector<CloudMailboxState> cloudMailboxStates(const Snapshot& cloud);
 // The Cloud Sync agent's gMSA DNs found in AD (provAgentgMSA$ by default): none blocks writeback.
 ChecklistFinding findWritebackAgent(const QStringList& agentAccountDns);
+
+// Cloud Sync's Exchange attribute writeback, checked from its own state (the writeback jobs and their schemas,
+// read live from Graph or from the saved answers) instead of attested. Each check is one finding with a line of
+// evidence per job or domain; a part not read is an Unread finding that names what to provide.
+// An AD domain whose cloud-managed mailboxes need a writeback job (one job per domain [documented]).
+struct WritebackDomain {
+    QString domain;         // lower-case DNS name, e.g. "emea.contoso.com"
+    qint64 recipients = 0;  // AD recipients with Exchange values in it (the evidence of why it needs a job)
+};
+// A job must have succeeded within this many schedule intervals (issue 14: "run successfully within two
+// intervals"): one late run is tolerated, a second is not.
+inline constexpr qint64 kWritebackIntervalsAllowed = 2;
+// The interval assumed when a job's schedule does not say: PT20M, the interval Cloud Sync's jobs show
+// [observed: ../shared/reference/sync-engine.md §1]; the evidence says it was assumed.
+inline constexpr qint64 kAssumedWritebackIntervalMsecs = 20 * 60 * 1000;
+// The check keys, in the order findWritebackJobs returns them.
+inline constexpr std::array kWritebackJobChecks{QLatin1StringView("writeback-job-per-domain"),
+                                                QLatin1StringView("writeback-job-active"),
+                                                QLatin1StringView("writeback-job-mappings"),
+                                                QLatin1StringView("writeback-job-recent-run")};
+// state nullptr (or its jobs not read): every check Unread, naming missingHint (what to give: options, or the
+// permission a live read lacked). domains nullopt: which domains hold mailboxes was not read (no AD source), so
+// every job read is judged and the per-domain check is Unread. now is the time "within two intervals" counts to.
+std::vector<ChecklistFinding> findWritebackJobs(const CloudSyncState* state,
+                                                const std::optional<std::vector<WritebackDomain>>& domains,
+                                                const QDateTime& now, const QString& missingHint);
+
+// Groups and contacts whose source of authority is still on-premises (Microsoft's guide: object SOA before the
+// decommission). Read from Graph beta: groups and orgContacts with onPremisesSyncBehavior/isCloudManaged false
+// (../shared/reference/sync-engine.md §3), live or from the saved answers.
+enum class SyncedObjectKind : quint8 { DistributionList, MailEnabledSecurityGroup, MailContact, Other };
+QString syncedObjectKindText(SyncedObjectKind kind); // "distribution list", …
+// A distribution list is mailEnabled && !securityEnabled && not "Unified"; a mail-enabled security group
+// mailEnabled && securityEnabled && not "Unified" [documented]; Microsoft 365 groups and the rest are Other.
+SyncedObjectKind groupKind(bool mailEnabled, bool securityEnabled, const QStringList& groupTypes);
+struct SyncedDirectoryObject {
+    QString id;
+    QString displayName;
+    QString mail;
+    SyncedObjectKind kind = SyncedObjectKind::Other;
+    std::optional<bool> onPremisesSyncEnabled; // true synced, false formerly synced, null never [documented]
+    // onPremisesSyncBehavior.isCloudManaged when the answer carried it; nullopt when only the query's filter
+    // (isCloudManaged eq false) said so.
+    std::optional<bool> cloudManaged;
+
+    // Still on-premises: a synced mail-enabled group or contact, not cloud-managed.
+    bool blocksDecommission() const;
+};
+// One kind of object as read: from a file or Graph, or not (missingReason says why: not given, a permission).
+struct SyncedObjectsRead {
+    bool read = false;
+    QString source;
+    QString missingReason;
+    std::vector<SyncedDirectoryObject> objects;
+};
+inline constexpr QLatin1StringView kGroupsContactsCheck{"groups-contacts-cloud-managed"};
+// Blocking, listing every synced mail-enabled group and mail contact not yet cloud-managed; Unread (naming what
+// is missing) when either list was not read and the other shows none.
+ChecklistFinding findGroupsAndContactsNotCloudManaged(const SyncedObjectsRead& groups,
+                                                      const SyncedObjectsRead& contacts);
 
 // Verification: the latest scan in the history.
 struct ScanFacts {

@@ -87,7 +87,11 @@ DecommissionSourcesDialog::DecommissionSourcesDialog(QWidget* parent) : QDialog(
              {u"exoFile"_s, tr("Get-Mailbox export (JSON/CSV):"), tr("Get-Mailbox export (*.json *.csv);;Any file (*)")},
              {u"hybridFile"_s, tr("Hybrid cmdlets' answers (JSON):"), json},
              {u"adFile"_s, tr("Fresh scan's AD side (LDIF):"), ldif},
-             {u"graphFile"_s, tr("Fresh scan's Graph users (JSON):"), json}});
+             {u"graphFile"_s, tr("Fresh scan's Graph users (JSON):"), json},
+             {u"syncJobsFile"_s, tr("Cloud Sync jobs (JSON):"), json},
+             {u"syncSchemaFile"_s, tr("Cloud Sync job schemas (JSON):"), json},
+             {u"groupsFile"_s, tr("Groups not cloud-managed (Graph beta JSON):"), json},
+             {u"contactsFile"_s, tr("Contacts not cloud-managed (Graph beta JSON):"), json}});
     layout->addWidget(files);
 
     auto* other = new QFormLayout;

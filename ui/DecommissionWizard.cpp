@@ -44,6 +44,8 @@ QString levelText(FindingLevel level)
         return QWizard::tr("Warning");
     case FindingLevel::Blocking:
         return QWizard::tr("Blocking");
+    case FindingLevel::Unread:
+        return QWizard::tr("Not read");
     }
     return {};
 }
@@ -381,9 +383,19 @@ void DecommissionStepPage::refresh(const StepRecord& record)
             open.append(errors == 1 ? tr("1 check could not run") : tr("%1 checks could not run").arg(errors));
         if (blocking > 0)
             open.append(blocking == 1 ? tr("1 blocking finding") : tr("%1 blocking findings").arg(blocking));
+        // Not read: the finding says what to give; its confirmation below is asked for meanwhile.
+        const auto unread = std::count_if(latest->findings.begin(), latest->findings.end(),
+                                          [](const ChecklistFinding& f) { return f.level == FindingLevel::Unread; });
+        if (unread > 0)
+            open.append(unread == 1 ? tr("1 check not read") : tr("%1 checks not read").arg(unread));
     }
-    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(),
-                                          [&](const auto& a) { return !record.isAttested(a.first); });
+    auto needed = [&](const QString& key) {
+        const std::optional<AttestationItem> item = attestationItem(m_step, key);
+        return !item || record.needsAttestation(*item);
+    };
+    const auto unattested = std::count_if(m_attestations.begin(), m_attestations.end(), [&](const auto& a) {
+        return !record.isAttested(a.first) && needed(a.first);
+    });
     if (unattested > 0)
         open.append(unattested == 1 ? tr("1 confirmation outstanding")
                                     : tr("%1 confirmations outstanding").arg(unattested));
@@ -408,8 +420,20 @@ void DecommissionStepPage::refresh(const StepRecord& record)
             item->setExpanded(f.level == FindingLevel::Blocking && f.evidence.size() <= 50);
         }
     }
-    for (auto& [key, box] : m_attestations)
+    for (auto& [key, box] : m_attestations) {
         box->setChecked(record.isAttested(key));
+        // What the latest run read and judged is not asked for; a confirmation given earlier stays withdrawable.
+        const std::optional<AttestationItem> item = attestationItem(m_step, key);
+        if (!item)
+            continue;
+        const bool ask = record.needsAttestation(*item);
+        // Said first: the item's own text is long and the box elides its end.
+        box->setText(ask ? item->text : tr("Checked by the latest run, no confirmation needed: %1").arg(item->text));
+        box->setToolTip(ask ? QString()
+                            : tr("The automatic checks above read this and decide it; a confirmation is asked for "
+                                 "only while they cannot read it."));
+        box->setEnabled(ask || box->isChecked());
+    }
     if (!m_note->hasFocus())
         m_note->setPlainText(record.currentNote());
     m_refreshing = false;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistChecks.h"
 
+#include "CloudSyncJsonReader.h"
+
 #include "ExchangeConfiguration.h"
 #include "ExoMailboxClient.h"
 #include "HybridArtifactsClient.h"
 #include "ScanRecording.h"
+#include "SyncedObjectsClient.h"
 #include "SnapshotFiles.h"
 #include "TokenProvider.h"
 
@@ -116,7 +119,97 @@ Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
     return client.artifacts();
 }
 
+// The AD domains whose mailboxes a writeback job must cover: those holding recipients with Exchange values,
+// once Exchange Online shows a directory-synced mailbox is cloud-managed (or its mailboxes were not read).
+// [assumed] a domain's recipients with Exchange values stand for its mailboxes: telling which of them are
+// cloud-managed would need the two sides matched, which the verification's scan does.
+std::vector<WritebackDomain> writebackDomains(const ExchangeConfiguration& config,
+                                              const std::optional<std::vector<CloudMailboxState>>& mailboxes)
+{
+    if (mailboxes && std::none_of(mailboxes->begin(), mailboxes->end(), [](const CloudMailboxState& m) {
+            return m.dirSynced && m.cloudManaged.value_or(false);
+        }))
+        return {};
+    std::vector<WritebackDomain> domains;
+    for (auto it = config.recipientDomains.cbegin(); it != config.recipientDomains.cend(); ++it)
+        if (!it.key().isEmpty())
+            domains.push_back({it.key(), it.value()});
+    return domains;
+}
+
+Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSources& sources)
+{
+    if (sources.cloudSync)
+        return sources.cloudSync;
+    if (sources.syncJobsFile.isEmpty()) {
+        if (!sources.syncSchemaFile.isEmpty())
+            return ImportError{sources.syncSchemaFile, 0, {},
+                               u"a schema belongs to a job: give the jobs too (--sync-jobs FILE)"_s};
+        return std::shared_ptr<const CloudSyncState>();
+    }
+    Result<CloudSyncState> state = loadCloudSyncFiles({sources.syncJobsFile, sources.syncSchemaFile, {}});
+    if (!state)
+        return state.error();
+    return std::make_shared<const CloudSyncState>(std::move(state.value()));
+}
+
+Result<SyncedObjectsRead> readSyncedObjectsLive(const CloudSettings& cloud, SyncedObjectKind kind)
+{
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    SyncedObjectsClient client(cloud.scan.graphEndpoint, &tokens, kind);
+    if (!cloud.scan.graphResource.isEmpty())
+        client.setResource(cloud.scan.graphResource);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &SyncedObjectsClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return client.error().value_or(ImportError{{}, 0, {}, u"the read of Graph beta failed"_s});
+    return client.result();
+}
+
+// Groups (kind other than MailContact) or contacts: from the saved answers, live with the cloud's credentials,
+// else not read with what to give.
+Result<SyncedObjectsRead> readSyncedObjects(const ChecklistSources& sources, SyncedObjectKind kind)
+{
+    const bool contacts = kind == SyncedObjectKind::MailContact;
+    const QString& path = contacts ? sources.contactsFile : sources.groupsFile;
+    SyncedObjectsRead read;
+    if (path.isEmpty() && sources.cloud)
+        return readSyncedObjectsLive(*sources.cloud, kind);
+    if (path.isEmpty()) {
+        read.missingReason =
+            contacts ? u"give --contacts FILE (the answer of GET /beta/contacts?$filter=onPremisesSyncBehavior/"
+                       "isCloudManaged eq false&$count=true with ConsistencyLevel: eventual, saved)"_s
+                     : u"give --groups FILE (the answer of GET /beta/groups?$filter=onPremisesSyncBehavior/"
+                       "isCloudManaged eq false&$count=true with ConsistencyLevel: eventual, saved)"_s;
+        return read;
+    }
+    auto file = MappedFile::open(path);
+    if (!file)
+        return file.error();
+    auto objects = readSyncedObjectsJson(file.value()->bytes(), path, kind);
+    if (!objects)
+        return objects.error();
+    read.read = true;
+    read.source = path;
+    read.objects = std::move(objects.value());
+    return read;
+}
+
 } // namespace
+
+QString cloudSyncMissingHint()
+{
+    return u"give --sync-jobs FILE and --sync-schema FILE (the answers of GET "
+           "/servicePrincipals/{id}/synchronization/jobs and …/jobs/{jobId}/schema, saved as sunset-cli diff reads "
+           "them; in the wizard: Sources…), or, once you have checked the writeback in the Entra admin center, attest "
+           "'cloud-sync-writeback'."_s;
+}
 
 std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
                                                          const std::atomic_bool* cancel,
@@ -218,14 +311,38 @@ ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& source
     switch (step) {
     case ChecklistStep::Prerequisites: {
         Result<Snapshot> mailboxes = readMailboxes(sources);
-        if (mailboxes)
-            run.findings.push_back(findCloudManagedExceptions(cloudMailboxStates(mailboxes.value())));
-        else
+        std::optional<std::vector<CloudMailboxState>> states;
+        if (mailboxes) {
+            states = cloudMailboxStates(mailboxes.value());
+            run.findings.push_back(findCloudManagedExceptions(*states));
+        } else {
             run.errors.append(u"Reading the mailboxes: "_s + mailboxes.error().toString());
+        }
         if (cancelled())
             break;
-        if (auto config = adRead())
+        std::optional<std::vector<WritebackDomain>> domains;
+        if (auto config = adRead()) {
             run.findings.push_back(findWritebackAgent(config->cloudSyncAgentAccounts));
+            domains = writebackDomains(*config, states);
+        }
+        if (cancelled())
+            break;
+        Result<std::shared_ptr<const CloudSyncState>> sync = readCloudSync(sources);
+        if (!sync) {
+            run.errors.append(u"Reading Cloud Sync's writeback jobs: "_s + sync.error().toString());
+            break;
+        }
+        for (ChecklistFinding& f : findWritebackJobs(sync->get(), domains, run.at, cloudSyncMissingHint()))
+            run.findings.push_back(std::move(f));
+        if (cancelled())
+            break;
+        Result<SyncedObjectsRead> groups = readSyncedObjects(sources, SyncedObjectKind::DistributionList);
+        Result<SyncedObjectsRead> contacts = readSyncedObjects(sources, SyncedObjectKind::MailContact);
+        for (const Result<SyncedObjectsRead>* read : {&groups, &contacts})
+            if (!*read)
+                run.errors.append(u"Reading the groups and contacts: "_s + read->error().toString());
+        if (groups && contacts)
+            run.findings.push_back(findGroupsAndContactsNotCloudManaged(groups.value(), contacts.value()));
         break;
     }
     case ChecklistStep::Verification:

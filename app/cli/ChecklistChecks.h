@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace sunset {
@@ -27,6 +28,17 @@ struct ChecklistSources {
     QString adFile;                        // the AD snapshot (LDIF) for the verification's fresh scan
     QString graphFile;                     // Graph users for that scan's anchors (optional)
     std::optional<ScanFacts> latestScan;   // the history's latest scan (read by the caller, on its thread)
+    // Cloud Sync's writeback jobs for the prerequisites: already read (live, by the caller), or the saved Graph
+    // answers (GET /servicePrincipals/{id}/synchronization/jobs, …/jobs/{jobId}/schema) as sunset-cli diff reads
+    // them. Neither: the writeback checks are unread and the attestation is asked for instead.
+    std::shared_ptr<const CloudSyncState> cloudSync;
+    QString syncJobsFile;
+    QString syncSchemaFile;
+    // Groups and contacts not yet cloud-managed, for the prerequisites: Graph beta's answers saved
+    // (GET /beta/groups, /beta/contacts filtered by onPremisesSyncBehavior/isCloudManaged), or read live with
+    // cloud's credentials when no file is given.
+    QString groupsFile;
+    QString contactsFile;
     QString agentAccountName = QStringLiteral("provAgentgMSA");
 };
 
@@ -44,6 +56,9 @@ using FreshScanProgress = std::function<void(const QString& stage, double fracti
 std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
                                                          const std::atomic_bool* cancel = nullptr,
                                                          const FreshScanProgress& progress = {});
+
+// What to give when Cloud Sync's jobs were not read (the options, the wizard's sources, or the attestation).
+QString cloudSyncMissingHint();
 
 ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
                               const std::atomic_bool* cancel = nullptr);

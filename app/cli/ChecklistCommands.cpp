@@ -50,6 +50,8 @@ QString levelTitle(FindingLevel level)
         return u"Warning"_s;
     case FindingLevel::Blocking:
         return u"Blocking"_s;
+    case FindingLevel::Unread:
+        return u"Not read"_s;
     }
     return {};
 }
@@ -110,6 +112,10 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
                     when = stamp(it->at, it->by);
                     break;
                 }
+            if (!r.needsAttestation(item) && when.isEmpty()) {
+                html += u"<li>[checked by the latest run] %1</li>"_s.arg(esc(item.text));
+                continue;
+            }
             html += u"<li>[%1] %2%3</li>"_s.arg(r.isAttested(item.key) ? u"x"_s : u" "_s, esc(item.text),
                                                  when.isEmpty() ? QString() : u" (%1)"_s.arg(esc(when)));
         }
@@ -211,8 +217,29 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
                                     u"FILE"_s);
     const QCommandLineOption graphFile(u"graph"_s, u"check verification: Graph users for the fresh scan's anchors."_s,
                                        u"FILE"_s);
+    const QCommandLineOption syncJobs(
+        u"sync-jobs"_s,
+        u"check prerequisites: Cloud Sync's jobs as GET /servicePrincipals/{id}/synchronization/jobs returns them: "
+        "each domain's writeback job must exist, be active, not quarantined, and have run within two intervals."_s,
+        u"FILE"_s);
+    const QCommandLineOption syncSchema(
+        u"sync-schema"_s,
+        u"check prerequisites: each writeback job's schema (GET …/jobs/{jobId}/schema): all 24 attributes mapped. "
+        "Needs --sync-jobs."_s,
+        u"FILE"_s);
+    const QCommandLineOption groups(
+        u"groups"_s,
+        u"check prerequisites: synced groups not yet cloud-managed, as GET /beta/groups?$filter=onPremisesSyncBehavior/"
+        "isCloudManaged eq false returns them (pages concatenated): distribution lists and mail-enabled security "
+        "groups block."_s,
+        u"FILE"_s);
+    const QCommandLineOption contacts(
+        u"contacts"_s,
+        u"check prerequisites: synced mail contacts not yet cloud-managed (GET /beta/contacts, filtered the same "
+        "way): each blocks."_s,
+        u"FILE"_s);
     parser.addOptions({db, json, reason, withdraw, format, outFile, ad, exo, agent, configLdif, hybridJson, adFile,
-                       graphFile});
+                       graphFile, syncJobs, syncSchema, groups, contacts});
     const AdSourceOptions adOptions;
     const CloudSourceOptions cloudOptions;
     parser.addOptions(adOptions.options());
@@ -286,6 +313,10 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         sources.hybridFile = parser.value(hybridJson);
         sources.adFile = parser.value(adFile);
         sources.graphFile = parser.value(graphFile);
+        sources.syncJobsFile = parser.value(syncJobs);
+        sources.syncSchemaFile = parser.value(syncSchema);
+        sources.groupsFile = parser.value(groups);
+        sources.contactsFile = parser.value(contacts);
         if (parser.isSet(agent))
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;

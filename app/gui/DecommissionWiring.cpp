@@ -60,6 +60,10 @@ ChecklistSources sourcesFromSettings()
     sources.hybridFile = settings.value(u"hybridFile"_s).toString();
     sources.adFile = settings.value(u"adFile"_s).toString();
     sources.graphFile = settings.value(u"graphFile"_s).toString();
+    sources.syncJobsFile = settings.value(u"syncJobsFile"_s).toString();
+    sources.syncSchemaFile = settings.value(u"syncSchemaFile"_s).toString();
+    sources.groupsFile = settings.value(u"groupsFile"_s).toString();
+    sources.contactsFile = settings.value(u"contactsFile"_s).toString();
     sources.agentAccountName = settings.value(u"agentAccount"_s, sources.agentAccountName).toString();
     return sources;
 }
@@ -89,6 +93,8 @@ ChecklistSources demoChecklistSources(const QString& demoDirectory)
     sources.exoFile = dir.filePath(u"demo-exo.json"_s);
     sources.adFile = dir.filePath(u"demo-ad.ldif"_s);
     sources.graphFile = dir.filePath(u"demo-graph.json"_s);
+    sources.syncJobsFile = dir.filePath(u"demo-sync-jobs.json"_s);
+    sources.syncSchemaFile = dir.filePath(u"demo-sync-schema.json"_s);
     return sources;
 }
 
@@ -99,6 +105,8 @@ QString describeDemoChecklistSources(const QString& demoDirectory)
                        "its Autodiscover SCP, the hybrid configuration, the Cloud Sync agent's gMSA) and "
                        "demo-ad.ldif (the recipients)\n"
                        "• Exchange Online: demo-exo.json (Get-Mailbox) and demo-hybrid.json (the hybrid cmdlets)\n"
+                       "• Cloud Sync: demo-sync-jobs.json and demo-sync-schema.json (the writeback jobs: the child "
+                       "domain's is quarantined, the main domain's lacks the mail mapping)\n"
                        "• The fresh scan: demo-ad.ldif against demo-exo.json, with demo-graph.json\n\n"
                        "Outside the demo, Sources… sets live AD and Exchange Online, or snapshot files like these.")
         .arg(QDir::toNativeSeparators(demoDirectory));

@@ -23,7 +23,8 @@ struct DecommissionWizardOptions {
 // reading, at each run, either options.fixedSources or the sources configured in the settings group
 // "decommission" (the wizard's Sources dialog: adUri, bindUpn, passwordFile, caFile, kerberos, startTls; tenant,
 // clientId, clientSecretFile; or snapshot files: configLdif (';'-separated), hybridFile, exoFile, adFile,
-// graphFile; agentAccount): secrets only from files, kept in memory. The verification page's "Run a fresh scan"
+// graphFile, syncJobsFile, syncSchemaFile, groupsFile, contactsFile; agentAccount): secrets only from files, kept in
+// memory. The verification page's "Run a fresh scan"
 // records a scan through recordFreshScan on a worker thread. nullptr (after telling the admin why) when the
 // history cannot be opened.
 QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptions& options = {});

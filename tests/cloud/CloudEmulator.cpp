@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudEmulator.h"
+#include "DirectoryObjectsEmulator.h"
 #include "HybridCmdlets.h"
 
 #include <QDateTime>
@@ -385,6 +386,15 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
         return userCount(request);
     if (request.method == "GET" && parts == QStringList{u"v1.0"_s, u"users"_s, u"delta"_s})
         return usersDelta(request, url);
+    // Graph beta groups and contacts with their source of authority (DirectoryObjectsEmulator.cpp).
+    if (request.method == "GET" && parts.size() == 2 && parts[0] == "beta"_L1 &&
+        (parts[1] == "groups"_L1 || parts[1] == "contacts"_L1)) {
+        if (auto denied = authorize(request, QLatin1StringView(kGraphResource)))
+            return *denied;
+        const DirectoryObjectsAnswer answer =
+            answerDirectoryObjects(this, parts[1], QUrlQuery(url), request.headers.value("consistencylevel"));
+        return json(answer.status, answer.body);
+    }
     // /adminapi/beta/{tenant}/InvokeCommand and /adminapi/v2.0/{tenant}/Mailbox
     if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "beta"_L1 &&
         parts[3].compare("InvokeCommand"_L1, Qt::CaseInsensitive) == 0)

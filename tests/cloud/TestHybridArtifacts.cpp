@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The decommission checklist's Exchange Online side against the emulator: the hybrid cmdlets through
-// InvokeCommand (HybridArtifactsClient), and the cloud-managed flags Get-Mailbox reports (prerequisites).
+// InvokeCommand (HybridArtifactsClient), the cloud-managed flags Get-Mailbox reports (prerequisites), and the
+// groups and contacts still managed on-premises (SyncedObjectsClient, Graph beta onPremisesSyncBehavior).
 #include "CloudEmulator.h"
+#include "DirectoryObjectsEmulator.h"
 #include "ExoMailboxClient.h"
 #include "HybridArtifactsClient.h"
 #include "HybridCmdlets.h"
+#include "SyncedObjectsClient.h"
 #include "TokenProvider.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -53,6 +58,103 @@ private Q_SLOTS:
         QVERIFY(m_emulator.listen());
         m_emulator.setTenant({kTenant}, "[]", kMailboxes);
         m_emulator.registerApp(kApp, kSecret);
+    }
+
+    // Groups and contacts whose source of authority is still on-premises, paged (two per page), filtered by the
+    // service on onPremisesSyncBehavior/isCloudManaged; the checklist then lists the synced mail-enabled ones.
+    void syncedGroupsAndContactsNotCloudManaged()
+    {
+        emulatedDirectoryObjects(&m_emulator) = EmulatedDirectoryObjects::mixed();
+        TokenProvider tokens(m_emulator.baseUrl(), credentials());
+        SyncedObjectsRead reads[2];
+        for (SyncedObjectKind kind : {SyncedObjectKind::DistributionList, SyncedObjectKind::MailContact}) {
+            SyncedObjectsClient client(m_emulator.baseUrl(), &tokens, kind);
+            client.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+            client.setPageSize(2);
+            QSignalSpy finished(&client, &SyncedObjectsClient::finished);
+            client.start();
+            QVERIFY(finished.wait(10000));
+            QVERIFY2(finished.first().first().toBool(), client.error() ? qPrintable(client.error()->toString()) : "");
+            QVERIFY(client.result().read);
+            reads[kind == SyncedObjectKind::MailContact] = client.result();
+        }
+        QCOMPARE(reads[0].objects.size(), size_t(4)); // the cloud-managed group left out by the filter
+        QCOMPARE(reads[1].objects.size(), size_t(1));
+        QVERIFY(emulatedDirectoryObjects(&m_emulator).requests >= 3); // two pages of groups, one of contacts
+        const ChecklistFinding f = findGroupsAndContactsNotCloudManaged(reads[0], reads[1]);
+        QCOMPARE(f.level, FindingLevel::Blocking);
+        QCOMPARE(f.evidence,
+                 (QStringList{u"distribution list: Sales Team <salesteam@contoso.com> (id 0a1b0000-0000-4000-8000-000000000001)"_s,
+                              u"mail-enabled security group: Finance Approvers <financeapprovers@contoso.com> (id "
+                              "0a1b0000-0000-4000-8000-000000000002)"_s,
+                              u"mail contact: Fabrikam Partner <partner@fabrikam.com> (id 0c0c0000-0000-4000-8000-000000000001)"_s}));
+
+        // All transferred: nothing blocks.
+        for (QJsonArray* list : {&emulatedDirectoryObjects(&m_emulator).groups, &emulatedDirectoryObjects(&m_emulator).contacts})
+            for (qsizetype i = 0; i < list->size(); ++i) {
+                QJsonObject o = list->at(i).toObject();
+                o[u"isCloudManaged"_s] = true;
+                list->replace(i, o);
+            }
+        SyncedObjectsClient groups(m_emulator.baseUrl(), &tokens, SyncedObjectKind::DistributionList);
+        groups.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+        QSignalSpy done(&groups, &SyncedObjectsClient::finished);
+        groups.start();
+        QVERIFY(done.wait(10000));
+        QVERIFY(groups.result().objects.empty());
+    }
+
+    // The app lacks Group.Read.All / OrgContact.Read.All: the check degrades, naming the permission; the read
+    // itself does not fail.
+    void missingPermissionDegradesNamingIt()
+    {
+        emulatedDirectoryObjects(&m_emulator) = EmulatedDirectoryObjects::mixed();
+        emulatedDirectoryObjects(&m_emulator).denyContacts = true;
+        TokenProvider tokens(m_emulator.baseUrl(), credentials());
+        SyncedObjectsClient client(m_emulator.baseUrl(), &tokens, SyncedObjectKind::MailContact);
+        client.setResource(QLatin1StringView(CloudEmulator::kGraphResource));
+        QSignalSpy finished(&client, &SyncedObjectsClient::finished);
+        client.start();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(finished.first().first().toBool());
+        QVERIFY(!client.result().read);
+        QVERIFY2(client.result().missingReason.contains(u"HTTP 403: Authorization_RequestDenied"_s) &&
+                     client.result().missingReason.endsWith(
+                         u"grant the app OrgContact.Read.All and Contacts-OnPremisesSyncBehavior.ReadWrite.All"_s),
+                 qPrintable(client.result().missingReason));
+        const ChecklistFinding f =
+            findGroupsAndContactsNotCloudManaged(SyncedObjectsRead{true, u"groups"_s, {}, {}}, client.result());
+        QCOMPARE(f.level, FindingLevel::Unread);
+        QVERIFY(f.summary.contains(u"OrgContact.Read.All"_s));
+        emulatedDirectoryObjects(&m_emulator).denyContacts = false;
+    }
+
+    // Strict as Graph: the onPremisesSyncBehavior filter is an advanced query.
+    void advancedQueryNeedsConsistencyLevelAndCount()
+    {
+        TokenProvider tokens(m_emulator.baseUrl(), credentials());
+        std::optional<Result<QByteArray>> token;
+        QObject context;
+        tokens.accessToken(QLatin1StringView(CloudEmulator::kGraphResource), &context,
+                           [&](const Result<QByteArray>& r) { token = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(token.has_value(), 10000);
+        QVERIFY(token->ok());
+        auto get = [&](const QString& query, bool eventual) {
+            QNetworkAccessManager network;
+            QNetworkRequest request(QUrl(m_emulator.baseUrl().toString() + u"/beta/groups?"_s + query));
+            request.setRawHeader("Authorization", "Bearer " + token->value());
+            if (eventual)
+                request.setRawHeader("ConsistencyLevel", "eventual");
+            std::unique_ptr<QNetworkReply> reply(network.get(request));
+            QSignalSpy done(reply.get(), &QNetworkReply::finished);
+            done.wait(10000);
+            return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        };
+        const QString filter = u"$filter=onPremisesSyncBehavior/isCloudManaged%20eq%20false"_s;
+        QCOMPARE(get(filter + u"&$count=true"_s, true), 200);
+        QCOMPARE(get(filter + u"&$count=true"_s, false), 400);
+        QCOMPARE(get(filter, true), 400);
+        QCOMPARE(get(u"$filter=displayName%20eq%20'x'&$count=true"_s, true), 400);
     }
 
     void readsTheHybridWizardsLeftovers()

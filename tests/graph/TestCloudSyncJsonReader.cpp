@@ -337,3 +337,56 @@ void TestCloudSyncJsonReader::domainOfDn()
 }
 
 QTEST_GUILESS_MAIN(TestCloudSyncJsonReader)
+
+// As GET /beta/groups?$filter=onPremisesSyncBehavior/isCloudManaged eq false&$count=true answers (two pages
+// concatenated; group fields from Graph's group page, onPremisesSyncBehavior as its own page shows it).
+void TestCloudSyncJsonReader::syncedGroupsAndContacts()
+{
+    const QByteArray groups = R"({"@odata.count": 4, "value": [
+  {"id": "g1", "displayName": "Sales", "mail": "sales@contoso.com", "mailEnabled": true, "securityEnabled": false,
+   "groupTypes": [], "onPremisesSyncEnabled": true},
+  {"id": "g2", "displayName": "Finance Team", "mail": "finance@contoso.com", "mailEnabled": true,
+   "securityEnabled": true, "groupTypes": [], "onPremisesSyncEnabled": true},
+  {"id": "g3", "displayName": "Project X", "mail": "px@contoso.com", "mailEnabled": true, "securityEnabled": false,
+   "groupTypes": ["Unified"], "onPremisesSyncEnabled": true}],
+  "@odata.nextLink": "https://graph.microsoft.com/beta/groups?$skiptoken=x"}
+{"value": [
+  {"id": "g4", "displayName": "Moved", "mail": "moved@contoso.com", "mailEnabled": true, "securityEnabled": false,
+   "groupTypes": [], "onPremisesSyncEnabled": true,
+   "onPremisesSyncBehavior": {"value": {"@odata.type": "#microsoft.graph.onPremisesSyncBehavior", "id": "g4",
+                                        "isCloudManaged": true}}},
+  {"id": "g5", "displayName": "Cloud DL", "mailEnabled": true, "securityEnabled": false, "groupTypes": [],
+   "onPremisesSyncEnabled": null}]}
+)";
+    auto read = readSyncedObjectsJson(groups, u"groups.json"_s, SyncedObjectKind::DistributionList);
+    QVERIFY2(read, qPrintable(read ? QString() : read.error().toString()));
+    QCOMPARE(read->size(), size_t(5));
+    QCOMPARE(read->at(0).kind, SyncedObjectKind::DistributionList);
+    QCOMPARE(read->at(1).kind, SyncedObjectKind::MailEnabledSecurityGroup);
+    QCOMPARE(read->at(2).kind, SyncedObjectKind::Other); // a Microsoft 365 group
+    QCOMPARE(read->at(3).cloudManaged, std::optional<bool>(true));
+    QCOMPARE(read->at(4).onPremisesSyncEnabled, std::optional<bool>());
+    QList<bool> blocking;
+    for (const SyncedDirectoryObject& o : read.value())
+        blocking << o.blocksDecommission();
+    QCOMPARE(blocking, (QList<bool>{true, true, false, false, false}));
+
+    const QByteArray contacts =
+        R"({"value": [{"id": "c1", "displayName": "Partner", "mail": "p@fabrikam.com", "onPremisesSyncEnabled": true}]})";
+    auto readContacts = readSyncedObjectsJson(contacts, u"contacts.json"_s, SyncedObjectKind::MailContact);
+    QVERIFY(readContacts);
+    QCOMPARE(readContacts->front().kind, SyncedObjectKind::MailContact);
+    QVERIFY(readContacts->front().blocksDecommission());
+
+    // A wrong shape names the file and the member.
+    auto bad = readSyncedObjectsJson(R"({"value": [{"id": "g1", "mailEnabled": "yes"}]})", u"groups.json"_s,
+                                     SyncedObjectKind::DistributionList);
+    QVERIFY(!bad);
+    QVERIFY2(bad.error().toString().contains(u"groups.json"_s) &&
+                 bad.error().toString().contains(u"mailEnabled: expected true or false, found a string"_s),
+             qPrintable(bad.error().toString()));
+    auto noId = readSyncedObjectsJson(R"({"value": [{"displayName": "x"}]})", u"contacts.json"_s,
+                                      SyncedObjectKind::MailContact);
+    QVERIFY(!noId);
+    QVERIFY(noId.error().toString().contains(u"GET /beta/contacts"_s));
+}

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void cutJsonNamesFileAndPlace();
     void wrongShapeNamesPath();
     void secondJsonTextPlacesErrors();
+    void syncedGroupsAndContacts();
     void isoDurations();
     void domainOfDn();
 };

@@ -59,6 +59,10 @@ private Q_SLOTS:
         QCOMPARE(config->securityGroupContainers.size(), 1);
         QVERIFY(config->schemaExtended);
         QVERIFY(config->recipientsWithExchangeAttributes >= m_domain.mailboxes() - 10);
+        // Counted per domain too (the writeback check's domains): all of them in the one domain read.
+        QCOMPARE(config->recipientDomains.size(), 1);
+        QCOMPARE(config->recipientDomains.value(domainOfDn(QString::fromUtf8(config->domainNamingContext))),
+                 config->recipientsWithExchangeAttributes);
 
         // And what the checklist makes of it.
         QCOMPARE(findRegisteredServers(config->servers).level, FindingLevel::Blocking);

@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QCheckBox>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -121,6 +122,17 @@ private Q_SLOTS:
         QVERIFY2(text.contains(u"<anna.schmidt@contoso.com>"_s), qPrintable(text));
         QVERIFY(text.contains(u"CN=provAgentgMSA,CN=Managed Service Accounts,DC=contoso,DC=com"_s));
         QVERIFY(!text.contains(u"Error:"_s));
+        // Cloud Sync's writeback is checked from the demo's jobs, not attested: the child domain's job is
+        // quarantined, the main domain's lacks the mail mapping, and the confirmation box says it was checked.
+        QVERIFY2(text.contains(u"Blocking: Writeback jobs not running: 1 quarantined"_s), qPrintable(text));
+        QVERIFY(text.contains(u"; quarantined (EncounteredQuarantineException) since 2026-11-23 07:00 UTC"_s));
+        QVERIFY(text.contains(u"): not mapped: mail"_s));
+        QVERIFY(text.contains(u"\"Restore default mappings\""_s));
+        auto* writeback = wizard->stepPage(ChecklistStep::Prerequisites)
+                              ->findChild<QCheckBox*>(u"attest-cloud-sync-writeback"_s);
+        QVERIFY(writeback);
+        QVERIFY(!writeback->isEnabled());
+        QVERIFY2(writeback->text().startsWith(u"Checked by the latest run"_s), qPrintable(writeback->text()));
         overrideAndNext(*wizard, ChecklistStep::Prerequisites);
 
         // 2. Verification: no scan in this history yet, so the checks block on that; the fresh scan records one

@@ -268,6 +268,44 @@ private Q_SLOTS:
             QVERIFY(thread != QThread::currentThread());
     }
 
+    // The writeback checks stand for the attestation: read, the box is not asked for (and the step can pass
+    // without it); not read ("Not read" findings naming what to give), it is asked for again.
+    void writebackChecksReplaceTheAttestationWhenRead()
+    {
+        auto history = openHistory(u"writeback.sqlite"_s);
+        ChecklistStore store(*history);
+        ScriptedChecks checks;
+        std::vector<ChecklistFinding> read;
+        std::vector<ChecklistFinding> unread;
+        for (QLatin1StringView check : kWritebackJobChecks) {
+            read.push_back({QString(check), FindingLevel::Pass, u"fine"_s, {u"contoso.com (job J)"_s}});
+            unread.push_back({QString(check), FindingLevel::Unread, u"give --sync-jobs FILE"_s, {}});
+        }
+        checks.set(ChecklistStep::Prerequisites, {{}, {}, read, {}});
+        DecommissionWizard wizard(&store, checks.runner());
+        wizard.show();
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::Prerequisites);
+        auto* writeback = page->findChild<QCheckBox*>(u"attest-cloud-sync-writeback"_s);
+        auto* groups = page->findChild<QCheckBox*>(u"attest-groups-contacts-soa"_s);
+        QVERIFY(writeback->isEnabled()); // no run yet: asked
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        QVERIFY(!writeback->isEnabled());
+        QVERIFY(writeback->text().startsWith(u"Checked by the latest run, no confirmation needed: "_s));
+        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 1 confirmation outstanding."_s);
+        groups->setChecked(true);
+        QVERIFY(page->isComplete());
+
+        checks.set(ChecklistStep::Prerequisites, {{}, {}, unread, {}});
+        QVERIFY(runChecks(wizard, ChecklistStep::Prerequisites));
+        QVERIFY(writeback->isEnabled());
+        QVERIFY(!page->isComplete());
+        auto* tree = page->findChild<QTreeWidget*>(u"findings"_s);
+        QCOMPARE(tree->topLevelItem(0)->text(0), u"Not read"_s);
+        QCOMPARE(page->findChild<QLabel*>(u"reasons"_s)->text(), u"Open: 4 checks not read, 1 confirmation outstanding."_s);
+        writeback->setChecked(true);
+        QVERIFY(page->isComplete());
+    }
+
     void failingCheckShowsItsEvidenceAndBlocks()
     {
         auto history = openHistory(u"fail.sqlite"_s);
