@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "RollbackImpactModel.h"
 
+#include "AttributeComparisonModel.h"
+#include "DriftScan.h"
 #include "RollbackImpactWriter.h"
 
 namespace sunset {
@@ -9,18 +11,20 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QStringList readable(AttributeId attribute, const QStringList& values)
+// Every value, one a line, the lost (cloud) or gained (AD) ones highlighted, spaces made visible: the same
+// cell the comparison view draws, so "Finance" and "Finance " do not look alike. Long lists keep every
+// differing value and the primary address and cut the rest.
+AttributeComparisonModel::Cell valuesCell(AttributeId attribute, const QStringList& values, const QStringList& changed,
+                                          bool decode)
 {
-    QStringList out;
+    const AttributeSpec& spec = AttributeCatalog::spec(attribute);
+    const bool addresses = spec.rule == ComparisonRule::ProxyAddressSet;
+    std::vector<AttributeComparisonModel::ShownValue> shown;
+    shown.reserve(size_t(values.size()));
     for (const QString& v : values)
-        out << rollbackValueText(attribute, v);
-    return out;
-}
-
-// One line in the cell; "(none)" rather than an empty cell, which would read as "not known".
-QString oneLine(const QStringList& values)
-{
-    return values.isEmpty() ? u"(none)"_s : values.join(u", "_s);
+        shown.push_back({decode ? rollbackValueText(attribute, v) : v, spec.multiValued && changed.contains(v),
+                         addresses && v.startsWith(u"SMTP:"_s)});
+    return AttributeComparisonModel::buildCell(std::move(shown), addresses, true, 6);
 }
 
 } // namespace
@@ -59,26 +63,37 @@ QVariant RollbackImpactModel::data(const QModelIndex& index, int role) const
     const RollbackMailbox& mailbox = m_impact.mailboxes[m];
     const RollbackChange& change = mailbox.changes[c];
     const AttributeSpec& spec = AttributeCatalog::spec(change.attribute);
-    if (role == Qt::DisplayRole) {
+    if (role == Qt::DisplayRole || role == ItemRole::HighlightSpans) {
+        AttributeComparisonModel::Cell cell;
         switch (index.column()) {
-        case Mailbox: return QString(mailbox.displayName + u" <"_s + mailbox.userPrincipalName + u'>');
-        case Attribute: return QString(QString(spec.ldapName) + u" ("_s + spec.exoName + u')');
-        // A multi-valued attribute keeps the values both sides share: only the differences are news.
-        case CloudLost:
-            return spec.multiValued ? tr("lost: %1").arg(oneLine(change.lost)) : oneLine(change.cloud);
-        case AdWins:
-            return spec.multiValued ? tr("gained: %1").arg(oneLine(readable(change.attribute, change.gained)))
-                                    : oneLine(readable(change.attribute, change.ad));
-        case WrittenBack: return change.writtenBack ? tr("Yes") : tr("No: cloud only");
+        case Mailbox:
+            return role == Qt::DisplayRole ? QVariant(QString(mailbox.displayName + u" <"_s +
+                                                              mailbox.userPrincipalName + u'>'))
+                                           : QVariant();
+        case Attribute:
+            return role == Qt::DisplayRole ? QVariant(QString(QString(spec.ldapName) + u" ("_s + spec.exoName + u')'))
+                                           : QVariant();
+        case CloudLost: cell = valuesCell(change.attribute, change.cloud, change.lost, false); break;
+        case AdWins: cell = valuesCell(change.attribute, change.ad, change.gained, true); break;
+        case WrittenBack:
+            return role == Qt::DisplayRole ? QVariant(change.writtenBack ? tr("Yes") : tr("No: cloud only"))
+                                           : QVariant();
         default: return {};
         }
+        if (role == Qt::DisplayRole)
+            return cell.text;
+        return cell.spans.isEmpty() ? QVariant() : QVariant::fromValue(cell.spans);
     }
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case Mailbox: return mailbox.distinguishedName;
-        case CloudLost: return tr("The cloud's values now:\n%1").arg(change.cloud.join(u'\n'));
+        case CloudLost:
+            return spec.multiValued ? tr("Highlighted: the cloud's values AD lacks, lost at the next sync.")
+                                    : tr("The cloud's value, lost at the next sync.");
         case AdWins:
-            return tr("AD's values, which the sync writes:\n%1").arg(readable(change.attribute, change.ad).join(u'\n'));
+            return spec.multiValued ? tr("Highlighted: AD's values the cloud lacks, written to the cloud at the next "
+                                         "sync.")
+                                    : tr("AD's value, which the next sync writes to the cloud.");
         case WrittenBack:
             return change.writtenBack
                        ? tr("Cloud Sync writes this attribute back: the cloud value should already be in AD, and "

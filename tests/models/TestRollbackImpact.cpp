@@ -323,10 +323,31 @@ void TestRollbackImpact::tableModel()
     QVERIFY(addressRow >= 0);
     QCOMPARE(model.index(addressRow, RollbackImpactModel::Mailbox).data().toString(),
              u"Zoë Ærø <"_s + QString::fromUtf8(kZoeUpn) + u'>');
-    QCOMPARE(model.index(addressRow, RollbackImpactModel::CloudLost).data().toString(),
-             u"lost: smtp:neu@contoso.com, smtp:zoe@contoso.mail.onmicrosoft.com"_s);
-    QCOMPARE(model.index(addressRow, RollbackImpactModel::AdWins).data().toString(),
-             u"gained: smtp:old@contoso.com"_s);
+    // Every value, one a line, the primary first; the ones lost (cloud) and gained (AD) highlighted.
+    const auto highlighted = [&](int column) {
+        const QModelIndex cell = model.index(addressRow, column);
+        const QString text = cell.data().toString();
+        QStringList marked;
+        for (const HighlightSpan& span : cell.data(ItemRole::HighlightSpans).value<QList<HighlightSpan>>())
+            if (span.kind == HighlightKind::OnlyThisSide)
+                marked << text.mid(span.start, span.length);
+        marked.sort();
+        return std::pair(text.split(u'\n'), marked);
+    };
+    const auto [cloudLines, lost] = highlighted(RollbackImpactModel::CloudLost);
+    QCOMPARE(cloudLines.size(), 4);
+    QCOMPARE(cloudLines.first(), u"SMTP:Zoe.Aero@contoso.com (primary)"_s);
+    QCOMPARE(lost, (QStringList{u"smtp:neu@contoso.com"_s, u"smtp:zoe@contoso.mail.onmicrosoft.com"_s}));
+    const auto [adLines, gained] = highlighted(RollbackImpactModel::AdWins);
+    QCOMPARE(adLines.size(), 3);
+    QCOMPARE(gained, QStringList{u"smtp:old@contoso.com"_s});
+    // A single value: the cloud's and AD's, AD's recipient type named.
+    for (int r = 0; r < model.rowCount(); ++r) {
+        if (model.index(r, RollbackImpactModel::Attribute).data().toString().startsWith("msExchRecipientTypeDetails"_L1))
+            QCOMPARE(model.index(r, RollbackImpactModel::AdWins).data().toString(), u"2147483648 (RemoteUserMailbox)"_s);
+        if (model.index(r, RollbackImpactModel::Attribute).data().toString().startsWith("msExchHideFromAddressLists"_L1))
+            QCOMPARE(model.index(r, RollbackImpactModel::WrittenBack).data().toString(), u"No: cloud only"_s);
+    }
     model.setImpact({});
     QCOMPARE(model.rowCount(), 0);
 }
