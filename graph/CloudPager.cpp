@@ -195,15 +195,26 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         return;
     }
     if (status >= 200 && status < 300) {
+        // A 200 that is not a whole JSON page (an HTML page from a proxy or gateway in the way, a body cut off
+        // mid-way, garbled JSON) says nothing about the page itself, and the same request may well answer properly
+        // a moment later [assumed: admins report such pages from proxies and gateways; Microsoft documents none],
+        // so it is retried like a 503 (bounded, backoff with jitter); only when the retries are spent does the
+        // scan stop, resumably, with what was wrong.
         if (looksLikeHtml(contentType, body)) {
-            fail(describeHttpFailure(status, contentType, body));
+            retryOrFail(ImportError{requestName(), 0, {}, describeHttpFailure(status, contentType, body)});
             return;
         }
         // The page's links are checked before the page is taken, so that a refused page leaves nothing behind
-        // and a resume reads it again without doubling its items.
+        // and a resume reads it again without doubling its items. Reading them checks the whole body's syntax.
         Result<ODataPageLinks> links = readODataPageLinks(body, requestName());
+        if (!links.ok()) {
+            ImportError error = links.error();
+            error.line = 0; // a page is one line of compact JSON: the JSON path says where
+            retryOrFail(std::move(error));
+            return;
+        }
         QUrl next;
-        if (links.ok() && !links.value().nextLink.isEmpty()) {
+        if (!links.value().nextLink.isEmpty()) {
             next = QUrl::fromEncoded(links.value().nextLink, QUrl::StrictMode);
             const bool trusted =
                 sameOrigin(next, m_request.firstUrl) ||
@@ -214,7 +225,9 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
                 return;
             }
         }
-        Result<CloudPage> page = links.ok() ? m_handler(body, requestName()) : Result<CloudPage>(links.error());
+        // A well-formed page the handler refuses (a record beyond the limits, a member of the wrong type) would
+        // come back the same: not retried.
+        Result<CloudPage> page = m_handler(body, requestName());
         if (!page.ok()) {
             ImportError error = page.error();
             error.line = 0; // a page is one line of compact JSON: the JSON path says where
@@ -248,6 +261,14 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
     if (transient)
         failure = u"gave up after %1 retries: "_s.arg(m_attempt) + failure;
     fail(failure);
+}
+
+void CloudPager::retryOrFail(ImportError error)
+{
+    if (retryLater(error.jsonPath.isEmpty() ? error.message : error.jsonPath + u": "_s + error.message, std::nullopt))
+        return;
+    error.message = u"gave up after %1 retries: "_s.arg(m_attempt) + error.message;
+    fail(std::move(error));
 }
 
 bool CloudPager::retryLater(const QString& failure, std::optional<qint64> retryAfter)

@@ -39,7 +39,8 @@ using CloudPageHandler = std::function<Result<CloudPage>(QByteArrayView body, co
 // Fetches the pages of one OData collection one after the other (GET, or the same body re-POSTed to each
 // nextLink as the Exchange admin API wants), with the shared request policy: a bearer token per request from
 // the TokenProvider, one renewal and replay on 401, Retry-After on 429/503, exponential backoff with jitter for
-// other transient failures (bounded), and a clear error for anything else. A failed or cancelled scan keeps the
+// other transient failures (bounded; a 200 whose body is HTML or not whole JSON counts as one), and a clear
+// error for anything else. A failed or cancelled scan keeps the
 // URL of the page it did not finish, so resume() continues there.
 class CloudPager final : public QObject {
     Q_OBJECT
@@ -94,6 +95,7 @@ private:
     void send(const QByteArray& token, quint64 generation);
     void handleReply(QNetworkReply* reply, const QByteArray& token, quint64 generation);
     bool retryLater(const QString& failure, std::optional<qint64> retryAfter);
+    void retryOrFail(ImportError error); // a damaged 200: retried while the policy allows, then failed
     void fail(ImportError error);
     void fail(const QString& message);
     QString requestName() const;

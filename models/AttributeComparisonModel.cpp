@@ -83,20 +83,6 @@ QString makeVisible(const QString& value, int lineStart, QList<HighlightSpan>& s
 
 QString valueText(QByteArrayView v) { return QString::fromUtf8(v); }
 
-// Recipient type numbers read as names; the raw number stays in front so admins can search for it.
-QString decodedAdValue(AttributeId id, const QString& raw)
-{
-    const auto number = parseInteger(raw.toUtf8());
-    if (!number)
-        return raw;
-    switch (id) {
-    case AttributeId::MsExchRecipientTypeDetails: return recipientTypeDetailsName(*number);
-    case AttributeId::MsExchRecipientDisplayType: return recipientDisplayTypeName(*number);
-    case AttributeId::MsExchRemoteRecipientType: return remoteRecipientTypeFlagsText(*number);
-    default: return raw;
-    }
-}
-
 bool isProxyList(const AttributeSpec& spec) { return spec.rule == ComparisonRule::ProxyAddressSet; }
 
 bool isPrimaryProxy(const QString& value) { return value.startsWith(u"SMTP:"_s); }

@@ -136,4 +136,17 @@ QString remoteRecipientTypeFlagsText(qint64 value)
     return QString::number(value) + " ("_L1 + (parts.isEmpty() ? u"none"_s : parts.join(", "_L1)) + u')';
 }
 
+QString decodedAdValue(AttributeId id, const QString& raw)
+{
+    const auto number = parseInteger(raw.toUtf8());
+    if (!number)
+        return raw;
+    switch (id) {
+    case AttributeId::MsExchRecipientTypeDetails: return recipientTypeDetailsName(*number);
+    case AttributeId::MsExchRecipientDisplayType: return recipientDisplayTypeName(*number);
+    case AttributeId::MsExchRemoteRecipientType: return remoteRecipientTypeFlagsText(*number);
+    default: return raw;
+    }
+}
+
 } // namespace sunset

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "AttributeCatalog.h"
+
 #include <QByteArrayView>
 #include <QString>
 
@@ -59,5 +61,8 @@ std::optional<qint64> parseInteger(QByteArrayView text);
 QString recipientTypeDetailsName(qint64 value);
 QString recipientDisplayTypeName(qint64 value);
 QString remoteRecipientTypeFlagsText(qint64 value); // e.g. "Migrated, Shared"
+// An AD value of a catalog attribute as an admin reads it: recipient type numbers as names, the raw number in
+// front so that it can be searched for; any other value unchanged.
+QString decodedAdValue(AttributeId id, const QString& raw);
 
 } // namespace sunset

@@ -215,6 +215,10 @@ void MainWindow::createActions()
         tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); });
     decommission->setObjectName(u"decommissionAction"_s);
     decommission->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    QAction* rollback = tools->addAction(tr("&Rollback impact…"), this, [this] { openRollbackImpact(); });
+    rollback->setObjectName(u"rollbackImpactAction"_s);
+    rollback->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    rollback->setToolTip(tr("The cloud values lost if IsExchangeCloudManaged is set back to False"));
 
     m_helpMenu = menuBar()->addMenu(tr("&Help"));
     QMenu* help = m_helpMenu;
@@ -754,6 +758,22 @@ void MainWindow::hideDeviceCode()
 {
     if (m_deviceCodeDialog)
         m_deviceCodeDialog->close();
+}
+
+RollbackImpactDialog* MainWindow::openRollbackImpact()
+{
+    // The list's filter and current mailbox are offered as scopes: an admin narrows the list to the mailboxes
+    // about to be switched back.
+    std::vector<qint32> shown;
+    shown.reserve(size_t(m_filter->rowCount()));
+    for (int r = 0; r < m_filter->rowCount(); ++r)
+        shown.push_back(qint32(m_filter->mapToSource(m_filter->index(r, 0)).row()));
+    const QModelIndex current = m_filter->mapToSource(m_mailboxView->currentIndex());
+    auto* dialog = new RollbackImpactDialog(m_scan, std::move(shown), current.isValid() ? current.row() : -1, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWriter(m_rollbackWriter);
+    dialog->open();
+    return dialog;
 }
 
 QMenu* MainWindow::addFeatureMenu(const QString& title)

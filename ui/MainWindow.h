@@ -5,6 +5,7 @@
 #include "ConnectionProfile.h"
 #include "DriftScan.h"
 #include "ImportError.h"
+#include "RollbackImpactDialog.h"
 #include "ScanProgress.h"
 
 #include <QMainWindow>
@@ -75,6 +76,10 @@ public:
     void setAboutFacts(AboutFacts facts) { m_about = std::move(facts); }
     // A menu for a feature wired from outside (app/gui's batch flow), placed before Help, which stays last.
     QMenu* addFeatureMenu(const QString& title);
+    // Where Tools › Rollback impact writes its exports (app/ writes them owner-only).
+    void setRollbackImpactWriter(RollbackImpactDialog::Writer writer) { m_rollbackWriter = std::move(writer); }
+    // Tools › Rollback impact: the scan's cloud values that setting IsExchangeCloudManaged back to False would lose.
+    RollbackImpactDialog* openRollbackImpact();
     // Drift over the last scans (oldest first), for the overview's trend.
     void setScanTrend(const QList<ScanTrendPoint>& points);
 
@@ -118,6 +123,7 @@ private:
     std::shared_ptr<const DriftScan> m_scan;
     ConnectionProfile m_profile;
     AboutFacts m_about;
+    RollbackImpactDialog::Writer m_rollbackWriter;
     QSettings* m_profileSettings = nullptr;
     bool m_sortedOnce = false;
     bool m_loading = false;

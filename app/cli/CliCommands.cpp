@@ -9,10 +9,13 @@
 #include "CloudSource.h"
 #include "DemoTenantGenerator.h"
 #include "DriftReportWriter.h"
+#include "DriftScan.h"
 #include "HistoryExport.h"
 #include "Identity.h"
 #include "LdapSnapshotReader.h"
 #include "LdifWriter.h"
+#include "RollbackImpactWriter.h"
+#include "ScanInputs.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>
@@ -32,15 +35,19 @@ namespace {
 
 const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "Commands:\n"
-                       "  diff         compare AD (an export, or read live) with Exchange Online and report the drift\n"
-                       "  dump         read AD live and write what Sunset read as LDIF\n"
-                       "  demo-tenant  write the deterministic demo tenant (or a bigger one for benchmarks)\n"
-                       "  drift        record a decision on a drift item of the latest scan (drift ignore|approve)\n"
-                       "  batch        plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
-                       "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
-                       "  history      check or export the history (history verify, history export)\n"
-                       "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n"
-                       "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
+                       "  diff             compare AD (an export, or read live) with Exchange Online and report "
+                       "the drift\n"
+                       "  dump             read AD live and write what Sunset read as LDIF\n"
+                       "  rollback-impact  list the cloud values lost if IsExchangeCloudManaged is set back to False\n"
+                       "  demo-tenant      write the deterministic demo tenant (or a bigger one for benchmarks)\n"
+                       "  drift            record a decision on a drift item of the latest scan (drift "
+                       "ignore|approve)\n"
+                       "  batch            plan, show, approve or undo a writeback batch (batch plan, batch show "
+                       "N, …)\n"
+                       "  apply            apply an approved batch to AD (--dry-run prints its LDIF)\n"
+                       "  history          check or export the history (history verify, history export)\n"
+                       "  checklist        the Exchange Server decommission checklist (status, check, attest, export)\n"
+                       "  secret           forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
                        "Options:\n"
                        "  -h, --help     Displays this help.\n"
                        "  -v, --version  Displays the version, the licence and the libraries in use.\n\n"
@@ -144,155 +151,27 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         "and reports every differing catalog attribute. Exit code 0 when the comparison ran, drift or not; "
         "1 on unreadable input; 2 on wrong usage; 3 when a report could not be written."_s);
     parser.addHelpOption();
-    const QCommandLineOption ad(u"ad"_s,
-                                u"AD snapshot: LDIF as written by ldifde or ldapsearch, or a domain controller to "
-                                "read live: ldaps://dc01.contoso.com[:port] (ldap://… with --starttls)."_s,
-                                u"FILE.ldif|URI"_s);
-    const QCommandLineOption exo(u"exo"_s,
-                                 u"Exchange Online snapshot: Get-Mailbox -ResultSize Unlimited | ConvertTo-Json "
-                                 "-Depth 4, or the same through Export-Csv -NoTypeInformation (multi-valued "
-                                 "columns joined with ';')."_s,
-                                 u"FILE.json|FILE.csv"_s);
-    const QCommandLineOption graph(u"graph"_s,
-                                   u"Graph users export (GET /v1.0/users with onPremisesImmutableId and "
-                                   "onPremisesSecurityIdentifier): gives cloud mailboxes their on-premises anchors."_s,
-                                   u"users.json"_s);
+    ScanInputOptions inputOptions(u"diff"_s);
+    inputOptions.addTo(parser);
     const QCommandLineOption json(u"json"_s, u"Write the JSON report to OUT ('-' for standard output)."_s, u"OUT"_s);
     const QCommandLineOption csv(u"csv"_s, u"Write one CSV row per drift item to OUT ('-' for standard output)."_s,
                                  u"OUT"_s);
-    const QCommandLineOption asOf(u"as-of"_s,
-                                  u"Scan time (ISO 8601, UTC) the report states; default: the newest change found "
-                                  "in the snapshots."_s,
-                                  u"TIME"_s);
-    const QCommandLineOption syncJobs(u"sync-jobs"_s,
-                                      u"Cloud Sync's jobs as GET /servicePrincipals/{id}/synchronization/jobs returns "
-                                      "them (answers concatenated or an array of them): the writeback job's state "
-                                      "explains drift."_s,
-                                      u"jobs.json"_s);
-    const QCommandLineOption syncSchema(u"sync-schema"_s,
-                                        u"Each writeback job's schema (GET …/jobs/{jobId}/schema): which attributes "
-                                        "it maps. Needs --sync-jobs."_s,
-                                        u"schema.json"_s);
-    const QCommandLineOption provisioningLog(u"provisioning-log"_s,
-                                             u"Provisioning log pages (GET /auditLogs/provisioning, filtered by the "
-                                             "writeback job): each object's latest writeback and its failures."_s,
-                                             u"provisioning.json"_s);
-    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog});
-    const AdSourceOptions live;
-    parser.addOptions(live.options());
-    const CloudSourceOptions cloud;
-    parser.addOptions(cloud.options());
+    parser.addOptions({json, csv});
     parser.addOptions(scanHistoryOptions());
-    if (const auto refused = AdSourceOptions::refusePasswordArgument(args)) {
-        err << "sunset-cli diff: " << *refused << '\n';
-        return CliUsage;
-    }
-    if (!parser.parse(QStringList{u"sunset-cli diff"_s} + args)) {
-        err << "sunset-cli diff: " << parser.errorText() << "\n\n" << parser.helpText();
-        return CliUsage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out << parser.helpText();
-        return CliOk;
-    }
-    const bool cloudIsLive = cloud.isSet(parser);
-    if (!parser.isSet(ad) || parser.isSet(exo) == cloudIsLive) {
-        err << "sunset-cli diff: --ad and one of --exo (a file) or --tenant (read live) are required.\n\n"
-            << parser.helpText();
-        return CliUsage;
-    }
-    CloudSettings cloudSettings;
-    if (cloudIsLive) {
-        if (parser.isSet(graph)) {
-            err << "sunset-cli diff: --graph is for files; with --tenant the users are read live.\n";
-            return CliUsage;
-        }
-        if (const auto failure = cloud.read(parser, err, cloudSettings)) {
-            err << "sunset-cli diff: " << failure->message << '\n';
-            return failure->exitCode;
-        }
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << "sunset-cli diff: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
-        return CliUsage;
-    }
-    const bool adIsLive = AdSourceOptions::isLdapUri(parser.value(ad));
-    LiveAdSettings liveSettings;
-    if (adIsLive) {
-        if (const auto failure = live.read(parser, parser.value(ad), err, liveSettings)) {
-            err << "sunset-cli diff: " << failure->message << '\n';
-            return failure->exitCode;
-        }
-    } else if (const auto unused = live.checkUnusedWithFile(parser)) {
-        err << "sunset-cli diff: " << *unused << '\n';
-        return CliUsage;
-    }
-    if (parser.isSet(syncSchema) && !parser.isSet(syncJobs)) {
-        err << "sunset-cli diff: --sync-schema needs --sync-jobs (a schema belongs to a job).\n";
-        return CliUsage;
-    }
-    DriftOptions options;
-    if (parser.isSet(asOf)) {
-        const auto ms = parseCloudTimestamp(parser.value(asOf).toUtf8());
-        if (!ms) {
-            err << "sunset-cli diff: --as-of '" << parser.value(asOf)
-                << "' is not an ISO 8601 time such as 2026-11-24T09:00:00Z.\n";
-            return CliUsage;
-        }
-        options.asOfMsecs = *ms;
-    }
+    if (const auto done = inputOptions.parse(parser, args, out, err))
+        return *done;
     // With a report on standard output, the summary goes to standard error so the report stays parseable.
     const bool reportOnStdout = parser.value(json) == u"-"_s || parser.value(csv) == u"-"_s;
     QTextStream& summaryOut = reportOnStdout ? err : out;
     const LoadProgress progress = terminalProgress(err);
     const QDateTime started = QDateTime::currentDateTimeUtc();
-
-    GraphDirectory graphUsers;
-    ReportSources sources{parser.value(ad), parser.value(exo), parser.value(graph)};
-    if (parser.isSet(graph)) {
-        auto users = loadGraphUsersFile(parser.value(graph), progress);
-        if (!users) {
-            err << "sunset-cli diff: " << users.error().toString() << '\n';
-            return CliBadInput;
-        }
-        graphUsers = std::move(users.value());
-    }
-    auto adSnapshot = [&]() -> Result<Snapshot> {
-        if (!adIsLive)
-            return loadAdSnapshotFile(parser.value(ad), progress);
-        LiveAd connected;
-        if (const auto failure = connectLiveAd(liveSettings, err, connected))
-            return ImportError{{}, 0, {}, failure->message};
-        return readLiveAdSnapshot(connected, err);
-    }();
-    if (!adSnapshot) {
-        err << "sunset-cli diff: " << adSnapshot.error().toString() << '\n';
-        return CliBadInput;
-    }
-    auto cloudSnapshot =
-        cloudIsLive ? scanCloudSnapshot(cloudSettings, err, graphUsers)
-                    : loadCloudSnapshotFile(parser.value(exo), parser.isSet(graph) ? &graphUsers : nullptr, progress);
-    if (cloudIsLive && cloudSnapshot) {
-        sources.exo = cloudSnapshot.value().source;
-        sources.graph = graphUsers.source;
-    }
-    if (!cloudSnapshot) {
-        err << "sunset-cli diff: " << cloudSnapshot.error().toString() << '\n';
-        return CliBadInput;
-    }
-    QStringList unattachedSchemas;
-    auto cloudSync = loadCloudSyncFiles({parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)},
-                                        &unattachedSchemas, progress);
-    if (!cloudSync) {
-        err << "sunset-cli diff: " << cloudSync.error().toString() << '\n';
-        return CliBadInput;
-    }
-    for (const QString& id : unattachedSchemas)
-        err << "sunset-cli diff: warning: schema '" << id << "' in " << parser.value(syncSchema)
-            << " belongs to no writeback job in " << parser.value(syncJobs) << "; it was left out.\n";
-    options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
-    const Snapshot& adSide = adSnapshot.value();
-    const Snapshot& cloudSide = cloudSnapshot.value();
+    ScanInputs inputs;
+    if (const auto failure = inputOptions.load(parser, progress, err, inputs))
+        return *failure;
+    const ReportSources& sources = inputs.sources;
+    const DriftOptions& options = inputs.options;
+    const Snapshot& adSide = inputs.ad;
+    const Snapshot& cloudSide = inputs.cloud;
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records), options);
     const DriftSummary summary = summarize(report, adSide, cloudSide);
     summaryOut << formatSummaryText(summary, sources) << '\n' << formatCloudSyncText(*report.cloudSync) << Qt::flush;
@@ -307,6 +186,81 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
                                [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
     written &= recordScanInHistory(parser, input, started, summaryOut, err);
     return written ? CliOk : CliOutputFailed;
+}
+
+int runRollbackImpact(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Lists, before IsExchangeCloudManaged is set back to False, the cloud values the next sync cycle would "
+        "overwrite with AD's: per cloud-managed mailbox, each attribute where AD and Exchange Online differ, the "
+        "cloud value lost and the AD value that wins (for proxyAddresses, the addresses lost and gained). "
+        "Attributes Cloud Sync never writes back (msExchHideFromAddressLists, mailNickname) are marked: their cloud "
+        "value exists nowhere else. Reads the same inputs as 'diff'. Exit code 0 when the list was made, values "
+        "to lose or not; 1 on unreadable input or a --mailbox the scan does not hold; 2 on wrong usage; 3 when "
+        "the output could not be written."_s);
+    parser.addHelpOption();
+    ScanInputOptions inputOptions(u"rollback-impact"_s);
+    inputOptions.addTo(parser);
+    const QCommandLineOption format(u"format"_s, u"text (default), csv (one RFC 4180 row per attribute overwritten) "
+                                                 "or json (format sunset.rollback-impact)."_s,
+                                    u"FORMAT"_s, u"text"_s);
+    const QCommandLineOption output(u"output"_s, u"Write to OUT instead of standard output."_s, u"OUT"_s, u"-"_s);
+    const QCommandLineOption mailbox(u"mailbox"_s,
+                                     u"Only this mailbox: UPN, primary SMTP address, AD distinguished name or Entra "
+                                     "object id (repeat for more). Default: every cloud-managed mailbox."_s,
+                                     u"NAME"_s);
+    parser.addOptions({format, output, mailbox});
+    if (const auto done = inputOptions.parse(parser, args, out, err))
+        return *done;
+    const QString formatName = parser.value(format).toLower();
+    if (formatName != u"text"_s && formatName != u"csv"_s && formatName != u"json"_s) {
+        err << "sunset-cli rollback-impact: --format '" << parser.value(format) << "' is not text, csv or json.\n";
+        return CliUsage;
+    }
+    ScanInputs inputs;
+    if (const auto failure = inputOptions.load(parser, terminalProgress(err), err, inputs))
+        return *failure;
+    const DriftOptions options = inputs.options;
+    const auto scan = DriftScan::compute(std::move(inputs.ad), std::move(inputs.cloud), inputs.sources, options);
+
+    RollbackImpact impact;
+    if (parser.isSet(mailbox)) {
+        std::vector<qint32> rows;
+        QStringList unknown;
+        for (const QString& name : parser.values(mailbox)) {
+            const std::vector<qint32> named = scanRowsNamed(*scan, name);
+            if (named.empty())
+                unknown << name;
+            rows.insert(rows.end(), named.begin(), named.end());
+        }
+        if (!unknown.isEmpty()) {
+            err << "sunset-cli rollback-impact: no mailbox of the scan is named " << unknown.join(u", "_s)
+                << " (give a UPN, primary SMTP address, AD distinguished name or Entra object id).\n";
+            return CliBadInput;
+        }
+        impact = computeRollbackImpact(*scan, rows);
+    } else {
+        impact = computeRollbackImpact(*scan);
+    }
+    const RollbackReportInput report{impact, scan->sources, scan->report.asOfMsecs};
+    const QString target = parser.value(output);
+    const bool written = writeReport(target, out, err, [&](const ReportSink& sink) {
+        if (formatName == u"json"_s)
+            writeRollbackImpactJson(report, sink);
+        else if (formatName == u"csv"_s)
+            writeRollbackImpactCsv(report, sink);
+        else
+            sink(formatRollbackImpactText(report).toUtf8());
+    });
+    if (!written)
+        return CliOutputFailed;
+    // The counts where the admin reads them: after a file, or beside a CSV or JSON on standard output.
+    if (target != u"-"_s)
+        out << formatRollbackSummaryText(impact.summary) << "Written to " << target << ".\n";
+    else if (formatName != u"text"_s)
+        err << formatRollbackSummaryText(impact.summary);
+    return CliOk;
 }
 
 int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -475,6 +429,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runDiff(rest, out, err);
     if (command == u"dump"_s)
         return runDump(rest, out, err);
+    if (command == u"rollback-impact"_s)
+        return runRollbackImpact(rest, out, err);
     if (command == u"demo-tenant"_s)
         return runDemoTenant(rest, out, err);
     if (command == u"batch"_s)

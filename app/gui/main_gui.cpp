@@ -3,6 +3,7 @@
 #include "ConnectionDialog.h"
 #include "DecommissionWiring.h"
 #include "DecommissionWizard.h"
+#include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryStore.h"
 #include "BatchFlow.h"
@@ -204,6 +205,12 @@ int main(int argc, char* argv[])
 
     MainWindow window;
     window.setAboutFacts({buildVersion(), QString::fromUtf16(kSunsetLicence), componentLines()});
+    // Tools › Rollback impact's exports, owner-only like sunset-cli's reports (they list directory data).
+    window.setRollbackImpactWriter([](const QString& path, const QByteArray& bytes) -> std::optional<QString> {
+        if (const auto error = writeExportFile(path, bytes))
+            return error->message;
+        return std::nullopt;
+    });
     ScanLoader loader;
     QObject::connect(&window, &MainWindow::scanRequested, &loader, [&loader, &demoOptions, &files](const ScanRequest& r) {
         const bool demoFiles = demoOptions.cloudSync && r.profile.isSnapshotOnly() && r.profile.ad.ldifFile == files.ad &&

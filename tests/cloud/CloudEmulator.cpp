@@ -15,6 +15,7 @@
 #include <QUuid>
 
 #include <memory>
+#include <utility>
 
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -229,7 +230,9 @@ void CloudEmulator::onReadyRead(QTcpSocket* socket)
     socket->disconnect(this, nullptr); // one request per connection; keep the disconnected handler below
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     m_buffers.remove(socket);
-    write(socket, dispatch(request));
+    Response response = dispatch(request);
+    response.cutOff = std::exchange(m_cutOffNext, false);
+    write(socket, response);
 }
 
 void CloudEmulator::write(QTcpSocket* socket, const Response& response)
@@ -246,7 +249,8 @@ void CloudEmulator::write(QTcpSocket* socket, const Response& response)
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason(response.status) + "\r\n";
     for (const auto& [name, value] : response.headers)
         out += name + ": " + value + "\r\n";
-    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\nConnection: close\r\n\r\n";
+    const qsizetype announced = response.cutOff ? response.body.size() * 2 : response.body.size();
+    out += "Content-Length: " + QByteArray::number(announced) + "\r\nConnection: close\r\n\r\n";
     out += response.body;
     socket->write(out);
     socket->disconnectFromHost();
@@ -736,6 +740,11 @@ std::optional<CloudEmulator::Response> CloudEmulator::injectFault(const QString&
         case Fault::Kind::HugeValue:
             r.special = Response::Special::Record; // applied by the caller to the page it builds
             r.status = int(f.kind);
+            return r;
+        case Fault::Kind::CutOffBody: // the page cut in half like TruncatedJson, announced whole by write()
+            m_cutOffNext = true;
+            r.special = Response::Special::Truncate;
+            r.status = int(Fault::Kind::TruncatedJson);
             return r;
         case Fault::Kind::ExpiredToken:
         case Fault::Kind::TruncatedJson:

@@ -95,6 +95,7 @@ public:
             DropConnection,
             TruncatedJson,
             HtmlPage,
+            CutOffBody, // 200 announcing the whole page's Content-Length, then half of it and the connection closed
             // Limits (these also apply to api "token", the token endpoint):
             EndlessPage,       // 200, no Content-Length, a JSON array generated as fast as the client reads, forever
             HugeAnnouncedPage, // 200 announcing Content-Length: 2 GiB, then the endless array
@@ -153,6 +154,7 @@ private:
         // streamed by write() (the body is generated as the socket drains, never built in memory).
         enum class Special { None, Drop, Truncate, Record, Endless, Trickle, Stall } special = Special::None;
         bool announceHuge = false; // Endless: Content-Length: 2 GiB
+        bool cutOff = false;       // Content-Length announces twice the body, which ends early (CutOffBody)
     };
 
     void onNewConnection();
@@ -235,6 +237,7 @@ private:
     int m_tokenRequests = 0;
     int m_faultsInjected = 0;
     bool m_foreignNextLinks = false;
+    bool m_cutOffNext = false; // the answer being built is a CutOffBody fault
     QList<QByteArray> m_exoBodies;
     qint64 m_streamedBytes = 0;
 };

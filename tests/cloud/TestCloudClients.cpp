@@ -569,21 +569,37 @@ void TestCloudClients::faults_data()
 {
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("api");
+    QTest::addColumn<int>("times");        // the same page answered so, this many times running
     QTest::addColumn<bool>("completes");   // without the user doing anything
     QTest::addColumn<QString>("userSees"); // in the error, when it does not
     using K = CloudEmulator::Fault::Kind;
+    // A dropped connection is dropped three times running: Qt resends a request once by itself when the
+    // connection closes before any answer, so only the later drops reach the pager's own backoff.
+    // A damaged 200 (cut off, HTML, ending early) is read again like a 503; every one of fastRetries()'s three
+    // retries damaged too, and the scan stops with what was wrong and where to resume.
+    const int spent = 1 + fastRetries().maxRetries;
+    const QString html = u"HTTP 200 with an HTML page instead of JSON (\"Web Proxy - Authentication Required\")"_s;
     for (const QString& api : {u"users"_s, u"mailboxes"_s}) {
         const QByteArray a = api.toLatin1();
-        QTest::addRow("%s: 429 Retry-After 0.2", a.constData()) << int(K::TooManyRequests) << api << true << QString();
-        QTest::addRow("%s: 503 Retry-After", a.constData()) << int(K::ServiceUnavailable) << api << true << QString();
+        QTest::addRow("%s: 429 Retry-After 0.2", a.constData())
+            << int(K::TooManyRequests) << api << 1 << true << QString();
+        QTest::addRow("%s: 503 Retry-After", a.constData())
+            << int(K::ServiceUnavailable) << api << 1 << true << QString();
         QTest::addRow("%s: 401 token expired mid-scan", a.constData())
-            << int(K::ExpiredToken) << api << true << QString();
-        QTest::addRow("%s: dropped connection", a.constData()) << int(K::DropConnection) << api << true << QString();
+            << int(K::ExpiredToken) << api << 1 << true << QString();
+        QTest::addRow("%s: dropped connection", a.constData())
+            << int(K::DropConnection) << api << 3 << true << QString();
         QTest::addRow("%s: truncated JSON page", a.constData())
-            << int(K::TruncatedJson) << api << false << u"end of the input"_s;
-        QTest::addRow("%s: HTML error page", a.constData())
-            << int(K::HtmlPage) << api << false
-            << u"HTML page instead of JSON (\"Web Proxy - Authentication Required\")"_s;
+            << int(K::TruncatedJson) << api << 1 << true << QString();
+        QTest::addRow("%s: HTML error page", a.constData()) << int(K::HtmlPage) << api << 1 << true << QString();
+        QTest::addRow("%s: body ends before its Content-Length", a.constData())
+            << int(K::CutOffBody) << api << 1 << true << QString();
+        QTest::addRow("%s: truncated JSON page, retries spent", a.constData())
+            << int(K::TruncatedJson) << api << spent << false << u"gave up after 3 retries: "_s;
+        QTest::addRow("%s: HTML error page, retries spent", a.constData())
+            << int(K::HtmlPage) << api << spent << false << u"gave up after 3 retries: "_s + html;
+        QTest::addRow("%s: body ends early, retries spent", a.constData())
+            << int(K::CutOffBody) << api << spent << false << u"gave up after 3 retries: "_s;
     }
 }
 
@@ -591,12 +607,10 @@ void TestCloudClients::faults()
 {
     QFETCH(int, kind);
     QFETCH(QString, api);
+    QFETCH(int, times);
     QFETCH(bool, completes);
     QFETCH(QString, userSees);
-    // A dropped connection is dropped three times running: Qt resends a request once by itself when the
-    // connection closes before any answer, so only the later drops reach the pager's own backoff.
-    const bool drop = kind == int(CloudEmulator::Fault::Kind::DropConnection);
-    CloudEmulator::Fault fault{CloudEmulator::Fault::Kind(kind), api, 3, drop ? 3 : 1, "0.2"};
+    CloudEmulator::Fault fault{CloudEmulator::Fault::Kind(kind), api, 3, times, "0.2"};
     g_emulator->addFault(fault);
 
     TokenProvider tokens(g_emulator->baseUrl(), secretCredentials());
@@ -611,6 +625,8 @@ void TestCloudClients::faults()
     bool ok = isUsers ? runToEnd(users) : runToEnd(exo);
     const std::optional<ImportError> error = isUsers ? users.error() : exo.error();
     QCOMPARE(g_emulator->faultsInjected(), fault.times);
+    using K = CloudEmulator::Fault::Kind;
+    const bool damaged = kind == int(K::TruncatedJson) || kind == int(K::HtmlPage) || kind == int(K::CutOffBody);
     if (completes) {
         QVERIFY2(ok, error ? qPrintable(error->toString()) : "no error");
         const int retries = isUsers ? users.retries() : exo.retries();
@@ -623,9 +639,16 @@ void TestCloudClients::faults()
             QCOMPARE(isUsers ? users.lastRetryDelayMsecs() : exo.lastRetryDelayMsecs(), 200); // Retry-After: 0.2
         if (kind == int(CloudEmulator::Fault::Kind::ExpiredToken))
             QCOMPARE(tokens.signInCount(), 2); // one renewal
+        if (damaged) {
+            QCOMPARE(retries, 1); // read again once, like a 503, and taken whole the second time
+            // Backoff with jitter, not a Retry-After: half to all of the first step (5 ms).
+            const qint64 delay = isUsers ? users.lastRetryDelayMsecs() : exo.lastRetryDelayMsecs();
+            QVERIFY2(delay >= 2 && delay <= 5, qPrintable(QString::number(delay)));
+        }
     } else {
         QVERIFY(!ok);
         QVERIFY(error);
+        QCOMPARE(g_emulator->dataRequests(api), 2 + times); // the first two pages, then page 3 and its retries
         const QString shown = error->toString();
         qInfo().noquote() << "the user sees:" << shown;
         QVERIFY2(shown.contains(userSees), qPrintable(shown));
@@ -1258,6 +1281,38 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
     QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
+}
+
+void TestCloudClients::cliDiffThroughDamagedPages()
+{
+    // Issue 15: a live scan through pages answered with half a JSON body, a proxy's HTML page or a body that
+    // ends before its Content-Length, on both APIs, reads each again and writes the fault-free run's report.
+    CliTenant files;
+    QVERIFY(files.write());
+    const QStringList secret{u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret,
+                             u"--full-scan"_s};
+    const QString clean = files.dir.filePath(u"clean.json"_s);
+    QString errors;
+    QCOMPARE(cli(files.live(clean, secret), &errors), int(CliOk));
+    using K = CloudEmulator::Fault::Kind;
+    const QList<CloudEmulator::Fault> faults{
+        {K::TruncatedJson, u"users"_s, 2, 1, {}}, {K::HtmlPage, u"users"_s, 4, 1, {}},
+        {K::CutOffBody, u"users"_s, 6, 1, {}},    {K::HtmlPage, u"mailboxes"_s, 1, 1, {}},
+        {K::TruncatedJson, u"mailboxes"_s, 3, 1, {}}, {K::CutOffBody, u"mailboxes"_s, 5, 1, {}}};
+    // A fault names the n-th request of its API since the emulator started: these land on the second run.
+    const int usersBefore = g_emulator->dataRequests(u"users"_s);
+    const int mailboxesBefore = g_emulator->dataRequests(u"mailboxes"_s);
+    for (CloudEmulator::Fault f : faults) {
+        f.onRequest += f.api == "users"_L1 ? usersBefore : mailboxesBefore;
+        g_emulator->addFault(f);
+    }
+    const QString damaged = files.dir.filePath(u"damaged.json"_s);
+    QVERIFY2(cli(files.live(damaged, secret), &errors) == CliOk, qPrintable(errors));
+    QCOMPARE(g_emulator->faultsInjected(), int(faults.size()));
+    const QJsonObject expected = reportWithoutSources(clean);
+    QVERIFY(!expected.isEmpty());
+    QVERIFY(expected == reportWithoutSources(files.fromFiles));
+    QVERIFY(reportWithoutSources(damaged) == expected);
 }
 
 void TestCloudClients::cliDiffDeviceCode()

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void cliDiffLiveMatchesFiles();
     void cliDiffUsage();
     void cliDiffRescanReadsOnlyChanges();
+    void cliDiffThroughDamagedPages();
     void cliDiffDeviceCode();
     void cliDiffExoApiV2();
     void damagedKeptStateMeansAFullRead();

@@ -12,6 +12,7 @@ private Q_SLOTS:
     void progressArrivesWhileTheCallerRuns();
     void cancelStopsTheScan();
     void faultFailsClearly();
+    void damagedPagesAreReadAgain();
     void deviceCodeForTheGui();
     void rescanFetchesOnlyChanges();
     void interruptedScanResumes();

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ScanInputs.h"
+
+#include "CliCommands.h"
+#include "Identity.h"
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+ScanInputOptions::ScanInputOptions(QString command)
+    : m_command(std::move(command))
+    , m_ad(u"ad"_s,
+           u"AD snapshot: LDIF as written by ldifde or ldapsearch, or a domain controller to read live: "
+           "ldaps://dc01.contoso.com[:port] (ldap://… with --starttls)."_s,
+           u"FILE.ldif|URI"_s)
+    , m_exo(u"exo"_s,
+            u"Exchange Online snapshot: Get-Mailbox -ResultSize Unlimited | ConvertTo-Json -Depth 4, or the same "
+            "through Export-Csv -NoTypeInformation (multi-valued columns joined with ';')."_s,
+            u"FILE.json|FILE.csv"_s)
+    , m_graph(u"graph"_s,
+              u"Graph users export (GET /v1.0/users with onPremisesImmutableId and onPremisesSecurityIdentifier): "
+              "gives cloud mailboxes their on-premises anchors."_s,
+              u"users.json"_s)
+    , m_asOf(u"as-of"_s,
+             u"Scan time (ISO 8601, UTC) the report states; default: the newest change found in the snapshots."_s,
+             u"TIME"_s)
+    , m_syncJobs(u"sync-jobs"_s,
+                 u"Cloud Sync's jobs as GET /servicePrincipals/{id}/synchronization/jobs returns them (answers "
+                 "concatenated or an array of them): the writeback job's state explains drift."_s,
+                 u"jobs.json"_s)
+    , m_syncSchema(u"sync-schema"_s,
+                   u"Each writeback job's schema (GET …/jobs/{jobId}/schema): which attributes it maps. Needs "
+                   "--sync-jobs."_s,
+                   u"schema.json"_s)
+    , m_provisioningLog(u"provisioning-log"_s,
+                        u"Provisioning log pages (GET /auditLogs/provisioning, filtered by the writeback job): each "
+                        "object's latest writeback and its failures."_s,
+                        u"provisioning.json"_s)
+{
+}
+
+void ScanInputOptions::addTo(QCommandLineParser& parser) const
+{
+    parser.addOptions({m_ad, m_exo, m_graph, m_asOf, m_syncJobs, m_syncSchema, m_provisioningLog});
+    parser.addOptions(m_live.options());
+    parser.addOptions(m_cloud.options());
+}
+
+std::optional<int> ScanInputOptions::parse(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out,
+                                           QTextStream& err)
+{
+    const QString prefix = u"sunset-cli "_s + m_command + u": "_s;
+    if (const auto refused = AdSourceOptions::refusePasswordArgument(arguments)) {
+        err << prefix << *refused << '\n';
+        return CliUsage;
+    }
+    if (!parser.parse(QStringList{u"sunset-cli "_s + m_command} + arguments)) {
+        err << prefix << parser.errorText() << "\n\n" << parser.helpText();
+        return CliUsage;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out << parser.helpText();
+        return CliOk;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << prefix << "unexpected argument '" << parser.positionalArguments().first() << "'.\n";
+        return CliUsage;
+    }
+    return check(parser, err);
+}
+
+std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTextStream& err)
+{
+    const QString prefix = u"sunset-cli "_s + m_command + u": "_s;
+    m_cloudIsLive = m_cloud.isSet(parser);
+    if (!parser.isSet(m_ad) || parser.isSet(m_exo) == m_cloudIsLive) {
+        err << prefix << "--ad and one of --exo (a file) or --tenant (read live) are required.\n\n"
+            << parser.helpText();
+        return CliUsage;
+    }
+    if (m_cloudIsLive) {
+        if (parser.isSet(m_graph)) {
+            err << prefix << "--graph is for files; with --tenant the users are read live.\n";
+            return CliUsage;
+        }
+        if (const auto failure = m_cloud.read(parser, err, m_cloudSettings)) {
+            err << prefix << failure->message << '\n';
+            return failure->exitCode;
+        }
+    }
+    m_adIsLive = AdSourceOptions::isLdapUri(parser.value(m_ad));
+    if (m_adIsLive) {
+        if (const auto failure = m_live.read(parser, parser.value(m_ad), err, m_liveSettings)) {
+            err << prefix << failure->message << '\n';
+            return failure->exitCode;
+        }
+    } else if (const auto unused = m_live.checkUnusedWithFile(parser)) {
+        err << prefix << *unused << '\n';
+        return CliUsage;
+    }
+    if (parser.isSet(m_syncSchema) && !parser.isSet(m_syncJobs)) {
+        err << prefix << "--sync-schema needs --sync-jobs (a schema belongs to a job).\n";
+        return CliUsage;
+    }
+    if (parser.isSet(m_asOf)) {
+        const auto ms = parseCloudTimestamp(parser.value(m_asOf).toUtf8());
+        if (!ms) {
+            err << prefix << "--as-of '" << parser.value(m_asOf)
+                << "' is not an ISO 8601 time such as 2026-11-24T09:00:00Z.\n";
+            return CliUsage;
+        }
+        m_asOfMsecs = *ms;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, const LoadProgress& progress,
+                                          QTextStream& err, ScanInputs& inputs) const
+{
+    const QString prefix = u"sunset-cli "_s + m_command + u": "_s;
+    inputs.options.asOfMsecs = m_asOfMsecs;
+    GraphDirectory graphUsers;
+    inputs.sources = ReportSources{parser.value(m_ad), parser.value(m_exo), parser.value(m_graph)};
+    if (parser.isSet(m_graph)) {
+        auto users = loadGraphUsersFile(parser.value(m_graph), progress);
+        if (!users) {
+            err << prefix << users.error().toString() << '\n';
+            return CliBadInput;
+        }
+        graphUsers = std::move(users.value());
+    }
+    auto adSnapshot = [&]() -> Result<Snapshot> {
+        if (!m_adIsLive)
+            return loadAdSnapshotFile(parser.value(m_ad), progress);
+        LiveAd connected;
+        if (const auto failure = connectLiveAd(m_liveSettings, err, connected))
+            return ImportError{{}, 0, {}, failure->message};
+        return readLiveAdSnapshot(connected, err);
+    }();
+    if (!adSnapshot) {
+        err << prefix << adSnapshot.error().toString() << '\n';
+        return CliBadInput;
+    }
+    auto cloudSnapshot = m_cloudIsLive ? scanCloudSnapshot(m_cloudSettings, err, graphUsers)
+                                       : loadCloudSnapshotFile(parser.value(m_exo),
+                                                               parser.isSet(m_graph) ? &graphUsers : nullptr, progress);
+    if (m_cloudIsLive && cloudSnapshot) {
+        inputs.sources.exo = cloudSnapshot.value().source;
+        inputs.sources.graph = graphUsers.source;
+    }
+    if (!cloudSnapshot) {
+        err << prefix << cloudSnapshot.error().toString() << '\n';
+        return CliBadInput;
+    }
+    QStringList unattachedSchemas;
+    auto cloudSync = loadCloudSyncFiles(
+        {parser.value(m_syncJobs), parser.value(m_syncSchema), parser.value(m_provisioningLog)}, &unattachedSchemas,
+        progress);
+    if (!cloudSync) {
+        err << prefix << cloudSync.error().toString() << '\n';
+        return CliBadInput;
+    }
+    for (const QString& id : unattachedSchemas)
+        err << prefix << "warning: schema '" << id << "' in " << parser.value(m_syncSchema)
+            << " belongs to no writeback job in " << parser.value(m_syncJobs) << "; it was left out.\n";
+    inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
+    inputs.ad = std::move(adSnapshot.value());
+    inputs.cloud = std::move(cloudSnapshot.value());
+    return std::nullopt;
+}
+
+} // namespace sunset
