@@ -12,6 +12,7 @@
 #include "Identity.h"
 #include "LdapSnapshotReader.h"
 #include "LdifWriter.h"
+#include "ScanRecording.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>
@@ -296,7 +297,14 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     const DriftSummary summary = summarize(report, adSide, cloudSide);
     summaryOut << formatSummaryText(summary, sources) << '\n' << formatCloudSyncText(*report.cloudSync) << Qt::flush;
 
-    const DriftReportInput input{report, adSide, cloudSide, summary, sources};
+    DriftReportInput input{report, adSide, cloudSide, summary, sources};
+    DiffHistory history(parser, err);
+    const ScanIdentity identity = scanIdentity(input);
+    const std::optional<SinceScan> since = history.sinceLastScan(identity, err);
+    if (since) {
+        summaryOut << formatSinceScanText(*since) << Qt::flush;
+        input.sinceScan = &*since;
+    }
     bool written = true;
     if (parser.isSet(json))
         written &= writeReport(parser.value(json), out, err,
@@ -304,7 +312,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     if (parser.isSet(csv))
         written &= writeReport(parser.value(csv), out, err,
                                [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
-    written &= recordScanInHistory(parser, input, started, summaryOut, err);
+    written &= history.record(input, *identity.mailboxes, started, summaryOut, err);
     return written ? CliOk : CliOutputFailed;
 }
 
