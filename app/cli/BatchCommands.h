@@ -44,6 +44,7 @@ public:
     DiffHistory(const DiffHistory&) = delete;
     DiffHistory& operator=(const DiffHistory&) = delete;
 
+    bool used() const { return m_store != nullptr; } // an open history (not --no-history, not unusable)
     // What changed since the newest recorded scan; nullopt with --no-history or an unusable history (said on err).
     std::optional<SinceScan> sinceLastScan(const ScanIdentity& current, QTextStream& err) const;
     // Records the finished scan; false when it could not be (the message is on err).
