@@ -196,11 +196,12 @@ void AttributeComparisonModel::onSelectionChanged()
         Q_EMIT dataChanged(index(0, Attribute), index(rowCount() - 1, Attribute), {Qt::CheckStateRole});
 }
 
-void AttributeComparisonModel::setMailbox(std::shared_ptr<const DriftScan> scan, int scanRow)
+void AttributeComparisonModel::setMailbox(std::shared_ptr<const DriftScan> scan, int scanRow, quint32 newSinceLastScan)
 {
     beginResetModel();
     m_scan = std::move(scan);
     m_scanRow = m_scan && scanRow >= 0 && size_t(scanRow) < m_scan->rows().size() ? scanRow : -1;
+    m_newSinceLastScan = m_scanRow < 0 ? 0 : newSinceLastScan;
     if (m_scanRow < 0)
         m_scan.reset();
     build();
@@ -417,13 +418,15 @@ QVariant AttributeComparisonModel::data(const QModelIndex& index, int role) cons
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
-        case Attribute: return line.label;
+        case Attribute: return isNewSinceLastScan(line) ? tr("%1 · new").arg(line.label) : line.label;
         case ExchangeOnline: return line.cloud.text;
         case ActiveDirectory: return line.ad.text;
         case LikelyCause: return line.cause;
         }
         return {};
     case Qt::ToolTipRole:
+        if (column == Attribute && isNewSinceLastScan(line))
+            return tr("%1\nThis drift is new since the last scan.").arg(line.tooltip);
         if (column == Attribute)
             return line.tooltip;
         if (column == LikelyCause && !line.cause.isEmpty())
@@ -450,6 +453,7 @@ QVariant AttributeComparisonModel::data(const QModelIndex& index, int role) cons
     case ItemRole::Severity:
         return column == Attribute && line.severity >= 0 ? QVariant(line.severity) : QVariant();
     case ItemRole::ScanRowIndex: return m_scanRow;
+    case ItemRole::NewSinceLastScan: return isNewSinceLastScan(line);
     default: return {};
     }
 }

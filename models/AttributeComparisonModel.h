@@ -65,8 +65,9 @@ public:
     ~AttributeComparisonModel() override;
 
     void setWritebackSelection(WritebackTicks* selection);
-    // scanRow indexes scan->rows(); -1 (or no scan) empties the model.
-    void setMailbox(std::shared_ptr<const DriftScan> scan, int scanRow);
+    // scanRow indexes scan->rows(); -1 (or no scan) empties the model. newSinceLastScan: bit (1 << AttributeId)
+    // per attribute whose drift is new since the last scan (MailboxTableModel::newDriftAttributes), marked "new".
+    void setMailbox(std::shared_ptr<const DriftScan> scan, int scanRow, quint32 newSinceLastScan = 0);
     int scanRowIndex() const { return m_scanRow; }
     std::optional<AttributeId> attributeAt(int row) const;
     int rowOf(AttributeId attribute) const { return IdentityRowCount + int(attribute); }
@@ -106,6 +107,10 @@ private:
         bool checkable = false;
         std::optional<AttributeId> attribute;
     };
+    bool isNewSinceLastScan(const Line& line) const
+    {
+        return line.attribute && (m_newSinceLastScan & (1u << unsigned(*line.attribute)));
+    }
     void build();
     Line identityLine(IdentityRow which) const;
     Line attributeLine(const AttributeSpec& spec) const;
@@ -113,6 +118,7 @@ private:
 
     std::shared_ptr<const DriftScan> m_scan;
     int m_scanRow = -1;
+    quint32 m_newSinceLastScan = 0;
     std::vector<Line> m_lines;
     QPointer<WritebackTicks> m_selection;
 };

@@ -48,12 +48,12 @@ void textOrNull(JsonWriter& w, QLatin1StringView name, const QString& text)
         w.value(text);
 }
 
-// What proved the cause (docs/formats.md, "The JSON report"): the parts known for this item, and for an unexplained one
-// what was missing.
+// What proved the cause (docs/formats.md, "The JSON report"): the parts known for this item, and for an unexplained
+// one what was missing. Written where a value goes (after a key, in an array, or alone).
 void writeEvidence(JsonWriter& w, const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state)
 {
     const DriftEvidence& ev = item.evidence;
-    w.key("evidence"_L1).beginObject();
+    w.beginObject();
     if (ev.job >= 0 || ev.noJobForDomain) {
         w.key("job"_L1).beginObject();
         if (ev.job >= 0) {
@@ -110,6 +110,7 @@ void writeDriftItem(JsonWriter& w, const DriftItem& item, const MailboxRecord& a
     w.key("exoProperty"_L1).value(spec.exoName);
     w.key("severity"_L1).value(severityName(item.severity));
     w.key("cause"_L1).value(driftCauseKey(item.cause));
+    w.key("evidence"_L1);
     writeEvidence(w, item, ad, state);
     w.key("ad"_L1).stringArray(item.ad);
     w.key("cloud"_L1).stringArray(item.cloud);
@@ -157,7 +158,89 @@ void writeSummary(JsonWriter& w, const DriftSummary& s)
     w.endObject();
 }
 
+void writeSinceDrift(JsonWriter& w, const SinceScan::DriftChange& change, QLatin1StringView mailboxFlag)
+{
+    w.beginObject();
+    w.key("mailbox"_L1).value(QString::fromUtf8(change.item.mailboxKey));
+    w.key("label"_L1).value(change.item.label);
+    w.key("attribute"_L1).value(AttributeCatalog::spec(change.item.attribute).ldapName);
+    w.key("cause"_L1).value(driftCauseKey(change.item.cause));
+    w.key(mailboxFlag).value(change.mailboxChanged);
+    w.endObject();
+}
+
+void writeSinceMailboxes(JsonWriter& w, QLatin1StringView name, bool known, const std::vector<SinceScan::Mailbox>& list,
+                         const ReportSink& sink)
+{
+    w.key(name);
+    if (!known) {
+        w.null();
+        return;
+    }
+    w.beginArray();
+    for (const SinceScan::Mailbox& m : list) {
+        w.beginObject();
+        w.key("mailbox"_L1).value(QString::fromUtf8(m.key));
+        w.key("label"_L1).value(m.label);
+        w.endObject();
+        flushIfBig(w, sink);
+    }
+    w.endArray();
+}
+
+// README, "The JSON report": what changed since the previous scan of the same profile (issue 15).
+void writeSinceScan(JsonWriter& w, const SinceScan* since, const ReportSink& sink)
+{
+    w.key("sinceScan"_L1);
+    if (!since) {
+        w.null();
+        return;
+    }
+    w.beginObject();
+    w.key("previousScan"_L1);
+    if (since->hasPrevious()) {
+        w.beginObject();
+        w.key("id"_L1).value(since->previousScanId);
+        timeOrNull(w, "finished"_L1, since->previousFinished.isValid() ? since->previousFinished.toMSecsSinceEpoch() : 0);
+        w.endObject();
+    } else {
+        w.null();
+    }
+    textOrNull(w, "note"_L1, since->note);
+    w.key("counts"_L1).beginObject();
+    w.key("newDrift"_L1).value(qint64(since->newDrift.size()));
+    w.key("resolvedDrift"_L1).value(qint64(since->resolvedDrift.size()));
+    w.key("unchangedDrift"_L1).value(since->unchangedDrift);
+    w.key("mailboxesAdded"_L1);
+    since->mailboxesCompared ? w.value(qint64(since->mailboxesAdded.size())) : w.null();
+    w.key("mailboxesRemoved"_L1);
+    since->mailboxesCompared ? w.value(qint64(since->mailboxesRemoved.size())) : w.null();
+    w.endObject();
+    w.key("newDrift"_L1).beginArray();
+    for (const SinceScan::DriftChange& c : since->newDrift) {
+        writeSinceDrift(w, c, "newMailbox"_L1);
+        flushIfBig(w, sink);
+    }
+    w.endArray();
+    w.key("resolvedDrift"_L1).beginArray();
+    for (const SinceScan::DriftChange& c : since->resolvedDrift) {
+        writeSinceDrift(w, c, "mailboxRemoved"_L1);
+        flushIfBig(w, sink);
+    }
+    w.endArray();
+    writeSinceMailboxes(w, "mailboxesAdded"_L1, since->mailboxesCompared, since->mailboxesAdded, sink);
+    writeSinceMailboxes(w, "mailboxesRemoved"_L1, since->mailboxesCompared, since->mailboxesRemoved, sink);
+    w.endObject();
+}
+
 } // namespace
+
+QByteArray driftEvidenceJson(const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state)
+{
+    JsonWriter w(0);
+    writeEvidence(w, item, ad, state);
+    return w.take();
+}
 
 void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
 {
@@ -184,6 +267,7 @@ void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
     textOrNull(w, "provisioningLog"_L1, sync.provisioningRead ? sync.provisioningSource : QString());
     w.endObject();
     writeSummary(w, in.summary);
+    writeSinceScan(w, in.sinceScan, sink);
 
     w.key("mailboxes"_L1).beginArray();
     const auto& pairs = in.report.match.pairs;

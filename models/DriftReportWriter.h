@@ -2,6 +2,7 @@
 #pragma once
 
 #include "DriftSummary.h"
+#include "ScanDifference.h"
 
 #include <functional>
 
@@ -14,6 +15,9 @@ struct DriftReportInput {
     const Snapshot& cloud;
     const DriftSummary& summary;
     const ReportSources& sources;
+    // The difference from the previous scan of the profile (the report's "sinceScan"); null: the history was not
+    // used (--no-history), written as null.
+    const SinceScan* sinceScan = nullptr;
 };
 
 // Receives report text in chunks (a few MiB at most), so a 600,000-mailbox report never sits whole in memory.
@@ -24,6 +28,9 @@ void writeDriftReportJson(const DriftReportInput& input, const ReportSink& sink)
 
 // One CSV row per drift item; multi-valued cells joined with ";".
 void writeDriftReportCsv(const DriftReportInput& input, const ReportSink& sink);
+
+// The "evidence" object of one drift item, as the JSON report writes it (compact), for the history to keep.
+QByteArray driftEvidenceJson(const DriftItem& item, const MailboxRecord& ad, const CloudSyncState& state);
 
 inline constexpr int kDriftReportFormatVersion = 2; // 2: causes measured with evidence (issue 14)
 

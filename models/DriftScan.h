@@ -99,6 +99,7 @@ enum : int {
     Severity,             // int: worst severity on this cell, -1 none (text colour and marker)
     RowTint,              // int: severity of the row's drift, -1 none (background tint)
     HighlightSpans,       // QList<HighlightSpan>: ranges of DisplayRole text to emphasise
+    NewSinceLastScan,     // bool: the row (mailbox list) or attribute (comparison) drifts anew since the last scan
 };
 }
 

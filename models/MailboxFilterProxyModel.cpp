@@ -89,6 +89,11 @@ void MailboxFilterProxyModel::setSourceModel(QAbstractItemModel* model)
             filterRows();
             endResetModel();
         });
+        // What changed since the last scan arrives after the scan is shown (the history is read on a worker).
+        connect(m_source, &MailboxTableModel::sinceScanChanged, this, [this] {
+            if (m_quickFilter == QuickFilter::NewSinceLastScan)
+                refilter();
+        });
     }
     m_hitsNeedle.clear();
     countBytes();
@@ -162,6 +167,7 @@ QString MailboxFilterProxyModel::quickFilterLabel(QuickFilter filter)
     case QuickFilter::OnlyInCloud: return tr("Only in Exchange Online");
     case QuickFilter::Ambiguous: return tr("Ambiguous matches");
     case QuickFilter::NotCloudManaged: return tr("Not cloud-managed");
+    case QuickFilter::NewSinceLastScan: return tr("New since last scan");
     }
     return {};
 }
@@ -192,6 +198,10 @@ bool MailboxFilterProxyModel::acceptsRow(const ScanRow& row, int sourceRow) cons
         break;
     case QuickFilter::NotCloudManaged:
         if (row.cloudManaged != CloudManagedState::No)
+            return false;
+        break;
+    case QuickFilter::NewSinceLastScan:
+        if (m_source->newDriftAttributes(sourceRow) == 0)
             return false;
         break;
     }

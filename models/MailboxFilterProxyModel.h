@@ -28,7 +28,10 @@ class MailboxFilterProxyModel final : public QAbstractProxyModel {
     Q_DISABLE_COPY_MOVE(MailboxFilterProxyModel)
 
 public:
-    enum class QuickFilter : quint8 { All, DriftOnly, Critical, OnlyInAd, OnlyInCloud, Ambiguous, NotCloudManaged };
+    enum class QuickFilter : quint8 {
+        All, DriftOnly, Critical, OnlyInAd, OnlyInCloud, Ambiguous, NotCloudManaged,
+        NewSinceLastScan, // rows with drift new since the previous scan (MailboxTableModel::setSinceScan)
+    };
 
     explicit MailboxFilterProxyModel(QObject* parent = nullptr);
     ~MailboxFilterProxyModel() override;

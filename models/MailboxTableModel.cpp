@@ -5,6 +5,7 @@
 #include <QCollatorSortKey>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 
 namespace sunset {
@@ -20,7 +21,32 @@ void MailboxTableModel::setScan(std::shared_ptr<const DriftScan> scan, NameOrder
     beginResetModel();
     m_scan = std::move(scan);
     m_nameOrder = m_scan && nameOrder && nameOrder->size() == m_scan->rows().size() ? std::move(nameOrder) : NameOrder();
+    m_since.reset();
+    m_newDrift.clear();
     endResetModel();
+}
+
+void MailboxTableModel::setSinceScan(std::shared_ptr<const SinceScan> since)
+{
+    m_since = m_scan ? std::move(since) : nullptr;
+    m_newDrift.clear();
+    if (m_since && !m_since->newDrift.empty()) {
+        // Only the rows with drift can have new drift: a key is made for those alone (a few percent of a tenant).
+        const std::vector<ScanRow>& rows = m_scan->rows();
+        m_newDrift.assign(rows.size(), 0u);
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const ScanRow& row = rows[i];
+            if (row.pair < 0 || row.driftCount == 0)
+                continue;
+            const QByteArray key = scanMailboxKey(m_scan->adRecord(row), m_scan->cloudRecord(row));
+            for (const DriftItem& item : m_scan->driftOf(row))
+                if (m_since->isNew(key, item.attribute))
+                    m_newDrift[i] |= 1u << unsigned(item.attribute);
+        }
+    }
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    Q_EMIT sinceScanChanged();
 }
 
 MailboxTableModel::NameOrder MailboxTableModel::collateNames(const DriftScan& scan, const QLocale& locale)
@@ -84,8 +110,14 @@ QVariant MailboxTableModel::data(const QModelIndex& index, int role) const
         case DisplayName: return QString::fromUtf8(m_scan->displayName(row));
         case UserPrincipalName: return QString::fromUtf8(m_scan->userPrincipalName(row));
         case MatchedBy: return mailboxStatusLabel(row);
-        case Drift:
-            return row.status == MailboxStatus::Matched ? QVariant(int(row.driftCount)) : QVariant(u"—"_s);
+        case Drift: {
+            if (row.status != MailboxStatus::Matched)
+                return u"—"_s;
+            // The marker of drift new since the last scan: "3 · 1 new".
+            if (const int fresh = std::popcount(newDriftAttributes(index.row())))
+                return tr("%1 · %2 new").arg(row.driftCount).arg(fresh);
+            return int(row.driftCount);
+        }
         case Severity: return severityLabel(row.worstSeverity);
         case CloudManaged:
             switch (row.cloudManaged) {
@@ -106,6 +138,16 @@ QVariant MailboxTableModel::data(const QModelIndex& index, int role) const
                       "Confirm it is the same person before writing anything back.");
         if (column == DistinguishedName || column == UserPrincipalName)
             return data(index, Qt::DisplayRole);
+        if (column == Drift && newDriftAttributes(index.row()) != 0) {
+            QStringList names;
+            for (const DriftItem& item : m_scan->driftOf(row))
+                if (newDriftAttributes(index.row()) & (1u << unsigned(item.attribute)))
+                    names << QString(AttributeCatalog::spec(item.attribute).ldapName);
+            return tr("New since scan %1 (%2): %3")
+                .arg(m_since->previousScanId)
+                .arg(QLocale().toString(m_since->previousFinished.toLocalTime(), QLocale::ShortFormat),
+                     names.join(u", "_s));
+        }
         return {};
     case Qt::TextAlignmentRole:
         if (column == Drift)
@@ -113,6 +155,7 @@ QVariant MailboxTableModel::data(const QModelIndex& index, int role) const
         return {};
     case ItemRole::Sort: return sortKey(index.row(), column);
     case ItemRole::ScanRowIndex: return index.row();
+    case ItemRole::NewSinceLastScan: return newDriftAttributes(index.row()) != 0;
     case ItemRole::Severity:
         if (column == Severity)
             return int(row.worstSeverity);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "DriftScan.h"
+#include "ScanDifference.h"
 
 #include <QAbstractTableModel>
 
@@ -33,6 +34,13 @@ public:
     void setScan(std::shared_ptr<const DriftScan> scan, NameOrder nameOrder = {});
     const std::shared_ptr<const DriftScan>& scan() const { return m_scan; }
 
+    // What changed since the previous scan of the profile, for the scan shown (null: not known): rows with drift
+    // new since then are marked in the Drift column and ItemRole::NewSinceLastScan. A new scan clears it.
+    void setSinceScan(std::shared_ptr<const SinceScan> since);
+    const std::shared_ptr<const SinceScan>& sinceScan() const { return m_since; }
+    // Bit (1 << AttributeId) per attribute of the row whose drift is new since the last scan; 0 when none.
+    quint32 newDriftAttributes(int row) const { return m_newDrift.empty() ? 0u : m_newDrift[size_t(row)]; }
+
     // Ranks the rows' display names by the locale's collation (case-insensitive, numbers by value: "Room 9"
     // before "Room 10", "Ärger" next to "Arger"). Sort keys are made once per name and compared as bytes, so
     // this takes well under a second for 600,000 names; meant for the loading thread.
@@ -52,9 +60,14 @@ public:
     }
     static qint64 sortKey(const ScanRow& row, int column);
 
+Q_SIGNALS:
+    void sinceScanChanged();
+
 private:
     std::shared_ptr<const DriftScan> m_scan;
     NameOrder m_nameOrder;
+    std::shared_ptr<const SinceScan> m_since;
+    std::vector<quint32> m_newDrift; // per row, see newDriftAttributes(); empty without m_since
 };
 
 } // namespace sunset

@@ -192,7 +192,7 @@ void MainWindow::createActions()
     using QF = MailboxFilterProxyModel::QuickFilter;
     int number = 1;
     for (QF f : {QF::All, QF::DriftOnly, QF::Critical, QF::OnlyInAd, QF::OnlyInCloud, QF::Ambiguous,
-                 QF::NotCloudManaged}) {
+                 QF::NotCloudManaged, QF::NewSinceLastScan}) {
         QAction* a = view->addAction(MailboxFilterProxyModel::quickFilterLabel(f), this, [this, f] {
             m_quickFilter->setCurrentIndex(m_quickFilter->findData(int(f)));
         });
@@ -261,9 +261,9 @@ void MainWindow::createActions()
     filters->addWidget(quickLabel);
     m_quickFilter = new QComboBox(filters);
     m_quickFilter->setObjectName(u"quickFilter"_s);
-    m_quickFilter->setToolTip(tr("Quick filters: Alt+1 … Alt+7"));
+    m_quickFilter->setToolTip(tr("Quick filters: Alt+1 … Alt+8"));
     for (QF f : {QF::All, QF::DriftOnly, QF::Critical, QF::OnlyInAd, QF::OnlyInCloud, QF::Ambiguous,
-                 QF::NotCloudManaged})
+                 QF::NotCloudManaged, QF::NewSinceLastScan})
         m_quickFilter->addItem(MailboxFilterProxyModel::quickFilterLabel(f), int(f));
     quickLabel->setBuddy(m_quickFilter);
     connect(m_quickFilter, &QComboBox::currentIndexChanged, this, [this] {
@@ -360,7 +360,7 @@ void MainWindow::createCentralWidget()
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
     header->setSortIndicator(MailboxTableModel::Severity, Qt::DescendingOrder);
-    const int widths[] = {200, 260, 150, 56, 100, 110, 500};
+    const int widths[] = {200, 260, 150, 96, 100, 110, 500}; // Drift: room for "12 · 3 new" (new since last scan)
     for (int c = 0; c < MailboxTableModel::ColumnCount; ++c)
         header->resizeSection(c, widths[c]);
     connect(m_mailboxView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -519,7 +519,11 @@ void MainWindow::createStatusBar()
     m_countsLabel->setObjectName(u"countsLabel"_s);
     m_shownLabel = new QLabel(bar);
     m_shownLabel->setObjectName(u"shownLabel"_s);
+    m_sinceLabel = new QLabel(bar);
+    m_sinceLabel->setObjectName(u"sinceScanLabel"_s);
+    m_sinceLabel->hide();
     bar->addWidget(m_sourcesLabel, 1);
+    bar->addPermanentWidget(m_sinceLabel);
     bar->addPermanentWidget(m_shownLabel);
     bar->addPermanentWidget(m_countsLabel);
     bar->addPermanentWidget(m_asOfLabel);
@@ -599,6 +603,7 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
     m_detailTitle->setText(tr("Select a mailbox to compare Exchange Online with Active Directory"));
     m_scan = std::move(scan);
     m_mailboxes->setScan(m_scan, std::move(nameOrder));
+    m_sinceLabel->hide(); // until the history says what changed since the previous scan
     fillAttributeFilter();
     fillCauseFilter();
     m_overview->setScan(m_scan);
@@ -788,6 +793,43 @@ void MainWindow::setScanTrend(const QList<ScanTrendPoint>& points)
     m_overview->setTrend(points);
 }
 
+void MainWindow::setSinceScan(const DriftScan* scan, std::shared_ptr<const SinceScan> since)
+{
+    if (!m_scan || scan != m_scan.get())
+        return; // worked out for a scan no longer shown
+    m_mailboxes->setSinceScan(since);
+    if (!since) {
+        m_sinceLabel->hide();
+        return;
+    }
+    const QLocale l;
+    if (since->hasPrevious()) {
+        // Short: the status bar is shared with the counts; the mailboxes added and removed are in the tooltip.
+        const QString text = tr("Since scan %1: %2 new, %3 resolved")
+                                 .arg(since->previousScanId)
+                                 .arg(l.toString(qint64(since->newDrift.size())),
+                                      l.toString(qint64(since->resolvedDrift.size())));
+        const QString mailboxes = since->mailboxesCompared
+                                      ? tr("\nMailboxes added: %1, removed: %2.")
+                                            .arg(l.toString(qint64(since->mailboxesAdded.size())),
+                                                 l.toString(qint64(since->mailboxesRemoved.size())))
+                                      : QString();
+        m_sinceLabel->setText(text);
+        m_sinceLabel->setToolTip(
+            tr("Drift items new and resolved since scan %1 of %2 in this profile's history.%3\nShow › New since last "
+               "scan (Alt+8) lists the mailboxes with new drift; new drift is marked \"new\".%4")
+                .arg(since->previousScanId)
+                .arg(l.toString(since->previousFinished.toLocalTime(), QLocale::ShortFormat), mailboxes,
+                     since->note.isEmpty() ? QString() : u"\n"_s + since->note));
+    } else {
+        m_sinceLabel->setText(tr("First scan of this profile"));
+        m_sinceLabel->setToolTip(since->note);
+    }
+    m_sinceLabel->show();
+    onCurrentRowChanged(); // the comparison marks the selected mailbox's new drift
+    updateShownCount();
+}
+
 void MainWindow::showMessage(const QString& text)
 {
     m_messageText->setText(text);
@@ -877,7 +919,8 @@ void MainWindow::onCurrentRowChanged()
 {
     const QModelIndex current = m_mailboxView->selectionModel()->currentIndex();
     const QModelIndex source = m_filter->mapToSource(current);
-    m_comparison->setMailbox(m_scan, source.isValid() ? source.row() : -1);
+    m_comparison->setMailbox(m_scan, source.isValid() ? source.row() : -1,
+                             source.isValid() ? m_mailboxes->newDriftAttributes(source.row()) : 0u);
     m_copyAction->setEnabled(m_comparison->rowCount() > 0);
     m_detailTitle->setText(m_comparison->rowCount() > 0
                                ? m_comparison->title()

@@ -6,6 +6,7 @@
 #include "DriftScan.h"
 #include "ImportError.h"
 #include "RollbackImpactDialog.h"
+#include "ScanDifference.h"
 #include "ScanProgress.h"
 
 #include <QMainWindow>
@@ -82,6 +83,9 @@ public:
     RollbackImpactDialog* openRollbackImpact();
     // Drift over the last scans (oldest first), for the overview's trend.
     void setScanTrend(const QList<ScanTrendPoint>& points);
+    // What changed since the previous scan of the profile, worked out (from the history) for `scan`; ignored
+    // unless that scan is still the one shown. Marks new drift and feeds the "New since last scan" filter.
+    void setSinceScan(const DriftScan* scan, std::shared_ptr<const SinceScan> since);
 
 public Q_SLOTS:
     // nameOrder: locale-aware name ranks from ScanLoader (MailboxTableModel::collateNames); optional.
@@ -162,6 +166,7 @@ private:
 
     QLabel* m_sourcesLabel = nullptr;
     QLabel* m_asOfLabel = nullptr;
+    QLabel* m_sinceLabel = nullptr;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_shownLabel = nullptr;
     QFrame* m_scanPanel = nullptr;

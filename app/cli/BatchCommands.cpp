@@ -375,22 +375,42 @@ QList<QCommandLineOption> scanHistoryOptions()
                                "use it)."_s)};
 }
 
-bool recordScanInHistory(const QCommandLineParser& parser, const DriftReportInput& input, const QDateTime& started,
+DiffHistory::DiffHistory(const QCommandLineParser& parser, QTextStream& err)
+    : m_disabled(parser.isSet(u"no-history"_s))
+{
+    if (!m_disabled)
+        m_store = openStore(parser, u"diff"_s, err);
+}
+
+DiffHistory::~DiffHistory() = default;
+
+std::optional<SinceScan> DiffHistory::sinceLastScan(const ScanIdentity& current, QTextStream& err) const
+{
+    if (!m_store)
+        return std::nullopt;
+    auto since = sinceLatestScan(*m_store, current);
+    if (!since) {
+        err << "sunset-cli diff: " << since.error().message << '\n';
+        return std::nullopt;
+    }
+    return std::move(since.value());
+}
+
+bool DiffHistory::record(const DriftReportInput& input, const ScanMailboxList& mailboxes, const QDateTime& started,
                          QTextStream& out, QTextStream& err)
 {
-    if (parser.isSet(u"no-history"_s))
+    if (m_disabled)
         return true;
-    auto store = openStore(parser, u"diff"_s, err);
-    if (!store) {
+    if (!m_store) {
         err << "The scan was not recorded (reports were written); give another --db or --no-history.\n";
         return false;
     }
-    const auto id = store->recordScan(scanRecord(input, started, QDateTime::currentDateTimeUtc()));
+    const auto id = m_store->recordScan(scanRecord(input, started, QDateTime::currentDateTimeUtc(), &mailboxes));
     if (!id) {
         err << "sunset-cli diff: " << id.error().message << "\nThe scan was not recorded (reports were written).\n";
         return false;
     }
-    out << "Recorded as scan " << id.value() << " in " << QDir::toNativeSeparators(store->path()) << '\n';
+    out << "Recorded as scan " << id.value() << " in " << QDir::toNativeSeparators(m_store->path()) << '\n';
     return true;
 }
 

@@ -16,6 +16,7 @@
 #include "LdifWriter.h"
 #include "RollbackImpactWriter.h"
 #include "ScanInputs.h"
+#include "ScanRecording.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>
@@ -176,7 +177,15 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     const DriftSummary summary = summarize(report, adSide, cloudSide);
     summaryOut << formatSummaryText(summary, sources) << '\n' << formatCloudSyncText(*report.cloudSync) << Qt::flush;
 
-    const DriftReportInput input{report, adSide, cloudSide, summary, sources};
+    DriftReportInput input{report, adSide, cloudSide, summary, sources};
+    DiffHistory history(parser, err);
+    // Its mailbox list (about 40 MB at 600,000 mailboxes) is made only for a history to compare with and keep.
+    const ScanIdentity identity = history.used() ? scanIdentity(input) : ScanIdentity();
+    const std::optional<SinceScan> since = history.sinceLastScan(identity, err);
+    if (since) {
+        summaryOut << formatSinceScanText(*since) << Qt::flush;
+        input.sinceScan = &*since;
+    }
     bool written = true;
     if (parser.isSet(json))
         written &= writeReport(parser.value(json), out, err,
@@ -184,7 +193,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     if (parser.isSet(csv))
         written &= writeReport(parser.value(csv), out, err,
                                [&](const ReportSink& sink) { writeDriftReportCsv(input, sink); });
-    written &= recordScanInHistory(parser, input, started, summaryOut, err);
+    written &= history.record(input, identity.mailboxes.value_or(ScanMailboxList()), started, summaryOut, err);
     return written ? CliOk : CliOutputFailed;
 }
 

@@ -436,16 +436,23 @@ void BatchFlow::recordScan(std::shared_ptr<const DriftScan> scan)
     const QString path = m_config.historyPath;
     const HistoryActor actor = m_config.actor;
     QPointer<BatchFlow> self(this);
-    // The drift JSON of a large tenant is big: built and written on a worker with its own connection.
+    // The drift JSON of a large tenant is big: built and written on a worker with its own connection. What
+    // changed since the previous scan is read there first (the newest scan before this one is recorded).
     (void)QtConcurrent::run([self, scan, path, actor, started, finished] {
         QString error;
         qint64 id = 0;
+        std::shared_ptr<const SinceScan> since;
         auto store = HistoryStore::open(path, actor);
         if (!store) {
             error = store.error().message;
         } else {
             const DriftReportInput input{scan->report, scan->ad, scan->cloud, scan->summary, scan->sources};
-            auto recorded = (store.value())->recordScan(scanRecord(input, started, finished));
+            const ScanIdentity identity = scanIdentity(input);
+            if (auto compared = sinceLatestScan(*store.value(), identity))
+                since = std::make_shared<const SinceScan>(std::move(compared.value()));
+            else
+                qCWarning(lcUi) << "what changed since the last scan:" << compared.error().message;
+            auto recorded = (store.value())->recordScan(scanRecord(input, started, finished, &*identity.mailboxes));
             if (recorded)
                 id = recorded.value();
             else
@@ -453,9 +460,13 @@ void BatchFlow::recordScan(std::shared_ptr<const DriftScan> scan)
         }
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, id, error] {
+            [self, id, error, scan, since] {
                 if (!self)
                     return;
+                if (since) {
+                    self->m_window.setSinceScan(scan.get(), since); // ignored when another scan is shown by now
+                    Q_EMIT self->sinceScanKnown(scan, since);
+                }
                 if (!error.isEmpty()) {
                     qCWarning(lcUi) << "scan not recorded:" << error;
                     return;

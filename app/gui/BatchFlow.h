@@ -4,6 +4,7 @@
 #include "BatchReviewDialog.h"
 #include "BatchTarget.h"
 #include "DriftScan.h"
+#include "ScanDifference.h"
 #include "HistoryStore.h"
 
 #include <QDateTime>
@@ -76,6 +77,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void batchApplied(qint64 batchId, const sunset::ApplyReport& report);
     void scanRecorded(qint64 scanId);
+    // What changed since the previous scan of the profile, read from the history just before `scan` was recorded.
+    void sinceScanKnown(std::shared_ptr<const sunset::DriftScan> scan, std::shared_ptr<const sunset::SinceScan> since);
     void historyChanged();
 
 private:

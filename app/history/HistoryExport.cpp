@@ -10,6 +10,7 @@
 #include <QAbstractTextDocumentLayout>
 #include <QDir>
 #include <QGuiApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +121,7 @@ HistoryResult<Selection> select(const HistoryStore& store, const HistoryExportFi
                     items.push_back(std::move(d));
         }
         full->record.driftJson.clear(); // the items kept above are all an export carries
+        full->record.mailboxes.reset();
         s.scans.push_back(std::move(full.value()));
         s.drift.push_back(std::move(items));
     }
@@ -250,6 +252,8 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
                 d.upn, severityName(item.severity), driftCauseKey(item.cause),
                 QString::fromUtf8(
                     QJsonDocument(QJsonArray::fromStringList(item.cloud)).toJson(QJsonDocument::Compact)));
+            if (!d.because.isEmpty()) // the cause as measured at the scan, with its evidence (drift version 2)
+                drift.detail += u"; because: "_s + d.because;
             out += drift.line();
         }
     }
@@ -466,9 +470,34 @@ QString valuesHtml(const QStringList& values)
     return out.join(u"<br>"_s);
 }
 
+QString causeKey(const QString& dn, AttributeId attribute)
+{
+    return dn.toCaseFolded() + u'\n' + QString::number(int(attribute));
+}
+
+// Each drift item's cause in words as its scan measured it (drift format version 2), by DN and attribute; empty
+// for a scan recorded without them (or none).
+QHash<QString, QString> causesOfScan(const HistoryStore& store, qint64 scanId)
+{
+    QHash<QString, QString> out;
+    if (scanId <= 0)
+        return out;
+    const auto scan = store.scan(scanId);
+    if (!scan)
+        return out;
+    const auto drift = recordedDrift(scan->record.driftJson);
+    if (!drift)
+        return out;
+    for (const RecordedDrift& d : drift.value())
+        if (!d.because.isEmpty())
+            out.insert(causeKey(d.selection.dn, d.selection.item.attribute), d.because);
+    return out;
+}
+
 QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const std::vector<StoredChange>& changes,
                         const std::vector<StoredEvent>& events, const HistoryVerification& head)
 {
+    const QHash<QString, QString> causes = causesOfScan(store, b.scanId);
     qint64 counts[int(ChangeState::NotSent) + 1] = {};
     for (const StoredChange& c : changes)
         ++counts[int(c.state)];
@@ -527,9 +556,11 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
             result += u"<br>LDAP %1"_s.arg(c.ldapCode);
         if (!c.ldapMessage.isEmpty())
             result += u"<br>"_s + html(c.ldapMessage);
-        h += u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>"_s.arg(
-            html(QString(AttributeCatalog::spec(c.attribute).ldapName)), valuesHtml(c.before), valuesHtml(c.after),
-            result);
+        QString attribute = html(QString(AttributeCatalog::spec(c.attribute).ldapName));
+        if (const QString because = causes.value(causeKey(c.dn, c.attribute)); !because.isEmpty())
+            attribute += u"<br><i>Cause at scan %1: %2</i>"_s.arg(b.scanId).arg(html(because));
+        h += u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>"_s.arg(attribute, valuesHtml(c.before),
+                                                                            valuesHtml(c.after), result);
     }
     h += u"</table>"_s;
 

@@ -45,10 +45,13 @@ struct ScanRecord {
     qint64 driftItems = 0;
     QByteArray summaryJson; // the scan's summary, as DriftReportWriter writes it
     QByteArray driftJson;   // the drift found (may be empty), so two scans can be compared
+    // The scan's mailboxes (ScanMailboxList text), stored zlib-compressed; nullopt for a scan recorded before
+    // schema version 3 (or without them).
+    std::optional<QByteArray> mailboxes;
 };
 
-// A recorded scan: the record plus when and by whom it was recorded. scans() leaves summaryJson and driftJson
-// empty (they can be large); scan(id) fills them.
+// A recorded scan: the record plus when and by whom it was recorded. scans() leaves summaryJson, driftJson and
+// mailboxes empty (they can be large); scan(id) fills them.
 struct StoredScan {
     qint64 id = 0;
     ScanRecord record;
@@ -162,7 +165,7 @@ struct HistoryVerification {
 // Sunset history is refused with nothing touched.
 class HistoryStore final {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr qint32 kApplicationId = 0x53554E53; // "SUNS", in the SQLite header
 
     // <GenericDataLocation>/sunset/profiles/<profile>/history.sqlite, shared by sunset and sunset-cli

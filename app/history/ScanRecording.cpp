@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ScanRecording.h"
 
+#include "DriftCauseFinder.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -67,6 +69,9 @@ QJsonObject recordedDriftJson(const RecordedDrift& drift)
                   {u"attribute"_s, QString(AttributeCatalog::spec(item.attribute).ldapName)},
                   {u"severity"_s, QString(severityName(item.severity))},
                   {u"cause"_s, QString(driftCauseKey(item.cause))},
+                  {u"mailbox"_s, QString::fromUtf8(drift.mailboxKey)},
+                  {u"because"_s, drift.because},
+                  {u"evidence"_s, drift.evidence},
                   {u"ad"_s, QJsonArray::fromStringList(item.ad)},
                   {u"cloud"_s, QJsonArray::fromStringList(item.cloud)},
                   {u"onlyInAd"_s, QJsonArray::fromStringList(item.onlyInAd)},
@@ -77,7 +82,8 @@ QJsonObject recordedDriftJson(const RecordedDrift& drift)
     return o;
 }
 
-ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished)
+ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished,
+                      const ScanMailboxList* mailboxes)
 {
     ScanRecord record;
     record.adSource = input.sources.ad;
@@ -90,15 +96,26 @@ ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, c
     record.matched = input.summary.matched;
     record.driftItems = input.summary.driftItems;
     record.summaryJson = summaryJson(input.summary);
+    record.mailboxes = mailboxes ? mailboxes->text()
+                                 : ScanMailboxList::ofScan(input.ad, input.cloud, input.report.match).text();
+    const CloudSyncState& sync = *input.report.cloudSync;
     QJsonArray items;
     for (size_t i = 0; i < input.report.match.pairs.size(); ++i) {
         const MatchedPair& pair = input.report.match.pairs[i];
         const MailboxRecord& ad = input.ad.records[size_t(pair.ad)];
         const MailboxRecord& cloud = input.cloud.records[size_t(pair.cloud)];
-        for (const DriftItem& item : input.report.driftOf(i))
-            items.append(recordedDriftJson({cloud.identityText(IdentityField::UserPrincipalName),
-                                            {ad.identityText(IdentityField::DistinguishedName), cloud.label(),
-                                             cloud.identityText(IdentityField::CloudManaged), item}}));
+        const auto drift = input.report.driftOf(i);
+        if (drift.empty())
+            continue;
+        const QByteArray key = scanMailboxKey(&ad, &cloud);
+        for (const DriftItem& item : drift)
+            items.append(recordedDriftJson(
+                {cloud.identityText(IdentityField::UserPrincipalName),
+                 {ad.identityText(IdentityField::DistinguishedName), cloud.label(),
+                  cloud.identityText(IdentityField::CloudManaged), item},
+                 key,
+                 causeInWords(item, sync),
+                 QJsonDocument::fromJson(driftEvidenceJson(item, ad, sync)).object()}));
     }
     record.driftJson = QJsonDocument(QJsonObject{{u"format"_s, QString(kScanDriftFormat)},
                                                  {u"version"_s, kScanDriftVersion},
@@ -148,9 +165,67 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
         item.onlyInCloud = strings(o.value(u"onlyInCloud"_s));
         item.writable = o.value(u"writable"_s).toBool();
         item.adTarget = strings(o.value(u"adTarget"_s));
+        d.mailboxKey = o.value(u"mailbox"_s).toString().toUtf8();
+        d.because = o.value(u"because"_s).toString();
+        d.evidence = o.value(u"evidence"_s).toObject();
         out.push_back(std::move(d));
     }
     return out;
+}
+
+ScanIdentity scanIdentity(const DriftReportInput& input)
+{
+    ScanIdentity identity;
+    identity.mailboxes = ScanMailboxList::ofScan(input.ad, input.cloud, input.report.match);
+    identity.drift.reserve(input.report.allItems().size());
+    for (size_t i = 0; i < input.report.match.pairs.size(); ++i) {
+        const auto drift = input.report.driftOf(i);
+        if (drift.empty())
+            continue;
+        const MatchedPair& pair = input.report.match.pairs[i];
+        const MailboxRecord& cloud = input.cloud.records[size_t(pair.cloud)];
+        const QByteArray key = scanMailboxKey(&input.ad.records[size_t(pair.ad)], &cloud);
+        const QString label = cloud.label();
+        for (const DriftItem& item : drift)
+            identity.drift.push_back({key, item.attribute, label, item.cause});
+    }
+    return identity;
+}
+
+HistoryResult<SinceScan> sinceLatestScan(const HistoryStore& store, const ScanIdentity& current)
+{
+    auto latest = store.latestScan();
+    if (!latest)
+        return latest.error();
+    if (!latest->has_value())
+        return compareScans(std::nullopt, current);
+    const StoredScan& scan = *latest.value();
+    auto drift = recordedDrift(scan.record.driftJson);
+    if (!drift)
+        return drift.error();
+    ScanIdentity previous;
+    previous.scanId = scan.id;
+    previous.finished = scan.record.finished.isValid() ? scan.record.finished : scan.recordedAt;
+    if (scan.record.mailboxes) {
+        previous.mailboxes = ScanMailboxList::fromText(*scan.record.mailboxes);
+        if (!previous.mailboxes)
+            return HistoryError{u"History database %1: the mailbox list of scan %2 is damaged (not sorted lines of "
+                                u"key and label); the difference from it cannot be shown."_s
+                                    .arg(QDir::toNativeSeparators(store.path()))
+                                    .arg(scan.id)};
+    }
+    for (const RecordedDrift& d : drift.value()) {
+        if (d.mailboxKey.isEmpty()) { // a version 1 record: its items cannot be matched to this scan's
+            SinceScan since;
+            since.previousScanId = scan.id;
+            since.previousFinished = previous.finished;
+            since.note = u"Scan %1 was recorded by an older Sunset that did not keep its mailboxes' identities: "
+                         u"what changed is shown from the next scan on."_s.arg(scan.id);
+            return since;
+        }
+        previous.drift.push_back({d.mailboxKey, d.selection.item.attribute, d.selection.label, d.selection.item.cause});
+    }
+    return compareScans(previous, current);
 }
 
 bool namesMailbox(const RecordedDrift& drift, QStringView mailbox)

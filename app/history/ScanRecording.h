@@ -15,24 +15,41 @@ namespace sunset {
 // What the history keeps of a scan, and how a plan is rebuilt from it without the source files. Free of any CLI
 // or GUI concern: sunset-cli diff and the desktop app both record their scans through scanRecord().
 
-// The drift of a scan as the history stores it (ScanRecord::driftJson): format "sunset.scan-drift", version 1.
-//   {"format": "sunset.scan-drift", "version": 1, "items": [
+// The drift of a scan as the history stores it (ScanRecord::driftJson): format "sunset.scan-drift", version 2.
+//   {"format": "sunset.scan-drift", "version": 2, "items": [
 //      {"dn": "...", "upn": "...", "label": "...", "cloudManaged": "true|false|",
+//       "mailbox": "<scanMailboxKey>",                                   /* version 2 */
 //       "attribute": "<ldapName>", "severity": "critical|warning|normal", "cause": "<driftCauseKey>",
+//       "because": "<the cause in words, as the GUI's cause column said it>", /* version 2 */
+//       "evidence": {...the JSON report's evidence object...},            /* version 2 */
 //       "ad": [...], "cloud": [...], "onlyInAd": [...], "onlyInCloud": [...],
 //       "writable": true|false, "adTarget": [...] /* only when writable */ }, ...]}
-// Every drift item of every matched pair is kept (not only the writable ones), so two scans can be compared.
+// Every drift item of every matched pair is kept (not only the writable ones), so two scans can be compared, with
+// the evidence of its cause at that time: a later reader of the history sees why it drifted then.
 inline constexpr QLatin1StringView kScanDriftFormat{"sunset.scan-drift"};
-inline constexpr int kScanDriftVersion = 1;
+inline constexpr int kScanDriftVersion = 2;
 
-// The record of a finished scan: sources, times, counts, the summary (JSON object) and the drift JSON above.
-ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished);
+// The record of a finished scan: sources, times, counts, the summary (JSON object), the drift JSON above and the
+// scan's mailboxes (ScanMailboxList; computed here unless given).
+ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, const QDateTime& finished,
+                      const ScanMailboxList* mailboxes = nullptr);
 
 // One drift item of a recorded scan, with the facts about its mailbox that planning and decisions need.
 struct RecordedDrift {
     QString upn; // the cloud mailbox's UPN (may be empty when the cloud export had none)
     WritebackSelection selection; // dn, label, cloudManaged and the drift item (AD, cloud and target values)
+    QByteArray mailboxKey;  // scanMailboxKey(); empty in a version 1 record
+    QString because;        // the cause in words at the time of the scan; empty in a version 1 record
+    QJsonObject evidence;   // the cause's evidence at the time of the scan; empty in a version 1 record
 };
+
+// The identity of the scan being made (its mailboxes and drift items), to compare with the previous one.
+ScanIdentity scanIdentity(const DriftReportInput& input);
+
+// What changed since the newest scan recorded in `store` (the previous scan of the profile: one history file per
+// profile); call it before recording the current scan. A first scan, or a previous one recorded by an older
+// Sunset, says so in the result's note.
+HistoryResult<SinceScan> sinceLatestScan(const HistoryStore& store, const ScanIdentity& current);
 
 // One item as the format above writes it (the history's drift and the JSON export share it).
 QJsonObject recordedDriftJson(const RecordedDrift& drift);

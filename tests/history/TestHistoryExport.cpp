@@ -8,6 +8,7 @@
 #include "CsvCell.h"
 #include "HistoryExport.h"
 #include "HistoryStore.h"
+#include "ScanRecording.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include <sys/stat.h>
 
@@ -57,6 +60,7 @@ private Q_SLOTS:
     void cliExports();
     void cliPdfInItsOwnProcess();
     void exportFileOwnerOnlyFromFirstByte();
+    void exportsCarryEachItemsCause();
 
 private:
     QTemporaryDir m_dir;
@@ -391,6 +395,72 @@ void TestHistoryExport::cliPdfInItsOwnProcess()
     QVERIFY(cli.waitForFinished(120000));
     QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
     QVERIFY(run(tool(u"pdftotext"_s), {pdf, u"-"_s}).contains(kBob));
+}
+
+void TestHistoryExport::exportsCarryEachItemsCause()
+{
+    // The demo with Cloud Sync's files, recorded: its items' causes were measured with evidence.
+    const QString demo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
+    const QString db = m_dir.filePath(u"causes.sqlite"_s);
+    QString out, err;
+    QTextStream so(&out), se(&err);
+    const int code = runCli({u"diff"_s, u"--ad"_s, demo + u"demo-ad.ldif"_s, u"--exo"_s, demo + u"demo-exo.json"_s,
+                             u"--graph"_s, demo + u"demo-graph.json"_s, u"--sync-jobs"_s, demo + u"demo-sync-jobs.json"_s,
+                             u"--sync-schema"_s, demo + u"demo-sync-schema.json"_s, u"--provisioning-log"_s,
+                             demo + u"demo-provisioning.json"_s, u"--db"_s, db},
+                            so, se);
+    se.flush();
+    QVERIFY2(code == 0, qPrintable(err));
+    auto store = HistoryStore::open(db, HistoryActor{u"alice"_s, {}});
+    QVERIFY(store);
+    const auto drift = recordedDrift(store.value()->latestScan().value()->record.driftJson);
+    QVERIFY(drift);
+    const auto failed = std::find_if(drift->begin(), drift->end(), [](const RecordedDrift& d) {
+        return d.selection.item.cause == DriftCause::WritebackFailed && d.selection.item.writable;
+    });
+    QVERIFY(failed != drift->end());
+    const QString upn = failed->upn;
+    const QString because = failed->because;
+    QVERIFY(!because.isEmpty());
+
+    // CSV: the drift row of that mailbox says the cause in words.
+    const auto csv = historyCsv(*store.value(), {{}, {}, 0, upn});
+    QVERIFY(csv);
+    QString problem;
+    bool found = false;
+    for (const QStringList& row : parseCsv(csv.value(), &problem))
+        if (row[0] == u"drift"_s && row[7] == failed->selection.dn &&
+            row[8] == QString(AttributeCatalog::spec(failed->selection.item.attribute).ldapName)) {
+            found = true;
+            QVERIFY2(row[13].contains(u"writebackFailed"_s) && row[13].contains(u"because: "_s + because),
+                     qPrintable(row[13]));
+        }
+    QVERIFY(problem.isEmpty());
+    QVERIFY(found);
+
+    // JSON: the item with its cause, in words, and the evidence as the report gave it.
+    const auto json = historyJson(*store.value(), {{}, {}, 0, upn});
+    QVERIFY(json);
+    const QJsonArray items = QJsonDocument::fromJson(json.value())[u"scans"_s][0][u"drift"_s].toArray();
+    QVERIFY(!items.isEmpty());
+    bool withEvidence = false;
+    for (const QJsonValue& item : items)
+        if (item[u"cause"_s].toString() == u"writebackFailed"_s) {
+            QCOMPARE(item[u"because"_s].toString(), because);
+            QVERIFY(!item[u"evidence"_s][u"provisioning"_s][u"errorCode"_s].toString().isEmpty());
+            withEvidence = true;
+        }
+    QVERIFY(withEvidence);
+
+    // PDF: a batch planned from that scan prints each change's cause at the scan.
+    const auto plan = planFromScan(*store.value(), 0, {{failed->selection.item.attribute}, {upn}});
+    QVERIFY(plan && !plan->selections.empty());
+    const auto batch = store.value()->createBatch(WritebackBatch::build(plan->selections), plan->scanId);
+    QVERIFY(batch);
+    const QString pdf = m_dir.filePath(u"causes.pdf"_s);
+    QVERIFY(!writeBatchReportPdf(*store.value(), batch.value(), pdf));
+    const QString text = run(tool(u"pdftotext"_s), {u"-raw"_s, pdf, u"-"_s}).simplified();
+    QVERIFY2(text.contains(u"Cause at scan %1: "_s.arg(plan->scanId) + because.simplified().left(40)), qPrintable(text));
 }
 
 QTEST_MAIN(TestHistoryExport)

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void reopenKeepsDataAndVersion();
     void emptySqliteFileIsUpgraded();
     void versionOneChangesUpgradeCloudManaged();
+    void scanMailboxesRoundTripAndOlderScansHaveNone();
     void newerSchemaRefusedUntouched();
     void foreignSqliteRefusedUntouched();
     void notSqliteRefusedUntouched();
@@ -172,12 +173,13 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
         QVERIFY(raw.exec(uR"(CREATE TRIGGER changes_values_fixed BEFORE UPDATE OF batch_id, object_seq, dn, attribute,
                 before_json, after_json ON changes
                 BEGIN SELECT RAISE(ABORT, 'the values of a recorded change are never edited'); END)"_s));
+        QVERIFY(raw.exec(u"ALTER TABLE scans DROP COLUMN mailboxes_z"_s)); // a later version's
         QVERIFY(raw.exec(u"PRAGMA user_version = 1"_s));
     }
     {
         auto store = HistoryStore::open(file, {u"bob"_s, {}});
         QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
-        QCOMPARE(store.value()->schemaVersion(), 2);
+        QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
         const auto changes = store.value()->changes(batchId);
         QVERIFY(changes);
         QCOMPARE(changes->size(), size_t(3));
@@ -187,11 +189,46 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
         const auto events = store.value()->events();
         QVERIFY(events);
         QCOMPARE(events->back().kind, u"schema.upgraded"_s);
-        QVERIFY(events->back().detailJson.contains("\"to\":2"));
+        QVERIFY(events->back().detailJson.contains("\"from\":1"));
     }
     RawDb raw(file);
     QVERIFY(!raw.exec(u"UPDATE changes SET cloud_managed = 0"_s)); // recorded facts are never edited
     QCOMPARE(raw.value(u"SELECT MIN(cloud_managed) FROM changes"_s).toInt(), 1);
+}
+
+void TestHistoryStore::scanMailboxesRoundTripAndOlderScansHaveNone()
+{
+    const QString file = path(u"mailboxes.sqlite"_s);
+    ScanRecord scan;
+    scan.adSource = u"ad.ldif"_s;
+    scan.exoSource = u"exo.json"_s;
+    scan.mailboxes = QByteArray("eid:a\ta@contoso.com\neid:b\tb@contoso.com\n").repeated(1000);
+    {
+        auto store = HistoryStore::open(file, {u"alice"_s, {}});
+        QVERIFY(store);
+        QCOMPARE(store.value()->recordScan(scan).value(), 1);
+        const auto read = store.value()->scan(1);
+        QVERIFY(read);
+        QCOMPARE(read->record.mailboxes, scan.mailboxes); // stored compressed, read back whole
+        QVERIFY(!store.value()->scans()->front().record.mailboxes); // the list leaves it out
+        RawDb raw(file);
+        QVERIFY(raw.value(u"SELECT length(mailboxes_z) FROM scans"_s).toInt() < scan.mailboxes->size() / 10);
+    }
+    {
+        // Back to version 2: no mailbox list.
+        RawDb raw(file);
+        QVERIFY(raw.exec(u"ALTER TABLE scans DROP COLUMN mailboxes_z"_s));
+        QVERIFY(raw.exec(u"PRAGMA user_version = 2"_s));
+    }
+    auto store = HistoryStore::open(file, {u"bob"_s, {}});
+    QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
+    QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+    const auto old = store.value()->scan(1);
+    QVERIFY(old);
+    QVERIFY(!old->record.mailboxes); // recorded before the history kept them: unknown, not empty
+    QVERIFY(store.value()->verify().intact());
+    QCOMPARE(store.value()->events()->back().kind, u"schema.upgraded"_s);
+    QVERIFY(store.value()->events()->back().detailJson.contains("\"from\":2"));
 }
 
 void TestHistoryStore::newerSchemaRefusedUntouched()

@@ -144,6 +144,7 @@ private Q_SLOTS:
     void openReviewFollowsTheTarget();
     void targetChangeWaitsForRunningApply();
     void batchLockedElsewhereIsRefused();
+    void recordedScansSayWhatChangedSinceThePrevious();
 
 private:
     void tick(const Pick& pick);
@@ -626,6 +627,37 @@ void TestBatchFlow::batchLockedElsewhereIsRefused()
     }
     applyAndWait();
     QCOMPARE(m_flow->store()->batch(id)->state, BatchState::Applied);
+}
+
+void TestBatchFlow::recordedScansSayWhatChangedSinceThePrevious()
+{
+    m_window->resize(1500, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy recorded(m_flow, &BatchFlow::scanRecorded);
+    QSignalSpy known(m_flow, &BatchFlow::sinceScanKnown);
+    auto* label = m_window->statusBar()->findChild<QLabel*>(u"sinceScanLabel"_s);
+    QVERIFY(label);
+
+    m_flow->recordScan(m_scan); // as every shown scan is, on a worker
+    QTRY_COMPARE(recorded.count(), 1);
+    QCOMPARE(known.count(), 1);
+    QCOMPARE(label->text(), u"First scan of this profile"_s);
+
+    m_flow->recordScan(m_scan); // the same tenant again: nothing new, nothing resolved
+    QTRY_COMPARE(recorded.count(), 2);
+    QCOMPARE(known.count(), 2);
+    const auto since = known.last().at(1).value<std::shared_ptr<const SinceScan>>();
+    QVERIFY(since);
+    QCOMPARE(since->previousScanId, recorded.first().at(0).toLongLong());
+    QCOMPARE(since->unchangedDrift, qint64(m_scan->summary.driftItems));
+    QCOMPARE(label->text(), u"Since scan %1: 0 new, 0 resolved"_s.arg(since->previousScanId));
+    QVERIFY(label->isVisible());
+    // The status bar still fits the default window with it.
+    for (const char* name : {"sinceScanLabel", "shownLabel", "countsLabel", "asOfLabel"}) {
+        auto* l = m_window->statusBar()->findChild<QLabel*>(QString::fromLatin1(name));
+        QTRY_VERIFY2(l->width() >= l->fontMetrics().horizontalAdvance(l->text()), name);
+    }
 }
 
 QTEST_MAIN(TestBatchFlow)
