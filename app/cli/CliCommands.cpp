@@ -176,7 +176,16 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
                                              u"Provisioning log pages (GET /auditLogs/provisioning, filtered by the "
                                              "writeback job): each object's latest writeback and its failures."_s,
                                              u"provisioning.json"_s);
-    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog});
+    const QCommandLineOption noSyncState(u"no-sync-state"_s,
+                                         u"With --tenant: do not read Cloud Sync's jobs, schemas and provisioning "
+                                         "log from Graph (read by default unless --sync-jobs or --provisioning-log "
+                                         "is given; needs Synchronization.Read.All and AuditLog.Read.All, and a "
+                                         "permission lacking only leaves the causes it proves unexplained)."_s);
+    const QCommandLineOption syncWindow(u"sync-window-days"_s,
+                                        u"With --tenant: how many days of the provisioning log to read (default 30, "
+                                        "Graph's retention with Entra ID P1; 7 without)."_s,
+                                        u"DAYS"_s, u"30"_s);
+    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog, noSyncState, syncWindow});
     const AdSourceOptions live;
     parser.addOptions(live.options());
     const CloudSourceOptions cloud;
@@ -230,6 +239,22 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli diff: --sync-schema needs --sync-jobs (a schema belongs to a job).\n";
         return CliUsage;
     }
+    const bool syncFromFiles = parser.isSet(syncJobs) || parser.isSet(provisioningLog);
+    if ((parser.isSet(noSyncState) || parser.isSet(syncWindow)) && !cloudIsLive) {
+        err << "sunset-cli diff: --no-sync-state and --sync-window-days go with --tenant (reading the cloud live).\n";
+        return CliUsage;
+    }
+    bool windowOk = false;
+    const int windowDays = parser.value(syncWindow).toInt(&windowOk);
+    if (!windowOk || windowDays < 1 || windowDays > 30) {
+        err << "sunset-cli diff: --sync-window-days '" << parser.value(syncWindow)
+            << "' is not a number of days from 1 to 30 (Graph keeps the provisioning log 30 days at most).\n";
+        return CliUsage;
+    }
+    if (cloudIsLive && !syncFromFiles && !parser.isSet(noSyncState)) {
+        cloudSettings.scan.readCloudSync = true;
+        cloudSettings.scan.cloudSync.windowDays = windowDays;
+    }
     DriftOptions options;
     if (parser.isSet(asOf)) {
         const auto ms = parseCloudTimestamp(parser.value(asOf).toUtf8());
@@ -268,8 +293,9 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli diff: " << adSnapshot.error().toString() << '\n';
         return CliBadInput;
     }
+    std::shared_ptr<const CloudSyncState> liveSync;
     auto cloudSnapshot =
-        cloudIsLive ? scanCloudSnapshot(cloudSettings, err, graphUsers)
+        cloudIsLive ? scanCloudSnapshot(cloudSettings, err, graphUsers, nullptr, {}, &liveSync)
                     : loadCloudSnapshotFile(parser.value(exo), parser.isSet(graph) ? &graphUsers : nullptr, progress);
     if (cloudIsLive && cloudSnapshot) {
         sources.exo = cloudSnapshot.value().source;
@@ -279,17 +305,22 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli diff: " << cloudSnapshot.error().toString() << '\n';
         return CliBadInput;
     }
-    QStringList unattachedSchemas;
-    auto cloudSync = loadCloudSyncFiles({parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)},
-                                        &unattachedSchemas, progress);
-    if (!cloudSync) {
-        err << "sunset-cli diff: " << cloudSync.error().toString() << '\n';
-        return CliBadInput;
+    if (liveSync) {
+        options.cloudSync = liveSync;
+    } else {
+        QStringList unattachedSchemas;
+        auto cloudSync = loadCloudSyncFiles(
+            {parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)}, &unattachedSchemas,
+            progress);
+        if (!cloudSync) {
+            err << "sunset-cli diff: " << cloudSync.error().toString() << '\n';
+            return CliBadInput;
+        }
+        for (const QString& id : unattachedSchemas)
+            err << "sunset-cli diff: warning: schema '" << id << "' in " << parser.value(syncSchema)
+                << " belongs to no writeback job in " << parser.value(syncJobs) << "; it was left out.\n";
+        options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     }
-    for (const QString& id : unattachedSchemas)
-        err << "sunset-cli diff: warning: schema '" << id << "' in " << parser.value(syncSchema)
-            << " belongs to no writeback job in " << parser.value(syncJobs) << "; it was left out.\n";
-    options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     const Snapshot& adSide = adSnapshot.value();
     const Snapshot& cloudSide = cloudSnapshot.value();
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records), options);
