@@ -185,7 +185,13 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
                                         u"With --tenant: how many days of the provisioning log to read (default 30, "
                                         "Graph's retention with Entra ID P1; 7 without)."_s,
                                         u"DAYS"_s, u"30"_s);
-    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog, noSyncState, syncWindow});
+    const QCommandLineOption syncServicePrincipal(
+        u"sync-service-principal"_s,
+        u"With --tenant: the object id of Cloud Sync's service principal, when searching by its application "
+        "template id (3b99513e-0cee-4291-aea8-84356239fb82, only observed) finds none; repeat for several."_s,
+        u"ID"_s);
+    parser.addOptions({ad, exo, graph, json, csv, asOf, syncJobs, syncSchema, provisioningLog, noSyncState, syncWindow,
+                       syncServicePrincipal});
     const AdSourceOptions live;
     parser.addOptions(live.options());
     const CloudSourceOptions cloud;
@@ -240,8 +246,9 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliUsage;
     }
     const bool syncFromFiles = parser.isSet(syncJobs) || parser.isSet(provisioningLog);
-    if ((parser.isSet(noSyncState) || parser.isSet(syncWindow)) && !cloudIsLive) {
-        err << "sunset-cli diff: --no-sync-state and --sync-window-days go with --tenant (reading the cloud live).\n";
+    if ((parser.isSet(noSyncState) || parser.isSet(syncWindow) || parser.isSet(syncServicePrincipal)) && !cloudIsLive) {
+        err << "sunset-cli diff: --no-sync-state, --sync-window-days and --sync-service-principal go with --tenant "
+               "(reading the cloud live).\n";
         return CliUsage;
     }
     bool windowOk = false;
@@ -254,6 +261,7 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     if (cloudIsLive && !syncFromFiles && !parser.isSet(noSyncState)) {
         cloudSettings.scan.readCloudSync = true;
         cloudSettings.scan.cloudSync.windowDays = windowDays;
+        cloudSettings.scan.cloudSync.servicePrincipalIds = parser.values(syncServicePrincipal);
     }
     DriftOptions options;
     if (parser.isSet(asOf)) {

@@ -369,14 +369,36 @@ void TestCloudSync::permissionLackingDegrades()
     }
 }
 
+// Searched by the observed application template id, a service principal registered under another is not found,
+// and that is said; named by its id, its writeback jobs are read (and only those: templateId decides).
 void TestCloudSync::noServicePrincipalIsSaid()
 {
+    SyncEmulator& sync = g_emulator->sync();
+    sync.addServicePrincipal(kServicePrincipal, u"00000000-1111-2222-3333-444444444444"_s);
+    SyncEmulator::JobSpec spec;
+    spec.id = kJob;
+    spec.domain = u"contoso.com"_s;
+    sync.addJob(kServicePrincipal, SyncEmulator::makeJob(spec));
+    SyncEmulator::JobSpec inboundSpec;
+    inboundSpec.id = u"AD2AADProvisioning.abc.def"_s;
+    QJsonObject inbound = SyncEmulator::makeJob(inboundSpec);
+    inbound.insert(u"templateId"_s, u"AD2AADProvisioning"_s);
+    sync.addJob(kServicePrincipal, inbound);
     Reader reader;
     QVERIFY(reader.run());
     const CloudSyncState& state = reader.client.state();
     QVERIFY(!state.jobsRead);
     QVERIFY2(state.jobsMissingReason.contains(u"no Cloud Sync service principal"_s), qPrintable(state.jobsMissingReason));
     QVERIFY(!state.provisioningRead);
+
+    CloudSyncReadOptions named;
+    named.servicePrincipalIds = {kServicePrincipal};
+    Reader byId(kApp, named);
+    QVERIFY(byId.run());
+    QVERIFY(byId.client.state().jobsRead);
+    QCOMPARE(byId.client.state().jobs.size(), size_t(1));
+    QCOMPARE(byId.client.state().jobs.front().id, kJob);
+    QVERIFY(byId.client.state().provisioningRead);
 }
 
 void TestCloudSync::emulatorRefusesUndocumentedQueries_data()
