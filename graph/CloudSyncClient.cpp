@@ -6,11 +6,11 @@
 #include "GraphUsersClient.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QTimeZone>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -54,8 +54,8 @@ CloudSyncClient::CloudSyncClient(const QUrl& endpoint, TokenProvider* tokens, QO
     , m_tokens(tokens)
     , m_resource(GraphUsersClient::defaultResource(endpoint))
     , m_network(new QNetworkAccessManager(this))
-    , m_pacer(std::make_unique<RequestPacer>(m_options.provisioningRequestsPerWindow,
-                                             m_options.provisioningWindowMsecs))
+    , m_pacer(
+          std::make_unique<RequestPacer>(m_options.provisioningRequestsPerWindow, m_options.provisioningWindowMsecs))
 {
 }
 
@@ -176,7 +176,8 @@ void CloudSyncClient::provisioningDenied(const QString& reason)
 void CloudSyncClient::nextLater()
 {
     // Never from inside the finished() of the pager that next() replaces.
-    QMetaObject::invokeMethod(this, [this] { next(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { next(); }, Qt::QueuedConnection);
 }
 
 void CloudSyncClient::pageDone(bool ok)
@@ -256,7 +257,8 @@ void CloudSyncClient::next()
             Q_EMIT progress(u"Cloud Sync's writeback jobs"_s, qint64(m_state.jobs.size()));
             request(url(u"/v1.0/servicePrincipals/%1/synchronization/jobs"_s.arg(
                         QString::fromLatin1(QUrl::toPercentEncoding(sp)))),
-                    u"synchronization jobs"_s, [this, sp](QByteArrayView body, const QString& name) -> Result<CloudPage> {
+                    u"synchronization jobs"_s,
+                    [this, sp](QByteArrayView body, const QString& name) -> Result<CloudPage> {
                         // Other templates' jobs (e.g. AD2AADProvisioning) are left out by the reader, by templateId.
                         auto jobs = readSyncJobsJson(body, name);
                         if (!jobs)
@@ -309,7 +311,8 @@ void CloudSyncClient::next()
     if (m_step == Step::Provisioning) {
         if (m_index < m_state.jobs.size()) {
             const WritebackJob& job = m_state.jobs[m_index];
-            const QString step = u"Cloud Sync's provisioning log (%1)"_s.arg(job.domain.isEmpty() ? job.id : job.domain);
+            const QString step =
+                u"Cloud Sync's provisioning log (%1)"_s.arg(job.domain.isEmpty() ? job.id : job.domain);
             QUrl log = url(u"/v1.0/auditLogs/provisioning"_s);
             QUrlQuery query;
             // [documented: $filter on jobId (eq) and activityDateTime (gt), joined by and]
@@ -339,7 +342,8 @@ void CloudSyncClient::next()
         m_step = Step::Done;
     }
     m_step = Step::Done;
-    QMetaObject::invokeMethod(this, [this] { Q_EMIT finished(true); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT finished(true); }, Qt::QueuedConnection);
 }
 
 } // namespace sunset

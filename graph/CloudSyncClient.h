@@ -95,7 +95,7 @@ private:
     std::unique_ptr<RequestPacer> m_pacer;
     CloudPager* m_pager = nullptr;
     Step m_step = Step::Done;
-    size_t m_index = 0;          // the service principal or job being read
+    size_t m_index = 0; // the service principal or job being read
     QStringList m_servicePrincipals;
     qint64 m_windowStartMsecs = 0;
     int m_retries = 0;

@@ -317,9 +317,9 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
         options.cloudSync = liveSync;
     } else {
         QStringList unattachedSchemas;
-        auto cloudSync = loadCloudSyncFiles(
-            {parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)}, &unattachedSchemas,
-            progress);
+        auto cloudSync =
+            loadCloudSyncFiles({parser.value(syncJobs), parser.value(syncSchema), parser.value(provisioningLog)},
+                               &unattachedSchemas, progress);
         if (!cloudSync) {
             err << "sunset-cli diff: " << cloudSync.error().toString() << '\n';
             return CliBadInput;

@@ -148,23 +148,25 @@ SyncEmulator::Answer SyncEmulator::json(int status, const QJsonObject& body)
     Answer a;
     a.status = status;
     a.headers.append(std::pair<QByteArray, QByteArray>{"Content-Type",
-                                                      "application/json;odata.metadata=minimal;odata.streaming=true;"
-                                                      "IEEE754Compatible=false;charset=utf-8"});
-    a.headers.append(std::pair<QByteArray, QByteArray>{"request-id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces)});
+                                                       "application/json;odata.metadata=minimal;odata.streaming=true;"
+                                                       "IEEE754Compatible=false;charset=utf-8"});
+    a.headers.append(
+        std::pair<QByteArray, QByteArray>{"request-id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces)});
     a.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     return a;
 }
 
 SyncEmulator::Answer SyncEmulator::error(int status, const QString& code, const QString& message)
 {
-    return json(status, QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, code},
-                                                             {u"message"_s, message},
-                                                             {u"innerError"_s,
-                                                              QJsonObject{{u"date"_s, QDateTime::currentDateTimeUtc()
-                                                                                          .toString(Qt::ISODate)},
-                                                                          {u"request-id"_s,
-                                                                           QUuid::createUuid().toString(
-                                                                               QUuid::WithoutBraces)}}}}}});
+    return json(
+        status,
+        QJsonObject{
+            {u"error"_s,
+             QJsonObject{{u"code"_s, code},
+                         {u"message"_s, message},
+                         {u"innerError"_s,
+                          QJsonObject{{u"date"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+                                      {u"request-id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)}}}}}});
 }
 
 bool SyncEmulator::denied(const QString& permission, const QString& clientId) const
@@ -182,8 +184,8 @@ SyncEmulator::Answer SyncEmulator::handle(const QByteArray& method, const QUrl& 
 {
     m_requests << url;
     if (method != "GET")
-        return error(405, u"Request_BadRequest"_s, u"The HTTP method '%1' is not allowed here."_s.arg(
-                                                       QString::fromLatin1(method)));
+        return error(405, u"Request_BadRequest"_s,
+                     u"The HTTP method '%1' is not allowed here."_s.arg(QString::fromLatin1(method)));
     const QStringList parts = pathParts(url);
     // Graph's answer to an app without the permission [documented: Graph errors, 403 Authorization_RequestDenied].
     auto forbid = [](const QString& permission) {
@@ -246,13 +248,15 @@ SyncEmulator::Answer SyncEmulator::servicePrincipals(const QUrl& url)
                              "'applicationTemplateId' of resource 'ServicePrincipal'."_s);
             templateId = m.captured(1);
         } else if (name == "$select"_L1) {
-            static const QStringList known{u"id"_s, u"appId"_s, u"displayName"_s, u"applicationTemplateId"_s,
-                                           u"servicePrincipalType"_s, u"tags"_s};
+            static const QStringList known{
+                u"id"_s,  u"appId"_s, u"displayName"_s, u"applicationTemplateId"_s, u"servicePrincipalType"_s,
+                u"tags"_s};
             for (const QString& field : value.split(u','))
                 if (!known.contains(field))
-                    return error(400, u"Request_BadRequest"_s,
-                                 u"Could not find a property named '%1' on type 'microsoft.graph.servicePrincipal'."_s
-                                     .arg(field));
+                    return error(
+                        400, u"Request_BadRequest"_s,
+                        u"Could not find a property named '%1' on type 'microsoft.graph.servicePrincipal'."_s.arg(
+                            field));
         } else {
             return error(400, u"Request_BadRequest"_s, u"Unsupported query parameter '%1'."_s.arg(name));
         }
@@ -264,8 +268,9 @@ SyncEmulator::Answer SyncEmulator::servicePrincipals(const QUrl& url)
                                      {u"appId"_s, QUuid::createUuidV5(QUuid(), sp.id).toString(QUuid::WithoutBraces)},
                                      {u"displayName"_s, sp.displayName},
                                      {u"applicationTemplateId"_s, sp.applicationTemplateId}});
-    return json(200, QJsonObject{{u"@odata.context"_s, u"https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"_s},
-                                 {u"value"_s, value}});
+    return json(200,
+                QJsonObject{{u"@odata.context"_s, u"https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"_s},
+                            {u"value"_s, value}});
 }
 
 SyncEmulator::Answer SyncEmulator::jobs(const QString& servicePrincipalId)
@@ -294,7 +299,8 @@ SyncEmulator::Answer SyncEmulator::provisioning(const QUrl& url, const QString& 
         if (m_throttleObserver)
             m_throttleObserver(wait);
         Answer a = error(429, u"TooManyRequests"_s, u"Too many requests."_s);
-        a.headers.append(std::pair<QByteArray, QByteArray>{"Retry-After", QByteArray::number(double(wait) / 1000.0, 'f', 3)});
+        a.headers.append(
+            std::pair<QByteArray, QByteArray>{"Retry-After", QByteArray::number(double(wait) / 1000.0, 'f', 3)});
         return a;
     }
     answered.push_back(now);
@@ -430,8 +436,11 @@ QJsonObject SyncEmulator::makeJob(const JobSpec& spec)
         if (when.isEmpty()) // never: Graph fills the times with 0001-01-01 [observed]
             return QJsonObject{{u"timeBegan"_s, u"0001-01-01T00:00:00Z"_s},
                                {u"timeEnded"_s, u"0001-01-01T00:00:00Z"_s}};
-        return QJsonObject{{u"timeBegan"_s, when}, {u"timeEnded"_s, when}, {u"state"_s, u"Succeeded"_s},
-                           {u"countExported"_s, 0}, {u"error"_s, QJsonValue::Null}};
+        return QJsonObject{{u"timeBegan"_s, when},
+                           {u"timeEnded"_s, when},
+                           {u"state"_s, u"Succeeded"_s},
+                           {u"countExported"_s, 0},
+                           {u"error"_s, QJsonValue::Null}};
     };
     QJsonObject status{{u"code"_s, spec.code},
                        {u"countSuccessiveCompleteFailures"_s, spec.countSuccessiveCompleteFailures},
@@ -474,22 +483,19 @@ QJsonObject SyncEmulator::makeSchema(const QString& jobId, const QStringList& ta
                                                               {u"name"_s, target},
                                                               {u"type"_s, u"Attribute"_s},
                                                               {u"parameters"_s, QJsonArray{}}}}});
-    const QJsonObject objectMapping{{u"name"_s, u"Provision Entra ID users"_s},
-                                    {u"enabled"_s, true},
-                                    {u"flowTypes"_s, u"Add, Update"_s},
-                                    {u"sourceObjectName"_s, u"user"_s},
-                                    {u"targetObjectName"_s, u"user"_s},
-                                    {u"attributeMappings"_s, mappings}};
-    return QJsonObject{{u"id"_s, jobId},
-                       {u"version"_s, u"date:2026-08-01T00:00:00Z"_s},
-                       {u"synchronizationRules"_s,
-                        QJsonArray{QJsonObject{{u"id"_s, kWritebackTemplate},
-                                               {u"name"_s, u"USER_ENTRA_TO_AD"_s},
-                                               {u"editable"_s, true},
-                                               {u"sourceDirectoryName"_s, u"Azure Active Directory"_s},
-                                               {u"targetDirectoryName"_s, u"Active Directory"_s},
-                                               {u"objectMappings"_s, QJsonArray{objectMapping}}}}},
-                       {u"directories"_s, QJsonArray{}}};
+    const QJsonObject objectMapping{{u"name"_s, u"Provision Entra ID users"_s}, {u"enabled"_s, true},
+                                    {u"flowTypes"_s, u"Add, Update"_s},         {u"sourceObjectName"_s, u"user"_s},
+                                    {u"targetObjectName"_s, u"user"_s},         {u"attributeMappings"_s, mappings}};
+    return QJsonObject{
+        {u"id"_s, jobId},
+        {u"version"_s, u"date:2026-08-01T00:00:00Z"_s},
+        {u"synchronizationRules"_s, QJsonArray{QJsonObject{{u"id"_s, kWritebackTemplate},
+                                                           {u"name"_s, u"USER_ENTRA_TO_AD"_s},
+                                                           {u"editable"_s, true},
+                                                           {u"sourceDirectoryName"_s, u"Azure Active Directory"_s},
+                                                           {u"targetDirectoryName"_s, u"Active Directory"_s},
+                                                           {u"objectMappings"_s, QJsonArray{objectMapping}}}}},
+        {u"directories"_s, QJsonArray{}}};
 }
 
 } // namespace sunset

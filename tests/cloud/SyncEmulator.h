@@ -52,7 +52,8 @@ public:
     Answer handle(const QByteArray& method, const QUrl& url, const QString& clientId, const Clock& clock);
 
     // Configuration. Jobs, schemas and entries are JSON as Graph returns them.
-    void addServicePrincipal(const QString& id, const QString& applicationTemplateId = QLatin1StringView(kCloudSyncAppTemplateId),
+    void addServicePrincipal(const QString& id,
+                             const QString& applicationTemplateId = QLatin1StringView(kCloudSyncAppTemplateId),
                              const QString& displayName = QStringLiteral("Microsoft Entra Cloud Sync"));
     void addJob(const QString& servicePrincipalId, const QJsonObject& job);
     void setSchema(const QString& jobId, const QJsonObject& schema);
@@ -125,7 +126,7 @@ private:
     int m_throttleRequests = 5;
     qint64 m_throttleWindowMsecs = 10000;
     QHash<QString, std::deque<qint64>> m_answeredAt; // per app: provisioning requests answered, by time
-    QSet<std::pair<QString, QString>> m_denied;       // (permission, client id or empty for all)
+    QSet<std::pair<QString, QString>> m_denied;      // (permission, client id or empty for all)
     std::function<void(qint64)> m_throttleObserver;
     int m_provisioningRequests = 0;
     int m_throttled = 0;

@@ -8,10 +8,10 @@
 #include "DemoTenantGenerator.h"
 #include "DeviceCodeSignIn.h"
 #include "ExoMailboxClient.h"
-#include "SyncEmulator.h"
 #include "ExoMailboxJsonReader.h"
 #include "GraphUsersClient.h"
 #include "GraphUsersJsonReader.h"
+#include "SyncEmulator.h"
 #include "TestCertificate.h"
 #include "TokenProvider.h"
 
@@ -1155,7 +1155,8 @@ void TestCloudClients::cliDiffLiveMatchesFiles()
     const QByteArray text = QJsonDocument(a).toJson();
     for (const char* cause : {"jobUnhealthy", "notMapped", "writebackFailed", "writebackSkipped", "writebackPending"})
         QVERIFY2(text.contains(cause), cause);
-    QVERIFY2(errors.contains(u"Cloud Sync jobs:"_s) || g_emulator->sync().provisioningRequests() > 0, qPrintable(errors));
+    QVERIFY2(errors.contains(u"Cloud Sync jobs:"_s) || g_emulator->sync().provisioningRequests() > 0,
+             qPrintable(errors));
     QVERIFY(g_emulator->sync().provisioningRequests() >= 2); // the log of each of the two jobs, read live
 }
 

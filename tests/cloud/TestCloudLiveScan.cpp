@@ -366,13 +366,13 @@ void TestCloudLiveScan::cloudSyncReadAfterTheMailboxes()
     job.lastSuccessfulRun = QDateTime::currentDateTimeUtc().addSecs(-600).toString(Qt::ISODate);
     sync.addJob(u"cloud-sync-sp"_s, SyncEmulator::makeJob(job));
     sync.setSchema(job.id, SyncEmulator::makeSchema(job.id, {u"proxyAddresses"_s, u"extensionAttribute1"_s}));
-    sync.addProvisioningEntry(QJsonObject{
-        {u"activityDateTime"_s, QDateTime::currentDateTimeUtc().addSecs(-3600).toString(Qt::ISODate)},
-        {u"jobId"_s, job.id},
-        {u"sourceIdentity"_s, QJsonObject{{u"id"_s, u"7cdbe897-3c7f-4fb6-a369-56408d68081f"_s}}},
-        {u"provisioningStatusInfo"_s,
-         QJsonObject{{u"status"_s, u"failure"_s},
-                     {u"errorInformation"_s, QJsonObject{{u"errorCode"_s, u"InsufficientRights"_s}}}}}});
+    sync.addProvisioningEntry(
+        QJsonObject{{u"activityDateTime"_s, QDateTime::currentDateTimeUtc().addSecs(-3600).toString(Qt::ISODate)},
+                    {u"jobId"_s, job.id},
+                    {u"sourceIdentity"_s, QJsonObject{{u"id"_s, u"7cdbe897-3c7f-4fb6-a369-56408d68081f"_s}}},
+                    {u"provisioningStatusInfo"_s,
+                     QJsonObject{{u"status"_s, u"failure"_s},
+                                 {u"errorInformation"_s, QJsonObject{{u"errorCode"_s, u"InsufficientRights"_s}}}}}});
     CloudLiveScan scan;
     QSignalSpy progress(&scan, &CloudLiveScan::progress);
     CloudScanSettings s = settings();

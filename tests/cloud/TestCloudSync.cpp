@@ -18,8 +18,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QTimeZone>
+#include <QTimer>
 
 #include <memory>
 
@@ -84,8 +84,8 @@ struct Reader {
 
 Result<CloudSyncState> fileState()
 {
-    return loadCloudSyncFiles({demo().path(u"jobs.json"_s), demo().path(u"schema.json"_s),
-                               demo().path(u"provisioning.json"_s)});
+    return loadCloudSyncFiles(
+        {demo().path(u"jobs.json"_s), demo().path(u"schema.json"_s), demo().path(u"provisioning.json"_s)});
 }
 
 // Every drift item of the demo tenant with its cause and evidence, in words, one line each: equal lists mean the
@@ -102,14 +102,14 @@ QStringList explainDemo(const CloudSyncState& state)
     DriftOptions options;
     options.asOfMsecs = kDemoNow;
     options.cloudSync = std::make_shared<const CloudSyncState>(state);
-    const DriftReport report = computeDrift(ad.value(), cloud.value(),
-                                            matchMailboxes(ad.value().records, cloud.value().records), options);
+    const DriftReport report =
+        computeDrift(ad.value(), cloud.value(), matchMailboxes(ad.value().records, cloud.value().records), options);
     QStringList lines;
     for (size_t pair = 0; pair < report.match.pairs.size(); ++pair) {
         for (const DriftItem& item : report.driftOf(pair)) {
             const DriftEvidence& ev = item.evidence;
             QString line = u"%1 %2 %3"_s.arg(QString::number(pair), AttributeCatalog::spec(item.attribute).ldapName,
-                                              driftCauseKey(item.cause));
+                                             driftCauseKey(item.cause));
             if (ev.job >= 0) {
                 const WritebackJob& job = report.cloudSync->jobs[size_t(ev.job)];
                 line += u" job=%1 %2 %3 last=%4 next=%5"_s.arg(job.id, job.statusCodeText, job.unhealthyReason())
@@ -118,9 +118,9 @@ QStringList explainDemo(const CloudSyncState& state)
             }
             if (ev.provisioning >= 0) {
                 const ProvisioningEntry& e = report.cloudSync->provisioning.objects[size_t(ev.provisioning)].latest;
-                line += u" log=%1 %2 %3 %4 %5 %6"_s.arg(QString::number(e.activityMsecs),
-                                                        provisioningStatusName(e.status), e.errorCode, e.reason,
-                                                        e.recommendedAction, e.skipReason);
+                line +=
+                    u" log=%1 %2 %3 %4 %5 %6"_s.arg(QString::number(e.activityMsecs), provisioningStatusName(e.status),
+                                                    e.errorCode, e.reason, e.recommendedAction, e.skipReason);
             }
             line += u" write=%1 missing=%2"_s.arg(ev.lastWriteMsecs).arg(ev.missing);
             if (item.cause == DriftCause::Unexplained)
@@ -171,10 +171,12 @@ QJsonObject successEntry(const QString& objectId, qint64 minutesBefore)
         {u"jobId"_s, kJob},
         {u"provisioningAction"_s, u"update"_s},
         {u"sourceIdentity"_s, QJsonObject{{u"id"_s, objectId}, {u"identityType"_s, u"User"_s}}},
-        {u"provisioningStatusInfo"_s, QJsonObject{{u"status"_s, u"success"_s}, {u"errorInformation"_s, QJsonValue::Null}}},
+        {u"provisioningStatusInfo"_s,
+         QJsonObject{{u"status"_s, u"success"_s}, {u"errorInformation"_s, QJsonValue::Null}}},
         {u"provisioningSteps"_s, QJsonArray{}},
         {u"modifiedProperties"_s,
-         QJsonArray{QJsonObject{{u"displayName"_s, u"extensionAttribute1"_s}, {u"oldValue"_s, u"a"_s}, {u"newValue"_s, u"b"_s}}}},
+         QJsonArray{QJsonObject{
+             {u"displayName"_s, u"extensionAttribute1"_s}, {u"oldValue"_s, u"a"_s}, {u"newValue"_s, u"b"_s}}}},
     };
 }
 
@@ -260,8 +262,9 @@ void TestCloudSync::liveCausesEqualFiles()
     const QStringList fileLines = explainDemo(files.value());
     QCOMPARE(liveLines, fileLines);
     // Each planted cause is there, with its evidence.
-    QVERIFY(anyLineHas(liveLines, u"jobUnhealthy job=Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82"
-                                  ".9a8b7c6d5e4f Quarantine quarantined (EncounteredQuarantineException)"_s));
+    QVERIFY(anyLineHas(liveLines,
+                       u"jobUnhealthy job=Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82"
+                       ".9a8b7c6d5e4f Quarantine quarantined (EncounteredQuarantineException)"_s));
     QVERIFY(anyLineHas(liveLines, u" mail notMapped job="_s));
     QVERIFY(anyLineHas(liveLines, u"writebackFailed"_s));
     QVERIFY(anyLineHas(liveLines, u"failure InsufficientRights"_s));
@@ -283,7 +286,8 @@ void TestCloudSync::provisioningPagedAndPaced()
     plantOneJob();
     SyncEmulator& sync = g_emulator->sync();
     for (int i = 0; i < 23; ++i)
-        sync.addProvisioningEntry(successEntry(u"0000%1-0000-4000-8000-000000000000"_s.arg(i, 4, 10, QChar(u'0')), i + 1));
+        sync.addProvisioningEntry(
+            successEntry(u"0000%1-0000-4000-8000-000000000000"_s.arg(i, 4, 10, QChar(u'0')), i + 1));
     sync.addProvisioningEntry(successEntry(u"old-entry"_s, 31 * 24 * 60)); // outside the 30-day window
     QJsonObject otherJob = successEntry(u"other-job-entry"_s, 5);
     otherJob.insert(u"jobId"_s, u"AD2AADProvisioning.abc.def"_s);
@@ -312,7 +316,8 @@ void TestCloudSync::throttleAnswerIsHonoured()
     plantOneJob();
     SyncEmulator& sync = g_emulator->sync();
     for (int i = 0; i < 9; ++i)
-        sync.addProvisioningEntry(successEntry(u"1111%1-0000-4000-8000-000000000000"_s.arg(i, 4, 10, QChar(u'0')), i + 1));
+        sync.addProvisioningEntry(
+            successEntry(u"1111%1-0000-4000-8000-000000000000"_s.arg(i, 4, 10, QChar(u'0')), i + 1));
     sync.setProvisioningPageSize(1);
     QList<qint64> waits;
     sync.setThrottleObserver([&waits](qint64 wait) {
@@ -388,7 +393,8 @@ void TestCloudSync::noServicePrincipalIsSaid()
     QVERIFY(reader.run());
     const CloudSyncState& state = reader.client.state();
     QVERIFY(!state.jobsRead);
-    QVERIFY2(state.jobsMissingReason.contains(u"no Cloud Sync service principal"_s), qPrintable(state.jobsMissingReason));
+    QVERIFY2(state.jobsMissingReason.contains(u"no Cloud Sync service principal"_s),
+             qPrintable(state.jobsMissingReason));
     QVERIFY(!state.provisioningRead);
 
     CloudSyncReadOptions named;
@@ -406,14 +412,17 @@ void TestCloudSync::emulatorRefusesUndocumentedQueries_data()
     QTest::addColumn<QString>("pathAndQuery");
     QTest::addColumn<int>("status");
     const QString job = u"jobId eq '%1'"_s.arg(kJob);
-    QTest::newRow("documented") << u"/v1.0/auditLogs/provisioning?$filter=%1 and activityDateTime gt 2026-11-01T00:00:00Z"_s.arg(job) << 200;
-    QTest::newRow("ge is not documented") << u"/v1.0/auditLogs/provisioning?$filter=activityDateTime ge 2026-11-01T00:00:00Z"_s << 400;
+    QTest::newRow("documented")
+        << u"/v1.0/auditLogs/provisioning?$filter=%1 and activityDateTime gt 2026-11-01T00:00:00Z"_s.arg(job) << 200;
+    QTest::newRow("ge is not documented")
+        << u"/v1.0/auditLogs/provisioning?$filter=activityDateTime ge 2026-11-01T00:00:00Z"_s << 400;
     QTest::newRow("ne on jobId") << u"/v1.0/auditLogs/provisioning?$filter=jobId ne 'x'"_s << 400;
     QTest::newRow("unknown property") << u"/v1.0/auditLogs/provisioning?$filter=colour eq 'red'"_s << 400;
     QTest::newRow("or") << u"/v1.0/auditLogs/provisioning?$filter=%1 or %1"_s.arg(job) << 400;
     QTest::newRow("damaged skiptoken") << u"/v1.0/auditLogs/provisioning?$skiptoken=bm9wZQ"_s << 400;
     QTest::newRow("unknown option") << u"/v1.0/auditLogs/provisioning?$expand=steps"_s << 400;
-    QTest::newRow("sp by template") << u"/v1.0/servicePrincipals?$filter=applicationTemplateId eq '3b99513e-0cee-4291-aea8-84356239fb82'"_s << 200;
+    QTest::newRow("sp by template")
+        << u"/v1.0/servicePrincipals?$filter=applicationTemplateId eq '3b99513e-0cee-4291-aea8-84356239fb82'"_s << 200;
     QTest::newRow("sp by name") << u"/v1.0/servicePrincipals?$filter=displayName eq 'x'"_s << 400;
     QTest::newRow("jobs of an unknown sp") << u"/v1.0/servicePrincipals/nope/synchronization/jobs"_s << 404;
 }
