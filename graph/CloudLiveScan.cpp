@@ -30,6 +30,7 @@ public:
         , m_tokens(m_settings.authority, m_settings.credentials)
         , m_users(m_settings.graphEndpoint, &m_tokens)
         , m_exo(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens)
+        , m_sync(m_settings.graphEndpoint, &m_tokens)
     {
         m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
         m_tokens.setTransferLimits(m_settings.tokenLimits);
@@ -38,6 +39,10 @@ public:
         if (!m_settings.exoResource.isEmpty())
             m_exo.setResource(m_settings.exoResource);
         m_exo.setApi(m_settings.exoApi);
+        if (!m_settings.graphResource.isEmpty())
+            m_sync.setResource(m_settings.graphResource);
+        m_sync.setOptions(m_settings.cloudSync);
+        m_sync.setRetryPolicy(m_settings.retryPolicy);
         m_users.setRetryPolicy(m_settings.retryPolicy);
         m_exo.setRetryPolicy(m_settings.retryPolicy);
 
@@ -53,7 +58,11 @@ public:
         QObject::connect(&m_exo, &ExoMailboxClient::progress, &m_loop, [this](qint64 done, qint64 total) {
             report(CloudLiveScan::Service::ExchangeOnline, done, total);
         });
+        QObject::connect(&m_sync, &CloudSyncClient::progress, &m_loop, [this](const QString&, qint64 items) {
+            report(CloudLiveScan::Service::CloudSync, items, -1);
+        });
         QObject::connect(&m_users, &GraphUsersClient::finished, &m_loop, [this](bool ok) { usersDone(ok); });
+        QObject::connect(&m_sync, &CloudSyncClient::finished, &m_loop, [this](bool ok) { syncDone(ok); });
         QObject::connect(&m_exo, &ExoMailboxClient::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
         // cancel() comes from another thread: it is seen here within a tenth of a second, also while a device
         // code is polled or a Retry-After is waited out; a page in flight is dropped.
@@ -134,7 +143,14 @@ private:
             m_exo.start();
             return;
         }
+        if (m_settings.readCloudSync && !m_syncDone) {
+            m_clock.start();
+            m_sync.start();
+            return;
+        }
         auto result = std::make_shared<CloudScanResult>();
+        if (m_settings.readCloudSync)
+            result->cloudSync = std::make_shared<const CloudSyncState>(m_sync.takeState());
         if (m_settings.readExo)
             result->mailboxes = m_exo.takeSnapshot();
         else
@@ -182,6 +198,17 @@ private:
         next();
     }
 
+    // Only a cancelled read ends with false: what Cloud Sync did not let itself be read is inside its state.
+    void syncDone(bool ok)
+    {
+        if (!ok) {
+            failed(std::nullopt);
+            return;
+        }
+        m_syncDone = true;
+        next();
+    }
+
     void failed(const std::optional<ImportError>& error)
     {
         if (m_cancelled->load()) {
@@ -196,6 +223,7 @@ private:
         m_tokens.cancelSignIn();
         m_users.cancel(); // each ends with finished(false), which ends the scan as cancelled
         m_exo.cancel();
+        m_sync.cancel();
         if (!m_finishing) // nothing was running (between steps): end here
             QMetaObject::invokeMethod(
                 &m_loop, [this] { finishCancelled(); }, Qt::QueuedConnection);
@@ -249,6 +277,8 @@ private:
     TokenProvider m_tokens;
     GraphUsersClient m_users;
     ExoMailboxClient m_exo;
+    CloudSyncClient m_sync;
+    bool m_syncDone = false;
     bool m_usersStarted = false;
     bool m_usersDone = false;
     bool m_exoDone = false;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "CloudHttp.h"
+#include "CloudSyncClient.h"
 #include "ExoMailboxClient.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
@@ -28,6 +29,9 @@ struct CloudScanResult {
     QByteArray usersResumeLink;
     bool usersFromDelta = false; // true: users came from `previous` plus what its link fetched (changes only)
     qint64 userChanges = 0;      // users changed or removed in that round (every user on a full read)
+    // Cloud Sync's jobs, schemas and provisioning log read live (CloudScanSettings::readCloudSync); null when not
+    // asked. A part the app may not read is unread with its reason inside, never a failed scan.
+    std::shared_ptr<const CloudSyncState> cloudSync;
 };
 
 // How to reach and read the cloud for one scan.
@@ -42,6 +46,8 @@ struct CloudScanSettings {
     AppCredentials credentials;
     bool readGraph = true; // Graph users (on-premises anchors, delta)
     bool readExo = true;   // Exchange Online mailboxes
+    bool readCloudSync = false; // Cloud Sync's writeback jobs, schemas and provisioning log (Graph), after the rest
+    CloudSyncReadOptions cloudSync;
     ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
     RetryPolicy retryPolicy; // also the size and time limits of each page (maxPageBytes, requestTimeoutMsecs)
     TransferLimits tokenLimits = tokenEndpointLimits(); // token endpoint answers: 1 MiB, 60 s stall, 120 s in all
@@ -62,7 +68,7 @@ class CloudLiveScan final : public QObject {
     Q_DISABLE_COPY_MOVE(CloudLiveScan)
 
 public:
-    enum class Service : quint8 { Graph, ExchangeOnline };
+    enum class Service : quint8 { Graph, ExchangeOnline, CloudSync };
     Q_ENUM(Service)
 
     explicit CloudLiveScan(QObject* parent = nullptr);

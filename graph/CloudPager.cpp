@@ -3,6 +3,7 @@
 
 #include "GraphLogging.h"
 #include "JsonPullParser.h"
+#include "RequestPacer.h"
 #include "TokenProvider.h"
 
 #include <QNetworkAccessManager>
@@ -93,6 +94,7 @@ void CloudPager::resume()
         m_url = m_request.firstUrl;
     }
     m_error.reset();
+    m_failedHttpStatus = 0;
     m_running = true;
     m_attempt = 0;
     m_renewedAfter401 = false;
@@ -117,6 +119,18 @@ void CloudPager::cancel()
 void CloudPager::fetch()
 {
     const quint64 generation = ++m_generation;
+    if (!m_request.pacer) {
+        fetchToken(generation);
+        return;
+    }
+    m_request.pacer->acquire(this, [this, generation] {
+        if (generation == m_generation && m_running)
+            fetchToken(generation);
+    });
+}
+
+void CloudPager::fetchToken(quint64 generation)
+{
     m_tokens->accessToken(m_request.resource, this, [this, generation](const Result<QByteArray>& token) {
         if (generation != m_generation || !m_running)
             return;
@@ -260,6 +274,7 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         return;
     if (transient)
         failure = u"gave up after %1 retries: "_s.arg(m_attempt) + failure;
+    m_failedHttpStatus = status;
     fail(failure);
 }
 

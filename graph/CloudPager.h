@@ -23,6 +23,7 @@ class QNetworkReply;
 
 namespace sunset {
 
+class RequestPacer;
 class TokenProvider;
 
 // What one page gave: how many items it held, the absolute @odata.nextLink (empty on the last page), and the
@@ -61,6 +62,9 @@ public:
         // Location header's URL when it gives one. Called instead of failing (it must not delete the
         // pager then and there); the pager stops.
         std::function<void(const QUrl& location)> gone;
+        // An API with a published request rate (the provisioning log's 5 per 10 s): every request, retries
+        // included, waits for a slot of this pacer first. Not owned; null for none.
+        RequestPacer* pacer = nullptr;
     };
 
     CloudPager(QNetworkAccessManager* network, TokenProvider* tokens, Request request, CloudPageHandler handler,
@@ -85,6 +89,9 @@ public:
     // The wait before the last retry, as scheduled (Retry-After, or the backoff); -1 before any retry. Tests
     // assert on it rather than on how long the scan took.
     qint64 lastRetryDelayMsecs() const { return m_lastRetryDelayMsecs; }
+    // The HTTP status of the answer that made the last run fail (e.g. 403 for a permission the app lacks), 0
+    // when it failed without one (network, cancelled) or did not fail.
+    int failedHttpStatus() const { return m_failedHttpStatus; }
 
 Q_SIGNALS:
     void progress(qint64 items, qint64 total); // total -1 when unknown
@@ -92,6 +99,7 @@ Q_SIGNALS:
 
 private:
     void fetch();
+    void fetchToken(quint64 generation);
     void send(const QByteArray& token, quint64 generation);
     void handleReply(QNetworkReply* reply, const QByteArray& token, quint64 generation);
     bool retryLater(const QString& failure, std::optional<qint64> retryAfter);
@@ -116,6 +124,7 @@ private:
     int m_attempt = 0;
     int m_retries = 0;
     qint64 m_lastRetryDelayMsecs = -1;
+    int m_failedHttpStatus = 0;
     qint64 m_items = 0;
     qint64 m_pages = 0;
     qint64 m_total = -1;

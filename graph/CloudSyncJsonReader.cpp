@@ -609,10 +609,10 @@ Result<std::vector<WritebackSchema>> readSyncSchemaJson(QByteArrayView data, con
 }
 
 Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QString& fileName,
-                                                const ReadProgress& progress)
+                                                const ReadProgress& progress, ProvisioningLog into)
 {
     TextPool pool;
-    return walkItems<ProvisioningLog>(data, fileName, progress, {},
+    return walkItems<ProvisioningLog>(data, fileName, progress, std::move(into),
                                       [&pool](ProvisioningLog& log, const QJsonObject& item, const ItemPlace& place) {
                                           ItemFields f(place);
                                           readProvisioningEntry(f, item, pool, log);

@@ -26,9 +26,11 @@ Result<std::vector<WritebackJob>> readSyncJobsJson(QByteArrayView data, const QS
 Result<std::vector<WritebackSchema>> readSyncSchemaJson(QByteArrayView data, const QString& fileName);
 
 // GET /auditLogs/provisioning pages, reduced per object. Entries of jobs other than the writeback are left out
-// (a writeback job's id begins with its template id [observed]). progress is called about every MiB.
+// (a writeback job's id begins with its template id [observed]). progress is called about every MiB. The entries
+// are folded into `into` (the pages read before, when a live read hands in its pages one by one), which is
+// returned with them.
 Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QString& fileName,
-                                                const ReadProgress& progress = {});
+                                                const ReadProgress& progress = {}, ProvisioningLog into = {});
 
 // GET /beta/groups or /beta/contacts answers (the decommission's groups-and-contacts check): every object read,
 // kind MailContact for contacts, any other kind for groups (told apart by mailEnabled, securityEnabled and

@@ -258,7 +258,8 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
 }
 
 Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err, GraphDirectory& graph,
-                                   const std::atomic_bool* cancel, const std::function<void(const QString&)>& observer)
+                                   const std::atomic_bool* cancel, const std::function<void(const QString&)>& observer,
+                                   std::shared_ptr<const CloudSyncState>* cloudSync)
 {
     const bool terminal = ::isatty(STDERR_FILENO);
     CloudScanSettings settings = cloud.scan;
@@ -295,20 +296,18 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     std::optional<CloudLiveScan::Service> shown;
     QObject::connect(&scan, &CloudLiveScan::progress, &loop,
                      [&](CloudLiveScan::Service service, qint64 done, qint64 total, double rate) {
+                         const QString what = service == CloudLiveScan::Service::Graph ? u"Entra ID users"_s
+                                              : service == CloudLiveScan::Service::CloudSync
+                                                  ? u"Cloud Sync's jobs and provisioning log"_s
+                                                  : u"Exchange Online mailboxes"_s;
                          if (observer)
-                             observer(u"Reading %1 … %2"_s.arg(service == CloudLiveScan::Service::Graph
-                                                                    ? u"Entra ID users"_s
-                                                                    : u"Exchange Online mailboxes"_s)
-                                          .arg(done));
+                             observer(u"Reading %1 … %2"_s.arg(what).arg(done));
                          if (!terminal)
                              return;
                          if (shown && *shown != service)
                              err << '\n';
                          shown = service;
-                         err << "\rReading "
-                             << (service == CloudLiveScan::Service::Graph ? "Entra ID users"
-                                                                          : "Exchange Online mailboxes")
-                             << " … " << done;
+                         err << "\rReading " << what << " … " << done;
                          if (total >= 0)
                              err << " of " << total;
                          err << " (" << qint64(rate) << "/s)   " << Qt::flush;
@@ -361,6 +360,8 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
         return ImportError{{}, 0, {}, failure};
     save(*result);
     graph = result->users;
+    if (cloudSync)
+        *cloudSync = result->cloudSync;
     if (result->usersFromDelta)
         err << result->userChanges << " Entra ID users changed since the last run.\n";
     return result->mailboxes;

@@ -74,10 +74,12 @@ private:
 // When settings.rememberAs is set, the secret is then stored in the desktop keyring (a keyring that cannot is
 // a warning on err: the secret was used for this run only).
 // progress, when given, hears each page ("Reading Exchange Online mailboxes … 2000") on this thread; cancel, when
-// set, stops the scan within a fraction of a second (a "cancelled" error).
+// set, stops the scan within a fraction of a second (a "cancelled" error). With settings.scan.readCloudSync, Cloud
+// Sync's state read live goes to cloudSync (parts the app may not read are unread inside it, with the reason).
 Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& err, GraphDirectory& graph,
                                    const std::atomic_bool* cancel = nullptr,
-                                   const std::function<void(const QString&)>& progress = {});
+                                   const std::function<void(const QString&)>& progress = {},
+                                   std::shared_ptr<const CloudSyncState>* cloudSync = nullptr);
 
 // sunset-cli secret forget --tenant T --client-id ID: removes what --remember-secret kept for that app.
 int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err);

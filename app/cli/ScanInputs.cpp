@@ -37,12 +37,26 @@ ScanInputOptions::ScanInputOptions(QString command)
                         u"Provisioning log pages (GET /auditLogs/provisioning, filtered by the writeback job): each "
                         "object's latest writeback and its failures."_s,
                         u"provisioning.json"_s)
+    , m_noSyncState(u"no-sync-state"_s,
+                    u"With --tenant: do not read Cloud Sync's jobs, schemas and provisioning log from Graph (read by "
+                    "default unless --sync-jobs or --provisioning-log is given; needs Synchronization.Read.All and "
+                    "AuditLog.Read.All, and a permission lacking only leaves the causes it proves unexplained)."_s)
+    , m_syncWindow(u"sync-window-days"_s,
+                   u"With --tenant: how many days of the provisioning log to read (default 30, Graph's retention "
+                   "with Entra ID P1; 7 without)."_s,
+                   u"DAYS"_s, u"30"_s)
+    , m_syncServicePrincipal(u"sync-service-principal"_s,
+                             u"With --tenant: the object id of Cloud Sync's service principal, when searching by its "
+                             "application template id (3b99513e-0cee-4291-aea8-84356239fb82, only observed) finds "
+                             "none; repeat for several."_s,
+                             u"ID"_s)
 {
 }
 
 void ScanInputOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({m_ad, m_exo, m_graph, m_asOf, m_syncJobs, m_syncSchema, m_provisioningLog});
+    parser.addOptions({m_ad, m_exo, m_graph, m_asOf, m_syncJobs, m_syncSchema, m_provisioningLog, m_noSyncState,
+                       m_syncWindow, m_syncServicePrincipal});
     parser.addOptions(m_live.options());
     parser.addOptions(m_cloud.options());
 }
@@ -103,6 +117,25 @@ std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTe
         err << prefix << "--sync-schema needs --sync-jobs (a schema belongs to a job).\n";
         return CliUsage;
     }
+    const bool syncFromFiles = parser.isSet(m_syncJobs) || parser.isSet(m_provisioningLog);
+    if ((parser.isSet(m_noSyncState) || parser.isSet(m_syncWindow) || parser.isSet(m_syncServicePrincipal)) &&
+        !m_cloudIsLive) {
+        err << prefix << "--no-sync-state, --sync-window-days and --sync-service-principal go with --tenant "
+                         "(reading the cloud live).\n";
+        return CliUsage;
+    }
+    bool windowOk = false;
+    const int windowDays = parser.value(m_syncWindow).toInt(&windowOk);
+    if (!windowOk || windowDays < 1 || windowDays > 30) {
+        err << prefix << "--sync-window-days '" << parser.value(m_syncWindow)
+            << "' is not a number of days from 1 to 30 (Graph keeps the provisioning log 30 days at most).\n";
+        return CliUsage;
+    }
+    if (m_cloudIsLive && !syncFromFiles && !parser.isSet(m_noSyncState)) {
+        m_cloudSettings.scan.readCloudSync = true;
+        m_cloudSettings.scan.cloudSync.windowDays = windowDays;
+        m_cloudSettings.scan.cloudSync.servicePrincipalIds = parser.values(m_syncServicePrincipal);
+    }
     if (parser.isSet(m_asOf)) {
         const auto ms = parseCloudTimestamp(parser.value(m_asOf).toUtf8());
         if (!ms) {
@@ -142,7 +175,8 @@ std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, cons
         err << prefix << adSnapshot.error().toString() << '\n';
         return CliBadInput;
     }
-    auto cloudSnapshot = m_cloudIsLive ? scanCloudSnapshot(m_cloudSettings, err, graphUsers)
+    std::shared_ptr<const CloudSyncState> liveSync;
+    auto cloudSnapshot = m_cloudIsLive ? scanCloudSnapshot(m_cloudSettings, err, graphUsers, nullptr, {}, &liveSync)
                                        : loadCloudSnapshotFile(parser.value(m_exo),
                                                                parser.isSet(m_graph) ? &graphUsers : nullptr, progress);
     if (m_cloudIsLive && cloudSnapshot) {
@@ -153,18 +187,22 @@ std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, cons
         err << prefix << cloudSnapshot.error().toString() << '\n';
         return CliBadInput;
     }
-    QStringList unattachedSchemas;
-    auto cloudSync = loadCloudSyncFiles(
-        {parser.value(m_syncJobs), parser.value(m_syncSchema), parser.value(m_provisioningLog)}, &unattachedSchemas,
-        progress);
-    if (!cloudSync) {
-        err << prefix << cloudSync.error().toString() << '\n';
-        return CliBadInput;
+    if (liveSync) {
+        inputs.options.cloudSync = liveSync;
+    } else {
+        QStringList unattachedSchemas;
+        auto cloudSync = loadCloudSyncFiles(
+            {parser.value(m_syncJobs), parser.value(m_syncSchema), parser.value(m_provisioningLog)},
+            &unattachedSchemas, progress);
+        if (!cloudSync) {
+            err << prefix << cloudSync.error().toString() << '\n';
+            return CliBadInput;
+        }
+        for (const QString& id : unattachedSchemas)
+            err << prefix << "warning: schema '" << id << "' in " << parser.value(m_syncSchema)
+                << " belongs to no writeback job in " << parser.value(m_syncJobs) << "; it was left out.\n";
+        inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     }
-    for (const QString& id : unattachedSchemas)
-        err << prefix << "warning: schema '" << id << "' in " << parser.value(m_syncSchema)
-            << " belongs to no writeback job in " << parser.value(m_syncJobs) << "; it was left out.\n";
-    inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     inputs.ad = std::move(adSnapshot.value());
     inputs.cloud = std::move(cloudSnapshot.value());
     return std::nullopt;

@@ -55,6 +55,9 @@ private:
     QCommandLineOption m_syncJobs;
     QCommandLineOption m_syncSchema;
     QCommandLineOption m_provisioningLog;
+    QCommandLineOption m_noSyncState;
+    QCommandLineOption m_syncWindow;
+    QCommandLineOption m_syncServicePrincipal;
     AdSourceOptions m_live;
     CloudSourceOptions m_cloud;
     // Settled by check():

@@ -244,13 +244,17 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     if (m_previousCloud && m_previousCloudKey == tenantKey)
         settings.previous = m_previousCloud;
 
+    // Cloud Sync's jobs and provisioning log, read live unless the scan was given them (the demo's files).
+    settings.readCloudSync = !m_options.cloudSync;
+    m_liveCloudSync.reset();
     auto* reader = new CloudLiveScan(this);
     m_cloud.reader = reader;
     report(ScanSide::Cloud, SideProgress::Stage::SigningIn, profile.tenant, SideProgress::Unit::Items, 0, -1);
     connect(reader, &CloudLiveScan::progress, this,
             [this](CloudLiveScan::Service service, qint64 done, qint64 total, double perSecond) {
-                const QString what = service == CloudLiveScan::Service::Graph ? tr("Entra ID users")
-                                                                              : tr("Exchange Online mailboxes");
+                const QString what = service == CloudLiveScan::Service::Graph       ? tr("Entra ID users")
+                                     : service == CloudLiveScan::Service::CloudSync ? tr("Cloud Sync's state")
+                                                                                    : tr("Exchange Online mailboxes");
                 report(ScanSide::Cloud, SideProgress::Stage::Reading, what, SideProgress::Unit::Items, done, total);
                 if (perSecond > 0) { // the scan measures its rate per service; ours would mix the two
                     m_cloud.progress.perSecond = perSecond;
@@ -262,6 +266,7 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     connect(reader, &CloudLiveScan::finished, this, [this, tenantKey](std::shared_ptr<const CloudScanResult> result) {
         m_previousCloud = result;
         m_previousCloudKey = tenantKey;
+        m_liveCloudSync = result->cloudSync;
         sideFinished(ScanSide::Cloud, std::make_shared<Snapshot>(result->mailboxes));
     });
     connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {
@@ -315,7 +320,9 @@ void ScanLoader::compareWhenBothRead()
         sources.exo = m_profile.cloud.exoEndpoint + u" ("_s + m_profile.cloud.tenant + u')';
         sources.graph = m_profile.cloud.graphEndpoint;
     }
-    const DriftOptions options = m_options;
+    DriftOptions options = m_options;
+    if (!options.cloudSync)
+        options.cloudSync = m_liveCloudSync;
     m_comparisons.append(QtConcurrent::run([this, ad, cloud, sources, options, cancelFlag, generation] {
         std::shared_ptr<const DriftScan> scan =
             DriftScan::compute(std::move(*ad), std::move(*cloud), sources, options);

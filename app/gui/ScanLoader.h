@@ -89,6 +89,7 @@ private:
     std::shared_ptr<std::atomic_bool> m_cancel;
     // The last live cloud read, which a rescan of the same tenant continues from (Graph delta).
     std::shared_ptr<const CloudScanResult> m_previousCloud;
+    std::shared_ptr<const CloudSyncState> m_liveCloudSync; // read by the live cloud scan, for its comparison
     QString m_previousCloudKey;
     quint64 m_generation = 0;
     bool m_running = false;

@@ -2,6 +2,7 @@
 #include "CloudEmulator.h"
 #include "DirectoryObjectsEmulator.h"
 #include "HybridCmdlets.h"
+#include "SyncEmulator.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -105,6 +106,7 @@ QString nowText()
 
 CloudEmulator::CloudEmulator(QObject* parent)
     : QObject(parent)
+    , m_sync(std::make_unique<SyncEmulator>())
 {
 }
 
@@ -406,6 +408,13 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
     if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "v2.0"_L1 &&
         parts[3].compare("Mailbox"_L1, Qt::CaseInsensitive) == 0)
         return mailboxes(request, url, parts[2], true);
+    if (SyncEmulator::handles(request.method, url)) {
+        if (std::optional<Response> refused = authorize(request, QLatin1StringView(kGraphResource)))
+            return *refused;
+        const QString clientId = m_tokens.value(request.headers.value("authorization").mid(7)).clientId;
+        SyncEmulator::Answer answer = m_sync->handle(request.method, url, clientId, *m_clock);
+        return Response{answer.status, std::move(answer.headers), std::move(answer.body)};
+    }
     return graphError(404, u"NotFound"_s, u"Resource not found for the segment '%1'."_s.arg(parts.value(0)));
 }
 
@@ -467,7 +476,7 @@ CloudEmulator::Response CloudEmulator::token(const QString& tenant, const Reques
                         u"The request body must contain the following parameter: 'client_assertion' or "
                         "'client_secret'."_s);
     }
-    return issueToken(resource, false);
+    return issueToken(resource, false, clientId);
 }
 
 CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool withRefreshToken,
@@ -475,7 +484,7 @@ CloudEmulator::Response CloudEmulator::issueToken(const QString& resource, bool 
 {
     const QByteArray accessToken =
         "emu." + QByteArray::number(QRandomGenerator::global()->generate64(), 16) + '.' + base64Url(resource.toUtf8());
-    m_tokens.insert(accessToken, {resource, m_clock->nowMsecs() + m_tokenLifetime * 1000LL});
+    m_tokens.insert(accessToken, {resource, m_clock->nowMsecs() + m_tokenLifetime * 1000LL, clientId});
     QJsonObject answer{{u"token_type"_s, u"Bearer"_s},
                        {u"expires_in"_s, m_tokenLifetime},
                        {u"ext_expires_in"_s, m_tokenLifetime},

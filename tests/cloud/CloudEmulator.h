@@ -23,6 +23,8 @@ class QTcpSocket;
 
 namespace sunset {
 
+class SyncEmulator;
+
 // A local stand-in for the Microsoft cloud on loopback (HTTP/1.1, one request per connection): in the test
 // process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the
 // wire formats of ../shared/reference/cloud-wire.md for one generated tenant:
@@ -128,6 +130,9 @@ public:
     // The user name the device code sign-in "signs in" (in the id_token's preferred_username).
     void setSignedInAdmin(const QString& upn) { m_admin = upn; }
 
+    // Cloud Sync's jobs, schemas and provisioning log (/v1.0/servicePrincipals…, /v1.0/auditLogs/provisioning).
+    SyncEmulator& sync() { return *m_sync; }
+
     int tokenRequests() const { return m_tokenRequests; }
     int refreshGrants() const { return m_refreshGrants; }
     int countRequests() const { return m_countRequests; }
@@ -208,6 +213,7 @@ private:
     struct IssuedToken {
         QString resource;
         qint64 expiresAtMsecs = 0;
+        QString clientId; // the app it was issued to
     };
     QHash<QByteArray, IssuedToken> m_tokens;
     int m_tokenLifetime = 3599;
@@ -240,6 +246,7 @@ private:
     bool m_cutOffNext = false; // the answer being built is a CutOffBody fault
     QList<QByteArray> m_exoBodies;
     qint64 m_streamedBytes = 0;
+    std::unique_ptr<SyncEmulator> m_sync;
 };
 
 } // namespace sunset

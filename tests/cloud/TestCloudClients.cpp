@@ -11,6 +11,7 @@
 #include "ExoMailboxJsonReader.h"
 #include "GraphUsersClient.h"
 #include "GraphUsersJsonReader.h"
+#include "SyncEmulator.h"
 #include "TestCertificate.h"
 #include "TokenProvider.h"
 
@@ -21,6 +22,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -46,6 +48,7 @@ struct Tenant {
     QByteArray ldif;
     QByteArray graphJson;
     QByteArray exoJson;
+    QByteArray syncJobs, syncSchema, provisioning; // Cloud Sync's answers, planting the causes
 };
 
 Tenant& tenant()
@@ -151,6 +154,9 @@ void TestCloudClients::initTestCase()
     sinks.ldif = [](const QByteArray& chunk) { tenant().ldif += chunk; };
     sinks.exoJson = [](const QByteArray& chunk) { tenant().exoJson += chunk; };
     sinks.graphJson = [](const QByteArray& chunk) { tenant().graphJson += chunk; };
+    sinks.syncJobsJson = [](const QByteArray& chunk) { tenant().syncJobs += chunk; };
+    sinks.syncSchemaJson = [](const QByteArray& chunk) { tenant().syncSchema += chunk; };
+    sinks.provisioningJson = [](const QByteArray& chunk) { tenant().provisioning += chunk; };
     generateDemoTenant(options, sinks);
     QVERIFY(!tenant().exoJson.isEmpty());
     QVERIFY(!certificate().certificateDer.isEmpty());
@@ -1114,10 +1120,21 @@ void TestCloudClients::cliDiffLiveMatchesFiles()
     QVERIFY(writeFile(exo, tenant().exoJson));
     QVERIFY(writeFile(graph, tenant().graphJson));
     QVERIFY(writeFile(secret, kSecret.toUtf8() + '\n'));
+    // Cloud Sync's state: from files, and the same answers served live (read by default with --tenant).
+    const QString jobs = dir.filePath(u"jobs.json"_s);
+    const QString schema = dir.filePath(u"schema.json"_s);
+    const QString provisioning = dir.filePath(u"provisioning.json"_s);
+    QVERIFY(writeFile(jobs, tenant().syncJobs));
+    QVERIFY(writeFile(schema, tenant().syncSchema));
+    QVERIFY(writeFile(provisioning, tenant().provisioning));
+    g_emulator->sync().addServicePrincipal(u"cloud-sync-sp"_s);
+    g_emulator->sync().loadAnswers(u"cloud-sync-sp"_s, tenant().syncJobs, tenant().syncSchema, tenant().provisioning);
     const QString fromFiles = dir.filePath(u"files.json"_s);
     const QString fromLive = dir.filePath(u"live.json"_s);
     QString errors;
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}, &errors),
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--sync-jobs"_s, jobs,
+                  u"--sync-schema"_s, schema, u"--provisioning-log"_s, provisioning, u"--json"_s, fromFiles},
+                 &errors),
              int(CliOk));
     const QString base = g_emulator->baseUrl().toString();
     g_emulator->addFault({CloudEmulator::Fault::Kind::TooManyRequests, u"mailboxes"_s, 2, 1, "0.05"});
@@ -1157,7 +1174,13 @@ void TestCloudClients::cliDiffLiveMatchesFiles()
     QVERIFY(a.value("summary"_L1).toObject().value("cloudMailboxes"_L1).toInt() >= kMailboxes);
     QVERIFY(a.value("summary"_L1).toObject().value("driftItems"_L1).toInt() > 0);
     QCOMPARE(b.value("summary"_L1), a.value("summary"_L1));
-    QVERIFY(b == a); // the same drift report, mailbox by mailbox
+    QVERIFY(b == a); // the same drift report, mailbox by mailbox, causes and evidence included
+    const QByteArray text = QJsonDocument(a).toJson();
+    for (const char* cause : {"jobUnhealthy", "notMapped", "writebackFailed", "writebackSkipped", "writebackPending"})
+        QVERIFY2(text.contains(cause), cause);
+    QVERIFY2(errors.contains(u"Cloud Sync jobs:"_s) || g_emulator->sync().provisioningRequests() > 0,
+             qPrintable(errors));
+    QVERIFY(g_emulator->sync().provisioningRequests() >= 2); // the log of each of the two jobs, read live
 }
 
 void TestCloudClients::cliDiffUsage()
@@ -1209,6 +1232,7 @@ struct CliTenant {
         return QStringList{u"diff"_s,
                            u"--ad"_s,
                            ldif,
+                           u"--no-sync-state"_s, // compared with files that carry none (see cliDiffLiveMatchesFiles)
                            u"--tenant"_s,
                            kTenant,
                            u"--authority"_s,
@@ -1390,6 +1414,51 @@ void TestCloudClients::damagedKeptStateMeansAFullRead()
     QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
     const Result<std::optional<CloudScanState>> rewritten = loadCloudScanState(stateDir);
     QVERIFY(rewritten.ok() && rewritten.value() && !rewritten.value()->deltaLink.isEmpty());
+}
+
+// An app without AuditLog.Read.All: the live diff still succeeds; the summary names the permission, and no item
+// is said to have failed or been skipped by the writeback (that needs the log), while the jobs still prove theirs.
+void TestCloudClients::cliDiffWithoutAuditLogPermission()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    g_emulator->sync().addServicePrincipal(u"cloud-sync-sp"_s);
+    g_emulator->sync().loadAnswers(u"cloud-sync-sp"_s, tenant().syncJobs, tenant().syncSchema, tenant().provisioning);
+    g_emulator->sync().denyPermission(QString::fromLatin1(SyncEmulator::kAuditLogRead));
+    QStringList args = files.live(u"-"_s, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret});
+    args.removeAll(u"--no-sync-state"_s);
+    QString outText;
+    QString errText;
+    QTextStream out(&outText);
+    QTextStream err(&errText);
+    QCOMPARE(runCli(args, out, err), int(CliOk));
+    out.flush();
+    err.flush();
+    QVERIFY2(errText.contains(u"Provisioning log:  The provisioning log could not be read: the app lacks the Graph "
+                              "permission AuditLog.Read.All"_s),
+             qPrintable(errText));
+    QVERIFY2(errText.contains(u"2 writeback jobs from Graph"_s), qPrintable(errText));
+    QVERIFY(outText.contains(u"jobUnhealthy"_s));
+    QVERIFY(outText.contains(u"AuditLog.Read.All"_s)); // in the unexplained items' evidence
+    // No item's cause says so (the summary still lists every cause, with its count).
+    QVERIFY(!outText.contains(QRegularExpression(u"\"cause\": ?\"writeback(Failed|Skipped)\""_s)));
+    QVERIFY(outText.contains(QRegularExpression(u"\"cause\": ?\"jobUnhealthy\""_s)));
+}
+
+void TestCloudClients::cliDiffSyncStateUsage()
+{
+    QString errors;
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--no-sync-state"_s}, &errors),
+             int(CliUsage));
+    QVERIFY2(errors.contains("go with --tenant"_L1), qPrintable(errors));
+    QTemporaryDir dir;
+    const QString secret = dir.filePath(u"secret"_s);
+    QVERIFY(writeFile(secret, kSecret.toUtf8() + '\n'));
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
+                  u"--client-secret-file"_s, secret, u"--sync-window-days"_s, u"31"_s},
+                 &errors),
+             int(CliUsage));
+    QVERIFY2(errors.contains("1 to 30"_L1), qPrintable(errors));
 }
 
 QTEST_GUILESS_MAIN(TestCloudClients)

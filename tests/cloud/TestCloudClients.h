@@ -43,6 +43,8 @@ private Q_SLOTS:
     void scanMatchesSnapshotFiles();
     void cliDiffLiveMatchesFiles();
     void cliDiffUsage();
+    void cliDiffWithoutAuditLogPermission();
+    void cliDiffSyncStateUsage();
     void cliDiffRescanReadsOnlyChanges();
     void cliDiffThroughDamagedPages();
     void cliDiffDeviceCode();

@@ -64,6 +64,7 @@ QStringList TestCloudHttps::liveArgs(const QString& report, const QString& caFil
     QStringList args{u"diff"_s,
                      u"--ad"_s,
                      m_dir + u"/ad.ldif"_s,
+                     u"--no-sync-state"_s, // compared with a report from files that carry no Cloud Sync state
                      u"--tenant"_s,
                      m_env.value(u"TENANT"_s),
                      u"--client-id"_s,

@@ -4,8 +4,11 @@
 #include "CloudEmulator.h"
 #include "CloudLiveScan.h"
 #include "DemoTenantGenerator.h"
+#include "SyncEmulator.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -395,6 +398,50 @@ void TestCloudLiveScan::nothingConfigured()
     QString failure;
     QVERIFY(!runScan(scan, s, &failure));
     QVERIFY(failure.contains("nothing to read"_L1));
+}
+
+// Asked for, Cloud Sync's state is read on the worker after the mailboxes, with its own progress, into the result.
+void TestCloudLiveScan::cloudSyncReadAfterTheMailboxes()
+{
+    SyncEmulator& sync = g_emulator->sync();
+    sync.addServicePrincipal(u"cloud-sync-sp"_s);
+    SyncEmulator::JobSpec job;
+    job.id = u"Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82.aa"_s;
+    job.domain = u"contoso.com"_s;
+    job.lastSuccessfulRun = QDateTime::currentDateTimeUtc().addSecs(-600).toString(Qt::ISODate);
+    sync.addJob(u"cloud-sync-sp"_s, SyncEmulator::makeJob(job));
+    sync.setSchema(job.id, SyncEmulator::makeSchema(job.id, {u"proxyAddresses"_s, u"extensionAttribute1"_s}));
+    sync.addProvisioningEntry(
+        QJsonObject{{u"activityDateTime"_s, QDateTime::currentDateTimeUtc().addSecs(-3600).toString(Qt::ISODate)},
+                    {u"jobId"_s, job.id},
+                    {u"sourceIdentity"_s, QJsonObject{{u"id"_s, u"7cdbe897-3c7f-4fb6-a369-56408d68081f"_s}}},
+                    {u"provisioningStatusInfo"_s,
+                     QJsonObject{{u"status"_s, u"failure"_s},
+                                 {u"errorInformation"_s, QJsonObject{{u"errorCode"_s, u"InsufficientRights"_s}}}}}});
+    CloudLiveScan scan;
+    QSignalSpy progress(&scan, &CloudLiveScan::progress);
+    CloudScanSettings s = settings();
+    s.readCloudSync = true;
+    const auto result = runScan(scan, s);
+    QVERIFY(result);
+    QVERIFY(result->cloudSync);
+    const CloudSyncState& state = *result->cloudSync;
+    QVERIFY2(state.jobsRead, qPrintable(state.jobsMissingReason));
+    QCOMPARE(state.jobs.size(), size_t(1));
+    QCOMPARE(state.jobs.front().servicePrincipalId, u"cloud-sync-sp"_s);
+    QVERIFY(state.jobs.front().schemaRead);
+    QVERIFY(!state.jobs.front().maps(AttributeId::Mail));
+    QVERIFY2(state.provisioningRead, qPrintable(state.provisioningMissingReason));
+    const ObjectProvisioning* object = state.provisioning.find("7cdbe897-3c7f-4fb6-a369-56408d68081f");
+    QVERIFY(object);
+    QCOMPARE(object->latest.errorCode, u"InsufficientRights"_s);
+    QVERIFY(std::any_of(progress.begin(), progress.end(), [](const QList<QVariant>& args) {
+        return args.at(0).value<CloudLiveScan::Service>() == CloudLiveScan::Service::CloudSync;
+    }));
+    // Not asked for: not read.
+    CloudLiveScan again;
+    const auto plain = runScan(again, settings());
+    QVERIFY(plain && !plain->cloudSync);
 }
 
 QTEST_GUILESS_MAIN(TestCloudLiveScan)

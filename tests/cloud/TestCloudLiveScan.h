@@ -17,4 +17,5 @@ private Q_SLOTS:
     void rescanFetchesOnlyChanges();
     void interruptedScanResumes();
     void nothingConfigured();
+    void cloudSyncReadAfterTheMailboxes();
 };
