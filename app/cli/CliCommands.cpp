@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CliCommands.h"
 
+#include "OnDemandCommands.h"
+
 #include "BatchCommands.h"
 #include "ChecklistCommands.h"
 
@@ -37,6 +39,7 @@ const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "  drift        record a decision on a drift item of the latest scan (drift ignore|approve)\n"
                        "  batch        plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
                        "  apply        apply an approved batch to AD (--dry-run prints its LDIF)\n"
+                       "  provision-on-demand  ask Cloud Sync to write the cloud's values back to AD now\n"
                        "  history      check or export the history (history verify, history export)\n"
                        "  checklist    the Exchange Server decommission checklist (status, check, attest, export)\n"
                        "  secret       forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
@@ -484,6 +487,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runApplyCommand(rest, out, err);
     if (command == u"history"_s)
         return runHistoryCommand(rest, out, err);
+    if (command == u"provision-on-demand"_s)
+        return runProvisionOnDemandCommand(rest, out, err);
     if (command == u"checklist"_s)
         return runChecklistCommand(rest, out, err);
     if (command == u"secret"_s)

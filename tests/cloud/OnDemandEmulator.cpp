@@ -163,18 +163,18 @@ OnDemandEmulator::Answer OnDemandEmulator::provision(const QString& entraObjectI
     QString errorMessage;
     QString skipReason;
     QJsonArray modified;
-    if (found == m_objects.constEnd()) {
-        result = u"Failure"_s;
-        errorCode = u"SourceObjectNotFound"_s;
-        errorMessage = u"The user User_%1 was not found in Microsoft Entra ID."_s.arg(entraObjectId);
-    } else if (behaviour == Behaviour::SkipNotInScope) {
+    if (behaviour == Behaviour::SkipNotInScope) {
         result = u"Skipped"_s;
         skipReason = u"NotInScope"_s;
         errorMessage = u"The user is not in the scope of the writeback job."_s;
     } else if (behaviour == Behaviour::FailInsufficientRights) {
         result = u"Failure"_s;
         errorCode = u"InsufficientRights"_s;
-        errorMessage = u"The provisioning agent's account may not write %1."_s.arg(QString::fromUtf8(found->dn));
+        errorMessage = u"The provisioning agent's account may not write the user's AD object."_s;
+    } else if (found == m_objects.constEnd()) {
+        result = u"Failure"_s;
+        errorCode = u"SourceObjectNotFound"_s;
+        errorMessage = u"The user User_%1 was not found in Microsoft Entra ID."_s.arg(entraObjectId);
     } else {
         const auto before = readAd(*found);
         QByteArray ldif = "dn: " + found->dn + "\nchangetype: modify\n";
