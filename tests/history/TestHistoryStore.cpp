@@ -58,7 +58,7 @@ QByteArray fileHash(const QString& path)
 
 WritebackBatch sampleBatch()
 {
-    WritebackSelection a{u"CN=Müller\\, Jürgen,OU=Sales,DC=x"_s, u"jm@x.test"_s, u"true"_s, {}};
+    WritebackSelection a{u"CN=Müller\\, Jürgen,OU=Sales,DC=x"_s, u"jm@x.test"_s, u"true"_s, {}, {}};
     a.item.attribute = AttributeId::ProxyAddresses;
     a.item.writable = true;
     a.item.ad = {u"SMTP:jm@x.test"_s, u"smtp:jürgen@x.test"_s};
@@ -67,7 +67,7 @@ WritebackBatch sampleBatch()
     b.item.attribute = AttributeId::ExtensionAttribute1;
     b.item.ad = {};
     b.item.adTarget = {u"  spaced  "_s};
-    WritebackSelection c{u"CN=Other,DC=x"_s, u"o@x.test"_s, u"true"_s, {}};
+    WritebackSelection c{u"CN=Other,DC=x"_s, u"o@x.test"_s, u"true"_s, {}, {}};
     c.item.attribute = AttributeId::Mail;
     c.item.writable = true;
     c.item.ad = {u"o@old.test"_s};
@@ -190,7 +190,7 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
         const auto events = store.value()->events();
         QVERIFY(events);
         QCOMPARE(events->back().kind, u"schema.upgraded"_s);
-        QVERIFY(events->back().detailJson.contains("\"to\":" + QByteArray::number(HistoryStore::kSchemaVersion)));
+        QVERIFY(events->back().detailJson.contains(QByteArray("\"to\":" + QByteArray::number(HistoryStore::kSchemaVersion))));
     }
     RawDb raw(file);
     QVERIFY(!raw.exec(u"UPDATE changes SET cloud_managed = 0"_s)); // recorded facts are never edited
