@@ -86,7 +86,8 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
     auto rows = [&]() -> std::optional<HistoryError> {
         QSqlQuery q(QSqlDatabase::database(connection));
         q.prepare(u"INSERT INTO on_demand_runs (scan_id, started_utc, os_user, bind_identity, service_principal, "
-                  u"job_id, rule_id, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')"_s);
+                  u"job_id, rule_id, state) VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), "
+                  u"COALESCE(?, ''), 'running')"_s);
         for (const QVariant& v : {scanId > 0 ? QVariant(scanId) : QVariant(), QVariant(nowText()),
                                   QVariant(m_history.actor().osUser), QVariant(m_history.actor().bindIdentity),
                                   QVariant(servicePrincipalId), QVariant(jobId), QVariant(ruleId)})
@@ -98,7 +99,7 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
         for (size_t i = 0; i < subjects.size(); ++i) {
             const OnDemandSubject& s = subjects[i];
             q.prepare(u"INSERT INTO on_demand_objects (run_id, seq, dn, entra_id, label, drift_json) "
-                      u"VALUES (?, ?, ?, ?, ?, ?)"_s);
+                      u"VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, '[]'))"_s);
             for (const QVariant& v : {QVariant(runId), QVariant(qint64(i)), QVariant(s.dn), QVariant(s.entraObjectId),
                                       QVariant(s.label), QVariant(QString::fromUtf8(onDemandDriftJson(s.items)))})
                 q.addBindValue(v);
@@ -141,8 +142,9 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
         };
         for (size_t i = 0; i < objects.size(); ++i) {
             const OnDemandObjectRecord& o = objects[i];
-            q.prepare(u"UPDATE on_demand_objects SET result = ?, skip_reason = ?, error_code = ?, message = ?, "
-                      u"modified_json = ?, verified = ?, verify_detail = ? WHERE run_id = ? AND seq = ?"_s);
+            q.prepare(u"UPDATE on_demand_objects SET result = ?, skip_reason = COALESCE(?, ''), error_code = COALESCE(?, ''), "
+                      u"message = COALESCE(?, ''), modified_json = COALESCE(?, '[]'), verified = ?, "
+                      u"verify_detail = COALESCE(?, '') WHERE run_id = ? AND seq = ?"_s);
             for (const QVariant& v :
                  {o.result.isEmpty() ? QVariant() : QVariant(o.result), QVariant(o.skipReason), QVariant(o.errorCode),
                   QVariant(o.message), QVariant(QString::fromUtf8(o.modifiedJson)),
@@ -152,7 +154,7 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
             if (!q.exec())
                 return failed(u"recording an on-demand result"_s);
         }
-        q.prepare(u"UPDATE on_demand_runs SET finished_utc = ?, state = ?, message = ?, rule_id = ? "
+        q.prepare(u"UPDATE on_demand_runs SET finished_utc = ?, state = ?, message = COALESCE(?, ''), rule_id = COALESCE(?, '') "
                   u"WHERE id = ? AND state = 'running'"_s);
         for (const QVariant& v : {QVariant(nowText()), QVariant(stopped ? u"stopped"_s : u"finished"_s),
                                   QVariant(message), QVariant(ruleId), QVariant(runId)})
