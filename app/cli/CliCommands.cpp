@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CliCommands.h"
 
-#include "OnDemandCommands.h"
-
 #include "BatchCommands.h"
 #include "ChecklistCommands.h"
 
@@ -14,6 +12,7 @@
 #include "Identity.h"
 #include "LdapSnapshotReader.h"
 #include "LdifWriter.h"
+#include "OnDemandCommands.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>

@@ -110,6 +110,33 @@ HistoryResult<OnDemandPlan> planOnDemand(const HistoryStore& store, qint64 scanI
     return out;
 }
 
+Expected<OnDemandJob, QString> onDemandJobFor(const CloudSyncState& state, const OnDemandPlan& plan)
+{
+    if (!state.jobsRead)
+        return u"Cloud Sync's writeback jobs were not read (%1): scan with Exchange Online and Cloud Sync read live "
+               "(Graph permission Synchronization.Read.All) to know which job to ask"_s.arg(
+                   state.jobsMissingReason.isEmpty() ? u"no source"_s : state.jobsMissingReason);
+    qint32 chosen = -1;
+    for (const OnDemandSubject& s : plan.subjects) {
+        const QString domain = domainOfDn(s.dn);
+        const qint32 index = state.jobIndexForDomain(domain);
+        if (index < 0)
+            return u"no writeback job (Entra2ADExchangeOnlineAttributeWriteback) serves %1's domain %2"_s.arg(
+                s.label, domain.isEmpty() ? u"(unknown)"_s : domain);
+        if (chosen >= 0 && index != chosen)
+            return u"the mailboxes belong to more than one AD domain, each with its own writeback job: tick the "
+                   "mailboxes of one domain at a time"_s;
+        chosen = index;
+    }
+    if (chosen < 0)
+        return u"no mailbox to ask for"_s;
+    const WritebackJob& job = state.jobs[size_t(chosen)];
+    if (job.servicePrincipalId.isEmpty())
+        return u"the writeback job %1 was read from a file, which does not name its service principal: scan with "
+               "Cloud Sync read live to ask it"_s.arg(job.id);
+    return OnDemandJob{job.servicePrincipalId, job.id, {}};
+}
+
 void verifyInAd(LdapConnection& connection, OnDemandObjectRecord& record)
 {
     LdapSearchRequest request;

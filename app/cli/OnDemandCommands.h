@@ -2,6 +2,7 @@
 #pragma once
 
 #include "CloudLiveScan.h"
+#include "CloudSyncState.h"
 #include "LdapConnection.h"
 #include "OnDemandStore.h"
 #include "ProvisionOnDemandClient.h"
@@ -29,6 +30,11 @@ struct OnDemandPlan {
 HistoryResult<OnDemandPlan> planOnDemand(const HistoryStore& store, qint64 scanId, const PlanFilter& filter);
 // The same from selections at hand (the desktop app's ticked drift items).
 OnDemandPlan planOnDemand(const std::vector<WritebackSelection>& selections, qint64 scanId = 0);
+
+// The writeback job that serves the plan's mailboxes, from what was read of Cloud Sync: the job of their AD domain
+// (CloudSyncState::jobIndexForDomain), which must be known with its service principal (read live). Every subject
+// must belong to the same job; otherwise, or when the job is unknown, why not, with what to do.
+Expected<OnDemandJob, QString> onDemandJobFor(const CloudSyncState& state, const OnDemandPlan& plan);
 
 // Reads the subject's attributes back from AD (base-scope read of its DN) and tells whether each item now holds
 // the cloud's values (the item's AD target, compared as sets of exact values). verified: fixed | drift | unread.

@@ -4,6 +4,7 @@
 // job's schema, against the emulator (no AD here: the outcomes are configured; the AD write is
 // TestProvisionOnDemandLive's).
 #include "CloudEmulator.h"
+#include "OnDemandCommands.h"
 #include "OnDemandEmulator.h"
 #include "ProvisionOnDemandClient.h"
 #include "TokenProvider.h"
@@ -268,6 +269,71 @@ private Q_SLOTS:
         QVERIFY(client.error());
         QVERIFY2(client.error()->message.contains(u"schema"_s) && client.error()->message.contains(u"404"_s),
                  qPrintable(client.error()->toString()));
+    }
+
+    void theJobIsTheMailboxesDomainsOwn()
+    {
+        const auto subject = [](const char* dn) {
+            return OnDemandSubject{QString::fromLatin1(dn), u"id"_s, QString::fromLatin1(dn), {}};
+        };
+        OnDemandPlan plan;
+        plan.subjects = {subject("CN=A,OU=Sales,DC=contoso,DC=com"), subject("CN=B,DC=contoso,DC=com")};
+        CloudSyncState state;
+        state.jobsMissingReason = u"no --sync-jobs file"_s;
+        auto job = onDemandJobFor(state, plan);
+        QVERIFY(!job && job.error().contains(u"no --sync-jobs file"_s) && job.error().contains(u"Synchronization.Read.All"_s));
+
+        state.jobsRead = true;
+        WritebackJob fabrikam;
+        fabrikam.id = u"Entra2ADExchangeOnlineAttributeWriteback.1.1"_s;
+        fabrikam.domain = u"fabrikam.com"_s;
+        fabrikam.servicePrincipalId = u"sp-f"_s;
+        state.jobs = {fabrikam};
+        job = onDemandJobFor(state, plan);
+        QVERIFY2(!job && job.error().contains(u"contoso.com"_s), qPrintable(job ? QString() : job.error()));
+
+        WritebackJob contoso = fabrikam;
+        contoso.id = u"Entra2ADExchangeOnlineAttributeWriteback.2.2"_s;
+        contoso.domain = u"contoso.com"_s;
+        contoso.servicePrincipalId.clear(); // read from a file
+        state.jobs.push_back(contoso);
+        job = onDemandJobFor(state, plan);
+        QVERIFY2(!job && job.error().contains(u"service principal"_s), qPrintable(job ? QString() : job.error()));
+
+        state.jobs.back().servicePrincipalId = u"sp-c"_s;
+        job = onDemandJobFor(state, plan);
+        QVERIFY(job);
+        QCOMPARE(job->servicePrincipalId, u"sp-c"_s);
+        QCOMPARE(job->jobId, contoso.id);
+        QVERIFY(job->ruleId.isEmpty()); // read from the schema when asked
+
+        plan.subjects.push_back(subject("CN=C,DC=fabrikam,DC=com"));
+        job = onDemandJobFor(state, plan);
+        QVERIFY(!job && job.error().contains(u"more than one AD domain"_s));
+    }
+
+    void planKeepsWhatCloudSyncWritesBack()
+    {
+        const auto selection = [](const char* dn, const char* managed, AttributeId attribute, const char* id) {
+            WritebackSelection s{QString::fromLatin1(dn), QString::fromLatin1(dn), QString::fromLatin1(managed), {},
+                                 QString::fromLatin1(id)};
+            s.item.attribute = attribute;
+            s.item.writable = true;
+            return s;
+        };
+        const OnDemandPlan plan = planOnDemand(
+            {selection("CN=A,DC=x", "true", AttributeId::ExtensionAttribute1, "ID-A"),
+             selection("CN=A,DC=x", "True", AttributeId::ProxyAddresses, "ID-A"),
+             selection("CN=B,DC=x", "false", AttributeId::ExtensionAttribute1, "id-b"),
+             selection("CN=C,DC=x", "true", AttributeId::ExtensionAttribute2, "")},
+            7);
+        QCOMPARE(plan.scanId, 7);
+        QCOMPARE(plan.subjects.size(), size_t(1)); // one object, both of its items
+        QCOMPARE(plan.subjects[0].items.size(), size_t(2));
+        QCOMPARE(plan.subjects[0].entraObjectId, u"id-a"_s);
+        QCOMPARE(plan.leftOut.size(), 2);
+        QVERIFY(plan.leftOut[0].contains(u"not cloud-managed"_s));
+        QVERIFY(plan.leftOut[1].contains(u"no Entra object id"_s));
     }
 
     void cancelStops()
