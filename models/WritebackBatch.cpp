@@ -42,7 +42,8 @@ std::vector<WritebackSelection> writebackSelections(const DriftReport& report, c
             if (!item.writable || (accept && !accept(adRecord, cloudRecord, item)))
                 continue;
             selections.push_back({adRecord.identityText(IdentityField::DistinguishedName), cloudRecord.label(),
-                                  cloudRecord.identityText(IdentityField::CloudManaged), item});
+                                  cloudRecord.identityText(IdentityField::CloudManaged), item,
+                                  cloudRecord.identityText(IdentityField::ExternalDirectoryObjectId)});
         }
     }
     return selections;

@@ -19,6 +19,7 @@ struct WritebackSelection {
     QString label;        // for messages (UPN or DN)
     QString cloudManaged; // the cloud record's CloudManaged: "true", "false", or empty when not stated
     DriftItem item;
+    QString entraObjectId; // the cloud record's ExternalDirectoryObjectId (provisionOnDemand's subject); may be empty
 };
 
 // The selections of a scan whose items pass `accept` (all writable items when accept is empty).

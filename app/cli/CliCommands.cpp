@@ -17,6 +17,7 @@
 #include "RollbackImpactWriter.h"
 #include "ScanInputs.h"
 #include "ScanRecording.h"
+#include "OnDemandCommands.h"
 #include "SnapshotFiles.h"
 
 #include <QCommandLineParser>
@@ -36,19 +37,17 @@ namespace {
 
 const QString kUsage = u"Usage: sunset-cli <command> [options]\n\n"
                        "Commands:\n"
-                       "  diff             compare AD (an export, or read live) with Exchange Online and report "
-                       "the drift\n"
-                       "  dump             read AD live and write what Sunset read as LDIF\n"
-                       "  rollback-impact  list the cloud values lost if IsExchangeCloudManaged is set back to False\n"
-                       "  demo-tenant      write the deterministic demo tenant (or a bigger one for benchmarks)\n"
-                       "  drift            record a decision on a drift item of the latest scan (drift "
-                       "ignore|approve)\n"
-                       "  batch            plan, show, approve or undo a writeback batch (batch plan, batch show "
-                       "N, …)\n"
-                       "  apply            apply an approved batch to AD (--dry-run prints its LDIF)\n"
-                       "  history          check or export the history (history verify, history export)\n"
-                       "  checklist        the Exchange Server decommission checklist (status, check, attest, export)\n"
-                       "  secret           forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
+                       "  diff                 compare AD (an export, or read live) with Exchange Online and report the drift\n"
+                       "  dump                 read AD live and write what Sunset read as LDIF\n"
+                       "  rollback-impact      list the cloud values lost if IsExchangeCloudManaged is set back to False\n"
+                       "  demo-tenant          write the deterministic demo tenant (or a bigger one for benchmarks)\n"
+                       "  drift                record a decision on a drift item of the latest scan (drift ignore|approve)\n"
+                       "  batch                plan, show, approve or undo a writeback batch (batch plan, batch show N, …)\n"
+                       "  apply                apply an approved batch to AD (--dry-run prints its LDIF)\n"
+                       "  provision-on-demand  ask Cloud Sync to write the cloud's values back to AD now\n"
+                       "  history              check or export the history (history verify, history export)\n"
+                       "  checklist            the Exchange Server decommission checklist (status, check, attest, export)\n"
+                       "  secret               forget a secret 'diff --remember-secret' kept in the desktop keyring\n\n"
                        "Options:\n"
                        "  -h, --help     Displays this help.\n"
                        "  -v, --version  Displays the version, the licence and the libraries in use.\n\n"
@@ -450,6 +449,8 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err)
         return runApplyCommand(rest, out, err);
     if (command == u"history"_s)
         return runHistoryCommand(rest, out, err);
+    if (command == u"provision-on-demand"_s)
+        return runProvisionOnDemandCommand(rest, out, err);
     if (command == u"checklist"_s)
         return runChecklistCommand(rest, out, err);
     if (command == u"secret"_s)

@@ -17,7 +17,8 @@ std::vector<WritebackSelection> selectionsForTicked(const DriftScan& scan, std::
             if (item.attribute != t.attribute)
                 continue;
             selections.push_back({ad.identityText(IdentityField::DistinguishedName), cloud.label(),
-                                  cloud.identityText(IdentityField::CloudManaged), item});
+                                  cloud.identityText(IdentityField::CloudManaged), item,
+                                  cloud.identityText(IdentityField::ExternalDirectoryObjectId)});
         }
     }
     return selections;

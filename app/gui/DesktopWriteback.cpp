@@ -7,6 +7,7 @@
 #include "LdapBatchTarget.h"
 #include "LdifFileBatchTarget.h"
 #include "MainWindow.h"
+#include "OnDemandFlow.h"
 #include "ScanLoader.h"
 #include "TickedDriftItems.h"
 #include "UiLogging.h"
@@ -100,6 +101,11 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
         followScannedDirectory(*flow, loader);
     }
     flow->installActions();
+    // "Ask Cloud Sync to write it back now": needs the live cloud sign-in of the last scan.
+    auto* onDemand = new OnDemandFlow(window, *flow);
+    onDemand->installActions();
+    QObject::connect(&loader, &ScanLoader::cloudSourceRead, onDemand,
+                     [onDemand](const CloudScanSettings& settings) { onDemand->setCloudSettings(settings); });
     if (auto error = flow->open(std::move(config)))
         window.statusBar()->showMessage(error->message);
     QObject::connect(&loader, &ScanLoader::started, flow, &BatchFlow::noteScanStarted);

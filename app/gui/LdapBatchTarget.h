@@ -25,10 +25,11 @@ public:
     // BatchApplier's synchronous interface.
     HistoryResult<ApplyReport> apply(HistoryStore& store, qint64 batchId, const ApplyControl& control) override;
     HistoryResult<ApplyReport> settleInterrupted(HistoryStore& store, qint64 batchId) override;
-
-private:
+    // A connection to the same directory, bound (on the calling thread, which owns it): e.g. for the re-read after
+    // "Ask Cloud Sync to write it back now".
     LdapResult<std::unique_ptr<LdapConnection>> connect() const;
 
+private:
     QString m_description;
     QString m_bindIdentity;
     ConnectionFactory m_factory;

@@ -90,6 +90,7 @@ void ScanLoader::cancel()
     ++m_generation; // whatever a worker still reports is stale
     m_running = false;
     m_adPassword.clear();
+    m_cloudSettings.reset();
     retireReaders();
     qCInfo(lcUi) << "scan cancelled";
     Q_EMIT cancelled();
@@ -272,6 +273,7 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {
         sideFailed(ScanSide::Cloud, ImportError{tenant, 0, {}, message});
     });
+    m_cloudSettings = settings; // for cloudSourceRead(), in memory only
     reader->start(std::move(settings));
 }
 
@@ -300,6 +302,7 @@ void ScanLoader::sideFailed(ScanSide s, const ImportError& error)
     ++m_generation;
     m_running = false;
     m_adPassword.clear();
+    m_cloudSettings.reset();
     retireReaders(); // the other side's work is of no use without this one
     Q_EMIT failed(error);
 }
@@ -341,6 +344,8 @@ void ScanLoader::compareWhenBothRead()
                 QByteArray password = std::exchange(m_adPassword, {});
                 Q_EMIT adSourceRead(m_profile.ad, password);
                 password.fill('\0'); // a receiver that keeps it holds a copy of its own
+                if (m_cloudSettings)
+                    Q_EMIT cloudSourceRead(*std::exchange(m_cloudSettings, std::nullopt));
                 Q_EMIT finished(scan, order);
             },
             Qt::QueuedConnection);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "CloudLiveScan.h"
 #include "ConnectionProfile.h"
 #include "DriftScan.h"
 #include "ImportError.h"
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace sunset {
@@ -58,6 +60,9 @@ Q_SIGNALS:
     // an LDIF file or a Kerberos bind), so the writeback can apply to the same directory with the same settings.
     // The loader keeps the password only while the scan runs; a receiver that keeps it keeps it in memory only.
     void adSourceRead(const sunset::AdSourceProfile& ad, const QByteArray& password);
+    // Just before finished(), when the cloud side was read live: the sign-in it used (credentials in memory only),
+    // for "Ask Cloud Sync to write it back now" (OnDemandFlow).
+    void cloudSourceRead(const sunset::CloudScanSettings& settings);
     void finished(std::shared_ptr<const sunset::DriftScan> scan, sunset::ScanLoader::NameOrder nameOrder);
     void failed(const sunset::ImportError& error);
     void cancelled();
@@ -83,6 +88,7 @@ private:
     Side m_ad;
     Side m_cloud;
     ConnectionProfile m_profile;
+    std::optional<CloudScanSettings> m_cloudSettings; // the running live cloud scan's, for cloudSourceRead()
     QByteArray m_adPassword; // the running scan's, for adSourceRead(); cleared when it ends
     DriftOptions m_options;
     QList<QFuture<void>> m_comparisons; // a cancelled comparison may still be finishing

@@ -150,6 +150,30 @@ const std::vector<QStringList>& migrations()
             // can say which mailboxes were added and removed since (issue 15). NULL for scans recorded before.
             u"ALTER TABLE scans ADD COLUMN mailboxes_z BLOB"_s,
         },
+        {
+            // provisionOnDemand runs ("Ask Cloud Sync to write it back now", OnDemandStore.h): who asked, when,
+            // which job, and per object Cloud Sync's answer and whether AD's re-read showed the drift gone.
+            uR"(CREATE TABLE on_demand_runs (
+                id INTEGER PRIMARY KEY,
+                scan_id INTEGER REFERENCES scans(id),
+                started_utc TEXT NOT NULL, finished_utc TEXT,
+                os_user TEXT NOT NULL, bind_identity TEXT NOT NULL,
+                service_principal TEXT NOT NULL, job_id TEXT NOT NULL, rule_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('running', 'finished', 'stopped')),
+                message TEXT NOT NULL DEFAULT ''))"_s,
+            uR"(CREATE TABLE on_demand_objects (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES on_demand_runs(id),
+                seq INTEGER NOT NULL,
+                dn TEXT NOT NULL, entra_id TEXT NOT NULL, label TEXT NOT NULL,
+                drift_json TEXT NOT NULL,
+                result TEXT CHECK (result IN ('success', 'skipped', 'failure')),
+                skip_reason TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '',
+                message TEXT NOT NULL DEFAULT '', modified_json TEXT NOT NULL DEFAULT '[]',
+                verified TEXT CHECK (verified IN ('fixed', 'drift', 'unread')),
+                verify_detail TEXT NOT NULL DEFAULT '',
+                UNIQUE (run_id, seq)))"_s,
+        },
     };
     return steps;
 }
@@ -521,9 +545,21 @@ std::optional<HistoryError> HistoryStore::appendEventInTransaction(const QString
 HistoryResult<qint64> HistoryStore::appendEvent(const QString& kind, const QString& subject,
                                                 const QByteArray& detailJson)
 {
+    return appendEventWith(kind, subject, detailJson, {});
+}
+
+HistoryResult<qint64> HistoryStore::appendEventWith(const QString& kind, const QString& subject,
+                                                    const QByteArray& detailJson, const RowWriter& rows)
+{
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
     if (auto error = beginWrite())
         return *error;
+    if (rows) {
+        if (auto error = rows()) {
+            db.rollback();
+            return *error;
+        }
+    }
     qint64 id = 0;
     if (auto error = appendEventInTransaction(kind, subject, detailJson, &id)) {
         db.rollback();

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -165,7 +166,7 @@ struct HistoryVerification {
 // Sunset history is refused with nothing touched.
 class HistoryStore final {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr qint32 kApplicationId = 0x53554E53; // "SUNS", in the SQLite header
 
     // <GenericDataLocation>/sunset/profiles/<profile>/history.sqlite, shared by sunset and sunset-cli
@@ -220,6 +221,11 @@ public:
 
     // The audit log: append one event (kind like "batch.approved", subject like "batch 3", detail JSON object).
     HistoryResult<qint64> appendEvent(const QString& kind, const QString& subject, const QByteArray& detailJson = "{}");
+    // The same, with rows of another record family written first in the same transaction (a store over this
+    // connection, e.g. OnDemandStore): the rows and their audit event land together or not at all.
+    using RowWriter = std::function<std::optional<HistoryError>()>;
+    HistoryResult<qint64> appendEventWith(const QString& kind, const QString& subject, const QByteArray& detailJson,
+                                          const RowWriter& rows);
     // Checks the hash chain; with an anchor, also that the chain still reaches that head (the event COUNT, when
     // given, has exactly that hash): deleting the newest events behind Sunset's back is then caught.
     HistoryVerification verify(const std::optional<HistoryAnchor>& expected = std::nullopt) const;

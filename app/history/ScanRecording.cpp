@@ -79,6 +79,8 @@ QJsonObject recordedDriftJson(const RecordedDrift& drift)
                   {u"writable"_s, item.writable}};
     if (item.writable)
         o.insert(u"adTarget"_s, QJsonArray::fromStringList(item.adTarget));
+    if (!drift.selection.entraObjectId.isEmpty()) // for provisionOnDemand; absent in scans recorded before
+        o.insert(u"entraObjectId"_s, drift.selection.entraObjectId);
     return o;
 }
 
@@ -112,7 +114,8 @@ ScanRecord scanRecord(const DriftReportInput& input, const QDateTime& started, c
             items.append(recordedDriftJson(
                 {cloud.identityText(IdentityField::UserPrincipalName),
                  {ad.identityText(IdentityField::DistinguishedName), cloud.label(),
-                  cloud.identityText(IdentityField::CloudManaged), item},
+                  cloud.identityText(IdentityField::CloudManaged), item,
+                  cloud.identityText(IdentityField::ExternalDirectoryObjectId)},
                  key,
                  causeInWords(item, sync),
                  QJsonDocument::fromJson(driftEvidenceJson(item, ad, sync)).object()}));
@@ -152,6 +155,7 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
         d.selection.dn = o.value(u"dn"_s).toString();
         d.selection.label = o.value(u"label"_s).toString();
         d.selection.cloudManaged = o.value(u"cloudManaged"_s).toString();
+        d.selection.entraObjectId = o.value(u"entraObjectId"_s).toString();
         DriftItem& item = d.selection.item;
         item.attribute = *attribute;
         item.severity = severityFromName(o.value(u"severity"_s).toString()).value_or(Severity::Normal);

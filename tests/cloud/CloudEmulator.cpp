@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudEmulator.h"
 #include "DirectoryObjectsEmulator.h"
+#include "OnDemandEmulator.h"
 #include "HybridCmdlets.h"
 #include "SyncEmulator.h"
 
@@ -408,6 +409,17 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
     if (request.method == "POST" && parts.size() == 4 && parts[0] == "adminapi"_L1 && parts[1] == "v2.0"_L1 &&
         parts[3].compare("Mailbox"_L1, Qt::CaseInsensitive) == 0)
         return mailboxes(request, url, parts[2], true);
+    // The on-demand endpoint (and its own job's schema) first: the synchronization API answers the rest.
+    if (m_onDemand && m_onDemand->handles(request.method, url.path())) {
+        if (std::optional<Response> denied = authorize(request, QLatin1StringView(kGraphResource)))
+            return *denied;
+        const OnDemandEmulator::Answer answer = m_onDemand->handle(request.method, url.path(), request.body);
+        Response r;
+        r.status = answer.status;
+        r.headers = answer.headers;
+        r.body = answer.body;
+        return r;
+    }
     if (SyncEmulator::handles(request.method, url)) {
         if (std::optional<Response> refused = authorize(request, QLatin1StringView(kGraphResource)))
             return *refused;

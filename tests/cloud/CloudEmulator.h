@@ -24,6 +24,7 @@ class QTcpSocket;
 namespace sunset {
 
 class SyncEmulator;
+class OnDemandEmulator;
 
 // A local stand-in for the Microsoft cloud on loopback (HTTP/1.1, one request per connection): in the test
 // process over plain HTTP for the fine-grained fault tests, or over HTTPS in sunset-cloud-emulator. It implements the
@@ -116,6 +117,8 @@ public:
     void addFault(const Fault& fault) { m_faults.append(fault); }
     // Graph nextLinks name another host (a tampered or misrouted answer): the token must not follow them.
     void setForeignNextLinks(bool foreign) { m_foreignNextLinks = foreign; }
+    // provisionOnDemand (and the schema of its job) answered by this (OnDemandEmulator.h); not owned.
+    void setOnDemand(OnDemandEmulator* onDemand) { m_onDemand = onDemand; }
     void clearFaults() { m_faults.clear(); }
     // Called as the n-th data request of api ("users", "mailboxes", "token") arrives, before it is answered: a
     // test acts at a known point of a scan (e.g. cancels while page 3 is being served) instead of racing it.
@@ -247,6 +250,7 @@ private:
     QList<QByteArray> m_exoBodies;
     qint64 m_streamedBytes = 0;
     std::unique_ptr<SyncEmulator> m_sync;
+    OnDemandEmulator* m_onDemand = nullptr;
 };
 
 } // namespace sunset

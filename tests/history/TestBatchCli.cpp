@@ -40,7 +40,7 @@ void TestBatchCli::initTestCase()
     m_db = m_dir.filePath(u"history.sqlite"_s);
     auto store = HistoryStore::open(m_db, {u"alice"_s, {}});
     QVERIFY(store);
-    WritebackSelection s{u"CN=Zoë,OU=Sales,DC=x"_s, u"zoe@x.test"_s, u"true"_s, {}};
+    WritebackSelection s{u"CN=Zoë,OU=Sales,DC=x"_s, u"zoe@x.test"_s, u"true"_s, {}, {}};
     s.item.attribute = AttributeId::ExtensionAttribute1;
     s.item.writable = true;
     s.item.ad = {u"old"_s};
@@ -155,7 +155,7 @@ void TestBatchCli::largeBatchRefusalNamesTheOption()
         QVERIFY(store);
         std::vector<WritebackSelection> many;
         for (int i = 0; i < 3; ++i) {
-            WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}};
+            WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}, {}};
             s.item.writable = true;
             s.item.adTarget = {u"v"_s};
             many.push_back(s);

@@ -58,7 +58,7 @@ QByteArray fileHash(const QString& path)
 
 WritebackBatch sampleBatch()
 {
-    WritebackSelection a{u"CN=Müller\\, Jürgen,OU=Sales,DC=x"_s, u"jm@x.test"_s, u"true"_s, {}};
+    WritebackSelection a{u"CN=Müller\\, Jürgen,OU=Sales,DC=x"_s, u"jm@x.test"_s, u"true"_s, {}, {}};
     a.item.attribute = AttributeId::ProxyAddresses;
     a.item.writable = true;
     a.item.ad = {u"SMTP:jm@x.test"_s, u"smtp:jürgen@x.test"_s};
@@ -67,7 +67,7 @@ WritebackBatch sampleBatch()
     b.item.attribute = AttributeId::ExtensionAttribute1;
     b.item.ad = {};
     b.item.adTarget = {u"  spaced  "_s};
-    WritebackSelection c{u"CN=Other,DC=x"_s, u"o@x.test"_s, u"true"_s, {}};
+    WritebackSelection c{u"CN=Other,DC=x"_s, u"o@x.test"_s, u"true"_s, {}, {}};
     c.item.attribute = AttributeId::Mail;
     c.item.writable = true;
     c.item.ad = {u"o@old.test"_s};
@@ -174,6 +174,9 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
                 before_json, after_json ON changes
                 BEGIN SELECT RAISE(ABORT, 'the values of a recorded change are never edited'); END)"_s));
         QVERIFY(raw.exec(u"ALTER TABLE scans DROP COLUMN mailboxes_z"_s)); // a later version's
+        // And without the tables of later versions (on-demand provisioning runs).
+        QVERIFY(raw.exec(u"DROP TABLE on_demand_objects"_s));
+        QVERIFY(raw.exec(u"DROP TABLE on_demand_runs"_s));
         QVERIFY(raw.exec(u"PRAGMA user_version = 1"_s));
     }
     {
@@ -190,6 +193,7 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
         QVERIFY(events);
         QCOMPARE(events->back().kind, u"schema.upgraded"_s);
         QVERIFY(events->back().detailJson.contains("\"from\":1"));
+        QVERIFY(events->back().detailJson.contains(QByteArray("\"to\":" + QByteArray::number(HistoryStore::kSchemaVersion))));
     }
     RawDb raw(file);
     QVERIFY(!raw.exec(u"UPDATE changes SET cloud_managed = 0"_s)); // recorded facts are never edited
@@ -318,7 +322,7 @@ void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
     QVERIFY(store);
     std::vector<WritebackSelection> many;
     for (int i = 0; i < 3; ++i) {
-        WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}};
+        WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}, {}};
         s.item.writable = true;
         s.item.adTarget = {u"v"_s};
         many.push_back(s);

@@ -17,6 +17,7 @@
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
 #include "MainWindow.h"
+#include "OnDemandFlow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -145,6 +146,7 @@ private Q_SLOTS:
     void targetChangeWaitsForRunningApply();
     void batchLockedElsewhereIsRefused();
     void recordedScansSayWhatChangedSinceThePrevious();
+    void askingCloudSyncSaysWhatItNeeds();
 
 private:
     void tick(const Pick& pick);
@@ -662,3 +664,23 @@ void TestBatchFlow::recordedScansSayWhatChangedSinceThePrevious()
 
 QTEST_MAIN(TestBatchFlow)
 #include "TestBatchFlow.moc"
+
+// "Ask Cloud Sync to write it back now" before it can: nothing ticked, no live cloud sign-in, no job known with
+// its service principal (the demo's Cloud Sync state is read from files, or not at all): each says what to do,
+// and nothing is recorded.
+void TestBatchFlow::askingCloudSyncSaysWhatItNeeds()
+{
+    auto* onDemand = new OnDemandFlow(*m_window, *m_flow);
+    onDemand->installActions();
+    QVERIFY(onDemand->action() && onDemand->action()->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    onDemand->action()->trigger();
+    QVERIFY2(onDemand->lastSummary().contains(u"No ticked drift item"_s), qPrintable(onDemand->lastSummary()));
+    tick(pickItems(*m_scan, 1).front()); // extensionAttribute2 of a cloud-managed mailbox: Cloud Sync writes it
+    onDemand->action()->trigger();
+    QVERIFY2(onDemand->lastSummary().contains(u"connect with your tenant"_s), qPrintable(onDemand->lastSummary()));
+    onDemand->setCloudSettings(CloudScanSettings{});
+    onDemand->action()->trigger();
+    QVERIFY2(onDemand->lastSummary().contains(u"Cloud Sync read live"_s), qPrintable(onDemand->lastSummary()));
+    QVERIFY(!onDemand->isRunning());
+    QVERIFY(m_window->findChild<QMessageBox*>(u"provisionOnDemandResult"_s));
+}
