@@ -11,6 +11,7 @@
 #include "MailboxTableModel.h"
 #include "OverviewWidget.h"
 #include "UiLogging.h"
+#include "WritebackPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -209,6 +210,13 @@ void MainWindow::createActions()
     m_overviewAction->setIcon(icon(u"office-chart-bar"_s, u"chart"_s));
     m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     m_overviewAction->setToolTip(tr("Show or hide the drift overview chart (Ctrl+G)"));
+    // Beside the overview: both are panels over the scan on screen, toggled with Ctrl and a letter (Alt+1 … Alt+7
+    // are the list's quick filters, not panels).
+    m_writebackAction = view->addAction(tr("&Writeback panel"));
+    m_writebackAction->setObjectName(u"writebackAction"_s);
+    m_writebackAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_writebackAction->setToolTip(tr("Show or hide Cloud Sync's writeback jobs and the objects it did not write back "
+                                     "(Ctrl+Shift+W)"));
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
     QAction* decommission =
@@ -236,6 +244,7 @@ void MainWindow::createActions()
     bar->addAction(m_openAction);
     bar->addAction(m_reloadAction);
     bar->addAction(m_overviewAction);
+    bar->addAction(m_writebackAction);
     // The search and the filters have a row of their own: beside the actions they were pushed into the toolbar's
     // overflow at the 1500-px window a new user gets (and would be in any longer translation).
     addToolBarBreak();
@@ -437,6 +446,7 @@ void MainWindow::createCentralWidget()
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
     createOverviewDock();
+    createWritebackDock();
 }
 
 void MainWindow::createScanPanel(QWidget* parent)
@@ -501,6 +511,30 @@ void MainWindow::createOverviewDock()
             [action = m_overviewAction, dock = m_overviewDock] { action->setChecked(dock->isVisible()); });
     connect(m_overview, &OverviewWidget::attributeClicked, this, [this](AttributeId attribute) {
         m_attributeFilter->setCurrentIndex(m_attributeFilter->findData(int(attribute)));
+    });
+}
+
+void MainWindow::createWritebackDock()
+{
+    // Below the list and the comparison: its tables want the window's width more than its height.
+    m_writebackDock = new QDockWidget(tr("Writeback (Cloud Sync)"), this);
+    m_writebackDock->setObjectName(u"writebackDock"_s);
+    m_writebackDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                                 QDockWidget::DockWidgetFloatable);
+    m_writebackPanel = new WritebackPanel(m_writebackDock);
+    m_writebackDock->setWidget(m_writebackPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_writebackDock);
+    resizeDocks({m_writebackDock}, {300}, Qt::Vertical);
+    m_writebackDock->hide(); // Ctrl+Shift+W or restoreSettings() bring it back
+    QAction* toggle = m_writebackDock->toggleViewAction();
+    connect(m_writebackAction, &QAction::triggered, toggle, &QAction::trigger);
+    m_writebackAction->setCheckable(true);
+    // As for the overview: captures the two objects, not the window (the dock signals while ~QWidget runs).
+    connect(m_writebackDock, &QDockWidget::visibilityChanged, m_writebackAction,
+            [action = m_writebackAction, dock = m_writebackDock] { action->setChecked(dock->isVisible()); });
+    connect(m_writebackPanel, &WritebackPanel::mailboxActivated, this, [this](int scanRow) {
+        if (selectScanRow(scanRow))
+            m_mailboxView->setFocus(Qt::OtherFocusReason);
     });
 }
 
@@ -598,6 +632,7 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
     fillAttributeFilter();
     fillCauseFilter();
     m_overview->setScan(m_scan);
+    m_writebackPanel->setScan(m_scan);
     if (m_scan) {
         // A scan shown without going through the loader (tests, a scan from elsewhere) brings its files along.
         const ReportSources files = m_profile.files();
@@ -877,6 +912,26 @@ void MainWindow::updateDifferencesOnly()
         const bool identity = r < AttributeComparisonModel::IdentityRowCount;
         m_comparisonView->setRowHidden(r, only && !differs && !identity);
     }
+}
+
+bool MainWindow::selectScanRow(int scanRow)
+{
+    if (!m_scan || scanRow < 0 || scanRow >= m_mailboxes->rowCount())
+        return false;
+    QModelIndex index = m_filter->mapFromSource(m_mailboxes->index(scanRow, MailboxTableModel::DisplayName));
+    if (!index.isValid()) { // hidden by the search or a filter: show everything, then it is listed
+        m_search->clear();
+        applySearch();
+        m_quickFilter->setCurrentIndex(0);
+        m_attributeFilter->setCurrentIndex(0);
+        m_causeFilter->setCurrentIndex(0);
+        index = m_filter->mapFromSource(m_mailboxes->index(scanRow, MailboxTableModel::DisplayName));
+    }
+    if (!index.isValid())
+        return false;
+    m_mailboxView->setCurrentIndex(index);
+    m_mailboxView->scrollTo(index);
+    return true;
 }
 
 bool MainWindow::selectFirstCritical()
