@@ -490,25 +490,35 @@ void MainWindow::createScanPanel(QWidget* parent)
     m_scanPanel->hide();
 }
 
-void MainWindow::createOverviewDock()
+// A panel over the scan on screen, docked and hidden until its View action (checkable, in step with the dock's
+// close button) shows it.
+QDockWidget* MainWindow::addPanelDock(const QString& title, const QString& name, QWidget* panel,
+                                      Qt::DockWidgetArea area, int size, QAction* action)
 {
-    m_overviewDock = new QDockWidget(tr("Drift overview"), this);
-    m_overviewDock->setObjectName(u"overviewDock"_s);
-    m_overviewDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
-                                QDockWidget::DockWidgetFloatable);
-    m_overview = new OverviewWidget(m_overviewDock);
-    m_overviewDock->setWidget(m_overview);
-    addDockWidget(Qt::RightDockWidgetArea, m_overviewDock);
-    resizeDocks({m_overviewDock}, {400}, Qt::Horizontal);
-    m_overviewDock->hide(); // the list and the comparison come first; Ctrl+G or restoreSettings() bring it back
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    panel->setParent(dock);
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    resizeDocks({dock}, {size}, area == Qt::RightDockWidgetArea || area == Qt::LeftDockWidgetArea ? Qt::Horizontal
+                                                                                                   : Qt::Vertical);
+    dock->hide(); // the list and the comparison come first; the action or restoreSettings() bring it back
     // The dock's own toggle keeps the menu entry in step with the close button.
-    QAction* toggle = m_overviewDock->toggleViewAction();
-    connect(m_overviewAction, &QAction::triggered, toggle, &QAction::trigger);
-    m_overviewAction->setCheckable(true);
+    connect(action, &QAction::triggered, dock->toggleViewAction(), &QAction::trigger);
+    action->setCheckable(true);
     // Captures the two objects, not the window: the dock hides (and signals) while ~QWidget runs,
     // when the MainWindow part of this object is already gone.
-    connect(m_overviewDock, &QDockWidget::visibilityChanged, m_overviewAction,
-            [action = m_overviewAction, dock = m_overviewDock] { action->setChecked(dock->isVisible()); });
+    connect(dock, &QDockWidget::visibilityChanged, action, [action, dock] { action->setChecked(dock->isVisible()); });
+    return dock;
+}
+
+void MainWindow::createOverviewDock()
+{
+    m_overview = new OverviewWidget;
+    m_overviewDock = addPanelDock(tr("Drift overview"), u"overviewDock"_s, m_overview, Qt::RightDockWidgetArea, 400,
+                                  m_overviewAction);
     connect(m_overview, &OverviewWidget::attributeClicked, this, [this](AttributeId attribute) {
         m_attributeFilter->setCurrentIndex(m_attributeFilter->findData(int(attribute)));
     });
@@ -517,21 +527,9 @@ void MainWindow::createOverviewDock()
 void MainWindow::createWritebackDock()
 {
     // Below the list and the comparison: its tables want the window's width more than its height.
-    m_writebackDock = new QDockWidget(tr("Writeback (Cloud Sync)"), this);
-    m_writebackDock->setObjectName(u"writebackDock"_s);
-    m_writebackDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
-                                 QDockWidget::DockWidgetFloatable);
-    m_writebackPanel = new WritebackPanel(m_writebackDock);
-    m_writebackDock->setWidget(m_writebackPanel);
-    addDockWidget(Qt::BottomDockWidgetArea, m_writebackDock);
-    resizeDocks({m_writebackDock}, {300}, Qt::Vertical);
-    m_writebackDock->hide(); // Ctrl+Shift+W or restoreSettings() bring it back
-    QAction* toggle = m_writebackDock->toggleViewAction();
-    connect(m_writebackAction, &QAction::triggered, toggle, &QAction::trigger);
-    m_writebackAction->setCheckable(true);
-    // As for the overview: captures the two objects, not the window (the dock signals while ~QWidget runs).
-    connect(m_writebackDock, &QDockWidget::visibilityChanged, m_writebackAction,
-            [action = m_writebackAction, dock = m_writebackDock] { action->setChecked(dock->isVisible()); });
+    m_writebackPanel = new WritebackPanel;
+    m_writebackDock = addPanelDock(tr("Writeback (Cloud Sync)"), u"writebackDock"_s, m_writebackPanel,
+                                   Qt::BottomDockWidgetArea, 300, m_writebackAction);
     connect(m_writebackPanel, &WritebackPanel::mailboxActivated, this, [this](int scanRow) {
         if (selectScanRow(scanRow))
             m_mailboxView->setFocus(Qt::OtherFocusReason);

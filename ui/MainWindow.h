@@ -106,6 +106,8 @@ private:
     void createCentralWidget();
     void createStatusBar();
     void createScanPanel(QWidget* parent);
+    QDockWidget* addPanelDock(const QString& title, const QString& name, QWidget* panel, Qt::DockWidgetArea area,
+                              int size, QAction* action);
     void createOverviewDock();
     void createWritebackDock();
     void openConnection();
