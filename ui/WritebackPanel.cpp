@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "WritebackPanel.h"
 
-#include "HighlightingDelegate.h"
+#include "ListTableView.h"
 #include "ProvisioningIssuesModel.h"
 #include "WritebackJobsModel.h"
 
@@ -18,23 +18,10 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QTableView* makeTable(QAbstractItemModel* model, QAbstractItemDelegate* delegate, const QString& name, QWidget* parent)
+QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
 {
-    auto* view = new QTableView(parent);
-    view->setObjectName(name);
+    QTableView* view = makeListTableView(name, parent);
     view->setModel(model);
-    view->setItemDelegate(delegate);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->setShowGrid(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setStretchLastSection(true);
     return view;
 }
 
@@ -85,14 +72,13 @@ WritebackPanel::WritebackPanel(QWidget* parent) : QWidget(parent)
 {
     m_jobs = new WritebackJobsModel(this);
     m_issues = new ProvisioningIssuesModel(this);
-    auto* delegate = new HighlightingDelegate(this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     m_status = makeLabel(u"writebackStatus"_s, this);
     layout->addWidget(m_status);
 
-    m_jobsView = makeTable(m_jobs, delegate, u"writebackJobsView"_s, this);
+    m_jobsView = makeTable(m_jobs, u"writebackJobsView"_s, this);
     m_jobsView->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // sized to its rows: one per AD domain
     QHeaderView* jobsHeader = m_jobsView->horizontalHeader();
     const int jobWidths[] = {150, 300, 150, 150, 230, 230};
@@ -102,7 +88,7 @@ WritebackPanel::WritebackPanel(QWidget* parent) : QWidget(parent)
 
     m_issuesTitle = makeLabel(u"writebackIssuesTitle"_s, this);
     layout->addWidget(m_issuesTitle);
-    m_issuesView = makeTable(m_issues, delegate, u"writebackIssuesView"_s, this);
+    m_issuesView = makeTable(m_issues, u"writebackIssuesView"_s, this);
     m_issuesView->setToolTip(tr("Double-click a row, or press Enter, to show its mailbox in the list"));
     QHeaderView* issuesHeader = m_issuesView->horizontalHeader();
     const int issueWidths[] = {150, 330, 150, 70, 170};
