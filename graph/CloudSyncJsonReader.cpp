@@ -393,6 +393,13 @@ std::optional<WritebackJob> readJob(ItemFields& f, const QJsonObject& o)
     job.lastSuccessfulExecution = readExecution(f, status, "lastSuccessfulExecution"_L1, at);
     job.lastSuccessfulExecutionWithExports = readExecution(f, status, "lastSuccessfulExecutionWithExports"_L1, at);
     job.countSuccessiveCompleteFailures = f.integer(status, "countSuccessiveCompleteFailures"_L1, at);
+    // [{key, value}] (stringKeyLongValuePair) [documented]; the key "User to user" [observed].
+    const QJsonArray counts = f.array(status, "synchronizedEntryCountByType"_L1, at);
+    for (qsizetype i = 0; i < counts.size(); ++i) {
+        const QJsonObject pair = counts[i].toObject();
+        const QString where = at + u".synchronizedEntryCountByType[%1]"_s.arg(i);
+        job.synchronizedEntryCounts.push_back({f.text(pair, "key"_L1, where), f.integer(pair, "value"_L1, where)});
+    }
     const QJsonObject schedule = f.object(o, "schedule"_L1, path);
     const QString interval = f.text(schedule, "interval"_L1, path + u".schedule"_s);
     if (!interval.isEmpty()) {

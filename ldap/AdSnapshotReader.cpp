@@ -472,7 +472,7 @@ std::optional<ImportError> AdSnapshotReader::addChangeMetadata(const LdifEntry& 
     std::vector<AttributeLastChange>* changes = nullptr;
     const auto changesOfEntry = [&]() -> std::vector<AttributeLastChange>& {
         if (!changes)
-            changes = &m_snapshot.changeMetadata[entry.dn.toByteArray()];
+            changes = &m_snapshot.changeMetadata.byDn[entry.dn.toByteArray()];
         return *changes;
     };
     if (!xmlValues.empty()) {
@@ -509,7 +509,7 @@ std::optional<ImportError> AdSnapshotReader::decodePendingBlobs()
         auto decoded = m_metadata.changesFromBlob(pending.blob);
         if (!decoded)
             return error(pending.line, pending.dn, decoded.error());
-        m_snapshot.changeMetadata[pending.dn] = std::move(decoded.value());
+        m_snapshot.changeMetadata.byDn[pending.dn] = std::move(decoded.value());
     }
     m_pendingBlobs.clear();
     return std::nullopt;

@@ -363,24 +363,28 @@ std::optional<AttributeId> ReplicationMetadataDecoder::attributeFor(quint32 atti
     return it == m_byOid.cend() ? std::nullopt : std::optional<AttributeId>(*it);
 }
 
-QString ReplicationMetadataDecoder::invocationIdFromBytes(QByteArrayView guidBytes)
+quint16 ReplicationMetadataDecoder::dcFromBytes(QByteArrayView guidBytes)
 {
-    const auto it = m_invocationIdsByBytes.constFind(QByteArray::fromRawData(guidBytes.data(), guidBytes.size()));
-    if (it != m_invocationIdsByBytes.cend())
+    const auto it = m_dcByBytes.constFind(QByteArray::fromRawData(guidBytes.data(), guidBytes.size()));
+    if (it != m_dcByBytes.cend())
         return *it;
-    const QString text = QString::fromLatin1(guidToText(guidBytes).value_or(QByteArray()));
-    m_invocationIdsByBytes.insert(guidBytes.toByteArray(), text);
-    return text;
+    const quint16 dc = dcFromText(guidToText(guidBytes).value_or(QByteArray()));
+    m_dcByBytes.insert(guidBytes.toByteArray(), dc);
+    return dc;
 }
 
-QString ReplicationMetadataDecoder::invocationIdFromText(QByteArrayView lowerCaseText)
+quint16 ReplicationMetadataDecoder::dcFromText(QByteArrayView lowerCaseText)
 {
-    const auto it = m_invocationIdsByText.constFind(QByteArray::fromRawData(lowerCaseText.data(), lowerCaseText.size()));
-    if (it != m_invocationIdsByText.cend())
+    const auto it = m_dcByText.constFind(QByteArray::fromRawData(lowerCaseText.data(), lowerCaseText.size()));
+    if (it != m_dcByText.cend())
         return *it;
-    const QString text = QString::fromLatin1(lowerCaseText);
-    m_invocationIdsByText.insert(lowerCaseText.toByteArray(), text);
-    return text;
+    // More distinct originating DCs than an index holds (a forest has far fewer) leave the rest unnamed.
+    if (m_invocationIds.size() >= AttributeLastChange::kUnknownDc)
+        return AttributeLastChange::kUnknownDc;
+    const auto dc = quint16(m_invocationIds.size());
+    m_invocationIds.push_back(QString::fromLatin1(lowerCaseText));
+    m_dcByText.insert(lowerCaseText.toByteArray(), dc);
+    return dc;
 }
 
 Expected<std::vector<AttributeLastChange>, QString> ReplicationMetadataDecoder::changesFromBlob(QByteArrayView blob)
@@ -393,8 +397,8 @@ Expected<std::vector<AttributeLastChange>, QString> ReplicationMetadataDecoder::
         const auto id = attributeFor(s.attid);
         if (!id)
             continue; // an attribute outside the catalog (or one the schema read did not name)
-        changes.push_back(AttributeLastChange{*id, s.version, s.originatingChangeMsecs,
-                                          invocationIdFromBytes(s.originatingInvocationId), QString()});
+        changes.push_back(
+            AttributeLastChange{s.originatingChangeMsecs, s.version, dcFromBytes(s.originatingInvocationId), *id});
     }
     changes.shrink_to_fit();
     return changes;
@@ -413,30 +417,22 @@ Expected<std::optional<AttributeLastChange>, QString> ReplicationMetadataDecoder
         if (const auto server = parentDn(stamp->originatingDsaDn))
             m_dcNameFromXml.insert(stamp->originatingInvocationId, QString::fromUtf8(server->front().front().value));
     }
-    return std::optional<AttributeLastChange>(AttributeLastChange{*id, stamp->version, stamp->originatingChangeMsecs,
-                                                          invocationIdFromText(invocationId), QString()});
+    return std::optional<AttributeLastChange>(
+        AttributeLastChange{stamp->originatingChangeMsecs, stamp->version, dcFromText(invocationId), *id});
 }
 
 void ReplicationMetadataDecoder::nameDomainControllers(AdChangeMetadata& metadata) const
 {
-    QHash<QString, QString> names; // invocation id -> DC name, interned
-    for (auto it = m_serverDnByInvocationId.cbegin(); it != m_serverDnByInvocationId.cend(); ++it) {
-        const auto server = m_serverNameByDn.constFind(*it);
-        if (server != m_serverNameByDn.cend())
-            names.insert(it.key(), *server);
-    }
-    for (auto it = m_dcNameFromXml.cbegin(); it != m_dcNameFromXml.cend(); ++it) {
-        if (!names.contains(it.key()))
-            names.insert(it.key(), *it);
-    }
-    if (names.isEmpty())
-        return;
-    for (auto& changes : metadata) {
-        for (AttributeLastChange& change : changes) {
-            const auto name = names.constFind(change.originatingInvocationId);
-            if (name != names.cend())
-                change.originatingDc = *name;
-        }
+    metadata.dcs.clear();
+    metadata.dcs.reserve(m_invocationIds.size());
+    for (const QString& invocationId : m_invocationIds) {
+        QString name;
+        const auto server = m_serverDnByInvocationId.constFind(invocationId);
+        if (server != m_serverDnByInvocationId.cend())
+            name = m_serverNameByDn.value(*server);
+        if (name.isEmpty())
+            name = m_dcNameFromXml.value(invocationId);
+        metadata.dcs.push_back({invocationId, name});
     }
 }
 

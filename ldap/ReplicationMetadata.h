@@ -75,28 +75,32 @@ public:
     // The catalog attribute an attid names, nullopt when it names another attribute (or the schema is unknown).
     std::optional<AttributeId> attributeFor(quint32 attid) const;
 
-    // The catalog attributes' changes in one replPropertyMetaData value, in the blob's order; the DC names are
-    // left empty (nameDomainControllers fills them once every DC is known).
+    // The catalog attributes' changes in one replPropertyMetaData value, in the blob's order; each names its DC by
+    // an index into the decoder's table of DCs (nameDomainControllers hands it to the snapshot once every DC is
+    // known).
     Expected<std::vector<AttributeLastChange>, QString> changesFromBlob(QByteArrayView blob);
     // The change one msDS-ReplAttributeMetaData value records, nullopt for an attribute outside the catalog.
     Expected<std::optional<AttributeLastChange>, QString> changeFromXml(QByteArrayView value);
 
-    // Sets originatingDc from the DCs known (for XML values whose invocation id no nTDSDSA names, the RDN of the
-    // server above the pszLastOriginatingDsaDN the value carried).
+    // Sets metadata.dcs: every DC the changes decoded so far name, with its name where known (for XML values
+    // whose invocation id no nTDSDSA names, the RDN of the server above the pszLastOriginatingDsaDN the value
+    // carried).
     void nameDomainControllers(AdChangeMetadata& metadata) const;
 
 private:
-    QString invocationIdFromBytes(QByteArrayView guidBytes);
-    QString invocationIdFromText(QByteArrayView lowerCaseText);
+    quint16 dcFromBytes(QByteArrayView guidBytes);
+    quint16 dcFromText(QByteArrayView lowerCaseText);
 
     QHash<QByteArray, AttributeId> m_byOid; // attributeID text
     QHash<quint32, AttributeId> m_byIntId;  // msDS-IntId
     QHash<QString, QByteArray> m_serverDnByInvocationId; // lower-case server DN (the nTDSDSA's parent)
     QHash<QByteArray, QString> m_serverNameByDn;          // lower-case server DN -> dNSHostName, else its CN
     QHash<QString, QString> m_dcNameFromXml;              // invocation id -> CN from pszLastOriginatingDsaDN
-    // Interned invocation id texts: every change one DC originated shares one string (600,000 mailboxes).
-    QHash<QByteArray, QString> m_invocationIdsByBytes;
-    QHash<QByteArray, QString> m_invocationIdsByText;
+    // The DCs the changes name, by index (AttributeLastChange::dc): a forest has a handful, its mailboxes'
+    // changes 600,000 x 11, so a change holds the index, not the text.
+    std::vector<QString> m_invocationIds;
+    QHash<QByteArray, quint16> m_dcByBytes;
+    QHash<QByteArray, quint16> m_dcByText;
 };
 
 } // namespace sunset

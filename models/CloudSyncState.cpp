@@ -61,6 +61,27 @@ qint64 WritebackJob::nextRunDueMsecs() const
     return last > 0 && scheduleIntervalMsecs > 0 ? last + scheduleIntervalMsecs : 0;
 }
 
+std::vector<AttributeId> WritebackJob::unmappedAttributes() const
+{
+    std::vector<AttributeId> unmapped;
+    if (!schemaRead)
+        return unmapped;
+    for (const AttributeSpec& spec : AttributeCatalog::all())
+        if (spec.writtenBackByCloudSync && !maps(spec.id))
+            unmapped.push_back(spec.id);
+    return unmapped;
+}
+
+qint64 WritebackJob::objectsInScope() const
+{
+    if (synchronizedEntryCounts.empty())
+        return -1;
+    qint64 total = 0;
+    for (const EntryCount& c : synchronizedEntryCounts)
+        total += c.count;
+    return total;
+}
+
 QString WritebackJob::unhealthyReason() const
 {
     if (code == SyncJobCode::Quarantine || quarantine) {
@@ -184,14 +205,11 @@ QString formatCloudSyncText(const CloudSyncState& state)
                 line += u", last successful run "_s + utcText(job.lastSuccessfulRunMsecs());
             if (unhealthy.isEmpty() && job.nextRunDueMsecs() > 0)
                 line += u", next due "_s + utcText(job.nextRunDueMsecs());
-            if (job.schemaRead) {
-                QStringList unmapped;
-                for (const AttributeSpec& spec : AttributeCatalog::all())
-                    if (spec.writtenBackByCloudSync && !job.maps(spec.id))
-                        unmapped << spec.ldapName;
-                if (!unmapped.isEmpty())
-                    line += u"; not mapped: "_s + unmapped.join(u", "_s);
-            }
+            QStringList unmapped;
+            for (const AttributeId attribute : job.unmappedAttributes())
+                unmapped << AttributeCatalog::spec(attribute).ldapName;
+            if (!unmapped.isEmpty())
+                line += u"; not mapped: "_s + unmapped.join(u", "_s);
             text += line;
         }
     }

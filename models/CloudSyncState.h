@@ -60,11 +60,23 @@ struct WritebackJob {
     qint64 countSuccessiveCompleteFailures = 0;
     qint64 scheduleIntervalMsecs = 0; // schedule.interval (ISO 8601 duration, "PT20M"); 0 when unknown
     QString scheduleState;            // Active | Disabled | Paused
+    // status.synchronizedEntryCountByType [documented]: objects the job holds in scope, per type ("User to user"
+    // [observed]), as the service counts them; empty when the answer had none.
+    struct EntryCount {
+        QString type;
+        qint64 count = 0;
+    };
+    std::vector<EntryCount> synchronizedEntryCounts;
     // From the job's schema (--sync-schema, or read live): which catalog attributes have an attribute mapping.
     bool schemaRead = false;
     quint32 mappedAttributes = 0; // bit (1 << AttributeId)
 
     bool maps(AttributeId attribute) const { return mappedAttributes & (quint32(1) << int(attribute)); }
+    // The written-back catalog attributes (of the 24) the schema read has no mapping for; empty when all are
+    // mapped or the schema was not read (see schemaRead).
+    std::vector<AttributeId> unmappedAttributes() const;
+    // The sum of synchronizedEntryCounts; -1 when the job's answer reported none.
+    qint64 objectsInScope() const;
     qint64 lastSuccessfulRunMsecs() const;
     // The last successful run plus one interval; a quarantined job's next attempt; 0 when unknown or paused.
     qint64 nextRunDueMsecs() const;

@@ -31,8 +31,8 @@ void DriftCauseFinder::begin(const MailboxRecord& ad, const MailboxRecord& cloud
         if (it != m_state.provisioning.indexById.cend())
             m_provisioning = *it;
     }
-    const auto changes = adMetadata.constFind(ad.identity(IdentityField::DistinguishedName).toByteArray());
-    m_adChanges = changes == adMetadata.cend() ? nullptr : &*changes;
+    m_adMetadata = &adMetadata;
+    m_adChanges = adMetadata.find(ad.identity(IdentityField::DistinguishedName));
 }
 
 void DriftCauseFinder::explain(DriftItem& item) const
@@ -100,7 +100,8 @@ void DriftCauseFinder::explain(DriftItem& item) const
     if (m_adChanges) {
         for (const AttributeLastChange& change : *m_adChanges)
             if (change.attribute == spec.id)
-                ev.ad = change;
+                ev.ad = AdChangeEvidence{change.version, change.originatingChangeMsecs,
+                                         m_adMetadata->invocationId(change), m_adMetadata->dcName(change)};
     }
     if (!ev.ad)
         ev.missing |= EvidenceMissing::AdMetadata;

@@ -27,6 +27,7 @@ private:
     qint32 m_job = -1;
     bool m_noJobForDomain = false;
     qint32 m_provisioning = -1;
+    const AdChangeMetadata* m_adMetadata = nullptr;
     const std::vector<AttributeLastChange>* m_adChanges = nullptr;
 };
 

@@ -47,6 +47,15 @@ enum : quint8 {
 };
 }
 
+// AD's last originating change of an item's attribute, its DC resolved from the snapshot's table (evidence is
+// kept per drift item, far fewer than the changes kept per attribute of every mailbox).
+struct AdChangeEvidence {
+    quint32 version = 0;
+    qint64 originatingChangeMsecs = 0;
+    QString originatingInvocationId; // GUID text, lower case; empty when unknown
+    QString originatingDc;           // the DC's name where the snapshot named it, else empty
+};
+
 // What proved an item's cause, or what was missing. Job and provisioning evidence are indices into the report's
 // CloudSyncState, so 600,000 items share one copy of each job's and each object's texts.
 struct DriftEvidence {
@@ -56,7 +65,7 @@ struct DriftEvidence {
     quint8 missing = 0;           // EvidenceMissing flags
     qint64 lastWriteMsecs = 0;    // the writeback's last write of this attribute (provisioning log), 0 unknown
     qint64 cloudChangedMsecs = 0; // the cloud mailbox's WhenChanged, for WritebackPending
-    std::optional<AttributeLastChange> ad; // AD's last originating change of the attribute
+    std::optional<AdChangeEvidence> ad; // AD's last originating change of the attribute
 };
 
 // One attribute of one matched mailbox whose values differ.

@@ -3,6 +3,7 @@
 
 #include "DisplayPath.h"
 #include "HighlightingDelegate.h"
+#include "ListTableView.h"
 
 #include <QAbstractItemModel>
 #include <QAction>
@@ -203,21 +204,7 @@ HistoryView::~HistoryView() = default;
 
 QTableView* HistoryView::makeTable(const QString& name)
 {
-    auto* view = new QTableView(this);
-    view->setObjectName(name);
-    view->setItemDelegate(new HighlightingDelegate(view));
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->setShowGrid(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setHighlightSections(false);
-    return view;
+    return makeListTableView(name, this);
 }
 
 QTableView* HistoryView::table(Tab tab) const

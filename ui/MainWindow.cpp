@@ -11,6 +11,7 @@
 #include "MailboxTableModel.h"
 #include "OverviewWidget.h"
 #include "UiLogging.h"
+#include "WritebackPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -209,6 +210,13 @@ void MainWindow::createActions()
     m_overviewAction->setIcon(icon(u"office-chart-bar"_s, u"chart"_s));
     m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     m_overviewAction->setToolTip(tr("Show or hide the drift overview chart (Ctrl+G)"));
+    // Beside the overview: both are panels over the scan on screen, toggled with Ctrl and a letter (Alt+1 … Alt+7
+    // are the list's quick filters, not panels).
+    m_writebackAction = view->addAction(tr("&Writeback panel"));
+    m_writebackAction->setObjectName(u"writebackAction"_s);
+    m_writebackAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_writebackAction->setToolTip(tr("Show or hide Cloud Sync's writeback jobs and the objects it did not write back "
+                                     "(Ctrl+Shift+W)"));
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
     QAction* decommission =
@@ -240,6 +248,7 @@ void MainWindow::createActions()
     bar->addAction(m_openAction);
     bar->addAction(m_reloadAction);
     bar->addAction(m_overviewAction);
+    bar->addAction(m_writebackAction);
     // The search and the filters have a row of their own: beside the actions they were pushed into the toolbar's
     // overflow at the 1500-px window a new user gets (and would be in any longer translation).
     addToolBarBreak();
@@ -441,6 +450,7 @@ void MainWindow::createCentralWidget()
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
     createOverviewDock();
+    createWritebackDock();
 }
 
 void MainWindow::createScanPanel(QWidget* parent)
@@ -484,27 +494,49 @@ void MainWindow::createScanPanel(QWidget* parent)
     m_scanPanel->hide();
 }
 
-void MainWindow::createOverviewDock()
+// A panel over the scan on screen, docked and hidden until its View action (checkable, in step with the dock's
+// close button) shows it.
+QDockWidget* MainWindow::addPanelDock(const QString& title, const QString& name, QWidget* panel,
+                                      Qt::DockWidgetArea area, int size, QAction* action)
 {
-    m_overviewDock = new QDockWidget(tr("Drift overview"), this);
-    m_overviewDock->setObjectName(u"overviewDock"_s);
-    m_overviewDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
-                                QDockWidget::DockWidgetFloatable);
-    m_overview = new OverviewWidget(m_overviewDock);
-    m_overviewDock->setWidget(m_overview);
-    addDockWidget(Qt::RightDockWidgetArea, m_overviewDock);
-    resizeDocks({m_overviewDock}, {400}, Qt::Horizontal);
-    m_overviewDock->hide(); // the list and the comparison come first; Ctrl+G or restoreSettings() bring it back
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    panel->setParent(dock);
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    resizeDocks({dock}, {size}, area == Qt::RightDockWidgetArea || area == Qt::LeftDockWidgetArea ? Qt::Horizontal
+                                                                                                   : Qt::Vertical);
+    dock->hide(); // the list and the comparison come first; the action or restoreSettings() bring it back
     // The dock's own toggle keeps the menu entry in step with the close button.
-    QAction* toggle = m_overviewDock->toggleViewAction();
-    connect(m_overviewAction, &QAction::triggered, toggle, &QAction::trigger);
-    m_overviewAction->setCheckable(true);
+    connect(action, &QAction::triggered, dock->toggleViewAction(), &QAction::trigger);
+    action->setCheckable(true);
     // Captures the two objects, not the window: the dock hides (and signals) while ~QWidget runs,
     // when the MainWindow part of this object is already gone.
-    connect(m_overviewDock, &QDockWidget::visibilityChanged, m_overviewAction,
-            [action = m_overviewAction, dock = m_overviewDock] { action->setChecked(dock->isVisible()); });
+    connect(dock, &QDockWidget::visibilityChanged, action, [action, dock] { action->setChecked(dock->isVisible()); });
+    return dock;
+}
+
+void MainWindow::createOverviewDock()
+{
+    m_overview = new OverviewWidget;
+    m_overviewDock = addPanelDock(tr("Drift overview"), u"overviewDock"_s, m_overview, Qt::RightDockWidgetArea, 400,
+                                  m_overviewAction);
     connect(m_overview, &OverviewWidget::attributeClicked, this, [this](AttributeId attribute) {
         m_attributeFilter->setCurrentIndex(m_attributeFilter->findData(int(attribute)));
+    });
+}
+
+void MainWindow::createWritebackDock()
+{
+    // Below the list and the comparison: its tables want the window's width more than its height.
+    m_writebackPanel = new WritebackPanel;
+    m_writebackDock = addPanelDock(tr("Writeback (Cloud Sync)"), u"writebackDock"_s, m_writebackPanel,
+                                   Qt::BottomDockWidgetArea, 300, m_writebackAction);
+    connect(m_writebackPanel, &WritebackPanel::mailboxActivated, this, [this](int scanRow) {
+        if (selectScanRow(scanRow))
+            m_mailboxView->setFocus(Qt::OtherFocusReason);
     });
 }
 
@@ -607,6 +639,7 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
     fillAttributeFilter();
     fillCauseFilter();
     m_overview->setScan(m_scan);
+    m_writebackPanel->setScan(m_scan);
     if (m_scan) {
         // A scan shown without going through the loader (tests, a scan from elsewhere) brings its files along.
         const ReportSources files = m_profile.files();
@@ -940,6 +973,26 @@ void MainWindow::updateDifferencesOnly()
         const bool identity = r < AttributeComparisonModel::IdentityRowCount;
         m_comparisonView->setRowHidden(r, only && !differs && !identity);
     }
+}
+
+bool MainWindow::selectScanRow(int scanRow)
+{
+    if (!m_scan || scanRow < 0 || scanRow >= m_mailboxes->rowCount())
+        return false;
+    QModelIndex index = m_filter->mapFromSource(m_mailboxes->index(scanRow, MailboxTableModel::DisplayName));
+    if (!index.isValid()) { // hidden by the search or a filter: show everything, then it is listed
+        m_search->clear();
+        applySearch();
+        m_quickFilter->setCurrentIndex(0);
+        m_attributeFilter->setCurrentIndex(0);
+        m_causeFilter->setCurrentIndex(0);
+        index = m_filter->mapFromSource(m_mailboxes->index(scanRow, MailboxTableModel::DisplayName));
+    }
+    if (!index.isValid())
+        return false;
+    m_mailboxView->setCurrentIndex(index);
+    m_mailboxView->scrollTo(index);
+    return true;
 }
 
 bool MainWindow::selectFirstCritical()

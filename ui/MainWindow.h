@@ -36,6 +36,7 @@ class AttributeComparisonModel;
 class MailboxFilterProxyModel;
 class MailboxTableModel;
 class OverviewWidget;
+class WritebackPanel;
 class WritebackTicks;
 struct ScanTrendPoint;
 
@@ -62,11 +63,15 @@ public:
     QTableView* mailboxView() const { return m_mailboxView; }
     QTableView* comparisonView() const { return m_comparisonView; }
     OverviewWidget* overview() const { return m_overview; }
+    WritebackPanel* writebackPanel() const { return m_writebackPanel; }
     QString countsText() const;
     const ConnectionProfile& profile() const { return m_profile; }
 
     // Selects the first row (in the current sort) whose worst drift is critical; false when there is none.
     bool selectFirstCritical();
+    // Makes this row of the scan (DriftScan::rows()) the current mailbox, clearing the search and filters when they
+    // hide it; false when the scan has no such row.
+    bool selectScanRow(int scanRow);
     // The files a reload reads again.
     void setSources(const ReportSources& files) { setProfile(ConnectionProfile::fromFiles(files)); }
     // The sources a rescan (F5) reads again; a live source asks for its secret again.
@@ -110,7 +115,10 @@ private:
     void createCentralWidget();
     void createStatusBar();
     void createScanPanel(QWidget* parent);
+    QDockWidget* addPanelDock(const QString& title, const QString& name, QWidget* panel, Qt::DockWidgetArea area,
+                              int size, QAction* action);
     void createOverviewDock();
+    void createWritebackDock();
     void openConnection();
     void reload();
     void showShortcuts();
@@ -145,6 +153,7 @@ private:
     QAction* m_quitAction = nullptr;
     QAction* m_cancelAction = nullptr;
     QAction* m_overviewAction = nullptr;
+    QAction* m_writebackAction = nullptr;
     QAction* m_nextCriticalAction = nullptr;
     QAction* m_focusListAction = nullptr;
     QAction* m_shortcutsAction = nullptr;
@@ -180,6 +189,8 @@ private:
     QPushButton* m_cancelButton = nullptr;
     QDockWidget* m_overviewDock = nullptr;
     OverviewWidget* m_overview = nullptr;
+    QDockWidget* m_writebackDock = nullptr;
+    WritebackPanel* m_writebackPanel = nullptr;
     QPointer<QDialog> m_deviceCodeDialog;
 };
 

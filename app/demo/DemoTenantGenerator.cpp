@@ -5,6 +5,7 @@
 #include "Identity.h"
 #include "JsonWriter.h"
 #include "RecipientType.h"
+#include "ReplicationMetadata.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -30,6 +31,22 @@ constexpr qint64 kMinute = 60 * 1000;
 constexpr QLatin1StringView kJobId = "Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82.5d1c0e7a4b2f"_L1;
 constexpr QLatin1StringView kChildJobId =
     "Entra2ADExchangeOnlineAttributeWriteback.3b99513e0cee4291aea884356239fb82.9a8b7c6d5e4f"_L1;
+
+// The demo forest's two DCs, as a dump's configuration partition names them (server dNSHostName, nTDSDSA
+// invocationId): DC01, where the Cloud Sync agent writes, and DC02, where a second writer changes AD after it.
+struct DemoDc {
+    QLatin1StringView name;
+    QLatin1StringView host;
+    QByteArray invocationId; // the 16 bytes as stored
+};
+const std::array<DemoDc, 2> kDemoDcs{{
+    {"DC01"_L1, "dc01.contoso.com"_L1, QByteArray::fromHex("52a13f8c6e4d7a4b9e0f1a2b3c4d5e01")},
+    {"DC02"_L1, "dc02.contoso.com"_L1, QByteArray::fromHex("52a13f8c6e4d7a4b9e0f1a2b3c4d5e02")},
+}};
+// ms-Exch-Extension-Attribute-4 [documented: the Exchange schema, attributeID 1.2.840.113556.1.2.426]; its attid
+// through the static prefix table (1.2.840.113556.1.2 is prefix 2 [documented: MS-DRSR 5.16.4]).
+constexpr QLatin1StringView kExtensionAttribute4Oid = "1.2.840.113556.1.2.426"_L1;
+constexpr quint32 kExtensionAttribute4Attid = 0x000201aau;
 constexpr QLatin1StringView kDomainSid = "S-1-5-21-3623811015-3361044348-30300820"_L1;
 constexpr qsizetype kChunk = 1 << 20;
 
@@ -145,6 +162,7 @@ struct AdSide {
     std::array<QString, 15> ext;
     std::array<QStringList, 5> extMulti;
     qint64 whenChanged = 0;
+    QByteArray replPropertyMetaData; // set on the mailboxes whose AD change history the demo plants
 };
 struct CloudSide {
     QString upn, primary, windowsEmail, alias, type;
@@ -485,6 +503,25 @@ private:
             m_boxes.push_back(m);
             m_planted.insert(int(m_boxes.size()) - 1);
         }
+
+        // Written back by Cloud Sync 6 hours before asOf (the log's success entry lists extensionAttribute4), then
+        // changed again in AD 2 hours before asOf on DC02 by another writer: AD's replication metadata (in the
+        // LDIF, decoded with the dictionary entries before the mailboxes) shows the later originating change.
+        i = userAt(i);
+        {
+            Mailbox& m = m_boxes[size_t(i)];
+            const qint64 writeback = m_o.asOfMsecs - 6 * 60 * kMinute;
+            m.cloud.custom[3] = u"Cost centre 4100"_s;
+            m.ad.ext[3] = u"Cost centre 4200"_s;
+            m.ad.whenChanged = m_o.asOfMsecs - 2 * 60 * kMinute; // the other writer's change
+            plantEntry({i, writeback, "success"_L1, {}, {}, {}, {}, {}, {u"extensionAttribute4"_s}});
+            m.ad.replPropertyMetaData = encodeReplPropertyMetaData({
+                {0x00000000u, 1, m_o.asOfMsecs - 400 * kDay, kDemoDcs[0].invocationId, 4101, 4101}, // objectClass
+                {kExtensionAttribute4Attid, 3, m_o.asOfMsecs - 2 * 60 * kMinute, kDemoDcs[1].invocationId, 88213,
+                 90417},
+            });
+            expect(i, u"extensionAttribute4"_s, u"normal"_s, u"changedInAdAfterWriteback"_s);
+        }
     }
 
     // --- LDIF (ldifde style: changetype: add, binary and non-ASCII values base64, lines folded at 76) ---
@@ -524,6 +561,30 @@ private:
         ldifLine(out, attr, value.toUtf8());
     }
 
+    // What decodes replPropertyMetaData, as `sunset-cli dump` writes it before the mailboxes: the catalog
+    // attribute's attributeSchema entry and each DC's server and nTDSDSA entries (ReplicationMetadataDecoder).
+    static void writeMetadataDictionary(QByteArray& out)
+    {
+        out += "# What decodes the mailboxes' replPropertyMetaData (as sunset-cli dump writes it)\n";
+        ldifLine(out, "dn", u"CN=ms-Exch-Extension-Attribute-4,CN=Schema,CN=Configuration,"_s + kBaseDn);
+        out += "changetype: add\nobjectClass: top\nobjectClass: attributeSchema\n"
+               "lDAPDisplayName: extensionAttribute4\n";
+        ldifLine(out, "attributeID", QString(kExtensionAttribute4Oid));
+        out += '\n';
+        for (const DemoDc& dc : kDemoDcs) {
+            const QString server = u"CN="_s + dc.name + u",CN=Servers,CN=Default-First-Site-Name,CN=Sites,"
+                                                         "CN=Configuration,"_s + kBaseDn;
+            ldifLine(out, "dn", server);
+            out += "changetype: add\nobjectClass: top\nobjectClass: server\n";
+            ldifLine(out, "dNSHostName", QString(dc.host));
+            out += '\n';
+            ldifLine(out, "dn", u"CN=NTDS Settings,"_s + server);
+            out += "changetype: add\nobjectClass: top\nobjectClass: applicationSettings\nobjectClass: nTDSDSA\n";
+            ldifLine(out, "invocationId", dc.invocationId, true);
+            out += '\n';
+        }
+    }
+
     void writeLdif(const std::function<void(const QByteArray&)>& sink)
     {
         QByteArray out = "# Sunset demo tenant: Active Directory side (ldifde -f demo-ad.ldif -d \"DC=contoso,DC=com\")\n"
@@ -543,6 +604,8 @@ private:
                "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n"
                "objectClass: computer\nobjectClass: msDS-GroupManagedServiceAccount\ncn: provAgentgMSA\n\n";
         m_adSkipped = int(kDepartments.size()) + 3;
+        if (std::any_of(m_boxes.begin(), m_boxes.end(), [](const Mailbox& m) { return !m.ad.replPropertyMetaData.isEmpty(); }))
+            writeMetadataDictionary(out);
         for (const Mailbox& m : m_boxes) {
             if (!m.inAd)
                 continue;
@@ -589,6 +652,8 @@ private:
                     ldifLine(out, QByteArray("msExchExtensionCustomAttribute" + QByteArray::number(k + 1)).constData(), v);
             ldifLine(out, "whenChanged",
                      QDateTime::fromMSecsSinceEpoch(a.whenChanged, Qt::UTC).toString(u"yyyyMMddHHmmss'.0Z'"_s));
+            if (!a.replPropertyMetaData.isEmpty())
+                ldifLine(out, "replPropertyMetaData", a.replPropertyMetaData, true);
             out += '\n';
             if (out.size() > kChunk) {
                 sink(out);
@@ -790,6 +855,15 @@ private:
         w.endObject();
     }
 
+    // The job's objects in scope: the cloud-managed mailboxes of its domain with a side in both directories.
+    qint64 objectsInScope(bool child) const
+    {
+        qint64 n = 0;
+        for (const Mailbox& m : m_boxes)
+            n += m.inAd && m.inCloud && m.cloud.cloudManaged && m.ad.dn.endsWith(kChildBaseDn) == child ? 1 : 0;
+        return n;
+    }
+
     void writeJob(JsonWriter& w, QLatin1StringView id, const QString& domain, bool quarantined) const
     {
         const qint64 lastRun = quarantined ? m_o.asOfMsecs - 27 * 60 * kMinute : m_o.asOfMsecs - 10 * kMinute;
@@ -824,6 +898,12 @@ private:
         }
         w.key("steadyStateFirstAchievedTime"_L1).value(isoTime(m_o.asOfMsecs - 90 * kDay, false));
         w.key("steadyStateLastAchievedTime"_L1).value(isoTime(lastRun, false));
+        w.key("synchronizedEntryCountByType"_L1).beginArray();
+        w.beginObject();
+        w.key("key"_L1).value("User to user"_L1);
+        w.key("value"_L1).value(objectsInScope(domain != kDomain));
+        w.endObject();
+        w.endArray();
         w.key("troubleshootingUrl"_L1).null();
         w.endObject();
         w.key("synchronizationJobSettings"_L1).beginArray();

@@ -10,10 +10,12 @@
 #include "BuildInfo.h"
 #include "DesktopWriteback.h"
 #include "MainWindow.h"
+#include "ProvisioningIssuesModel.h"
 #include "ScanHistory.h"
 #include "ScanLoader.h"
 #include "SnapshotFiles.h"
 #include "UiLogging.h"
+#include "WritebackPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,6 +24,7 @@
 #include <QFutureWatcher>
 #include <QPixmap>
 #include <QSettings>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -137,6 +140,11 @@ int main(int argc, char* argv[])
                                        "the batch review of a few ticked items."), u"PNG"_s);
     const QCommandLineOption historyShot(u"screenshot-history"_s, QApplication::translate("main", "Like --screenshot, "
                                          "of the history after approving and applying such a batch."), u"PNG"_s);
+    const QCommandLineOption writebackPanelShot(
+        u"screenshot-writeback"_s,
+        QApplication::translate("main", "Like --screenshot, with the Writeback panel open and its first provisioning "
+                                        "failure's mailbox selected."),
+        u"PNG"_s);
     const QCommandLineOption decommissionShot(
         u"screenshot-decommission"_s,
         QApplication::translate("main", "With --demo: save the decommission wizard on its Uninstall step, after its "
@@ -147,7 +155,7 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "With --screenshot-decommission: the step to show (default uninstall)."),
         u"STEP"_s, u"uninstall"_s);
     parser.addOptions({demo, ad, exo, graph, screenshot, overview, screenshotConnect, batchShot, historyShot,
-                       decommissionShot, decommissionStep});
+                       writebackPanelShot, decommissionShot, decommissionStep});
     parser.process(*application);
     if (parser.isSet(version)) {
         std::fputs(qPrintable(versionText(u"sunset"_s)), stdout);
@@ -166,7 +174,7 @@ int main(int argc, char* argv[])
     // throwaway home folder for the settings, the (demo) history and the demo's writeback file (shown as ~/…).
     const bool takingScreenshot = parser.isSet(screenshot) || parser.isSet(screenshotConnect) ||
                                   parser.isSet(batchShot) || parser.isSet(historyShot) ||
-                                  parser.isSet(decommissionShot);
+                                  parser.isSet(writebackPanelShot) || parser.isSet(decommissionShot);
     std::optional<QTemporaryDir> screenshotHome;
     if (takingScreenshot) {
         screenshotHome.emplace();
@@ -195,7 +203,8 @@ int main(int argc, char* argv[])
         }
         files = {parser.value(ad), parser.value(exo), parser.value(graph)};
     }
-    const QString screenshotPath = parser.value(screenshot);
+    const bool writebackPanelScreenshot = parser.isSet(writebackPanelShot);
+    const QString screenshotPath = parser.value(writebackPanelScreenshot ? writebackPanelShot : screenshot);
     if (parser.isSet(screenshotConnect))
         return screenshotConnectionDialog(parser.value(screenshotConnect));
     if (!screenshotPath.isEmpty() && files.ad.isEmpty()) {
@@ -237,6 +246,8 @@ int main(int argc, char* argv[])
     window.setProfileSettings(&settings);
     if (parser.isSet(overview))
         window.findChild<QAction*>(u"overviewAction"_s)->trigger();
+    if (writebackPanelScreenshot)
+        window.findChild<QAction*>(u"writebackAction"_s)->trigger();
 
     // The writeback side (BatchFlow) records each shown scan in the history (the demo's in a history of its own,
     // never the real one), so batches name their scan; the overview's trend is read back from that history on a
@@ -263,9 +274,24 @@ int main(int argc, char* argv[])
             app.exit(1);
         };
         QObject::connect(&loader, &ScanLoader::failed, &app, [fail](const ImportError& e) { fail(e.toString()); });
-        QObject::connect(&window, &MainWindow::scanShown, &app, [&window, &app, screenshotPath, fail] {
-            if (!window.selectFirstCritical())
+        QObject::connect(&window, &MainWindow::scanShown, &app, [&window, &app, screenshotPath, fail,
+                                                                  writebackPanelScreenshot] {
+            if (writebackPanelScreenshot) {
+                // The admin's path through the panel: the newest failure, activated, selects its mailbox.
+                QTableView* issues = window.writebackPanel()->issuesView();
+                const ProvisioningIssuesModel* model = window.writebackPanel()->issuesModel();
+                int failure = 0;
+                while (failure < model->rowCount() && !model->failedAt(failure))
+                    ++failure;
+                if (failure < model->rowCount()) {
+                    issues->setCurrentIndex(model->index(failure, 0));
+                    window.selectScanRow(model->scanRowAt(failure));
+                } else {
+                    qCWarning(lcUi) << "no provisioning failure to show in the screenshot";
+                }
+            } else if (!window.selectFirstCritical()) {
                 qCWarning(lcUi) << "no mailbox with critical drift to show in the screenshot";
+            }
             // Let the views lay out and paint once before grabbing.
             QTimer::singleShot(400, &app, [&window, &app, screenshotPath, fail] {
                 if (!window.grab().save(screenshotPath, "PNG"))

@@ -103,7 +103,7 @@ class TestDemoTenant final : public QObject {
         const QJsonObject manifest = readJson(kDemo + u"planted-drift.json"_s);
         const QSet<QString> planted = plantedDrift(manifest);
         const QSet<QString> reported = reportedDrift(report);
-        QVERIFY2(planted.size() == 15, "the manifest lists the 15 planted drift items");
+        QVERIFY2(planted.size() == 16, "the manifest lists the 16 planted drift items");
         QCOMPARE(QStringList(QSet(reported).subtract(planted).values()), QStringList()); // nothing extra
         QCOMPARE(QStringList(QSet(planted).subtract(reported).values()), QStringList()); // nothing missed
         QCOMPARE(reported.size(), planted.size());
@@ -162,7 +162,8 @@ private Q_SLOTS:
         const QJsonObject report = diff(u"demo-exo.json"_s);
         QJsonObject byCause = report[u"summary"_s][u"byCause"_s].toObject();
         for (const QString& cause : {u"jobUnhealthy"_s, u"notMapped"_s, u"writebackFailed"_s, u"writebackSkipped"_s,
-                                     u"writebackPending"_s, u"unexplained"_s, u"notWrittenBack"_s, u"notCloudManaged"_s})
+                                     u"writebackPending"_s, u"changedInAdAfterWriteback"_s, u"unexplained"_s,
+                                     u"notWrittenBack"_s, u"notCloudManaged"_s})
             QVERIFY2(byCause[cause].toInt() > 0, qPrintable(cause));
         QHash<QString, QJsonObject> evidenceByCause;
         for (const QJsonValue& m : report[u"mailboxes"_s].toArray())
@@ -181,6 +182,13 @@ private Q_SLOTS:
         QCOMPARE(evidenceByCause.value(u"writebackPending"_s)[u"job"_s][u"nextRunDue"_s].toString(),
                  u"2026-11-24T09:10:00Z"_s);
         QVERIFY(!evidenceByCause.value(u"unexplained"_s)[u"missing"_s].toArray().isEmpty());
+        // A second writer: AD's replication metadata in the demo LDIF (decoded with its schema and nTDSDSA
+        // entries) shows a change on DC02 four hours after the writeback the log records.
+        const QJsonObject secondWriter = evidenceByCause.value(u"changedInAdAfterWriteback"_s);
+        QCOMPARE(secondWriter[u"adMetadata"_s][u"originatingDc"_s].toString(), u"dc02.contoso.com"_s);
+        QCOMPARE(secondWriter[u"adMetadata"_s][u"originatingChangeTime"_s].toString(), u"2026-11-24T07:00:00Z"_s);
+        QCOMPARE(secondWriter[u"adMetadata"_s][u"version"_s].toInt(), 3);
+        QCOMPARE(secondWriter[u"provisioning"_s][u"activityDateTime"_s].toString(), u"2026-11-24T03:00:00Z"_s);
     }
 
     void diffOnTheGetMailboxJsonFindsExactlyThePlantedDrift() { compareWithManifest(diff(u"demo-exo.json"_s)); }
@@ -210,7 +218,7 @@ private Q_SLOTS:
         QString problem;
         const QList<QStringList> rows = test::parseCsv(readAll(out), &problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        QCOMPARE(rows.size(), 1 + 15);
+        QCOMPARE(rows.size(), 1 + 16);
         QCOMPARE(rows.first().mid(0, 8), (QStringList{u"dn"_s, u"upn"_s, u"matchedBy"_s, u"attribute"_s, u"severity"_s,
                                                       u"cause"_s, u"evidence"_s, u"ad"_s}));
         bool sawTrailingSpace = false, sawFailure = false;

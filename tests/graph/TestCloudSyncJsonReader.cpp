@@ -121,7 +121,11 @@ void TestCloudSyncJsonReader::jobsPage()
     QCOMPARE(q.lastSuccessfulRunMsecs(), at("2026-11-23T08:02:00Z"));
     QVERIFY(!q.lastSuccessfulExecutionWithExports);
     QVERIFY(q.unhealthyReason().startsWith(u"quarantined (EncounteredQuarantineException) since 2026-11-23 09:12 UTC"_s));
+    QCOMPARE(q.synchronizedEntryCounts.size(), size_t(1));
+    QCOMPARE(q.synchronizedEntryCounts[0].type, u"User to user"_s);
+    QCOMPARE(q.objectsInScope(), 1200);
     const WritebackJob& h = r->at(1);
+    QCOMPARE(h.objectsInScope(), -1); // not reported: not a zero
     QCOMPARE(h.domain, u"emea.contoso.com"_s);
     QCOMPARE(h.countSuccessiveCompleteFailures, 0); // Int64 as a string (IEEE754Compatible)
     QCOMPARE(h.nextRunDueMsecs(), at("2026-11-24T09:21:00Z"));

@@ -148,7 +148,7 @@ void TestHistoryWorkflow::diffRecordsItsScan()
     QCOMPARE(listed.adSource, kDemo + u"demo-ad.ldif"_s);
     QCOMPARE(listed.exoSource, kDemo + u"demo-exo.json"_s);
     QCOMPARE(listed.graphSource, kDemo + u"demo-graph.json"_s);
-    QCOMPARE(listed.driftItems, 15); // the planted drift
+    QCOMPARE(listed.driftItems, 16); // the planted drift
     QCOMPARE(listed.adMailboxes, 3002);
     QVERIFY(listed.started.isValid() && listed.finished >= listed.started);
 
@@ -156,8 +156,8 @@ void TestHistoryWorkflow::diffRecordsItsScan()
     QVERIFY(full);
     const auto drift = recordedDrift(full->record.driftJson);
     QVERIFY2(drift, qPrintable(drift ? QString() : drift.error().message));
-    QCOMPARE(drift->size(), size_t(15));
-    QVERIFY(full->record.summaryJson.contains("\"driftItems\":15"));
+    QCOMPARE(drift->size(), size_t(16));
+    QVERIFY(full->record.summaryJson.contains("\"driftItems\":16"));
     const auto fischer = std::find_if(drift->begin(), drift->end(), [](const RecordedDrift& d) {
         return d.selection.dn == u"CN=Dmitri Fischer,OU=Sales,OU=Staff,DC=contoso,DC=com"_s;
     });

@@ -533,11 +533,11 @@ void TestAdSnapshotReader::replicationMetadataWithItsDictionary()
     QCOMPARE(changes[0].attribute, AttributeId::Mail);
     QCOMPARE(changes[0].version, 2u);
     QCOMPARE(changes[0].originatingChangeMsecs, 1796634764000);
-    QCOMPARE(changes[0].originatingInvocationId, u"8c1f3a52-4d6e-4b7a-9e0f-1a2b3c4d5e6f"_s);
-    QCOMPARE(changes[0].originatingDc, u"dc01.contoso.com"_s);
+    QCOMPARE(snapshot->changeMetadata.invocationId(changes[0]), u"8c1f3a52-4d6e-4b7a-9e0f-1a2b3c4d5e6f"_s);
+    QCOMPARE(snapshot->changeMetadata.dcName(changes[0]), u"dc01.contoso.com"_s);
     QCOMPARE(changes[1].attribute, AttributeId::MsExchRecipientTypeDetails);
     QCOMPARE(changes[1].version, 5u);
-    QCOMPARE(changes[1].originatingDc, u"dc01.contoso.com"_s);
+    QCOMPARE(snapshot->changeMetadata.dcName(changes[1]), u"dc01.contoso.com"_s);
 }
 
 void TestAdSnapshotReader::xmlMetadataIsPreferred()
@@ -557,7 +557,7 @@ void TestAdSnapshotReader::xmlMetadataIsPreferred()
     QCOMPARE(changes.size(), size_t(1)); // the XML's, not the blob's two
     QCOMPARE(changes[0].attribute, AttributeId::Mail);
     QCOMPARE(changes[0].version, 9u);
-    QCOMPARE(changes[0].originatingDc, u"dc01.contoso.com"_s);
+    QCOMPARE(snapshot->changeMetadata.dcName(changes[0]), u"dc01.contoso.com"_s);
 }
 
 void TestAdSnapshotReader::damagedMetadataNamesTheMailbox()
@@ -583,7 +583,7 @@ void TestAdSnapshotReader::fuzzSeedReachesTheDecoder()
     const auto& bob = snapshot->changeMetadata.value("CN=Bob,OU=Staff,DC=contoso,DC=com");
     QCOMPARE(bob.size(), size_t(1));
     QCOMPARE(bob[0].attribute, AttributeId::ExtensionAttribute2);
-    QCOMPARE(bob[0].originatingDc, u"dc01.contoso.com"_s);
+    QCOMPARE(snapshot->changeMetadata.dcName(bob[0]), u"dc01.contoso.com"_s);
 }
 
 QTEST_GUILESS_MAIN(TestAdSnapshotReader)

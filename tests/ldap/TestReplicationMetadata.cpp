@@ -240,18 +240,18 @@ private Q_SLOTS:
         QVERIFY2(changes.ok(), changes ? "" : qPrintable(changes.error()));
         QCOMPARE(changes->size(), size_t(2));
         AdChangeMetadata metadata;
-        metadata.insert("CN=a,DC=contoso,DC=com", std::move(changes.value()));
+        metadata.byDn.insert("CN=a,DC=contoso,DC=com", std::move(changes.value()));
         decoder.nameDomainControllers(metadata);
         const auto& kept = metadata.value("CN=a,DC=contoso,DC=com");
         QCOMPARE(kept[0].attribute, AttributeId::ProxyAddresses);
         QCOMPARE(kept[0].version, 3u);
         QCOMPARE(kept[0].originatingChangeMsecs, kChangeMsecs);
-        QCOMPARE(kept[0].originatingInvocationId, kInvocationText);
-        QCOMPARE(kept[0].originatingDc, u"dc01.contoso.com"_s);
+        QCOMPARE(metadata.invocationId(kept[0]), kInvocationText);
+        QCOMPARE(metadata.dcName(kept[0]), u"dc01.contoso.com"_s);
         QCOMPARE(kept[1].attribute, AttributeId::MsExchRecipientTypeDetails);
         QCOMPARE(kept[1].version, 7u);
-        QCOMPARE(kept[1].originatingInvocationId, u"33221100-5544-7766-8899-aabbccddeeff"_s); // GUID byte order
-        QVERIFY(kept[1].originatingDc.isEmpty()); // no nTDSDSA names it: left empty, never guessed
+        QCOMPARE(metadata.invocationId(kept[1]), u"33221100-5544-7766-8899-aabbccddeeff"_s); // GUID byte order
+        QVERIFY(metadata.dcName(kept[1]).isEmpty()); // no nTDSDSA names it: left empty, never guessed
     }
 
     void damagedBlobIsAnError()
@@ -273,15 +273,15 @@ private Q_SLOTS:
         QCOMPARE(read.version, 4u);
         QCOMPARE(read.originatingChangeMsecs, kChangeMsecs);
         AdChangeMetadata metadata;
-        metadata.insert("CN=a", std::vector<AttributeLastChange>{read});
+        metadata.byDn.insert("CN=a", std::vector<AttributeLastChange>{read});
         decoder.nameDomainControllers(metadata);
-        QCOMPARE(metadata.value("CN=a").front().originatingDc, u"DC02"_s);
+        QCOMPARE(metadata.dcName(metadata.value("CN=a").front()), u"DC02"_s);
 
         // With the nTDSDSA and server entries read, the server's DNS name wins.
         feed(decoder, dsaEntry("DC02", kInvocationBytes));
         feed(decoder, serverEntry("DC02", "dc02.contoso.com"));
         decoder.nameDomainControllers(metadata);
-        QCOMPARE(metadata.value("CN=a").front().originatingDc, u"dc02.contoso.com"_s);
+        QCOMPARE(metadata.dcName(metadata.value("CN=a").front()), u"dc02.contoso.com"_s);
 
         const auto other = decoder.changeFromXml(QByteArray(kXmlValue).replace("msExchRecipientTypeDetails", "cn"));
         QVERIFY(other.ok());

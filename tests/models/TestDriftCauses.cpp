@@ -135,7 +135,8 @@ private:
         if (pair == SecondWriterAfterRun)
             adChanged = kLastRun + 15 * kMinute;
         if (pair != CloudManagedUnknown)
-            ad.changeMetadata.insert(dn, {{A::ExtensionAttribute1, 7, adChanged, u"6f1c…"_s, u"DC02"_s}});
+            ad.changeMetadata.byDn.insert(dn, {{adChanged, 7, 0, A::ExtensionAttribute1}});
+        ad.changeMetadata.dcs = {{u"6f1c…"_s, u"DC02"_s}};
     }
 };
 
@@ -182,7 +183,7 @@ private Q_SLOTS:
                               ",OU=Staff,DC=contoso,DC=com";
         QVERIFY(t.ad.changeMetadata.contains(dn));
         auto stampAt = [&](qint64 msecs) {
-            t.ad.changeMetadata[dn] = {{A::ExtensionAttribute1, 7, msecs, u"6f1c…"_s, u"DC02"_s}};
+            t.ad.changeMetadata.byDn[dn] = {{msecs, 7, 0, A::ExtensionAttribute1}};
             return only(t.compute(), PlantedTenant::SecondWriterAfterLog).cause;
         };
         QCOMPARE(DriftCauseFinder::kWritebackSlackMsecs, 5 * kMinute);

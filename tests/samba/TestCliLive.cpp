@@ -242,8 +242,9 @@ void TestCliLive::dumpRoundTrip()
             const AttributeLastChange& y = theirs[k];
             QVERIFY2(x.attribute == y.attribute && x.version == y.version &&
                          x.originatingChangeMsecs == y.originatingChangeMsecs &&
-                         x.originatingInvocationId == y.originatingInvocationId && x.originatingDc == y.originatingDc &&
-                         !x.originatingDc.isEmpty(),
+                         live->changeMetadata.invocationId(x) == dumped->changeMetadata.invocationId(y) &&
+                         live->changeMetadata.dcName(x) == dumped->changeMetadata.dcName(y) &&
+                         !live->changeMetadata.dcName(x).isEmpty(),
                      it.key().constData());
         }
     }

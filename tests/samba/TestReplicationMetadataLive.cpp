@@ -30,12 +30,12 @@ const AttributeLastChange* find(const std::vector<AttributeLastChange>& changes,
     return nullptr;
 }
 
-QString describe(const AttributeLastChange& c)
+QString describe(const AdChangeMetadata& metadata, const AttributeLastChange& c)
 {
     return u"%1 v%2 at %3 by %4 (%5)"_s.arg(AttributeCatalog::spec(c.attribute).ldapName)
         .arg(c.version)
         .arg(c.originatingChangeMsecs)
-        .arg(c.originatingInvocationId, c.originatingDc);
+        .arg(metadata.invocationId(c), metadata.dcName(c));
 }
 
 // Resident memory of this process, from /proc (Linux), for the figures the test logs.
@@ -159,10 +159,11 @@ private Q_SLOTS:
         QVERIFY(moved);
         QCOMPARE(moved->version, version + 1);
         QVERIFY2(moved->originatingChangeMsecs >= from && moved->originatingChangeMsecs <= to,
-                 qPrintable(describe(*moved) + u" not within [%1, %2]"_s.arg(from).arg(to)));
-        QVERIFY2(moved->originatingDc.compare(m_domain.value("SUNSET_TEST_DC_HOSTNAME"), Qt::CaseInsensitive) == 0,
-                 qPrintable(describe(*moved)));
-        QCOMPARE(moved->originatingInvocationId.size(), 36);
+                 qPrintable(describe(second->changeMetadata, *moved) + u" not within [%1, %2]"_s.arg(from).arg(to)));
+        QVERIFY2(second->changeMetadata.dcName(*moved).compare(m_domain.value("SUNSET_TEST_DC_HOSTNAME"),
+                                                                Qt::CaseInsensitive) == 0,
+                 qPrintable(describe(second->changeMetadata, *moved)));
+        QCOMPARE(second->changeMetadata.invocationId(*moved).size(), 36);
         // The attribute not written keeps its stamp.
         const AttributeLastChange* typeAfter = find(after, AttributeId::MsExchRecipientTypeDetails);
         QVERIFY(typeAfter);
@@ -194,8 +195,8 @@ private Q_SLOTS:
         const auto& b = dumped->changeMetadata.value(m_mailbox);
         QCOMPARE(b.size(), a.size());
         for (size_t i = 0; i < a.size(); ++i)
-            QCOMPARE(describe(b[i]), describe(a[i]));
-        QVERIFY(!a.empty() && !a.front().originatingDc.isEmpty());
+            QCOMPARE(describe(dumped->changeMetadata, b[i]), describe(live->changeMetadata, a[i]));
+        QVERIFY(!a.empty() && !live->changeMetadata.dcName(a.front()).isEmpty());
 
         // Without the dictionary entries the blobs cannot be named: the mailboxes read as before, no metadata.
         QByteArray bare;

@@ -95,6 +95,14 @@ void TestAttributeComparisonModel::layout()
     const int ext2 = model.rowOf(AttributeId::ExtensionAttribute2);
     QVERIFY(!model.index(ext2, 0).data(ItemRole::RowTint).isValid());
     QVERIFY(model.index(ext2, AttributeComparisonModel::LikelyCause).data().toString().isEmpty());
+
+    // The demo's second writer: AD's replication metadata (in the demo LDIF) shows a change on DC02 after the
+    // writeback the log records.
+    model.setMailbox(m_scan, rowOf("asa.novak@contoso.com"));
+    const int ext4 = model.rowOf(AttributeId::ExtensionAttribute4);
+    QCOMPARE(model.index(ext4, AttributeComparisonModel::LikelyCause).data().toString().section(u'\n', 0, 0),
+             u"AD changed it at 2026-11-24 07:00 UTC on dc02.contoso.com (version 3), after Cloud Sync wrote it at "
+             "2026-11-24 03:00 UTC: another writer is fighting Cloud Sync."_s);
 }
 
 void TestAttributeComparisonModel::removedAliasHighlightedInAdColumn()

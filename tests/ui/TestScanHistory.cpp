@@ -28,7 +28,7 @@ void TestScanHistory::recordsScansAndReadsTrend()
     ScanHistoryResult first = recordScanAndReadTrend(path, scan, t0, t0.addSecs(2));
     QVERIFY2(!first.error, qPrintable(first.error.value_or(QString())));
     QCOMPARE(first.trend.size(), 1);
-    QCOMPARE(first.trend[0].mailboxesWithDrift, 13);
+    QCOMPARE(first.trend[0].mailboxesWithDrift, 14);
     QCOMPARE(first.trend[0].critical, 5);
     QCOMPARE(first.trend[0].when, t0.addSecs(2));
 
