@@ -39,9 +39,9 @@ void OnDemandFlow::installActions()
     QMenu* menu = m_window.addFeatureMenu(tr("Cloud &Sync"));
     m_action = menu->addAction(tr("Ask Cloud Sync to &write it back now"), this, &OnDemandFlow::askTicked);
     m_action->setObjectName(u"provisionOnDemandAction"_s);
-    m_action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     m_action->setToolTip(tr("The supported fix: ask Entra Cloud Sync to write the cloud's values of the ticked "
-                            "drift items back to AD now (provisionOnDemand), then re-read AD (Ctrl+Shift+W)"));
+                            "drift items back to AD now (provisionOnDemand), then re-read AD (Ctrl+Shift+P)"));
 }
 
 void OnDemandFlow::tell(const QString& title, const QString& text)

@@ -20,7 +20,7 @@ namespace sunset {
 class BatchFlow;
 class MainWindow;
 
-// The desktop app's "Ask Cloud Sync to write it back now" (Cloud Sync menu, Ctrl+Shift+W): the ticked drift items
+// The desktop app's "Ask Cloud Sync to write it back now" (Cloud Sync menu, Ctrl+Shift+P): the ticked drift items
 // of cloud-managed mailboxes on written-back attributes go to Cloud Sync's provisionOnDemand (runOnDemand, on a
 // worker thread with its own history connection and, when the scan read a live DC, its own LDAP connection for
 // the re-read), with a progress dialog and Cancel; the result per mailbox is shown and recorded in the history.
