@@ -27,7 +27,8 @@ const QHash<QString, QStringList>& allowedIncludes()
         {u"ui"_s, {u"ui"_s, u"models"_s, u"platform"_s}},
         // Debt: BatchApplier (writeback application) lives in the history and talks LDAP.
         {u"app/history"_s, {u"app/history"_s, u"models"_s, u"platform"_s, u"ldap"_s}},
-        {u"app/demo"_s, {u"app/demo"_s, u"models"_s}},
+        // The demo tenant writes AD's own binary forms (replPropertyMetaData) through the ldap layer's encoder.
+        {u"app/demo"_s, {u"app/demo"_s, u"models"_s, u"ldap"_s}},
         {u"app/about"_s, {u"app/about"_s}},
         {u"app/docs"_s, {u"app/docs"_s}},
         // The CLI and the service code living with it (debt: the GUI wiring uses its sources): never widgets.
@@ -52,7 +53,7 @@ const QHash<QString, QStringList>& allowedLinks()
         {u"sunset_ui"_s, {u"sunset_models"_s, u"sunset_platform"_s}},
         {u"sunset_history"_s, {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s}},
         {u"sunset_history_export"_s, {u"sunset_history"_s, u"sunset_models"_s, u"sunset_platform"_s}},
-        {u"sunset_demo"_s, {u"sunset_models"_s}},
+        {u"sunset_demo"_s, {u"sunset_models"_s, u"sunset_ldap"_s}},
         {u"sunset_cli_commands"_s,
          {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_demo"_s,
           u"sunset_history"_s, u"sunset_history_export"_s}},

@@ -22,6 +22,7 @@ QJsonObject reportWithoutSources(const QString& path)
         return {};
     QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
     o.remove(u"sources"_s);
+    o.remove(u"sinceScan"_s); // what changed since the profile's previous scan: the runs share one history
     return o;
 }
 

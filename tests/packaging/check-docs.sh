@@ -7,9 +7,13 @@ set -euo pipefail
 cli=$1 gui=$2 generated=$3
 missing=0
 options() { grep -oE '^  (-[A-Za-z?], )?--?[A-Za-z0-9][A-Za-z0-9-]*' | sed -E 's/^  //; s/, /\n/'; }
+# Each page decompressed once. (Not `zcat | grep -q`: grep -q stops at the first match, zcat then dies of SIGPIPE,
+# and under pipefail a page holding the option reads as one that does not, at random.)
+declare -A pages
 inPage() { # the option as the man page writes it: every '-' a troff minus
   local escaped=${2//-/\\-}
-  zcat "$1" | grep -qF -- "\\fB$escaped\\fR" || { echo "$(basename "$1"): no $2 ($3)"; return 1; }
+  [ -n "${pages[$1]+set}" ] || pages[$1]=$(zcat "$1")
+  grep -qF -- "\\fB$escaped\\fR" <<<"${pages[$1]}" || { echo "$(basename "$1"): no $2 ($3)"; return 1; }
 }
 inCompletion() {
   grep -qE -- "(^|[ '])$1( |'|$)" "$generated/sunset-cli.bash" || { echo "sunset-cli.bash: no $1 ($2)"; return 1; }
@@ -24,7 +28,7 @@ for option in $(options <<<"$help"); do
   count=$((count + 1))
 done
 for command in $commands; do
-  grep -qF "\\fB${command//-/\\-}\\fR" <(zcat "$generated/sunset-cli.1.gz") ||
+  grep -qF "\\fB${command//-/\\-}\\fR" <<<"$(zcat "$generated/sunset-cli.1.gz")" ||
     { echo "sunset-cli.1: no command $command"; missing=$((missing + 1)); }
   grep -qE "^ +$command\)" "$generated/sunset-cli.bash" || { echo "sunset-cli.bash: no command $command"; missing=$((missing + 1)); }
   for option in $("$cli" "$command" --help | options); do

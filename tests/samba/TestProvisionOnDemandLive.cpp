@@ -262,7 +262,7 @@ private Q_SLOTS:
         QVERIFY(now);
         QCOMPARE(now->version, version + 1);
         QVERIFY(now->originatingChangeMsecs >= from && now->originatingChangeMsecs <= to);
-        QVERIFY(now->originatingDc.compare(m_domain.value("SUNSET_TEST_DC_HOSTNAME"), Qt::CaseInsensitive) == 0);
+        QVERIFY(after->changeMetadata.dcName(*now).compare(m_domain.value("SUNSET_TEST_DC_HOSTNAME"), Qt::CaseInsensitive) == 0);
 
         // The history: who, when, the job, the answer and the re-read; the audit chain intact.
         const auto recorded = latestRun();
