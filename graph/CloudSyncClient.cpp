@@ -307,6 +307,10 @@ void CloudSyncClient::next()
             m_state.schemaSource = u"Graph (GET …/synchronization/jobs/{jobId}/schema)"_s;
         m_step = Step::Provisioning;
         m_index = 0;
+        if (!m_options.readProvisioningLog) {
+            m_state.provisioningMissingReason = u"the provisioning log was not asked for"_s;
+            m_step = Step::Done;
+        }
     }
     if (m_step == Step::Provisioning) {
         if (m_index < m_state.jobs.size()) {

@@ -29,6 +29,9 @@ struct CloudSyncReadOptions {
     // eq '…' [the filter is documented]. When it finds nothing, servicePrincipalIds can name them instead.
     QString applicationTemplateId = QStringLiteral("3b99513e-0cee-4291-aea8-84356239fb82");
     QStringList servicePrincipalIds; // read these instead of searching (empty: search)
+    // The decommission checklist needs the jobs and their schemas only: it leaves the log (the slow, throttled part)
+    // unread, saying so.
+    bool readProvisioningLog = true;
     // The provisioning log's throttle: 5 requests per 10 s per app and tenant [documented: Graph throttling
     // limits]. Requests are paced to it client-side.
     int provisioningRequestsPerWindow = 5;

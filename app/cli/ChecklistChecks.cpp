@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistChecks.h"
 
+#include "CloudSyncClient.h"
+
 #include "CloudSyncJsonReader.h"
 
 #include "ExchangeConfiguration.h"
@@ -137,6 +139,31 @@ std::vector<WritebackDomain> writebackDomains(const ExchangeConfiguration& confi
     return domains;
 }
 
+// Cloud Sync's writeback jobs and their schemas read live with the cloud's credentials (the provisioning log is
+// not needed here). A permission lacking leaves the jobs unread inside the state, with the permission named.
+Result<std::shared_ptr<const CloudSyncState>> readCloudSyncLive(const CloudSettings& cloud)
+{
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
+    if (!cloud.scan.graphResource.isEmpty())
+        client.setResource(cloud.scan.graphResource);
+    CloudSyncReadOptions options = cloud.scan.cloudSync;
+    options.readProvisioningLog = false;
+    client.setOptions(options);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
+    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
+    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
+}
+
 Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSources& sources)
 {
     if (sources.cloudSync)
@@ -145,6 +172,8 @@ Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSourc
         if (!sources.syncSchemaFile.isEmpty())
             return ImportError{sources.syncSchemaFile, 0, {},
                                u"a schema belongs to a job: give the jobs too (--sync-jobs FILE)"_s};
+        if (sources.cloud)
+            return readCloudSyncLive(*sources.cloud);
         return std::shared_ptr<const CloudSyncState>();
     }
     Result<CloudSyncState> state = loadCloudSyncFiles({sources.syncJobsFile, sources.syncSchemaFile, {}});
@@ -207,8 +236,8 @@ QString cloudSyncMissingHint()
 {
     return u"give --sync-jobs FILE and --sync-schema FILE (the answers of GET "
            "/servicePrincipals/{id}/synchronization/jobs and …/jobs/{jobId}/schema, saved as sunset-cli diff reads "
-           "them; in the wizard: Sources…), or, once you have checked the writeback in the Entra admin center, attest "
-           "'cloud-sync-writeback'."_s;
+           "them; in the wizard: Sources…), or read them live with --tenant (the app needs Synchronization.Read.All), or, "
+           "once you have checked the writeback in the Entra admin center, attest 'cloud-sync-writeback'."_s;
 }
 
 std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,

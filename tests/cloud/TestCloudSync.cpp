@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TestCloudSync.h"
 
+#include "ChecklistChecks.h"
 #include "CloudEmulator.h"
+#include "CloudSource.h"
 #include "CloudSyncClient.h"
 #include "DemoTenantGenerator.h"
 #include "DriftCauseFinder.h"
@@ -437,3 +439,39 @@ void TestCloudSync::emulatorRefusesUndocumentedQueries()
 }
 
 QTEST_MAIN(TestCloudSync)
+
+// `checklist check prerequisites --tenant …` without --sync-jobs: the writeback checks read Cloud Sync's jobs and
+// schemas live (the demo's: emea quarantined, contoso without its mail mapping) and leave the provisioning log,
+// which they do not need, unasked.
+void TestCloudSync::checklistReadsJobsLiveWithoutTheLog()
+{
+    g_emulator->sync().addServicePrincipal(kServicePrincipal);
+    g_emulator->sync().loadAnswers(kServicePrincipal, demo().syncJobs, demo().syncSchema, demo().provisioning);
+    CloudSettings cloud;
+    cloud.scan.authority = g_emulator->baseUrl();
+    cloud.scan.graphEndpoint = g_emulator->baseUrl();
+    cloud.scan.exoEndpoint = g_emulator->baseUrl();
+    cloud.scan.graphResource = QString::fromLatin1(CloudEmulator::kGraphResource);
+    cloud.scan.exoResource = QString::fromLatin1(CloudEmulator::kExoResource);
+    cloud.scan.credentials = AppCredentials{kTenant, kApp, kSecret, {}, false, false};
+    ChecklistSources sources;
+    sources.cloud = cloud;
+    const ChecklistRun run = runChecklistStep(ChecklistStep::Prerequisites, sources, u"tester"_s);
+
+    const auto finding = [&](QLatin1StringView check) -> const ChecklistFinding* {
+        for (const ChecklistFinding& f : run.findings)
+            if (f.check == check)
+                return &f;
+        return nullptr;
+    };
+    const ChecklistFinding* active = finding(kWritebackJobChecks[1]);
+    QVERIFY(active);
+    QCOMPARE(active->level, FindingLevel::Blocking);
+    QVERIFY2(active->evidence.join(u'\n').contains(u"EncounteredQuarantineException"_s),
+             qPrintable(active->evidence.join(u'\n')));
+    const ChecklistFinding* mappings = finding(kWritebackJobChecks[2]);
+    QVERIFY(mappings);
+    QVERIFY2(mappings->level != FindingLevel::Unread && mappings->evidence.join(u'\n').contains(u"mail"_s),
+             qPrintable(mappings->summary + u'\n' + mappings->evidence.join(u'\n')));
+    QCOMPARE(g_emulator->sync().provisioningRequests(), 0);
+}

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void permissionLackingDegrades_data();
     void permissionLackingDegrades();
     void noServicePrincipalIsSaid();
+    void checklistReadsJobsLiveWithoutTheLog();
     void emulatorRefusesUndocumentedQueries_data();
     void emulatorRefusesUndocumentedQueries();
 };
