@@ -139,31 +139,6 @@ std::vector<WritebackDomain> writebackDomains(const ExchangeConfiguration& confi
     return domains;
 }
 
-// Cloud Sync's writeback jobs and their schemas read live with the cloud's credentials (the provisioning log is
-// not needed here). A permission lacking leaves the jobs unread inside the state, with the permission named.
-Result<std::shared_ptr<const CloudSyncState>> readCloudSyncLive(const CloudSettings& cloud)
-{
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
-    if (!cloud.scan.graphResource.isEmpty())
-        client.setResource(cloud.scan.graphResource);
-    CloudSyncReadOptions options = cloud.scan.cloudSync;
-    options.readProvisioningLog = false;
-    client.setOptions(options);
-    QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    client.start();
-    loop.exec();
-    if (!ok)
-        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
-    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
-    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
-}
-
 Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSources& sources)
 {
     if (sources.cloudSync)
@@ -173,7 +148,7 @@ Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSourc
             return ImportError{sources.syncSchemaFile, 0, {},
                                u"a schema belongs to a job: give the jobs too (--sync-jobs FILE)"_s};
         if (sources.cloud)
-            return readCloudSyncLive(*sources.cloud);
+            return readCloudSyncJobsLive(*sources.cloud);
         return std::shared_ptr<const CloudSyncState>();
     }
     Result<CloudSyncState> state = loadCloudSyncFiles({sources.syncJobsFile, sources.syncSchemaFile, {}});

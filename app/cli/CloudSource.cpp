@@ -3,6 +3,8 @@
 
 #include "CliCommands.h"
 #include "CloudScanState.h"
+#include "CloudSyncClient.h"
+#include "TokenProvider.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -403,5 +405,29 @@ int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err
         << " in the desktop keyring.\n";
     return CliOk;
 }
+
+Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud)
+{
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
+    if (!cloud.scan.graphResource.isEmpty())
+        client.setResource(cloud.scan.graphResource);
+    CloudSyncReadOptions options = cloud.scan.cloudSync;
+    options.readProvisioningLog = false;
+    client.setOptions(options);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
+    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
+    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
+}
+
 
 } // namespace sunset

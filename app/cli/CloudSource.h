@@ -81,6 +81,12 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, QTextStream& e
                                    const std::function<void(const QString&)>& progress = {},
                                    std::shared_ptr<const CloudSyncState>* cloudSync = nullptr);
 
+// Cloud Sync's writeback jobs and their schemas, read live with the cloud's credentials (no provisioning log: the
+// decommission checklist and provision-on-demand need the jobs only). Blocking (a local event loop): call it from a
+// command or a worker thread. A permission lacking leaves the jobs unread inside the state, with the permission
+// named; an error only when cancelled.
+Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud);
+
 // sunset-cli secret forget --tenant T --client-id ID: removes what --remember-secret kept for that app.
 int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 

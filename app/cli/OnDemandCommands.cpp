@@ -279,11 +279,13 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
     const QCommandLineOption attribute(u"attribute"_s, u"Only drift of this attribute (LDAP name; repeat)."_s,
                                        u"A"_s);
     const QCommandLineOption sp(u"service-principal"_s,
-                                u"The object id of the Cloud Sync service principal that owns the writeback job."_s,
+                                u"The object id of the Cloud Sync service principal that owns the writeback job "
+                                "(default: found live, with --job, from the mailboxes' AD domain; needs "
+                                "Synchronization.Read.All)."_s,
                                 u"ID"_s);
     const QCommandLineOption job(u"job"_s,
                                  u"The writeback job's id (Entra2ADExchangeOnlineAttributeWriteback.…) of the "
-                                 "mailboxes' AD domain."_s,
+                                 "mailboxes' AD domain (default: found live, see --service-principal)."_s,
                                  u"ID"_s);
     const QCommandLineOption rule(u"rule-id"_s,
                                   u"The job's synchronization rule (default: read from the job's schema)."_s, u"ID"_s);
@@ -327,10 +329,14 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         }
     }
     const bool dry = parser.isSet(dryRun);
-    if (!dry && (parser.value(sp).isEmpty() || parser.value(job).isEmpty() || !cloudOptions.isSet(parser))) {
-        err << "sunset-cli " << name << ": --service-principal, --job and the cloud sign-in (--tenant, "
-            << "--client-id, …) are required (or --dry-run).\n\n"
+    if (!dry && !cloudOptions.isSet(parser)) {
+        err << "sunset-cli " << name << ": the cloud sign-in (--tenant, --client-id, …) is required (or --dry-run).\n\n"
             << parser.helpText();
+        return CliUsage;
+    }
+    if (parser.isSet(sp) != parser.isSet(job)) {
+        err << "sunset-cli " << name << ": give --service-principal and --job together, or neither (then the "
+            << "mailboxes' writeback job is found live).\n";
         return CliUsage;
     }
     if (parser.isSet(ad) && !AdSourceOptions::isLdapUri(parser.value(ad))) {
@@ -394,7 +400,26 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         tls.addCaCertificates(cloud.extraCaCertificates);
         QSslConfiguration::setDefaultConfiguration(tls);
     }
-    OnDemandRunSettings settings{cloud.scan, {parser.value(sp), parser.value(job), parser.value(rule)}};
+    OnDemandJob target{parser.value(sp), parser.value(job), parser.value(rule)};
+    if (target.jobId.isEmpty()) {
+        // The job of the mailboxes' AD domain, from Cloud Sync itself (its jobs and schemas; no provisioning log).
+        err << "Finding the writeback job of the mailboxes' AD domain in Cloud Sync …\n" << Qt::flush;
+        const auto state = readCloudSyncJobsLive(cloud);
+        if (!state) {
+            err << "sunset-cli " << name << ": " << state.error().toString() << '\n';
+            return CliBadInput;
+        }
+        const auto found = onDemandJobFor(*state.value(), plan.value());
+        if (!found) {
+            err << "sunset-cli " << name << ": " << found.error()
+                << "; or name it with --service-principal ID --job ID.\n";
+            return CliBadInput;
+        }
+        target.servicePrincipalId = found->servicePrincipalId;
+        target.jobId = found->jobId;
+        err << "Writeback job " << target.jobId << " (service principal " << target.servicePrincipalId << ").\n";
+    }
+    OnDemandRunSettings settings{cloud.scan, target};
     const auto run = runOnDemand(store, plan.value(), settings, connected.connection.get(),
                                  [&err](const QString& line) { err << line << '\n' << Qt::flush; });
     if (!run) {

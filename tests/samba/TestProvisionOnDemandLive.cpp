@@ -16,6 +16,7 @@
 #include "OnDemandStore.h"
 #include "SambaTestDomain.h"
 #include "ScanRecording.h"
+#include "SyncEmulator.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -126,11 +127,13 @@ class TestProvisionOnDemandLive final : public QObject {
             .has_value();
     }
 
-    test::CliRun provision(const Mailbox& m)
+    // With the job named (--service-principal, --job), or found live from the mailbox's AD domain.
+    test::CliRun provision(const Mailbox& m, bool nameTheJob = true)
     {
         const QString base = m_emulator->baseUrl().toString();
-        return cli({u"provision-on-demand"_s, u"--db"_s, m_db, u"--mailbox"_s, m.upn, u"--service-principal"_s, kSp,
-                    u"--job"_s, kJob, u"--tenant"_s, kTenant, u"--client-id"_s, kApp, u"--client-secret-file"_s,
+        const QStringList job = nameTheJob ? QStringList{u"--service-principal"_s, kSp, u"--job"_s, kJob} : QStringList{};
+        return cli(QStringList{u"provision-on-demand"_s, u"--db"_s, m_db, u"--mailbox"_s, m.upn} + job +
+                   QStringList{u"--tenant"_s, kTenant, u"--client-id"_s, kApp, u"--client-secret-file"_s,
                     m_secretFile, u"--authority"_s, base, u"--graph-endpoint"_s, base, u"--graph-resource"_s,
                     QLatin1StringView(CloudEmulator::kGraphResource), u"--ad"_s, m_domain.ldapsUri(), u"--bind"_s,
                     m_domain.bindUpn(), u"--password-file"_s, m_domain.passwordFile(), u"--ca"_s,
@@ -335,6 +338,36 @@ private Q_SLOTS:
         QCOMPARE(recorded->state, u"stopped"_s);
         QVERIFY(recorded->message.contains(u"Synchronization.ReadWrite.All"_s));
         QVERIFY(recorded->objects.front().result.isEmpty());
+    }
+
+    // Without --service-principal and --job, the job is Cloud Sync's own answer: its service principal found by
+    // the application template, its writeback job (the only one, naming no domain, serves every domain).
+    void theJobIsFoundLiveWhenNotNamed()
+    {
+        QJsonObject job{{u"id"_s, kJob},
+                        {u"templateId"_s, u"Entra2ADExchangeOnlineAttributeWriteback"_s},
+                        {u"schedule"_s, QJsonObject{{u"interval"_s, u"PT20M"_s}, {u"state"_s, u"Active"_s}}},
+                        {u"status"_s, QJsonObject{{u"code"_s, u"Active"_s}}}};
+        m_emulator->sync().addServicePrincipal(kSp);
+        m_emulator->sync().addJob(kSp, job);
+        const auto run = provision(kFixed, false);
+        QVERIFY2(run.code == 0, qPrintable(run.out + run.err));
+        QVERIFY2(run.err.contains(u"Writeback job %1 (service principal %2)."_s.arg(kJob, kSp)), qPrintable(run.err));
+        const auto recorded = latestRun();
+        QVERIFY(recorded);
+        QCOMPARE(recorded->jobId, kJob);
+        QCOMPARE(recorded->servicePrincipalId, kSp);
+    }
+
+    // Neither named nor known to Cloud Sync: said, with the way out, and nothing asked.
+    void anUnknownJobIsSaid()
+    {
+        const int asked = m_onDemand.provisionRequests();
+        m_emulator->sync() = SyncEmulator(); // Cloud Sync without the writeback
+        const auto run = provision(kFixed, false);
+        QCOMPARE(run.code, 1);
+        QVERIFY2(run.err.contains(u"--service-principal ID --job ID"_s), qPrintable(run.err));
+        QCOMPARE(m_onDemand.provisionRequests(), asked);
     }
 };
 
