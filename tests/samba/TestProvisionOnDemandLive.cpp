@@ -243,7 +243,10 @@ private Q_SLOTS:
     {
         const auto before = readLive();
         QVERIFY2(before.ok(), before ? "" : qPrintable(before.error().toString()));
-        const AttributeLastChange* was = find(before->changeMetadata.value(dnOf(kFixed)), AttributeId::ExtensionAttribute1);
+        // A pointer into the snapshot's own vector (value() gives a copy, which would die with the statement).
+        const std::vector<AttributeLastChange>* changedBefore = before->changeMetadata.find(dnOf(kFixed));
+        QVERIFY(changedBefore);
+        const AttributeLastChange* was = find(*changedBefore, AttributeId::ExtensionAttribute1);
         QVERIFY(was);
         const quint32 version = was->version;
         const qint64 from = dcTime();
@@ -261,7 +264,9 @@ private Q_SLOTS:
         // AD's metadata records the originating write, on this DC, in the run's window.
         const auto after = readLive();
         QVERIFY2(after.ok(), after ? "" : qPrintable(after.error().toString()));
-        const AttributeLastChange* now = find(after->changeMetadata.value(dnOf(kFixed)), AttributeId::ExtensionAttribute1);
+        const std::vector<AttributeLastChange>* changedAfter = after->changeMetadata.find(dnOf(kFixed));
+        QVERIFY(changedAfter);
+        const AttributeLastChange* now = find(*changedAfter, AttributeId::ExtensionAttribute1);
         QVERIFY(now);
         QCOMPARE(now->version, version + 1);
         QVERIFY(now->originatingChangeMsecs >= from && now->originatingChangeMsecs <= to);
