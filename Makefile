@@ -23,6 +23,14 @@ build: configure
 demo: build
 	scripts/demo.sh $(BUILD)
 
+# The documentation's pictures of the desktop app (docs/*.png), of the demo tenant, offscreen.
+.PHONY: screenshots
+screenshots: build
+	for shot in main:sunset-demo connect:sunset-connect batch:sunset-batch-review history:sunset-history \
+	            writeback:sunset-writeback decommission:sunset-decommission; do \
+	  QT_QPA_PLATFORM=offscreen $(BUILD)/app/sunset-screenshots $${shot%%:*} docs/$${shot#*:}.png || exit 1; \
+	done
+
 # Every test, with CTest's summary at the end: the whole suite in the normal build, the Debian package made from
 # that build and checked installed (then removed), the whole suite again in the AddressSanitizer +
 # UndefinedBehaviorSanitizer build (build-asan/), then a few seconds of each fuzzer (build-fuzz/, clang 14).

@@ -22,7 +22,6 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QStatusBar>
-#include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
@@ -136,11 +135,7 @@ void BatchFlow::installActions()
     m_historyAction->setObjectName(u"historyAction"_s);
     m_historyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     m_historyAction->setToolTip(tr("Scans, batches and changes recorded in this profile's history (Ctrl+H)"));
-    if (auto* bar = m_window.findChild<QToolBar*>(u"mainToolBar"_s)) {
-        QAction* first = bar->actions().value(2); // after Open and Reload, before the search box
-        bar->insertAction(first, m_reviewAction);
-        bar->insertAction(first, m_historyAction);
-    }
+    m_window.addToolBarActions({m_reviewAction, m_historyAction});
     m_databaseLabel = new ElidingLabel(Qt::ElideMiddle, &m_window);
     m_databaseLabel->setObjectName(u"historyPathLabel"_s);
     showHistoryPath();
