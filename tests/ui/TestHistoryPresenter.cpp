@@ -2,6 +2,7 @@
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"
+#include "../BreakGlassForTests.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
@@ -86,7 +87,7 @@ void TestHistoryPresenter::init()
     QVERIFY(alpha && beta);
     m_alpha = alpha.value();
     m_beta = beta.value();
-    QVERIFY(!m_store->approveBatch(m_alpha));
+    QVERIFY(!m_store->approveBatch(m_alpha, sunset::test::breakGlass()));
     LdifFileBatchTarget target(m_dir->filePath(u"demo-writeback.ldif"_s));
     QVERIFY(target.apply(*m_store, m_alpha, {}));
 
