@@ -3,7 +3,11 @@
 // tests/cloud) and the AD side from a file: per-side progress in items with a rate, the device code dialog with
 // its copy button, and the comparison at the end.
 #include "../cloud/CloudEmulator.h"
+#include "../cloud/SyncEmulator.h"
+#include "AttributeComparisonModel.h"
+#include "DemoScan.h"
 #include "DemoTenantGenerator.h"
+#include "MailboxFilterProxyModel.h"
 #include "MainWindow.h"
 #include "ScanLoader.h"
 
@@ -14,6 +18,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +31,9 @@ const QString kTenant = u"contoso.onmicrosoft.com"_s;
 const QString kSecretApp = u"11111111-2222-3333-4444-555555555555"_s;
 const QString kSecret = u"s3cr3t~value"_s;
 const QString kPublicClient = u"fb78d390-0c51-40cd-8e17-fdbfab77341b"_s;
+const QString kCloudSyncServicePrincipal = u"5f1d1e7c-0000-4000-8000-00000000c10d"_s;
+// A mailbox of the demo's emea domain: its writeback job is quarantined.
+constexpr QByteArrayView kEmeaUpn = "jurgen.svensson@contoso.com";
 
 void wire(ScanLoader& loader, MainWindow& window)
 {
@@ -50,13 +58,19 @@ private Q_SLOTS:
     void liveCloudWithSecret();
     void deviceCodeShownAndCopied();
     void wrongSecretNamesTheTenant();
+    void cloudSyncCauseInTheCauseColumn();
+    void cloudSyncDeniedNamesThePermission();
 
 private:
     ScanRequest request(const QString& clientId, CloudSourceProfile::SignIn signIn) const;
+    // A live scan's window, shown, with the emea mailbox's drift on its custom attribute selected; the text of
+    // the comparison's cause column for it.
+    QString emeaCause(MainWindow& window);
 
     QTemporaryDir m_dir;
     QByteArray m_graphJson;
     QByteArray m_exoJson;
+    QByteArray m_syncJobs, m_syncSchema, m_provisioning; // Cloud Sync's answers as the demo plants them
     std::unique_ptr<CloudEmulator> m_emulator;
 };
 
@@ -68,7 +82,10 @@ void TestLiveScanLoader::initTestCase()
     QVERIFY(ldif.open(QIODevice::WriteOnly));
     generateDemoTenant(options, {[&](const QByteArray& c) { ldif.write(c); },
                                  [this](const QByteArray& c) { m_exoJson += c; }, {},
-                                 [this](const QByteArray& c) { m_graphJson += c; }, {}, {}, {}, {}, {}, {}});
+                                 [this](const QByteArray& c) { m_graphJson += c; }, {}, {}, {},
+                                 [this](const QByteArray& c) { m_syncJobs += c; },
+                                 [this](const QByteArray& c) { m_syncSchema += c; },
+                                 [this](const QByteArray& c) { m_provisioning += c; }});
 }
 
 void TestLiveScanLoader::init()
@@ -176,6 +193,87 @@ void TestLiveScanLoader::wrongSecretNamesTheTenant()
     const QString text = window.findChild<QLabel*>(u"messageText"_s)->text();
     QVERIFY2(text.contains(kTenant) && text.contains(u"Connect"_s), qPrintable(text));
     QVERIFY(!window.scan());
+}
+
+QString TestLiveScanLoader::emeaCause(MainWindow& window)
+{
+    const int row = test::rowOfUpn(*window.scan(), kEmeaUpn);
+    if (row < 0)
+        return u"(no emea mailbox in the scan)"_s;
+    const QModelIndex source = window.mailboxFilter()->sourceModel()->index(row, 0);
+    window.mailboxView()->setCurrentIndex(window.mailboxFilter()->mapFromSource(source));
+    AttributeComparisonModel* comparison = window.comparisonModel();
+    if (comparison->scanRowIndex() != row)
+        return u"(the emea mailbox is not the one compared)"_s;
+    return comparison
+        ->index(comparison->rowOf(AttributeId::MsExchExtensionCustomAttribute1), AttributeComparisonModel::LikelyCause)
+        .data()
+        .toString();
+}
+
+// The live scan reads Cloud Sync's jobs, schemas and provisioning log from the emulator: the emea mailbox's drift
+// is explained by its domain's quarantined job, with the reason and since when, in the cause column.
+void TestLiveScanLoader::cloudSyncCauseInTheCauseColumn()
+{
+    m_emulator->sync().addServicePrincipal(kCloudSyncServicePrincipal);
+    m_emulator->sync().loadAnswers(kCloudSyncServicePrincipal, m_syncJobs, m_syncSchema, m_provisioning);
+    MainWindow window;
+    ScanLoader loader;
+    wire(loader, window);
+    window.show();
+    QSignalSpy progress(&loader, &ScanLoader::sideProgress);
+    QSignalSpy shown(&window, &MainWindow::scanShown);
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
+    bool sawCloudSync = false; // the step is shown while it reads
+    for (const QList<QVariant>& args : std::as_const(progress))
+        sawCloudSync |= args[1].value<SideProgress>().what == u"Cloud Sync's state"_s;
+    QVERIFY(sawCloudSync);
+    const CloudSyncState& sync = *window.scan()->report.cloudSync;
+    QVERIFY2(sync.jobsRead, qPrintable(sync.jobsMissingReason));
+    QCOMPARE(sync.jobs.size(), size_t(2));
+    QVERIFY(sync.provisioningRead);
+    QVERIFY(!m_emulator->sync().requests().isEmpty());
+
+    const QString cause = emeaCause(window);
+    QVERIFY2(cause.startsWith(u"Cloud Sync's writeback job is quarantined (EncounteredQuarantineException) since "_s),
+             qPrintable(cause));
+    QVERIFY2(cause.contains(u"Nothing is written back until it runs again."_s), qPrintable(cause));
+    const int row = test::rowOfUpn(*window.scan(), kEmeaUpn);
+    bool unhealthy = false;
+    for (const DriftItem& item : window.scan()->driftOf(window.scan()->rows()[size_t(row)]))
+        unhealthy |= item.attribute == AttributeId::MsExchExtensionCustomAttribute1 &&
+                     item.cause == DriftCause::JobUnhealthy;
+    QVERIFY(unhealthy);
+}
+
+// The app lacks Synchronization.Read.All: Graph answers 403; the scan still finishes, the Writeback panel names
+// the permission, and the written-back drift is unexplained with that reason (never guessed).
+void TestLiveScanLoader::cloudSyncDeniedNamesThePermission()
+{
+    m_emulator->sync().addServicePrincipal(kCloudSyncServicePrincipal);
+    m_emulator->sync().loadAnswers(kCloudSyncServicePrincipal, m_syncJobs, m_syncSchema, m_provisioning);
+    m_emulator->sync().denyPermission(QString::fromLatin1(SyncEmulator::kSynchronizationRead));
+    MainWindow window;
+    ScanLoader loader;
+    wire(loader, window);
+    window.show();
+    QSignalSpy shown(&window, &MainWindow::scanShown);
+    QSignalSpy failed(&loader, &ScanLoader::failed);
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(window.scan()->summary.cloudMailboxes, 1501);
+    const CloudSyncState& sync = *window.scan()->report.cloudSync;
+    QVERIFY(!sync.jobsRead);
+    const QString denied = u"the app lacks the Graph permission Synchronization.Read.All"_s;
+    QVERIFY2(sync.jobsMissingReason.contains(denied), qPrintable(sync.jobsMissingReason));
+    const QString panel = window.findChild<QLabel*>(u"writebackStatus"_s)->text();
+    QVERIFY2(panel.contains(u"The writeback jobs were not read: Cloud Sync's writeback jobs could not be read: "_s +
+                            denied),
+             qPrintable(panel));
+    const QString cause = emeaCause(window);
+    QVERIFY2(cause.startsWith(u"Unexplained: "_s) && cause.contains(denied), qPrintable(cause));
 }
 
 QTEST_MAIN(TestLiveScanLoader)
