@@ -203,6 +203,8 @@ private:
     QByteArrayView m_data;
 };
 
+constexpr qint64 kKeptPerProgress = 1000;
+
 QByteArray usnFilter(qint64 above)
 {
     return "(uSNChanged>=" + QByteArray::number(above + 1) + ')';
@@ -421,10 +423,15 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
             ++result.kept;
             if (add(entry, true))
                 return *readerFailure;
+            // The kept entries count like the ones read, a page at a time: the GUI's row moves, and can cancel.
+            if (progress && result.kept % kKeptPerProgress == 0 && !progress(merge->reread() + result.kept))
+                return ImportError{source, 0, {}, u"cancelled after %1 entries."_s.arg(merge->reread() + result.kept)};
             return std::nullopt;
         });
         if (failure)
             return *failure;
+        if (progress)
+            progress(merge->reread() + result.kept); // the last count; a cancel now is seen by the caller
         result.incremental = true;
         result.sinceUsn = cursor->highestCommittedUsn;
         result.reread = merge->reread();
