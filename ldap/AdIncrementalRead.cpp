@@ -5,12 +5,14 @@
 #include "AdSnapshotReader.h"
 #include "Identity.h"
 #include "LdapConnection.h"
+#include "LdapLogging.h"
 #include "LdifWriter.h"
 #include "ProxyAddress.h"
+#include "Sha256Digest.h"
 #include "platform/OwnerOnlyFile.h"
 
-#include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSet>
 
@@ -170,7 +172,7 @@ public:
 private:
     OwnerOnlyFile m_file;
     std::optional<LdifWriter> m_writer;
-    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+    Sha256Digest m_hash;
     bool m_failed = false;
     QString m_withoutGuid;
 };
@@ -190,7 +192,7 @@ public:
                 return u"the kept entries %1 cannot be read (%2)"_s.arg(m_file.fileName(), m_file.errorString());
             m_data = QByteArrayView(reinterpret_cast<const char*>(bytes), m_file.size());
         }
-        if (QCryptographicHash::hash(m_data, QCryptographicHash::Sha256).toHex() != cursor.entriesSha256)
+        if (Sha256Digest::hash(m_data).toHex() != cursor.entriesSha256)
             return u"the kept entries %1 are damaged (their SHA-256 is not the one the cursor recorded)"_s.arg(
                 m_file.fileName());
         return std::nullopt;
@@ -335,6 +337,13 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
     AdIncrementalResult result;
     const QString directory = options.stateDirectory;
     const QByteArray signature = adReadSignature(options.read.replicationMetadata);
+    // Where a rescan's time goes, for the log (sunset.ldap.debug): the searches, the kept entries, saving.
+    QElapsedTimer phase;
+    phase.start();
+    QStringList phases;
+    const auto phaseDone = [&](const char* what) {
+        phases << u"%1 %2 ms"_s.arg(QLatin1StringView(what)).arg(phase.restart());
+    };
 
     // The DC's state before anything is read, so that whatever changes during this scan is above the cursor.
     std::optional<DcState> dc;
@@ -350,6 +359,7 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         }
     }
     result.dcHost = dc ? dc->host : connection.host();
+    phaseDone("DC state");
 
     std::optional<AdScanCursor> cursor;
     std::unique_ptr<KeptEntries> kept;
@@ -406,16 +416,19 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         merge.emplace(connection, baseDn, *dc, cursor->highestCommittedUsn, options.read);
         if (auto failure = merge->findChanged())
             return readFailed(*failure);
+        phaseDone("changes found");
     }
     if (options.read.replicationMetadata) {
         readAdMetadataDictionary(connection, [&](const LdifEntry& entry) { return add(entry, false); });
         if (readerFailure)
             return *readerFailure;
+        phaseDone("metadata dictionary");
     }
     const LdapEntryHandler addMailbox = [&](const LdifEntry& entry) { return add(entry, true); };
     if (merge) {
         if (auto failure = merge->readChanged(addMailbox, searchProgress))
             return readerFailure ? *readerFailure : readFailed(*failure);
+        phaseDone("changed mailboxes read");
         LdifReader keptReader(kept->data(), kept->fileName());
         auto failure = keptReader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
             if (!merge->keeps(entry, result.removed))
@@ -432,17 +445,21 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
             return *failure;
         if (progress)
             progress(merge->reread() + result.kept); // the last count; a cancel now is seen by the caller
+        phaseDone("kept entries merged");
         result.incremental = true;
         result.sinceUsn = cursor->highestCommittedUsn;
         result.reread = merge->reread();
     } else if (auto failure = connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress)) {
         return readerFailure ? *readerFailure : readFailed(*failure);
     }
+    if (!merge)
+        phaseDone("mailboxes read");
     kept.reset(); // unmapped before the new entries take its place
     Result<Snapshot> snapshot = reader.finish();
     if (!snapshot)
         return snapshot.error();
     result.snapshot = std::move(snapshot.value());
+    phaseDone("snapshot finished");
 
     if (writer) {
         // The old cursor goes first: a crash in between leaves no cursor, so the next scan reads in full.
@@ -459,7 +476,9 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
             result.stateWarning = *error;
         else if (auto failure = saveAdScanCursor(directory, next))
             result.stateWarning = failure->toString();
+        phaseDone("cursor and entries saved");
     }
+    qCDebug(lcLdap).noquote() << (result.incremental ? "incremental" : "full") << "AD read:" << phases.join(u", "_s);
     return result;
 }
 
