@@ -127,3 +127,8 @@ clean:
 .PHONY: bench-ldap
 bench-ldap: build
 	bench/ldap-bench.sh $(BUILD)
+
+# An incremental AD rescan with 1 % of the mailboxes changed against a full read, same DC as bench-ldap.
+.PHONY: bench-ad-incremental
+bench-ad-incremental: build
+	SUNSET_LDAP_BENCH_PROGRAM=sunset-ad-incremental-bench bench/ldap-bench.sh $(BUILD)

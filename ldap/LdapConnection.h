@@ -98,6 +98,9 @@ struct LdapSearchRequest {
     // that never ends a range ("0-1499", "1500-2999", ... without "*") cannot keep the read going and growing:
     // the search fails with SizeLimitExceeded naming the entry. Far above AD's real entries.
     qint64 maxValuesPerEntry = 50'000;
+    // Also return deleted objects (tombstones, under CN=Deleted Objects): the show-deleted control
+    // 1.2.840.113556.1.4.417, documented by Microsoft [MS-ADTS 3.1.1.3.4.1.14]; Samba supports it too.
+    bool showDeleted = false;
 };
 
 struct LdapSearchStats {

@@ -260,11 +260,19 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
                 return afterEntries(m_connection.errorFor(rc, doing));
         }
         const ControlPtr pageControl(pageRaw);
-        LDAPControl* serverControls[] = {pageRaw, nullptr};
+        LDAPControl* serverControls[] = {pageRaw, nullptr, nullptr};
+        ControlPtr showDeletedControl;
+        if (request.showDeleted) {
+            LDAPControl* raw = nullptr;
+            if (const int rc = ldap_control_create("1.2.840.113556.1.4.417", 1, nullptr, 0, &raw); rc != LDAP_SUCCESS)
+                return afterEntries(m_connection.errorFor(rc, doing));
+            showDeletedControl.reset(raw);
+            serverControls[pageRaw ? 1 : 0] = raw;
+        }
         int messageId = 0;
         int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
                                  request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
-                                 pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
+                                 serverControls[0] ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
         if (rc != LDAP_SUCCESS)
             return afterEntries(m_connection.errorFor(rc, doing));
 

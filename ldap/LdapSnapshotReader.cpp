@@ -24,13 +24,11 @@ QByteArrayList adSnapshotAttributes()
     return attributes;
 }
 
-namespace {
-
 // The entries that decode replication metadata, each handed to onEntry: the catalog attributes' schema entries
 // (attributeID, msDS-IntId) and the DCs' server and nTDSDSA entries (dNSHostName, invocationId). A forest
 // where the bound account may not read them still scans; the metadata then stays undecoded (and says so in the
 // log), because it is evidence for explaining drift, not what the scan is for.
-void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
+void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
 {
     const auto rootDse = connection.readRootDse();
     if (!rootDse) {
@@ -58,8 +56,6 @@ void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& 
     }
 }
 
-} // namespace
-
 QByteArrayList adReplicationMetadataAttributes()
 {
     // The binary replPropertyMetaData only. Windows also constructs msDS-ReplAttributeMetaData, but as one XML
@@ -69,14 +65,16 @@ QByteArrayList adReplicationMetadataAttributes()
     return {"replPropertyMetaData"};
 }
 
-Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
-                                        const ReadProgress& progress, const AdLdapReadOptions& options)
+QString adLdapSourceName(const LdapConnection& connection, const QByteArray& baseDn)
 {
     QString source = connection.options().uri;
     if (!source.endsWith(u'/'))
         source += u'/';
-    source += QString::fromUtf8(baseDn);
+    return source + QString::fromUtf8(baseDn);
+}
 
+LdapSearchRequest adMailboxSearchRequest(const QByteArray& baseDn, const AdLdapReadOptions& options)
+{
     LdapSearchRequest request;
     request.baseDn = baseDn;
     request.filter = kAdMailboxFilter;
@@ -91,6 +89,21 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         }
     }
 
+    if (options.replicationMetadata) {
+        // Returned only when asked for by name. replPropertyMetaData: observed on Samba 4.17 (whole, never
+        // ranged); Windows returns it too [the shared reference, unconfirmed here]. A ranged answer is completed by
+        // LdapConnection like any other attribute.
+        request.attributes << adReplicationMetadataAttributes();
+    }
+    return request;
+}
+
+Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
+                                        const ReadProgress& progress, const AdLdapReadOptions& options)
+{
+    const QString source = adLdapSourceName(connection, baseDn);
+    LdapSearchRequest request = adMailboxSearchRequest(baseDn, options);
+
     AdSnapshotReader reader(source);
     std::optional<ImportError> readerFailure;
     const LdapEntryHandler onEntry = [&](const LdifEntry& entry) -> std::optional<LdapError> {
@@ -103,13 +116,9 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         return std::nullopt;
     };
     if (options.replicationMetadata) {
-        readMetadataDictionary(connection, onEntry);
+        readAdMetadataDictionary(connection, onEntry);
         if (readerFailure)
             return *readerFailure;
-        // Returned only when asked for by name. replPropertyMetaData: observed on Samba 4.17 (whole, never
-        // ranged); Windows returns it too [the shared reference, unconfirmed here]. A ranged answer is completed by
-        // LdapConnection like any other attribute.
-        request.attributes << adReplicationMetadataAttributes();
     }
     const auto failure = connection.search(
         request, onEntry,
