@@ -3,6 +3,7 @@
 #include "DirectoryObjectsEmulator.h"
 #include "OnDemandEmulator.h"
 #include "HybridCmdlets.h"
+#include "MailboxChanges.h"
 #include "SyncEmulator.h"
 
 #include <QDateTime>
@@ -17,6 +18,7 @@
 #include <QUuid>
 
 #include <memory>
+#include <numeric>
 #include <utility>
 
 #include <openssl/evp.h>
@@ -159,6 +161,21 @@ void CloudEmulator::setTenant(const QStringList& names, const QByteArray& graphU
     m_userVersion = QList<int>(m_users.size(), 1);
     m_removed.clear();
     m_version = 1;
+}
+
+void CloudEmulator::changeMailbox(const QString& exchangeGuid, const QString& property, const QJsonValue& value)
+{
+    changeMailboxProperty(m_mailboxes, exchangeGuid, property, value, m_clock->nowMsecs());
+}
+
+void CloudEmulator::addMailbox(const QJsonObject& mailbox)
+{
+    sunset::addMailbox(m_mailboxes, mailbox, m_clock->nowMsecs());
+}
+
+void CloudEmulator::removeMailbox(const QString& exchangeGuid)
+{
+    sunset::removeMailbox(m_mailboxes, exchangeGuid);
 }
 
 qsizetype CloudEmulator::userIndex(const QString& id) const
@@ -1093,7 +1110,8 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         return exoError(400, u"BadRequest"_s, u"CmdletInput.Parameters must be an object."_s);
     const QJsonObject parameters = parametersValue.toObject();
     for (auto it = parameters.begin(); it != parameters.end(); ++it) {
-        if (it.key().compare("ResultSize"_L1, Qt::CaseInsensitive) != 0)
+        if (it.key().compare("ResultSize"_L1, Qt::CaseInsensitive) != 0 &&
+            (v2 || it.key().compare("Filter"_L1, Qt::CaseInsensitive) != 0))
             return exoError(400, u"BadRequest"_s,
                             u"A parameter cannot be found that matches parameter name '%1'."_s.arg(it.key()));
     }
@@ -1115,7 +1133,13 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
                             u"Cannot process argument transformation on parameter 'ResultSize'. Cannot convert value "
                             "\"%1\" to type \"Microsoft.Exchange.Data.Unlimited`1[System.UInt32]\"."_s.arg(text));
     }
-    const qsizetype available = std::min<qsizetype>(m_mailboxes.size(), resultSize);
+    QList<qsizetype> rows(m_mailboxes.size()); // the mailboxes -Filter selects (MailboxChanges.cpp), in order
+    std::iota(rows.begin(), rows.end(), qsizetype(0));
+    if (const QJsonValue filter = parameters.value(u"Filter"_s); !filter.isUndefined()) {
+        if (auto problem = selectMailboxesByFilter(m_mailboxes, filter.toString(), rows))
+            return exoError(400, u"BadRequest"_s, *problem);
+    }
+    const qsizetype available = std::min<qsizetype>(rows.size(), resultSize);
     int pageSize = 1000;
     const QByteArray prefer = request.headers.value("prefer");
     if (const qsizetype at = prefer.indexOf("odata.maxpagesize="); at >= 0)
@@ -1128,14 +1152,15 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         const QByteArray decoded = fromBase64Url(query.queryItemValue(u"$skiptoken"_s).toLatin1());
         bool ok = false;
         offset = decoded.mid(10).toLongLong(&ok);
-        if (!decoded.startsWith("mailboxes:") || !ok || offset < 0 || offset > m_mailboxes.size())
+        if (!decoded.startsWith("mailboxes:") || !ok || offset < 0 || offset > rows.size())
             return exoError(400, u"BadRequest"_s, u"The skip token is not valid."_s);
     }
     const QStringList select = query.queryItemValue(u"$select"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
     QJsonArray value;
     const qsizetype end = std::min<qsizetype>(available, offset + pageSize);
     for (qsizetype i = offset; i < end; ++i) {
-        QJsonObject mailbox = m_mailboxes.at(i).toObject();
+        QJsonObject mailbox = m_mailboxes.at(rows.at(i)).toObject();
+        ++m_mailboxesServed;
         if (!select.isEmpty()) {
             for (auto it = mailbox.begin(); it != mailbox.end();) {
                 const QString property = it.key().section(u'@', 0, 0);
@@ -1151,7 +1176,7 @@ CloudEmulator::Response CloudEmulator::mailboxes(const Request& request, const Q
         spoilFirstRecord(value, *recordFault, true);
     const QString base = baseUrl().toString() + (v2 ? u"/adminapi/v2.0/"_s : u"/adminapi/beta/"_s) + tenant;
     QJsonArray warnings;
-    if (end == available && available < m_mailboxes.size())
+    if (end == available && available < rows.size())
         warnings.append(u"There are more results available than are currently displayed. To view them, increase the "
                         "value for the ResultSize parameter."_s);
     QJsonObject page{{u"@odata.context"_s, QString(base + u"/$metadata#Collection(Exchange.GenericHashTable)"_s)},
