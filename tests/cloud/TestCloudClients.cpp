@@ -1268,7 +1268,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
 
     // The kept state: owner-only, links and users, no token and no secret.
     const QString stateDir = cloudStateDirectory(u"default"_s);
-    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s}) {
+    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s, u"cloud-mailboxes.json"_s}) {
         QFile file(stateDir + u'/' + name);
         QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
         QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
@@ -1289,6 +1289,11 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     QVERIFY2(errors.contains("Reading only the Entra ID users changed since"_L1), qPrintable(errors));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
     QVERIFY(errors.contains("0 Entra ID users changed since the last run"_L1));
+    // ... and only the mailboxes changed since the first run's read began (none), merged into those it kept.
+    QVERIFY2(errors.contains("Exchange Online: 0 mailboxes changed since"_L1) &&
+                 errors.contains("--full-scan reads every mailbox"_L1),
+             qPrintable(errors));
+    QVERIFY(g_emulator->lastExoBodies().last().contains("WhenChangedUTC -gt '"));
     const QJsonObject expected = reportWithoutSources(files.fromFiles);
     QVERIFY(!expected.isEmpty());
     QVERIFY(reportWithoutSources(first) == expected);
@@ -1306,6 +1311,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     const QString full = files.dir.filePath(u"full.json"_s);
     QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
+    QVERIFY2(errors.contains("(full read: a full read was asked for)"_L1), qPrintable(errors));
     QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
 }
 
