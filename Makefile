@@ -90,3 +90,9 @@ clean:
 .PHONY: bench-ldap
 bench-ldap: build
 	bench/ldap-bench.sh $(BUILD)
+
+# An incremental Exchange Online rescan with 1 % of 20,000 mailboxes changed against a full read, against the
+# in-process cloud emulator (docs/benchmarks.md). Not part of make check.
+.PHONY: bench-cloud-incremental
+bench-cloud-incremental: build
+	$(BUILD)/bench/sunset-cloud-incremental-bench 20000 1 3

@@ -10,18 +10,32 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-// WhenChangedUTC of a mailbox in milliseconds; 0 when it has none. Fractions beyond milliseconds are cut.
+// WhenChangedUTC of a mailbox in milliseconds; 0 when it has none. Fractions beyond milliseconds are cut. Read
+// by hand from its fixed positions ("2026-12-07T06:30:00.1230000Z"): a filter request reads every mailbox's, and
+// QDateTime::fromString (a time-zone lookup each) made the emulator, not the client, the cost of a rescan.
 qint64 whenChangedMsecs(const QJsonObject& mailbox)
 {
     const QString text = mailbox.value("WhenChangedUTC"_L1).toString();
-    QDateTime at = QDateTime::fromString(text.left(19), u"yyyy-MM-dd'T'HH:mm:ss"_s);
-    if (!at.isValid())
+    const auto number = [&text](qsizetype at, qsizetype digits) {
+        int value = 0;
+        for (qsizetype i = at; i < at + digits; ++i) {
+            if (i >= text.size() || !text.at(i).isDigit())
+                return -1;
+            value = value * 10 + text.at(i).digitValue();
+        }
+        return value;
+    };
+    const QDate date(number(0, 4), number(5, 2), number(8, 2));
+    const QTime time(number(11, 2), number(14, 2), number(17, 2));
+    if (text.size() < 19 || text.at(4) != u'-' || text.at(10) != u'T' || !date.isValid() || date.year() < 1 ||
+        !time.isValid())
         return 0;
-    at.setTimeSpec(Qt::UTC);
-    qint64 msecs = at.toMSecsSinceEpoch();
+    qint64 msecs = (date.toJulianDay() - QDate(1970, 1, 1).toJulianDay()) * 86400000LL + time.msecsSinceStartOfDay();
     if (text.size() > 20 && text.at(19) == u'.') {
-        const QString fraction = text.mid(20, 3).leftJustified(3, u'0');
-        msecs += fraction.toInt();
+        int fraction = 0;
+        for (qsizetype i = 20; i < 23; ++i)
+            fraction = fraction * 10 + (i < text.size() && text.at(i).isDigit() ? text.at(i).digitValue() : 0);
+        msecs += fraction;
     }
     return msecs;
 }
