@@ -444,8 +444,9 @@ QString describeExoRead(const CloudScanResult& result)
     const ExoReadSummary& read = result.exoRead;
     const qint64 total = qint64(result.mailboxes.records.size());
     if (read.incremental)
-        return u"Exchange Online: %1 mailboxes changed since %2 (%3 new), %4 removed with their users; %5 in all."_s
+        return u"Exchange Online: %1 %2 changed since %3 (%4 new), %5 removed with their users; %6 in all."_s
             .arg(read.changed)
+            .arg(read.changed == 1 ? u"mailbox"_s : u"mailboxes"_s)
             .arg(QDateTime::fromMSecsSinceEpoch(read.changedSinceMsecs, Qt::UTC).toString(Qt::ISODate))
             .arg(read.added)
             .arg(read.removed)

@@ -1328,7 +1328,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     QCOMPARE(cli(files.live(third, secret), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 2);
     QVERIFY(errors.contains("1 Entra ID users changed since the last run"_L1));
-    QVERIFY2(errors.contains("Exchange Online: 1 mailboxes changed since"_L1), qPrintable(errors));
+    QVERIFY2(errors.contains("Exchange Online: 1 mailbox changed since"_L1), qPrintable(errors));
     // What changed since the last scan (the history the runs share) names that mailbox's new drift.
     const QJsonObject thirdSince = sinceScanOf(third);
     const QString changedKey = u"eid:"_s + changedMailbox[u"ExternalDirectoryObjectId"_s].toString();
