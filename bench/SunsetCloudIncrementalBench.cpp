@@ -11,6 +11,7 @@
 #include "CloudEmulator.h"
 #include "CloudLiveScan.h"
 #include "DemoTenantGenerator.h"
+#include "EmulatorScanSettings.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -153,13 +154,7 @@ int main(int argc, char** argv)
 
     QTemporaryDir dir;
     const auto settingsFor = [&](const QString& cacheDirectory) {
-        CloudScanSettings s;
-        s.authority = s.graphEndpoint = s.exoEndpoint = emulator.baseUrl();
-        s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-        s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-        s.credentials.tenant = kTenant;
-        s.credentials.clientId = kApp;
-        s.credentials.clientSecret = kSecret;
+        CloudScanSettings s = emulatorScanSettings(emulator, kTenant, kApp, kSecret);
         s.exoRescan.cacheDirectory = cacheDirectory;
         s.exoRescan.clock = &clock;
         return s;

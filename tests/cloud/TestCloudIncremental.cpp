@@ -7,6 +7,7 @@
 #include "CloudLiveScan.h"
 #include "CloudScanState.h"
 #include "DemoTenantGenerator.h"
+#include "EmulatorScanSettings.h"
 #include "ExoRescan.h"
 #include "MailboxCache.h"
 
@@ -156,13 +157,7 @@ void TestCloudIncremental::cleanup()
 
 CloudScanSettings TestCloudIncremental::settings(const QString& directory, const QString& tenant) const
 {
-    CloudScanSettings s;
-    s.authority = s.graphEndpoint = s.exoEndpoint = m_emulator->baseUrl();
-    s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-    s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-    s.credentials.tenant = tenant;
-    s.credentials.clientId = kApp;
-    s.credentials.clientSecret = kSecret;
+    CloudScanSettings s = emulatorScanSettings(*m_emulator, tenant, kApp, kSecret);
     s.retryPolicy.baseDelayMsecs = 5;
     s.retryPolicy.maxDelayMsecs = 50;
     s.exoRescan.cacheDirectory = directory;
