@@ -4,8 +4,12 @@
 #include "AttributeCatalog.h"
 #include "CloudPager.h"
 #include "ExoMailboxJsonReader.h"
+#include "ExoRescan.h"
 #include "GraphUsersClient.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QUrlQuery>
 
@@ -32,9 +36,21 @@ ExoMailboxClient::~ExoMailboxClient()
     delete m_pager; // before the QNetworkAccessManager and its replies
 }
 
-QByteArray ExoMailboxClient::getMailboxBody()
+QByteArray ExoMailboxClient::getMailboxBody(const QString& filter)
 {
-    return QByteArrayLiteral(R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
+    if (filter.isEmpty())
+        return QByteArrayLiteral(
+            R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
+    // -Filter is a Get-Mailbox parameter [D: Get-Mailbox reference]; InvokeCommand passes any parameter [C].
+    const QJsonObject parameters{{u"ResultSize"_s, u"Unlimited"_s}, {u"Filter"_s, filter}};
+    const QJsonObject input{{u"CmdletName"_s, u"Get-Mailbox"_s}, {u"Parameters"_s, parameters}};
+    return QJsonDocument(QJsonObject{{u"CmdletInput"_s, input}}).toJson(QJsonDocument::Compact);
+}
+
+void ExoMailboxClient::setChangedSince(qint64 msecs)
+{
+    m_changedSince = msecs;
+    rebuildPager();
 }
 
 QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
@@ -117,7 +133,7 @@ void ExoMailboxClient::rebuildPager()
     CloudPager::Request request;
     request.method = "POST";
     request.firstUrl = commandUrl();
-    request.body = getMailboxBody();
+    request.body = getMailboxBody(m_changedSince > 0 ? whenChangedFilter(m_changedSince) : QString());
     request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
                        {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
                        {"X-ResponseFormat", "json"}};
@@ -136,6 +152,13 @@ void ExoMailboxClient::rebuildPager()
             if (!page)
                 return page.error();
             const qint64 items = qint64(page->records.size());
+            if (m_sink) {
+                // The page was read whole above, so this second parse of the same bytes cannot fail half-way.
+                const QJsonArray mailboxes =
+                    QJsonDocument::fromJson(body.toByteArray()).object().value("value"_L1).toArray();
+                for (const QJsonValue& mailbox : mailboxes)
+                    m_sink(mailbox.toObject());
+            }
             for (MailboxRecord& record : page->records)
                 m_snapshot.records.push_back(std::move(record));
             m_snapshot.skippedEntries += page->skippedEntries;
@@ -153,7 +176,9 @@ void ExoMailboxClient::start()
 {
     m_snapshot = {};
     m_snapshot.side = Side::Cloud;
-    m_snapshot.source = describeRequest("POST", commandUrl()) + u" (Get-Mailbox)"_s;
+    m_snapshot.source = describeRequest("POST", commandUrl()) +
+                        (m_changedSince > 0 ? u" (Get-Mailbox -Filter \"%1\")"_s.arg(whenChangedFilter(m_changedSince))
+                                            : u" (Get-Mailbox)"_s);
     if (const QString problem = check(); !problem.isEmpty()) {
         m_checkError = ImportError{m_snapshot.source, 0, {}, problem};
         QMetaObject::invokeMethod(

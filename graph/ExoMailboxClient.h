@@ -9,8 +9,10 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
+class QJsonObject;
 class QNetworkAccessManager;
 
 namespace sunset {
@@ -40,7 +42,8 @@ public:
     ExoMailboxClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens, QObject* parent = nullptr);
     ~ExoMailboxClient() override;
 
-    static QByteArray getMailboxBody();
+    // filter: an OPATH -Filter (e.g. whenChangedFilter()); empty: every mailbox.
+    static QByteArray getMailboxBody(const QString& filter = {});
     static QByteArray appAnchorMailbox(const QString& tenant);
     // The properties asked for with $select: those Sunset reads (identity, anchors, the catalog's cloud
     // properties), so that Exchange Online sends nothing else (Get-Mailbox has about 250).
@@ -56,6 +59,14 @@ public:
     void setRetryPolicy(const RetryPolicy& policy);
     // Users from Graph, to give mailboxes their on-premises anchors; must outlive the scan.
     void setGraphDirectory(const GraphDirectory* graph) { m_graph = graph; }
+    const GraphDirectory* graphDirectory() const { return m_graph; }
+
+    // An incremental read: only the mailboxes changed after this time (Get-Mailbox -Filter "WhenChangedUTC -gt
+    // '…'", InvokeCommand only); 0: every mailbox. Before start().
+    void setChangedSince(qint64 msecs);
+    qint64 changedSince() const { return m_changedSince; }
+    // Hears each mailbox object of each page accepted, as Exchange Online sent it (to keep it for a rescan).
+    void setMailboxObjectSink(std::function<void(const QJsonObject&)> sink) { m_sink = std::move(sink); }
 
     QString check() const;
     void start();
@@ -83,6 +94,8 @@ private:
     const GraphDirectory* m_graph = nullptr;
     QNetworkAccessManager* m_network;
     Snapshot m_snapshot;
+    qint64 m_changedSince = 0;
+    std::function<void(const QJsonObject&)> m_sink;
 };
 
 } // namespace sunset

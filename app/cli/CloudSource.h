@@ -40,7 +40,7 @@ public:
 
     // --tenant, --client-id, --client-secret-file, --certificate, --device-code, --legacy-x5t, --authority,
     // --graph-endpoint, --exo-endpoint, --graph-resource, --exo-resource, --exo-api, --ca-file, --cloud-profile,
-    // --full-scan, --remember-secret.
+    // --full-scan, --cloud-full-every, --remember-secret.
     QList<QCommandLineOption> options() const;
     bool isSet(const QCommandLineParser& parser) const; // --tenant given: read the cloud live
     // Reads the settings; warnings (a secret file others may read) go to err. Without a credential option, the
@@ -65,6 +65,7 @@ private:
     QCommandLineOption m_caFile;
     QCommandLineOption m_profile;
     QCommandLineOption m_fullScan;
+    QCommandLineOption m_fullEvery;
     QCommandLineOption m_rememberSecret;
 };
 

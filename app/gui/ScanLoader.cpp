@@ -5,6 +5,7 @@
 
 #include "AdLiveScan.h"
 #include "CloudLiveScan.h"
+#include "CloudScanState.h"
 #include "MailboxTableModel.h"
 #include "SnapshotSideLoader.h"
 #include "UiLogging.h"
@@ -255,6 +256,10 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     const QString tenantKey = profile.tenant.toLower() + u'|' + profile.clientId.toLower();
     if (m_previousCloud && m_previousCloudKey == tenantKey)
         settings.previous = m_previousCloud;
+    // ... and Exchange Online only for the mailboxes changed since, merged into those that scan kept on disk
+    // (owner-only). A directory of its own: the cursor lives in this process's memory, and sharing sunset-cli's
+    // would make each side's kept mailboxes the other's "damaged" cache.
+    settings.exoRescan.cacheDirectory = cloudStateDirectory(u"desktop"_s);
 
     // Cloud Sync's jobs and provisioning log, read live unless the scan was given them (the demo's files).
     settings.readCloudSync = !m_options.cloudSync;
@@ -279,6 +284,8 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
         m_previousCloud = result;
         m_previousCloudKey = tenantKey;
         m_liveCloudSync = result->cloudSync;
+        // The progress line's last word says how Exchange Online was read (a rescan's changes, or why in full).
+        m_cloud.progress.what = describeExoRead(*result);
         sideFinished(ScanSide::Cloud, std::make_shared<Snapshot>(result->mailboxes));
     });
     connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {

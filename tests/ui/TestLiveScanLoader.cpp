@@ -15,6 +15,8 @@
 #include <QClipboard>
 #include <QDialog>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -58,6 +60,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void liveCloudWithSecret();
+    void rescanReadsOnlyChangedMailboxes();
     void deviceCodeShownAndCopied();
     void wrongSecretNamesTheTenant();
     void cloudSyncCauseInTheCauseColumn();
@@ -162,6 +165,43 @@ void TestLiveScanLoader::liveCloudWithSecret()
     QVERIFY(window.scan()->sources.exo.contains(kTenant));
     const QString sources = window.findChild<QLabel*>(u"sourcesLabel"_s)->text();
     QVERIFY2(sources.contains(kTenant + u" (live)"_s), qPrintable(sources));
+}
+
+void TestLiveScanLoader::rescanReadsOnlyChangedMailboxes()
+{
+    MainWindow window;
+    ScanLoader loader;
+    wire(loader, window);
+    window.show();
+    QSignalSpy shown(&window, &MainWindow::scanShown);
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
+
+    // One mailbox changes in Exchange Online; the same profile scanned again asks only for what changed since.
+    QString guid;
+    for (const QJsonValue& mailbox : m_emulator->mailboxes()) {
+        if (mailbox[u"RecipientTypeDetails"_s].toString() == u"UserMailbox"_s) {
+            guid = mailbox[u"ExchangeGuid"_s].toString();
+            break;
+        }
+    }
+    QVERIFY(!guid.isEmpty());
+    m_emulator->changeMailbox(guid, u"CustomAttribute9"_s, u"changed in the cloud"_s);
+    const qint64 servedBefore = m_emulator->mailboxesServed();
+    QSignalSpy progress(&loader, &ScanLoader::sideProgress);
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 60000);
+    QVERIFY(m_emulator->lastExoBodies().last().contains("WhenChangedUTC -gt '"));
+    QCOMPARE(m_emulator->mailboxesServed() - servedBefore, qint64(1));
+    // The progress's last word says how Exchange Online was read; every mailbox is still in the scan shown.
+    QString said;
+    for (const QList<QVariant>& args : std::as_const(progress)) {
+        const auto p = args[1].value<SideProgress>();
+        if (args[0].value<ScanSide>() == ScanSide::Cloud && p.stage == SideProgress::Stage::Done)
+            said = p.what;
+    }
+    QVERIFY2(said.startsWith(u"Exchange Online: 1 mailbox changed since"_s), qPrintable(said));
+    QCOMPARE(window.scan()->summary.cloudMailboxes, 1501);
 }
 
 void TestLiveScanLoader::deviceCodeShownAndCopied()
