@@ -8,6 +8,7 @@
 #include <QScopeGuard>
 
 #include <cstring>
+#include <deque>
 
 namespace sunset {
 
@@ -250,78 +251,147 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
         return std::nullopt;
     };
 
+    // The pages are read one ahead of the handler: as soon as a page's SearchResultDone (which carries the
+    // cookie) is read off the connection, the next page is asked for, and only then are the entries still
+    // waiting handed to onEntry, so that the handler's work overlaps the server's on the next page and the round
+    // trip to it instead of following them (through a WAN link, each page otherwise pays a round trip plus the
+    // server's time with the client idle, then the client's time with the server idle). What was read ahead waits
+    // in `received`, in arrival order: at most the page being handed over and the next one (the request after
+    // that waits until the older page is done), so memory stays bounded by two pages. Entries, page ends and
+    // failures are handed on in the order they arrived, so the handler, the progress callback and the errors see
+    // what they saw when each page was read and handled in turn.
+    struct Received {
+        MessagePtr entry;                  // a SearchResultEntry, or null for a page end or a failure
+        std::optional<LdapError> failure;  // stops the search once what came before it was handed over
+        bool pageEnd = false;              // the page's SearchResultDone (success): counts it, calls progress
+        bool last = false;                 // ... and it had no cookie
+    };
+    std::deque<Received> received;
+    int pagesReceived = 0; // page ends waiting in `received`
+    int messageId = 0;     // the page being read; 0 when none is asked for
     Cookie cookie;
-    for (;;) {
+    bool nextPageDue = false; // `cookie` holds the next page's, not asked for yet
+
+    const auto askForPage = [&]() -> std::optional<LdapError> {
         LDAPControl* pageRaw = nullptr;
         if (request.pageSize > 0) {
             const int rc =
                 ldap_create_page_control(ld, request.pageSize, cookie.isEmpty() ? nullptr : cookie.get(), 1, &pageRaw);
             if (rc != LDAP_SUCCESS)
-                return afterEntries(m_connection.errorFor(rc, doing));
+                return m_connection.errorFor(rc, doing);
         }
         const ControlPtr pageControl(pageRaw);
         LDAPControl* serverControls[] = {pageRaw, nullptr};
-        int messageId = 0;
-        int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
-                                 request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
-                                 pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
-        if (rc != LDAP_SUCCESS)
-            return afterEntries(m_connection.errorFor(rc, doing));
+        const int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
+                                       request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
+                                       pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
+        if (rc != LDAP_SUCCESS) {
+            messageId = 0;
+            return m_connection.errorFor(rc, doing);
+        }
+        return std::nullopt;
+    };
+    const auto abandonPage = [&] {
+        if (messageId)
+            ldap_abandon_ext(ld, messageId, nullptr, nullptr);
+        messageId = 0;
+    };
+    const auto fail = [&](LdapError e) {
+        received.push_back(Received{nullptr, std::move(e), false, false});
+        messageId = 0;
+    };
 
-        for (;;) {
-            timeval timeout = toTimeval(m_connection.options().operationTimeout);
+    // Reads the page's SearchResultDone: a page end (and the next page's cookie) or a failure.
+    const auto readPageEnd = [&](LDAPMessage* message) {
+        int resultCode = LDAP_SUCCESS;
+        char* matchedRaw = nullptr;
+        char* diagnosticRaw = nullptr;
+        LDAPControl** controlsRaw = nullptr;
+        const int rc =
+            ldap_parse_result(ld, message, &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw, 0);
+        const LdapStringPtr matched(matchedRaw);
+        const LdapStringPtr diagnostic(diagnosticRaw);
+        const ControlsPtr controls(controlsRaw);
+        messageId = 0;
+        if (rc != LDAP_SUCCESS)
+            return fail(m_connection.errorFor(rc, doing));
+        if (resultCode != LDAP_SUCCESS) {
+            return fail(m_connection.errorFor(resultCode, doing,
+                                              diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
+        }
+        cookie.reset();
+        if (request.pageSize > 0) {
+            LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
+            ber_int_t estimate = 0;
+            if (pageResponse &&
+                ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
+                return fail(LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                               doing + u": the server's paged-results answer is malformed."_s));
+            }
+        }
+        received.push_back(Received{nullptr, std::nullopt, true, cookie.isEmpty()});
+        ++pagesReceived;
+        nextPageDue = !cookie.isEmpty();
+    };
+
+    if (auto failure = askForPage())
+        return afterEntries(*failure);
+    for (;;) {
+        // The next page is asked for once its cookie is in and no page older than the last one read waits.
+        if (nextPageDue && pagesReceived <= 1) {
+            nextPageDue = false;
+            if (auto failure = askForPage())
+                fail(*failure);
+        }
+        // Reads what has arrived; waits only when nothing read is left to hand over.
+        if (messageId) {
+            timeval timeout = received.empty() ? toTimeval(m_connection.options().operationTimeout) : timeval{0, 0};
             LDAPMessage* raw = nullptr;
             const int type = ldap_result(ld, messageId, LDAP_MSG_ONE, &timeout, &raw);
-            const MessagePtr message(raw);
-            if (type == 0) {
-                ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                return afterEntries(m_connection.errorFor(LDAP_TIMEOUT, doing));
-            }
-            if (type < 0)
-                return afterEntries(m_connection.errorFor(m_connection.lastResultCode(), doing));
-            if (type == LDAP_RES_SEARCH_ENTRY) {
-                if (auto failure = deliver(message.get())) {
-                    ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                    return failure;
-                }
-                continue;
-            }
-            if (type != LDAP_RES_SEARCH_RESULT)
+            MessagePtr message(raw);
+            if (type == 0 && received.empty()) {
+                abandonPage();
+                fail(m_connection.errorFor(LDAP_TIMEOUT, doing));
+            } else if (type < 0) {
+                fail(m_connection.errorFor(m_connection.lastResultCode(), doing));
+            } else if (type == LDAP_RES_SEARCH_ENTRY) {
+                received.push_back(Received{std::move(message), std::nullopt, false, false});
+                continue; // read on while there is more
+            } else if (type == LDAP_RES_SEARCH_RESULT) {
+                readPageEnd(message.get());
+                continue; // the next page is asked for before anything else
+            } else if (type != 0) {
                 continue; // referrals (chasing is off) and intermediate responses
-
-            int resultCode = LDAP_SUCCESS;
-            char* matchedRaw = nullptr;
-            char* diagnosticRaw = nullptr;
-            LDAPControl** controlsRaw = nullptr;
-            rc = ldap_parse_result(ld, message.get(), &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw,
-                                   0);
-            const LdapStringPtr matched(matchedRaw);
-            const LdapStringPtr diagnostic(diagnosticRaw);
-            const ControlsPtr controls(controlsRaw);
-            if (rc != LDAP_SUCCESS)
-                return afterEntries(m_connection.errorFor(rc, doing));
-            if (resultCode != LDAP_SUCCESS) {
-                return afterEntries(m_connection.errorFor(resultCode, doing,
-                                             diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
             }
-            ++counts.pages;
-            cookie.reset();
-            if (request.pageSize > 0) {
-                LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
-                ber_int_t estimate = 0;
-                if (pageResponse &&
-                    ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
-                    return afterEntries(LdapErrorText::own(LdapErrorCode::InvalidResponse,
-                                                    doing + u": the server's paged-results answer is malformed."_s));
-                }
-            }
-            break;
         }
+        if (received.empty()) {
+            if (messageId || nextPageDue)
+                continue; // the next page was just asked for
+            // Not reached: every page end is followed by a last one, a request or a failure. Never spin.
+            return afterEntries(LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                                   doing + u": the search ended without its last page."_s));
+        }
+        Received next = std::move(received.front());
+        received.pop_front();
+        if (next.entry) {
+            if (auto failure = deliver(next.entry.get())) {
+                abandonPage();
+                return failure;
+            }
+            continue;
+        }
+        if (next.failure) {
+            abandonPage();
+            return afterEntries(*next.failure);
+        }
+        --pagesReceived;
+        ++counts.pages;
         if (progress && !progress(counts.entries)) {
+            abandonPage();
             return LdapErrorText::own(LdapErrorCode::Cancelled,
-                               doing + u": cancelled after %1 entries."_s.arg(counts.entries));
+                                      doing + u": cancelled after %1 entries."_s.arg(counts.entries));
         }
-        if (cookie.isEmpty())
+        if (next.last)
             return std::nullopt;
     }
 }
