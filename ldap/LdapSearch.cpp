@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <deque>
+#include <utility>
 
 namespace sunset {
 
@@ -80,18 +81,9 @@ std::optional<RangeOption> parseRangeOption(QByteArrayView name, bool* malformed
     return std::nullopt;
 }
 
-} // namespace
-
-std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+// Sends the request for one page of the search: the first when the cookie is empty. libldap's result code.
+int sendPageRequest(LDAP* ld, const LdapSearchRequest& request, berval* cookie, int* messageId)
 {
-    if (auto failure = m_connection.connect())
-        return failure;
-    LDAP* const ld = m_connection.handle();
-    LdapSearchStats local;
-    LdapSearchStats& counts = stats ? *stats : local;
-    counts = {};
-
     std::vector<char*> attributeList;
     for (const QByteArray& attribute : request.attributes)
         attributeList.push_back(const_cast<char*>(attribute.constData()));
@@ -99,8 +91,51 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
     const int scope = request.scope == LdapScope::Base       ? LDAP_SCOPE_BASE
                       : request.scope == LdapScope::OneLevel ? LDAP_SCOPE_ONELEVEL
                                                              : LDAP_SCOPE_SUBTREE;
-    const QString doing =
-        u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+    LDAPControl* pageRaw = nullptr;
+    if (request.pageSize > 0) {
+        const int rc = ldap_create_page_control(ld, request.pageSize, cookie->bv_len ? cookie : nullptr, 1, &pageRaw);
+        if (rc != LDAP_SUCCESS)
+            return rc;
+    }
+    const ControlPtr pageControl(pageRaw);
+    LDAPControl* serverControls[] = {pageRaw, nullptr};
+    return ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
+                           request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
+                           pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, messageId);
+}
+
+QString searchingWhat(const LdapSearchRequest& request)
+{
+    return u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+}
+
+} // namespace
+
+std::optional<LdapError> LdapSearch::start(const LdapSearchRequest& request)
+{
+    if (auto failure = m_connection.connect())
+        return failure;
+    berval noCookie{0, nullptr};
+    int messageId = 0;
+    if (const int rc = sendPageRequest(m_connection.handle(), request, &noCookie, &messageId); rc != LDAP_SUCCESS)
+        return m_connection.errorFor(rc, searchingWhat(request));
+    m_started = {m_connection.handle(), messageId};
+    return std::nullopt;
+}
+
+std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+{
+    const QString doing = searchingWhat(request);
+    if (m_started.messageId && m_started.handle != m_connection.handle()) // the connection dropped meanwhile
+        return m_connection.errorFor(LDAP_SERVER_DOWN, doing);
+    if (auto failure = m_connection.connect())
+        return failure;
+    LDAP* const ld = m_connection.handle();
+    LdapSearchStats local;
+    LdapSearchStats& counts = stats ? *stats : local;
+    counts = {};
+
     bool lost = false; // the handle is dropped on the way out, when nothing here uses it any more
     const auto dropIfLost = qScopeGuard([&] {
         if (lost)
@@ -280,19 +315,7 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
     bool pageArriving = false; // the page being read has sent entries but not its end yet
 
     const auto askForPage = [&]() -> std::optional<LdapError> {
-        LDAPControl* pageRaw = nullptr;
-        if (request.pageSize > 0) {
-            const int rc =
-                ldap_create_page_control(ld, request.pageSize, cookie.isEmpty() ? nullptr : cookie.get(), 1, &pageRaw);
-            if (rc != LDAP_SUCCESS)
-                return m_connection.errorFor(rc, doing);
-        }
-        const ControlPtr pageControl(pageRaw);
-        LDAPControl* serverControls[] = {pageRaw, nullptr};
-        const int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
-                                       request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
-                                       pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
-        if (rc != LDAP_SUCCESS) {
+        if (const int rc = sendPageRequest(ld, request, cookie.get(), &messageId); rc != LDAP_SUCCESS) {
             messageId = 0;
             return m_connection.errorFor(rc, doing);
         }
@@ -343,7 +366,9 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
         nextPageDue = !cookie.isEmpty();
     };
 
-    if (auto failure = askForPage())
+    if (m_started.messageId) // start() asked for the first page
+        messageId = std::exchange(m_started.messageId, 0);
+    else if (auto failure = askForPage())
         return afterEntries(*failure);
     for (;;) {
         // The next page is asked for once its cookie is in and no page older than the last one read waits.

@@ -26,16 +26,16 @@ QByteArrayList adSnapshotAttributes()
 
 namespace {
 
-// The entries that decode replication metadata, each handed to onEntry: the catalog attributes' schema entries
+// The searches for the entries that decode replication metadata: the catalog attributes' schema entries
 // (attributeID, msDS-IntId) and the DCs' server and nTDSDSA entries (dNSHostName, invocationId). A forest
 // where the bound account may not read them still scans; the metadata then stays undecoded (and says so in the
 // log), because it is evidence for explaining drift, not what the scan is for.
-void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
+std::vector<LdapSearchRequest> metadataDictionarySearches(LdapConnection& connection)
 {
     const auto rootDse = connection.readRootDse();
     if (!rootDse) {
         qCWarning(lcLdap).noquote() << "replication metadata not decoded:" << rootDse.error().toString();
-        return;
+        return {};
     }
     LdapSearchRequest schema;
     schema.baseDn = rootDse->schemaNamingContext;
@@ -50,12 +50,7 @@ void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& 
     sites.baseDn = "CN=Sites," + rootDse->configurationNamingContext;
     sites.filter = "(|(objectClass=server)(objectClass=nTDSDSA))";
     sites.attributes = {"objectClass", "dNSHostName", "invocationId"};
-    for (const LdapSearchRequest* request : {&schema, &sites}) {
-        if (const auto failure = connection.search(*request, onEntry)) {
-            qCWarning(lcLdap).noquote() << "replication metadata: reading" << QString::fromUtf8(request->baseDn)
-                                        << "failed:" << failure->toString();
-        }
-    }
+    return {schema, sites};
 }
 
 } // namespace
@@ -94,6 +89,8 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     AdSnapshotReader reader(source);
     std::optional<ImportError> readerFailure;
     const LdapEntryHandler onEntry = [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        if (readerFailure) // an entry of an earlier search failed: the searches after it stop at once
+            return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
         if (options.onEntry)
             options.onEntry(entry);
         if (auto e = reader.addEntry(entry)) {
@@ -102,18 +99,28 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         }
         return std::nullopt;
     };
+    // The dictionary's searches and the mailboxes' go out together, in one round trip instead of one each; the
+    // dictionary's entries still come first (searchTogether reads the searches in turn).
+    std::vector<LdapSearchJob> searches;
     if (options.replicationMetadata) {
-        readMetadataDictionary(connection, onEntry);
-        if (readerFailure)
-            return *readerFailure;
+        for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
+            searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
         // Returned only when asked for by name. replPropertyMetaData: observed on Samba 4.17 (whole, never
         // ranged); Windows returns it too [the shared reference, unconfirmed here]. A ranged answer is completed by
         // LdapConnection like any other attribute.
         request.attributes << adReplicationMetadataAttributes();
     }
-    const auto failure = connection.search(
+    searches.push_back(LdapSearchJob{
         request, onEntry,
-        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress());
+        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress()});
+    const std::vector<std::optional<LdapError>> failures = connection.searchTogether(searches);
+    for (size_t i = 0; i + 1 < failures.size(); ++i) {
+        if (failures[i] && !readerFailure) {
+            qCWarning(lcLdap).noquote() << "replication metadata: reading" << QString::fromUtf8(searches[i].request.baseDn)
+                                        << "failed:" << failures[i]->toString();
+        }
+    }
+    const std::optional<LdapError>& failure = failures.back();
     if (readerFailure)
         return *readerFailure;
     if (failure)
