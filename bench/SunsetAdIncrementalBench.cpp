@@ -11,6 +11,8 @@
 #include "../tests/ApprovedForTests.h"
 #include "../tests/samba/SambaTestDomain.h"
 #include "AdIncrementalRead.h"
+#include "BenchFigures.h"
+#include "BenchLdapBind.h"
 #include "DelayingTcpProxy.h"
 #include "LdapConnection.h"
 #include "LdapModify.h"
@@ -41,15 +43,7 @@ using Domain = SambaTestDomain;
 
 std::unique_ptr<LdapConnection> bound(const Domain& domain, const QString& uri, QString& error)
 {
-    LdapConnectionOptions options;
-    options.uri = uri;
-    options.caFile = domain.caFile();
-    auto connection = std::make_unique<LdapConnection>(options);
-    if (const auto failure = connection->simpleBind(domain.bindUpn(), domain.password())) {
-        error = failure->toString();
-        return nullptr;
-    }
-    return connection;
+    return bindForBench(uri, domain.caFile(), domain.bindUpn(), domain.password(), &error);
 }
 
 // The snapshot's content, independent of record order: every record's identity and catalog values.
@@ -139,12 +133,6 @@ Read incrementalRead(const Domain& domain, const QString& uri, const QString& st
     r.incremental = result->incremental;
     r.reread = result->reread;
     return r;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 } // namespace

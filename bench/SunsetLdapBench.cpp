@@ -12,6 +12,7 @@
 // --changes 0: the read only. --trace: each round trip of the first read through the proxy, on standard error.
 // SAMBA_DIR is a DC started by tests/samba/samba-dc.sh (its env file says where and how to bind).
 #include "../tests/ApprovedForTests.h"
+#include "BenchLdapBind.h"
 #include "DelayingTcpProxy.h"
 #include "LdapConnection.h"
 #include "LdapModify.h"
@@ -148,15 +149,8 @@ QByteArrayList toolBase(const char* tool, const Domain& domain, const QString& u
 
 std::unique_ptr<LdapConnection> bound(const Domain& domain, const QString& uri, QString* error)
 {
-    LdapConnectionOptions options;
-    options.uri = uri;
-    options.caFile = QString::fromUtf8(domain.caFile());
-    auto connection = std::make_unique<LdapConnection>(options);
-    if (const auto failure = connection->simpleBind(QString::fromUtf8(domain.bindUpn()), domain.password())) {
-        *error = failure->toString();
-        return nullptr;
-    }
-    return connection;
+    return bindForBench(uri, QString::fromUtf8(domain.caFile()), QString::fromUtf8(domain.bindUpn()),
+                        domain.password(), error);
 }
 
 struct Measured {
