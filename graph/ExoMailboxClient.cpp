@@ -6,6 +6,9 @@
 #include "ExoMailboxJsonReader.h"
 #include "GraphUsersClient.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QUrlQuery>
 
@@ -32,9 +35,16 @@ ExoMailboxClient::~ExoMailboxClient()
     delete m_pager; // before the QNetworkAccessManager and its replies
 }
 
-QByteArray ExoMailboxClient::getMailboxBody()
+QByteArray ExoMailboxClient::getMailboxBody(const QString& filter)
 {
-    return QByteArrayLiteral(R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
+    if (filter.isEmpty())
+        return QByteArrayLiteral(
+            R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
+    // The filter is user data (names chosen as slice borders): QJsonDocument escapes it for JSON.
+    const QJsonObject parameters{{u"ResultSize"_s, u"Unlimited"_s}, {u"Filter"_s, filter}};
+    return QJsonDocument(QJsonObject{{u"CmdletInput"_s, QJsonObject{{u"CmdletName"_s, u"Get-Mailbox"_s},
+                                                                      {u"Parameters"_s, parameters}}}})
+        .toJson(QJsonDocument::Compact);
 }
 
 QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
@@ -47,7 +57,8 @@ const QByteArray& ExoMailboxClient::selectedProperties()
 {
     static const QByteArray properties = [] {
         // What CloudRecordMapper reads besides the catalog's properties, and the ExchangeGuid kept for support.
-        QByteArray list = "ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,DisplayName,ExchangeGuid,"
+        // Name: what a parallel read's slices filter on (ExoMailboxSliceReader) and choose their borders from.
+        QByteArray list = "ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,DisplayName,ExchangeGuid,Name,"
                           "WhenChangedUTC,WhenChanged,IsDirSynced,IsExchangeCloudManaged";
         for (int p = 0; p < int(CloudProperty::Count); ++p) {
             const QLatin1StringView name = cloudPropertyName(CloudProperty(p));
@@ -80,6 +91,28 @@ void ExoMailboxClient::setPageSize(int maxPageSize)
 {
     m_pageSize = std::clamp(maxPageSize, 1, 1000);
     rebuildPager();
+}
+
+void ExoMailboxClient::setFilter(const QString& opathFilter)
+{
+    m_filter = opathFilter;
+    rebuildPager();
+}
+
+void ExoMailboxClient::setRateLimitGate(RateLimitGate* gate)
+{
+    m_rateLimit = gate;
+    rebuildPager();
+}
+
+qint64 ExoMailboxClient::pagesRead() const
+{
+    return m_pager->pages();
+}
+
+bool ExoMailboxClient::hasMorePages() const
+{
+    return m_pager->pages() > 0 && !m_pager->resumeUrl().isEmpty();
 }
 
 void ExoMailboxClient::setRetryPolicy(const RetryPolicy& policy)
@@ -117,7 +150,9 @@ void ExoMailboxClient::rebuildPager()
     CloudPager::Request request;
     request.method = "POST";
     request.firstUrl = commandUrl();
-    request.body = getMailboxBody();
+    request.body = getMailboxBody(m_filter);
+    request.rateLimit = m_rateLimit;
+    request.logSummary = m_filter.isEmpty();
     request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
                        {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
                        {"X-ResponseFormat", "json"}};
@@ -135,6 +170,11 @@ void ExoMailboxClient::rebuildPager()
             Result<Snapshot> page = readExoMailboxesJson(body, requestName, m_graph);
             if (!page)
                 return page.error();
+            if (m_collectNames) {
+                const QJsonArray value = QJsonDocument::fromJson(body.toByteArray()).object().value("value"_L1).toArray();
+                for (const QJsonValue& mailbox : value)
+                    m_names.append(mailbox.toObject().value("Name"_L1).toString());
+            }
             const qint64 items = qint64(page->records.size());
             for (MailboxRecord& record : page->records)
                 m_snapshot.records.push_back(std::move(record));
@@ -147,12 +187,14 @@ void ExoMailboxClient::rebuildPager()
     m_pager->setClock(*m_clock);
     connect(m_pager, &CloudPager::progress, this, &ExoMailboxClient::progress);
     connect(m_pager, &CloudPager::finished, this, &ExoMailboxClient::finished);
+    connect(m_pager, &CloudPager::throttled, this, &ExoMailboxClient::throttled);
 }
 
 void ExoMailboxClient::start()
 {
     m_snapshot = {};
     m_snapshot.side = Side::Cloud;
+    m_names.clear();
     m_snapshot.source = describeRequest("POST", commandUrl()) + u" (Get-Mailbox)"_s;
     if (const QString problem = check(); !problem.isEmpty()) {
         m_checkError = ImportError{m_snapshot.source, 0, {}, problem};

@@ -16,6 +16,7 @@ class QNetworkAccessManager;
 namespace sunset {
 
 class CloudPager;
+class RateLimitGate;
 class TokenProvider;
 
 // Which Exchange Online admin API runs Get-Mailbox:
@@ -40,7 +41,8 @@ public:
     ExoMailboxClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens, QObject* parent = nullptr);
     ~ExoMailboxClient() override;
 
-    static QByteArray getMailboxBody();
+    // filter: an OPATH -Filter (empty: none). Only InvokeCommand takes one (see setFilter).
+    static QByteArray getMailboxBody(const QString& filter = {});
     static QByteArray appAnchorMailbox(const QString& tenant);
     // The properties asked for with $select: those Sunset reads (identity, anchors, the catalog's cloud
     // properties), so that Exchange Online sends nothing else (Get-Mailbox has about 250).
@@ -54,6 +56,16 @@ public:
     void setResource(const QString& resource); // before start(); default: the endpoint's scheme and host
     void setPageSize(int maxPageSize);         // Prefer: odata.maxpagesize, default 1000
     void setRetryPolicy(const RetryPolicy& policy);
+    // Get-Mailbox -Filter (OPATH) for one slice of a parallel read (ExoMailboxSliceReader); InvokeCommand only:
+    // the v2.0 Mailbox endpoint documents no Filter parameter.
+    void setFilter(const QString& opathFilter);
+    const QString& filter() const { return m_filter; }
+    void setRateLimitGate(RateLimitGate* gate); // shared with the other slices; not owned
+    // Keep the Name of each mailbox read (for choosing slice borders); off by default.
+    void setCollectNames(bool collect) { m_collectNames = collect; }
+    const QStringList& names() const { return m_names; }
+    qint64 pagesRead() const;
+    bool hasMorePages() const; // the last page read had a nextLink
     // Users from Graph, to give mailboxes their on-premises anchors; must outlive the scan.
     void setGraphDirectory(const GraphDirectory* graph) { m_graph = graph; }
 
@@ -67,6 +79,7 @@ public:
 Q_SIGNALS:
     void progress(qint64 mailboxes, qint64 total); // total is -1: Get-Mailbox does not count
     void finished(bool ok);
+    void throttled(qint64 delayMsecs); // a 429 is being waited out
 
 private:
     void rebuildPager();
@@ -81,6 +94,10 @@ private:
     QByteArray m_anchor;
     RetryPolicy m_policy;
     const GraphDirectory* m_graph = nullptr;
+    QString m_filter;
+    RateLimitGate* m_rateLimit = nullptr;
+    bool m_collectNames = false;
+    QStringList m_names;
     QNetworkAccessManager* m_network;
     Snapshot m_snapshot;
 };
