@@ -4,6 +4,7 @@
 #include "GraphLogging.h"
 #include "GraphUsersClient.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QThread>
@@ -29,22 +30,20 @@ public:
         , m_post(std::move(post))
         , m_tokens(m_settings.authority, m_settings.credentials)
         , m_users(m_settings.graphEndpoint, &m_tokens)
-        , m_exo(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens)
+        , m_exo([this] { return makeExoClient(); })
         , m_sync(m_settings.graphEndpoint, &m_tokens)
     {
         m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
         m_tokens.setTransferLimits(m_settings.tokenLimits);
         if (!m_settings.graphResource.isEmpty())
             m_users.setResource(m_settings.graphResource);
-        if (!m_settings.exoResource.isEmpty())
-            m_exo.setResource(m_settings.exoResource);
         m_exo.setApi(m_settings.exoApi);
+        m_exo.setParallel(m_settings.exoParallel);
         if (!m_settings.graphResource.isEmpty())
             m_sync.setResource(m_settings.graphResource);
         m_sync.setOptions(m_settings.cloudSync);
         m_sync.setRetryPolicy(m_settings.retryPolicy);
         m_users.setRetryPolicy(m_settings.retryPolicy);
-        m_exo.setRetryPolicy(m_settings.retryPolicy);
 
         QObject::connect(&m_tokens, &TokenProvider::deviceCode, &m_loop,
                          [this](const QString& code, const QUrl& uri, const QString& message, qint64 expiresIn) {
@@ -55,7 +54,7 @@ public:
                          [this] { m_post([](CloudLiveScan& scan) { Q_EMIT scan.signedIn(); }); });
         QObject::connect(&m_users, &GraphUsersClient::progress, &m_loop,
                          [this](qint64 done, qint64 total) { report(CloudLiveScan::Service::Graph, done, total); });
-        QObject::connect(&m_exo, &ExoMailboxClient::progress, &m_loop, [this](qint64 done, qint64 total) {
+        QObject::connect(&m_exo, &ExoMailboxSliceReader::progress, &m_loop, [this](qint64 done, qint64 total) {
             report(CloudLiveScan::Service::ExchangeOnline, done, total);
         });
         QObject::connect(&m_sync, &CloudSyncClient::progress, &m_loop, [this](const QString&, qint64 items) {
@@ -63,7 +62,7 @@ public:
         });
         QObject::connect(&m_users, &GraphUsersClient::finished, &m_loop, [this](bool ok) { usersDone(ok); });
         QObject::connect(&m_sync, &CloudSyncClient::finished, &m_loop, [this](bool ok) { syncDone(ok); });
-        QObject::connect(&m_exo, &ExoMailboxClient::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
+        QObject::connect(&m_exo, &ExoMailboxSliceReader::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
         // cancel() comes from another thread: it is seen here within a tenth of a second, also while a device
         // code is polled or a Retry-After is waited out; a page in flight is dropped.
         m_cancelPoll.setInterval(100);
@@ -83,6 +82,8 @@ public:
         QMetaObject::invokeMethod(
             &m_loop, [this] { begin(); }, Qt::QueuedConnection);
         m_loop.exec(); // the worker thread's own loop, not a nested one
+        // Slice readers finished with deleteLater(): gone before the token provider they point to.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 
 private:
@@ -107,9 +108,25 @@ private:
                 return;
             }
             if (!m_tokens.signedInUser().isEmpty())
-                m_exo.setAnchorMailbox("UPN:" + m_tokens.signedInUser().toUtf8());
+                m_exoAnchor = "UPN:" + m_tokens.signedInUser().toUtf8();
             next();
         });
+    }
+
+    // One Get-Mailbox reader per slice, configured alike; made as each slice starts (after sign-in, so that a
+    // delegated read anchors on the admin).
+    std::unique_ptr<ExoMailboxClient> makeExoClient()
+    {
+        auto client =
+            std::make_unique<ExoMailboxClient>(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens);
+        if (!m_settings.exoResource.isEmpty())
+            client->setResource(m_settings.exoResource);
+        client->setApi(m_settings.exoApi);
+        if (!m_exoAnchor.isEmpty())
+            client->setAnchorMailbox(m_exoAnchor);
+        client->setRetryPolicy(m_settings.retryPolicy);
+        client->setGraphDirectory(m_exoGraph);
+        return client;
     }
 
     static QString resourceOf(const QString& configured, const QUrl& endpoint)
@@ -137,9 +154,9 @@ private:
         if (m_settings.readExo && !m_exoDone) {
             m_clock.start();
             if (m_settings.readGraph)
-                m_exo.setGraphDirectory(&m_users.directory());
+                m_exoGraph = &m_users.directory();
             else if (m_settings.previous)
-                m_exo.setGraphDirectory(&m_settings.previous->users);
+                m_exoGraph = &m_settings.previous->users;
             m_exo.start();
             return;
         }
@@ -276,7 +293,9 @@ private:
     QElapsedTimer m_clock;
     TokenProvider m_tokens;
     GraphUsersClient m_users;
-    ExoMailboxClient m_exo;
+    QByteArray m_exoAnchor;                 // delegated: the signed-in admin's UPN anchor
+    const GraphDirectory* m_exoGraph = nullptr; // users giving mailboxes their anchors
+    ExoMailboxSliceReader m_exo;
     CloudSyncClient m_sync;
     bool m_syncDone = false;
     bool m_usersStarted = false;

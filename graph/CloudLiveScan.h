@@ -4,6 +4,7 @@
 #include "CloudHttp.h"
 #include "CloudSyncClient.h"
 #include "ExoMailboxClient.h"
+#include "ExoMailboxSliceReader.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
 
@@ -49,6 +50,8 @@ struct CloudScanSettings {
     bool readCloudSync = false; // Cloud Sync's writeback jobs, schemas and provisioning log (Graph), after the rest
     CloudSyncReadOptions cloudSync;
     ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
+    // Get-Mailbox slices read at once (ExoMailboxSliceReader); 1: one stream. V2 is always one stream.
+    int exoParallel = 4;
     RetryPolicy retryPolicy; // also the size and time limits of each page (maxPageBytes, requestTimeoutMsecs)
     TransferLimits tokenLimits = tokenEndpointLimits(); // token endpoint answers: 1 MiB, 60 s stall, 120 s in all
     // A rescan: the result of an earlier scan of the same tenant. With its deltaLink, Graph sends only the users
