@@ -311,6 +311,11 @@ CloudLiveScan::CloudLiveScan(QObject* parent)
 {
     qRegisterMetaType<std::shared_ptr<const CloudScanResult>>();
     qRegisterMetaType<CloudLiveScan::Service>();
+    // Connected first, so that whoever sees the outcome sees the scan as ended and may start the next at once.
+    const auto ended = [this] { m_outcomeDelivered = true; };
+    connect(this, &CloudLiveScan::finished, this, ended);
+    connect(this, &CloudLiveScan::failed, this, ended);
+    connect(this, &CloudLiveScan::cancelled, this, ended);
 }
 
 CloudLiveScan::~CloudLiveScan()
@@ -335,8 +340,13 @@ void CloudLiveScan::cancel()
 
 void CloudLiveScan::start(CloudScanSettings settings)
 {
-    if (isRunning())
-        return;
+    if (isRunning()) {
+        if (!m_outcomeDelivered)
+            return;
+        // Its outcome is out: the worker is only tearing down (the slices' connections), briefly.
+        m_thread->wait();
+    }
+    m_outcomeDelivered = false;
     delete m_thread;
     m_cancelled = std::make_shared<std::atomic<bool>>(false);
     const auto cancelled = m_cancelled;

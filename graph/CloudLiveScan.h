@@ -77,7 +77,9 @@ public:
     explicit CloudLiveScan(QObject* parent = nullptr);
     ~CloudLiveScan() override; // cancels and waits for the worker
 
-    void start(CloudScanSettings settings); // ignored while a scan runs
+    // Ignored while a scan runs; once its outcome is out (in a slot of finished, failed or cancelled, or later), a
+    // new scan starts after the old worker has ended.
+    void start(CloudScanSettings settings);
     void cancel();
     bool isRunning() const;
 
@@ -100,6 +102,7 @@ Q_SIGNALS:
 
 private:
     QThread* m_thread = nullptr;
+    bool m_outcomeDelivered = false; // finished, failed or cancelled was emitted: start() may wait for the worker
     std::shared_ptr<std::atomic<bool>> m_cancelled;
 };
 

@@ -279,10 +279,10 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         if (next.isEmpty()) {
             const QString summary = u"read %1 %2 in %3 pages (%4 retries)"_s.arg(
                 QString::number(m_items), m_request.itemName, QString::number(m_pages), QString::number(m_retries));
-            if (m_request.logSummary)
-                qCInfo(lcGraph).noquote() << summary;
+            if (m_request.isSlice)
+                qCDebug(lcGraphSlices).noquote() << summary;
             else
-                qCDebug(lcGraph).noquote() << summary;
+                qCInfo(lcGraph).noquote() << summary;
             Q_EMIT finished(true);
             return;
         }
@@ -347,8 +347,8 @@ void CloudPager::fail(ImportError error)
     error.message += u"; %1 %2 were read in %3 before it stopped, and the scan can resume from page %4"_s.arg(
         QString::number(m_items), m_request.itemName,
         m_pages == 1 ? u"1 page"_s : QString::number(m_pages) + u" pages"_s, QString::number(m_pages + 1));
-    if (error.message.startsWith("cancelled"_L1)) // asked for (the user, or a parallel read splitting a slice)
-        qCDebug(lcGraph).noquote() << error.toString();
+    if (m_request.isSlice && error.message.startsWith("cancelled"_L1)) // split, or the whole read cancelled
+        qCDebug(lcGraphSlices).noquote() << error.toString();
     else
         qCWarning(lcGraph).noquote() << error.toString();
     m_error = std::move(error);

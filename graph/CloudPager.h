@@ -70,9 +70,9 @@ public:
         // answer's headers go into the gate, and each request waits while the gate says the budget is spent. Not
         // owned; shared by every pager reading the same tenant; null for none.
         RateLimitGate* rateLimit = nullptr;
-        // The "read N items in M pages" line at the end, at info level; a parallel read's slices say it once for
-        // all (debug level here).
-        bool logSummary = true;
+        // One slice of a parallel read (ExoMailboxSliceReader): its "read N items" line and its cancellation (the
+        // reader splitting it) go to sunset.graph.slices at debug level; the reader sums the read up once.
+        bool isSlice = false;
     };
 
     CloudPager(QNetworkAccessManager* network, TokenProvider* tokens, Request request, CloudPageHandler handler,

@@ -152,7 +152,7 @@ void ExoMailboxClient::rebuildPager()
     request.firstUrl = commandUrl();
     request.body = getMailboxBody(m_filter);
     request.rateLimit = m_rateLimit;
-    request.logSummary = m_filter.isEmpty();
+    request.isSlice = m_slice;
     request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
                        {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
                        {"X-ResponseFormat", "json"}};

@@ -61,6 +61,12 @@ public:
     void setFilter(const QString& opathFilter);
     const QString& filter() const { return m_filter; }
     void setRateLimitGate(RateLimitGate* gate); // shared with the other slices; not owned
+    // One slice of a parallel read: its own end and cancellation are logged at debug level (CloudPager::Request).
+    void setSlice(bool slice)
+    {
+        m_slice = slice;
+        rebuildPager();
+    }
     // Keep the Name of each mailbox read (for choosing slice borders); off by default.
     void setCollectNames(bool collect) { m_collectNames = collect; }
     const QStringList& names() const { return m_names; }
@@ -97,6 +103,7 @@ private:
     QString m_filter;
     RateLimitGate* m_rateLimit = nullptr;
     bool m_collectNames = false;
+    bool m_slice = false;
     QStringList m_names;
     QNetworkAccessManager* m_network;
     Snapshot m_snapshot;

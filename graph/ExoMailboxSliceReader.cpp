@@ -137,6 +137,7 @@ void ExoMailboxSliceReader::startSlice(SliceIt slice)
     if (!slice->filter.isEmpty())
         client->setFilter(slice->filter);
     client->setRateLimitGate(&m_gate);
+    client->setSlice(m_api != ExoAdminApi::V2 && m_parallel > 1); // one stream logs as ExoMailboxClient alone
     client->setCollectNames(slice->depth < kMaxDepth);
     connect(client, &ExoMailboxClient::progress, this, [this, slice] { onPage(slice); });
     connect(client, &ExoMailboxClient::finished, this, [this, slice](bool ok) { onFinished(slice, ok); });
@@ -214,7 +215,7 @@ bool ExoMailboxSliceReader::maybeSplit(SliceIt slice)
         child.depth = slice->depth + 1;
         m_slices.insert(at, std::move(child));
     }
-    qCDebug(lcGraph).noquote() << u"slice \"%1\" has more than %2 page(s): split in %3"_s.arg(
+    qCDebug(lcGraphSlices).noquote() << u"slice \"%1\" has more than %2 page(s): split in %3"_s.arg(
         slice->filter.isEmpty() ? u"(all)"_s : slice->filter, QString::number(slice->client->pagesRead()),
         QString::number(borders.size() + 1));
     slice->state = Slice::State::Split;
