@@ -6,6 +6,7 @@
 #include "SyncEmulator.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -235,12 +236,16 @@ void CloudEmulator::onReadyRead(QTcpSocket* socket)
     socket->disconnect(this, nullptr); // one request per connection; keep the disconnected handler below
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     m_buffers.remove(socket);
+    QElapsedTimer served;
+    served.start();
     Response response = dispatch(request);
     response.cutOff = std::exchange(m_cutOffNext, false);
-    if (const qint64 delay = std::exchange(m_answerDelayMsecs, 0); delay > 0) {
-        // The cost model: the answer leaves after its cost, the request in flight until then (or until the
-        // client gives up on it).
-        QTimer::singleShot(delay, this, [this, socket = QPointer<QTcpSocket>(socket), response] {
+    if (const qint64 cost = std::exchange(m_answerDelayMsecs, 0); cost > 0) {
+        // The cost model: the answer leaves its cost after the request came, the request in flight until then (or
+        // until the client gives up on it). The time spent building it counts: this one thread serves every
+        // slice, and a service's cost does not grow with its callers' concurrency.
+        const int delay = int(std::max<qint64>(1, cost - served.elapsed()));
+        QTimer::singleShot(delay, Qt::PreciseTimer, this, [this, socket = QPointer<QTcpSocket>(socket), response] {
             m_exoLoad.release();
             if (socket && socket->state() == QAbstractSocket::ConnectedState)
                 write(socket, response);
