@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <fcntl.h>
 #include <memory>
@@ -25,11 +26,37 @@
 // answer before its next request pays 2 x delay per round trip and one that pipelines does not. TLS passes
 // through untouched. One thread, poll(2), non-blocking sockets; bounded: at most kMaxQueued bytes held per
 // direction (reading from that side pauses beyond it) and kMaxConnections connections at once.
+//
+// It also counts what it forwards (traffic()), so that a client's round trips can be counted without parsing
+// the (encrypted) protocol: a *round trip* is the client sending after the server spoke (or first), then the
+// server answering; its *wait* runs from the proxy reading the client's first bytes to reading the server's
+// first bytes back (one delay plus the server's time); the client's *think time* runs from the proxy handing
+// the client the last bytes of an answer to reading the client's next bytes. A client that waits for each
+// answer before its next request makes one round trip per request and pays 2 x delay on each; the count does
+// not depend on the machine's load, the times do.
 class DelayingTcpProxy final {
 public:
     using Clock = std::chrono::steady_clock;
     static constexpr std::size_t kMaxQueued = 8u << 20;
     static constexpr std::size_t kMaxConnections = 16;
+
+    struct Traffic {
+        std::uint64_t connections = 0;
+        std::uint64_t roundTrips = 0;
+        std::uint64_t clientChunks = 0; // reads from the client (about one per request a serial client sends)
+        std::uint64_t serverChunks = 0;
+        std::uint64_t clientBytes = 0;
+        std::uint64_t serverBytes = 0;
+        std::chrono::nanoseconds waiting{0};  // sum of the round trips' waits, as the proxy sees them
+        std::chrono::nanoseconds thinking{0}; // sum of the client's think times
+
+        Traffic operator-(const Traffic& o) const
+        {
+            return {connections - o.connections,   roundTrips - o.roundTrips,   clientChunks - o.clientChunks,
+                    serverChunks - o.serverChunks, clientBytes - o.clientBytes, serverBytes - o.serverBytes,
+                    waiting - o.waiting,           thinking - o.thinking};
+        }
+    };
 
     DelayingTcpProxy(std::uint16_t targetPort, std::chrono::microseconds delay)
         : m_targetPort(targetPort)
@@ -67,7 +94,23 @@ public:
     DelayingTcpProxy& operator=(const DelayingTcpProxy&) = delete;
 
     std::uint16_t port() const { return m_port; } // 0 if it could not listen
+    // When set (before the client connects), each round trip is written to it as a line once the next begins:
+    // what the client sent, the wait, what the server sent back, and the client's think time before its next.
+    void traceTo(std::FILE* file) { m_trace.store(file); }
     std::uint64_t bytesForwarded() const { return m_bytesForwarded.load(); }
+    // What was forwarded so far, over every connection; take the difference around one client's run (the
+    // connection's last bytes are counted when the proxy reads them, before the client sees them).
+    Traffic traffic() const
+    {
+        return {m_connections.load(),
+                m_roundTrips.load(),
+                m_clientChunks.load(),
+                m_serverChunks.load(),
+                m_clientBytes.load(),
+                m_serverBytes.load(),
+                std::chrono::nanoseconds(m_waitingNanos.load()),
+                std::chrono::nanoseconds(m_thinkingNanos.load())};
+    }
 
 private:
     struct Chunk {
@@ -90,7 +133,31 @@ private:
         Direction up;   // client -> server
         Direction down; // server -> client
         bool failed = false;
+        // For the round-trip count: the turn the conversation is in, and when it began.
+        bool clientSpoke = false;         // the client sent bytes and the server has not answered since
+        bool serverSpoke = false;         // the server sent bytes since the client last sent
+        Clock::time_point clientSpokeAt{}; // the proxy read the client's first bytes of this turn
+        Clock::time_point answerHandedAt{}; // the proxy wrote the last queued bytes of the answer to the client
+        // For traceTo: the round trip being traced.
+        std::uint64_t turn = 0; // round trips so far on this connection
+        Clock::time_point openedAt{};
+        std::size_t turnClientBytes = 0, turnServerBytes = 0;
+        Clock::duration turnWait{};
     };
+
+    void traceTurn(const Pair& pair, std::optional<Clock::duration> think)
+    {
+        std::FILE* const file = m_trace.load();
+        if (!file || pair.turn == 0)
+            return;
+        const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+        std::fprintf(file, "  round trip %3llu at %8.1f ms: client sent %7zu bytes, waited %7.1f ms, server sent %9zu bytes",
+                     static_cast<unsigned long long>(pair.turn), ms(pair.clientSpokeAt - pair.openedAt),
+                     pair.turnClientBytes, ms(pair.turnWait), pair.turnServerBytes);
+        if (think)
+            std::fprintf(file, ", client thought %7.1f ms", ms(*think));
+        std::fprintf(file, "\n");
+    }
 
     static sockaddr_in loopback(std::uint16_t port)
     {
@@ -136,11 +203,13 @@ private:
         pair->server = server;
         pair->up.from = pair->down.to = client;
         pair->up.to = pair->down.from = server;
+        pair->openedAt = Clock::now();
         m_pairs.push_back(std::move(pair));
+        ++m_connections;
     }
 
     // Reads what `from` has; false on a failure (the pair is then closed).
-    bool receive(Direction& d)
+    bool receive(Pair& pair, Direction& d)
     {
         std::vector<char> buffer(65536);
         const ssize_t got = ::recv(d.from, buffer.data(), buffer.size(), 0);
@@ -151,13 +220,50 @@ private:
             return true;
         }
         buffer.resize(std::size_t(got));
+        const auto now = Clock::now();
+        count(pair, &d == &pair.up, std::size_t(got), now);
         d.queued += std::size_t(got);
-        d.queue.push_back(Chunk{Clock::now() + m_delay, std::move(buffer), 0});
+        d.queue.push_back(Chunk{now + m_delay, std::move(buffer), 0});
         return true;
     }
 
+    void count(Pair& pair, bool fromClient, std::size_t bytes, Clock::time_point now)
+    {
+        const auto nanos = [](Clock::duration d) { return std::uint64_t(std::max<std::int64_t>(0, d.count())); };
+        if (fromClient) {
+            ++m_clientChunks;
+            m_clientBytes += bytes;
+            if (!pair.clientSpoke) { // a new turn: the client asks
+                std::optional<Clock::duration> think;
+                if (pair.serverSpoke && pair.down.queue.empty()) {
+                    think = now - pair.answerHandedAt;
+                    m_thinkingNanos += nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(*think));
+                }
+                if (pair.serverSpoke)
+                    traceTurn(pair, think);
+                pair.clientSpoke = true;
+                pair.serverSpoke = false;
+                pair.clientSpokeAt = now;
+                pair.turnClientBytes = pair.turnServerBytes = 0;
+            }
+            pair.turnClientBytes += bytes;
+        } else {
+            ++m_serverChunks;
+            m_serverBytes += bytes;
+            pair.turnServerBytes += bytes;
+            if (pair.clientSpoke) { // the answer begins
+                ++m_roundTrips;
+                ++pair.turn;
+                pair.turnWait = now - pair.clientSpokeAt;
+                m_waitingNanos += nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(now - pair.clientSpokeAt));
+                pair.clientSpoke = false;
+            }
+            pair.serverSpoke = true;
+        }
+    }
+
     // Writes every chunk that is due; false on a failure.
-    bool flush(Direction& d, Clock::time_point now)
+    bool flush(Pair& pair, Direction& d, Clock::time_point now)
     {
         while (!d.queue.empty() && d.queue.front().due <= now) {
             Chunk& chunk = d.queue.front();
@@ -170,6 +276,8 @@ private:
             m_bytesForwarded += std::uint64_t(n);
             if (chunk.offset == chunk.bytes.size())
                 d.queue.pop_front();
+            if (&d == &pair.down && d.queue.empty())
+                pair.answerHandedAt = Clock::now();
         }
         if (d.eof && d.queue.empty() && !d.finished) {
             ::shutdown(d.to, SHUT_WR);
@@ -186,14 +294,16 @@ private:
             std::optional<Clock::time_point> nextDue;
             for (auto& pair : m_pairs) {
                 for (Direction* d : {&pair->up, &pair->down}) {
-                    if (!pair->failed && !flush(*d, now))
+                    if (!pair->failed && !flush(*pair, *d, now))
                         pair->failed = true;
                     if (!d->queue.empty() && d->queue.front().due > now)
                         nextDue = std::min(nextDue.value_or(d->queue.front().due), d->queue.front().due);
                 }
             }
-            std::erase_if(m_pairs, [](const std::unique_ptr<Pair>& pair) {
+            std::erase_if(m_pairs, [this](const std::unique_ptr<Pair>& pair) {
                 const bool done = pair->failed || (pair->up.finished && pair->down.finished);
+                if (done && pair->serverSpoke)
+                    traceTurn(*pair, std::nullopt);
                 if (done)
                     closePair(*pair);
                 return done;
@@ -236,7 +346,7 @@ private:
                 for (int side = 0; side < 2; ++side) {
                     const pollfd& p = fds[2 + 2 * i + std::size_t(side)];
                     Direction& d = side == 0 ? pair.up : pair.down; // the direction this fd is read for
-                    if ((p.events & POLLIN) && (p.revents & (POLLIN | POLLHUP | POLLERR)) && !receive(d))
+                    if ((p.events & POLLIN) && (p.revents & (POLLIN | POLLHUP | POLLERR)) && !receive(pair, d))
                         pair.failed = true;
                     if ((p.revents & POLLERR) && !(p.events & POLLIN))
                         pair.failed = true;
@@ -254,6 +364,9 @@ private:
     int m_wake[2] = {-1, -1};
     std::atomic<bool> m_stop{false};
     std::atomic<std::uint64_t> m_bytesForwarded{0};
+    std::atomic<std::FILE*> m_trace{nullptr};
+    std::atomic<std::uint64_t> m_connections{0}, m_roundTrips{0}, m_clientChunks{0}, m_serverChunks{0},
+        m_clientBytes{0}, m_serverBytes{0}, m_waitingNanos{0}, m_thinkingNanos{0};
     std::thread m_thread;
     std::vector<std::unique_ptr<Pair>> m_pairs; // the thread's
 };

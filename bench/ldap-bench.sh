@@ -5,15 +5,17 @@
 #
 #   bench/ldap-bench.sh [BUILD_DIR] [sunset-ldap-bench options: --changes N --read-runs R --delay-ms MS ...]
 #
-# SUNSET_SEED_MAILBOXES changes the seed (default 20000). The DC lives in a temporary directory and is always
-# stopped; the machine-wide lock /tmp/sunset-samba-tests.lock is held for its whole life, as the Samba tests
-# hold it, because there is only one set of ports 88/389/636. Needs root, as samba-dc.sh does. Takes minutes.
+# SUNSET_SEED_MAILBOXES changes the seed (default 20000); SUNSET_LDAP_BENCH_PROGRAM runs another bench of
+# bench/ on such a DC (make bench-ad-incremental: sunset-ad-incremental-bench, with its own options). The DC
+# lives in a temporary directory and is always stopped; the machine-wide lock /tmp/sunset-samba-tests.lock is
+# held for its whole life, as the Samba tests hold it, because there is only one set of ports 88/389/636.
+# Needs root, as samba-dc.sh does. Takes minutes.
 set -euo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build=${1:-build}
 [ $# -gt 0 ] && shift
-readonly BENCH="$build/bench/sunset-ldap-bench"
+readonly BENCH="$build/bench/${SUNSET_LDAP_BENCH_PROGRAM:-sunset-ldap-bench}"
 readonly LOCK=/tmp/sunset-samba-tests.lock
 readonly MAILBOXES=${SUNSET_SEED_MAILBOXES:-20000}
 

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudLiveScan.h"
 
+#include "Clock.h"
+#include "ExoMailboxJsonReader.h"
 #include "GraphLogging.h"
 #include "GraphUsersClient.h"
+#include "MailboxCache.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QJsonObject>
 #include <QThread>
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 namespace sunset {
 
@@ -157,7 +164,7 @@ private:
                 m_exoGraph = &m_users.directory();
             else if (m_settings.previous)
                 m_exoGraph = &m_settings.previous->users;
-            m_exo.start();
+            startExo();
             return;
         }
         if (m_settings.readCloudSync && !m_syncDone) {
@@ -168,9 +175,11 @@ private:
         auto result = std::make_shared<CloudScanResult>();
         if (m_settings.readCloudSync)
             result->cloudSync = std::make_shared<const CloudSyncState>(m_sync.takeState());
-        if (m_settings.readExo)
-            result->mailboxes = m_exo.takeSnapshot();
-        else
+        if (m_settings.readExo) {
+            result->mailboxes = m_merged ? std::move(*m_merged) : m_exo.takeSnapshot();
+            result->exoCursor = m_cursor;
+            result->exoRead = m_exoRead;
+        } else
             result->mailboxes.side = Side::Cloud;
         if (m_settings.readGraph) {
             result->users = m_users.directory();
@@ -205,14 +214,151 @@ private:
         next();
     }
 
+    // The Exchange Online step: plans the read (incremental or full, ExoRescan.h), then runs it with the
+    // mailboxes kept (full: all into a new cache; incremental: the changed ones, merged afterwards).
+    void startExo()
+    {
+        const ExoRescanPolicy& policy = m_settings.exoRescan;
+        const Clock& clock = policy.clock ? *policy.clock : Clock::system();
+        m_exoStartedMsecs = clock.nowMsecs();
+        const auto& previous = m_settings.previous;
+        const bool graphDelta = m_settings.readGraph && previous && !previous->deltaLink.isEmpty() &&
+                                previous->usersResumeLink.isEmpty() && !m_users.resynced();
+        ExoReadPlan plan = planExoRead(policy, previous ? previous->exoCursor : ExoRescanCursor(),
+                                       m_settings.credentials.tenant, exoEndpointKey(),
+                                       m_settings.exoApi == ExoAdminApi::InvokeCommand, graphDelta,
+                                       m_settings.readGraph && m_users.resynced(), m_exoStartedMsecs);
+        if (plan.incremental) {
+            if (const QString problem = checkMailboxCacheHeader(policy.cacheDirectory, previous->exoCursor);
+                !problem.isEmpty())
+                plan = ExoReadPlan{false, 0, problem};
+        }
+        if (plan.incremental)
+            startIncrementalExo(plan.changedSinceMsecs);
+        else
+            startFullExo(plan.fullReason);
+    }
+
+    void startFullExo(const QString& reason)
+    {
+        m_exoRead = {};
+        m_exoRead.fullReason = reason;
+        m_merged.reset();
+        m_writer.reset();
+        if (!m_settings.exoRescan.cacheDirectory.isEmpty()) {
+            m_writer = std::make_unique<MailboxCacheWriter>(m_settings.exoRescan.cacheDirectory);
+            if (const QString error = m_writer->open(); !error.isEmpty()) {
+                m_exoRead.cacheProblem = error;
+                m_writer.reset();
+            }
+        }
+        if (m_writer)
+            m_exo.setMailboxObjectSink(
+                [this](const QJsonObject& mailbox) { m_writer->add(MailboxCache::line(mailbox)); });
+        else
+            m_exo.setMailboxObjectSink({});
+        m_exo.setChangedSince(0);
+        m_exo.start();
+    }
+
+    void startIncrementalExo(qint64 sinceMsecs)
+    {
+        m_exoRead = {};
+        m_exoRead.incremental = true;
+        m_exoRead.changedSinceMsecs = sinceMsecs;
+        m_changes = {};
+        m_changes.removedExternalIds = m_users.removedIds();
+        m_exo.setMailboxObjectSink([this](const QJsonObject& mailbox) {
+            MailboxCache::Keys keys;
+            QByteArray line = MailboxCache::line(mailbox, &keys);
+            m_changes.lines.insert(keys.key, std::move(line));
+        });
+        m_exo.setChangedSince(sinceMsecs);
+        m_exo.start();
+    }
+
+    QString exoEndpointKey() const
+    {
+        return m_settings.exoEndpoint.toString() +
+               (m_settings.exoApi == ExoAdminApi::V2 ? u"|v2.0"_s : u"|InvokeCommand"_s);
+    }
+
     void mailboxesDone(bool ok)
     {
         if (!ok) {
             failed(m_exo.error());
             return;
         }
+        m_exo.setMailboxObjectSink({});
+        const ExoRescanCursor* previous = m_settings.previous ? &m_settings.previous->exoCursor : nullptr;
+        if (m_exoRead.incremental) {
+            if (const QString problem = mergeIncremental(*previous); !problem.isEmpty()) {
+                // The kept mailboxes turned out damaged: what was read cannot be merged, so everything is read.
+                qCWarning(lcGraph).noquote() << problem + u"; reading every mailbox"_s;
+                // Queued: this runs inside the client's finished signal, and a new read rebuilds its pager.
+                QMetaObject::invokeMethod(
+                    &m_loop, [this, problem] { startFullExo(problem); }, Qt::QueuedConnection);
+                return;
+            }
+        } else if (m_writer) {
+            if (const QString error = m_writer->commit(); !error.isEmpty())
+                m_exoRead.cacheProblem = error;
+        }
+        if (m_writer && m_exoRead.cacheProblem.isEmpty()) {
+            m_cursor.tenant = m_settings.credentials.tenant;
+            m_cursor.exoEndpoint = exoEndpointKey();
+            m_cursor.cacheFormat = MailboxCache::kFormat;
+            m_cursor.cacheId = m_writer->id();
+            m_cursor.mailboxes = m_writer->count();
+            m_cursor.readStartedMsecs = m_exoStartedMsecs;
+            m_cursor.lastFullReadMsecs = m_exoRead.incremental ? previous->lastFullReadMsecs : m_exoStartedMsecs;
+            m_cursor.rescansSinceFull = m_exoRead.incremental ? previous->rescansSinceFull + 1 : 0;
+        }
+        m_writer.reset();
         m_exoDone = true;
         next();
+    }
+
+    // The kept mailboxes less those changed and those of removed users, plus the changed ones, into a new cache,
+    // which is then read back as the scan's mailboxes (joined to this scan's Graph users, as a full read is).
+    // Empty when done; else why the kept mailboxes cannot be used.
+    QString mergeIncremental(const ExoRescanCursor& previous)
+    {
+        const QString directory = m_settings.exoRescan.cacheDirectory;
+        m_writer = std::make_unique<MailboxCacheWriter>(directory);
+        if (const QString error = m_writer->open(); !error.isEmpty()) {
+            m_writer.reset();
+            return error;
+        }
+        Result<MailboxMergeCounts> counts = mergeMailboxCache(directory, previous, m_changes, *m_writer);
+        if (!counts) {
+            m_writer.reset();
+            return counts.error().toString();
+        }
+        if (const QString error = m_writer->commit(); !error.isEmpty()) {
+            m_writer.reset();
+            return error;
+        }
+        m_exoRead.changed = qint64(m_changes.lines.size());
+        m_exoRead.added = counts->added;
+        m_exoRead.removed = counts->removed;
+        const QString path = MailboxCache::path(directory);
+        QFile file(path);
+        const uchar* data = file.open(QIODevice::ReadOnly) ? file.map(0, file.size()) : nullptr;
+        if (!data) {
+            m_writer.reset();
+            return u"cannot read back the merged mailboxes %1: %2"_s.arg(path, file.errorString());
+        }
+        Result<Snapshot> merged = readExoMailboxesJson(
+            QByteArrayView(reinterpret_cast<const char*>(data), file.size()), path, m_exoGraph);
+        if (!merged) {
+            m_writer.reset();
+            return merged.error().toString();
+        }
+        merged->source = m_exo.snapshot().source + u", merged into the %1 mailboxes kept"_s.arg(previous.mailboxes);
+        m_merged = std::move(merged.value());
+        m_changes = {};
+        return {};
     }
 
     // Only a cancelled read ends with false: what Cloud Sync did not let itself be read is inside its state.
@@ -297,6 +443,12 @@ private:
     const GraphDirectory* m_exoGraph = nullptr; // users giving mailboxes their anchors
     ExoMailboxSliceReader m_exo;
     CloudSyncClient m_sync;
+    qint64 m_exoStartedMsecs = 0;
+    ExoReadSummary m_exoRead;
+    ExoRescanCursor m_cursor;
+    MailboxChanges m_changes;
+    std::unique_ptr<MailboxCacheWriter> m_writer;
+    std::optional<Snapshot> m_merged;
     bool m_syncDone = false;
     bool m_usersStarted = false;
     bool m_usersDone = false;
@@ -305,6 +457,22 @@ private:
 };
 
 } // namespace
+
+QString describeExoRead(const CloudScanResult& result)
+{
+    const ExoReadSummary& read = result.exoRead;
+    const qint64 total = qint64(result.mailboxes.records.size());
+    if (read.incremental)
+        return u"Exchange Online: %1 %2 changed since %3 (%4 new), %5 removed with their users; %6 in all."_s
+            .arg(read.changed)
+            .arg(read.changed == 1 ? u"mailbox"_s : u"mailboxes"_s)
+            .arg(QDateTime::fromMSecsSinceEpoch(read.changedSinceMsecs, Qt::UTC).toString(Qt::ISODate))
+            .arg(read.added)
+            .arg(read.removed)
+            .arg(total);
+    return u"Exchange Online: read all %1 mailboxes"_s.arg(total) +
+           (read.fullReason.isEmpty() ? u"."_s : u" (full read: %1)."_s.arg(read.fullReason));
+}
 
 CloudLiveScan::CloudLiveScan(QObject* parent)
     : QObject(parent)

@@ -5,6 +5,7 @@
 #include "CloudSyncClient.h"
 #include "ExoMailboxClient.h"
 #include "ExoMailboxSliceReader.h"
+#include "ExoRescan.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
 
@@ -18,6 +19,18 @@
 class QThread;
 
 namespace sunset {
+
+// How Exchange Online was read in one scan: in full, or only the mailboxes changed since the previous scan merged
+// into the ones it kept (ExoRescan.h, MailboxCache.h).
+struct ExoReadSummary {
+    bool incremental = false;
+    QString fullReason;     // why a full read (empty on a profile's very first read or an incremental one)
+    qint64 changedSinceMsecs = 0; // incremental: the -Filter's time (the previous read's start less the margin)
+    qint64 changed = 0;     // incremental: mailboxes Get-Mailbox returned as changed (new ones included)
+    qint64 added = 0;       // ... of which not kept before
+    qint64 removed = 0;     // kept mailboxes left out because Graph reported their user removed
+    QString cacheProblem;   // the mailboxes could not be kept: the next scan reads everything (a warning)
+};
 
 // What one cloud read produced: the mailboxes (the cloud side of the drift) and the Graph users that gave
 // them their on-premises anchors, with the deltaLink a rescan starts from.
@@ -33,7 +46,14 @@ struct CloudScanResult {
     // Cloud Sync's jobs, schemas and provisioning log read live (CloudScanSettings::readCloudSync); null when not
     // asked. A part the app may not read is unread with its reason inside, never a failed scan.
     std::shared_ptr<const CloudSyncState> cloudSync;
+    // Where the next Exchange Online rescan can start (unset when nothing was kept), and how this one read.
+    ExoRescanCursor exoCursor;
+    ExoReadSummary exoRead;
 };
+
+// One sentence on how Exchange Online was read, for the CLI summary and the GUI's status: the changes of a rescan,
+// or a full read and why.
+QString describeExoRead(const CloudScanResult& result);
 
 // How to reach and read the cloud for one scan.
 struct CloudScanSettings {
@@ -58,6 +78,9 @@ struct CloudScanSettings {
     // changed since, merged into its users; a 410 Gone (delta token too old) falls back to a full read. With a
     // usersResumeLink (an interrupted scan), Graph continues from that page instead.
     std::shared_ptr<const CloudScanResult> previous;
+    // Incremental Exchange Online rescans: with a cache directory, Get-Mailbox reads only the mailboxes changed
+    // since previous->exoCursor, merged into the mailboxes that scan kept; removals from Graph's delta round.
+    ExoRescanPolicy exoRescan;
     int deviceCodeSecondMsecs = 1000; // tests shrink the service's polling "seconds"
 };
 

@@ -3,6 +3,7 @@
 
 #include "CloudLiveScan.h"
 #include "GraphUsersJsonReader.h"
+#include "MailboxCache.h"
 #include "platform/OwnerOnlyFile.h"
 
 #include <QDir>
@@ -38,6 +39,17 @@ QJsonValue text(const QByteArray& value)
     return value.isEmpty() ? QJsonValue() : QJsonValue(QString::fromUtf8(value));
 }
 
+QString timeText(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+qint64 msecsOf(const QJsonValue& text)
+{
+    const QDateTime at = QDateTime::fromString(text.toString(), Qt::ISODateWithMs);
+    return at.isValid() ? at.toMSecsSinceEpoch() : 0;
+}
+
 } // namespace
 
 CloudScanState CloudScanState::fromResult(const QString& tenant, const QUrl& graphEndpoint,
@@ -50,6 +62,7 @@ CloudScanState CloudScanState::fromResult(const QString& tenant, const QUrl& gra
     state.resumeLink = result.usersResumeLink;
     state.savedAt = QDateTime::currentDateTimeUtc();
     state.users = result.users;
+    state.exoCursor = result.exoCursor;
     return state;
 }
 
@@ -57,9 +70,15 @@ std::shared_ptr<const CloudScanResult> CloudScanState::asPrevious(const QString&
                                                                   const QUrl& forEndpoint) const
 {
     if (tenant.compare(forTenant, Qt::CaseInsensitive) != 0 || graphEndpoint != forEndpoint ||
-        (deltaLink.isEmpty() && resumeLink.isEmpty()))
-        return nullptr;
+        (deltaLink.isEmpty() && resumeLink.isEmpty())) {
+        if (!exoCursor.isSet())
+            return nullptr;
+        auto cursorOnly = std::make_shared<CloudScanResult>();
+        cursorOnly->exoCursor = exoCursor;
+        return cursorOnly;
+    }
     auto previous = std::make_shared<CloudScanResult>();
+    previous->exoCursor = exoCursor;
     previous->users = users;
     previous->deltaLink = deltaLink;
     previous->usersResumeLink = resumeLink;
@@ -101,14 +120,24 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
         return users.error();
     state.users = std::move(users.value());
     state.users.source = root.value("usersSource"_L1).toString();
+    if (const QJsonObject exo = root.value("exchangeOnline"_L1).toObject(); !exo.isEmpty()) {
+        ExoRescanCursor& c = state.exoCursor;
+        c.tenant = exo.value("tenant"_L1).toString();
+        c.exoEndpoint = exo.value("endpoint"_L1).toString();
+        c.cacheFormat = exo.value("cacheFormat"_L1).toInt();
+        c.cacheId = exo.value("cacheId"_L1).toString().toUtf8();
+        c.mailboxes = exo.value("mailboxes"_L1).toInteger();
+        c.readStartedMsecs = msecsOf(exo.value("readStarted"_L1));
+        c.lastFullReadMsecs = msecsOf(exo.value("lastFullRead"_L1));
+        c.rescansSinceFull = exo.value("rescansSinceFull"_L1).toInt();
+    }
     return std::optional<CloudScanState>(std::move(state));
 }
 
 std::optional<ImportError> saveCloudScanState(const QString& directory, const CloudScanState& state)
 {
-    if (!QDir().mkpath(directory))
-        return ImportError{directory, 0, {}, u"cannot create the profile directory"_s};
-    QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (auto error = makeOwnerOnlyDirectory(directory))
+        return ImportError{directory, 0, {}, error->message};
     // The users first: a state file never points at users of another round.
     QJsonArray users;
     for (auto it = state.users.usersById.cbegin(); it != state.users.usersById.cend(); ++it) {
@@ -120,7 +149,7 @@ std::optional<ImportError> saveCloudScanState(const QString& directory, const Cl
     if (auto failure = writeOwnerOnly(pathIn(directory, kUsersFile),
                                       QJsonDocument(QJsonObject{{u"value"_s, users}}).toJson(QJsonDocument::Compact)))
         return failure;
-    const QJsonObject root{
+    QJsonObject root{
         {u"version"_s, 1},
         {u"tenant"_s, state.tenant},
         {u"graphEndpoint"_s, state.graphEndpoint.toString()},
@@ -130,6 +159,15 @@ std::optional<ImportError> saveCloudScanState(const QString& directory, const Cl
         {u"usersSource"_s, state.users.source},
         {u"users"_s, qint64(state.users.usersById.size())},
     };
+    if (const ExoRescanCursor& c = state.exoCursor; c.isSet())
+        root.insert(u"exchangeOnline"_s, QJsonObject{{u"tenant"_s, c.tenant},
+                                                     {u"endpoint"_s, c.exoEndpoint},
+                                                     {u"cacheFormat"_s, c.cacheFormat},
+                                                     {u"cacheId"_s, QString::fromUtf8(c.cacheId)},
+                                                     {u"mailboxes"_s, c.mailboxes},
+                                                     {u"readStarted"_s, timeText(c.readStartedMsecs)},
+                                                     {u"lastFullRead"_s, timeText(c.lastFullReadMsecs)},
+                                                     {u"rescansSinceFull"_s, c.rescansSinceFull}});
     return writeOwnerOnly(pathIn(directory, kStateFile), QJsonDocument(root).toJson(QJsonDocument::Indented));
 }
 
@@ -137,6 +175,7 @@ void removeCloudScanState(const QString& directory)
 {
     QFile::remove(pathIn(directory, kStateFile));
     QFile::remove(pathIn(directory, kUsersFile));
+    QFile::remove(MailboxCache::path(directory));
 }
 
 } // namespace sunset

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "ExoRescan.h"
 #include "ImportError.h"
 #include "Snapshot.h"
 
@@ -27,10 +28,15 @@ struct CloudScanState {
     QByteArray resumeLink; // ... unless an interrupted round continues here first
     QDateTime savedAt;
     GraphDirectory users;
+    // Where the next Exchange Online rescan starts (the mailboxes are in cloud-mailboxes.json, MailboxCache.h).
+    // Only a scan that finished leaves one: an interrupted scan may have taken Graph's removals without applying
+    // them to the kept mailboxes, so the next one reads every mailbox.
+    ExoRescanCursor exoCursor;
 
     // The state of a scan that finished (result) or stopped part-way (result with usersResumeLink).
     static CloudScanState fromResult(const QString& tenant, const QUrl& graphEndpoint, const CloudScanResult& result);
-    // For CloudScanSettings::previous; nullptr when this state is for another tenant or endpoint.
+    // For CloudScanSettings::previous; nullptr when there is nothing to start from. For another tenant or Graph
+    // endpoint only the Exchange Online cursor is passed on (planExoRead() then says why it reads everything).
     std::shared_ptr<const CloudScanResult> asPrevious(const QString& tenant, const QUrl& graphEndpoint) const;
 };
 
@@ -40,7 +46,7 @@ QString cloudStateDirectory(const QString& profile);
 
 // Reads the state from directory; nullopt when none was saved there. A damaged state is an error naming the file.
 Result<std::optional<CloudScanState>> loadCloudScanState(const QString& directory);
-// Writes both files atomically (QSaveFile), owner-only; the directory is created owner-only if missing.
+// Writes both files atomically and owner-only (OwnerOnlyFile); the directory is created owner-only if missing.
 std::optional<ImportError> saveCloudScanState(const QString& directory, const CloudScanState& state);
 // Forgets the state (a full read follows next time).
 void removeCloudScanState(const QString& directory);

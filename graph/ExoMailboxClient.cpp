@@ -4,6 +4,7 @@
 #include "AttributeCatalog.h"
 #include "CloudPager.h"
 #include "ExoMailboxJsonReader.h"
+#include "ExoRescan.h"
 #include "GraphUsersClient.h"
 
 #include <QJsonArray>
@@ -40,11 +41,26 @@ QByteArray ExoMailboxClient::getMailboxBody(const QString& filter)
     if (filter.isEmpty())
         return QByteArrayLiteral(
             R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
-    // The filter is user data (names chosen as slice borders): QJsonDocument escapes it for JSON.
+    // -Filter is a Get-Mailbox parameter [D: Get-Mailbox reference]; InvokeCommand passes any parameter [C]. The
+    // filter is user data (names chosen as slice borders): QJsonDocument escapes it for JSON.
     const QJsonObject parameters{{u"ResultSize"_s, u"Unlimited"_s}, {u"Filter"_s, filter}};
-    return QJsonDocument(QJsonObject{{u"CmdletInput"_s, QJsonObject{{u"CmdletName"_s, u"Get-Mailbox"_s},
-                                                                      {u"Parameters"_s, parameters}}}})
-        .toJson(QJsonDocument::Compact);
+    const QJsonObject input{{u"CmdletName"_s, u"Get-Mailbox"_s}, {u"Parameters"_s, parameters}};
+    return QJsonDocument(QJsonObject{{u"CmdletInput"_s, input}}).toJson(QJsonDocument::Compact);
+}
+
+void ExoMailboxClient::setChangedSince(qint64 msecs)
+{
+    m_changedSince = msecs;
+    rebuildPager();
+}
+
+QString ExoMailboxClient::effectiveFilter() const
+{
+    // An incremental read is one stream (CloudLiveScan); were it also a slice, both conditions must hold.
+    if (m_changedSince <= 0)
+        return m_filter;
+    const QString changed = whenChangedFilter(m_changedSince);
+    return m_filter.isEmpty() ? changed : u"(%1) -and (%2)"_s.arg(m_filter, changed);
 }
 
 QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
@@ -150,7 +166,7 @@ void ExoMailboxClient::rebuildPager()
     CloudPager::Request request;
     request.method = "POST";
     request.firstUrl = commandUrl();
-    request.body = getMailboxBody(m_filter);
+    request.body = getMailboxBody(effectiveFilter());
     request.rateLimit = m_rateLimit;
     request.isSlice = m_slice;
     request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
@@ -170,10 +186,18 @@ void ExoMailboxClient::rebuildPager()
             Result<Snapshot> page = readExoMailboxesJson(body, requestName, m_graph);
             if (!page)
                 return page.error();
-            if (m_collectNames) {
-                const QJsonArray value = QJsonDocument::fromJson(body.toByteArray()).object().value("value"_L1).toArray();
-                for (const QJsonValue& mailbox : value)
-                    m_names.append(mailbox.toObject().value("Name"_L1).toString());
+            if (m_collectNames || m_sink) {
+                // The page was read whole above, so this second parse of the same bytes cannot fail half-way; one
+                // parse serves both the slice borders' names and the mailbox cache's sink.
+                const QJsonArray mailboxes =
+                    QJsonDocument::fromJson(body.toByteArray()).object().value("value"_L1).toArray();
+                for (const QJsonValue& value : mailboxes) {
+                    const QJsonObject mailbox = value.toObject();
+                    if (m_collectNames)
+                        m_names.append(mailbox.value("Name"_L1).toString());
+                    if (m_sink)
+                        m_sink(mailbox);
+                }
             }
             const qint64 items = qint64(page->records.size());
             for (MailboxRecord& record : page->records)
@@ -195,7 +219,9 @@ void ExoMailboxClient::start()
     m_snapshot = {};
     m_snapshot.side = Side::Cloud;
     m_names.clear();
-    m_snapshot.source = describeRequest("POST", commandUrl()) + u" (Get-Mailbox)"_s;
+    m_snapshot.source = describeRequest("POST", commandUrl()) +
+                        (m_changedSince > 0 ? u" (Get-Mailbox -Filter \"%1\")"_s.arg(whenChangedFilter(m_changedSince))
+                                            : u" (Get-Mailbox)"_s);
     if (const QString problem = check(); !problem.isEmpty()) {
         m_checkError = ImportError{m_snapshot.source, 0, {}, problem};
         QMetaObject::invokeMethod(

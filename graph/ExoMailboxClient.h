@@ -9,8 +9,10 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
+class QJsonObject;
 class QNetworkAccessManager;
 
 namespace sunset {
@@ -41,7 +43,7 @@ public:
     ExoMailboxClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens, QObject* parent = nullptr);
     ~ExoMailboxClient() override;
 
-    // filter: an OPATH -Filter (empty: none). Only InvokeCommand takes one (see setFilter).
+    // filter: an OPATH -Filter (e.g. whenChangedFilter() or a slice's); empty: every mailbox. InvokeCommand only.
     static QByteArray getMailboxBody(const QString& filter = {});
     static QByteArray appAnchorMailbox(const QString& tenant);
     // The properties asked for with $select: those Sunset reads (identity, anchors, the catalog's cloud
@@ -74,6 +76,17 @@ public:
     bool hasMorePages() const; // the last page read had a nextLink
     // Users from Graph, to give mailboxes their on-premises anchors; must outlive the scan.
     void setGraphDirectory(const GraphDirectory* graph) { m_graph = graph; }
+    const GraphDirectory* graphDirectory() const { return m_graph; }
+
+    // An incremental read: only the mailboxes changed after this time (Get-Mailbox -Filter "WhenChangedUTC -gt
+    // '…'", InvokeCommand only); 0: every mailbox. Before start().
+    void setChangedSince(qint64 msecs);
+    qint64 changedSince() const { return m_changedSince; }
+    // Hears each mailbox object of each page accepted, as Exchange Online sent it (to keep it for a rescan).
+    void setMailboxObjectSink(std::function<void(const QJsonObject&)> sink) { m_sink = std::move(sink); }
+
+    // The -Filter sent: the slice's, the incremental read's, or both joined with -and.
+    QString effectiveFilter() const;
 
     QString check() const;
     void start();
@@ -107,6 +120,8 @@ private:
     QStringList m_names;
     QNetworkAccessManager* m_network;
     Snapshot m_snapshot;
+    qint64 m_changedSince = 0;
+    std::function<void(const QJsonObject&)> m_sink;
 };
 
 } // namespace sunset

@@ -49,6 +49,22 @@ QByteArray mergeKey(const MailboxRecord& record)
     return {};
 }
 
+// mergeKey's key for a mailbox object as Exchange Online sent it (the record's identities, read from the same
+// members), so that the sink keeps exactly the mailboxes the snapshot keeps.
+QByteArray mergeKey(const QJsonObject& mailbox)
+{
+    const std::pair<IdentityField, QLatin1StringView> members[] = {
+        {IdentityField::ExternalDirectoryObjectId, "ExternalDirectoryObjectId"_L1},
+        {IdentityField::UserPrincipalName, "UserPrincipalName"_L1},
+        {IdentityField::PrimarySmtpAddress, "PrimarySmtpAddress"_L1}};
+    for (const auto& [field, member] : members) {
+        const QString value = mailbox.value(member).toString();
+        if (!value.isEmpty())
+            return QByteArray(1, char('0' + int(field))) + value.toUtf8().toLower();
+    }
+    return {};
+}
+
 } // namespace
 
 QString opathQuote(const QString& value)
@@ -110,12 +126,13 @@ void ExoMailboxSliceReader::start()
     m_slicesRead = m_splits = m_maxRunning = m_throttled = m_pagesSinceThrottle = 0;
     m_duplicates = 0;
     m_lastProgress = 0;
+    m_sunk.clear();
     m_limit = m_parallel;
     m_gate = RateLimitGate(m_parallel);
     Slice first;
     if (m_api == ExoAdminApi::V2 && m_parallel > 1)
         qCInfo(lcGraph) << "the v2.0 Mailbox endpoint takes no -Filter: Exchange Online is read as one stream";
-    if (m_api == ExoAdminApi::V2 || m_parallel == 1)
+    if (m_api == ExoAdminApi::V2 || m_parallel == 1 || m_changedSince > 0)
         first.depth = kMaxDepth; // never split
     m_slices.push_back(std::move(first));
     runPending();
@@ -136,6 +153,9 @@ void ExoMailboxSliceReader::startSlice(SliceIt slice)
     ExoMailboxClient* client = slice->client.get();
     if (!slice->filter.isEmpty())
         client->setFilter(slice->filter);
+    client->setChangedSince(m_changedSince);
+    if (m_sink)
+        client->setMailboxObjectSink([this](const QJsonObject& mailbox) { sinkOnce(mailbox); });
     client->setRateLimitGate(&m_gate);
     client->setSlice(m_api != ExoAdminApi::V2 && m_parallel > 1); // one stream logs as ExoMailboxClient alone
     client->setCollectNames(slice->depth < kMaxDepth);
@@ -258,6 +278,20 @@ void ExoMailboxSliceReader::onFinished(SliceIt slice, bool ok)
     runPending();
 }
 
+void ExoMailboxSliceReader::sinkOnce(const QJsonObject& mailbox)
+{
+    // The first sighting is kept: a split slice's copy and its child's are the same read moments apart, and a
+    // change after the read began is read again by the next rescan (its cursor starts where this read started).
+    // Without a key the snapshot keeps every copy too.
+    const QByteArray key = mergeKey(mailbox);
+    if (!key.isEmpty()) {
+        if (m_sunk.contains(key))
+            return;
+        m_sunk.insert(key);
+    }
+    m_sink(mailbox);
+}
+
 void ExoMailboxSliceReader::reportProgress()
 {
     qint64 items = m_doneItems;
@@ -311,6 +345,7 @@ void ExoMailboxSliceReader::finish()
                                          QString::number(m_splits), QString::number(m_maxRunning),
                                          QString::number(m_throttled), QString::number(m_duplicates));
     m_slices.clear();
+    m_sunk = {};
     m_running = false;
     Q_EMIT finished(true);
 }
@@ -323,6 +358,7 @@ void ExoMailboxSliceReader::fail(ImportError error)
         if (slice.client && slice.state == Slice::State::Running)
             slice.client->cancel(); // ignored here (m_stopping)
     }
+    m_sunk = {};
     m_error = std::move(error);
     Q_EMIT finished(false);
 }

@@ -6,7 +6,9 @@
 #include "RateLimitGate.h"
 #include "Snapshot.h"
 
+#include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -68,11 +70,19 @@ public:
 
     void setApi(ExoAdminApi api) { m_api = api; }
     void setParallel(int slices); // 1: one stream, as ExoMailboxClient alone; default 4, at most 16
+    // An incremental read (ExoMailboxClient::setChangedSince): the changed mailboxes are few, so it is one stream
+    // whatever setParallel says. 0: every mailbox, in slices. Before start().
+    void setChangedSince(qint64 msecs) { m_changedSince = msecs; }
+    // Hears each mailbox object read, as Exchange Online sent it, once: a mailbox two slices return (a split
+    // slice's pages read again by its children, a border the service orders differently) reaches it the first
+    // time only, by the same key the snapshot's merge uses. Before start().
+    void setMailboxObjectSink(std::function<void(const QJsonObject&)> sink) { m_sink = std::move(sink); }
 
     void start();
     void cancel();
     bool isRunning() const { return m_running; }
     std::optional<ImportError> error() const { return m_error; }
+    const Snapshot& snapshot() const { return m_snapshot; }
     Snapshot takeSnapshot() { return std::move(m_snapshot); }
 
     // What the last read did, for logs, tests and the benchmark.
@@ -110,6 +120,7 @@ private:
     void finish();
     void fail(ImportError error);
     int running() const;
+    void sinkOnce(const QJsonObject& mailbox);
 
     ClientFactory m_factory;
     ExoAdminApi m_api = ExoAdminApi::InvokeCommand;
@@ -129,6 +140,9 @@ private:
     qint64 m_duplicates = 0;
     int m_throttled = 0;
     int m_pagesSinceThrottle = 0;
+    qint64 m_changedSince = 0;
+    std::function<void(const QJsonObject&)> m_sink;
+    QSet<QByteArray> m_sunk; // the sink's mailboxes so far, by merge key
 };
 
 } // namespace sunset

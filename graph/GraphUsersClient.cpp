@@ -168,8 +168,10 @@ void GraphUsersClient::rebuildPager()
                 Result<QList<QByteArray>> removed = readRemovedIds(body, requestName);
                 if (!removed)
                     return removed.error();
-                for (const QByteArray& id : removed.value())
+                for (const QByteArray& id : removed.value()) {
                     m_directory.usersById.remove(id);
+                    m_removedIds.insert(id);
+                }
                 page.items += removed->size();
                 m_changes += removed->size();
                 if (links->nextLink.isEmpty()) {
@@ -207,6 +209,7 @@ void GraphUsersClient::startDelta(const QByteArray& deltaLink)
     m_delta = true;
     m_resynced = false;
     m_changes = 0;
+    m_removedIds.clear();
     m_deltaStart = deltaLink;
     m_deltaLink.clear();
     m_countTotal = -1;
@@ -221,6 +224,16 @@ void GraphUsersClient::startDelta(const QByteArray& deltaLink)
         !deltaLink.isEmpty() && (!link.isValid() || link.host() != m_endpoint.host()))
         problem = u"the deltaLink %1 does not belong to this Graph endpoint"_s.arg(describeRequest("GET", link));
     beginScan(u"/v1.0/users/delta"_s, problem);
+}
+
+QSet<QByteArray> GraphUsersClient::removedIds() const
+{
+    QSet<QByteArray> gone;
+    for (const QByteArray& id : m_removedIds) {
+        if (!m_directory.usersById.contains(id)) // removed, then back within the same round: still there
+            gone.insert(id);
+    }
+    return gone;
 }
 
 void GraphUsersClient::fetchCount()
@@ -262,6 +275,7 @@ void GraphUsersClient::resync(const QUrl& location)
     qCInfo(lcGraph) << "delta token refused with 410 Gone; reading all users again";
     m_resynced = true;
     m_changes = 0;
+    m_removedIds.clear();
     m_deltaStart = location.isEmpty() ? QByteArray() : location.toEncoded();
     m_deltaLink.clear();
     m_directory = {};

@@ -7,6 +7,7 @@
 #include "Snapshot.h"
 
 #include <QObject>
+#include <QSet>
 #include <QUrl>
 
 #include <optional>
@@ -53,6 +54,9 @@ public:
     // True when the last delta round was answered 410 Gone and read everything again instead of the changes.
     bool resynced() const { return m_resynced; }
     qint64 changes() const { return m_changes; } // users changed or removed in the last delta round
+    // The ids (lower case) the last delta round marked @removed and did not bring back: the users deleted (or
+    // soft-deleted) since the round its link came from. Empty after a full round.
+    QSet<QByteArray> removedIds() const;
 
     const GraphDirectory& directory() const { return m_directory; }
 
@@ -77,6 +81,7 @@ private:
     QByteArray m_deltaLink;
     bool m_resynced = false;
     qint64 m_changes = 0;
+    QSet<QByteArray> m_removedIds;
     qint64 m_countTotal = -1; // a full delta round: GET /users/$count, as delta pages carry no count
     quint64 m_countGeneration = 0;
     GraphDirectory m_directory;

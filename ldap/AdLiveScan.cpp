@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "AdLiveScan.h"
 
+#include "AdIncrementalRead.h"
+
 #include <QThread>
 
 namespace sunset {
@@ -72,13 +74,24 @@ void AdLiveScan::start(AdLiveScanSettings settings)
             post([message = *error](AdLiveScan& scan) { Q_EMIT scan.failed(message); });
             return;
         }
-        AdLdapReadOptions options;
-        options.pageSize = settings.pageSize;
+        AdIncrementalOptions options;
+        options.read.pageSize = settings.pageSize;
+        options.stateDirectory = settings.stateDirectory;
+        options.forceFull = settings.fullRead;
+        options.maxCursorAgeDays = settings.maxCursorAgeDays;
         const auto onPage = [&](qint64 entries) {
             post([entries](AdLiveScan& scan) { Q_EMIT scan.progress(entries); });
             return !cancelled->load();
         };
-        Result<Snapshot> snapshot = readAdSnapshotFromLdap(connection, settings.baseDn, onPage, options);
+        Result<AdIncrementalResult> read = readAdSnapshotIncrementally(connection, settings.baseDn, onPage, options);
+        Result<Snapshot> snapshot = read ? Result<Snapshot>(std::move(read->snapshot)) : Result<Snapshot>(read.error());
+        if (read && !settings.stateDirectory.isEmpty()) {
+            QString description = read->describe();
+            if (!read->stateWarning.isEmpty())
+                description += u" The AD cursor could not be kept (%1): the next scan reads in full."_s.arg(
+                    read->stateWarning);
+            post([description](AdLiveScan& scan) { Q_EMIT scan.readDescribed(description); });
+        }
         if (cancelled->load()) {
             post([](AdLiveScan& scan) { Q_EMIT scan.failed(u"cancelled"_s); });
         } else if (!snapshot) {

@@ -22,6 +22,11 @@ struct AdLiveScanSettings {
     QByteArray password;     // held only until the bind; never written anywhere
     QByteArray baseDn;       // empty: the domain's defaultNamingContext
     int pageSize = 1000;
+    // Incremental rescans (readAdSnapshotIncrementally): the profile's directory for the AD cursor and kept
+    // entries; empty: a full read, nothing kept.
+    QString stateDirectory;
+    bool fullRead = false;
+    int maxCursorAgeDays = 7;
 };
 
 // Reads every mailbox from AD on a thread of its own, with its own connection (an LDAP* belongs to one thread),
@@ -41,6 +46,8 @@ public:
 
 Q_SIGNALS:
     void progress(qint64 entries);
+    // Just before finished(): which read it was (incremental, or full and why), for the status.
+    void readDescribed(const QString& description);
     void finished(std::shared_ptr<const sunset::Snapshot> snapshot);
     void failed(const QString& message); // what failed and what to do; "cancelled" after cancel()
 

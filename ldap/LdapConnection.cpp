@@ -52,6 +52,7 @@ public:
     LdapErrorText errorText;
     std::unique_ptr<LDAP, LdapUnbind> ld;
     bool encrypted = false;
+    std::optional<RootDse> rootDse; // read on this connection since its last bind
     // Set by libldap's TLS connect callback, which runs after the TCP connection and before the handshake:
     // tells a certificate that did not verify from a server that is not there (ldaps:// reports both as
     // "can't contact LDAP server").
@@ -171,6 +172,7 @@ std::optional<LdapError> LdapConnection::connect()
     }
 
     d->ld = std::move(ld);
+    d->rootDse.reset();
     d->tlsHandshakeStarted = false;
     if (ldaps || !m_options.startTls) {
         rc = ldap_connect(d->ld.get());
@@ -220,6 +222,7 @@ void LdapConnection::connectionLost()
         qCWarning(lcLdap) << "connection to" << d->hostPort << "lost";
     d->ld.reset();
     d->encrypted = false;
+    d->rootDse.reset();
 }
 
 std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const QByteArray& password)
@@ -237,6 +240,7 @@ std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const Q
         return d->ownError(LdapErrorCode::InvalidCredentials,
                            u"Binding to %1 as %2: the password is empty."_s.arg(d->hostPort, name));
     }
+    d->rootDse.reset(); // what it says may depend on who is bound
     const QByteArray who = name.toUtf8();
     berval credentials{static_cast<ber_len_t>(password.size()), const_cast<char*>(password.constData())};
     const int rc =
@@ -297,6 +301,7 @@ std::optional<LdapError> LdapConnection::kerberosBind()
         return ldap_sasl_interactive_bind_s(ld, nullptr, "GSSAPI", nullptr, nullptr, LDAP_SASL_QUIET, answerSaslPrompts,
                                             nullptr);
     };
+    d->rootDse.reset(); // what it says may depend on who is bound
     // Without TLS, Kerberos must seal. Over TLS, AD and Samba refuse a security layer inside TLS ("Cannot bind
     // using sign/seal on a connection on which TLS or SSL is in effect").
     const int rc = bindWith(d->encrypted ? "maxssf=0" : "minssf=56");
@@ -377,6 +382,8 @@ std::optional<LdapError> LdapConnection::kerberosBind()
 
 LdapResult<RootDse> LdapConnection::readRootDse()
 {
+    if (d->rootDse && d->ld)
+        return *d->rootDse;
     LdapSearchRequest request;
     request.scope = LdapScope::Base;
     request.pageSize = 0;
@@ -413,6 +420,7 @@ LdapResult<RootDse> LdapConnection::readRootDse()
         return d->ownError(LdapErrorCode::InvalidResponse,
                            u"Reading the root DSE of %1: the server returned no "
                            "entry; it may not be a directory server."_s.arg(d->hostPort));
+    d->rootDse = dse;
     return dse;
 }
 
@@ -420,6 +428,21 @@ std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request
                                                 const LdapSearchProgress& progress, LdapSearchStats* stats)
 {
     return LdapSearch(*this).run(request, onEntry, progress, stats);
+}
+
+std::vector<std::optional<LdapError>> LdapConnection::searchTogether(const std::vector<LdapSearchJob>& searches)
+{
+    std::vector<std::optional<LdapError>> results(searches.size());
+    std::vector<std::unique_ptr<LdapSearch>> running;
+    for (size_t i = 0; i < searches.size(); ++i) {
+        running.push_back(std::make_unique<LdapSearch>(*this));
+        results[i] = running[i]->start(searches[i].request);
+    }
+    for (size_t i = 0; i < searches.size(); ++i) {
+        if (!results[i])
+            results[i] = running[i]->run(searches[i].request, searches[i].onEntry, searches[i].progress, nullptr);
+    }
+    return results;
 }
 
 } // namespace sunset

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 #include <utility>
 
 struct ldap; // libldap's LDAP, for LdapConnection's friends; ldap.h stays out of headers
@@ -98,6 +99,9 @@ struct LdapSearchRequest {
     // that never ends a range ("0-1499", "1500-2999", ... without "*") cannot keep the read going and growing:
     // the search fails with SizeLimitExceeded naming the entry. Far above AD's real entries.
     qint64 maxValuesPerEntry = 50'000;
+    // Also return deleted objects (tombstones, under CN=Deleted Objects): the show-deleted control
+    // 1.2.840.113556.1.4.417, documented by Microsoft [MS-ADTS 3.1.1.3.4.1.14]; Samba supports it too.
+    bool showDeleted = false;
 };
 
 struct LdapSearchStats {
@@ -113,6 +117,13 @@ struct LdapSearchStats {
 using LdapEntryHandler = std::function<std::optional<LdapError>(const LdifEntry& entry)>;
 // Called after each page with the number of entries so far; returning false cancels the search.
 using LdapSearchProgress = std::function<bool(qint64 entries)>;
+
+// One search of LdapConnection::searchTogether: what to ask, and who receives the answer.
+struct LdapSearchJob {
+    LdapSearchRequest request;
+    LdapEntryHandler onEntry;
+    LdapSearchProgress progress;
+};
 
 // One connection to a directory server, owned: unbinds on destruction. Not thread-safe; a worker thread that
 // searches owns its own LdapConnection. Options are applied in a fixed order (protocol version, referrals,
@@ -147,11 +158,19 @@ public:
     // Connects first if needed.
     std::optional<LdapError> kerberosBind();
 
+    // Read once per bound connection: what it holds does not change while the connection lives, and each read
+    // is a round trip (a scan asks for it from several places).
     LdapResult<RootDse> readRootDse();
 
     // Runs a search, paged and with ranged attributes completed, handing each entry to onEntry as it arrives.
     std::optional<LdapError> search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
                                     const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
+    // Several searches for the round trip of one: every first page is asked for before any answer is read, then
+    // each search is read to its end in turn, in the order given, so each handler sees its entries after the
+    // searches before it are complete, as with search() one after the other. One result per search (nullopt:
+    // complete), so that a search the caller can do without does not stop the others; a lost connection fails
+    // the rest.
+    std::vector<std::optional<LdapError>> searchTogether(const std::vector<LdapSearchJob>& searches);
 
 private:
     // For the search (LdapSearch.cpp) and the modify pipeline (LdapModify.cpp), which drive the same handle.

@@ -8,6 +8,8 @@
 #include <QScopeGuard>
 
 #include <cstring>
+#include <deque>
+#include <utility>
 
 namespace sunset {
 
@@ -79,18 +81,9 @@ std::optional<RangeOption> parseRangeOption(QByteArrayView name, bool* malformed
     return std::nullopt;
 }
 
-} // namespace
-
-std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+// Sends the request for one page of the search: the first when the cookie is empty. libldap's result code.
+int sendPageRequest(LDAP* ld, const LdapSearchRequest& request, berval* cookie, int* messageId)
 {
-    if (auto failure = m_connection.connect())
-        return failure;
-    LDAP* const ld = m_connection.handle();
-    LdapSearchStats local;
-    LdapSearchStats& counts = stats ? *stats : local;
-    counts = {};
-
     std::vector<char*> attributeList;
     for (const QByteArray& attribute : request.attributes)
         attributeList.push_back(const_cast<char*>(attribute.constData()));
@@ -98,8 +91,61 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
     const int scope = request.scope == LdapScope::Base       ? LDAP_SCOPE_BASE
                       : request.scope == LdapScope::OneLevel ? LDAP_SCOPE_ONELEVEL
                                                              : LDAP_SCOPE_SUBTREE;
-    const QString doing =
-        u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+    LDAPControl* pageRaw = nullptr;
+    if (request.pageSize > 0) {
+        const int rc = ldap_create_page_control(ld, request.pageSize, cookie->bv_len ? cookie : nullptr, 1, &pageRaw);
+        if (rc != LDAP_SUCCESS)
+            return rc;
+    }
+    const ControlPtr pageControl(pageRaw);
+    LDAPControl* serverControls[] = {pageRaw, nullptr, nullptr};
+    ControlPtr showDeletedControl;
+    if (request.showDeleted) {
+        // LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): tombstones too, for the deletions an incremental
+        // read must find.
+        LDAPControl* raw = nullptr;
+        if (const int rc = ldap_control_create("1.2.840.113556.1.4.417", 1, nullptr, 0, &raw); rc != LDAP_SUCCESS)
+            return rc;
+        showDeletedControl.reset(raw);
+        serverControls[pageRaw ? 1 : 0] = raw;
+    }
+    return ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
+                           request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
+                           serverControls[0] ? serverControls : nullptr, nullptr, nullptr, 0, messageId);
+}
+
+QString searchingWhat(const LdapSearchRequest& request)
+{
+    return u"Searching "_s + QString::fromUtf8(request.baseDn.isEmpty() ? "the root DSE" : request.baseDn);
+}
+
+} // namespace
+
+std::optional<LdapError> LdapSearch::start(const LdapSearchRequest& request)
+{
+    if (auto failure = m_connection.connect())
+        return failure;
+    berval noCookie{0, nullptr};
+    int messageId = 0;
+    if (const int rc = sendPageRequest(m_connection.handle(), request, &noCookie, &messageId); rc != LDAP_SUCCESS)
+        return m_connection.errorFor(rc, searchingWhat(request));
+    m_started = {m_connection.handle(), messageId};
+    return std::nullopt;
+}
+
+std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+{
+    const QString doing = searchingWhat(request);
+    if (m_started.messageId && m_started.handle != m_connection.handle()) // the connection dropped meanwhile
+        return m_connection.errorFor(LDAP_SERVER_DOWN, doing);
+    if (auto failure = m_connection.connect())
+        return failure;
+    LDAP* const ld = m_connection.handle();
+    LdapSearchStats local;
+    LdapSearchStats& counts = stats ? *stats : local;
+    counts = {};
+
     bool lost = false; // the handle is dropped on the way out, when nothing here uses it any more
     const auto dropIfLost = qScopeGuard([&] {
         if (lost)
@@ -250,78 +296,148 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
         return std::nullopt;
     };
 
+    // The pages are read one ahead of the handler: as soon as a page's SearchResultDone (which carries the
+    // cookie) is read off the connection, the next page is asked for, and only then are the entries still
+    // waiting handed to onEntry, so that the handler's work overlaps the server's on the next page and the round
+    // trip to it instead of following them (through a WAN link, each page otherwise pays a round trip plus the
+    // server's time with the client idle, then the client's time with the server idle). What was read ahead waits
+    // in `received`, in arrival order: at most the page being handed over and the next one (the request after
+    // that waits until the older page is done), so memory stays bounded by two pages. Entries, page ends and
+    // failures are handed on in the order they arrived, so the handler, the progress callback and the errors see
+    // what they saw when each page was read and handled in turn.
+    // Once a page has begun to arrive, the rest of it is read before anything more is handed over: its end
+    // follows at the network's pace, and only its end lets the next page be asked for. Checking for more between
+    // entries instead does not work: libldap 2.5's ldap_result with a zero timeout returns "nothing yet" after
+    // nearly every entry over TLS even when the next one is already here (observed on Debian 12: 999 such returns
+    // for 1,000 entries), so the whole page was handed over before its end was read and the next page asked
+    // for, and through a WAN link each page paid the handler's time on top of its round trip.
+    struct Received {
+        MessagePtr entry;                  // a SearchResultEntry, or null for a page end or a failure
+        std::optional<LdapError> failure;  // stops the search once what came before it was handed over
+        bool pageEnd = false;              // the page's SearchResultDone (success): counts it, calls progress
+        bool last = false;                 // ... and it had no cookie
+    };
+    std::deque<Received> received;
+    int pagesReceived = 0; // page ends waiting in `received`
+    int messageId = 0;     // the page being read; 0 when none is asked for
     Cookie cookie;
-    for (;;) {
-        LDAPControl* pageRaw = nullptr;
-        if (request.pageSize > 0) {
-            const int rc =
-                ldap_create_page_control(ld, request.pageSize, cookie.isEmpty() ? nullptr : cookie.get(), 1, &pageRaw);
-            if (rc != LDAP_SUCCESS)
-                return afterEntries(m_connection.errorFor(rc, doing));
-        }
-        const ControlPtr pageControl(pageRaw);
-        LDAPControl* serverControls[] = {pageRaw, nullptr};
-        int messageId = 0;
-        int rc = ldap_search_ext(ld, request.baseDn.constData(), scope, request.filter.constData(),
-                                 request.attributes.isEmpty() ? nullptr : attributeList.data(), 0,
-                                 pageRaw ? serverControls : nullptr, nullptr, nullptr, 0, &messageId);
-        if (rc != LDAP_SUCCESS)
-            return afterEntries(m_connection.errorFor(rc, doing));
+    bool nextPageDue = false; // `cookie` holds the next page's, not asked for yet
+    bool pageArriving = false; // the page being read has sent entries but not its end yet
 
-        for (;;) {
-            timeval timeout = toTimeval(m_connection.options().operationTimeout);
+    const auto askForPage = [&]() -> std::optional<LdapError> {
+        if (const int rc = sendPageRequest(ld, request, cookie.get(), &messageId); rc != LDAP_SUCCESS) {
+            messageId = 0;
+            return m_connection.errorFor(rc, doing);
+        }
+        return std::nullopt;
+    };
+    const auto abandonPage = [&] {
+        if (messageId)
+            ldap_abandon_ext(ld, messageId, nullptr, nullptr);
+        messageId = 0;
+    };
+    const auto fail = [&](LdapError e) {
+        received.push_back(Received{nullptr, std::move(e), false, false});
+        messageId = 0;
+        pageArriving = false;
+    };
+
+    // Reads the page's SearchResultDone: a page end (and the next page's cookie) or a failure.
+    const auto readPageEnd = [&](LDAPMessage* message) {
+        int resultCode = LDAP_SUCCESS;
+        char* matchedRaw = nullptr;
+        char* diagnosticRaw = nullptr;
+        LDAPControl** controlsRaw = nullptr;
+        const int rc =
+            ldap_parse_result(ld, message, &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw, 0);
+        const LdapStringPtr matched(matchedRaw);
+        const LdapStringPtr diagnostic(diagnosticRaw);
+        const ControlsPtr controls(controlsRaw);
+        messageId = 0;
+        pageArriving = false;
+        if (rc != LDAP_SUCCESS)
+            return fail(m_connection.errorFor(rc, doing));
+        if (resultCode != LDAP_SUCCESS) {
+            return fail(m_connection.errorFor(resultCode, doing,
+                                              diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
+        }
+        cookie.reset();
+        if (request.pageSize > 0) {
+            LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
+            ber_int_t estimate = 0;
+            if (pageResponse &&
+                ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
+                return fail(LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                               doing + u": the server's paged-results answer is malformed."_s));
+            }
+        }
+        received.push_back(Received{nullptr, std::nullopt, true, cookie.isEmpty()});
+        ++pagesReceived;
+        nextPageDue = !cookie.isEmpty();
+    };
+
+    if (m_started.messageId) // start() asked for the first page
+        messageId = std::exchange(m_started.messageId, 0);
+    else if (auto failure = askForPage())
+        return afterEntries(*failure);
+    for (;;) {
+        // The next page is asked for once its cookie is in and no page older than the last one read waits.
+        if (nextPageDue && pagesReceived <= 1) {
+            nextPageDue = false;
+            if (auto failure = askForPage())
+                fail(*failure);
+        }
+        // Reads what has arrived; waits when nothing read is left to hand over, or for the rest of a page.
+        if (messageId) {
+            const bool wait = received.empty() || pageArriving;
+            timeval timeout = wait ? toTimeval(m_connection.options().operationTimeout) : timeval{0, 0};
             LDAPMessage* raw = nullptr;
             const int type = ldap_result(ld, messageId, LDAP_MSG_ONE, &timeout, &raw);
-            const MessagePtr message(raw);
-            if (type == 0) {
-                ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                return afterEntries(m_connection.errorFor(LDAP_TIMEOUT, doing));
-            }
-            if (type < 0)
-                return afterEntries(m_connection.errorFor(m_connection.lastResultCode(), doing));
-            if (type == LDAP_RES_SEARCH_ENTRY) {
-                if (auto failure = deliver(message.get())) {
-                    ldap_abandon_ext(ld, messageId, nullptr, nullptr);
-                    return failure;
-                }
-                continue;
-            }
-            if (type != LDAP_RES_SEARCH_RESULT)
+            MessagePtr message(raw);
+            if (type == 0 && wait) {
+                abandonPage();
+                fail(m_connection.errorFor(LDAP_TIMEOUT, doing));
+            } else if (type < 0) {
+                fail(m_connection.errorFor(m_connection.lastResultCode(), doing));
+            } else if (type == LDAP_RES_SEARCH_ENTRY) {
+                received.push_back(Received{std::move(message), std::nullopt, false, false});
+                pageArriving = true;
+                continue; // read on to the page's end
+            } else if (type == LDAP_RES_SEARCH_RESULT) {
+                readPageEnd(message.get());
+                continue; // the next page is asked for before anything else
+            } else if (type != 0) {
                 continue; // referrals (chasing is off) and intermediate responses
-
-            int resultCode = LDAP_SUCCESS;
-            char* matchedRaw = nullptr;
-            char* diagnosticRaw = nullptr;
-            LDAPControl** controlsRaw = nullptr;
-            rc = ldap_parse_result(ld, message.get(), &resultCode, &matchedRaw, &diagnosticRaw, nullptr, &controlsRaw,
-                                   0);
-            const LdapStringPtr matched(matchedRaw);
-            const LdapStringPtr diagnostic(diagnosticRaw);
-            const ControlsPtr controls(controlsRaw);
-            if (rc != LDAP_SUCCESS)
-                return afterEntries(m_connection.errorFor(rc, doing));
-            if (resultCode != LDAP_SUCCESS) {
-                return afterEntries(m_connection.errorFor(resultCode, doing,
-                                             diagnosticRaw ? QString::fromUtf8(diagnosticRaw).trimmed() : QString()));
             }
-            ++counts.pages;
-            cookie.reset();
-            if (request.pageSize > 0) {
-                LDAPControl* pageResponse = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controlsRaw, nullptr);
-                ber_int_t estimate = 0;
-                if (pageResponse &&
-                    ldap_parse_pageresponse_control(ld, pageResponse, &estimate, cookie.get()) != LDAP_SUCCESS) {
-                    return afterEntries(LdapErrorText::own(LdapErrorCode::InvalidResponse,
-                                                    doing + u": the server's paged-results answer is malformed."_s));
-                }
-            }
-            break;
         }
+        if (received.empty()) {
+            if (messageId || nextPageDue)
+                continue; // the next page was just asked for
+            // Not reached: every page end is followed by a last one, a request or a failure. Never spin.
+            return afterEntries(LdapErrorText::own(LdapErrorCode::InvalidResponse,
+                                                   doing + u": the search ended without its last page."_s));
+        }
+        Received next = std::move(received.front());
+        received.pop_front();
+        if (next.entry) {
+            if (auto failure = deliver(next.entry.get())) {
+                abandonPage();
+                return failure;
+            }
+            continue;
+        }
+        if (next.failure) {
+            abandonPage();
+            return afterEntries(*next.failure);
+        }
+        --pagesReceived;
+        ++counts.pages;
         if (progress && !progress(counts.entries)) {
+            abandonPage();
             return LdapErrorText::own(LdapErrorCode::Cancelled,
-                               doing + u": cancelled after %1 entries."_s.arg(counts.entries));
+                                      doing + u": cancelled after %1 entries."_s.arg(counts.entries));
         }
-        if (cookie.isEmpty())
+        if (next.last)
             return std::nullopt;
     }
 }

@@ -19,11 +19,19 @@ class LdapSearch final {
 public:
     explicit LdapSearch(LdapConnection& connection) : m_connection(connection) {}
 
+    // Sends the request for the first page and returns without waiting for the answer, so that several searches
+    // can be under way on the connection at once (LdapConnection::searchTogether); run() with the same request
+    // then reads it. Without start(), run() sends it itself.
+    std::optional<LdapError> start(const LdapSearchRequest& request);
     std::optional<LdapError> run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
                                  const LdapSearchProgress& progress, LdapSearchStats* stats);
 
 private:
     LdapConnection& m_connection;
+    struct Started {
+        ::ldap* handle = nullptr; // the connection it was sent on
+        int messageId = 0;        // 0: not started
+    } m_started;
     // Per entry, reused: the attribute views handed to the caller and the bytes of follow-up reads.
     std::vector<LdifAttribute> m_attributes;
     std::deque<QByteArray> m_scratch; // a deque: growing it never moves what earlier views point into

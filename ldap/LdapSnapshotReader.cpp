@@ -26,16 +26,16 @@ QByteArrayList adSnapshotAttributes()
 
 namespace {
 
-// The entries that decode replication metadata, each handed to onEntry: the catalog attributes' schema entries
+// The searches for the entries that decode replication metadata: the catalog attributes' schema entries
 // (attributeID, msDS-IntId) and the DCs' server and nTDSDSA entries (dNSHostName, invocationId). A forest
 // where the bound account may not read them still scans; the metadata then stays undecoded (and says so in the
 // log), because it is evidence for explaining drift, not what the scan is for.
-void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
+std::vector<LdapSearchRequest> metadataDictionarySearches(LdapConnection& connection)
 {
     const auto rootDse = connection.readRootDse();
     if (!rootDse) {
         qCWarning(lcLdap).noquote() << "replication metadata not decoded:" << rootDse.error().toString();
-        return;
+        return {};
     }
     LdapSearchRequest schema;
     schema.baseDn = rootDse->schemaNamingContext;
@@ -50,15 +50,29 @@ void readMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& 
     sites.baseDn = "CN=Sites," + rootDse->configurationNamingContext;
     sites.filter = "(|(objectClass=server)(objectClass=nTDSDSA))";
     sites.attributes = {"objectClass", "dNSHostName", "invocationId"};
-    for (const LdapSearchRequest* request : {&schema, &sites}) {
-        if (const auto failure = connection.search(*request, onEntry)) {
-            qCWarning(lcLdap).noquote() << "replication metadata: reading" << QString::fromUtf8(request->baseDn)
-                                        << "failed:" << failure->toString();
-        }
-    }
+    return {schema, sites};
+}
+
+// Failures of the dictionary's searches are logged, not returned: see metadataDictionarySearches.
+void logDictionaryFailure(const LdapSearchRequest& request, const LdapError& failure)
+{
+    qCWarning(lcLdap).noquote() << "replication metadata: reading" << QString::fromUtf8(request.baseDn)
+                                << "failed:" << failure.toString();
 }
 
 } // namespace
+
+void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
+{
+    std::vector<LdapSearchJob> searches;
+    for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
+        searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
+    const std::vector<std::optional<LdapError>> failures = connection.searchTogether(searches);
+    for (size_t i = 0; i < failures.size(); ++i) {
+        if (failures[i])
+            logDictionaryFailure(searches[i].request, *failures[i]);
+    }
+}
 
 QByteArrayList adReplicationMetadataAttributes()
 {
@@ -69,14 +83,16 @@ QByteArrayList adReplicationMetadataAttributes()
     return {"replPropertyMetaData"};
 }
 
-Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
-                                        const ReadProgress& progress, const AdLdapReadOptions& options)
+QString adLdapSourceName(const LdapConnection& connection, const QByteArray& baseDn)
 {
     QString source = connection.options().uri;
     if (!source.endsWith(u'/'))
         source += u'/';
-    source += QString::fromUtf8(baseDn);
+    return source + QString::fromUtf8(baseDn);
+}
 
+LdapSearchRequest adMailboxSearchRequest(const QByteArray& baseDn, const AdLdapReadOptions& options)
+{
     LdapSearchRequest request;
     request.baseDn = baseDn;
     request.filter = kAdMailboxFilter;
@@ -91,9 +107,26 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         }
     }
 
+    if (options.replicationMetadata) {
+        // Returned only when asked for by name. replPropertyMetaData: observed on Samba 4.17 (whole, never
+        // ranged); Windows returns it too [the shared reference, unconfirmed here]. A ranged answer is completed by
+        // LdapConnection like any other attribute.
+        request.attributes << adReplicationMetadataAttributes();
+    }
+    return request;
+}
+
+Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteArray& baseDn,
+                                        const ReadProgress& progress, const AdLdapReadOptions& options)
+{
+    const QString source = adLdapSourceName(connection, baseDn);
+    LdapSearchRequest request = adMailboxSearchRequest(baseDn, options);
+
     AdSnapshotReader reader(source);
     std::optional<ImportError> readerFailure;
     const LdapEntryHandler onEntry = [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        if (readerFailure) // an entry of an earlier search failed: the searches after it stop at once
+            return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
         if (options.onEntry)
             options.onEntry(entry);
         if (auto e = reader.addEntry(entry)) {
@@ -102,18 +135,23 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
         }
         return std::nullopt;
     };
+    // The dictionary's searches and the mailboxes' go out together, in one round trip instead of one each; the
+    // dictionary's entries still come first (searchTogether reads the searches in turn).
+    std::vector<LdapSearchJob> searches;
     if (options.replicationMetadata) {
-        readMetadataDictionary(connection, onEntry);
-        if (readerFailure)
-            return *readerFailure;
-        // Returned only when asked for by name. replPropertyMetaData: observed on Samba 4.17 (whole, never
-        // ranged); Windows returns it too [the shared reference, unconfirmed here]. A ranged answer is completed by
-        // LdapConnection like any other attribute.
-        request.attributes << adReplicationMetadataAttributes();
+        // (the mailbox request asks for the metadata itself: adMailboxSearchRequest)
+        for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
+            searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
     }
-    const auto failure = connection.search(
+    searches.push_back(LdapSearchJob{
         request, onEntry,
-        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress());
+        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress()});
+    const std::vector<std::optional<LdapError>> failures = connection.searchTogether(searches);
+    for (size_t i = 0; i + 1 < failures.size(); ++i) {
+        if (failures[i] && !readerFailure)
+            logDictionaryFailure(searches[i].request, *failures[i]);
+    }
+    const std::optional<LdapError>& failure = failures.back();
     if (readerFailure)
         return *readerFailure;
     if (failure)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ImportError.h"
+#include "LdapConnection.h"
 #include "LdifReader.h"
 #include "Snapshot.h"
 
@@ -9,8 +10,6 @@
 #include <QByteArrayList>
 
 namespace sunset {
-
-class LdapConnection;
 
 // Mail-enabled users: what Sunset reads from AD. The same filter serves ldapsearch/ldifde exports.
 inline constexpr char kAdMailboxFilter[] =
@@ -35,6 +34,16 @@ struct AdLdapReadOptions {
     // them). Fills Snapshot::changeMetadata.
     bool replicationMetadata = true;
 };
+
+// What a snapshot read from LDAP names as its source: the LDAP URL with the base DN.
+QString adLdapSourceName(const LdapConnection& connection, const QByteArray& baseDn);
+// The search that reads every mailbox under baseDn (kAdMailboxFilter, adSnapshotAttributes, paged, ranged as the
+// options say, replication metadata when asked): shared by the full and the incremental read.
+LdapSearchRequest adMailboxSearchRequest(const QByteArray& baseDn, const AdLdapReadOptions& options);
+// The entries that decode replication metadata (the catalog attributes' attributeSchema entries, the DCs' server
+// and nTDSDSA entries), each handed to onEntry; a failure is logged, not returned (the metadata then stays
+// undecoded).
+void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry);
 
 // Reads every mailbox under baseDn over a bound connection into the same Snapshot an LDIF export of the same
 // objects gives (AdSnapshotReader does the mapping for both). progress is called after each page with the

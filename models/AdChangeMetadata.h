@@ -47,10 +47,13 @@ struct AdChangeMetadata {
     bool isEmpty() const { return byDn.isEmpty(); }
     qsizetype size() const { return byDn.size(); }
     bool contains(QByteArrayView dn) const { return find(dn) != nullptr; }
-    std::vector<AttributeLastChange> value(QByteArrayView dn) const
+    // The object's changes, empty when none were read: a reference into the hash (valid while it is unchanged),
+    // never a copy, so that a pointer into it stays valid as long as the snapshot.
+    const std::vector<AttributeLastChange>& value(QByteArrayView dn) const
     {
+        static const std::vector<AttributeLastChange> kNone;
         const auto* changes = find(dn);
-        return changes ? *changes : std::vector<AttributeLastChange>();
+        return changes ? *changes : kNone;
     }
     QList<QByteArray> keys() const { return byDn.keys(); }
     auto cbegin() const { return byDn.cbegin(); }

@@ -4,6 +4,7 @@
 #include "CsvCell.h"
 #include "DriftCauseFinder.h"
 #include "JsonWriter.h"
+#include "ReportSink.h"
 
 #include <QDateTime>
 
@@ -12,14 +13,6 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-constexpr qsizetype kFlushBytes = 4 << 20;
-
-void flushIfBig(JsonWriter& w, const ReportSink& sink)
-{
-    if (w.buffer().size() >= kFlushBytes)
-        sink(w.take());
-}
 
 void writeCloudManaged(JsonWriter& w, const MailboxRecord& cloud)
 {
@@ -326,9 +319,7 @@ void writeDriftReportJson(const DriftReportInput& in, const ReportSink& sink)
     }
     w.endArray();
     w.endObject();
-    QByteArray tail = w.take();
-    tail += '\n';
-    sink(tail);
+    finishJson(w, sink);
 }
 
 void writeDriftReportCsv(const DriftReportInput& in, const ReportSink& sink)
@@ -354,12 +345,9 @@ void writeDriftReportCsv(const DriftReportInput& in, const ReportSink& sink)
                                     csvCell(item.writable ? u"true"_s : u"false"_s)};
             text += cells.join(u',') + u"\r\n"_s;
         }
-        if (text.size() >= kFlushBytes) {
-            sink(text.toUtf8());
-            text.clear();
-        }
+        flushIfBig(text, sink);
     }
-    sink(text.toUtf8());
+    finishCsv(text, sink);
 }
 
 } // namespace sunset

@@ -2,9 +2,8 @@
 #pragma once
 
 #include "DriftSummary.h"
+#include "ReportSink.h"
 #include "ScanDifference.h"
-
-#include <functional>
 
 namespace sunset {
 
@@ -19,9 +18,6 @@ struct DriftReportInput {
     // used (--no-history), written as null.
     const SinceScan* sinceScan = nullptr;
 };
-
-// Receives report text in chunks (a few MiB at most), so a 600,000-mailbox report never sits whole in memory.
-using ReportSink = std::function<void(const QByteArray& chunk)>;
 
 // The JSON report of `sunset-cli diff` (format "sunset.drift-report", version 2; documented in docs/formats.md).
 void writeDriftReportJson(const DriftReportInput& input, const ReportSink& sink);

@@ -3,6 +3,7 @@
 
 #include "CsvCell.h"
 #include "JsonWriter.h"
+#include "ReportSink.h"
 #include "RecipientType.h"
 
 #include <QDateTime>
@@ -12,8 +13,6 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-constexpr qsizetype kFlushBytes = 4 << 20;
 
 QStringList valuesText(AttributeId attribute, const QStringList& values)
 {
@@ -103,14 +102,11 @@ void writeRollbackImpactJson(const RollbackReportInput& in, const ReportSink& si
         }
         w.endArray();
         w.endObject();
-        if (w.buffer().size() >= kFlushBytes)
-            sink(w.take());
+        flushIfBig(w, sink);
     }
     w.endArray();
     w.endObject();
-    QByteArray tail = w.take();
-    tail += '\n';
-    sink(tail);
+    finishJson(w, sink);
 }
 
 void writeRollbackImpactCsv(const RollbackReportInput& in, const ReportSink& sink)
@@ -132,12 +128,9 @@ void writeRollbackImpactCsv(const RollbackReportInput& in, const ReportSink& sin
                                     csvValuesCell(c.gained)};
             text += cells.join(u',') + u"\r\n"_s;
         }
-        if (text.size() >= kFlushBytes) {
-            sink(text.toUtf8());
-            text.clear();
-        }
+        flushIfBig(text, sink);
     }
-    sink(text.toUtf8());
+    finishCsv(text, sink);
 }
 
 QString formatRollbackSummaryText(const RollbackSummary& s)

@@ -198,4 +198,17 @@ QString WritebackBatch::describe() const
     return text;
 }
 
+std::optional<QString> breakGlassReasonProblem(const QString& reason)
+{
+    const QString trimmed = reason.trimmed();
+    if (trimmed.isEmpty())
+        return u"A break-glass reason is required: say why this batch is written directly to AD instead of by "
+               "Cloud Sync (for example the quarantined job and the ticket number)."_s;
+    if (trimmed.size() < kBreakGlassReasonMinLength)
+        return u"The break-glass reason \"%1\" is too short: give at least %2 characters saying why this batch is "
+               "written directly to AD instead of by Cloud Sync."_s.arg(trimmed)
+            .arg(kBreakGlassReasonMinLength);
+    return std::nullopt;
+}
+
 } // namespace sunset

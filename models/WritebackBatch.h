@@ -48,6 +48,13 @@ struct BatchObjectChange {
 // Here rather than in the history because the LDAP layer's write guard (ApprovedModify) checks it too.
 enum class BatchState : quint8 { Planned, Approved, Applying, Applied, Partial, Cancelled };
 
+// A direct LDAP write of written-back attributes is Cloud Sync's break-glass path (issue 14): approving a batch takes
+// a reason, kept in the history with the Cloud Sync state it was given against. One rule for the CLI, the GUI and
+// the history store: non-empty after trimming and at least this long, so "x" or "ok" does not pass for a reason.
+inline constexpr qsizetype kBreakGlassReasonMinLength = 10;
+// nullopt when the reason is acceptable, else what is wrong with it, for an admin (without naming an option).
+std::optional<QString> breakGlassReasonProblem(const QString& reason);
+
 // Why a selection was left out of the batch (a refusal) or what the admin should know (a warning).
 enum class BatchIssueKind : quint8 {
     NotWritable,        // the catalog does not let Sunset write this attribute

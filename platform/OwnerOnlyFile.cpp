@@ -86,4 +86,22 @@ std::optional<FileError> writeOwnerOnlyFile(const QString& path, const QByteArra
     return file.commit();
 }
 
+std::optional<FileError> makeOwnerOnlyDirectory(const QString& directory)
+{
+    constexpr QFileDevice::Permissions ownerOnly =
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+    const QFileInfo info(directory);
+    if (!info.exists()) {
+        // The parents as the umask makes them (they are shared folders such as ~/.local/share); the leaf 0700.
+        if (!QDir().mkpath(info.absolutePath()) || !QDir().mkdir(info.absoluteFilePath(), ownerOnly))
+            return FileError{u"Cannot create the folder %1; check that its parent can be written."_s.arg(
+                QDir::toNativeSeparators(directory))};
+        return std::nullopt;
+    }
+    if (!info.isDir())
+        return FileError{u"%1 is not a folder."_s.arg(QDir::toNativeSeparators(directory))};
+    QFile::setPermissions(directory, ownerOnly);
+    return std::nullopt;
+}
+
 } // namespace sunset

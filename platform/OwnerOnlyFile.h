@@ -42,4 +42,8 @@ private:
 // Writes bytes to path through OwnerOnlyFile: owner-only, and a crash never leaves half a file.
 [[nodiscard]] std::optional<FileError> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes);
 
+// Creates directory (and missing parents) if needed; the directory itself is created owner-only (0700) from the
+// start, not narrowed afterwards, and an existing one is narrowed to 0700. For the per-profile state directories.
+[[nodiscard]] std::optional<FileError> makeOwnerOnlyDirectory(const QString& directory);
+
 } // namespace sunset

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 class QWidget;
 
@@ -18,13 +19,23 @@ public:
     static void ask(QWidget* parent, const QString& title, const QString& question, const QString& yesText,
                     std::function<void(bool yes)> then);
 
+    // Asks for a break-glass reason the same way: a window-modal prompt whose OK stays disabled until
+    // breakGlassReasonProblem() accepts the text; `then` gets the text, or nullopt when cancelled. While reasons
+    // are queued, no prompt is shown and `then` gets the next one as given (the caller checks it again).
+    static void askReason(QWidget* parent, const QString& title, const QString& question, const QString& okText,
+                          std::function<void(std::optional<QString> reason)> then);
+
     static void queueAnswers(const QList<bool>& answers);
     static QStringList askedQuestions(); // every question asked while answers were queued, oldest first
-    static void reset();                 // forget queued answers and asked questions
+    static void queueReasons(const QStringList& reasons);
+    static QStringList askedReasons();   // every reason prompt shown while reasons were queued, oldest first
+    static void reset();                 // forget queued answers and reasons, asked questions and prompts
 
 private:
     static QList<bool>& queued();
     static QStringList& asked();
+    static QStringList& queuedReasons();
+    static QStringList& askedReasonPrompts();
 };
 
 } // namespace sunset

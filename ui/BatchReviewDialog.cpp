@@ -3,6 +3,7 @@
 
 #include "BatchConfirmation.h"
 #include "HighlightingDelegate.h"
+#include "WritebackBatch.h"
 
 #include <QAbstractItemModel>
 #include <QDialogButtonBox>
@@ -52,6 +53,15 @@ BatchReviewDialog::BatchReviewDialog(QWidget* parent) : QDialog(parent)
     m_target->setWordWrap(true);
     m_target->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_target);
+
+    m_breakGlass = new QLabel(this);
+    m_breakGlass->setObjectName(u"batchBreakGlass"_s);
+    m_breakGlass->setWordWrap(true);
+    m_breakGlass->setTextFormat(Qt::RichText);
+    m_breakGlass->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_breakGlass->setStyleSheet(u"#batchBreakGlass { background: #ffebee; border: 1px solid #e53935; "
+                                u"border-radius: 4px; padding: 6px; }"_s);
+    layout->addWidget(m_breakGlass);
 
     m_issues = new QLabel(this);
     m_issues->setObjectName(u"batchIssues"_s);
@@ -158,6 +168,15 @@ void BatchReviewDialog::setSummary(const Summary& summary)
             html += u"<li>"_s + item.toHtmlEscaped() + u"</li>"_s;
         return html + u"</ul>"_s;
     };
+    QString breakGlass;
+    if (!summary.breakGlassHeadline.isEmpty()) {
+        breakGlass = list(summary.breakGlassHeadline, summary.cloudSync);
+        if (!summary.breakGlassReason.isEmpty())
+            breakGlass += u"<b>"_s + tr("Break-glass reason:").toHtmlEscaped() + u"</b> "_s +
+                          summary.breakGlassReason.toHtmlEscaped();
+    }
+    m_breakGlass->setText(breakGlass);
+    m_breakGlass->setVisible(!breakGlass.isEmpty());
     if (!summary.warnings.isEmpty())
         issues += list(tr("Before you approve"), summary.warnings);
     if (!summary.refusals.isEmpty())
@@ -217,26 +236,45 @@ void BatchReviewDialog::approve()
 {
     if (m_stage != Stage::Review || m_summary.objects == 0)
         return;
+    // The reason first: this write bypasses Cloud Sync, which owns these attributes. What Cloud Sync can do is in
+    // the prompt, so the reason is given against it.
+    QString prompt = tr("This batch writes directly to AD, bypassing Entra Cloud Sync: the break-glass path.");
+    for (const QString& line : m_summary.cloudSync)
+        prompt += u"\n\n\u2022 "_s + line;
+    prompt += u"\n\n"_s + tr("Why is it written directly? The reason is recorded in the history with your approval.");
+    BatchConfirmation::askReason(this, tr("Break-glass reason"), prompt, tr("Continue…"),
+                                 [this](std::optional<QString> reason) {
+                                     if (!reason)
+                                         return;
+                                     if (const auto problem = breakGlassReasonProblem(*reason))
+                                         return showError(*problem + u' ' + tr("Nothing was approved."));
+                                     confirmApproval(reason->trimmed());
+                                 });
+}
+
+void BatchReviewDialog::confirmApproval(const QString& reason)
+{
     const QLocale locale;
     const QString first =
         tr("Approve this batch? It changes %1 of %2: %3 deleted and %4 added, exactly as listed. The approval "
-           "is recorded in the history under your name.")
+           "is recorded in the history under your name, with the break-glass reason \u201C%5\u201D.")
             .arg(counted(m_summary.attributes, tr("attribute"), tr("attributes")),
                  counted(m_summary.objects, tr("object"), tr("objects")),
                  counted(m_summary.valuesDeleted, tr("value"), tr("values")),
-                 counted(m_summary.valuesAdded, tr("value"), tr("values")));
-    BatchConfirmation::ask(this, tr("Approve batch"), first, tr("Approve"), [this, locale](bool yes) {
+                 counted(m_summary.valuesAdded, tr("value"), tr("values")), reason);
+    BatchConfirmation::ask(this, tr("Approve batch"), first, tr("Approve"), [this, locale, reason](bool yes) {
         if (!yes)
             return;
         if (!m_summary.needsSecondConfirmation)
-            return Q_EMIT approveRequested(false);
+            return Q_EMIT approveRequested(false, reason);
         const QString second =
             tr("This batch changes %1 objects, more than a batch should without a second look. Approve all %1?")
                 .arg(locale.toString(m_summary.objects));
-        BatchConfirmation::ask(this, tr("Approve a large batch"), second, tr("Approve all"), [this](bool again) {
-            if (again)
-                Q_EMIT approveRequested(true);
-        });
+        BatchConfirmation::ask(this, tr("Approve a large batch"), second, tr("Approve all"),
+                               [this, reason](bool again) {
+                                   if (again)
+                                       Q_EMIT approveRequested(true, reason);
+                               });
     });
 }
 

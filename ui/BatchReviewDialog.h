@@ -32,6 +32,11 @@ public:
         bool needsSecondConfirmation = false;
         QString target;         // where Apply writes: "the LDIF file …", "ldaps://dc01… as …"
         QString cannotApply;    // empty, or why Apply is not possible here (and what to do)
+        // The break-glass box: a direct LDAP write is Cloud Sync's break-glass path. The headline, what Cloud Sync
+        // can do per domain (or could, as recorded at approval), and the reason recorded (empty before approval).
+        QString breakGlassHeadline;
+        QStringList cloudSync;
+        QString breakGlassReason;
     };
     enum class Stage { Review, Approved, Applying, Finished };
 
@@ -40,6 +45,7 @@ public:
 
     void setChangesModel(QAbstractItemModel* model);
     void setSummary(const Summary& summary);
+    const Summary& summary() const { return m_summary; }
     // Where Apply writes changed (a scan of another directory finished): the summary's target and cannotApply.
     void setTarget(const QString& target, const QString& cannotApply);
     void setStage(Stage stage);
@@ -50,11 +56,12 @@ public:
     void showOutcome(const QString& text, bool success);
     void showError(const QString& text);
 
-    // Starts the approval questions (what "Approve…" does); public so the keyboard path and tests share it.
+    // Starts the approval questions (what "Approve…" does): the break-glass reason first (refused when empty or
+    // too short), then the confirmation(s). Public so the keyboard path and tests share it.
     void approve();
 
 Q_SIGNALS:
-    void approveRequested(bool secondConfirmation);
+    void approveRequested(bool secondConfirmation, const QString& breakGlassReason);
     void applyRequested();
     void cancelApplyRequested();
 
@@ -63,6 +70,7 @@ protected:
 
 private:
     void updateButtons();
+    void confirmApproval(const QString& reason); // the confirmation(s), after an accepted reason
 
     Summary m_summary;
     Stage m_stage = Stage::Review;
@@ -70,6 +78,7 @@ private:
     QLabel* m_title = nullptr;
     QLabel* m_counts = nullptr;
     QLabel* m_issues = nullptr;
+    QLabel* m_breakGlass = nullptr;
     QLabel* m_target = nullptr;
     QTableView* m_view = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -99,12 +99,6 @@ private:
     QTreeView* m_view;
 };
 
-DecommissionWizardFactory& factory()
-{
-    static DecommissionWizardFactory f;
-    return f;
-}
-
 } // namespace
 
 DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheckRunner runner, QWidget* parent)
@@ -601,20 +595,15 @@ void DecommissionStepPage::overrideStep()
     m_wizard->reload();
 }
 
-void setDecommissionWizardFactory(DecommissionWizardFactory f)
+void openDecommissionWizard(QWidget* parent, const DecommissionWizardFactory& factory)
 {
-    factory() = std::move(f);
-}
-
-void openDecommissionWizard(QWidget* parent)
-{
-    if (!factory()) {
+    if (!factory) {
         QMessageBox::information(parent, QWizard::tr("Decommission wizard"),
                                  QWizard::tr("The decommission wizard needs Sunset's history; start Sunset normally "
                                              "(not as an embedded window)."));
         return;
     }
-    QWidget* wizard = factory()(parent);
+    QWidget* wizard = factory(parent);
     if (!wizard)
         return;
     wizard->setAttribute(Qt::WA_DeleteOnClose);

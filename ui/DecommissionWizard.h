@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Checklist.h"
+#include "DecommissionWizardFactory.h"
 #include "ChecklistJournal.h"
 #include "ImportError.h"
 
@@ -159,10 +160,8 @@ private:
     bool m_refreshing = false;
 };
 
-// The main window's hook: the app registers how a wizard over the profile's history is made; the window's
-// action calls openDecommissionWizard. Without a factory (tests of the window alone) it says so.
-using DecommissionWizardFactory = std::function<QWidget*(QWidget* parent)>;
-void setDecommissionWizardFactory(DecommissionWizardFactory factory);
-void openDecommissionWizard(QWidget* parent);
+// The main window's Tools › Decommission wizard: opens what the factory makes. Without a factory (tests of the
+// window alone) it says so.
+void openDecommissionWizard(QWidget* parent, const DecommissionWizardFactory& factory);
 
 } // namespace sunset

@@ -220,7 +220,7 @@ void MainWindow::createActions()
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools")); // the decommission wizard (DecommissionWizard.h)
     QAction* decommission =
-        tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this); });
+        tools->addAction(tr("&Decommission wizard…"), this, [this] { openDecommissionWizard(this, m_decommissionFactory); });
     decommission->setObjectName(u"decommissionAction"_s);
     decommission->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     QAction* rollback = tools->addAction(tr("&Rollback impact…"), this, [this] { openRollbackImpact(); });
@@ -242,6 +242,7 @@ void MainWindow::createActions()
     about->setMenuRole(QAction::AboutRole);
 
     QToolBar* bar = addToolBar(tr("Main"));
+    m_mainToolBar = bar;
     bar->setObjectName(u"mainToolBar"_s);
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -819,6 +820,25 @@ QMenu* MainWindow::addFeatureMenu(const QString& title)
     auto* menu = new QMenu(title, menuBar());
     menuBar()->insertMenu(m_helpMenu->menuAction(), menu);
     return menu;
+}
+
+void MainWindow::addToolBarActions(const QList<QAction*>& actions)
+{
+    QAction* panels = m_overviewAction; // the first toggle after Open and Reload
+    for (QAction* action : actions)
+        m_mainToolBar->insertAction(panels, action);
+}
+
+void MainWindow::setOverviewShown(bool shown)
+{
+    if (m_overviewAction->isChecked() != shown)
+        m_overviewAction->trigger();
+}
+
+void MainWindow::setWritebackPanelShown(bool shown)
+{
+    if (m_writebackAction->isChecked() != shown)
+        m_writebackAction->trigger();
 }
 
 void MainWindow::setScanTrend(const QList<ScanTrendPoint>& points)

@@ -3,6 +3,7 @@
 
 #include "AboutDialog.h"
 #include "ConnectionProfile.h"
+#include "DecommissionWizardFactory.h"
 #include "DriftScan.h"
 #include "ImportError.h"
 #include "RollbackImpactDialog.h"
@@ -26,6 +27,7 @@ class QMenu;
 class QProgressBar;
 class QPushButton;
 class QSettings;
+class QToolBar;
 class QSplitter;
 class QTableView;
 class QUrl;
@@ -82,6 +84,13 @@ public:
     void setAboutFacts(AboutFacts facts) { m_about = std::move(facts); }
     // A menu for a feature wired from outside (app/gui's batch flow), placed before Help, which stays last.
     QMenu* addFeatureMenu(const QString& title);
+    // A feature's actions on the main toolbar, after Open and Reload (before the panels' toggles).
+    void addToolBarActions(const QList<QAction*>& actions);
+    // Shows or hides the drift overview / the Writeback panel, as their View menu toggles do.
+    void setOverviewShown(bool shown);
+    void setWritebackPanelShown(bool shown);
+    // How Tools › Decommission wizard makes its wizard (app/ knows the history); without one the action says so.
+    void setDecommissionWizardFactory(DecommissionWizardFactory factory) { m_decommissionFactory = std::move(factory); }
     // Where Tools › Rollback impact writes its exports (app/ writes them owner-only).
     void setRollbackImpactWriter(RollbackImpactDialog::Writer writer) { m_rollbackWriter = std::move(writer); }
     // Tools › Rollback impact: the scan's cloud values that setting IsExchangeCloudManaged back to False would lose.
@@ -191,6 +200,8 @@ private:
     OverviewWidget* m_overview = nullptr;
     QDockWidget* m_writebackDock = nullptr;
     WritebackPanel* m_writebackPanel = nullptr;
+    QToolBar* m_mainToolBar = nullptr;
+    DecommissionWizardFactory m_decommissionFactory;
     QPointer<QDialog> m_deviceCodeDialog;
 };
 

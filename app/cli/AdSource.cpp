@@ -3,6 +3,8 @@
 
 #include "CliCommands.h"
 #include "ExchangeSchema.h"
+#include "AdIncrementalRead.h"
+#include "CloudScanState.h"
 #include "LdapSnapshotReader.h"
 
 #include <QFile>
@@ -33,12 +35,52 @@ AdSourceOptions::AdSourceOptions()
                                 "Connect by the domain controller's DNS name: Kerberos asks for ldap/<that name>."_s)
     , m_insecure(u"insecure-plaintext"_s, u"Allow sending the password of a simple bind over ldap:// without "
                                           "TLS (anyone on the network can read it; AD usually refuses anyway)."_s)
+    , m_profile(u"ad-profile"_s,
+                u"With --ad ldaps://…: the profile whose kept AD cursor lets a rescan read only what changed since "
+                "(uSNChanged above the last scan's highestCommittedUSN, on the same domain controller); default "
+                "'default'."_s,
+                u"NAME"_s)
+    , m_full(u"ad-full"_s, u"Read every AD mailbox, ignoring (and then replacing) the kept AD cursor."_s)
+    , m_cursorDays(u"ad-cursor-max-days"_s,
+                   u"Read AD in full when the kept cursor is this many days old or older (default 7; keep it well "
+                   "below the forest's tombstone lifetime, 180 days by default)."_s,
+                   u"DAYS"_s, u"7"_s)
 {
 }
 
 QList<QCommandLineOption> AdSourceOptions::options() const
 {
     return {m_bind, m_passwordFile, m_base, m_ca, m_startTls, m_kerberos, m_insecure};
+}
+
+QList<QCommandLineOption> AdSourceOptions::incrementalOptions() const
+{
+    return {m_profile, m_full, m_cursorDays};
+}
+
+std::optional<AdSourceError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
+                                                              LiveAdSettings& settings) const
+{
+    if (!live) {
+        for (const QCommandLineOption& option : incrementalOptions()) {
+            if (parser.isSet(option))
+                return AdSourceError{CliUsage, u"--%1 applies only when --ad is a domain controller (ldaps://…), "
+                                               "not a file."_s.arg(option.names().first())};
+        }
+        return std::nullopt;
+    }
+    const QString profile = parser.isSet(m_profile) ? parser.value(m_profile) : u"default"_s;
+    if (profile.isEmpty() || profile.contains(u'/') || profile.contains(u'\\') || profile.startsWith(u'.'))
+        return AdSourceError{CliUsage, u"--ad-profile '%1' is not a profile name."_s.arg(profile)};
+    bool ok = false;
+    const int days = parser.value(m_cursorDays).toInt(&ok);
+    if (!ok || days < 1 || days > 180)
+        return AdSourceError{CliUsage, u"--ad-cursor-max-days '%1' is not a number of days from 1 to 180."_s.arg(
+                                           parser.value(m_cursorDays))};
+    settings.stateDirectory = cloudStateDirectory(profile);
+    settings.fullRead = parser.isSet(m_full);
+    settings.maxCursorAgeDays = days;
+    return std::nullopt;
 }
 
 bool AdSourceOptions::isLdapUri(const QString& adArgument)
@@ -174,6 +216,33 @@ Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
     if (terminal)
         err << '\n';
     return snapshot;
+}
+
+Result<Snapshot> readLiveAdSnapshotIncrementally(LiveAd& live, const LiveAdSettings& settings, QTextStream& err,
+                                                 QString& readNote)
+{
+    const bool terminal = ::isatty(STDERR_FILENO);
+    ReadProgress progress;
+    if (terminal) {
+        progress = [&err, where = live.connection->host()](qint64 entries) {
+            err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
+            return true;
+        };
+    }
+    AdIncrementalOptions options;
+    options.stateDirectory = settings.stateDirectory;
+    options.forceFull = settings.fullRead;
+    options.maxCursorAgeDays = settings.maxCursorAgeDays;
+    auto result = readAdSnapshotIncrementally(*live.connection, live.baseDn, progress, options);
+    if (terminal)
+        err << '\n';
+    if (!result)
+        return result.error();
+    readNote = result->describe();
+    if (!result->stateWarning.isEmpty())
+        err << "sunset-cli: warning: the AD cursor could not be kept (" << result->stateWarning
+            << "); the next scan reads AD in full.\n";
+    return std::move(result->snapshot);
 }
 
 } // namespace sunset

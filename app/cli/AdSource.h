@@ -26,6 +26,11 @@ struct LiveAdSettings {
     bool startTls = false;
     bool kerberos = false;
     bool insecurePlaintext = false;
+    // Incremental rescans (diff, rollback-impact): the profile's directory for the AD cursor and kept entries
+    // (empty: a full read, nothing kept), --ad-full, --ad-cursor-max-days.
+    QString stateDirectory;
+    bool fullRead = false;
+    int maxCursorAgeDays = 7;
 };
 
 // A failure of the live source, as sunset-cli reports it: exitCode is CliUsage or CliBadInput.
@@ -43,6 +48,11 @@ public:
     static bool isLdapUri(const QString& adArgument);
     // A password given as an argument ("--password"): refused before parsing, with the alternatives named.
     static std::optional<QString> refusePasswordArgument(const QStringList& arguments);
+    // --ad-profile, --ad-full, --ad-cursor-max-days: for the commands that scan (diff, rollback-impact), not dump.
+    QList<QCommandLineOption> incrementalOptions() const;
+    // Reads them into settings (after read()); an error for a bad value, or when set with --ad a file.
+    std::optional<AdSourceError> readIncremental(const QCommandLineParser& parser, bool live,
+                                                 LiveAdSettings& settings) const;
     // An error when a live-only option is set but --ad is a file.
     std::optional<QString> checkUnusedWithFile(const QCommandLineParser& parser) const;
     // Reads the settings for --ad uri; warnings (a password file others may read) go to err.
@@ -57,6 +67,9 @@ private:
     QCommandLineOption m_startTls;
     QCommandLineOption m_kerberos;
     QCommandLineOption m_insecure;
+    QCommandLineOption m_profile;
+    QCommandLineOption m_full;
+    QCommandLineOption m_cursorDays;
 };
 
 struct LiveAd {
@@ -73,5 +86,11 @@ std::optional<AdSourceError> connectLiveAd(const LiveAdSettings& settings, QText
 Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
                                     const std::function<void(const LdifEntry&)>& onEntry = {},
                                     const ReadProgress& progress = {});
+
+// Reads the mailboxes as readLiveAdSnapshot does, incrementally when settings.stateDirectory holds a cursor that
+// can be trusted (readAdSnapshotIncrementally); readNote gets the line that says which read it was and, for a
+// full one, why.
+Result<Snapshot> readLiveAdSnapshotIncrementally(LiveAd& live, const LiveAdSettings& settings, QTextStream& err,
+                                                 QString& readNote);
 
 } // namespace sunset

@@ -3,6 +3,7 @@
 
 #include "AdSource.h"
 #include "BatchApplier.h"
+#include "BreakGlass.h"
 #include "CliCommands.h"
 #include "HistoryExport.h"
 #include "HistoryStore.h"
@@ -91,6 +92,29 @@ void printBatch(const StoredBatch& batch, const std::vector<StoredChange>& chang
     }
 }
 
+// What Cloud Sync could do for the batch, and the break-glass reason: as recorded at approval, or (not approved
+// yet) as the batch's scan says now, with what approving takes.
+void printBreakGlass(const HistoryStore& store, const StoredBatch& batch, const std::vector<StoredChange>& changes,
+                     QTextStream& out)
+{
+    out << '\n' << breakGlassHeadline() << '\n';
+    if (batch.approvedAt.isValid()) {
+        out << "Break-glass reason: " << breakGlassReasonText(batch) << '\n';
+        for (const QString& label : cloudSyncLabels(batch.breakGlassCloudSync))
+            out << "  " << label << '\n';
+        return;
+    }
+    const auto assessment = assessStoredBatch(store, batch, changes);
+    if (!assessment) {
+        out << "  What Cloud Sync can do is unknown: " << assessment.error().message << '\n';
+        return;
+    }
+    for (const QString& label : assessment->labels())
+        out << "  " << label << '\n';
+    if (batch.state == BatchState::Planned)
+        out << "Approving it takes the reason: 'sunset-cli batch approve " << batch.id << " --reason TEXT'.\n";
+}
+
 std::optional<AttributeId> attributeNamed(const QString& name, const QString& command, QTextStream& err)
 {
     const auto id = AttributeCatalog::byLdapName(name);
@@ -167,7 +191,8 @@ int planBatch(const QCommandLineParser& parser, QTextStream& out, QTextStream& e
             << "ignore back).\n";
     out << batch.describe();
     out << "Review it with 'sunset-cli batch show " << id.value() << "', then 'sunset-cli batch approve " << id.value()
-        << (batch.needsSecondConfirmation() ? " --confirm-large" : "") << "'.\n";
+        << " --reason TEXT" << (batch.needsSecondConfirmation() ? " --confirm-large" : "")
+        << "' (a direct LDAP write is Cloud Sync's break-glass path: the reason is kept in the history).\n";
     return CliOk;
 }
 
@@ -178,15 +203,21 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Writeback batches: 'batch show N' prints what batch N sends (per DN: values deleted and added) and "
-        "each change's state; 'batch approve N' approves a planned batch (--confirm-large when it changes more "
-        "objects than the threshold); 'batch undo N' plans the reverse of an applied batch. Exit code 0 when done; 1 "
+        "each change's state and what Cloud Sync can do for it; 'batch approve N --reason TEXT' approves a planned "
+        "batch, a direct LDAP write and so Cloud Sync's break-glass path, with the reason kept in the history "
+        "(--confirm-large when it changes more objects than the threshold); 'batch undo N' plans the reverse of an applied batch. Exit code 0 when done; 1 "
         "when refused or the history is unusable; 2 on "
         "wrong usage."_s);
     parser.addHelpOption();
     const QCommandLineOption db = dbOption();
     const QCommandLineOption confirm(u"confirm-large"_s, u"The second confirmation for a large batch."_s);
     const QCommandLineOption bind(u"bind"_s, u"Record the AD identity the batch will be applied with."_s, u"NAME"_s);
-    parser.addOptions({db, confirm, bind});
+    const QCommandLineOption reason(
+        u"reason"_s,
+        u"approve: why this batch is written directly to AD, Cloud Sync's break-glass path (required; at least %1 "
+        "characters; kept in the history with what Cloud Sync could do)."_s.arg(kBreakGlassReasonMinLength),
+        u"TEXT"_s);
+    parser.addOptions({db, confirm, bind, reason});
     const QCommandLineOption attribute(u"attribute"_s,
                                        u"plan: only this catalog attribute (LDAP name; repeat for more)."_s, u"A"_s);
     const QCommandLineOption mailbox(u"mailbox"_s,
@@ -216,6 +247,19 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return CliUsage;
         }
     }
+    if (positional[0] != u"approve"_s && parser.isSet(reason)) {
+        err << "sunset-cli batch: --reason is for 'batch approve'.\n";
+        return CliUsage;
+    }
+    if (positional[0] == u"approve"_s) {
+        // Checked before the history is opened: a refused approval records nothing.
+        if (const auto problem = breakGlassReasonProblem(parser.value(reason))) {
+            err << "sunset-cli batch approve: --reason TEXT is required. " << *problem << " 'sunset-cli batch show "
+                << *id << "' says what Cloud Sync can do for it; Ask Cloud Sync ('sunset-cli provision-on-demand') "
+                << "is the supported way when it can.\n";
+            return CliUsage;
+        }
+    }
     auto store = openStore(parser, u"batch"_s, err, parser.value(bind));
     if (!store)
         return CliBadInput;
@@ -230,17 +274,32 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliOk;
     }
     if (positional[0] == u"approve"_s) {
-        if (const auto refused = store->approveBatch(*id, parser.isSet(confirm))) {
+        const auto planned = store->batch(*id);
+        const auto plannedChanges = planned ? store->changes(*id) : HistoryResult<std::vector<StoredChange>>(planned.error());
+        if (!plannedChanges) {
+            err << "sunset-cli batch approve: " << plannedChanges.error().message << '\n';
+            return CliBadInput;
+        }
+        const auto assessment = assessStoredBatch(*store, planned.value(), plannedChanges.value());
+        if (!assessment) {
+            err << "sunset-cli batch approve: " << assessment.error().message << '\n';
+            return CliBadInput;
+        }
+        const BreakGlassApproval approval{parser.value(reason), assessment->cloudSyncJson()};
+        if (const auto refused = store->approveBatch(*id, approval, parser.isSet(confirm))) {
             err << "sunset-cli batch approve: " << refused->message;
             // The store's refusal is the GUI's too: here the way to give the second confirmation is an option.
             if (const auto b = store->batch(*id); !parser.isSet(confirm) && b && b->state == BatchState::Planned &&
                                                   b->secondConfirmation)
                 err << " Review it with 'sunset-cli batch show " << *id << "', then run 'sunset-cli batch approve "
-                    << *id << " --confirm-large'.";
+                    << *id << " --reason TEXT --confirm-large'.";
             err << '\n';
             return CliBadInput;
         }
-        out << "Batch " << *id << " approved.\n";
+        out << "Batch " << *id << " approved as a break-glass write. Reason recorded: "
+            << parser.value(reason).trimmed() << '\n';
+        for (const QString& label : assessment->labels())
+            out << "  " << label << '\n';
         return CliOk;
     }
     const auto batch = store->batch(*id);
@@ -254,6 +313,7 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliBadInput;
     }
     printBatch(batch.value(), changes.value(), out);
+    printBreakGlass(*store, batch.value(), changes.value(), out);
     return CliOk;
 }
 
@@ -307,7 +367,7 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const bool interrupted = batch->state == BatchState::Applying;
     if (batch->state != BatchState::Approved && batch->state != BatchState::Partial && !interrupted) {
         err << "sunset-cli apply: batch " << *id << " is " << batchStateName(batch->state)
-            << ": only an approved batch is applied (sunset-cli batch approve " << *id << ").\n";
+            << ": only an approved batch is applied (sunset-cli batch approve " << *id << " --reason TEXT).\n";
         return CliBadInput;
     }
     if (interrupted && parser.isSet(dryRun)) {

@@ -21,7 +21,7 @@ class HistoryStore;
 
 // sunset-cli's writeback and history commands, on the history database (--db FILE; default: the profile's):
 //   batch plan [--attribute A]… [--mailbox UPN]… [--scan N]   a batch from a recorded scan's writable drift
-//   batch show N | batch approve N [--confirm-large] | batch undo N
+//   batch show N | batch approve N --reason TEXT [--confirm-large] | batch undo N
 //   drift ignore|approve --mailbox UPN --attribute A [--reason TEXT]   a decision on a drift item
 //   apply --batch N --dry-run            prints the LDIF change file it would send (the objects never sent)
 //   apply --batch N --ad ldaps://… …     applies an approved batch (journalled, optimistic)

@@ -175,6 +175,8 @@ int runDiff(const QStringList& args, QTextStream& out, QTextStream& err)
     const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records), options);
     const DriftSummary summary = summarize(report, adSide, cloudSide);
     summaryOut << formatSummaryText(summary, sources) << '\n' << formatCloudSyncText(*report.cloudSync) << Qt::flush;
+    if (!inputs.adReadNote.isEmpty())
+        summaryOut << inputs.adReadNote << '\n' << Qt::flush;
 
     DriftReportInput input{report, adSide, cloudSide, summary, sources};
     DiffHistory history(parser, err);

@@ -103,7 +103,13 @@ CloudSourceOptions::CloudSourceOptions()
                 u"Profile whose kept state lets Graph be read by delta (only the users changed since the last "
                 "run); default 'default'."_s,
                 u"NAME"_s)
-    , m_fullScan(u"full-scan"_s, u"Read every Graph user, ignoring (and then replacing) the kept delta state."_s)
+    , m_fullScan(u"full-scan"_s,
+                 u"Read every Graph user and every Exchange Online mailbox, ignoring (and then replacing) the kept "
+                 "delta state and mailboxes."_s)
+    , m_fullEvery(u"cloud-full-every"_s,
+                  u"Rescans read only the mailboxes changed since the last run; every DAYS days (default 7; 0: "
+                  "never) a full read instead finds mailboxes removed while their user stayed."_s,
+                  u"DAYS"_s, u"7"_s)
     , m_rememberSecret(u"remember-secret"_s,
                        u"Once the read succeeded, keep the client secret (from --client-secret-file or SUNSET_CLIENT_SECRET) "
                        "or the .pfx password in the desktop keyring (never in a file): later runs with --tenant and "
@@ -116,7 +122,7 @@ QList<QCommandLineOption> CloudSourceOptions::options() const
     return {m_tenant,      m_clientId,  m_secretFile,    m_certificate, m_deviceCode,
             m_legacyX5t,   m_authority, m_graphEndpoint, m_exoEndpoint, m_graphResource,
             m_exoResource, m_exoApi,    m_caFile,        m_profile,     m_fullScan,
-            m_rememberSecret, m_exoParallel};
+            m_fullEvery,   m_rememberSecret, m_exoParallel};
 }
 
 bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
@@ -176,6 +182,13 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         return AdSourceError{CliUsage, u"--cloud-profile '%1' is not a profile name."_s.arg(profile)};
     cloud.stateDirectory = cloudStateDirectory(profile);
     cloud.fullScan = parser.isSet(m_fullScan);
+    settings.exoRescan.cacheDirectory = cloud.stateDirectory;
+    settings.exoRescan.forceFull = cloud.fullScan;
+    bool daysOk = false;
+    settings.exoRescan.fullEveryDays = parser.value(m_fullEvery).toInt(&daysOk);
+    if (!daysOk || settings.exoRescan.fullEveryDays < 0)
+        return AdSourceError{CliUsage, u"--cloud-full-every '%1': give a number of days (0: never)."_s.arg(
+                                           parser.value(m_fullEvery))};
 
     const int credentials =
         int(parser.isSet(m_secretFile)) + int(parser.isSet(m_certificate)) + int(parser.isSet(m_deviceCode));
@@ -288,11 +301,14 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
     const QUrl graphEndpoint = settings.graphEndpoint;
     if (!cloud.fullScan) {
         Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
-        if (!kept)
+        if (!kept) {
             err << "sunset-cli: warning: " << kept.error().toString() << "; reading every user.\n";
-        else if (kept.value())
+            settings.exoRescan.fullReason = u"the kept state cannot be read"_s;
+        } else if (kept.value()) {
             settings.previous = kept.value()->asPrevious(tenant, graphEndpoint);
-        if (settings.previous)
+        }
+        if (settings.previous &&
+            !(settings.previous->deltaLink.isEmpty() && settings.previous->usersResumeLink.isEmpty()))
             err << "Reading only the Entra ID users changed since " << kept.value()->savedAt.toString(Qt::ISODate)
                 << (settings.previous->usersResumeLink.isEmpty() ? "" : " (continuing the interrupted read)")
                 << " (--full-scan reads all).\n";
@@ -378,6 +394,13 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err,
         *cloudSync = result->cloudSync;
     if (result->usersFromDelta)
         err << result->userChanges << " Entra ID users changed since the last run.\n";
+    if (cloud.scan.readExo) {
+        err << describeExoRead(*result)
+            << (result->exoRead.incremental ? " --full-scan reads every mailbox.\n" : "\n");
+        if (!result->exoRead.cacheProblem.isEmpty())
+            err << "sunset-cli: warning: the mailboxes could not be kept for the next rescan ("
+                << result->exoRead.cacheProblem << "); it reads every mailbox.\n";
+    }
     return result->mailboxes;
 }
 

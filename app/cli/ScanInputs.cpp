@@ -58,6 +58,7 @@ void ScanInputOptions::addTo(QCommandLineParser& parser) const
     parser.addOptions({m_ad, m_exo, m_graph, m_asOf, m_syncJobs, m_syncSchema, m_provisioningLog, m_noSyncState,
                        m_syncWindow, m_syncServicePrincipal});
     parser.addOptions(m_live.options());
+    parser.addOptions(m_live.incrementalOptions());
     parser.addOptions(m_cloud.options());
 }
 
@@ -112,6 +113,10 @@ std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTe
     } else if (const auto unused = m_live.checkUnusedWithFile(parser)) {
         err << prefix << *unused << '\n';
         return CliUsage;
+    }
+    if (const auto failure = m_live.readIncremental(parser, m_adIsLive, m_liveSettings)) {
+        err << prefix << failure->message << '\n';
+        return failure->exitCode;
     }
     if (parser.isSet(m_syncSchema) && !parser.isSet(m_syncJobs)) {
         err << prefix << "--sync-schema needs --sync-jobs (a schema belongs to a job).\n";
@@ -169,7 +174,7 @@ std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, cons
         LiveAd connected;
         if (const auto failure = connectLiveAd(m_liveSettings, err, connected))
             return ImportError{{}, 0, {}, failure->message};
-        return readLiveAdSnapshot(connected, err);
+        return readLiveAdSnapshotIncrementally(connected, m_liveSettings, err, inputs.adReadNote);
     }();
     if (!adSnapshot) {
         err << prefix << adSnapshot.error().toString() << '\n';

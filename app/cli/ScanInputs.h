@@ -22,6 +22,7 @@ struct ScanInputs {
     Snapshot cloud;
     ReportSources sources;
     DriftOptions options;
+    QString adReadNote; // AD read live: incremental or full, and why (for the summary)
 };
 
 // The inputs of a comparison as sunset-cli's commands that compare take them (diff, rollback-impact): --ad (an

@@ -22,7 +22,6 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QStatusBar>
-#include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
@@ -136,11 +135,7 @@ void BatchFlow::installActions()
     m_historyAction->setObjectName(u"historyAction"_s);
     m_historyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     m_historyAction->setToolTip(tr("Scans, batches and changes recorded in this profile's history (Ctrl+H)"));
-    if (auto* bar = m_window.findChild<QToolBar*>(u"mainToolBar"_s)) {
-        QAction* first = bar->actions().value(2); // after Open and Reload, before the search box
-        bar->insertAction(first, m_reviewAction);
-        bar->insertAction(first, m_historyAction);
-    }
+    m_window.addToolBarActions({m_reviewAction, m_historyAction});
     m_databaseLabel = new ElidingLabel(Qt::ElideMiddle, &m_window);
     m_databaseLabel->setObjectName(u"historyPathLabel"_s);
     showHistoryPath();
@@ -207,6 +202,14 @@ void BatchFlow::reviewTicked()
     s.needsSecondConfirmation = m_unsaved->needsSecondConfirmation();
     s.target = targetText();
     s.cannotApply = m_config.target ? QString() : m_config.noTarget;
+    // What Cloud Sync can do, from the scan shown (its causes and jobs), for the changes the batch kept.
+    const std::shared_ptr<const CloudSyncState> sync =
+        m_window.scan() ? m_window.scan()->report.cloudSync : std::make_shared<const CloudSyncState>();
+    const std::vector<WritebackFact> facts = writebackFacts(selections, *sync);
+    m_breakGlass = assessBreakGlass(batchChangeKeys(*m_unsaved), facts,
+                                    sync->jobsMissingReason.isEmpty() ? tr("the scan read no Cloud Sync jobs")
+                                                                      : sync->jobsMissingReason);
+    showBreakGlass(s, nullptr);
 
     BatchReviewDialog* dialog = ensureDialog();
     dialog->setBatchId(0);
@@ -220,7 +223,18 @@ void BatchFlow::reviewTicked()
     dialog->raise();
 }
 
-void BatchFlow::approve(bool secondConfirmation)
+void BatchFlow::showBreakGlass(BatchReviewDialog::Summary& summary, const StoredBatch* stored)
+{
+    summary.breakGlassHeadline = breakGlassHeadline();
+    if (stored && stored->approvedAt.isValid()) { // as recorded at approval, not as the scan reads now
+        summary.cloudSync = cloudSyncLabels(stored->breakGlassCloudSync);
+        summary.breakGlassReason = breakGlassReasonText(*stored);
+        return;
+    }
+    summary.cloudSync = m_breakGlass.labels();
+}
+
+void BatchFlow::approve(bool secondConfirmation, const QString& breakGlassReason)
 {
     if (!m_store)
         return reportError(tr("The history database is not open, so nothing can be approved."));
@@ -232,7 +246,8 @@ void BatchFlow::approve(bool secondConfirmation)
             return reportError(id.error().message);
         m_batchId = id.value();
     }
-    if (auto error = m_store->approveBatch(m_batchId, secondConfirmation))
+    const BreakGlassApproval approval{breakGlassReason, m_breakGlass.cloudSyncJson()};
+    if (auto error = m_store->approveBatch(m_batchId, approval, secondConfirmation))
         return reportError(error->message);
     qCInfo(lcUi) << "batch" << m_batchId << "approved by" << m_config.actor.osUser;
     if (m_unsaved) {
@@ -242,6 +257,10 @@ void BatchFlow::approve(bool secondConfirmation)
     if (auto changes = m_store->changes(m_batchId))
         m_changes->setChanges(changes.value());
     if (m_dialog) {
+        BatchReviewDialog::Summary summary = m_dialog->summary();
+        if (const auto stored = m_store->batch(m_batchId))
+            showBreakGlass(summary, &stored.value());
+        m_dialog->setSummary(summary);
         m_dialog->setBatchId(m_batchId);
         m_dialog->setStage(BatchReviewDialog::Stage::Approved);
         m_dialog->showOutcome(tr("Batch %1 is approved and recorded in the history. Apply sends it now; you can "
@@ -303,6 +322,11 @@ void BatchFlow::showStored(qint64 batchId, const QString& title)
     s.needsSecondConfirmation = batch->secondConfirmation;
     s.target = targetText();
     s.cannotApply = m_config.target ? QString() : m_config.noTarget;
+    if (auto assessment = assessStoredBatch(*m_store, batch.value(), changes.value()))
+        m_breakGlass = std::move(assessment.value());
+    else
+        m_breakGlass = assessBreakGlass(batchChangeKeys(changes.value()), {}, assessment.error().message);
+    showBreakGlass(s, &batch.value());
 
     BatchReviewDialog* dialog = ensureDialog();
     dialog->setBatchId(batchId);

@@ -3,6 +3,7 @@
 
 #include "BatchReviewDialog.h"
 #include "BatchTarget.h"
+#include "BreakGlass.h"
 #include "DriftScan.h"
 #include "ScanDifference.h"
 #include "HistoryStore.h"
@@ -84,7 +85,8 @@ Q_SIGNALS:
 private:
     void showHistoryPath();
     BatchReviewDialog* ensureDialog();
-    void approve(bool secondConfirmation);
+    void approve(bool secondConfirmation, const QString& breakGlassReason);
+    void showBreakGlass(BatchReviewDialog::Summary& summary, const StoredBatch* stored);
     void apply();
     void settle(qint64 batchId);
     void showStored(qint64 batchId, const QString& title);
@@ -101,6 +103,7 @@ private:
     QPointer<BatchReviewDialog> m_dialog;
     HistoryPresenter* m_history = nullptr;
     std::optional<WritebackBatch> m_unsaved; // the ticked items' batch until it is approved
+    BreakGlassAssessment m_breakGlass;       // what Cloud Sync can do for the batch under review
     struct PendingTarget {
         std::shared_ptr<BatchTarget> target;
         QString noTarget;

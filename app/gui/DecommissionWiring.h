@@ -36,7 +36,7 @@ ChecklistSources demoChecklistSources(const QString& demoDirectory);
 // Those files named for the admin (the wizard's "Sources…" in the demo).
 QString describeDemoChecklistSources(const QString& demoDirectory);
 
-// For docs/sunset-decommission.png (`sunset --demo --screenshot-decommission PNG`): a wizard over a history of
+// For docs/sunset-decommission.png (`sunset-screenshots decommission PNG`): a wizard over a history of
 // its own (a temporary folder: the demo profile's history is neither read nor changed) on one step (the
 // verification step records a fresh scan first), its checks run on options' sources, saved to path; then the
 // application quits (exit code 1 on failure).

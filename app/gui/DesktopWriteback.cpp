@@ -15,6 +15,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QPainter>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
 #include <QStatusBar>
@@ -140,16 +142,39 @@ void tickSomeItems(const MainWindow& window)
     }
 }
 
+void savePixmapAndQuit(const QPixmap& shot, const QString& path)
+{
+    if (!shot.save(path, "PNG")) {
+        std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
+        QApplication::exit(1);
+        return;
+    }
+    QApplication::quit();
+}
+
 void saveAndQuit(QWidget* widget, const QString& path)
 {
     // Let the views lay out and paint once before grabbing.
-    QTimer::singleShot(500, widget, [widget, path] {
-        if (!widget->grab().save(path, "PNG")) {
-            std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
-            QApplication::exit(1);
-            return;
+    QTimer::singleShot(500, widget, [widget, path] { savePixmapAndQuit(widget->grab(), path); });
+}
+
+// The review as the admin sees it after Approve…: the break-glass reason prompt (window-modal, so a window of its
+// own) drawn over the review's centre, with a reason typed.
+void showReasonPromptAndQuit(BatchReviewDialog* dialog, const QString& path)
+{
+    dialog->approve(); // no queued reason: the real prompt opens
+    QTimer::singleShot(500, dialog, [dialog, path] {
+        QPixmap shot = dialog->grab();
+        if (auto* prompt = dialog->findChild<QDialog*>(u"breakGlassReasonDialog"_s)) {
+            if (auto* edit = prompt->findChild<QPlainTextEdit*>(u"breakGlassReason"_s))
+                edit->setPlainText(u"Writeback job of emea quarantined since Monday (CHG-4711)"_s);
+            const QPixmap over = prompt->grab();
+            QPainter painter(&shot);
+            const QPoint at((shot.width() - over.width()) / 2, (shot.height() - over.height()) / 3);
+            painter.fillRect(QRect(at, over.size()).adjusted(-1, -1, 1, 1), Qt::darkGray);
+            painter.drawPixmap(at, over);
         }
-        QApplication::quit();
+        savePixmapAndQuit(shot, path);
     });
 }
 
@@ -163,7 +188,7 @@ void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, 
         flow.reviewTicked();
         BatchReviewDialog* dialog = flow.reviewDialog();
         if (!history)
-            return saveAndQuit(dialog, path);
+            return showReasonPromptAndQuit(dialog, path);
         QObject::connect(&flow, &BatchFlow::batchApplied, &flow, [&flow, dialog, path](qint64 id) {
             dialog->close();
             flow.undoBatch(id); // a planned undo beside the applied batch
@@ -172,6 +197,7 @@ void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, 
             flow.showHistory();
             saveAndQuit(flow.historyPresenter()->view(), path);
         });
+        BatchConfirmation::queueReasons({u"Writeback job of emea quarantined since Monday (CHG-4711)"_s});
         BatchConfirmation::queueAnswers({true, true});
         dialog->approve();
         if (auto* apply = dialog->findChild<QPushButton*>(u"batchApply"_s))

@@ -35,7 +35,7 @@ QString noDirectoryMessage();
 // The demo profile's writeback file: <profile folder>/demo-writeback.ldif.
 QString demoWritebackPath();
 
-// For the documentation screenshots (`sunset --demo --screenshot-batch PNG` / `--screenshot-history PNG`): ticks
+// For the documentation screenshots (`sunset-screenshots batch PNG` / `history PNG`): ticks
 // a few drift items of the demo tenant, opens the review (and for the history, approves and applies it first),
 // saves the dialog or window to path and quits.
 void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, const QString& path);

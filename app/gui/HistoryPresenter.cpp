@@ -2,6 +2,7 @@
 #include "HistoryPresenter.h"
 
 #include "BatchChangesModel.h"
+#include "BreakGlass.h"
 #include "HistoryExport.h"
 #include "HistoryExportRunner.h"
 #include "HistoryTableModel.h"
@@ -63,7 +64,8 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
     , m_store(store)
 {
     m_batches = new HistoryTableModel({tr("Batch"), tr("State"), tr("Created"), tr("By"), tr("Approved"),
-                                       tr("Approved by"), tr("Objects"), tr("Values sent"), tr("Undo of"), tr("Scan")},
+                                       tr("Approved by"), tr("Objects"), tr("Values sent"), tr("Undo of"), tr("Scan"),
+                                       tr("Break-glass reason")},
                                       1, this);
     m_changes = new HistoryTableModel({tr("Batch"), tr("Object"), tr("Attribute"), tr("Before"), tr("After"),
                                        tr("State"), tr("LDAP result"), tr("Settled")},
@@ -168,9 +170,9 @@ void HistoryPresenter::refresh()
                               b.approvedBy + (b.approvedBind.isEmpty() ? QString() : u" ("_s + b.approvedBind + u')'),
                               locale.toString(b.objectCount), locale.toString(b.valueCount),
                               b.undoOf ? QString::number(b.undoOf) : QString(),
-                              b.scanId ? QString::number(b.scanId) : QString()},
+                              b.scanId ? QString::number(b.scanId) : QString(), breakGlassReasonText(b)},
                              batchSeverity(b.state),
-                             b.warnings.join(u'\n')});
+                             (cloudSyncLabels(b.breakGlassCloudSync) + b.warnings).join(u'\n')});
     }
 
     std::vector<HistoryTableModel::Row> scanRows;

@@ -2,6 +2,7 @@
 #include "BatchApplier.h"
 
 #include "BatchLock.h"
+#include "BreakGlass.h"
 #include "LdapEscape.h"
 #include "LdifWriter.h"
 
@@ -144,6 +145,11 @@ QByteArray batchLdif(const StoredBatch& batch, const std::vector<StoredChange>& 
                          batch.createdAt.toString(Qt::ISODate).toUtf8() + " by " + batch.createdBy.toUtf8();
     if (batch.approvedAt.isValid())
         comment += "\nApproved " + batch.approvedAt.toString(Qt::ISODate).toUtf8() + " by " + batch.approvedBy.toUtf8();
+    // The break-glass reason and what Cloud Sync could do, one comment line each (simplified: a reason typed on
+    // several lines stays a comment).
+    comment += "\nBreak-glass reason: " + breakGlassReasonText(batch).simplified().toUtf8();
+    for (const QString& label : cloudSyncLabels(batch.breakGlassCloudSync))
+        comment += "\n" + label.simplified().toUtf8();
     // The objects in this file (a dry run of a partial batch holds only those never sent), not the batch's count.
     const std::vector<ModifyRequest> requests = modifyRequestsFor(changes);
     comment += "\n" + QByteArray::number(qsizetype(requests.size())) + " of the batch's " +

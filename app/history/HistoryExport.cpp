@@ -4,6 +4,7 @@
 #include "platform/OwnerOnlyFile.h"
 
 #include "BatchApplier.h"
+#include "BreakGlass.h"
 #include "CsvCell.h"
 #include "ScanRecording.h"
 
@@ -281,6 +282,9 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
             row.detail += u"; approved %1 by %2"_s.arg(utcText(b.approvedAt), b.approvedBy);
         if (b.undoOf > 0)
             row.detail += u"; reverses batch %1"_s.arg(b.undoOf);
+        row.detail += u"; break-glass reason: "_s + breakGlassReasonText(b);
+        for (const QString& label : cloudSyncLabels(b.breakGlassCloudSync))
+            row.detail += u"; Cloud Sync: "_s + label;
         for (const QString& w : b.warnings)
             row.detail += u"; warning: "_s + w;
         out += row.line();
@@ -406,6 +410,8 @@ HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryEx
                                    {u"secondConfirmation"_s, b.secondConfirmation},
                                    {u"undoOf"_s, b.undoOf > 0 ? QJsonValue(b.undoOf) : QJsonValue(QJsonValue::Null)},
                                    {u"warnings"_s, QJsonArray::fromStringList(b.warnings)},
+                                   {u"breakGlassReason"_s, breakGlassReasonText(b)},
+                                   {u"cloudSync"_s, QJsonDocument::fromJson(b.breakGlassCloudSync).array()},
                                    {u"changes"_s, changes}});
     }
     QJsonArray events;
@@ -513,6 +519,13 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
                            ? html(utcText(b.approvedAt) + u" by "_s + b.approvedBy +
                                   (b.approvedBind.isEmpty() ? QString() : u", bound to AD as "_s + b.approvedBind))
                            : u"<i>not approved</i>"_s);
+    row(u"Break-glass reason"_s, html(breakGlassReasonText(b)));
+    if (const QStringList labels = cloudSyncLabels(b.breakGlassCloudSync); !labels.isEmpty()) {
+        QStringList lines;
+        for (const QString& label : labels)
+            lines << html(label);
+        row(u"Cloud Sync"_s, lines.join(u"<br>"_s));
+    }
     if (b.scanId > 0)
         row(u"From scan"_s, QString::number(b.scanId));
     if (b.undoOf > 0)

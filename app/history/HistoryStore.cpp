@@ -174,6 +174,16 @@ const std::vector<QStringList>& migrations()
                 verify_detail TEXT NOT NULL DEFAULT '',
                 UNIQUE (run_id, seq)))"_s,
         },
+        {
+            // The break-glass reason given when a batch (a direct LDAP write, Cloud Sync's break-glass path) is
+            // approved, and the Cloud Sync state it was given against (JSON array). NULL for batches approved before
+            // this version ("no reason recorded") and for batches not approved yet. Never edited once given.
+            u"ALTER TABLE batches ADD COLUMN break_glass_reason TEXT"_s,
+            u"ALTER TABLE batches ADD COLUMN break_glass_cloud_sync TEXT"_s,
+            uR"(CREATE TRIGGER batches_break_glass_fixed BEFORE UPDATE OF break_glass_reason, break_glass_cloud_sync
+                ON batches WHEN OLD.break_glass_reason IS NOT NULL
+                BEGIN SELECT RAISE(ABORT, 'a recorded break-glass reason is never edited'); END)"_s,
+        },
     };
     return steps;
 }
@@ -262,6 +272,14 @@ std::optional<ChangeState> changeStateFromName(QStringView name)
         if (name == changeStateName(ChangeState(i)))
             return ChangeState(i);
     return std::nullopt;
+}
+
+QString breakGlassReasonText(const StoredBatch& batch)
+{
+    if (batch.breakGlassReason)
+        return *batch.breakGlassReason;
+    // From version 5 on the reason is written with the approval itself: an approved batch without one is older.
+    return batch.approvedAt.isValid() ? u"no reason recorded (before break-glass reasons)"_s : u"not approved yet"_s;
 }
 
 QLatin1StringView decisionKindName(DecisionKind kind)
@@ -809,12 +827,15 @@ StoredBatch batchFromQuery(const QSqlQuery& q)
     b.secondConfirmation = q.value(10).toInt() != 0;
     b.warnings = valuesFromJson(q.value(11).toString().toUtf8());
     b.undoOf = q.value(12).toLongLong();
+    if (!q.value(13).isNull())
+        b.breakGlassReason = q.value(13).toString();
+    b.breakGlassCloudSync = q.value(14).isNull() ? QByteArray("[]") : q.value(14).toString().toUtf8();
     return b;
 }
 
 const auto kBatchColumns = u"SELECT id, scan_id, state, created_utc, created_by, approved_utc, approved_by, "
-                           u"approved_bind, object_count, value_count, second_confirmation, warnings_json, undo_of "
-                           u"FROM batches "_s;
+                           u"approved_bind, object_count, value_count, second_confirmation, warnings_json, undo_of, "
+                           u"break_glass_reason, break_glass_cloud_sync FROM batches "_s;
 
 } // namespace
 
@@ -907,8 +928,16 @@ HistoryResult<qint64> HistoryStore::createUndoBatch(qint64 batchId)
     return createBatch(WritebackBatch::fromObjects(std::move(objects)), original->scanId, batchId);
 }
 
-std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool secondConfirmation)
+std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, const BreakGlassApproval& approval,
+                                                      bool secondConfirmation)
 {
+    if (const auto problem = breakGlassReasonProblem(approval.reason))
+        return HistoryError{u"Batch %1 was not approved. %2"_s.arg(batchId).arg(*problem)};
+    const QJsonDocument cloudSync = QJsonDocument::fromJson(approval.cloudSyncJson);
+    if (!cloudSync.isArray()) // an internal error: BreakGlass.h writes an array
+        return HistoryError{u"Batch %1 was not approved: the Cloud Sync state to record is not a JSON array."_s.arg(
+            batchId)};
+    const QString reason = approval.reason.trimmed();
     const auto current = batch(batchId);
     if (!current)
         return current.error();
@@ -924,11 +953,13 @@ std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool seco
         return *error;
     QSqlQuery q(db);
     q.prepare(u"UPDATE batches SET state = 'approved', approved_utc = ?, approved_by = COALESCE(?, ''), "
-              u"approved_bind = COALESCE(?, '') "
+              u"approved_bind = COALESCE(?, ''), break_glass_reason = ?, break_glass_cloud_sync = ? "
               u"WHERE id = ? AND state = 'planned'"_s);
     q.addBindValue(nowText());
     q.addBindValue(m_actor.osUser);
     q.addBindValue(m_actor.bindIdentity);
+    q.addBindValue(reason);
+    q.addBindValue(QString::fromUtf8(cloudSync.toJson(QJsonDocument::Compact)));
     q.addBindValue(batchId);
     if (!q.exec()) {
         const HistoryError error = sqlError(u"approving batch %1"_s.arg(batchId), q);
@@ -941,7 +972,10 @@ std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, bool seco
     }
     if (auto error = appendEventInTransaction(
             u"batch.approved"_s, u"batch %1"_s.arg(batchId),
-            QJsonDocument(QJsonObject{{u"secondConfirmation"_s, secondConfirmation}}).toJson(QJsonDocument::Compact))) {
+            QJsonDocument(QJsonObject{{u"secondConfirmation"_s, secondConfirmation},
+                                      {u"breakGlassReason"_s, reason},
+                                      {u"cloudSync"_s, cloudSync.array()}})
+                .toJson(QJsonDocument::Compact))) {
         db.rollback();
         return error;
     }
@@ -1009,9 +1043,9 @@ std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std:
     if (q.numRowsAffected() != 1) {
         db.rollback();
         return stateRefusal(batchId, u"only an approved batch is applied (or a partial one resumed); nothing was "
-                                     u"sent. Approve it with 'sunset-cli batch approve %1'; if it is applying, "
-                                     u"another Sunset is sending it now or was interrupted (run apply again "
-                                     u"when that one is done)"_s.arg(batchId));
+                                     u"sent. Approve it with 'sunset-cli batch approve %1 --reason TEXT'; if it is "
+                                     u"applying, another Sunset is sending it now or was interrupted (run apply "
+                                     u"again when that one is done)"_s.arg(batchId));
     }
     const QString now = nowText();
     q.prepare(u"UPDATE changes SET state = 'pending', sent_utc = ? WHERE batch_id = ? AND object_seq = ? "

@@ -130,6 +130,22 @@ struct StoredBatch {
     bool secondConfirmation = false; // needed before apply (more objects than the threshold)
     qint64 undoOf = 0;               // the batch this one reverses; 0: none
     QStringList warnings;
+    // Given at approval (schema version 5): why this direct LDAP write, Cloud Sync's break-glass path, was chosen,
+    // and what Sunset said Cloud Sync could do then (a JSON array, BreakGlass.h's cloudSyncJson). nullopt while
+    // not approved, and for a batch approved before version 5.
+    std::optional<QString> breakGlassReason;
+    QByteArray breakGlassCloudSync; // "[]" when none was recorded
+};
+
+// The batch's break-glass reason for reports: the reason, "not approved yet", or for a batch approved before
+// schema version 5 "no reason recorded (before break-glass reasons)".
+QString breakGlassReasonText(const StoredBatch& batch);
+
+// What the admin gives when approving a batch: the break-glass reason (breakGlassReasonProblem() must accept it)
+// and the Cloud Sync state it was given against (a JSON array, BreakGlass.h's cloudSyncJson()).
+struct BreakGlassApproval {
+    QString reason;
+    QByteArray cloudSyncJson = "[]";
 };
 
 // One settled outcome for all rows of one object of a batch.
@@ -166,7 +182,7 @@ struct HistoryVerification {
 // Sunset history is refused with nothing touched.
 class HistoryStore final {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     static constexpr qint32 kApplicationId = 0x53554E53; // "SUNS", in the SQLite header
 
     // <GenericDataLocation>/sunset/profiles/<profile>/history.sqlite, shared by sunset and sunset-cli
@@ -204,8 +220,11 @@ public:
     HistoryResult<StoredBatch> batch(qint64 batchId) const;
     HistoryResult<std::vector<StoredChange>> changes(qint64 batchId) const;
     HistoryResult<std::vector<StoredBatch>> batches() const;
-    // Approve a planned batch. secondConfirmation must be true when the batch needs one.
-    std::optional<HistoryError> approveBatch(qint64 batchId, bool secondConfirmation = false);
+    // Approve a planned batch: the admin's consent to a direct LDAP write, Cloud Sync's break-glass path. The
+    // reason is required (breakGlassReasonProblem); it and the Cloud Sync state are stored with the batch and in
+    // the batch.approved audit event, in one transaction. secondConfirmation must be true when the batch needs one.
+    std::optional<HistoryError> approveBatch(qint64 batchId, const BreakGlassApproval& approval,
+                                             bool secondConfirmation = false);
     // Ends an apply (applying -> applied | partial) or cancels a batch not yet sent (planned | approved ->
     // cancelled); any other move is refused, naming the batch's state.
     std::optional<HistoryError> setBatchState(qint64 batchId, BatchState state);

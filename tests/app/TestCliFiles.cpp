@@ -159,6 +159,26 @@ private Q_SLOTS:
         QVERIFY2(!run.err.contains(u"not-a-real-secret"_s), "the secret itself is never printed");
     }
 
+    // The incremental AD options belong to a domain controller: with --ad a file, or a bad value, a usage error
+    // that names the option.
+    void incrementalAdOptionsNeedALiveAd_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("--ad-full with a file") << QStringList{u"--ad-full"_s}
+                                               << u"--ad-full applies only when --ad is a domain controller"_s;
+        QTest::newRow("--ad-profile with a file")
+            << QStringList{u"--ad-profile"_s, u"p1"_s} << u"--ad-profile applies only when --ad is a domain controller"_s;
+    }
+    void incrementalAdOptionsNeedALiveAd()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const CliRun run = cli(diffOfTheDemo(m_dir.filePath(u"unused.json"_s)) + arguments);
+        QCOMPARE(run.code, int(CliUsage));
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    }
+
 private:
     QTemporaryDir m_dir;
 };

@@ -70,6 +70,12 @@ public:
     void changeUser(const QString& id, const QString& property, const QJsonValue& value);
     void removeUser(const QString& id);
     void setDeltaPageSize(int size) { m_deltaPageSize = size; }
+    // Mailbox changes (MailboxChanges.h): each moves the mailbox's WhenChangedUTC to the emulator's clock.
+    void changeMailbox(const QString& exchangeGuid, const QString& property, const QJsonValue& value);
+    void addMailbox(const QJsonObject& mailbox);
+    void removeMailbox(const QString& exchangeGuid);
+    const QJsonArray& mailboxes() const { return m_mailboxes; }
+    qint64 mailboxesServed() const { return m_mailboxesServed; } // mailbox objects answered so far
     // Every delta token issued so far is now too old: a round from one is answered 410 Gone with a Location
     // to start over from (Graph keeps user delta tokens about 7 days).
     void expireDeltaTokens() { m_deltaGoneBelow = ++m_version; }
@@ -214,6 +220,7 @@ private:
     int m_version = 1;
     int m_deltaPageSize = 500;
     QJsonArray m_mailboxes;
+    qint64 m_mailboxesServed = 0;
     struct App {
         QString secret;
         QByteArray certificateDer;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunset-cloud-emulator: the cloud emulator as a standalone HTTPS server on localhost, for tests that run
-// sunset-cli (or anything else) against it over real TLS. It generates the demo tenant, writes what the tests
-// compare against and need (the tenant's files, the client secret) into --dir, listens, and then writes
+// sunset-cli (or anything else) against it over real TLS. It generates the demo tenant, serves its mailboxes,
+// users and Cloud Sync's state (jobs, schemas, provisioning log), writes what the tests compare against and need
+// (the tenant's files, Cloud Sync's answers, the client secret) into --dir, listens, and then writes
 // --dir/env (KEY=VALUE lines, the port among them) to say it is ready. It ends on SIGTERM, or by itself after
 // --max-seconds so that a killed test run leaves nothing behind.
 #include "CloudEmulator.h"
 #include "DemoTenantGenerator.h"
+#include "SyncEmulator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -29,6 +31,9 @@ const QString kTenant = u"contoso.onmicrosoft.com"_s;
 const QString kTenantId = u"9c8b3f3e-5a51-4c1f-9d1e-6f0c2d7b8a10"_s;
 const QString kClientId = u"11111111-2222-3333-4444-555555555555"_s;
 const QByteArray kSecret = "emulator~secret.value";
+// Cloud Sync's service principal in the emulated tenant (its id is Sunset's to choose; the template id is Cloud
+// Sync's, SyncEmulator::kCloudSyncAppTemplateId).
+const QString kCloudSyncServicePrincipal = u"5d6e7f80-9a1b-4c2d-8e3f-0c10ad5c0001"_s;
 
 bool writeFile(const QString& path, const QByteArray& bytes)
 {
@@ -62,7 +67,12 @@ int main(int argc, char** argv)
         "huge-attribute, huge-value, 429, 503, drop, truncated, html; API users, mailboxes or token; from the N-th "
         "request of that API, TIMES times (default 1). For trying the client's limits by hand."_s,
         u"SPEC"_s);
-    parser.addOptions({dir, cert, key, mailboxes, maxSeconds, fault});
+    const QCommandLineOption deny(
+        u"deny"_s,
+        u"Withhold a Graph permission from the app (repeatable): Synchronization.Read.All, AuditLog.Read.All or "
+        "Application.Read.All; the reads it guards are answered 403, as Graph does."_s,
+        u"PERMISSION"_s);
+    parser.addOptions({dir, cert, key, mailboxes, maxSeconds, fault, deny});
     parser.process(app);
     if (!parser.isSet(dir) || !parser.isSet(cert) || !parser.isSet(key))
         return fail(u"--dir, --cert and --key are required"_s);
@@ -86,18 +96,40 @@ int main(int argc, char** argv)
     QByteArray ldif;
     QByteArray exoJson;
     QByteArray graphJson;
+    // Cloud Sync's state as the demo plants it (emea's job quarantined, contoso's without the mail mapping, the
+    // provisioning log's failures, skips and pending runs): served below, and written beside the tenant's files
+    // so a scan from files and a live one can be compared.
+    QByteArray syncJobs;
+    QByteArray syncSchema;
+    QByteArray provisioning;
     DemoTenantSinks sinks;
     sinks.ldif = [&ldif](const QByteArray& chunk) { ldif += chunk; };
     sinks.exoJson = [&exoJson](const QByteArray& chunk) { exoJson += chunk; };
     sinks.graphJson = [&graphJson](const QByteArray& chunk) { graphJson += chunk; };
+    sinks.syncJobsJson = [&syncJobs](const QByteArray& chunk) { syncJobs += chunk; };
+    sinks.syncSchemaJson = [&syncSchema](const QByteArray& chunk) { syncSchema += chunk; };
+    sinks.provisioningJson = [&provisioning](const QByteArray& chunk) { provisioning += chunk; };
     generateDemoTenant(options, sinks);
     if (!writeFile(out.filePath(u"ad.ldif"_s), ldif) || !writeFile(out.filePath(u"exo.json"_s), exoJson) ||
-        !writeFile(out.filePath(u"graph.json"_s), graphJson) || !writeFile(out.filePath(u"secret"_s), kSecret + '\n'))
+        !writeFile(out.filePath(u"graph.json"_s), graphJson) || !writeFile(out.filePath(u"secret"_s), kSecret + '\n') ||
+        !writeFile(out.filePath(u"sync-jobs.json"_s), syncJobs) ||
+        !writeFile(out.filePath(u"sync-schema.json"_s), syncSchema) ||
+        !writeFile(out.filePath(u"provisioning.json"_s), provisioning))
         return fail(u"cannot write into "_s + out.path());
 
     CloudEmulator emulator;
     emulator.setTenant({kTenant, kTenantId}, graphJson, exoJson);
     emulator.registerApp(kClientId, QString::fromLatin1(kSecret));
+    emulator.sync().addServicePrincipal(kCloudSyncServicePrincipal);
+    emulator.sync().loadAnswers(kCloudSyncServicePrincipal, syncJobs, syncSchema, provisioning);
+    for (const QString& permission : parser.values(deny)) {
+        if (permission != QLatin1StringView(SyncEmulator::kSynchronizationRead) &&
+            permission != QLatin1StringView(SyncEmulator::kAuditLogRead) &&
+            permission != QLatin1StringView(SyncEmulator::kApplicationRead))
+            return fail(u"--deny \"%1\": expected Synchronization.Read.All, AuditLog.Read.All or "
+                        "Application.Read.All"_s.arg(permission));
+        emulator.sync().denyPermission(permission);
+    }
     for (const QString& spec : parser.values(fault)) {
         using Kind = CloudEmulator::Fault::Kind;
         static const QHash<QString, Kind> kinds{

@@ -31,6 +31,39 @@ bool isDateProperty(const QString& name)
     return dates.contains(name, Qt::CaseInsensitive);
 }
 
+// A date as Exchange Online's REST answers write it ("2026-12-07T06:30:00.1230000Z", UTC), in milliseconds (finer
+// fractions cut), read by hand from its fixed positions; nullopt when the text is not in that form. Every mailbox's
+// date is read for each new filter, and QDateTime::fromString (a time-zone lookup each) made the emulator, not the
+// client, the cost of an incremental rescan (cloud-incremental's measurement).
+std::optional<qint64> exchangeUtcMsecs(const QString& text)
+{
+    const auto number = [&text](qsizetype at, qsizetype digits) {
+        int value = 0;
+        for (qsizetype i = at; i < at + digits; ++i) {
+            if (i >= text.size() || !text.at(i).isDigit())
+                return -1;
+            value = value * 10 + text.at(i).digitValue();
+        }
+        return value;
+    };
+    if (text.size() < 20 || text.at(4) != u'-' || text.at(10) != u'T' || !text.endsWith(u'Z'))
+        return std::nullopt;
+    const QDate date(number(0, 4), number(5, 2), number(8, 2));
+    const QTime time(number(11, 2), number(14, 2), number(17, 2));
+    if (!date.isValid() || date.year() < 1 || !time.isValid())
+        return std::nullopt;
+    qint64 msecs = (date.toJulianDay() - QDate(1970, 1, 1).toJulianDay()) * 86400000LL + time.msecsSinceStartOfDay();
+    if (text.at(19) == u'.') {
+        int fraction = 0;
+        for (qsizetype i = 20; i < 23; ++i)
+            fraction = fraction * 10 + (i < text.size() && text.at(i).isDigit() ? text.at(i).digitValue() : 0);
+        msecs += fraction;
+    } else if (text.size() != 20) {
+        return std::nullopt;
+    }
+    return msecs;
+}
+
 // A date as Exchange accepts it in a filter: ISO 8601, or the en-US form PowerShell prints [documented: the
 // filter docs' examples use 'MM/dd/yyyy' and ISO alike].
 std::optional<QDateTime> parseDate(const QString& text)
@@ -257,10 +290,15 @@ private:
             }
             const qint64 wanted = when->toMSecsSinceEpoch();
             return [property, op, wanted](const OpathFilter::Properties& p) {
-                const std::optional<QDateTime> have = parseDate(p(property).toString());
-                if (!have)
-                    return op == Op::Ne;
-                return ordered(op, have->toMSecsSinceEpoch() < wanted ? -1 : have->toMSecsSinceEpoch() > wanted);
+                const QString text = p(property).toString();
+                std::optional<qint64> have = exchangeUtcMsecs(text);
+                if (!have) {
+                    const std::optional<QDateTime> parsed = parseDate(text);
+                    if (!parsed)
+                        return op == Op::Ne;
+                    have = parsed->toMSecsSinceEpoch();
+                }
+                return ordered(op, *have < wanted ? -1 : *have > wanted);
             };
         }
         if (op == Op::Like || op == Op::NotLike) {

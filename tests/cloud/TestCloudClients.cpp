@@ -1202,6 +1202,15 @@ void TestCloudClients::cliDiffUsage()
 
 namespace {
 
+// The report's "sinceScan": what changed since the profile's previous scan.
+QJsonObject sinceScanOf(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object()[u"sinceScan"_s].toObject();
+}
+
 QJsonObject reportWithoutSources(const QString& path)
 {
     QFile file(path);
@@ -1269,7 +1278,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
 
     // The kept state: owner-only, links and users, no token and no secret.
     const QString stateDir = cloudStateDirectory(u"default"_s);
-    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s}) {
+    for (const QString& name : {u"cloud-state.json"_s, u"cloud-users.json"_s, u"cloud-mailboxes.json"_s}) {
         QFile file(stateDir + u'/' + name);
         QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
         QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
@@ -1290,6 +1299,11 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     QVERIFY2(errors.contains("Reading only the Entra ID users changed since"_L1), qPrintable(errors));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
     QVERIFY(errors.contains("0 Entra ID users changed since the last run"_L1));
+    // ... and only the mailboxes changed since the first run's read began (none), merged into those it kept.
+    QVERIFY2(errors.contains("Exchange Online: 0 mailboxes changed since"_L1) &&
+                 errors.contains("--full-scan reads every mailbox"_L1),
+             qPrintable(errors));
+    QVERIFY(g_emulator->lastExoBodies().last().contains("WhenChangedUTC -gt '"));
     const QJsonObject expected = reportWithoutSources(files.fromFiles);
     QVERIFY(!expected.isEmpty());
     QVERIFY(reportWithoutSources(first) == expected);
@@ -1299,15 +1313,45 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     // from the files' (that user's mailbox no longer matches by anchor the same way).
     const QByteArray id = kept.value()->users.usersById.keys().first();
     g_emulator->changeUser(QString::fromLatin1(id), u"onPremisesImmutableId"_s, u"Y2hhbmdlZA=="_s);
+    // ... and another user's mailbox changes in Exchange Online alone: fetched through the WhenChangedUTC filter.
+    QJsonObject changedMailbox;
+    for (const QJsonValue& mailbox : g_emulator->mailboxes()) {
+        if (mailbox[u"ExternalDirectoryObjectId"_s].toString() != QString::fromLatin1(id) &&
+            mailbox[u"RecipientTypeDetails"_s].toString() == u"UserMailbox"_s) {
+            changedMailbox = mailbox.toObject();
+            break;
+        }
+    }
+    QVERIFY(!changedMailbox.isEmpty());
+    g_emulator->changeMailbox(changedMailbox[u"ExchangeGuid"_s].toString(), u"CustomAttribute9"_s,
+                              u"changed in the cloud"_s);
     const QString third = files.dir.filePath(u"third.json"_s);
     QCOMPARE(cli(files.live(third, secret), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 2);
     QVERIFY(errors.contains("1 Entra ID users changed since the last run"_L1));
+    QVERIFY2(errors.contains("Exchange Online: 1 mailbox changed since"_L1), qPrintable(errors));
+    // What changed since the last scan (the history the runs share) names that mailbox's new drift.
+    const QJsonObject thirdSince = sinceScanOf(third);
+    const QString changedKey = u"eid:"_s + changedMailbox[u"ExternalDirectoryObjectId"_s].toString();
+    bool named = false;
+    for (const QJsonValue& item : thirdSince[u"newDrift"_s].toArray())
+        named = named || (item[u"mailbox"_s].toString() == changedKey &&
+                          item[u"attribute"_s].toString() == u"extensionAttribute9"_s);
+    QVERIFY2(named, QJsonDocument(thirdSince).toJson().constData());
     // ... and equals a full read of the changed tenant.
     const QString full = files.dir.filePath(u"full.json"_s);
     QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
+    QVERIFY2(errors.contains("(full read: a full read was asked for)"_L1), qPrintable(errors));
     QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
+    // ... so the full read finds nothing changed since the incremental one.
+    const QJsonObject counts = sinceScanOf(full)[u"counts"_s].toObject();
+    QCOMPARE(counts, (QJsonObject{{u"newDrift"_s, 0},
+                                  {u"resolvedDrift"_s, 0},
+                                  {u"unchangedDrift"_s, counts[u"unchangedDrift"_s]},
+                                  {u"mailboxesAdded"_s, 0},
+                                  {u"mailboxesRemoved"_s, 0}}));
+    QVERIFY(counts[u"unchangedDrift"_s].toInt() > 0);
 }
 
 void TestCloudClients::cliDiffThroughDamagedPages()

@@ -59,7 +59,7 @@ int TestCloudHttps::cli(const QStringList& args, QString* errors)
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
-QStringList TestCloudHttps::liveArgs(const QString& report, const QString& caFile) const
+QStringList TestCloudHttps::liveArgs(const QString& report, const QString& caFile, bool withSyncState) const
 {
     const QString url = m_env.value(u"URL"_s);
     QStringList args{u"diff"_s,
@@ -87,6 +87,8 @@ QStringList TestCloudHttps::liveArgs(const QString& report, const QString& caFil
                      report};
     if (!caFile.isEmpty())
         args << u"--ca-file"_s << caFile;
+    if (withSyncState)
+        args.removeAll(u"--no-sync-state"_s);
     return args;
 }
 
@@ -126,6 +128,36 @@ void TestCloudHttps::wrongCaFailsClearly()
         QVERIFY(errors.contains("TLS certificate is not trusted"_L1));
         QVERIFY(!QFile::exists(m_work.filePath(u"refused.json"_s)));
     }
+}
+
+
+void TestCloudHttps::liveCloudSyncEqualsItsFiles()
+{
+    // The emulator serves the demo's Cloud Sync state and wrote the same answers beside the tenant's files: a live
+    // scan finds the same causes, with the same evidence, as a scan of the files.
+    const QString fromFiles = m_work.filePath(u"sync-files.json"_s);
+    QString errors;
+    QCOMPARE(cli({u"diff"_s, u"--ad"_s, m_dir + u"/ad.ldif"_s, u"--exo"_s, m_dir + u"/exo.json"_s, u"--graph"_s,
+                  m_dir + u"/graph.json"_s, u"--sync-jobs"_s, m_dir + u"/sync-jobs.json"_s, u"--sync-schema"_s,
+                  m_dir + u"/sync-schema.json"_s, u"--provisioning-log"_s, m_dir + u"/provisioning.json"_s, u"--json"_s,
+                  fromFiles},
+                 &errors),
+             0);
+    const QString live = m_work.filePath(u"sync-live.json"_s);
+    const int code = cli(liveArgs(live, m_dir + u"/ca.pem"_s, true), &errors);
+    QVERIFY2(code == 0, qPrintable(errors));
+    const QJsonObject expected = reportWithoutSources(fromFiles);
+    const QJsonObject counts = expected.value("summary"_L1).toObject().value("byCause"_L1).toObject();
+    QVERIFY2(counts.value("jobUnhealthy"_L1).toInt() > 0 && counts.value("notMapped"_L1).toInt() > 0 &&
+                 counts.value("writebackFailed"_L1).toInt() > 0,
+             QJsonDocument(expected.value("summary"_L1).toObject()).toJson().constData());
+    const QJsonObject got = reportWithoutSources(live);
+    QVERIFY2(got == expected, QJsonDocument(got.value("summary"_L1).toObject()).toJson().constData());
+    // And the live report says Cloud Sync came from Graph.
+    QFile report(live);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QJsonObject sources = QJsonDocument::fromJson(report.readAll()).object().value("sources"_L1).toObject();
+    QVERIFY2(!sources.value("syncJobs"_L1).toString().isEmpty(), "the live scan read no Cloud Sync jobs");
 }
 
 QTEST_GUILESS_MAIN(TestCloudHttps)

@@ -13,10 +13,12 @@ private Q_SLOTS:
     void initTestCase();
     void cliDiffOverVerifiedTls();
     void wrongCaFailsClearly();
+    void liveCloudSyncEqualsItsFiles();
 
 private:
     int cli(const QStringList& args, QString* errors = nullptr);
-    QStringList liveArgs(const QString& report, const QString& caFile) const;
+    // withSyncState: Cloud Sync's state read live too (else --no-sync-state).
+    QStringList liveArgs(const QString& report, const QString& caFile, bool withSyncState = false) const;
 
     QString m_dir; // the fixture's directory: env, ca.pem, wrong-ca.pem, the tenant's files, secret
     QHash<QString, QString> m_env;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
 #include "../CliRun.h"
+#include "../BreakGlassForTests.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
 
@@ -60,9 +61,11 @@ void TestBatchCli::showApproveDryRun()
     QVERIFY(
         run.out.contains(u"CN=Zoë,OU=Sales,DC=x\n  extensionAttribute1 [planned]\n    - \"old\"\n    + \" new \"\n"_s));
 
-    run = cli({u"batch"_s, u"approve"_s, u"1"_s, u"--db"_s, m_db});
+    run = cli({u"batch"_s, u"approve"_s, u"1"_s, u"--reason"_s, u"Cloud Sync job quarantined, ticket TEST-1"_s, u"--db"_s, m_db});
     QCOMPARE(run.code, 0);
-    QCOMPARE(run.out, u"Batch 1 approved.\n"_s);
+    QVERIFY2(run.out.startsWith(u"Batch 1 approved as a break-glass write. Reason recorded: Cloud Sync job "
+                                "quarantined, ticket TEST-1\n"_s),
+             qPrintable(run.out));
 
     run = cli({u"apply"_s, u"--batch"_s, u"1"_s, u"--dry-run"_s, u"--db"_s, m_db});
     QCOMPARE(run.code, 0);
@@ -129,7 +132,7 @@ void TestBatchCli::dryRunOfPartialBatchShowsOnlyWhatIsStillSent()
             {u"CN=Later,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"c"_s}, {u"d"_s}}}},
             {u"CN=Clash,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"e"_s}, {u"f"_s}}}}};
         id = store.value()->createBatch(WritebackBatch::fromObjects(std::move(objects))).value();
-        QVERIFY(!store.value()->approveBatch(id));
+        QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
         QVERIFY(!store.value()->markPending(id, {0, 2}));
         QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}},
                                             {1, ChangeState::NotSent, 0, u"stopped"_s},
@@ -162,10 +165,10 @@ void TestBatchCli::largeBatchRefusalNamesTheOption()
         }
         id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
     }
-    CliRun run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--db"_s, db});
+    CliRun run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--reason"_s, u"Cloud Sync job quarantined, ticket TEST-1"_s, u"--db"_s, db});
     QCOMPARE(run.code, 1);
-    QVERIFY2(run.err.contains(u"sunset-cli batch approve %1 --confirm-large"_s.arg(id)), qPrintable(run.err));
-    run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--confirm-large"_s, u"--db"_s, db});
+    QVERIFY2(run.err.contains(u"sunset-cli batch approve %1 --reason TEXT --confirm-large"_s.arg(id)), qPrintable(run.err));
+    run = cli({u"batch"_s, u"approve"_s, QString::number(id), u"--confirm-large"_s, u"--reason"_s, u"Cloud Sync job quarantined, ticket TEST-1"_s, u"--db"_s, db});
     QCOMPARE(run.code, 0);
 }
 

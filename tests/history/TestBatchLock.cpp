@@ -3,6 +3,7 @@
 // process) refuses with the holder's PID, application and host and the lock file named; a lock left by a process
 // that is gone is taken over; BatchApplier refuses before it reads or sends anything, leaving the batch as it was.
 #include "BatchApplier.h"
+#include "../BreakGlassForTests.h"
 #include "BatchLock.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
@@ -147,7 +148,7 @@ void TestBatchLock::applierRefusesBeforeTouchingAnything()
         {{u"CN=A,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, QStringList{u"old"_s}, QStringList{u"new"_s}}},
           /*cloudManaged=*/true}}));
     QVERIFY(id);
-    QVERIFY(!store.value()->approveBatch(id.value()));
+    QVERIFY(!store.value()->approveBatch(id.value(), sunset::test::breakGlass()));
 
     // Nothing listens there: anything the applier sent would fail with a connection error instead.
     LdapConnectionOptions options;

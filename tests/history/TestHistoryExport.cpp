@@ -2,6 +2,7 @@
 // History exports: CSV (RFC 4180, formula-safe, filtered), JSON (format, audit head), a batch's LDIF, and the PDF
 // report read back with poppler's pdftotext/pdfinfo (installed by scripts/install-deps.sh).
 #include "../Rfc4180.h"
+#include "../BreakGlassForTests.h"
 #include "platform/OwnerOnlyFile.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"
@@ -101,7 +102,7 @@ void TestHistoryExport::initTestCase()
          {{AttributeId::ExtensionAttribute2, {u"@SUM(A1)"_s}, {u"line\nbreak"_s}},
           {AttributeId::ExtensionAttribute4, {}, {u"-5"_s}}}}};
     m_small = m_store->createBatch(WritebackBatch::fromObjects(std::move(small)), scanId).value();
-    QVERIFY(!m_store->approveBatch(m_small));
+    QVERIFY(!m_store->approveBatch(m_small, sunset::test::breakGlass()));
     QVERIFY(!m_store->markPending(m_small, {0, 1}));
     QVERIFY(!m_store->settle(m_small, {{0, ChangeState::Applied, 0, {}},
                                        {1, ChangeState::Conflict, 16, u"no such attribute value (changed since the scan)"_s}}));

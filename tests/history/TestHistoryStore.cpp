@@ -3,6 +3,7 @@
 // a newer schema, a foreign SQLite database and a file that is not SQLite are refused untouched; batches and
 // their changes round-trip exactly; the audit log refuses edits and verify() finds a row edited behind its back.
 #include "HistoryStore.h"
+#include "../BreakGlassForTests.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -49,6 +50,14 @@ private:
     QSqlDatabase m_db;
 };
 
+// Version 5's break-glass columns and trigger dropped: a batches table as versions 1 to 4 had it.
+bool dropBreakGlassColumns(RawDb& raw)
+{
+    return raw.exec(u"DROP TRIGGER batches_break_glass_fixed"_s) &&
+           raw.exec(u"ALTER TABLE batches DROP COLUMN break_glass_reason"_s) &&
+           raw.exec(u"ALTER TABLE batches DROP COLUMN break_glass_cloud_sync"_s);
+}
+
 QByteArray fileHash(const QString& path)
 {
     QFile f(path);
@@ -86,6 +95,8 @@ private Q_SLOTS:
     void emptySqliteFileIsUpgraded();
     void versionOneChangesUpgradeCloudManaged();
     void scanMailboxesRoundTripAndOlderScansHaveNone();
+    void versionFourBatchesSayNoReasonRecorded();
+    void approvalNeedsBreakGlassReasonAndKeepsIt();
     void newerSchemaRefusedUntouched();
     void foreignSqliteRefusedUntouched();
     void notSqliteRefusedUntouched();
@@ -177,6 +188,7 @@ void TestHistoryStore::versionOneChangesUpgradeCloudManaged()
         // And without the tables of later versions (on-demand provisioning runs).
         QVERIFY(raw.exec(u"DROP TABLE on_demand_objects"_s));
         QVERIFY(raw.exec(u"DROP TABLE on_demand_runs"_s));
+        QVERIFY(dropBreakGlassColumns(raw));
         QVERIFY(raw.exec(u"PRAGMA user_version = 1"_s));
     }
     {
@@ -224,6 +236,7 @@ void TestHistoryStore::scanMailboxesRoundTripAndOlderScansHaveNone()
         QVERIFY(raw.exec(u"ALTER TABLE scans DROP COLUMN mailboxes_z"_s));
         QVERIFY(raw.exec(u"DROP TABLE on_demand_objects"_s));
         QVERIFY(raw.exec(u"DROP TABLE on_demand_runs"_s));
+        QVERIFY(dropBreakGlassColumns(raw));
         QVERIFY(raw.exec(u"PRAGMA user_version = 2"_s));
     }
     auto store = HistoryStore::open(file, {u"bob"_s, {}});
@@ -235,6 +248,70 @@ void TestHistoryStore::scanMailboxesRoundTripAndOlderScansHaveNone()
     QVERIFY(store.value()->verify().intact());
     QCOMPARE(store.value()->events()->back().kind, u"schema.upgraded"_s);
     QVERIFY(store.value()->events()->back().detailJson.contains("\"from\":2"));
+}
+
+void TestHistoryStore::versionFourBatchesSayNoReasonRecorded()
+{
+    const QString file = path(u"version4.sqlite"_s);
+    qint64 approved = 0;
+    qint64 planned = 0;
+    {
+        auto store = HistoryStore::open(file, {u"alice"_s, {}});
+        QVERIFY(store);
+        approved = store.value()->createBatch(sampleBatch()).value();
+        planned = store.value()->createBatch(sampleBatch()).value();
+    }
+    {
+        // Version 4: no break-glass columns; batch 1 approved as version 4 did it (no reason asked).
+        RawDb raw(file);
+        QVERIFY(dropBreakGlassColumns(raw));
+        QVERIFY(raw.exec(u"UPDATE batches SET state = 'approved', approved_utc = '2026-11-30T10:00:00.000Z', "
+                         u"approved_by = 'alice', approved_bind = '' WHERE id = %1"_s.arg(approved)));
+        QVERIFY(raw.exec(u"PRAGMA user_version = 4"_s));
+    }
+    auto store = HistoryStore::open(file, {u"bob"_s, {}});
+    QVERIFY2(store, qPrintable(store.ok() ? QString() : store.error().message));
+    QCOMPARE(store.value()->schemaVersion(), HistoryStore::kSchemaVersion);
+    const auto old = store.value()->batch(approved);
+    QVERIFY(old);
+    QVERIFY(!old->breakGlassReason);
+    QCOMPARE(breakGlassReasonText(old.value()), u"no reason recorded (before break-glass reasons)"_s);
+    QCOMPARE(breakGlassReasonText(store.value()->batch(planned).value()), u"not approved yet"_s);
+    QVERIFY(store.value()->verify().intact());
+    QCOMPARE(store.value()->events()->back().kind, u"schema.upgraded"_s);
+    QVERIFY(store.value()->events()->back().detailJson.contains("\"from\":4"));
+    // A batch planned under version 4 is approved under version 5 with its reason.
+    QVERIFY(!store.value()->approveBatch(planned, {u"  Job quarantined, CHG-1  "_s, "[]"}));
+    QCOMPARE(store.value()->batch(planned)->breakGlassReason, std::optional<QString>(u"Job quarantined, CHG-1"_s));
+}
+
+void TestHistoryStore::approvalNeedsBreakGlassReasonAndKeepsIt()
+{
+    const QString file = path(u"reason.sqlite"_s);
+    auto store = HistoryStore::open(file, {u"alice"_s, u"CN=alice"_s});
+    QVERIFY(store);
+    const qint64 id = store.value()->createBatch(sampleBatch()).value();
+    const qint64 eventsBefore = qint64(store.value()->events()->size());
+    for (const QString& bad : {QString(), u"   "_s, u" too short "_s.left(6)}) {
+        const auto refused = store.value()->approveBatch(id, {bad, "[]"});
+        QVERIFY(refused);
+        QVERIFY2(refused->message.contains(u"break-glass reason"_s), qPrintable(refused->message));
+    }
+    QCOMPARE(store.value()->batch(id)->state, BatchState::Planned); // nothing recorded
+    QCOMPARE(qint64(store.value()->events()->size()), eventsBefore);
+
+    const QByteArray cloudSync = R"([{"domain":"x","cloudSync":"cannot","job":"J","why":"quarantined","label":"L"}])";
+    QVERIFY(!store.value()->approveBatch(id, {u"Writeback job quarantined, CHG-7"_s, cloudSync}));
+    const auto batch = store.value()->batch(id);
+    QCOMPARE(batch->breakGlassReason, std::optional<QString>(u"Writeback job quarantined, CHG-7"_s));
+    QVERIFY(batch->breakGlassCloudSync.contains("\"quarantined\""));
+    const StoredEvent approvedEvent = store.value()->events()->back();
+    QCOMPARE(approvedEvent.kind, u"batch.approved"_s);
+    QVERIFY(approvedEvent.detailJson.contains("\"breakGlassReason\":\"Writeback job quarantined, CHG-7\""));
+    QVERIFY(approvedEvent.detailJson.contains("\"why\":\"quarantined\""));
+    QVERIFY(store.value()->verify().intact());
+    RawDb raw(file);
+    QVERIFY(!raw.exec(u"UPDATE batches SET break_glass_reason = 'other' WHERE id = %1"_s.arg(id))); // never edited
 }
 
 void TestHistoryStore::newerSchemaRefusedUntouched()
@@ -330,16 +407,16 @@ void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
         many.push_back(s);
     }
     const qint64 id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
-    const auto refused = store.value()->approveBatch(id);
+    const auto refused = store.value()->approveBatch(id, sunset::test::breakGlass());
     QVERIFY(refused);
     QVERIFY2(refused->message.contains(u"second confirmation"_s), qPrintable(refused->message));
-    QVERIFY(!store.value()->approveBatch(id, true));
+    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass(), true));
     const auto approved = store.value()->batch(id);
     QCOMPARE(approved->state, BatchState::Approved);
     QCOMPARE(approved->approvedBy, u"alice"_s);
     QCOMPARE(approved->approvedBind, u"svc@x.test"_s);
     QVERIFY(approved->approvedAt.isValid());
-    const auto twice = store.value()->approveBatch(id, true);
+    const auto twice = store.value()->approveBatch(id, sunset::test::breakGlass(), true);
     QVERIFY(twice);
     QVERIFY(twice->message.contains(u"only a planned batch"_s));
 }
@@ -349,7 +426,7 @@ void TestHistoryStore::journalStatesAndOutcomes()
     auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(id));
+    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
     QVERIFY(!store.value()->markPending(id, {0, 1}));
     QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
     auto changes = store.value()->changes(id).value();
@@ -407,7 +484,7 @@ void TestHistoryStore::verifyFindsEditedRow()
     auto store = HistoryStore::open(file, {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 batchId = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(batchId));
+    QVERIFY(!store.value()->approveBatch(batchId, sunset::test::breakGlass()));
     QVERIFY(store.value()->appendEvent(u"test.after"_s, u"later"_s));
     QVERIFY(store.value()->verify().intact());
     QCOMPARE(store.value()->verify().events, 4);
@@ -473,7 +550,7 @@ void TestHistoryStore::journalOnlyForApprovedBatch()
     for (const StoredChange& c : untouched)
         QCOMPARE(c.state, ChangeState::Planned);
 
-    QVERIFY(!store.value()->approveBatch(id));
+    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
     QVERIFY(!store.value()->markPending(id, {0}));
     QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
     const auto second = store.value()->markPending(id, {0, 1});

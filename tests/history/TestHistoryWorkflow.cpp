@@ -340,7 +340,7 @@ void TestHistoryWorkflow::verifyPrintsTheHeadAndCatchesDeletedNewestEvents()
     const QString anchor = head.captured(1) + u':' + head.captured(2);
 
     // Work goes on: the anchor is still reached (with the count, or the hash alone).
-    QCOMPARE(cli({u"batch"_s, u"approve"_s, u"1"_s, u"--db"_s, db}).code, 0);
+    QCOMPARE(cli({u"batch"_s, u"approve"_s, u"1"_s, u"--reason"_s, u"Cloud Sync job quarantined, ticket TEST-1"_s, u"--db"_s, db}).code, 0);
     run = cli({u"history"_s, u"verify"_s, u"--db"_s, db, u"--expect-head"_s, anchor});
     QCOMPARE(run.code, 0);
     QVERIFY2(run.out.contains(u"4 events"_s) && run.out.contains(u"still reaches the expected head"_s),

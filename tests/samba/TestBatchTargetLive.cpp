@@ -4,6 +4,7 @@
 // come back by queued signals and the directory holds the new values. A factory that cannot bind fails the run
 // with the reason and sends nothing. Uses a contact in an OU of its own, removed at the end.
 #include "BatchApplyRunner.h"
+#include "../BreakGlassForTests.h"
 #include "LdapBatchTarget.h"
 #include "SambaTestDomain.h"
 
@@ -68,7 +69,7 @@ qint64 TestBatchTargetLive::approvedBatch(HistoryStore& store, const QString& be
           {},
           {{AttributeId::ExtensionAttribute4, QStringList{before}, QStringList{after}}},
           true}})); // a cloud-managed mailbox: the LDAP layer writes no other
-    if (!id || store.approveBatch(id.value()))
+    if (!id || store.approveBatch(id.value(), sunset::test::breakGlass()))
         return 0;
     return id.value();
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunset-cli reading AD live from the Samba AD DC of the SambaDc fixture: diff --ad ldaps://… with a
 // Get-Mailbox export made from the fixture's seed, dump --ldif and its round trip through the LDIF reader,
-// and the errors an admin meets first (bad password, missing --bind, a password on the command line).
+// the errors an admin meets first (bad password, missing --bind, a password on the command line), and a second
+// diff of the same profile reading only what changed (uSNChanged) with the report of a full read.
 #include "AdSnapshotReader.h"
 #include "LdapConnection.h"
 #include "LdapSnapshotReader.h"
 #include "MailboxRecord.h"
 #include "SambaTestDomain.h"
 
+#include <QDebug>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <map>
 
 using namespace sunset;
@@ -28,6 +31,62 @@ struct Run {
     QString out;
     QString err;
 };
+
+// Where two JSON values first differ ("summary.adMailboxes: 1106 vs 1107"), or empty: for a failure message.
+QString firstDifference(const QJsonValue& a, const QJsonValue& b, const QString& path = u"report"_s)
+{
+    if (a.isObject() && b.isObject()) {
+        const QJsonObject x = a.toObject(), y = b.toObject();
+        QStringList keys = x.keys() + y.keys();
+        keys.removeDuplicates();
+        for (const QString& key : keys) {
+            if (const QString d = firstDifference(x.value(key), y.value(key), path + u'.' + key); !d.isEmpty())
+                return d;
+        }
+        return {};
+    }
+    if (a.isArray() && b.isArray()) {
+        const QJsonArray x = a.toArray(), y = b.toArray();
+        for (qsizetype i = 0; i < std::min(x.size(), y.size()); ++i) {
+            if (const QString d = firstDifference(x[i], y[i], path + u'[' + QString::number(i) + u']'); !d.isEmpty())
+                return d;
+        }
+        if (x.size() != y.size())
+            return u"%1: %2 vs %3 elements"_s.arg(path).arg(x.size()).arg(y.size());
+        return {};
+    }
+    if (a == b)
+        return {};
+    const auto text = [](const QJsonValue& v) {
+        return v.isObject() || v.isArray() ? u"(structure)"_s : v.toVariant().toString();
+    };
+    return u"%1: %2 vs %3"_s.arg(path, text(a), text(b));
+}
+
+// Every array sorted (by its elements' compact JSON): the report lists mailboxes in the order AD gave them, and
+// a full read's order is the DC's (Samba's is not creation order, observed), which an incremental read cannot
+// reproduce for what changed; the comparison is of content.
+QJsonValue inCanonicalOrder(const QJsonValue& value)
+{
+    if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            *it = inCanonicalOrder(*it);
+        return object;
+    }
+    if (!value.isArray())
+        return value;
+    std::vector<std::pair<QByteArray, QJsonValue>> keyed;
+    for (const QJsonValue& element : value.toArray()) {
+        const QJsonValue sorted = inCanonicalOrder(element);
+        keyed.emplace_back(QJsonDocument(QJsonArray{sorted}).toJson(QJsonDocument::Compact), sorted);
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    QJsonArray array;
+    for (const auto& [key, element] : keyed)
+        array.append(element);
+    return array;
+}
 
 constexpr int kCloudMailboxes = 1000; // the first 1,000 bulk mailboxes exist in the cloud export
 
@@ -45,15 +104,22 @@ private Q_SLOTS:
     void missingBind();
     void passwordNeverOnCommandLine();
     void passwordFromEnvironment();
+    void secondDiffReadsIncrementally();
+    void cleanupTestCase();
 
 private:
+    QByteArray incrementalAddedDn() const { return "CN=Cli Incremental," + m_domain.mailboxOu(); }
+    bool undoIncrementalChanges(bool mayFail);
+
     Run cli(const QStringList& arguments, const QProcessEnvironment& extra = {});
     QStringList connection() const;
     QJsonObject summaryOf(const QString& reportPath);
+    static QJsonObject reportWithoutRunFacts(const QString& reportPath);
 
     SambaTestDomain m_domain;
     QTemporaryDir m_dir;
     QString m_exoJson;
+    QByteArray m_dnOfMbx3; // a mailbox the cloud export has
     int m_strongMatches = 0;
 };
 
@@ -76,6 +142,8 @@ void TestCliLive::initTestCase()
         const QString upn = record.identityText(IdentityField::UserPrincipalName);
         if (!upn.startsWith(u"mbx"_s) || upn.mid(3, 5).toInt() > kCloudMailboxes)
             continue;
+        if (upn.mid(3, 5).toInt() == 3)
+            m_dnOfMbx3 = record.identity(IdentityField::DistinguishedName).toByteArray();
         QJsonObject m;
         m[u"UserPrincipalName"_s] = upn;
         m[u"PrimarySmtpAddress"_s] = record.identityText(IdentityField::PrimarySmtpAddress);
@@ -94,6 +162,7 @@ void TestCliLive::initTestCase()
         mailboxes.append(m);
     }
     QCOMPARE(mailboxes.size(), kCloudMailboxes);
+    QVERIFY(!m_dnOfMbx3.isEmpty());
     QVERIFY(m_strongMatches > 50);
     for (const QString& name : {u"cloud.only1"_s, u"cloud.only2"_s}) {
         QJsonObject m;
@@ -312,6 +381,97 @@ void TestCliLive::passwordFromEnvironment()
             environment);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.err.contains(u"(5 mailboxes)"_s), qPrintable(run.err));
+}
+
+QJsonObject TestCliLive::reportWithoutRunFacts(const QString& reportPath)
+{
+    QFile file(reportPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
+    report.remove(u"sources"_s);   // when and how each side was read
+    report.remove(u"sinceScan"_s); // what changed since the profile's previous scan: differs run to run
+    report.remove(u"asOf"_s);      // when the comparison ran
+    return inCanonicalOrder(report).toObject();
+}
+
+void TestCliLive::secondDiffReadsIncrementally()
+{
+    // A profile of its own (a fresh data directory): the first diff finds no cursor.
+    QProcessEnvironment profile;
+    profile.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"incremental-data"_s));
+    const QStringList diff = QStringList{u"diff"_s} + connection() + QStringList{u"--exo"_s, m_exoJson, u"--json"_s};
+    const auto diffTo = [&](const QString& name, const QStringList& more = {}) {
+        const Run run = cli(diff + QStringList{m_dir.filePath(name)} + more, profile);
+        if (run.exitCode != 0)
+            qWarning().noquote() << run.err;
+        return run;
+    };
+
+    const Run first = diffTo(u"first.json"_s);
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(first.out.contains(u"AD: full read of "_s) && first.out.contains(u"no previous scan kept"_s),
+             qPrintable(first.out));
+
+    // Changes between the scans: a proxy address added to a mailbox the cloud export has (drift the report
+    // shows), and a new mailbox.
+    const QByteArray added = incrementalAddedDn();
+    const QByteArray changed = m_dnOfMbx3;
+    undoIncrementalChanges(true); // an aborted run's
+    QVERIFY(m_domain.runLdapTool(u"ldapmodify"_s, {},
+                                 "dn: " + changed + "\nchangetype: modify\nadd: proxyAddresses\n"
+                                 "proxyAddresses: smtp:incremental.extra@sunset.test\n\n" +
+                                     "dn: " + added + "\nchangetype: add\nobjectClass: user\n"
+                                     "sAMAccountName: cli.incremental\nmailNickname: cli.incremental\n"
+                                     "mail: cli.incremental@sunset.test\n"
+                                     "proxyAddresses: SMTP:cli.incremental@sunset.test\n"
+                                     "msExchRecipientTypeDetails: 2147483648\n\n"));
+
+    const Run second = diffTo(u"second.json"_s);
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(second.out.contains(u"AD: incremental read of "_s), qPrintable(second.out));
+    QVERIFY2(second.out.contains(u"2 read again, 0 removed"_s), qPrintable(second.out));
+    const Run full = diffTo(u"full.json"_s, {u"--ad-full"_s});
+    QCOMPARE(full.exitCode, 0);
+    QVERIFY2(full.out.contains(u"AD: full read of "_s) && full.out.contains(u"--ad-full"_s), qPrintable(full.out));
+
+    const QJsonObject before = reportWithoutRunFacts(m_dir.filePath(u"first.json"_s));
+    const QJsonObject incremental = reportWithoutRunFacts(m_dir.filePath(u"second.json"_s));
+    QVERIFY(!incremental.isEmpty());
+    const QString differs = firstDifference(incremental, reportWithoutRunFacts(m_dir.filePath(u"full.json"_s)));
+    QVERIFY2(differs.isEmpty(), qPrintable(u"the incremental read's report differs from a full read's: "_s + differs));
+    QVERIFY2(incremental != before, "the changes do not show in the report");
+    QCOMPARE(incremental.value(u"summary"_s).toObject().value(u"adMailboxes"_s).toInteger(), m_domain.mailboxes() + 1);
+
+    // Undone (the other tests read the seed as it was): the next incremental read removes the new mailbox and
+    // gives the first report again.
+    QVERIFY(undoIncrementalChanges(false));
+    const Run undone = diffTo(u"undone.json"_s);
+    QCOMPARE(undone.exitCode, 0);
+    QVERIFY2(undone.out.contains(u"AD: incremental read of "_s) && undone.out.contains(u"1 removed"_s),
+             qPrintable(undone.out));
+    const QString stillDiffers = firstDifference(reportWithoutRunFacts(m_dir.filePath(u"undone.json"_s)), before);
+    QVERIFY2(stillDiffers.isEmpty(), qPrintable(u"changes undone, the incremental read's report differs from the "
+                                                "first full read's: "_s + stillDiffers));
+}
+
+bool TestCliLive::undoIncrementalChanges(bool mayFail)
+{
+    // -c: each change on its own (after a failed run, either may be done already).
+    return m_domain
+        .runLdapTool(u"ldapmodify"_s, {u"-c"_s},
+                     "dn: " + m_dnOfMbx3 + "\nchangetype: modify\ndelete: proxyAddresses\n"
+                     "proxyAddresses: smtp:incremental.extra@sunset.test\n\n" +
+                         "dn: " + incrementalAddedDn() + "\nchangetype: delete\n\n",
+                     mayFail)
+        .has_value();
+}
+
+void TestCliLive::cleanupTestCase()
+{
+    // A failed secondDiffReadsIncrementally may have left its changes (the other Samba tests read the seed).
+    if (!m_dnOfMbx3.isEmpty())
+        undoIncrementalChanges(true);
 }
 
 QTEST_GUILESS_MAIN(TestCliLive)

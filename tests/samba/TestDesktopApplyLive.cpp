@@ -222,6 +222,7 @@ qint64 TestDesktopApplyLive::approve(Desk& desk)
     BatchReviewDialog* dialog = desk.flow->reviewDialog();
     if (!dialog)
         return 0;
+    BatchConfirmation::queueReasons({u"Cloud Sync job quarantined, ticket TEST-1"_s});
     BatchConfirmation::queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     return dialog->stage() == BatchReviewDialog::Stage::Approved ? desk.flow->currentBatchId() : 0;

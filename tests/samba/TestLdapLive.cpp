@@ -52,6 +52,7 @@ private Q_SLOTS:
     void rootDse();
     void pagedSearchReturnsEveryMailbox();
     void pagedSearchCancels();
+    void searchesTogetherKeepTheirOrderAndFailAlone();
     void rangedRetrievalCompletesLargeAttribute_data();
     void rangedRetrievalCompletesLargeAttribute();
     void escapedAndNonAsciiDnsSurvive();
@@ -64,6 +65,7 @@ private:
     std::unique_ptr<LdapConnection> bound(int* failures = nullptr);
     std::vector<FoundEntry> find(LdapConnection& connection, LdapSearchRequest request,
                                  LdapSearchStats* stats = nullptr);
+    LdapSearchRequest mailboxSearch() const; // every mailbox's mail, in pages of 1,000
 
     SambaTestDomain m_domain;
 };
@@ -96,6 +98,15 @@ std::unique_ptr<LdapConnection> TestLdapLive::bound(int* failures)
         return nullptr;
     }
     return connection;
+}
+
+LdapSearchRequest TestLdapLive::mailboxSearch() const
+{
+    LdapSearchRequest request;
+    request.baseDn = m_domain.baseDn();
+    request.filter = kAdMailboxFilter;
+    request.attributes = {"mail"};
+    return request;
 }
 
 std::vector<FoundEntry> TestLdapLive::find(LdapConnection& connection, LdapSearchRequest request,
@@ -260,10 +271,7 @@ void TestLdapLive::pagedSearchReturnsEveryMailbox()
 {
     auto connection = bound();
     QVERIFY(connection);
-    LdapSearchRequest request;
-    request.baseDn = m_domain.baseDn();
-    request.filter = kAdMailboxFilter;
-    request.attributes = {"mail"};
+    LdapSearchRequest request = mailboxSearch();
     LdapSearchStats stats;
     std::vector<qint64> progress;
     QSet<QByteArray> dns;
@@ -297,10 +305,7 @@ void TestLdapLive::pagedSearchCancels()
 {
     auto connection = bound();
     QVERIFY(connection);
-    LdapSearchRequest request;
-    request.baseDn = m_domain.baseDn();
-    request.filter = kAdMailboxFilter;
-    request.attributes = {"mail"};
+    LdapSearchRequest request = mailboxSearch();
     request.pageSize = 100;
     LdapSearchStats stats;
     const auto failure = connection->search(
@@ -313,6 +318,56 @@ void TestLdapLive::pagedSearchCancels()
     // The connection stays usable.
     const auto dse = connection->readRootDse();
     QVERIFY(dse.ok());
+}
+
+// searchTogether sends every first page before reading any answer; each search still reaches its handler whole
+// and after the ones before it, and a failing or cancelled one stops only itself.
+void TestLdapLive::searchesTogetherKeepTheirOrderAndFailAlone()
+{
+    auto connection = bound();
+    QVERIFY(connection);
+    LdapSearchRequest mailboxes = mailboxSearch();
+    mailboxes.pageSize = 97; // many pages, so that later searches' answers arrive while this one is read
+    LdapSearchRequest missing = mailboxes;
+    missing.baseDn = "OU=No Such Unit," + m_domain.baseDn();
+    LdapSearchRequest cancelled = mailboxes;
+    cancelled.pageSize = 100;
+    LdapSearchRequest sites;
+    sites.baseDn = "CN=Sites,CN=Configuration," + m_domain.baseDn();
+    sites.filter = "(objectClass=nTDSDSA)";
+    sites.attributes = {"invocationId"};
+
+    std::vector<int> order; // the search each entry was handed to, in the order handed
+    std::vector<QSet<QByteArray>> dns(4);
+    std::vector<LdapSearchJob> jobs;
+    for (const LdapSearchRequest& request : {mailboxes, missing, cancelled, sites}) {
+        const int index = int(jobs.size());
+        jobs.push_back(LdapSearchJob{request, [&, index](const LdifEntry& entry) -> std::optional<LdapError> {
+                                         order.push_back(index);
+                                         dns[size_t(index)].insert(entry.dn.toByteArray().toLower());
+                                         return std::nullopt;
+                                     },
+                                     {}});
+    }
+    jobs[2].progress = [](qint64) { return false; }; // cancels after its first page
+    const std::vector<std::optional<LdapError>> results = connection->searchTogether(jobs);
+
+    QCOMPARE(results.size(), size_t(4));
+    QCOMPARE(describe(results[0]), u"no error"_s);
+    QCOMPARE(qint64(dns[0].size()), m_domain.mailboxes());
+    QVERIFY(results[1]);
+    QCOMPARE(results[1]->code, LdapErrorCode::NoSuchObject);
+    QVERIFY(results[2]);
+    QCOMPARE(results[2]->code, LdapErrorCode::Cancelled);
+    QCOMPARE(dns[2].size(), qsizetype(100));
+    QCOMPARE(describe(results[3]), u"no error"_s);
+    QCOMPARE(dns[3].size(), qsizetype(1)); // the one DC
+    QVERIFY(std::is_sorted(order.begin(), order.end())); // search after search, never interleaved
+    // The same mailboxes as a search of its own, and the connection is still usable.
+    QSet<QByteArray> alone;
+    for (const FoundEntry& entry : find(*connection, mailboxes))
+        alone.insert(entry.dn.toLower());
+    QCOMPARE(alone, dns[0]);
 }
 
 void TestLdapLive::rangedRetrievalCompletesLargeAttribute_data()

@@ -237,7 +237,7 @@ void TestLdifSecondCopyLive::exportedLdifGivesTheSameResultOnASecondCopy()
     QVERIFY2(run.out.contains(u"\n%1 objects, "_s.arg(kObjects)), qPrintable(run.out));
     QVERIFY2(!run.out.contains(u"refused:"_s), qPrintable(run.out));
 
-    run = cli({u"batch"_s, u"approve"_s, batch, u"--db"_s, db, u"--bind"_s, m_domain.bindUpn()});
+    run = cli({u"batch"_s, u"approve"_s, batch, u"--reason"_s, u"Cloud Sync job quarantined, ticket TEST-1"_s, u"--db"_s, db, u"--bind"_s, m_domain.bindUpn()});
     QVERIFY2(run.code == 0, qPrintable(run.err));
     run = cli(QStringList{u"apply"_s, u"--batch"_s, batch, u"--db"_s, db} + connection());
     QVERIFY2(run.code == 0, qPrintable(run.err + run.out));

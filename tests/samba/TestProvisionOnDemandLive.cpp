@@ -14,7 +14,7 @@
 #include "LdapSnapshotReader.h"
 #include "OnDemandEmulator.h"
 #include "OnDemandStore.h"
-#include "SambaTestDomain.h"
+#include "SambaLiveRead.h"
 #include "ScanRecording.h"
 #include "SyncEmulator.h"
 
@@ -86,27 +86,8 @@ class TestProvisionOnDemandLive final : public QObject {
         return m_domain.runLdapTool(tool, arguments, input, mayFail);
     }
 
-    qint64 dcTime()
-    {
-        const auto out = ldapTool(u"ldapsearch"_s, {u"-LLL"_s, u"-b"_s, u""_s, u"-s"_s, u"base"_s, u"currentTime"_s});
-        for (const QByteArray& line : out.value_or(QByteArray()).split('\n'))
-            if (line.startsWith("currentTime: "))
-                return parseGeneralizedTime(line.sliced(13).trimmed()).value_or(-1);
-        return -1;
-    }
-
-    Result<Snapshot> readLive()
-    {
-        LdapConnectionOptions options;
-        options.uri = m_domain.ldapsUri();
-        options.caFile = m_domain.caFile();
-        LdapConnection connection(options);
-        if (const auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password()))
-            return ImportError{options.uri, 0, {}, failure->toString()};
-        AdLdapReadOptions read;
-        read.replicationMetadata = true;
-        return readAdSnapshotFromLdap(connection, m_ou, {}, read);
-    }
+    qint64 dcTime() { return sambaDcTime(m_domain); }
+    Result<Snapshot> readLive() { return readSambaSnapshot(m_domain, m_ou); }
 
     QString extensionAttribute1(const Mailbox& m)
     {

@@ -8,7 +8,7 @@
 #include "Identity.h"
 #include "LdapConnection.h"
 #include "LdapSnapshotReader.h"
-#include "SambaTestDomain.h"
+#include "SambaLiveRead.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -77,30 +77,10 @@ class TestReplicationMetadataLive final : public QObject {
         return m_domain.runLdapTool(tool, arguments, input, mayFail);
     }
 
-    // The DC's clock (rootDSE currentTime, whole seconds), so that the bracket never compares two clocks.
-    qint64 dcTime()
-    {
-        const auto out = ldapTool(u"ldapsearch"_s, {u"-LLL"_s, u"-b"_s, u""_s, u"-s"_s, u"base"_s, u"currentTime"_s});
-        if (!out)
-            return -1;
-        for (const QByteArray& line : out->split('\n')) {
-            if (line.startsWith("currentTime: "))
-                return parseGeneralizedTime(line.sliced(13).trimmed()).value_or(-1);
-        }
-        return -1;
-    }
-
+    qint64 dcTime() { return sambaDcTime(m_domain); }
     Result<Snapshot> readLive(const QByteArray& baseDn, bool metadata = true)
     {
-        LdapConnectionOptions options;
-        options.uri = m_domain.ldapsUri();
-        options.caFile = m_domain.caFile();
-        LdapConnection connection(options);
-        if (const auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password()))
-            return ImportError{options.uri, 0, {}, failure->toString()};
-        AdLdapReadOptions read;
-        read.replicationMetadata = metadata;
-        return readAdSnapshotFromLdap(connection, baseDn, {}, read);
+        return readSambaSnapshot(m_domain, baseDn, metadata);
     }
 
 private Q_SLOTS:

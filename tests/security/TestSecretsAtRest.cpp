@@ -10,6 +10,7 @@
 // export) nor in any log line (every category at debug); the history and every export are 0600 under umask 022
 // and 000; and a symlink where a report goes is replaced, not followed.
 #include "../CliRun.h"
+#include "../BreakGlassForTests.h"
 #include "../cloud/CloudEmulator.h"
 #include "../cloud/TestCertificate.h"
 #include "../samba/SambaTestDomain.h"
@@ -278,7 +279,7 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
     QVERIFY2(batch.refusals().empty() && batch.objectCount() == 1, qPrintable(batch.describe()));
     const auto batchId = store.createBatch(batch, scanId);
     QVERIFY(batchId);
-    QVERIFY(!store.approveBatch(batchId.value()));
+    QVERIFY(!store.approveBatch(batchId.value(), sunset::test::breakGlass()));
     {
         LdapConnectionOptions options;
         options.uri = m_domain.ldapsUri();
@@ -291,7 +292,7 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
         QVERIFY2(applied && applied->applied == 1, qPrintable(applied ? applied->message : applied.error().message));
         const auto undo = store.createUndoBatch(batchId.value());
         QVERIFY(undo);
-        QVERIFY(!store.approveBatch(undo.value()));
+        QVERIFY(!store.approveBatch(undo.value(), sunset::test::breakGlass()));
         const auto undone = applier.apply(undo.value());
         QVERIFY2(undone && undone->applied == 1, qPrintable(undone ? undone->message : undone.error().message));
     }

@@ -25,6 +25,7 @@
 #include <QHash>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QSemaphore>
@@ -40,6 +41,9 @@ using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
+
+// Approving takes a break-glass reason (a direct LDAP write bypasses Cloud Sync); queued like the answers.
+const QString kBreakGlassReason = u"Cloud Sync job quarantined, ticket TEST-1"_s;
 
 // Three writable drift items of cloud-managed demo mailboxes: a trailing space to remove (the LDIF must carry it
 // base64), a DN that is not ASCII, and a DN with an escaped comma.
@@ -149,6 +153,7 @@ private Q_SLOTS:
     void batchLockedElsewhereIsRefused();
     void recordedScansSayWhatChangedSinceThePrevious();
     void askingCloudSyncSaysWhatItNeeds();
+    void breakGlassReasonIsRequiredAndRecorded();
 
 private:
     void tick(const Pick& pick);
@@ -219,6 +224,7 @@ qint64 TestBatchFlow::approveTicked()
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     if (!dialog)
         return 0;
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     return m_flow->currentBatchId();
@@ -272,6 +278,7 @@ void TestBatchFlow::tickingAndApprovingStoresApprovedBatch()
     QVERIFY(dialog->findChild<QLabel*>(u"batchCounts"_s)->text().startsWith(u"2 attributes in 2 objects: 2 values deleted, 2 values added"_s));
     QVERIFY(dialog->findChild<QLabel*>(u"batchTarget"_s)->text().contains(m_ldif));
 
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
@@ -303,6 +310,7 @@ void TestBatchFlow::declinedConfirmationStoresNothing()
 {
     tick(pickItems(*m_scan, 1).front());
     m_flow->reviewTicked();
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({false});
     m_flow->reviewDialog()->findChild<QPushButton*>(u"batchApprove"_s)->click();
     QCOMPARE(m_flow->currentBatchId(), 0);
@@ -321,6 +329,7 @@ void TestBatchFlow::enterInTheRealConfirmationApprovesNothing()
     m_flow->reviewTicked();
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     QVERIFY(dialog && dialog->isVisible());
+    BatchConfirmation::queueReasons({kBreakGlassReason}); // the message box, after the reason
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     QTRY_VERIFY(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()));
     auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
@@ -347,12 +356,14 @@ void TestBatchFlow::largeBatchNeedsSecondConfirmation()
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     QVERIFY(dialog->findChild<QLabel*>(u"batchIssues"_s)->text().contains(u"confirm a second time"_s));
 
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({true, false}); // yes, then no to the second question
     dialog->approve();
     QCOMPARE(BatchConfirmation::askedQuestions().size(), 2);
     QVERIFY(BatchConfirmation::askedQuestions().last().contains(u"Approve all 2?"_s));
     QVERIFY(m_flow->store()->batches()->empty());
 
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({true, true});
     dialog->approve();
     const auto batch = m_flow->store()->batch(m_flow->currentBatchId());
@@ -419,6 +430,7 @@ void TestBatchFlow::undoCreatesReverseBatch()
     QVERIFY(dialog->findChild<QLabel*>(u"batchTitle"_s)->text().startsWith(u"Undo of batch %1"_s.arg(id)));
 
     // The same review, approval and apply.
+    BatchConfirmation::queueReasons({kBreakGlassReason});
     BatchConfirmation::queueAnswers({true});
     dialog->approve();
     QCOMPARE(m_flow->store()->batch(undo)->state, BatchState::Approved);
@@ -665,7 +677,6 @@ void TestBatchFlow::recordedScansSayWhatChangedSinceThePrevious()
 }
 
 QTEST_MAIN(TestBatchFlow)
-#include "TestBatchFlow.moc"
 
 // "Ask Cloud Sync to write it back now" before it can: nothing ticked, no live cloud sign-in, no job known with
 // its service principal (the demo's Cloud Sync state is read from files, or not at all): each says what to do,
@@ -700,3 +711,69 @@ void TestBatchFlow::askingCloudSyncSaysWhatItNeeds()
     QVERIFY(!onDemand->isRunning());
     QVERIFY(m_window->findChild<QMessageBox*>(u"provisionOnDemandResult"_s));
 }
+
+void TestBatchFlow::breakGlassReasonIsRequiredAndRecorded()
+{
+    // An emea mailbox: the demo's emea writeback job is quarantined, so the review calls the write break-glass.
+    const int row = test::rowOfUpn(*m_scan, "jurgen.svensson@contoso.com");
+    QVERIFY(row >= 0);
+    tick({row, {}, AttributeId::MsExchExtensionCustomAttribute1, {}, {}});
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_flow->reviewTicked();
+    BatchReviewDialog* dialog = m_flow->reviewDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    QCOMPARE(m_flow->changesModel()->rowCount(), 1);
+    auto* label = dialog->findChild<QLabel*>(u"batchBreakGlass"_s);
+    QVERIFY(label && label->isVisible());
+    QVERIFY2(label->text().contains(u"emea.contoso.com: Cloud Sync cannot write this back now (job "
+                                    "Entra2ADExchangeOnlineAttributeWriteback."_s),
+             qPrintable(label->text()));
+    QVERIFY2(label->text().contains(u"quarantined (EncounteredQuarantineException) since"_s), qPrintable(label->text()));
+    QVERIFY(label->text().contains(u"this direct write is the break-glass path"_s));
+    QVERIFY2(label->text().contains(u"Break-glass: direct write to AD, unsupported by Microsoft for these attributes; "
+                                    "use Ask Cloud Sync to write it back first."_s),
+             qPrintable(label->text()));
+
+    // An empty reason (queued, as a test answers): refused, nothing asked after it, nothing recorded.
+    BatchConfirmation::queueReasons({u"   "_s});
+    dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    QCOMPARE(BatchConfirmation::askedReasons().size(), 1);
+    QVERIFY(BatchConfirmation::askedReasons().first().contains(u"emea.contoso.com: Cloud Sync cannot write this back"_s));
+    QVERIFY(BatchConfirmation::askedQuestions().isEmpty());
+    QVERIFY(m_flow->store()->batches()->empty());
+    QVERIFY2(dialog->findChild<QLabel*>(u"batchStatus"_s)->text().contains(u"A break-glass reason is required"_s),
+             qPrintable(dialog->findChild<QLabel*>(u"batchStatus"_s)->text()));
+    QCOMPARE(dialog->stage(), BatchReviewDialog::Stage::Review);
+
+    // The real prompt: OK stays disabled until the reason is long enough.
+    dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
+    QTRY_VERIFY(dialog->findChild<QDialog*>(u"breakGlassReasonDialog"_s));
+    auto* prompt = dialog->findChild<QDialog*>(u"breakGlassReasonDialog"_s);
+    auto* edit = prompt->findChild<QPlainTextEdit*>(u"breakGlassReason"_s);
+    auto* ok = prompt->findChild<QPushButton*>(u"breakGlassOk"_s);
+    QVERIFY(edit && ok);
+    QVERIFY(!ok->isEnabled());
+    QTest::keyClicks(edit, u"urgent"_s);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(prompt->findChild<QLabel*>(u"breakGlassProblem"_s)->text().contains(u"too short"_s));
+    const QString reason = u"urgent: emea writeback job quarantined, CHG-4711"_s;
+    edit->setPlainText(reason);
+    QVERIFY(ok->isEnabled());
+    BatchConfirmation::queueAnswers({true}); // the confirmation that follows
+    ok->click();
+    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
+    QVERIFY2(BatchConfirmation::askedQuestions().first().contains(u"with the break-glass reason \u201C"_s + reason),
+             qPrintable(BatchConfirmation::askedQuestions().first()));
+
+    const qint64 id = m_flow->currentBatchId();
+    QVERIFY(id > 0);
+    const auto batch = m_flow->store()->batch(id);
+    QCOMPARE(batch->state, BatchState::Approved);
+    QCOMPARE(batch->breakGlassReason, std::optional<QString>(reason));
+    QVERIFY(batch->breakGlassCloudSync.contains("\"cloudSync\":\"cannot\""));
+    QVERIFY(m_flow->store()->events()->back().detailJson.contains(reason.toUtf8()));
+    QVERIFY2(label->text().contains(u"Break-glass reason:</b> "_s + reason), qPrintable(label->text()));
+}
+
+#include "TestBatchFlow.moc"

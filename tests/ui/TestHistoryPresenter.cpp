@@ -2,6 +2,7 @@
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"
+#include "../BreakGlassForTests.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
@@ -86,7 +87,7 @@ void TestHistoryPresenter::init()
     QVERIFY(alpha && beta);
     m_alpha = alpha.value();
     m_beta = beta.value();
-    QVERIFY(!m_store->approveBatch(m_alpha));
+    QVERIFY(!m_store->approveBatch(m_alpha, sunset::test::breakGlass()));
     LdifFileBatchTarget target(m_dir->filePath(u"demo-writeback.ldif"_s));
     QVERIFY(target.apply(*m_store, m_alpha, {}));
 
@@ -119,9 +120,13 @@ void TestHistoryPresenter::listsScansBatchesAndChanges()
     const HistoryTableModel* batches = m_presenter->batchesModel();
     QStringList states;
     for (int r = 0; r < batches->rowCount(); ++r)
-        states << batches->index(r, 0).data().toString() + u'=' + batches->index(r, 1).data().toString();
-    QVERIFY2(states.contains(u"%1=applied"_s.arg(m_alpha)) && states.contains(u"%1=planned"_s.arg(m_beta)),
+        states << batches->index(r, 0).data().toString() + u'=' + batches->index(r, 1).data().toString() + u'=' +
+                      batches->index(r, 10).data().toString();
+    // The last column: the break-glass reason given at approval, or that there is none yet.
+    QVERIFY2(states.contains(u"%1=applied=%2"_s.arg(m_alpha).arg(test::breakGlass().reason)) &&
+                 states.contains(u"%1=planned=not approved yet"_s.arg(m_beta)),
              qPrintable(states.join(u", "_s)));
+    QCOMPARE(batches->headerData(10, Qt::Horizontal).toString(), u"Break-glass reason"_s);
     const HistoryTableModel* changes = m_presenter->changesModel();
     bool found = false;
     for (int r = 0; r < changes->rowCount(); ++r) {

@@ -2,6 +2,7 @@
 // Demo mode's writeback: an approved batch appended to an LDIF file and settled in the history, chunk by chunk,
 // with Cancel honoured between chunks and a crash settled from the markers in the file.
 #include "LdifFileBatchTarget.h"
+#include "../BreakGlassForTests.h"
 
 #include <QDir>
 #include <QFile>
@@ -56,7 +57,7 @@ qint64 TestLdifFileBatchTarget::approvedBatch(int objects)
     WritebackBatchOptions options;
     options.confirmAboveObjects = 1'000'000;
     auto id = m_store->createBatch(WritebackBatch::fromObjects(std::move(changes), options));
-    if (!id || m_store->approveBatch(id.value()))
+    if (!id || m_store->approveBatch(id.value(), sunset::test::breakGlass()))
         return 0;
     return id.value();
 }

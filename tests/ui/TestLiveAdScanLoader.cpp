@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The GUI's scan with the AD side read live from the Samba test DC (fixture SambaDc) and the cloud side from
 // the demo files: the profile's settings reach the connection (LDAPS with the CA, StartTLS on ldap://), the AD
-// row counts entries with a rate, and a refused bind stops both sides with the server named.
+// row counts entries with a rate, a refused bind stops both sides with the server named, and a rescan of the
+// profile reads AD incrementally (its row says which read it was).
 #include "../samba/SambaTestDomain.h"
 #include "DemoScan.h"
 #include "MainWindow.h"
@@ -9,6 +10,7 @@
 
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sunset;
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void ldapsWithCaFile_data();
     void ldapsWithCaFile();
     void refusedBindStopsBothSides();
+    void rescanReadsOnlyWhatChanged();
 
 private:
     ScanRequest request(const QString& url) const;
@@ -100,6 +103,42 @@ void TestLiveAdScanLoader::refusedBindStopsBothSides()
     QVERIFY(!error.message.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(loader.activeReaders(), 0, 20000);
     QCOMPARE(finished.size(), 0);
+}
+
+void TestLiveAdScanLoader::rescanReadsOnlyWhatChanged()
+{
+    // The profile's AD cursor in a data directory of this test's: the first scan finds none.
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const QByteArray previousData = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", QFile::encodeName(data.path()));
+    const auto restore = qScopeGuard([&] { qputenv("XDG_DATA_HOME", previousData); });
+
+    const ScanRequest r = request(m_domain.ldapsUri());
+    const auto scan = [&](QString& adRow, qint64& adMailboxes) {
+        MainWindow window;
+        ScanLoader loader;
+        QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
+        QObject::connect(&loader, &ScanLoader::sideProgress, &window, [&adRow](ScanSide side, const SideProgress& p) {
+            if (side == ScanSide::Ad && p.stage == SideProgress::Stage::Done)
+                adRow = p.what;
+        });
+        QSignalSpy failed(&loader, &ScanLoader::failed);
+        QSignalSpy shown(&window, &MainWindow::scanShown);
+        loader.start(r);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() || !failed.isEmpty(), 120000);
+        adMailboxes = failed.isEmpty() ? window.scan()->summary.adMailboxes : -1;
+    };
+    QString first, second;
+    qint64 mailboxes = 0;
+    scan(first, mailboxes);
+    QCOMPARE(mailboxes, m_domain.mailboxes());
+    QVERIFY2(first.contains(u"AD: full read of "_s) && first.contains(u"no previous scan kept"_s), qPrintable(first));
+    scan(second, mailboxes);
+    QCOMPARE(mailboxes, m_domain.mailboxes());
+    QVERIFY2(second.contains(u"AD: incremental read of "_s) &&
+                 second.contains(u"%1 kept"_s.arg(m_domain.mailboxes())),
+             qPrintable(second));
 }
 
 QTEST_MAIN(TestLiveAdScanLoader)

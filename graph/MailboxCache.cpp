@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "MailboxCache.h"
+
+#include "ExoRescan.h"
+#include "platform/OwnerOnlyFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUuid>
+
+#include <algorithm>
+#include <cctype>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr QByteArrayView kGuidMember = "{\"ExchangeGuid\":\"";
+constexpr QByteArrayView kExternalMember = "\",\"ExternalDirectoryObjectId\":\"";
+
+// Entra object ids as Graph names them: lower case, without the "User_" Get-Mailbox sometimes puts before them.
+QByteArray normalizedExternalId(QByteArray id)
+{
+    id = std::move(id).toLower();
+    if (id.startsWith("user_"))
+        id.remove(0, 5);
+    return id;
+}
+
+// A GUID's text: what the two key members may hold, so a line needs no JSON unescaping to be matched.
+bool isPlainKeyText(QByteArrayView text)
+{
+    for (char c : text) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+QByteArray header(const QByteArray& id)
+{
+    return "{\"sunsetMailboxCache\":" + QByteArray::number(MailboxCache::kFormat) + ",\"id\":\"" + id +
+           "\",\"value\":[\n";
+}
+
+ImportError cacheError(const QString& path, qint64 line, const QString& what)
+{
+    return ImportError{path, line, {}, what};
+}
+
+} // namespace
+
+QString MailboxCache::path(const QString& directory)
+{
+    return QDir(directory).filePath(QString::fromLatin1(kFileName));
+}
+
+QByteArray MailboxCache::line(const QJsonObject& mailbox, Keys* keys)
+{
+    QJsonObject rest = mailbox;
+    QByteArray guid = rest.take("ExchangeGuid"_L1).toString().toUtf8();
+    QByteArray external = rest.take("ExternalDirectoryObjectId"_L1).toString().toUtf8();
+    // Not GUID text (never seen from Exchange Online): left out of the keys rather than escaped into them.
+    if (!isPlainKeyText(guid))
+        guid.clear();
+    if (!isPlainKeyText(external))
+        external.clear();
+    QByteArray out = kGuidMember.toByteArray() + guid + kExternalMember.toByteArray() + external + '"';
+    const QByteArray others = QJsonDocument(rest).toJson(QJsonDocument::Compact); // "{…}", never a raw newline
+    if (others.size() > 2)
+        out += ',' + others.mid(1);
+    else
+        out += '}';
+    if (keys) {
+        keys->externalId = normalizedExternalId(external);
+        keys->key = guid.isEmpty() ? keys->externalId : guid.toLower();
+    }
+    return out;
+}
+
+std::optional<MailboxCache::Keys> MailboxCache::keysOf(QByteArrayView line)
+{
+    if (!line.startsWith(kGuidMember))
+        return std::nullopt;
+    const qsizetype guidEnd = line.indexOf('"', kGuidMember.size());
+    if (guidEnd < 0 || !line.sliced(guidEnd).startsWith(kExternalMember))
+        return std::nullopt;
+    const qsizetype externalStart = guidEnd + kExternalMember.size();
+    const qsizetype externalEnd = line.indexOf('"', externalStart);
+    if (externalEnd < 0 || !line.endsWith('}'))
+        return std::nullopt;
+    const QByteArrayView guid = line.sliced(kGuidMember.size(), guidEnd - kGuidMember.size());
+    const QByteArrayView external = line.sliced(externalStart, externalEnd - externalStart);
+    if (!isPlainKeyText(guid) || !isPlainKeyText(external))
+        return std::nullopt;
+    Keys keys;
+    keys.externalId = normalizedExternalId(external.toByteArray());
+    keys.key = guid.isEmpty() ? keys.externalId : guid.toByteArray().toLower();
+    return keys;
+}
+
+MailboxCacheWriter::MailboxCacheWriter(const QString& directory)
+    : m_directory(directory)
+    , m_path(MailboxCache::path(directory))
+{
+}
+
+MailboxCacheWriter::~MailboxCacheWriter() = default;
+
+QString MailboxCacheWriter::open()
+{
+    if (auto error = makeOwnerOnlyDirectory(m_directory))
+        return error->message;
+    m_file = std::make_unique<OwnerOnlyFile>(m_path);
+    if (auto error = m_file->open()) {
+        m_file.reset();
+        return error->message;
+    }
+    // Random, not a hash of the contents: it only says which scan wrote the file, and tells nothing about it.
+    m_id = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    m_count = 0;
+    m_failed = m_file->device()->write(header(m_id)) < 0;
+    return {};
+}
+
+void MailboxCacheWriter::add(QByteArrayView line)
+{
+    if (!m_file || m_failed)
+        return;
+    QIODevice* device = m_file->device();
+    if (m_count > 0 && !device->putChar(','))
+        m_failed = true;
+    m_failed = m_failed || device->write(line.data(), line.size()) != line.size() || !device->putChar('\n');
+    ++m_count;
+}
+
+QString MailboxCacheWriter::commit()
+{
+    if (!m_file)
+        return u"the mailbox cache %1 was not opened"_s.arg(QDir::toNativeSeparators(m_path));
+    if (m_failed || m_file->device()->write("]}\n") != 3)
+        return u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(m_path), m_file->device()->errorString());
+    const std::optional<FileError> error = m_file->commit();
+    m_file.reset();
+    return error ? error->message : QString();
+}
+
+QString checkMailboxCacheHeader(const QString& directory, const ExoRescanCursor& cursor)
+{
+    const QString path = MailboxCache::path(directory);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return u"the kept mailboxes %1 cannot be read (%2)"_s.arg(QDir::toNativeSeparators(path), file.errorString());
+    if (file.readLine(4096) != header(cursor.cacheId))
+        return u"the kept mailboxes %1 are not those of the kept scan (another scan's, or damaged)"_s.arg(
+            QDir::toNativeSeparators(path));
+    return {};
+}
+
+Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const ExoRescanCursor& cursor,
+                                             const MailboxChanges& changes, MailboxCacheWriter& out)
+{
+    const QString path = MailboxCache::path(directory);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
+    if (file.readLine(4096) != header(cursor.cacheId))
+        return cacheError(path, 1, u"not the mailboxes of the kept scan (another scan's, or damaged)"_s);
+    MailboxMergeCounts counts;
+    QSet<QByteArray> replaced;
+    qint64 lineNumber = 1;
+    qint64 records = 0;
+    bool ended = false;
+    QByteArray buffer;
+    while (!file.atEnd()) {
+        buffer = file.readLine();
+        ++lineNumber;
+        if (ended)
+            return cacheError(path, lineNumber, u"text after the end of the kept mailboxes"_s);
+        if (!buffer.endsWith('\n'))
+            return cacheError(path, lineNumber, u"the kept mailboxes end mid-way"_s);
+        if (buffer == "]}\n") {
+            ended = true;
+            continue;
+        }
+        QByteArrayView text(buffer.constData(), buffer.size() - 1);
+        if (records > 0) {
+            if (!text.startsWith(','))
+                return cacheError(path, lineNumber, u"a kept mailbox line is damaged"_s);
+            text = text.sliced(1);
+        }
+        const std::optional<MailboxCache::Keys> keys = MailboxCache::keysOf(text);
+        if (!keys)
+            return cacheError(path, lineNumber, u"a kept mailbox line is damaged"_s);
+        ++records;
+        if (changes.lines.contains(keys->key)) {
+            replaced.insert(keys->key);
+            ++counts.replaced;
+        } else if (!keys->externalId.isEmpty() && changes.removedExternalIds.contains(keys->externalId)) {
+            ++counts.removed;
+        } else {
+            out.add(text);
+            ++counts.kept;
+        }
+    }
+    if (!ended)
+        return cacheError(path, lineNumber, u"the kept mailboxes end mid-way"_s);
+    if (records != cursor.mailboxes)
+        return cacheError(path, lineNumber,
+                          u"%1 mailboxes kept where the kept scan read %2"_s.arg(records).arg(cursor.mailboxes));
+    // In key order, so that the same changes give the same file.
+    QList<QByteArray> keys = changes.lines.keys();
+    std::sort(keys.begin(), keys.end());
+    for (const QByteArray& key : std::as_const(keys)) {
+        out.add(changes.lines.value(key));
+        if (!replaced.contains(key))
+            ++counts.added;
+    }
+    return counts;
+}
+
+} // namespace sunset

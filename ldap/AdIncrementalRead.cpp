@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "AdIncrementalRead.h"
+
+#include "AdScanCursor.h"
+#include "AdSnapshotReader.h"
+#include "Identity.h"
+#include "LdapConnection.h"
+#include "LdapLogging.h"
+#include "LdifWriter.h"
+#include "ProxyAddress.h"
+#include "Sha256Digest.h"
+#include "platform/OwnerOnlyFile.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSet>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// What the DC says about itself before the read: the cursor the next scan continues from.
+struct DcState {
+    QString host;
+    QByteArray invocationId; // lower-case GUID text
+    qint64 highestCommittedUsn = 0;
+    QByteArray namingContext; // the partition holding the base DN: where moves out of the base are seen
+};
+
+bool dnIsUnder(QByteArrayView dn, QByteArrayView ancestor)
+{
+    if (dn.size() == ancestor.size())
+        return equalsCaseInsensitive(dn, ancestor);
+    return dn.size() > ancestor.size() && dn[dn.size() - ancestor.size() - 1] == ',' &&
+           equalsCaseInsensitive(dn.last(ancestor.size()), ancestor);
+}
+
+QByteArrayView valueOf(const LdifEntry& entry, QByteArrayView name)
+{
+    for (const LdifAttribute& attribute : entry.attributes) {
+        if (equalsCaseInsensitive(attribute.name, name))
+            return attribute.value;
+    }
+    return {};
+}
+
+bool hasValue(const LdifEntry& entry, QByteArrayView name, QByteArrayView value)
+{
+    return std::any_of(entry.attributes.begin(), entry.attributes.end(), [&](const LdifAttribute& a) {
+        return equalsCaseInsensitive(a.name, name) && equalsCaseInsensitive(a.value, value);
+    });
+}
+
+// The highestCommittedUSN, dnsHostName and naming contexts of the root DSE [MS-ADTS 3.1.1.3.2.1, documented],
+// then the invocationId of the DC's nTDSDSA object (dsServiceName) [MS-ADTS 3.1.1.1.9 and 6.1.1.2.2.1.2.1.1:
+// a DC restored from backup takes a new invocationId, documented].
+LdapResult<DcState> readDcState(LdapConnection& connection, const QByteArray& baseDn)
+{
+    LdapSearchRequest rootDse;
+    rootDse.scope = LdapScope::Base;
+    rootDse.pageSize = 0;
+    rootDse.attributes = {"highestCommittedUSN", "dsServiceName", "dnsHostName", "namingContexts"};
+    DcState state;
+    QByteArray serviceName;
+    QByteArrayList namingContexts;
+    auto failure = connection.search(rootDse, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        for (const LdifAttribute& attribute : entry.attributes) {
+            if (equalsCaseInsensitive(attribute.name, "highestCommittedUSN"))
+                state.highestCommittedUsn = attribute.value.toByteArray().toLongLong();
+            else if (equalsCaseInsensitive(attribute.name, "dsServiceName"))
+                serviceName = attribute.value.toByteArray();
+            else if (equalsCaseInsensitive(attribute.name, "dnsHostName"))
+                state.host = QString::fromUtf8(attribute.value);
+            else if (equalsCaseInsensitive(attribute.name, "namingContexts"))
+                namingContexts << attribute.value.toByteArray();
+        }
+        return std::nullopt;
+    });
+    if (failure)
+        return *failure;
+    if (state.host.isEmpty())
+        state.host = connection.host();
+    for (const QByteArray& context : namingContexts) {
+        if (dnIsUnder(baseDn, context) && context.size() > state.namingContext.size())
+            state.namingContext = context;
+    }
+    if (!serviceName.isEmpty()) {
+        LdapSearchRequest dsa;
+        dsa.baseDn = serviceName;
+        dsa.scope = LdapScope::Base;
+        dsa.pageSize = 0;
+        dsa.attributes = {"invocationId"};
+        failure = connection.search(dsa, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            if (const auto text = guidToText(valueOf(entry, "invocationId")))
+                state.invocationId = *text;
+            return std::nullopt;
+        });
+        if (failure)
+            return *failure;
+    }
+    return state;
+}
+
+// Why a kept cursor cannot be continued on this DC now, or nullopt when it can.
+std::optional<QString> whyNotContinued(const AdScanCursor& cursor, const DcState& dc, const QByteArray& baseDn,
+                                       const QByteArray& signature, int maxAgeDays)
+{
+    if (cursor.dcHost.compare(dc.host, Qt::CaseInsensitive) != 0)
+        return u"the previous scan read %1, this one %2 (update sequence numbers are per domain controller)"_s.arg(
+            cursor.dcHost, dc.host);
+    if (cursor.invocationId != dc.invocationId)
+        return u"the invocationId of %1 changed from %2 to %3 (the DC was restored from a backup or its database "
+               "replaced)"_s.arg(dc.host, QString::fromUtf8(cursor.invocationId), QString::fromUtf8(dc.invocationId));
+    if (dc.highestCommittedUsn < cursor.highestCommittedUsn)
+        return u"the highestCommittedUSN of %1 went back from %2 to %3"_s.arg(
+            dc.host, QString::number(cursor.highestCommittedUsn), QString::number(dc.highestCommittedUsn));
+    if (!equalsCaseInsensitive(cursor.baseDn, baseDn))
+        return u"the previous scan read under %1, this one under %2"_s.arg(QString::fromUtf8(cursor.baseDn),
+                                                                          QString::fromUtf8(baseDn));
+    if (cursor.readSignature != signature)
+        return u"the previous scan asked for other attributes (another Sunset version or settings)"_s;
+    const qint64 ageDays = cursor.savedAt.daysTo(QDateTime::currentDateTimeUtc());
+    if (ageDays >= maxAgeDays || cursor.savedAt > QDateTime::currentDateTimeUtc().addSecs(3600))
+        return u"the previous scan is from %1, more than %2 days ago (a periodic full read)"_s.arg(
+            cursor.savedAt.toString(Qt::ISODate), QString::number(maxAgeDays));
+    if (dc.namingContext.isEmpty())
+        return u"%1 is in no naming context of %2"_s.arg(QString::fromUtf8(baseDn), dc.host);
+    return std::nullopt;
+}
+
+// The entries of this scan, written as they are read to a temporary owner-only file beside the kept one and
+// put in its place when the scan succeeded, with their SHA-256 for the cursor.
+class KeptEntriesWriter final {
+public:
+    explicit KeptEntriesWriter(const QString& path) : m_file(path) {}
+
+    std::optional<QString> open()
+    {
+        if (auto error = m_file.open())
+            return error->message;
+        m_writer.emplace(
+            [this](const QByteArray& chunk) {
+                m_hash.addData(chunk);
+                if (m_file.device()->write(chunk) != chunk.size())
+                    m_failed = true;
+            },
+            "Sunset's AD entries kept for the next incremental scan (a cache; safe to delete)");
+        return std::nullopt;
+    }
+    void write(const LdifEntry& entry)
+    {
+        if (valueOf(entry, "objectGUID").size() != 16)
+            m_withoutGuid = QString::fromUtf8(entry.dn);
+        m_writer->writeEntry(entry);
+    }
+    qint64 entries() const { return m_writer->entries(); }
+    std::optional<QString> commit(QByteArray& sha256)
+    {
+        if (!m_withoutGuid.isEmpty())
+            return u"%1 has no objectGUID to merge changes by"_s.arg(m_withoutGuid);
+        if (m_failed)
+            return m_file.device()->errorString();
+        if (auto error = m_file.commit())
+            return error->message;
+        sha256 = m_hash.result().toHex();
+        return std::nullopt;
+    }
+
+private:
+    OwnerOnlyFile m_file;
+    std::optional<LdifWriter> m_writer;
+    Sha256Digest m_hash;
+    bool m_failed = false;
+    QString m_withoutGuid;
+};
+
+// The kept entries, mapped, checked against the cursor's digest before anything is read from them.
+class KeptEntries final {
+public:
+    explicit KeptEntries(const QString& path) : m_file(path) {}
+
+    std::optional<QString> open(const AdScanCursor& cursor)
+    {
+        if (!m_file.open(QIODevice::ReadOnly))
+            return u"the kept entries %1 cannot be read (%2)"_s.arg(m_file.fileName(), m_file.errorString());
+        if (m_file.size() > 0) {
+            const uchar* bytes = m_file.map(0, m_file.size());
+            if (!bytes)
+                return u"the kept entries %1 cannot be read (%2)"_s.arg(m_file.fileName(), m_file.errorString());
+            m_data = QByteArrayView(reinterpret_cast<const char*>(bytes), m_file.size());
+        }
+        if (Sha256Digest::hash(m_data).toHex() != cursor.entriesSha256)
+            return u"the kept entries %1 are damaged (their SHA-256 is not the one the cursor recorded)"_s.arg(
+                m_file.fileName());
+        return std::nullopt;
+    }
+    QByteArrayView data() const { return m_data; }
+    QString fileName() const { return m_file.fileName(); }
+
+private:
+    QFile m_file;
+    QByteArrayView m_data;
+};
+
+constexpr qint64 kKeptPerProgress = 1000;
+
+QByteArray usnFilter(qint64 above)
+{
+    return "(uSNChanged>=" + QByteArray::number(above + 1) + ')';
+}
+
+// The incremental part: what changed on the DC since the cursor, merged into the kept entries.
+class IncrementalMerge final {
+public:
+    IncrementalMerge(LdapConnection& connection, const QByteArray& baseDn, const DcState& dc, qint64 sinceUsn,
+                     const AdLdapReadOptions& options)
+        : m_connection(connection), m_baseDn(baseDn), m_dc(dc), m_sinceUsn(sinceUsn), m_options(options)
+    {
+    }
+
+    // First, before any mailbox is read: the objectGUIDs of every user changed since the cursor anywhere in the
+    // naming context (so one moved out of the base DN or out of the filter is seen, as kAdMailboxFilter's first
+    // term is objectClass=user), deleted ones included (isDeleted=TRUE under the show-deleted control
+    // [MS-ADTS 3.1.1.3.4.1.14, documented]; their uSNChanged moves on deletion: documented, the tombstone is an
+    // originating write), and the OUs and containers changed since: a rename or move of one changes its
+    // descendants' DNs without touching their uSNChanged [MS-ADTS 3.1.1.1.9: only the renamed object gets a new
+    // USN; documented], so those descendants are read again.
+    std::optional<LdapError> findChanged()
+    {
+        LdapSearchRequest changed;
+        changed.baseDn = m_dc.namingContext;
+        changed.filter = "(&" + usnFilter(m_sinceUsn) +
+                         "(|(objectClass=user)(objectClass=organizationalUnit)(objectClass=container)(isDeleted=TRUE)))";
+        changed.attributes = {"objectGUID", "objectClass", "isDeleted"};
+        changed.pageSize = m_options.pageSize;
+        changed.showDeleted = true;
+        QByteArrayList containers;
+        auto failure = m_connection.search(changed, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            const QByteArrayView guid = valueOf(entry, "objectGUID");
+            if (hasValue(entry, "isDeleted", "TRUE") || hasValue(entry, "objectClass", "user"))
+                m_changed.insert(guid.toByteArray());
+            else if (!equalsCaseInsensitive(entry.dn, m_dc.namingContext))
+                containers << entry.dn.toByteArray();
+            return std::nullopt;
+        });
+        if (failure)
+            return failure;
+        for (const QByteArray& container : containers) {
+            LdapSearchRequest below;
+            below.baseDn = container;
+            below.filter = "(objectClass=user)";
+            below.attributes = {"objectGUID"};
+            below.pageSize = m_options.pageSize;
+            failure = m_connection.search(below, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+                m_changed.insert(valueOf(entry, "objectGUID").toByteArray());
+                return std::nullopt;
+            });
+            if (failure && failure->code != LdapErrorCode::NoSuchObject) // gone since: its users are in m_changed
+                return failure;
+            if (dnIsUnder(container, m_baseDn))
+                m_rereadUnder << container;
+        }
+        return std::nullopt;
+    }
+
+    // Then the mailboxes changed since the cursor, paged and ranged exactly as a full read, and every mailbox
+    // under a changed OU inside the base DN; each read once.
+    std::optional<LdapError> readChanged(const LdapEntryHandler& onEntry, const LdapSearchProgress& progress)
+    {
+        const auto once = [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            if (m_reread.contains(valueOf(entry, "objectGUID").toByteArray()))
+                return std::nullopt;
+            m_reread.insert(valueOf(entry, "objectGUID").toByteArray());
+            return onEntry(entry);
+        };
+        LdapSearchRequest request = adMailboxSearchRequest(m_baseDn, m_options);
+        request.filter = "(&" + request.filter + usnFilter(m_sinceUsn) + ')';
+        if (auto failure = m_connection.search(request, once, progress))
+            return failure;
+        for (const QByteArray& container : std::as_const(m_rereadUnder)) {
+            LdapSearchRequest below = adMailboxSearchRequest(container, m_options);
+            if (auto failure = m_connection.search(below, once, progress);
+                failure && failure->code != LdapErrorCode::NoSuchObject)
+                return failure;
+        }
+        return std::nullopt;
+    }
+
+    // A kept entry is used as it was unless it changed (then it was read again, or it is gone).
+    bool keeps(const LdifEntry& kept, qint64& removed) const
+    {
+        const QByteArray guid = valueOf(kept, "objectGUID").toByteArray();
+        if (m_reread.contains(guid))
+            return false;
+        if (m_changed.contains(guid)) {
+            ++removed;
+            return false;
+        }
+        return true;
+    }
+    qint64 reread() const { return m_reread.size(); }
+
+private:
+    LdapConnection& m_connection;
+    const QByteArray m_baseDn;
+    const DcState m_dc;
+    const qint64 m_sinceUsn;
+    const AdLdapReadOptions m_options;
+    QSet<QByteArray> m_changed; // objectGUIDs (16 bytes) changed, deleted, or under a changed OU
+    QByteArrayList m_rereadUnder;
+    QSet<QByteArray> m_reread; // objectGUIDs read again in this scan
+};
+
+} // namespace
+
+QString AdIncrementalResult::describe() const
+{
+    if (incremental) {
+        return u"AD: incremental read of %1 (changes since USN %2): %3 read again, %4 removed, %5 kept."_s.arg(
+            dcHost, QString::number(sinceUsn), QString::number(reread), QString::number(removed),
+            QString::number(kept));
+    }
+    if (!fullReason.isEmpty())
+        return u"AD: full read of %1: %2."_s.arg(dcHost, fullReason);
+    return u"AD: full read of %1."_s.arg(dcHost);
+}
+
+Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connection, const QByteArray& baseDn,
+                                                        const ReadProgress& progress,
+                                                        const AdIncrementalOptions& options)
+{
+    const QString source = adLdapSourceName(connection, baseDn);
+    const auto readFailed = [&](const LdapError& e) { return ImportError{source, 0, {}, e.toString()}; };
+    AdIncrementalResult result;
+    const QString directory = options.stateDirectory;
+    const QByteArray signature = adReadSignature(options.read.replicationMetadata);
+    // Where a rescan's time goes, for the log (sunset.ldap.debug): the searches, the kept entries, saving.
+    QElapsedTimer phase;
+    phase.start();
+    QStringList phases;
+    const auto phaseDone = [&](const char* what) {
+        phases << u"%1 %2 ms"_s.arg(QLatin1StringView(what)).arg(phase.restart());
+    };
+
+    // The DC's state before anything is read, so that whatever changes during this scan is above the cursor.
+    std::optional<DcState> dc;
+    if (!directory.isEmpty()) {
+        LdapResult<DcState> state = readDcState(connection, baseDn);
+        if (!state) {
+            result.fullReason = u"the DC's highestCommittedUSN and invocationId could not be read: "_s +
+                                state.error().toString();
+        } else if (state->highestCommittedUsn <= 0 || state->invocationId.isEmpty()) {
+            result.fullReason = u"the DC names no highestCommittedUSN or invocationId"_s;
+        } else {
+            dc = std::move(state.value());
+        }
+    }
+    result.dcHost = dc ? dc->host : connection.host();
+    phaseDone("DC state");
+
+    std::optional<AdScanCursor> cursor;
+    std::unique_ptr<KeptEntries> kept;
+    if (dc && options.forceFull) {
+        result.fullReason = u"asked for (--ad-full)"_s;
+    } else if (dc) {
+        Result<std::optional<AdScanCursor>> loaded = loadAdScanCursor(directory);
+        if (!loaded) {
+            result.fullReason = loaded.error().toString();
+        } else if (!loaded.value()) {
+            result.fullReason = u"no previous scan kept for this profile"_s;
+        } else if (auto why = whyNotContinued(*loaded.value(), *dc, baseDn, signature, options.maxCursorAgeDays)) {
+            result.fullReason = *why;
+        } else {
+            kept = std::make_unique<KeptEntries>(adEntriesPath(directory));
+            if (auto damaged = kept->open(*loaded.value())) {
+                result.fullReason = *damaged;
+                kept.reset();
+            } else {
+                cursor = loaded.value();
+            }
+        }
+    }
+
+    AdSnapshotReader reader(source);
+    std::optional<ImportError> readerFailure;
+    std::optional<KeptEntriesWriter> writer;
+    if (dc) {
+        if (!QDir().mkpath(directory)) {
+            result.stateWarning = u"cannot create the profile directory %1"_s.arg(directory);
+        } else {
+            QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+            writer.emplace(adEntriesPath(directory));
+            if (auto error = writer->open()) {
+                result.stateWarning = *error;
+                writer.reset();
+            }
+        }
+    }
+    const auto add = [&](const LdifEntry& entry, bool keep) -> std::optional<LdapError> {
+        if (keep && writer)
+            writer->write(entry);
+        if (auto e = reader.addEntry(entry)) {
+            readerFailure = std::move(e);
+            return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
+        }
+        return std::nullopt;
+    };
+    const LdapSearchProgress searchProgress =
+        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress();
+
+    std::optional<IncrementalMerge> merge;
+    if (cursor) {
+        merge.emplace(connection, baseDn, *dc, cursor->highestCommittedUsn, options.read);
+        if (auto failure = merge->findChanged())
+            return readFailed(*failure);
+        phaseDone("changes found");
+    }
+    if (options.read.replicationMetadata) {
+        readAdMetadataDictionary(connection, [&](const LdifEntry& entry) { return add(entry, false); });
+        if (readerFailure)
+            return *readerFailure;
+        phaseDone("metadata dictionary");
+    }
+    const LdapEntryHandler addMailbox = [&](const LdifEntry& entry) { return add(entry, true); };
+    if (merge) {
+        if (auto failure = merge->readChanged(addMailbox, searchProgress))
+            return readerFailure ? *readerFailure : readFailed(*failure);
+        phaseDone("changed mailboxes read");
+        LdifReader keptReader(kept->data(), kept->fileName());
+        auto failure = keptReader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
+            if (!merge->keeps(entry, result.removed))
+                return std::nullopt;
+            ++result.kept;
+            if (add(entry, true))
+                return *readerFailure;
+            // The kept entries count like the ones read, a page at a time: the GUI's row moves, and can cancel.
+            if (progress && result.kept % kKeptPerProgress == 0 && !progress(merge->reread() + result.kept))
+                return ImportError{source, 0, {}, u"cancelled after %1 entries."_s.arg(merge->reread() + result.kept)};
+            return std::nullopt;
+        });
+        if (failure)
+            return *failure;
+        if (progress)
+            progress(merge->reread() + result.kept); // the last count; a cancel now is seen by the caller
+        phaseDone("kept entries merged");
+        result.incremental = true;
+        result.sinceUsn = cursor->highestCommittedUsn;
+        result.reread = merge->reread();
+    } else if (auto failure = connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress)) {
+        return readerFailure ? *readerFailure : readFailed(*failure);
+    }
+    if (!merge)
+        phaseDone("mailboxes read");
+    kept.reset(); // unmapped before the new entries take its place
+    Result<Snapshot> snapshot = reader.finish();
+    if (!snapshot)
+        return snapshot.error();
+    result.snapshot = std::move(snapshot.value());
+    phaseDone("snapshot finished");
+
+    if (writer) {
+        // The old cursor goes first: a crash in between leaves no cursor, so the next scan reads in full.
+        QFile::remove(adCursorPath(directory));
+        AdScanCursor next;
+        next.dcHost = dc->host;
+        next.invocationId = dc->invocationId;
+        next.highestCommittedUsn = dc->highestCommittedUsn;
+        next.baseDn = baseDn;
+        next.readSignature = signature;
+        next.savedAt = QDateTime::currentDateTimeUtc();
+        next.entries = writer->entries();
+        if (auto error = writer->commit(next.entriesSha256))
+            result.stateWarning = *error;
+        else if (auto failure = saveAdScanCursor(directory, next))
+            result.stateWarning = failure->toString();
+        phaseDone("cursor and entries saved");
+    }
+    qCDebug(lcLdap).noquote() << (result.incremental ? "incremental" : "full") << "AD read:" << phases.join(u", "_s);
+    return result;
+}
+
+} // namespace sunset
