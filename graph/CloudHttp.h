@@ -79,6 +79,10 @@ QString describeLimitBreach(LimitBreach breach, const TransferLimits& limits, co
 // timeouts). Retry-After, when sent, wins (capped); otherwise exponential backoff with full jitter.
 struct RetryPolicy {
     int maxRetries = 6;           // per request; the scan fails (resumably) after that
+    // A 429 that says how long to wait (Retry-After) is the service pacing the client, not a failure: it has a
+    // budget of its own, so that throttling slows a read down instead of failing it; only a service that keeps
+    // refusing for this many waits in a row ends the scan.
+    int maxThrottledRetries = 60;
     qint64 baseDelayMsecs = 1000; // first backoff step
     qint64 maxDelayMsecs = 60000; // backoff cap
     qint64 maxRetryAfterMsecs = 300000;

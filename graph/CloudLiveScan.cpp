@@ -7,6 +7,7 @@
 #include "GraphUsersClient.h"
 #include "MailboxCache.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -36,22 +37,20 @@ public:
         , m_post(std::move(post))
         , m_tokens(m_settings.authority, m_settings.credentials)
         , m_users(m_settings.graphEndpoint, &m_tokens)
-        , m_exo(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens)
+        , m_exo([this] { return makeExoClient(); })
         , m_sync(m_settings.graphEndpoint, &m_tokens)
     {
         m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
         m_tokens.setTransferLimits(m_settings.tokenLimits);
         if (!m_settings.graphResource.isEmpty())
             m_users.setResource(m_settings.graphResource);
-        if (!m_settings.exoResource.isEmpty())
-            m_exo.setResource(m_settings.exoResource);
         m_exo.setApi(m_settings.exoApi);
+        m_exo.setParallel(m_settings.exoParallel);
         if (!m_settings.graphResource.isEmpty())
             m_sync.setResource(m_settings.graphResource);
         m_sync.setOptions(m_settings.cloudSync);
         m_sync.setRetryPolicy(m_settings.retryPolicy);
         m_users.setRetryPolicy(m_settings.retryPolicy);
-        m_exo.setRetryPolicy(m_settings.retryPolicy);
 
         QObject::connect(&m_tokens, &TokenProvider::deviceCode, &m_loop,
                          [this](const QString& code, const QUrl& uri, const QString& message, qint64 expiresIn) {
@@ -62,7 +61,7 @@ public:
                          [this] { m_post([](CloudLiveScan& scan) { Q_EMIT scan.signedIn(); }); });
         QObject::connect(&m_users, &GraphUsersClient::progress, &m_loop,
                          [this](qint64 done, qint64 total) { report(CloudLiveScan::Service::Graph, done, total); });
-        QObject::connect(&m_exo, &ExoMailboxClient::progress, &m_loop, [this](qint64 done, qint64 total) {
+        QObject::connect(&m_exo, &ExoMailboxSliceReader::progress, &m_loop, [this](qint64 done, qint64 total) {
             report(CloudLiveScan::Service::ExchangeOnline, done, total);
         });
         QObject::connect(&m_sync, &CloudSyncClient::progress, &m_loop, [this](const QString&, qint64 items) {
@@ -70,7 +69,7 @@ public:
         });
         QObject::connect(&m_users, &GraphUsersClient::finished, &m_loop, [this](bool ok) { usersDone(ok); });
         QObject::connect(&m_sync, &CloudSyncClient::finished, &m_loop, [this](bool ok) { syncDone(ok); });
-        QObject::connect(&m_exo, &ExoMailboxClient::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
+        QObject::connect(&m_exo, &ExoMailboxSliceReader::finished, &m_loop, [this](bool ok) { mailboxesDone(ok); });
         // cancel() comes from another thread: it is seen here within a tenth of a second, also while a device
         // code is polled or a Retry-After is waited out; a page in flight is dropped.
         m_cancelPoll.setInterval(100);
@@ -90,6 +89,8 @@ public:
         QMetaObject::invokeMethod(
             &m_loop, [this] { begin(); }, Qt::QueuedConnection);
         m_loop.exec(); // the worker thread's own loop, not a nested one
+        // Slice readers finished with deleteLater(): gone before the token provider they point to.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 
 private:
@@ -114,9 +115,25 @@ private:
                 return;
             }
             if (!m_tokens.signedInUser().isEmpty())
-                m_exo.setAnchorMailbox("UPN:" + m_tokens.signedInUser().toUtf8());
+                m_exoAnchor = "UPN:" + m_tokens.signedInUser().toUtf8();
             next();
         });
+    }
+
+    // One Get-Mailbox reader per slice, configured alike; made as each slice starts (after sign-in, so that a
+    // delegated read anchors on the admin).
+    std::unique_ptr<ExoMailboxClient> makeExoClient()
+    {
+        auto client =
+            std::make_unique<ExoMailboxClient>(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens);
+        if (!m_settings.exoResource.isEmpty())
+            client->setResource(m_settings.exoResource);
+        client->setApi(m_settings.exoApi);
+        if (!m_exoAnchor.isEmpty())
+            client->setAnchorMailbox(m_exoAnchor);
+        client->setRetryPolicy(m_settings.retryPolicy);
+        client->setGraphDirectory(m_exoGraph);
+        return client;
     }
 
     static QString resourceOf(const QString& configured, const QUrl& endpoint)
@@ -144,9 +161,9 @@ private:
         if (m_settings.readExo && !m_exoDone) {
             m_clock.start();
             if (m_settings.readGraph)
-                m_exo.setGraphDirectory(&m_users.directory());
+                m_exoGraph = &m_users.directory();
             else if (m_settings.previous)
-                m_exo.setGraphDirectory(&m_settings.previous->users);
+                m_exoGraph = &m_settings.previous->users;
             startExo();
             return;
         }
@@ -333,7 +350,7 @@ private:
             return u"cannot read back the merged mailboxes %1: %2"_s.arg(path, file.errorString());
         }
         Result<Snapshot> merged = readExoMailboxesJson(
-            QByteArrayView(reinterpret_cast<const char*>(data), file.size()), path, m_exo.graphDirectory());
+            QByteArrayView(reinterpret_cast<const char*>(data), file.size()), path, m_exoGraph);
         if (!merged) {
             m_writer.reset();
             return merged.error().toString();
@@ -422,7 +439,9 @@ private:
     QElapsedTimer m_clock;
     TokenProvider m_tokens;
     GraphUsersClient m_users;
-    ExoMailboxClient m_exo;
+    QByteArray m_exoAnchor;                 // delegated: the signed-in admin's UPN anchor
+    const GraphDirectory* m_exoGraph = nullptr; // users giving mailboxes their anchors
+    ExoMailboxSliceReader m_exo;
     CloudSyncClient m_sync;
     qint64 m_exoStartedMsecs = 0;
     ExoReadSummary m_exoRead;
@@ -460,6 +479,11 @@ CloudLiveScan::CloudLiveScan(QObject* parent)
 {
     qRegisterMetaType<std::shared_ptr<const CloudScanResult>>();
     qRegisterMetaType<CloudLiveScan::Service>();
+    // Connected first, so that whoever sees the outcome sees the scan as ended and may start the next at once.
+    const auto ended = [this] { m_outcomeDelivered = true; };
+    connect(this, &CloudLiveScan::finished, this, ended);
+    connect(this, &CloudLiveScan::failed, this, ended);
+    connect(this, &CloudLiveScan::cancelled, this, ended);
 }
 
 CloudLiveScan::~CloudLiveScan()
@@ -484,8 +508,13 @@ void CloudLiveScan::cancel()
 
 void CloudLiveScan::start(CloudScanSettings settings)
 {
-    if (isRunning())
-        return;
+    if (isRunning()) {
+        if (!m_outcomeDelivered)
+            return;
+        // Its outcome is out: the worker is only tearing down (the slices' connections), briefly.
+        m_thread->wait();
+    }
+    m_outcomeDelivered = false;
     delete m_thread;
     m_cancelled = std::make_shared<std::atomic<bool>>(false);
     const auto cancelled = m_cancelled;

@@ -4,6 +4,7 @@
 #include "CloudHttp.h"
 #include "CloudSyncClient.h"
 #include "ExoMailboxClient.h"
+#include "ExoMailboxSliceReader.h"
 #include "ExoRescan.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
@@ -69,6 +70,8 @@ struct CloudScanSettings {
     bool readCloudSync = false; // Cloud Sync's writeback jobs, schemas and provisioning log (Graph), after the rest
     CloudSyncReadOptions cloudSync;
     ExoAdminApi exoApi = ExoAdminApi::InvokeCommand;
+    // Get-Mailbox slices read at once (ExoMailboxSliceReader); 1: one stream. V2 is always one stream.
+    int exoParallel = 4;
     RetryPolicy retryPolicy; // also the size and time limits of each page (maxPageBytes, requestTimeoutMsecs)
     TransferLimits tokenLimits = tokenEndpointLimits(); // token endpoint answers: 1 MiB, 60 s stall, 120 s in all
     // A rescan: the result of an earlier scan of the same tenant. With its deltaLink, Graph sends only the users
@@ -97,7 +100,9 @@ public:
     explicit CloudLiveScan(QObject* parent = nullptr);
     ~CloudLiveScan() override; // cancels and waits for the worker
 
-    void start(CloudScanSettings settings); // ignored while a scan runs
+    // Ignored while a scan runs; once its outcome is out (in a slot of finished, failed or cancelled, or later), a
+    // new scan starts after the old worker has ended.
+    void start(CloudScanSettings settings);
     void cancel();
     bool isRunning() const;
 
@@ -120,6 +125,7 @@ Q_SIGNALS:
 
 private:
     QThread* m_thread = nullptr;
+    bool m_outcomeDelivered = false; // finished, failed or cancelled was emitted: start() may wait for the worker
     std::shared_ptr<std::atomic<bool>> m_cancelled;
 };
 

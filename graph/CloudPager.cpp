@@ -3,6 +3,7 @@
 
 #include "GraphLogging.h"
 #include "JsonPullParser.h"
+#include "RateLimitGate.h"
 #include "RequestPacer.h"
 #include "TokenProvider.h"
 
@@ -97,6 +98,7 @@ void CloudPager::resume()
     m_failedHttpStatus = 0;
     m_running = true;
     m_attempt = 0;
+    m_throttledAttempt = 0;
     m_renewedAfter401 = false;
     fetch();
 }
@@ -119,6 +121,19 @@ void CloudPager::cancel()
 void CloudPager::fetch()
 {
     const quint64 generation = ++m_generation;
+    if (m_request.rateLimit) {
+        if (const qint64 wait = m_request.rateLimit->delayMsecs(m_clock->nowMsecs(), m_policy.maxRetryAfterMsecs);
+            wait > 0) {
+            // The budget the service reported is spent until its reset: wait for it rather than be refused.
+            // A precise timer a little past the reset: a coarse one may fire up to 5 % early, into the old window.
+            m_request.rateLimit->notePaced(wait);
+            QTimer::singleShot(int(wait + 25), Qt::PreciseTimer, this, [this, generation] {
+                if (generation == m_generation && m_running)
+                    fetch();
+            });
+            return;
+        }
+    }
     if (!m_request.pacer) {
         fetchToken(generation);
         return;
@@ -185,6 +200,8 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         return;
     }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (m_request.rateLimit && reply->hasRawHeader("Rate-Limit-Remaining"))
+        m_request.rateLimit->observe(reply->rawHeader("Rate-Limit-Remaining"), reply->rawHeader("Rate-Limit-Reset"));
     const QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
     const QByteArray body = reply->readAll();
     const QNetworkReply::NetworkError networkError = reply->error();
@@ -253,14 +270,19 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
         if (page->total >= 0)
             m_total = page->total;
         m_attempt = 0;
+        m_throttledAttempt = 0;
         m_renewedAfter401 = false;
         m_url = next; // from here on, a resume starts at the next page
         if (next.isEmpty())
             m_running = false;
         Q_EMIT progress(m_items, m_total);
         if (next.isEmpty()) {
-            qCInfo(lcGraph).noquote() << u"read %1 %2 in %3 pages (%4 retries)"_s.arg(
+            const QString summary = u"read %1 %2 in %3 pages (%4 retries)"_s.arg(
                 QString::number(m_items), m_request.itemName, QString::number(m_pages), QString::number(m_retries));
+            if (m_request.isSlice)
+                qCDebug(lcGraphSlices).noquote() << summary;
+            else
+                qCInfo(lcGraph).noquote() << summary;
             Q_EMIT finished(true);
             return;
         }
@@ -270,7 +292,20 @@ void CloudPager::handleReply(QNetworkReply* reply, const QByteArray& token, quin
     }
     QString failure = status > 0 ? describeHttpFailure(status, contentType, body) : describeNetworkError(reply);
     const bool transient = status > 0 ? isTransientStatus(status) : isTransientNetworkError(networkError);
-    if (transient && retryLater(failure, parseRetryAfterMsecs(reply->rawHeader("Retry-After"), *m_clock)))
+    const std::optional<qint64> retryAfter = parseRetryAfterMsecs(reply->rawHeader("Retry-After"), *m_clock);
+    if (status == 429 && retryAfter && m_throttledAttempt < m_policy.maxThrottledRetries) {
+        // Paced, not failing: waited out on its own budget (RetryPolicy::maxThrottledRetries).
+        ++m_throttledAttempt;
+        ++m_retries;
+        const qint64 delay = m_policy.delayMsecs(1, retryAfter);
+        qCInfo(lcGraph).noquote() << u"%1 throttled (429); sent again in %2 ms"_s.arg(requestName(),
+                                                                                      QString::number(delay));
+        m_lastRetryDelayMsecs = delay;
+        m_retryTimer.start(int(delay));
+        Q_EMIT throttled(delay);
+        return;
+    }
+    if (transient && retryLater(failure, retryAfter))
         return;
     if (transient)
         failure = u"gave up after %1 retries: "_s.arg(m_attempt) + failure;
@@ -312,7 +347,10 @@ void CloudPager::fail(ImportError error)
     error.message += u"; %1 %2 were read in %3 before it stopped, and the scan can resume from page %4"_s.arg(
         QString::number(m_items), m_request.itemName,
         m_pages == 1 ? u"1 page"_s : QString::number(m_pages) + u" pages"_s, QString::number(m_pages + 1));
-    qCWarning(lcGraph).noquote() << error.toString();
+    if (m_request.isSlice && error.message.startsWith("cancelled"_L1)) // split, or the whole read cancelled
+        qCDebug(lcGraphSlices).noquote() << error.toString();
+    else
+        qCWarning(lcGraph).noquote() << error.toString();
     m_error = std::move(error);
     Q_EMIT finished(false);
 }

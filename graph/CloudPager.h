@@ -23,6 +23,7 @@ class QNetworkReply;
 
 namespace sunset {
 
+class RateLimitGate;
 class RequestPacer;
 class TokenProvider;
 
@@ -65,6 +66,13 @@ public:
         // An API with a published request rate (the provisioning log's 5 per 10 s): every request, retries
         // included, waits for a slot of this pacer first. Not owned; null for none.
         RequestPacer* pacer = nullptr;
+        // An API that reports its request budget in Rate-Limit-* headers (Exchange Online's admin API): each
+        // answer's headers go into the gate, and each request waits while the gate says the budget is spent. Not
+        // owned; shared by every pager reading the same tenant; null for none.
+        RateLimitGate* rateLimit = nullptr;
+        // One slice of a parallel read (ExoMailboxSliceReader): its "read N items" line and its cancellation (the
+        // reader splitting it) go to sunset.graph.slices at debug level; the reader sums the read up once.
+        bool isSlice = false;
     };
 
     CloudPager(QNetworkAccessManager* network, TokenProvider* tokens, Request request, CloudPageHandler handler,
@@ -96,6 +104,7 @@ public:
 Q_SIGNALS:
     void progress(qint64 items, qint64 total); // total -1 when unknown
     void finished(bool ok);
+    void throttled(qint64 delayMsecs); // a 429 was answered: the request is sent again after delayMsecs
 
 private:
     void fetch();
@@ -122,6 +131,7 @@ private:
     bool m_running = false;
     bool m_renewedAfter401 = false;
     int m_attempt = 0;
+    int m_throttledAttempt = 0; // 429s with Retry-After in a row (RetryPolicy::maxThrottledRetries)
     int m_retries = 0;
     qint64 m_lastRetryDelayMsecs = -1;
     int m_failedHttpStatus = 0;

@@ -41,7 +41,8 @@ QByteArray ExoMailboxClient::getMailboxBody(const QString& filter)
     if (filter.isEmpty())
         return QByteArrayLiteral(
             R"({"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"ResultSize":"Unlimited"}}})");
-    // -Filter is a Get-Mailbox parameter [D: Get-Mailbox reference]; InvokeCommand passes any parameter [C].
+    // -Filter is a Get-Mailbox parameter [D: Get-Mailbox reference]; InvokeCommand passes any parameter [C]. The
+    // filter is user data (names chosen as slice borders): QJsonDocument escapes it for JSON.
     const QJsonObject parameters{{u"ResultSize"_s, u"Unlimited"_s}, {u"Filter"_s, filter}};
     const QJsonObject input{{u"CmdletName"_s, u"Get-Mailbox"_s}, {u"Parameters"_s, parameters}};
     return QJsonDocument(QJsonObject{{u"CmdletInput"_s, input}}).toJson(QJsonDocument::Compact);
@@ -51,6 +52,15 @@ void ExoMailboxClient::setChangedSince(qint64 msecs)
 {
     m_changedSince = msecs;
     rebuildPager();
+}
+
+QString ExoMailboxClient::effectiveFilter() const
+{
+    // An incremental read is one stream (CloudLiveScan); were it also a slice, both conditions must hold.
+    if (m_changedSince <= 0)
+        return m_filter;
+    const QString changed = whenChangedFilter(m_changedSince);
+    return m_filter.isEmpty() ? changed : u"(%1) -and (%2)"_s.arg(m_filter, changed);
 }
 
 QByteArray ExoMailboxClient::appAnchorMailbox(const QString& tenant)
@@ -63,7 +73,8 @@ const QByteArray& ExoMailboxClient::selectedProperties()
 {
     static const QByteArray properties = [] {
         // What CloudRecordMapper reads besides the catalog's properties, and the ExchangeGuid kept for support.
-        QByteArray list = "ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,DisplayName,ExchangeGuid,"
+        // Name: what a parallel read's slices filter on (ExoMailboxSliceReader) and choose their borders from.
+        QByteArray list = "ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,DisplayName,ExchangeGuid,Name,"
                           "WhenChangedUTC,WhenChanged,IsDirSynced,IsExchangeCloudManaged";
         for (int p = 0; p < int(CloudProperty::Count); ++p) {
             const QLatin1StringView name = cloudPropertyName(CloudProperty(p));
@@ -96,6 +107,28 @@ void ExoMailboxClient::setPageSize(int maxPageSize)
 {
     m_pageSize = std::clamp(maxPageSize, 1, 1000);
     rebuildPager();
+}
+
+void ExoMailboxClient::setFilter(const QString& opathFilter)
+{
+    m_filter = opathFilter;
+    rebuildPager();
+}
+
+void ExoMailboxClient::setRateLimitGate(RateLimitGate* gate)
+{
+    m_rateLimit = gate;
+    rebuildPager();
+}
+
+qint64 ExoMailboxClient::pagesRead() const
+{
+    return m_pager->pages();
+}
+
+bool ExoMailboxClient::hasMorePages() const
+{
+    return m_pager->pages() > 0 && !m_pager->resumeUrl().isEmpty();
 }
 
 void ExoMailboxClient::setRetryPolicy(const RetryPolicy& policy)
@@ -133,7 +166,9 @@ void ExoMailboxClient::rebuildPager()
     CloudPager::Request request;
     request.method = "POST";
     request.firstUrl = commandUrl();
-    request.body = getMailboxBody(m_changedSince > 0 ? whenChangedFilter(m_changedSince) : QString());
+    request.body = getMailboxBody(effectiveFilter());
+    request.rateLimit = m_rateLimit;
+    request.isSlice = m_slice;
     request.headers = {{"X-AnchorMailbox", m_anchor.isEmpty() ? appAnchorMailbox(m_tenant) : m_anchor},
                        {"Prefer", "odata.maxpagesize=" + QByteArray::number(m_pageSize)},
                        {"X-ResponseFormat", "json"}};
@@ -151,14 +186,20 @@ void ExoMailboxClient::rebuildPager()
             Result<Snapshot> page = readExoMailboxesJson(body, requestName, m_graph);
             if (!page)
                 return page.error();
-            const qint64 items = qint64(page->records.size());
-            if (m_sink) {
-                // The page was read whole above, so this second parse of the same bytes cannot fail half-way.
+            if (m_collectNames || m_sink) {
+                // The page was read whole above, so this second parse of the same bytes cannot fail half-way; one
+                // parse serves both the slice borders' names and the mailbox cache's sink.
                 const QJsonArray mailboxes =
                     QJsonDocument::fromJson(body.toByteArray()).object().value("value"_L1).toArray();
-                for (const QJsonValue& mailbox : mailboxes)
-                    m_sink(mailbox.toObject());
+                for (const QJsonValue& value : mailboxes) {
+                    const QJsonObject mailbox = value.toObject();
+                    if (m_collectNames)
+                        m_names.append(mailbox.value("Name"_L1).toString());
+                    if (m_sink)
+                        m_sink(mailbox);
+                }
             }
+            const qint64 items = qint64(page->records.size());
             for (MailboxRecord& record : page->records)
                 m_snapshot.records.push_back(std::move(record));
             m_snapshot.skippedEntries += page->skippedEntries;
@@ -170,12 +211,14 @@ void ExoMailboxClient::rebuildPager()
     m_pager->setClock(*m_clock);
     connect(m_pager, &CloudPager::progress, this, &ExoMailboxClient::progress);
     connect(m_pager, &CloudPager::finished, this, &ExoMailboxClient::finished);
+    connect(m_pager, &CloudPager::throttled, this, &ExoMailboxClient::throttled);
 }
 
 void ExoMailboxClient::start()
 {
     m_snapshot = {};
     m_snapshot.side = Side::Cloud;
+    m_names.clear();
     m_snapshot.source = describeRequest("POST", commandUrl()) +
                         (m_changedSince > 0 ? u" (Get-Mailbox -Filter \"%1\")"_s.arg(whenChangedFilter(m_changedSince))
                                             : u" (Get-Mailbox)"_s);

@@ -18,6 +18,7 @@ class QNetworkAccessManager;
 namespace sunset {
 
 class CloudPager;
+class RateLimitGate;
 class TokenProvider;
 
 // Which Exchange Online admin API runs Get-Mailbox:
@@ -42,7 +43,7 @@ public:
     ExoMailboxClient(const QUrl& endpoint, const QString& tenant, TokenProvider* tokens, QObject* parent = nullptr);
     ~ExoMailboxClient() override;
 
-    // filter: an OPATH -Filter (e.g. whenChangedFilter()); empty: every mailbox.
+    // filter: an OPATH -Filter (e.g. whenChangedFilter() or a slice's); empty: every mailbox. InvokeCommand only.
     static QByteArray getMailboxBody(const QString& filter = {});
     static QByteArray appAnchorMailbox(const QString& tenant);
     // The properties asked for with $select: those Sunset reads (identity, anchors, the catalog's cloud
@@ -57,6 +58,22 @@ public:
     void setResource(const QString& resource); // before start(); default: the endpoint's scheme and host
     void setPageSize(int maxPageSize);         // Prefer: odata.maxpagesize, default 1000
     void setRetryPolicy(const RetryPolicy& policy);
+    // Get-Mailbox -Filter (OPATH) for one slice of a parallel read (ExoMailboxSliceReader); InvokeCommand only:
+    // the v2.0 Mailbox endpoint documents no Filter parameter.
+    void setFilter(const QString& opathFilter);
+    const QString& filter() const { return m_filter; }
+    void setRateLimitGate(RateLimitGate* gate); // shared with the other slices; not owned
+    // One slice of a parallel read: its own end and cancellation are logged at debug level (CloudPager::Request).
+    void setSlice(bool slice)
+    {
+        m_slice = slice;
+        rebuildPager();
+    }
+    // Keep the Name of each mailbox read (for choosing slice borders); off by default.
+    void setCollectNames(bool collect) { m_collectNames = collect; }
+    const QStringList& names() const { return m_names; }
+    qint64 pagesRead() const;
+    bool hasMorePages() const; // the last page read had a nextLink
     // Users from Graph, to give mailboxes their on-premises anchors; must outlive the scan.
     void setGraphDirectory(const GraphDirectory* graph) { m_graph = graph; }
     const GraphDirectory* graphDirectory() const { return m_graph; }
@@ -68,6 +85,9 @@ public:
     // Hears each mailbox object of each page accepted, as Exchange Online sent it (to keep it for a rescan).
     void setMailboxObjectSink(std::function<void(const QJsonObject&)> sink) { m_sink = std::move(sink); }
 
+    // The -Filter sent: the slice's, the incremental read's, or both joined with -and.
+    QString effectiveFilter() const;
+
     QString check() const;
     void start();
 
@@ -78,6 +98,7 @@ public:
 Q_SIGNALS:
     void progress(qint64 mailboxes, qint64 total); // total is -1: Get-Mailbox does not count
     void finished(bool ok);
+    void throttled(qint64 delayMsecs); // a 429 is being waited out
 
 private:
     void rebuildPager();
@@ -92,6 +113,11 @@ private:
     QByteArray m_anchor;
     RetryPolicy m_policy;
     const GraphDirectory* m_graph = nullptr;
+    QString m_filter;
+    RateLimitGate* m_rateLimit = nullptr;
+    bool m_collectNames = false;
+    bool m_slice = false;
+    QStringList m_names;
     QNetworkAccessManager* m_network;
     Snapshot m_snapshot;
     qint64 m_changedSince = 0;

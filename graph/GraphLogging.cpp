@@ -2,3 +2,4 @@
 #include "GraphLogging.h"
 
 Q_LOGGING_CATEGORY(lcGraph, "sunset.graph")
+Q_LOGGING_CATEGORY(lcGraphSlices, "sunset.graph.slices", QtInfoMsg)

@@ -91,6 +91,10 @@ CloudSourceOptions::CloudSourceOptions()
                "Online PowerShell uses; the default) or v2 (/adminapi/v2.0/…/Mailbox, Microsoft's documented "
                "preview API; app role Exchange.ManageAsAppV2)."_s,
                u"API"_s)
+    , m_exoParallel(u"exo-parallel"_s,
+                    u"Get-Mailbox slices (by Name, -Filter) read at once from Exchange Online, 1 to 16 (default 4; "
+                    "1: one stream). --exo-api v2 takes no filter and is always one stream."_s,
+                    u"N"_s)
     , m_caFile(u"ca-file"_s,
                u"Also trust the CA certificates in this PEM file (a TLS-inspecting proxy, a test service). "
                "Certificates are always verified."_s,
@@ -118,7 +122,7 @@ QList<QCommandLineOption> CloudSourceOptions::options() const
     return {m_tenant,      m_clientId,  m_secretFile,    m_certificate, m_deviceCode,
             m_legacyX5t,   m_authority, m_graphEndpoint, m_exoEndpoint, m_graphResource,
             m_exoResource, m_exoApi,    m_caFile,        m_profile,     m_fullScan,
-            m_fullEvery,   m_rememberSecret};
+            m_fullEvery,   m_rememberSecret, m_exoParallel};
 }
 
 bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
@@ -154,6 +158,14 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
             settings.exoApi = ExoAdminApi::V2;
         else if (api != "invokecommand"_L1)
             return AdSourceError{CliUsage, u"--exo-api '%1': use invokecommand or v2."_s.arg(parser.value(m_exoApi))};
+    }
+    if (parser.isSet(m_exoParallel)) {
+        bool ok = false;
+        const int slices = parser.value(m_exoParallel).toInt(&ok);
+        if (!ok || slices < 1 || slices > 16)
+            return AdSourceError{CliUsage, u"--exo-parallel '%1': give a number of slices from 1 to 16 (4 by "
+                                           "default; 1 reads one stream)."_s.arg(parser.value(m_exoParallel))};
+        settings.exoParallel = slices;
     }
     if (parser.isSet(m_caFile)) {
         const QString path = parser.value(m_caFile);

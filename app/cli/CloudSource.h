@@ -39,8 +39,8 @@ public:
     CloudSourceOptions();
 
     // --tenant, --client-id, --client-secret-file, --certificate, --device-code, --legacy-x5t, --authority,
-    // --graph-endpoint, --exo-endpoint, --graph-resource, --exo-resource, --exo-api, --ca-file, --cloud-profile,
-    // --full-scan, --cloud-full-every, --remember-secret.
+    // --graph-endpoint, --exo-endpoint, --graph-resource, --exo-resource, --exo-api, --exo-parallel, --ca-file,
+    // --cloud-profile, --full-scan, --cloud-full-every, --remember-secret.
     QList<QCommandLineOption> options() const;
     bool isSet(const QCommandLineParser& parser) const; // --tenant given: read the cloud live
     // Reads the settings; warnings (a secret file others may read) go to err. Without a credential option, the
@@ -62,6 +62,7 @@ private:
     QCommandLineOption m_graphResource;
     QCommandLineOption m_exoResource;
     QCommandLineOption m_exoApi;
+    QCommandLineOption m_exoParallel;
     QCommandLineOption m_caFile;
     QCommandLineOption m_profile;
     QCommandLineOption m_fullScan;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Clock.h"
+#include "ExoLoadModel.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -139,6 +140,11 @@ public:
     // The user name the device code sign-in "signs in" (in the id_token's preferred_username).
     void setSignedInAdmin(const QString& upn) { m_admin = upn; }
 
+    // Get-Mailbox under load (ExoLoadModel.h: latency, cost per mailbox, concurrency cap, Rate-Limit budget) and
+    // the order -Filter compares names in (OpathFilter.h). After changing the mailboxes, their filter cache is reset.
+    ExoLoadModel& exoLoad() { return m_exoLoad; }
+    void setNameCollation(OpathFilter::Collation collation) { m_mailboxFilters.setCollation(collation); }
+
     // Cloud Sync's jobs, schemas and provisioning log (/v1.0/servicePrincipals…, /v1.0/auditLogs/provisioning).
     SyncEmulator& sync() { return *m_sync; }
 
@@ -256,6 +262,9 @@ private:
     bool m_cutOffNext = false; // the answer being built is a CutOffBody fault
     QList<QByteArray> m_exoBodies;
     qint64 m_streamedBytes = 0;
+    ExoLoadModel m_exoLoad;
+    MailboxFilterCache m_mailboxFilters;
+    qint64 m_answerDelayMsecs = 0; // the answer being built waits this long (ExoLoadModel), then is written
     std::unique_ptr<SyncEmulator> m_sync;
     OnDemandEmulator* m_onDemand = nullptr;
 };

@@ -6,19 +6,11 @@
 #include <QList>
 #include <QString>
 
-#include <optional>
-
 namespace sunset {
 
 // The emulator's side of incremental Exchange Online rescans: mailboxes whose WhenChangedUTC moves when a test
-// changes them, and Get-Mailbox -Filter "WhenChangedUTC -gt '<date>'" (the one filter an incremental rescan sends;
-// exo-slices' general OPATH evaluator takes over the rest of -Filter). Free functions on the emulator's array so
-// that CloudEmulator.cpp only calls them.
-
-// The rows of mailboxes a -Filter selects, in order; or the error Exchange answers (message text [U]: the
-// service's wording for a filter it cannot parse is not published).
-std::optional<QString> selectMailboxesByFilter(const QJsonArray& mailboxes, const QString& filter,
-                                               QList<qsizetype>& rows);
+// changes them. Get-Mailbox -Filter "WhenChangedUTC -gt '<date>'" is evaluated with every other -Filter by
+// OpathFilter.cpp. Free functions on the emulator's array so that CloudEmulator.cpp only calls them.
 
 // A test's changes, each stamping the mailbox's WhenChangedUTC with nowMsecs (Exchange sets it on every write).
 void changeMailboxProperty(QJsonArray& mailboxes, const QString& exchangeGuid, const QString& property,

@@ -29,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace sunset;
@@ -1436,6 +1437,39 @@ void TestCloudClients::cliDiffExoApiV2()
                  &errors),
              int(CliUsage));
     QVERIFY(errors.contains("use invokecommand or v2"_L1));
+}
+
+// --exo-parallel: the default reads Exchange Online in slices (-Filter on Name), 1 as one stream; both give the
+// report the files give. A value outside 1..16 is a usage error saying the range.
+void TestCloudClients::cliDiffExoParallel()
+{
+    CliTenant files;
+    QVERIFY(files.write());
+    const QString report = files.dir.filePath(u"sliced.json"_s);
+    const QStringList credential{u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret};
+    const auto filtered = [](qsizetype from) {
+        const QList<QByteArray> bodies = g_emulator->lastExoBodies();
+        return std::count_if(bodies.begin() + from, bodies.end(),
+                             [](const QByteArray& body) { return body.contains("\"Filter\""); });
+    };
+    QString errors;
+    QVERIFY2(cli(files.live(report, credential), &errors) == CliOk, qPrintable(errors));
+    QVERIFY(filtered(0) > 1); // kMailboxes is five pages: the default of 4 slices them
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+
+    const qsizetype before = g_emulator->lastExoBodies().size();
+    QVERIFY2(cli(files.live(report, credential + QStringList{u"--exo-parallel"_s, u"1"_s, u"--full-scan"_s}), &errors) ==
+                 CliOk,
+             qPrintable(errors));
+    QVERIFY(g_emulator->lastExoBodies().size() > before);
+    QCOMPARE(filtered(before), 0);
+    QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
+
+    for (const QString& wrong : {u"0"_s, u"17"_s, u"four"_s}) {
+        QCOMPARE(cli(files.live(report, credential + QStringList{u"--exo-parallel"_s, wrong}), &errors), int(CliUsage));
+        QVERIFY2(errors.contains(u"--exo-parallel '%1': give a number of slices from 1 to 16"_s.arg(wrong)),
+                 qPrintable(errors));
+    }
 }
 
 void TestCloudClients::damagedKeptStateMeansAFullRead()

@@ -49,5 +49,6 @@ private Q_SLOTS:
     void cliDiffThroughDamagedPages();
     void cliDiffDeviceCode();
     void cliDiffExoApiV2();
+    void cliDiffExoParallel();
     void damagedKeptStateMeansAFullRead();
 };

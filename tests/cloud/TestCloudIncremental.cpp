@@ -231,6 +231,10 @@ void TestCloudIncremental::incrementalEqualsFullRead()
     QVERIFY(first->exoRead.fullReason.contains(u"no earlier complete scan"_s));
     QVERIFY(first->exoCursor.isSet());
     QCOMPARE(first->exoCursor.mailboxes, qint64(m_emulator->mailboxes().size()));
+    // That full read was sliced (exo-slices, 4 by default): the first request's page was read again by the slices
+    // it split into, yet the cache above holds each mailbox once (ExoMailboxSliceReader's sink de-duplicates).
+    QVERIFY2(first->mailboxes.source.contains(u"slices by Name"_s), qPrintable(first->mailboxes.source));
+    QCOMPARE(qint64(first->mailboxes.records.size()), first->exoCursor.mailboxes);
     // Owner-only, and nothing secret in what is kept.
     const QString cachePath = MailboxCache::path(dir);
     QCOMPARE(QFile::permissions(cachePath) &
