@@ -9,6 +9,16 @@
 
 namespace sunset {
 
+// An app of the emulator's registry (CloudEmulator::registerApp) signing in with its secret.
+inline AppCredentials emulatorAppCredentials(const QString& tenant, const QString& clientId, const QString& secret)
+{
+    AppCredentials c;
+    c.tenant = tenant;
+    c.clientId = clientId;
+    c.clientSecret = secret;
+    return c;
+}
+
 inline CloudScanSettings emulatorScanSettings(const CloudEmulator& emulator, const QString& tenant,
                                               const QString& clientId, const QString& secret)
 {
@@ -16,9 +26,7 @@ inline CloudScanSettings emulatorScanSettings(const CloudEmulator& emulator, con
     s.authority = s.graphEndpoint = s.exoEndpoint = emulator.baseUrl();
     s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
     s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-    s.credentials.tenant = tenant;
-    s.credentials.clientId = clientId;
-    s.credentials.clientSecret = secret;
+    s.credentials = emulatorAppCredentials(tenant, clientId, secret);
     return s;
 }
 

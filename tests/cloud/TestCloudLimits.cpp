@@ -8,6 +8,7 @@
 #include "CloudHttp.h"
 #include "CloudRecordMapper.h"
 #include "DemoTenantGenerator.h"
+#include "EmulatorScanSettings.h"
 #include "ExoMailboxClient.h"
 #include "GraphUsersClient.h"
 #include "TokenProvider.h"
@@ -48,11 +49,7 @@ qint64 procStatusBytes(QByteArrayView field)
 
 AppCredentials credentials()
 {
-    AppCredentials c;
-    c.tenant = kTenant;
-    c.clientId = kApp;
-    c.clientSecret = kSecret;
-    return c;
+    return emulatorAppCredentials(kTenant, kApp, kSecret);
 }
 
 RetryPolicy testPolicy()

@@ -5,6 +5,7 @@
 // Rate-Limit budget; concurrency never above the setting; cancel; v2 one stream.
 #include "CloudEmulator.h"
 #include "DemoTenantGenerator.h"
+#include "EmulatorScanSettings.h"
 #include "ExoMailboxClient.h"
 #include "ExoMailboxSliceReader.h"
 #include "OpathFilter.h"
@@ -75,11 +76,7 @@ Tenant& tenant()
 
 AppCredentials credentials()
 {
-    AppCredentials c;
-    c.tenant = kTenant;
-    c.clientId = kApp;
-    c.clientSecret = kSecret;
-    return c;
+    return emulatorAppCredentials(kTenant, kApp, kSecret);
 }
 
 RetryPolicy fastRetries()
