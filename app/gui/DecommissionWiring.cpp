@@ -5,6 +5,7 @@
 #include "ChecklistCommands.h"
 #include "ChecklistStore.h"
 #include "DecommissionWizard.h"
+#include "WindowScreenshot.h"
 
 #include <QDir>
 #include <QFile>
@@ -193,14 +194,7 @@ void takeDecommissionScreenshot(QWidget* parent, DecommissionWizardOptions optio
     wizard->setStartId(int(step));
     wizard->restart();
     wizard->show();
-    QObject::connect(wizard, &DecommissionWizard::checksFinished, wizard, [wizard, path, fail] {
-        // Let the page lay out and paint once before grabbing.
-        QTimer::singleShot(500, wizard, [wizard, path, fail] {
-            if (!wizard->grab().save(path, "PNG"))
-                return fail(u"cannot write "_s + path);
-            QCoreApplication::quit();
-        });
-    });
+    QObject::connect(wizard, &DecommissionWizard::checksFinished, wizard, [wizard, path] { grabAndQuit(*wizard, path); });
     DecommissionStepPage* page = wizard->stepPage(step);
     if (step == ChecklistStep::Verification) {
         QObject::connect(page, &DecommissionStepPage::freshScanFinished, wizard, [fail](bool recorded) {

@@ -11,6 +11,7 @@
 #include "ScanLoader.h"
 #include "TickedDriftItems.h"
 #include "UiLogging.h"
+#include "WindowScreenshot.h"
 
 #include <QApplication>
 #include <QDir>
@@ -142,22 +143,6 @@ void tickSomeItems(const MainWindow& window)
     }
 }
 
-void savePixmapAndQuit(const QPixmap& shot, const QString& path)
-{
-    if (!shot.save(path, "PNG")) {
-        std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
-        QApplication::exit(1);
-        return;
-    }
-    QApplication::quit();
-}
-
-void saveAndQuit(QWidget* widget, const QString& path)
-{
-    // Let the views lay out and paint once before grabbing.
-    QTimer::singleShot(500, widget, [widget, path] { savePixmapAndQuit(widget->grab(), path); });
-}
-
 // The review as the admin sees it after Approve…: the break-glass reason prompt (window-modal, so a window of its
 // own) drawn over the review's centre, with a reason typed.
 void showReasonPromptAndQuit(BatchReviewDialog* dialog, const QString& path)
@@ -195,7 +180,7 @@ void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, 
             if (flow.reviewDialog())
                 flow.reviewDialog()->close();
             flow.showHistory();
-            saveAndQuit(flow.historyPresenter()->view(), path);
+            grabAndQuit(*flow.historyPresenter()->view(), path);
         });
         BatchConfirmation::queueReasons({u"Writeback job of emea quarantined since Monday (CHG-4711)"_s});
         BatchConfirmation::queueAnswers({true, true});

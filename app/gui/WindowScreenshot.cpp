@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QPixmap>
 #include <QTimer>
 #include <QWidget>
 
@@ -21,17 +22,20 @@ ThrowawayHome::ThrowawayHome()
     qunsetenv("XDG_CONFIG_HOME");
 }
 
+void savePixmapAndQuit(const QPixmap& shot, const QString& path)
+{
+    if (!shot.save(path, "PNG")) {
+        std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
+        QCoreApplication::exit(1);
+        return;
+    }
+    QCoreApplication::quit();
+}
+
 void grabAndQuit(QWidget& widget, const QString& path)
 {
     // One round of layout and painting is not enough for the item views' deferred layouts: give them a moment.
-    QTimer::singleShot(400, &widget, [&widget, path] {
-        if (!widget.grab().save(path, "PNG")) {
-            std::fprintf(stderr, "sunset: cannot write %s\n", qPrintable(path));
-            QCoreApplication::exit(1);
-            return;
-        }
-        QCoreApplication::quit();
-    });
+    QTimer::singleShot(500, &widget, [&widget, path] { savePixmapAndQuit(widget.grab(), path); });
 }
 
 void grabWindowAfterFirstScan(DesktopSession& session, const QString& path, std::function<void()> prepare)

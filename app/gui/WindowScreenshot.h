@@ -6,6 +6,7 @@
 
 #include <functional>
 
+class QPixmap;
 class QWidget;
 
 namespace sunset {
@@ -24,8 +25,10 @@ private:
     QTemporaryDir m_home;
 };
 
-// Saves widget to path as PNG once the views have laid out and painted, then ends the application: exit code 0,
-// or 1 with the reason on stderr when the file cannot be written.
+// Saves shot to path as PNG, then ends the application: exit code 0, or 1 with the reason on stderr when the file
+// cannot be written.
+void savePixmapAndQuit(const QPixmap& shot, const QString& path);
+// savePixmapAndQuit() of widget once its views have laid out and painted.
 void grabAndQuit(QWidget& widget, const QString& path);
 
 // After the session's first scan is shown: runs prepare (select something, open a panel), then grabAndQuit() the
