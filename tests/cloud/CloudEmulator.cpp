@@ -114,7 +114,18 @@ CloudEmulator::CloudEmulator(QObject* parent)
 {
 }
 
-CloudEmulator::~CloudEmulator() = default;
+CloudEmulator::~CloudEmulator()
+{
+    // The server deletes its open sockets as it goes, and each socket says "disconnected" on its way out. Members
+    // declared after m_server (m_buffers among them) are gone by then, so those signals must not reach this object:
+    // cut the sockets loose first, then close the server while every member is still alive.
+    if (!m_server)
+        return;
+    m_server->disconnect(this);
+    for (QTcpSocket* socket : m_server->findChildren<QTcpSocket*>())
+        socket->disconnect(this);
+    m_server.reset();
+}
 
 bool CloudEmulator::listen()
 {
