@@ -8,7 +8,7 @@
 // target: the incremental rescan at most 5 % of the full read's time).
 //
 // sunset-ad-incremental-bench SAMBA_DIR [--percent P] [--rounds R] [--delay-ms MS]
-#include "../tests/ApprovedForTests.h"
+#include "../tests/support/ApprovedForTests.h"
 #include "../tests/samba/SambaTestDomain.h"
 #include "AdIncrementalRead.h"
 #include "BenchFigures.h"

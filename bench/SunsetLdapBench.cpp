@@ -11,7 +11,7 @@
 // sunset-ldap-bench SAMBA_DIR [--changes N] [--read-runs R] [--delay-ms MS] [--no-window-64] [--trace]
 // --changes 0: the read only. --trace: each round trip of the first read through the proxy, on standard error.
 // SAMBA_DIR is a DC started by tests/samba/samba-dc.sh (its env file says where and how to bind).
-#include "../tests/ApprovedForTests.h"
+#include "../tests/support/ApprovedForTests.h"
 #include "BenchLdapBind.h"
 #include "DelayingTcpProxy.h"
 #include "LdapConnection.h"

@@ -3,7 +3,8 @@
 // --hybrid-json --exo --ad-ldif --graph, in-process): every step reports real findings from them — the
 // not-cloud-managed mailbox, a fresh scan recorded and judged, the hybrid relationship and connectors, the
 // registered server and its SCP, what must stay and what should go — and the file readers' errors name the file.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
+#include "../support/TestFiles.h"
 #include "ChecklistCommands.h"
 #include "CliCommands.h"
 #include "ExchangeConfiguration.h"
@@ -19,17 +20,12 @@
 using namespace sunset;
 using test::cli;
 using test::CliRun;
+using test::writeFile;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
 const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
-
-bool writeFile(const QString& path, const QByteArray& data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
-}
 
 // Two healthy writeback jobs (the demo's ids and domains) that last succeeded 10 minutes ago, and schemas that
 // map all 24 attributes: the answers of GET …/synchronization/jobs and …/jobs/{jobId}/schema.

@@ -3,7 +3,8 @@
 // - exit code 3 when a report cannot be written, and the report an earlier run left is still there, whole;
 // - a --client-secret-file that other users can read or change draws a warning naming it and the fix; an owner-only
 //   one draws none.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
+#include "../support/TestFiles.h"
 #include "CliCommands.h"
 
 #include <QDir>
@@ -24,18 +25,6 @@ namespace {
 
 const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
 const QByteArray kOldReport = "{\"format\": \"sunset.drift-report\", \"note\": \"the report of an earlier run\"}\n";
-
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(unreadable)");
-}
 
 // --no-history: exit code 3 also means "the scan could not be recorded"; here it must be the report's alone.
 QStringList diffOfTheDemo(const QString& jsonReport)

@@ -2,8 +2,8 @@
 // sunset-cli rollback-impact on the bundled demo tenant: what it lists agrees with the drift 'diff' reports for
 // the same files (cloud-managed mailboxes only, on the attributes the sync overwrites), in JSON, CSV and text;
 // --mailbox narrows it; wrong usage and unknown mailboxes are clear errors.
-#include "../CliRun.h"
-#include "../Rfc4180.h"
+#include "../support/CliRun.h"
+#include "../support/Rfc4180.h"
 #include "CliCommands.h"
 #include "CsvCell.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The bundled demo tenant: the generator reproduces it byte for byte, and `sunset-cli diff` on it reports
 // exactly the drift the generator planted (no more, no less), from the JSON and from the CSV export alike.
-#include "../Rfc4180.h"
+#include "../support/Rfc4180.h"
 #include "CliCommands.h"
 #include "CsvCell.h"
 #include "DemoTenantGenerator.h"

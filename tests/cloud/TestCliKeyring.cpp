@@ -3,6 +3,8 @@
 // in-process cloud emulator. Run twice by CTest, like TestSecretStore: as TestCliKeyring in a private D-Bus session
 // with a fresh GNOME Keyring (with-keyring.sh sets SUNSET_TEST_KEYRING=1), and as TestCliNoKeyring with the session
 // bus pointing nowhere.
+#include "../support/CliRun.h"
+#include "../support/TestFiles.h"
 #include "CliCommands.h"
 #include "CloudEmulator.h"
 #include "DemoTenantGenerator.h"
@@ -22,29 +24,13 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+using test::cliCode;
+using test::writeOwnerOnlyFile; // the secret files sunset-cli reads must be owner-only
+
 const QString kTenant = u"contoso.onmicrosoft.com"_s;
 const QString kTenantId = u"9c8b3f3e-5a51-4c1f-9d1e-6f0c2d7b8a10"_s;
 const QString kApp = u"11111111-2222-3333-4444-555555555555"_s;
 const QString kSecret = u"Zq8~cli-remembers-this-only-in-the-keyring"_s;
-
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() &&
-           file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-}
-
-int cli(const QStringList& args, QString* errors)
-{
-    QString outText;
-    QString errText;
-    QTextStream out(&outText);
-    QTextStream err(&errText);
-    const int code = runCli(args, out, err);
-    err.flush();
-    *errors = errText;
-    return code;
-}
 
 SecretResult<QByteArray> recall(const SecretKey& key)
 {
@@ -115,8 +101,8 @@ void TestCliKeyring::initTestCase()
     generateDemoTenant(options, sinks);
     m_ldif = m_dir.filePath(u"ad.ldif"_s);
     m_secretFile = m_dir.filePath(u"secret"_s);
-    QVERIFY(writeFile(m_ldif, ldif));
-    QVERIFY(writeFile(m_secretFile, kSecret.toUtf8() + '\n'));
+    QVERIFY(writeOwnerOnlyFile(m_ldif, ldif));
+    QVERIFY(writeOwnerOnlyFile(m_secretFile, kSecret.toUtf8() + '\n'));
     m_emulator = std::make_unique<CloudEmulator>();
     QVERIFY(m_emulator->listen());
     m_emulator->setTenant({kTenant, kTenantId}, graph, exo);
@@ -132,13 +118,13 @@ void TestCliKeyring::rememberRecallForget()
 
     // A secret that does not sign in is not kept.
     const QString wrong = m_dir.filePath(u"wrong"_s);
-    QVERIFY(writeFile(wrong, "not-the-secret\n"));
-    QCOMPARE(cli(diff({u"--client-secret-file"_s, wrong, u"--remember-secret"_s}), &errors), int(CliBadInput));
+    QVERIFY(writeOwnerOnlyFile(wrong, "not-the-secret\n"));
+    QCOMPARE(cliCode(diff({u"--client-secret-file"_s, wrong, u"--remember-secret"_s}), &errors), int(CliBadInput));
     QVERIFY(!recall(key));
     QCOMPARE(recall(key).error().reason, SecretStoreError::Reason::NotFound);
 
     // Signed in with --remember-secret: kept in the keyring, and nowhere in clear under the test's directories.
-    QCOMPARE(cli(diff({u"--client-secret-file"_s, m_secretFile, u"--remember-secret"_s}), &errors), int(CliOk));
+    QCOMPARE(cliCode(diff({u"--client-secret-file"_s, m_secretFile, u"--remember-secret"_s}), &errors), int(CliOk));
     QVERIFY2(errors.contains(u"Remembered the client secret of %1 in %2 in the desktop keyring"_s.arg(kApp, kTenant)),
              qPrintable(errors));
     QCOMPARE(recall(key).value(), kSecret.toUtf8());
@@ -146,18 +132,18 @@ void TestCliKeyring::rememberRecallForget()
 
     // No credential option: the remembered secret signs in, and stderr says where it came from.
     const int tokensBefore = m_emulator->tokenRequests();
-    QCOMPARE(cli(diff({}), &errors), int(CliOk));
+    QCOMPARE(cliCode(diff({}), &errors), int(CliOk));
     QVERIFY2(errors.contains(u"using the client secret of %1 in %2 remembered in the desktop keyring"_s.arg(kApp, kTenant)),
              qPrintable(errors));
     QVERIFY(m_emulator->tokenRequests() > tokensBefore);
 
     // secret forget removes it; the next run without a credential is told what to give.
-    QCOMPARE(cli({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kApp}, &errors), int(CliOk));
+    QCOMPARE(cliCode({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kApp}, &errors), int(CliOk));
     QCOMPARE(recall(key).error().reason, SecretStoreError::Reason::NotFound);
-    QCOMPARE(cli(diff({}), &errors), int(CliUsage));
+    QCOMPARE(cliCode(diff({}), &errors), int(CliUsage));
     QVERIFY2(errors.contains(u"give one credential"_s) && errors.contains(u"nothing is remembered"_s),
              qPrintable(errors));
-    QCOMPARE(cli({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant}, &errors), int(CliUsage));
+    QCOMPARE(cliCode({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant}, &errors), int(CliUsage));
 }
 
 void TestCliKeyring::withoutKeyringTheSecretIsForThisRunOnly()
@@ -166,15 +152,15 @@ void TestCliKeyring::withoutKeyringTheSecretIsForThisRunOnly()
         QSKIP("runs as TestCliNoKeyring, without a keyring service");
     QString errors;
     // The scan runs with the secret from the file; the keyring's absence is a warning, and no file gets the secret.
-    QCOMPARE(cli(diff({u"--client-secret-file"_s, m_secretFile, u"--remember-secret"_s}), &errors), int(CliOk));
+    QCOMPARE(cliCode(diff({u"--client-secret-file"_s, m_secretFile, u"--remember-secret"_s}), &errors), int(CliOk));
     QVERIFY2(errors.contains(u"no desktop keyring is available"_s) &&
                  errors.contains(u"the secret was used for this run only"_s),
              qPrintable(errors));
     QCOMPARE(fileHolding(m_dir.filePath(u"config"_s), kSecret.toUtf8()), QString());
     // Without a credential option: the usage error says what to give and why the keyring could not help.
-    QCOMPARE(cli(diff({}), &errors), int(CliUsage));
+    QCOMPARE(cliCode(diff({}), &errors), int(CliUsage));
     QVERIFY2(errors.contains(u"give one credential"_s) && errors.contains(u"no desktop keyring"_s), qPrintable(errors));
-    QCOMPARE(cli({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kApp}, &errors),
+    QCOMPARE(cliCode({u"secret"_s, u"forget"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kApp}, &errors),
              int(CliBadInput));
     QVERIFY2(errors.contains(u"no desktop keyring"_s), qPrintable(errors));
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TestCloudClients.h"
 
+#include "../support/CliRun.h"
+#include "../support/TestFiles.h"
 #include "CliCommands.h"
 #include "CloudEmulator.h"
 #include "CloudHttp.h"
@@ -36,6 +38,9 @@ using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
+
+using test::cliCode;
+using test::writeOwnerOnlyFile; // the secret files sunset-cli reads must be owner-only
 
 const QString kTenant = u"contoso.onmicrosoft.com"_s;
 const QString kTenantId = u"9c8b3f3e-5a51-4c1f-9d1e-6f0c2d7b8a10"_s;
@@ -1087,26 +1092,6 @@ void TestCloudClients::scanMatchesSnapshotFiles()
 
 namespace {
 
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() &&
-           file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-}
-
-int cli(const QStringList& args, QString* errors = nullptr)
-{
-    QString outText;
-    QString errText;
-    QTextStream out(&outText);
-    QTextStream err(&errText);
-    const int code = runCli(args, out, err);
-    err.flush();
-    if (errors)
-        *errors = errText;
-    return code;
-}
-
 } // namespace
 
 void TestCloudClients::cliDiffLiveMatchesFiles()
@@ -1117,29 +1102,29 @@ void TestCloudClients::cliDiffLiveMatchesFiles()
     const QString exo = dir.filePath(u"exo.json"_s);
     const QString graph = dir.filePath(u"graph.json"_s);
     const QString secret = dir.filePath(u"secret"_s);
-    QVERIFY(writeFile(ldif, tenant().ldif));
-    QVERIFY(writeFile(exo, tenant().exoJson));
-    QVERIFY(writeFile(graph, tenant().graphJson));
-    QVERIFY(writeFile(secret, kSecret.toUtf8() + '\n'));
+    QVERIFY(writeOwnerOnlyFile(ldif, tenant().ldif));
+    QVERIFY(writeOwnerOnlyFile(exo, tenant().exoJson));
+    QVERIFY(writeOwnerOnlyFile(graph, tenant().graphJson));
+    QVERIFY(writeOwnerOnlyFile(secret, kSecret.toUtf8() + '\n'));
     // Cloud Sync's state: from files, and the same answers served live (read by default with --tenant).
     const QString jobs = dir.filePath(u"jobs.json"_s);
     const QString schema = dir.filePath(u"schema.json"_s);
     const QString provisioning = dir.filePath(u"provisioning.json"_s);
-    QVERIFY(writeFile(jobs, tenant().syncJobs));
-    QVERIFY(writeFile(schema, tenant().syncSchema));
-    QVERIFY(writeFile(provisioning, tenant().provisioning));
+    QVERIFY(writeOwnerOnlyFile(jobs, tenant().syncJobs));
+    QVERIFY(writeOwnerOnlyFile(schema, tenant().syncSchema));
+    QVERIFY(writeOwnerOnlyFile(provisioning, tenant().provisioning));
     g_emulator->sync().addServicePrincipal(u"cloud-sync-sp"_s);
     g_emulator->sync().loadAnswers(u"cloud-sync-sp"_s, tenant().syncJobs, tenant().syncSchema, tenant().provisioning);
     const QString fromFiles = dir.filePath(u"files.json"_s);
     const QString fromLive = dir.filePath(u"live.json"_s);
     QString errors;
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--sync-jobs"_s, jobs,
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--sync-jobs"_s, jobs,
                   u"--sync-schema"_s, schema, u"--provisioning-log"_s, provisioning, u"--json"_s, fromFiles},
                  &errors),
              int(CliOk));
     const QString base = g_emulator->baseUrl().toString();
     g_emulator->addFault({CloudEmulator::Fault::Kind::TooManyRequests, u"mailboxes"_s, 2, 1, "0.05"});
-    const int code = cli({u"diff"_s,
+    const int code = cliCode({u"diff"_s,
                           u"--ad"_s,
                           ldif,
                           u"--tenant"_s,
@@ -1188,15 +1173,15 @@ void TestCloudClients::cliDiffLiveMatchesFiles()
 void TestCloudClients::cliDiffUsage()
 {
     QString errors;
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp}, &errors),
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp}, &errors),
              int(CliUsage));
     QVERIFY2(errors.contains("--client-secret-file"_L1), qPrintable(errors));
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
                   u"--client-secret-file"_s, u"s"_s, u"--graph-endpoint"_s, u"http://graph.example.com"_s},
                  &errors),
              int(CliUsage));
     QVERIFY2(errors.contains("only for loopback"_L1), qPrintable(errors));
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--tenant"_s, kTenant}, &errors),
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--tenant"_s, kTenant}, &errors),
              int(CliUsage));
 }
 
@@ -1233,9 +1218,9 @@ struct CliTenant {
     {
         const QString exo = dir.filePath(u"exo.json"_s);
         const QString graph = dir.filePath(u"graph.json"_s);
-        return writeFile(ldif, tenant().ldif) && writeFile(exo, tenant().exoJson) &&
-               writeFile(graph, tenant().graphJson) && writeFile(secret, kSecret.toUtf8() + '\n') &&
-               cli({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) == CliOk;
+        return writeOwnerOnlyFile(ldif, tenant().ldif) && writeOwnerOnlyFile(exo, tenant().exoJson) &&
+               writeOwnerOnlyFile(graph, tenant().graphJson) && writeOwnerOnlyFile(secret, kSecret.toUtf8() + '\n') &&
+               cliCode({u"diff"_s, u"--ad"_s, ldif, u"--exo"_s, exo, u"--graph"_s, graph, u"--json"_s, fromFiles}) == CliOk;
     }
 
     QStringList live(const QString& report, const QStringList& credential) const
@@ -1272,7 +1257,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     const QStringList secret{u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret};
     const QString first = files.dir.filePath(u"first.json"_s);
     QString errors;
-    QCOMPARE(cli(files.live(first, secret), &errors), int(CliOk));
+    QCOMPARE(cliCode(files.live(first, secret), &errors), int(CliOk));
     const int fullRequests = g_emulator->dataRequests(u"users"_s);
     QVERIFY(fullRequests > 1);
 
@@ -1295,7 +1280,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
 
     // The second run reads only the delta (nothing changed: one page) and reports the same drift.
     const QString second = files.dir.filePath(u"second.json"_s);
-    QCOMPARE(cli(files.live(second, secret), &errors), int(CliOk));
+    QCOMPARE(cliCode(files.live(second, secret), &errors), int(CliOk));
     QVERIFY2(errors.contains("Reading only the Entra ID users changed since"_L1), qPrintable(errors));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 1);
     QVERIFY(errors.contains("0 Entra ID users changed since the last run"_L1));
@@ -1326,7 +1311,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     g_emulator->changeMailbox(changedMailbox[u"ExchangeGuid"_s].toString(), u"CustomAttribute9"_s,
                               u"changed in the cloud"_s);
     const QString third = files.dir.filePath(u"third.json"_s);
-    QCOMPARE(cli(files.live(third, secret), &errors), int(CliOk));
+    QCOMPARE(cliCode(files.live(third, secret), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), fullRequests + 2);
     QVERIFY(errors.contains("1 Entra ID users changed since the last run"_L1));
     QVERIFY2(errors.contains("Exchange Online: 1 mailbox changed since"_L1), qPrintable(errors));
@@ -1340,7 +1325,7 @@ void TestCloudClients::cliDiffRescanReadsOnlyChanges()
     QVERIFY2(named, QJsonDocument(thirdSince).toJson().constData());
     // ... and equals a full read of the changed tenant.
     const QString full = files.dir.filePath(u"full.json"_s);
-    QCOMPARE(cli(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
+    QCOMPARE(cliCode(files.live(full, secret + QStringList{u"--full-scan"_s}), &errors), int(CliOk));
     QCOMPARE(g_emulator->dataRequests(u"users"_s), 2 * fullRequests + 2);
     QVERIFY2(errors.contains("(full read: a full read was asked for)"_L1), qPrintable(errors));
     QVERIFY(reportWithoutSources(third) == reportWithoutSources(full));
@@ -1364,7 +1349,7 @@ void TestCloudClients::cliDiffThroughDamagedPages()
                              u"--full-scan"_s};
     const QString clean = files.dir.filePath(u"clean.json"_s);
     QString errors;
-    QCOMPARE(cli(files.live(clean, secret), &errors), int(CliOk));
+    QCOMPARE(cliCode(files.live(clean, secret), &errors), int(CliOk));
     using K = CloudEmulator::Fault::Kind;
     const QList<CloudEmulator::Fault> faults{
         {K::TruncatedJson, u"users"_s, 2, 1, {}}, {K::HtmlPage, u"users"_s, 4, 1, {}},
@@ -1378,7 +1363,7 @@ void TestCloudClients::cliDiffThroughDamagedPages()
         g_emulator->addFault(f);
     }
     const QString damaged = files.dir.filePath(u"damaged.json"_s);
-    QVERIFY2(cli(files.live(damaged, secret), &errors) == CliOk, qPrintable(errors));
+    QVERIFY2(cliCode(files.live(damaged, secret), &errors) == CliOk, qPrintable(errors));
     QCOMPARE(g_emulator->faultsInjected(), int(faults.size()));
     const QJsonObject expected = reportWithoutSources(clean);
     QVERIFY(!expected.isEmpty());
@@ -1396,7 +1381,7 @@ void TestCloudClients::cliDiffDeviceCode()
     g_emulator->setDeviceFlow(1, false, CloudEmulator::DeviceOutcome::Approve, 1);
     const QString report = files.dir.filePath(u"live.json"_s);
     QString errors;
-    const int code = cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s}), &errors);
+    const int code = cliCode(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s}), &errors);
     QVERIFY2(code == CliOk, qPrintable(errors));
     QVERIFY2(errors.contains("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and "
                              "enter the code EMU"_L1),
@@ -1407,12 +1392,12 @@ void TestCloudClients::cliDiffDeviceCode()
 
     // Declined: a clear error, exit code 1.
     g_emulator->setDeviceFlow(0, false, CloudEmulator::DeviceOutcome::Decline, 1);
-    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--full-scan"_s}), &errors),
+    QCOMPARE(cliCode(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--full-scan"_s}), &errors),
              int(CliBadInput));
     QVERIFY2(errors.contains("device code sign-in failed: HTTP 400: authorization_declined"_L1), qPrintable(errors));
 
     // One credential only.
-    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--client-secret-file"_s,
+    QCOMPARE(cliCode(files.live(report, {u"--client-id"_s, kPublicClient, u"--device-code"_s, u"--client-secret-file"_s,
                                      files.secret}),
                  &errors),
              int(CliUsage));
@@ -1427,12 +1412,12 @@ void TestCloudClients::cliDiffExoApiV2()
     QString errors;
     const QStringList args = files.live(
         report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret, u"--exo-api"_s, u"v2"_s});
-    QVERIFY2(cli(args, &errors) == CliOk, qPrintable(errors));
+    QVERIFY2(cliCode(args, &errors) == CliOk, qPrintable(errors));
     QVERIFY(!g_emulator->lastExoPaths().isEmpty());
     for (const QByteArray& path : g_emulator->lastExoPaths())
         QVERIFY(path.startsWith("/adminapi/v2.0/"));
     QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
-    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret,
+    QCOMPARE(cliCode(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret,
                                      u"--exo-api"_s, u"v3"_s}),
                  &errors),
              int(CliUsage));
@@ -1453,12 +1438,12 @@ void TestCloudClients::cliDiffExoParallel()
                              [](const QByteArray& body) { return body.contains("\"Filter\""); });
     };
     QString errors;
-    QVERIFY2(cli(files.live(report, credential), &errors) == CliOk, qPrintable(errors));
+    QVERIFY2(cliCode(files.live(report, credential), &errors) == CliOk, qPrintable(errors));
     QVERIFY(filtered(0) > 1); // kMailboxes is five pages: the default of 4 slices them
     QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
 
     const qsizetype before = g_emulator->lastExoBodies().size();
-    QVERIFY2(cli(files.live(report, credential + QStringList{u"--exo-parallel"_s, u"1"_s, u"--full-scan"_s}), &errors) ==
+    QVERIFY2(cliCode(files.live(report, credential + QStringList{u"--exo-parallel"_s, u"1"_s, u"--full-scan"_s}), &errors) ==
                  CliOk,
              qPrintable(errors));
     QVERIFY(g_emulator->lastExoBodies().size() > before);
@@ -1466,7 +1451,7 @@ void TestCloudClients::cliDiffExoParallel()
     QVERIFY(reportWithoutSources(report) == reportWithoutSources(files.fromFiles));
 
     for (const QString& wrong : {u"0"_s, u"17"_s, u"four"_s}) {
-        QCOMPARE(cli(files.live(report, credential + QStringList{u"--exo-parallel"_s, wrong}), &errors), int(CliUsage));
+        QCOMPARE(cliCode(files.live(report, credential + QStringList{u"--exo-parallel"_s, wrong}), &errors), int(CliUsage));
         QVERIFY2(errors.contains(u"--exo-parallel '%1': give a number of slices from 1 to 16"_s.arg(wrong)),
                  qPrintable(errors));
     }
@@ -1480,13 +1465,13 @@ void TestCloudClients::damagedKeptStateMeansAFullRead()
     QVERIFY(files.write());
     const QString stateDir = cloudStateDirectory(u"default"_s);
     QVERIFY(QDir().mkpath(stateDir));
-    QVERIFY(writeFile(stateDir + u"/cloud-state.json"_s, "{\"version\": 1, \"deltaLink\": "));
+    QVERIFY(writeOwnerOnlyFile(stateDir + u"/cloud-state.json"_s, "{\"version\": 1, \"deltaLink\": "));
     const Result<std::optional<CloudScanState>> damaged = loadCloudScanState(stateDir);
     QVERIFY(!damaged.ok());
     QVERIFY(damaged.error().toString().startsWith(stateDir + u"/cloud-state.json: not a cloud scan state"_s));
     QString errors;
     const QString report = files.dir.filePath(u"live.json"_s);
-    QCOMPARE(cli(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret}), &errors),
+    QCOMPARE(cliCode(files.live(report, {u"--client-id"_s, kSecretApp, u"--client-secret-file"_s, files.secret}), &errors),
              int(CliOk));
     QVERIFY2(errors.contains("warning: "_L1 + stateDir + u"/cloud-state.json: not a cloud scan state"_s) &&
                  errors.contains("reading every user"_L1),
@@ -1528,13 +1513,13 @@ void TestCloudClients::cliDiffWithoutAuditLogPermission()
 void TestCloudClients::cliDiffSyncStateUsage()
 {
     QString errors;
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--no-sync-state"_s}, &errors),
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--exo"_s, u"e.json"_s, u"--no-sync-state"_s}, &errors),
              int(CliUsage));
     QVERIFY2(errors.contains("go with --tenant"_L1), qPrintable(errors));
     QTemporaryDir dir;
     const QString secret = dir.filePath(u"secret"_s);
-    QVERIFY(writeFile(secret, kSecret.toUtf8() + '\n'));
-    QCOMPARE(cli({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
+    QVERIFY(writeOwnerOnlyFile(secret, kSecret.toUtf8() + '\n'));
+    QCOMPARE(cliCode({u"diff"_s, u"--ad"_s, u"x.ldif"_s, u"--tenant"_s, kTenant, u"--client-id"_s, kSecretApp,
                   u"--client-secret-file"_s, secret, u"--sync-window-days"_s, u"31"_s},
                  &errors),
              int(CliUsage));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunset-cli batch show / batch approve / apply --dry-run / history verify, run in-process on a history file.
-#include "../CliRun.h"
-#include "../BreakGlassForTests.h"
+#include "../support/CliRun.h"
+#include "../support/BreakGlassForTests.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
 

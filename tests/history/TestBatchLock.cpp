@@ -3,7 +3,7 @@
 // process) refuses with the holder's PID, application and host and the lock file named; a lock left by a process
 // that is gone is taken over; BatchApplier refuses before it reads or sends anything, leaving the batch as it was.
 #include "BatchApplier.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 #include "BatchLock.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"

@@ -3,7 +3,7 @@
 // per domain what Cloud Sync can do, from the demo tenant's Cloud Sync files (emea's job quarantined, contoso's
 // healthy but without a mapping for mail); batch approve refuses without --reason and records nothing; with it the
 // reason and the Cloud Sync state are in the batch, its batch.approved audit event and every export.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "BreakGlass.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // sunset-cli checklist, in-process on a history file: status, attest, note, override, check (verification reads
 // the history's latest scan; AD-based steps without --ad fail naming the option), export as JSON and PDF.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "ChecklistCommands.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"

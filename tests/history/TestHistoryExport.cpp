@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // History exports: CSV (RFC 4180, formula-safe, filtered), JSON (format, audit head), a batch's LDIF, and the PDF
 // report read back with poppler's pdftotext/pdfinfo (installed by scripts/install-deps.sh).
-#include "../Rfc4180.h"
-#include "../BreakGlassForTests.h"
+#include "../support/Rfc4180.h"
+#include "../support/BreakGlassForTests.h"
 #include "platform/OwnerOnlyFile.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"

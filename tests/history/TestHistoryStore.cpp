@@ -3,7 +3,7 @@
 // a newer schema, a foreign SQLite database and a file that is not SQLite are refused untouched; batches and
 // their changes round-trip exactly; the audit log refuses edits and verify() finds a row edited behind its back.
 #include "HistoryStore.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The scripted change window on the demo tenant, in-process: `diff` records its scan, decisions, `batch plan`
 // from the recorded scan (no source files), and `history verify` with an external head anchor.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
 #include "ScanRecording.h"

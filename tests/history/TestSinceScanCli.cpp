@@ -2,7 +2,8 @@
 // "What changed since the last scan" from sunset-cli diff (issue 15): two file scans of one profile with planted
 // changes between them; the summary lines and the JSON report's sinceScan. And issue 14's "evidence in the
 // history": each recorded drift item keeps its cause, in words, and its evidence, as the report gave them.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
+#include "../support/TestFiles.h"
 #include "HistoryStore.h"
 #include "ScanRecording.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 using test::cli;
 using test::CliRun;
+using test::writeFile;
 
 const QString kDemo = QStringLiteral(SUNSET_SOURCE_DIR "/resources/demo/");
 
@@ -85,12 +87,6 @@ QByteArray exoJson(const std::vector<Mailbox>& mailboxes)
         out.append(o);
     }
     return QJsonDocument(out).toJson();
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
 QJsonObject readJson(const QString& path)

@@ -5,10 +5,10 @@
 // recorded as conflicts with nothing overwritten while the untouched objects of the same batch are applied.
 // Uses contacts in an OU of its own, created here and removed at the end, so the seeded mailboxes stay as seeded.
 #include "BatchApplier.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
-#include "../ApprovedForTests.h"
+#include "../support/ApprovedForTests.h"
 #include "LdapModify.h"
 #include "SambaTestDomain.h"
 

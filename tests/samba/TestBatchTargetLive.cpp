@@ -4,7 +4,7 @@
 // come back by queued signals and the directory holds the new values. A factory that cannot bind fails the run
 // with the reason and sends nothing. Uses a contact in an OU of its own, removed at the end.
 #include "BatchApplyRunner.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 #include "LdapBatchTarget.h"
 #include "SambaTestDomain.h"
 

@@ -7,7 +7,7 @@
 // change seeded mailboxes' extensionAttribute12 to 15, which the seed never sets, and clear them again.
 #include "CuttableTcpProxy.h"
 #include "LdapConnection.h"
-#include "../ApprovedForTests.h"
+#include "../support/ApprovedForTests.h"
 #include "LdapModify.h"
 #include "LdapSnapshotReader.h"
 #include "SambaTestDomain.h"

@@ -5,7 +5,7 @@
 // exported with `history export --format ldif`, only its DNs are rewritten from A to B, and `ldapmodify` applies
 // it to copy B. Then every catalog attribute of every object is byte-identical between A and B.
 // Contacts (not users) in OUs of this test's own, so no other test counts or changes them.
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "CliCommands.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"

@@ -6,7 +6,7 @@
 // the history holds the run. Skipped (NotInScope), a real InsufficientRights (the agent account loses its rights)
 // and a 403 are reported as such. Its mailboxes live in an OU of their own and count in a whole-domain scan: the
 // test holds the SambaSeededMailboxes lock (tests/samba/CMakeLists.txt).
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "CloudEmulator.h"
 #include "HistoryStore.h"
 #include "Identity.h"

@@ -3,7 +3,7 @@
 // DC; sunset-cli dump carries the metadata and what decodes it, and its LDIF reads back to the same metadata.
 // Its mailbox lives in an OU of its own; a whole-domain scan would count it, so the test holds the
 // SambaSeededMailboxes lock (tests/samba/CMakeLists.txt).
-#include "../CliRun.h"
+#include "../support/CliRun.h"
 #include "AdSnapshotReader.h"
 #include "Identity.h"
 #include "LdapConnection.h"

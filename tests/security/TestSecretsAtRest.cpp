@@ -9,8 +9,8 @@
 // Then none of the secrets is in any file written (the history with its -wal and -shm, the settings, every
 // export) nor in any log line (every category at debug); the history and every export are 0600 under umask 022
 // and 000; and a symlink where a report goes is replaced, not followed.
-#include "../CliRun.h"
-#include "../BreakGlassForTests.h"
+#include "../support/CliRun.h"
+#include "../support/BreakGlassForTests.h"
 #include "../cloud/CloudEmulator.h"
 #include "../cloud/TestCertificate.h"
 #include "../samba/SambaTestDomain.h"

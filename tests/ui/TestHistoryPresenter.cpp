@@ -2,7 +2,7 @@
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"

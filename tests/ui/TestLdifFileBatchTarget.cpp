@@ -2,7 +2,7 @@
 // Demo mode's writeback: an approved batch appended to an LDIF file and settled in the history, chunk by chunk,
 // with Cancel honoured between chunks and a crash settled from the markers in the file.
 #include "LdifFileBatchTarget.h"
-#include "../BreakGlassForTests.h"
+#include "../support/BreakGlassForTests.h"
 
 #include <QDir>
 #include <QFile>

@@ -27,4 +27,13 @@ inline CliRun cli(const QStringList& arguments)
     return run;
 }
 
+// Only the exit code, and what it printed on standard error when errors is given (tests that compare codes).
+inline int cliCode(const QStringList& arguments, QString* errors = nullptr)
+{
+    CliRun run = cli(arguments);
+    if (errors)
+        *errors = run.err;
+    return run.code;
+}
+
 } // namespace sunset::test
