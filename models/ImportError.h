@@ -29,9 +29,10 @@ struct ImportError {
 };
 
 // A value or the error that prevented it (std::expected is C++23; this is the part we need). Each layer names
-// its own error type: Result<T> for imports, LdapResult<T>, HistoryResult<T>.
+// its own error type: Result<T> for imports, LdapResult<T>, HistoryResult<T>. [[nodiscard]]: a fallible call whose
+// outcome is dropped does not compile (with the warnings as errors of CI), so no failure goes unseen.
 template <typename T, typename Error>
-class Expected final {
+class [[nodiscard]] Expected final {
 public:
     Expected(T value) : m_state(std::move(value)) {}
     Expected(Error error) : m_state(std::move(error)) {}
@@ -46,6 +47,23 @@ public:
 
 private:
     std::variant<T, Error> m_state;
+};
+
+// A fallible call that yields nothing on success: ok, or the error (instead of std::optional<Error>, whose
+// "has a value" reads as success).
+template <typename Error>
+class [[nodiscard]] Expected<void, Error> final {
+public:
+    Expected() = default;
+    Expected(Error error) : m_error(std::move(error)), m_failed(true) {}
+
+    bool ok() const { return !m_failed; }
+    explicit operator bool() const { return ok(); }
+    const Error& error() const { return m_error; }
+
+private:
+    Error m_error{};
+    bool m_failed = false;
 };
 
 template <typename T>

@@ -15,7 +15,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString nowText()
+QString nowWithMilliseconds()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
@@ -220,13 +220,13 @@ OnDemandEmulator::Answer OnDemandEmulator::provision(const QString& entraObjectI
     QJsonArray steps{QJsonObject{{u"name"_s, u"EntryImport"_s},
                                  {u"type"_s, u"Import"_s},
                                  {u"status"_s, u"Success"_s},
-                                 {u"timestamp"_s, nowText()},
+                                 {u"timestamp"_s, nowWithMilliseconds()},
                                  {u"details"_s, QJsonObject{{u"objectId"_s, entraObjectId}}}}};
     if (result == "Skipped"_L1)
         steps.append(QJsonObject{{u"name"_s, u"EntrySynchronizationSkip"_s},
                                  {u"type"_s, u"Export"_s},
                                  {u"status"_s, u"Skipped"_s},
-                                 {u"timestamp"_s, nowText()},
+                                 {u"timestamp"_s, nowWithMilliseconds()},
                                  {u"details"_s, QJsonObject{{u"SkipReason"_s, skipReason}}}});
     const QJsonObject status{{u"status"_s, result},
                              {u"errorCode"_s, errorCode.isEmpty() ? QJsonValue() : QJsonValue(errorCode)},
@@ -237,8 +237,8 @@ OnDemandEmulator::Answer OnDemandEmulator::provision(const QString& entraObjectI
                                                           : QJsonValue()}};
     QJsonObject value{{u"action"_s, result == "Success"_L1 ? u"Update"_s : u"Other"_s},
                       {u"changeId"_s, changeId},
-                      {u"startTime"_s, nowText()},
-                      {u"endTime"_s, nowText()},
+                      {u"startTime"_s, nowWithMilliseconds()},
+                      {u"endTime"_s, nowWithMilliseconds()},
                       {u"statusInfo"_s, status},
                       {u"sourceIdentity"_s, QJsonObject{{u"id"_s, entraObjectId}, {u"type"_s, u"User"_s}}}};
     value.insert(u"provisioningSteps"_s, steps);
