@@ -3,7 +3,6 @@
 
 #include "platform/OwnerOnlyFile.h"
 
-#include "BatchApplier.h"
 #include "BreakGlass.h"
 #include "CsvCell.h"
 #include "ScanRecording.h"
@@ -446,17 +445,6 @@ std::optional<HistoryError> writeExportFile(const QString& path, const QByteArra
     if (auto error = writeOwnerOnlyFile(path, bytes))
         return HistoryError{std::move(error->message)};
     return std::nullopt;
-}
-
-HistoryResult<QByteArray> batchLdifExport(const HistoryStore& store, qint64 batchId)
-{
-    const auto batch = store.batch(batchId);
-    if (!batch)
-        return batch.error();
-    const auto changes = store.changes(batchId);
-    if (!changes)
-        return changes.error();
-    return batchLdif(batch.value(), changes.value());
 }
 
 namespace {
