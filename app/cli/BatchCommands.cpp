@@ -3,6 +3,7 @@
 
 #include "AdSource.h"
 #include "BatchApplier.h"
+#include "BatchModifies.h"
 #include "BreakGlass.h"
 #include "CliCommands.h"
 #include "HistoryExport.h"

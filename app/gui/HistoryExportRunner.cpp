@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "HistoryExportRunner.h"
 
+#include "BatchModifies.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {

@@ -2,6 +2,7 @@
 #include "LdifFileBatchTarget.h"
 
 #include "BatchLock.h"
+#include "BatchModifies.h"
 #include "DisplayPath.h"
 #include "LdifWriter.h"
 #include "UiLogging.h"

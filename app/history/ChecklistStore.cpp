@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistStore.h"
 
+#include "HistoryJson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,11 +37,6 @@ QDateTime parseUtc(const QString& text)
 QString actorText(const QString& osUser, const QString& bind)
 {
     return bind.isEmpty() ? osUser : u"%1 (%2)"_s.arg(osUser, bind);
-}
-
-QByteArray compact(const QJsonObject& o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
 QJsonObject runToJson(const ChecklistRun& run)
@@ -134,7 +131,7 @@ std::optional<QString> ChecklistStore::record(ChecklistStep step, const QString&
 
 std::optional<QString> ChecklistStore::recordRun(ChecklistStep step, const ChecklistRun& run)
 {
-    return record(step, kRun, compact(runToJson(run)));
+    return record(step, kRun, compactJson(runToJson(run)));
 }
 
 std::optional<QString> ChecklistStore::recordAttestation(ChecklistStep step, const QString& item, bool given)
@@ -146,19 +143,19 @@ std::optional<QString> ChecklistStore::recordAttestation(ChecklistStep step, con
         return u"Step '%1' has no attestation '%2'; it has: %3."_s.arg(checklistStepTitle(step), item,
                                                                        known.join(u", "_s));
     }
-    return record(step, kAttest, compact({{u"item"_s, item}, {u"given"_s, given}}));
+    return record(step, kAttest, compactJson({{u"item"_s, item}, {u"given"_s, given}}));
 }
 
 std::optional<QString> ChecklistStore::recordNote(ChecklistStep step, const QString& text)
 {
-    return record(step, kNote, compact({{u"text"_s, text}}));
+    return record(step, kNote, compactJson({{u"text"_s, text}}));
 }
 
 std::optional<QString> ChecklistStore::recordOverride(ChecklistStep step, const QString& reason)
 {
     if (std::optional<QString> refused = checkOverrideReason(reason))
         return refused;
-    return record(step, kOverride, compact({{u"reason"_s, reason.trimmed()}}));
+    return record(step, kOverride, compactJson({{u"reason"_s, reason.trimmed()}}));
 }
 
 HistoryResult<std::optional<ScanFacts>> ChecklistStore::latestScan() const

@@ -39,8 +39,8 @@ HistoryResult<QByteArray> historyCsv(const HistoryStore& store, const HistoryExp
 // "events": [...]}. auditHead is the anchor for `sunset-cli history verify --expect-head HASH:COUNT`.
 HistoryResult<QByteArray> historyJson(const HistoryStore& store, const HistoryExportFilter& filter);
 
-// One batch as the LDIF change file that ldapmodify and ldifde accept (delete-old/add-new).
-HistoryResult<QByteArray> batchLdifExport(const HistoryStore& store, qint64 batchId);
+// One batch as the LDIF change file that ldapmodify and ldifde accept: batchLdifExport(), with the batch's LDAP
+// modifies in app/writeback/BatchModifies.h (the history itself does not speak LDAP).
 
 // Told how far a long export got: (pages done, pages in all), (0, 0) while the total is not known yet. Returning
 // false cancels the export: nothing is written. Called on the exporting thread.

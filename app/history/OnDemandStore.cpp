@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "OnDemandStore.h"
 
+#include "HistoryDatabase.h"
+#include "HistoryJson.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,36 +15,6 @@
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-QString nowText()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
-
-QDateTime fromText(const QVariant& v)
-{
-    if (v.isNull())
-        return {};
-    QDateTime at = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-    return at.isValid() ? at.toUTC() : QDateTime::fromString(v.toString(), Qt::ISODate).toUTC();
-}
-
-QStringList strings(const QJsonValue& v)
-{
-    QStringList out;
-    for (const QJsonValue& e : v.toArray())
-        out << e.toString();
-    return out;
-}
-
-QByteArray compact(const QJsonObject& o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-} // namespace
 
 QByteArray onDemandDriftJson(const std::vector<DriftItem>& items)
 {
@@ -64,9 +37,9 @@ std::vector<DriftItem> onDemandDriftFromJson(const QByteArray& json)
             continue;
         DriftItem item;
         item.attribute = *id;
-        item.ad = strings(o.value("ad"_L1));
-        item.cloud = strings(o.value("cloud"_L1));
-        item.adTarget = strings(o.value("target"_L1));
+        item.ad = jsonStrings(o.value("ad"_L1));
+        item.cloud = jsonStrings(o.value("cloud"_L1));
+        item.adTarget = jsonStrings(o.value("target"_L1));
         item.writable = true;
         items.push_back(std::move(item));
     }
@@ -88,7 +61,7 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
         q.prepare(u"INSERT INTO on_demand_runs (scan_id, started_utc, os_user, bind_identity, service_principal, "
                   u"job_id, rule_id, state) VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), "
                   u"COALESCE(?, ''), 'running')"_s);
-        for (const QVariant& v : {scanId > 0 ? QVariant(scanId) : QVariant(), QVariant(nowText()),
+        for (const QVariant& v : {scanId > 0 ? QVariant(scanId) : QVariant(), QVariant(historyNowText()),
                                   QVariant(m_history.actor().osUser), QVariant(m_history.actor().bindIdentity),
                                   QVariant(servicePrincipalId), QVariant(jobId), QVariant(ruleId)})
             q.addBindValue(v);
@@ -111,7 +84,7 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
     };
     // The subject names the run by the id the rows get: known only inside the transaction, so the event says
     // "on-demand run" and its detail carries the job; the run's id is the row's.
-    const auto event = m_history.appendEventWith(u"ondemand.started"_s, u"on-demand run"_s, compact(detail), rows);
+    const auto event = m_history.appendEventWith(u"ondemand.started"_s, u"on-demand run"_s, compactJson(detail), rows);
     if (!event)
         return event.error();
     return runId;
@@ -156,7 +129,7 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
         }
         q.prepare(u"UPDATE on_demand_runs SET finished_utc = ?, state = ?, message = COALESCE(?, ''), rule_id = COALESCE(?, '') "
                   u"WHERE id = ? AND state = 'running'"_s);
-        for (const QVariant& v : {QVariant(nowText()), QVariant(stopped ? u"stopped"_s : u"finished"_s),
+        for (const QVariant& v : {QVariant(historyNowText()), QVariant(stopped ? u"stopped"_s : u"finished"_s),
                                   QVariant(message), QVariant(ruleId), QVariant(runId)})
             q.addBindValue(v);
         if (!q.exec())
@@ -166,7 +139,7 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
         return std::nullopt;
     };
     const auto event =
-        m_history.appendEventWith(u"ondemand.finished"_s, u"on-demand run %1"_s.arg(runId), compact(detail), rows);
+        m_history.appendEventWith(u"ondemand.finished"_s, u"on-demand run %1"_s.arg(runId), compactJson(detail), rows);
     return event ? std::nullopt : std::optional<HistoryError>(event.error());
 }
 
@@ -184,8 +157,8 @@ HistoryResult<OnDemandRunRecord> OnDemandStore::run(qint64 runId) const
     OnDemandRunRecord run;
     run.id = runId;
     run.scanId = q.value(0).toLongLong();
-    run.started = fromText(q.value(1));
-    run.finished = fromText(q.value(2));
+    run.started = historyTimeFromText(q.value(1));
+    run.finished = historyTimeFromText(q.value(2));
     run.osUser = q.value(3).toString();
     run.bindIdentity = q.value(4).toString();
     run.servicePrincipalId = q.value(5).toString();

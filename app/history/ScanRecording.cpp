@@ -2,6 +2,7 @@
 #include "ScanRecording.h"
 
 #include "DriftCauseFinder.h"
+#include "HistoryJson.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -47,14 +48,6 @@ QByteArray summaryJson(const DriftSummary& s)
              }));
     o.insert(u"byCause"_s, countsBy(s.itemsByCause, [](size_t i) { return QString(driftCauseKey(DriftCause(i))); }));
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QStringList strings(const QJsonValue& v)
-{
-    QStringList out;
-    for (const QJsonValue& e : v.toArray())
-        out << e.toString();
-    return out;
 }
 
 } // namespace
@@ -163,12 +156,12 @@ HistoryResult<std::vector<RecordedDrift>> recordedDrift(const QByteArray& driftJ
         for (int c = 0; c < int(DriftCause::Count); ++c)
             if (cause == driftCauseKey(DriftCause(c)))
                 item.cause = DriftCause(c);
-        item.ad = strings(o.value(u"ad"_s));
-        item.cloud = strings(o.value(u"cloud"_s));
-        item.onlyInAd = strings(o.value(u"onlyInAd"_s));
-        item.onlyInCloud = strings(o.value(u"onlyInCloud"_s));
+        item.ad = jsonStrings(o.value(u"ad"_s));
+        item.cloud = jsonStrings(o.value(u"cloud"_s));
+        item.onlyInAd = jsonStrings(o.value(u"onlyInAd"_s));
+        item.onlyInCloud = jsonStrings(o.value(u"onlyInCloud"_s));
         item.writable = o.value(u"writable"_s).toBool();
-        item.adTarget = strings(o.value(u"adTarget"_s));
+        item.adTarget = jsonStrings(o.value(u"adTarget"_s));
         d.mailboxKey = o.value(u"mailbox"_s).toString().toUtf8();
         d.because = o.value(u"because"_s).toString();
         d.evidence = o.value(u"evidence"_s).toObject();

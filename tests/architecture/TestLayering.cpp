@@ -25,19 +25,20 @@ const QHash<QString, QStringList>& allowedIncludes()
         {u"ldap"_s, {u"ldap"_s, u"models"_s, u"platform"_s}},
         {u"graph"_s, {u"graph"_s, u"models"_s, u"platform"_s}},
         {u"ui"_s, {u"ui"_s, u"models"_s, u"platform"_s}},
-        // Debt: BatchApplier (writeback application) lives in the history and talks LDAP.
-        {u"app/history"_s, {u"app/history"_s, u"models"_s, u"platform"_s, u"ldap"_s}},
+        // The history (database, audit log, stores, exports) never talks LDAP: writeback does, above it.
+        {u"app/history"_s, {u"app/history"_s, u"models"_s, u"platform"_s}},
+        {u"app/writeback"_s, {u"app/writeback"_s, u"app/history"_s, u"models"_s, u"platform"_s, u"ldap"_s}},
         // The demo tenant writes AD's own binary forms (replPropertyMetaData) through the ldap layer's encoder.
         {u"app/demo"_s, {u"app/demo"_s, u"models"_s, u"ldap"_s}},
         {u"app/about"_s, {u"app/about"_s}},
         {u"app/docs"_s, {u"app/docs"_s}},
         // The CLI and the service code living with it (debt: the GUI wiring uses its sources): never widgets.
         {u"app/cli"_s,
-         {u"app/cli"_s, u"app/history"_s, u"app/demo"_s, u"app/about"_s, u"models"_s, u"platform"_s, u"ldap"_s,
-          u"graph"_s}},
+         {u"app/cli"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s, u"models"_s,
+          u"platform"_s, u"ldap"_s, u"graph"_s}},
         {u"app/gui"_s,
-         {u"app/gui"_s, u"app/cli"_s, u"app/history"_s, u"app/demo"_s, u"app/about"_s, u"models"_s, u"platform"_s,
-          u"ldap"_s, u"graph"_s, u"ui"_s}},
+         {u"app/gui"_s, u"app/cli"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s,
+          u"models"_s, u"platform"_s, u"ldap"_s, u"graph"_s, u"ui"_s}},
     };
     return rules;
 }
@@ -51,15 +52,17 @@ const QHash<QString, QStringList>& allowedLinks()
         {u"sunset_ldap"_s, {u"sunset_models"_s, u"sunset_platform"_s}},
         {u"sunset_graph"_s, {u"sunset_models"_s, u"sunset_platform"_s}},
         {u"sunset_ui"_s, {u"sunset_models"_s, u"sunset_platform"_s}},
-        {u"sunset_history"_s, {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s}},
+        {u"sunset_history"_s, {u"sunset_models"_s, u"sunset_platform"_s}},
         {u"sunset_history_export"_s, {u"sunset_history"_s, u"sunset_models"_s, u"sunset_platform"_s}},
+        {u"sunset_writeback"_s, {u"sunset_history"_s, u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s}},
         {u"sunset_demo"_s, {u"sunset_models"_s, u"sunset_ldap"_s}},
         {u"sunset_cli_commands"_s,
          {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_demo"_s,
-          u"sunset_history"_s, u"sunset_history_export"_s}},
+          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s}},
         {u"sunset_gui_wiring"_s,
          {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_demo"_s,
-          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_cli_commands"_s, u"sunset_ui"_s}},
+          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s, u"sunset_cli_commands"_s,
+          u"sunset_ui"_s}},
     };
     return rules;
 }

@@ -2,6 +2,7 @@
 // The LDIF change file of a batch: delete-old/add-new modify records that ldapmodify and ldifde accept, base64
 // where a value is not a safe string, nothing for an object without changes.
 #include "BatchApplier.h"
+#include "BatchModifies.h"
 #include "LdifWriter.h"
 
 #include <QTest>

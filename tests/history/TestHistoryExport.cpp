@@ -5,6 +5,7 @@
 #include "../support/BreakGlassForTests.h"
 #include "platform/OwnerOnlyFile.h"
 #include "BatchApplier.h"
+#include "BatchModifies.h"
 #include "CliCommands.h"
 #include "CsvCell.h"
 #include "HistoryExport.h"

@@ -3,6 +3,7 @@
 // exports written where the admin chose (a queued path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"
 #include "../support/BreakGlassForTests.h"
+#include "BatchModifies.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "BatchApplier.h"
 
+#include "BatchModifies.h"
+
 #include "BatchLock.h"
-#include "BreakGlass.h"
 #include "LdapEscape.h"
-#include "LdifWriter.h"
 
 #include <QMap>
 #include <QSet>
@@ -18,15 +18,6 @@ namespace sunset {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-QByteArrayList utf8(const QStringList& values)
-{
-    QByteArrayList out;
-    out.reserve(values.size());
-    for (const QString& v : values)
-        out << v.toUtf8();
-    return out;
-}
 
 QByteArrayList sortedBytes(QByteArrayList values)
 {
@@ -124,44 +115,6 @@ void count(ApplyReport& report, ChangeState state)
 
 } // namespace
 
-std::vector<ModifyRequest> modifyRequestsFor(const std::vector<StoredChange>& changes)
-{
-    std::vector<ModifyRequest> requests;
-    for (const StoredChange& c : changes) {
-        if (requests.empty() || requests.back().id != quint64(c.objectSeq))
-            requests.push_back({quint64(c.objectSeq), c.dn.toUtf8(), {}});
-        requests.back().changes.push_back({QByteArray(AttributeCatalog::spec(c.attribute).ldapName.data(),
-                                                      AttributeCatalog::spec(c.attribute).ldapName.size()),
-                                           utf8(c.before), utf8(c.after)});
-    }
-    return requests;
-}
-
-QByteArray batchLdif(const StoredBatch& batch, const std::vector<StoredChange>& changes)
-{
-    QByteArray out;
-    QByteArray comment = "Sunset writeback batch " + QByteArray::number(batch.id) + " (" +
-                         batchStateName(batch.state).toString().toUtf8() + "), created " +
-                         batch.createdAt.toString(Qt::ISODate).toUtf8() + " by " + batch.createdBy.toUtf8();
-    if (batch.approvedAt.isValid())
-        comment += "\nApproved " + batch.approvedAt.toString(Qt::ISODate).toUtf8() + " by " + batch.approvedBy.toUtf8();
-    // The break-glass reason and what Cloud Sync could do, one comment line each (simplified: a reason typed on
-    // several lines stays a comment).
-    comment += "\nBreak-glass reason: " + breakGlassReasonText(batch).simplified().toUtf8();
-    for (const QString& label : cloudSyncLabels(batch.breakGlassCloudSync))
-        comment += "\n" + label.simplified().toUtf8();
-    // The objects in this file (a dry run of a partial batch holds only those never sent), not the batch's count.
-    const std::vector<ModifyRequest> requests = modifyRequestsFor(changes);
-    comment += "\n" + QByteArray::number(qsizetype(requests.size())) + " of the batch's " +
-               QByteArray::number(batch.objectCount) +
-               " objects. Apply with: ldapmodify -f FILE (or ldifde -i -f "
-               "FILE)";
-    LdifWriter writer([&out](const QByteArray& chunk) { out += chunk; }, comment);
-    for (const ModifyRequest& request : requests)
-        writer.writeModify(request);
-    return out;
-}
-
 BatchApplier::BatchApplier(HistoryStore& store, LdapConnection& connection, ModifyPipelineOptions options)
     : m_store(store)
     , m_connection(connection)
@@ -254,8 +207,7 @@ HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
         }
         // The LDAP layer's guard (approved batch, writable catalog attributes, cloud-managed mailbox): the pipeline
         // sends nothing else.
-        auto approved =
-            ApprovedModify::approve(request, {batchId, batch->state, cloudManagedOf[qint64(request.id)]});
+        auto approved = ApprovedModify::approve(request, {batchId, batch->state, cloudManagedOf[qint64(request.id)]});
         if (!approved) {
             settledBeforeSending.push_back({qint64(request.id), ChangeState::Refused, 0, approved.error()});
             continue;

@@ -10,14 +10,6 @@
 
 namespace sunset {
 
-// The LDAP modifies of a stored batch: one request per object (id = the object's objectSeq), deleting the values
-// read at scan time and adding the targets, per attribute.
-std::vector<ModifyRequest> modifyRequestsFor(const std::vector<StoredChange>& changes);
-
-// The batch as an LDIF change file that ldapmodify and ldifde accept: one "changetype: modify" record per object,
-// delete-old/add-new per attribute (applying it refuses, like Sunset, an object whose values changed).
-QByteArray batchLdif(const StoredBatch& batch, const std::vector<StoredChange>& changes);
-
 // What an apply did, per object (a modify covers all attributes of its object).
 struct ApplyReport {
     qint64 objects = 0;
