@@ -700,6 +700,16 @@ HistoryResult<qint64> HistoryStore::recordScan(const ScanRecord& scan)
         return error;
     }
     const qint64 id = q.lastInsertId().toLongLong();
+    // Retention: the freed pages are reused by the next scans' lists, so the file stops growing (no VACUUM).
+    QSqlQuery prune(db);
+    prune.prepare(u"UPDATE scans SET mailboxes_z = NULL WHERE mailboxes_z IS NOT NULL AND id NOT IN "
+                  u"(SELECT id FROM scans ORDER BY id DESC LIMIT ?)"_s);
+    prune.addBindValue(kScansKeepingMailboxes);
+    if (!prune.exec()) {
+        const HistoryError error = sqlError(u"dropping older scans' mailbox lists"_s, prune);
+        db.rollback();
+        return error;
+    }
     const QByteArray detail =
         QJsonDocument(
             QJsonObject{{u"ad"_s, scan.adSource}, {u"exo"_s, scan.exoSource}, {u"driftItems"_s, scan.driftItems}})
