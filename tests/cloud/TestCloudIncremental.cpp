@@ -330,6 +330,19 @@ void TestCloudIncremental::incrementalEqualsFullRead()
         QCOMPARE(incremental->exoRead.added, qint64(additions));
         QCOMPARE(incremental->exoRead.removed, qint64(removed.size()));
         QCOMPARE(incremental->exoCursor.rescansSinceFull, round);
+        // What changed comes first (as in an incremental AD read), then the kept mailboxes.
+        QSet<QString> touchedNames;
+        for (const QJsonValue& m : m_emulator->mailboxes()) {
+            if (touched.contains(m.toObject().value("ExchangeGuid"_L1).toString()))
+                touchedNames.insert(m.toObject().value("UserPrincipalName"_L1).toString().toLower());
+        }
+        QCOMPARE(touchedNames.size(), touched.size());
+        for (qsizetype i = 0; i < touched.size(); ++i) {
+            const QString name =
+                incremental->mailboxes.records.at(size_t(i)).identityText(IdentityField::UserPrincipalName);
+            QVERIFY2(touchedNames.contains(name.toLower()),
+                     qPrintable(u"record %1, %2, did not change"_s.arg(i).arg(name)));
+        }
 
         auto full = fullRead();
         QVERIFY(full);
