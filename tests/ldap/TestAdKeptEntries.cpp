@@ -14,11 +14,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Entry {
-    QByteArray dn;
-    QList<std::pair<QByteArray, QByteArray>> values;
-    friend bool operator==(const Entry&, const Entry&) = default;
-};
+// A DN and its (name, value) pairs in order.
+using Entry = std::pair<QByteArray, QList<std::pair<QByteArray, QByteArray>>>;
 
 const QByteArray kGuidA = QByteArray::fromHex("00112233445566778899aabbccddeeff");
 const QByteArray kGuidB = QByteArray::fromHex("ffeeddccbbaa99887766554433221100");
@@ -40,7 +37,7 @@ Entry toEntry(const LdifEntry& entry)
 {
     Entry e{entry.dn.toByteArray(), {}};
     for (const LdifAttribute& a : entry.attributes)
-        e.values.append({a.name.toByteArray(), a.value.toByteArray()});
+        e.second.append({a.name.toByteArray(), a.value.toByteArray()});
     return e;
 }
 
@@ -50,11 +47,11 @@ QByteArray write(const QString& path, const QList<Entry>& entries)
     AdKeptEntriesWriter writer(path);
     if (writer.open())
         return {};
-    for (const Entry& e : entries) {
+    for (const auto& [dn, values] : entries) {
         std::vector<LdifAttribute> attributes;
-        for (const auto& [name, value] : e.values)
+        for (const auto& [name, value] : values)
             attributes.push_back(LdifAttribute{name, value, 0});
-        writer.write(LdifEntry{e.dn, 0, attributes});
+        writer.write(LdifEntry{dn, 0, attributes});
     }
     QByteArray sha256;
     return writer.commit(sha256) ? QByteArray() : sha256;
