@@ -20,6 +20,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
@@ -184,14 +185,19 @@ int main(int argc, char* argv[])
         return 1;
     }
     QByteArrayList seeded;
+    QHash<QByteArray, QByteArray> current; // DN -> its value of kAttribute (an earlier run's on a DC kept running)
     {
         LdapSearchRequest request;
         request.baseDn = domain.mailboxOu();
         request.scope = LdapScope::OneLevel;
         request.filter = "(&(objectClass=user)(sAMAccountName=mbx*))";
-        request.attributes = {"objectGUID"};
+        request.attributes = {"objectGUID", kAttribute};
         if (const auto failed = admin->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
                 seeded << entry.dn.toByteArray();
+                for (const LdifAttribute& attribute : entry.attributes) {
+                    if (attribute.name.compare(QByteArrayView(kAttribute), Qt::CaseInsensitive) == 0)
+                        current.insert(entry.dn.toByteArray(), attribute.value.toByteArray());
+                }
                 return std::nullopt;
             })) {
             std::fprintf(stderr, "listing the mailboxes failed: %s\n", qPrintable(failed->toString()));
@@ -200,14 +206,15 @@ int main(int argc, char* argv[])
         std::sort(seeded.begin(), seeded.end());
     }
     const qsizetype stride = std::max<qsizetype>(1, qsizetype(100.0 / percent));
-    QHash<QByteArray, QByteArray> current; // DN -> the value this bench last set
+    // Values no earlier run set: this run's start in them.
+    const QByteArray runTag = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
     int changeRound = 0;
     const auto changeSome = [&]() -> qint64 {
         ++changeRound;
         std::vector<ModifyRequest> requests;
         for (qsizetype i = changeRound % stride; i < seeded.size(); i += stride) {
             const QByteArray& dn = seeded[i];
-            const QByteArray next = "bench round " + QByteArray::number(changeRound);
+            const QByteArray next = "bench " + runTag + " round " + QByteArray::number(changeRound);
             QByteArrayList old;
             if (current.contains(dn))
                 old << current.value(dn);

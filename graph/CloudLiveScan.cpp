@@ -258,6 +258,7 @@ private:
         else
             m_exo.setMailboxObjectSink({});
         m_exo.setChangedSince(0);
+        m_exo.setRescanBorders({});
         m_exo.start();
     }
 
@@ -274,6 +275,7 @@ private:
             m_changes.lines.insert(keys.key, std::move(line));
         });
         m_exo.setChangedSince(sinceMsecs);
+        m_exo.setRescanBorders(m_settings.previous->exoCursor.sliceBorders);
         m_exo.start();
     }
 
@@ -313,6 +315,8 @@ private:
             m_cursor.readStartedMsecs = m_exoStartedMsecs;
             m_cursor.lastFullReadMsecs = m_exoRead.incremental ? previous->lastFullReadMsecs : m_exoStartedMsecs;
             m_cursor.rescansSinceFull = m_exoRead.incremental ? previous->rescansSinceFull + 1 : 0;
+            // The full read's Name quantiles serve every rescan until the next full read.
+            m_cursor.sliceBorders = m_exoRead.incremental ? previous->sliceBorders : m_exo.rescanBorders();
         }
         m_writer.reset();
         m_exoDone = true;

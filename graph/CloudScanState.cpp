@@ -130,6 +130,8 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
         c.readStartedMsecs = msecsOf(exo.value("readStarted"_L1));
         c.lastFullReadMsecs = msecsOf(exo.value("lastFullRead"_L1));
         c.rescansSinceFull = exo.value("rescansSinceFull"_L1).toInt();
+        for (const QJsonValue& border : exo.value("sliceBorders"_L1).toArray())
+            c.sliceBorders.append(border.toString());
     }
     return std::optional<CloudScanState>(std::move(state));
 }
@@ -167,7 +169,8 @@ std::optional<ImportError> saveCloudScanState(const QString& directory, const Cl
                                                      {u"mailboxes"_s, c.mailboxes},
                                                      {u"readStarted"_s, timeText(c.readStartedMsecs)},
                                                      {u"lastFullRead"_s, timeText(c.lastFullReadMsecs)},
-                                                     {u"rescansSinceFull"_s, c.rescansSinceFull}});
+                                                     {u"rescansSinceFull"_s, c.rescansSinceFull},
+                                                     {u"sliceBorders"_s, QJsonArray::fromStringList(c.sliceBorders)}});
     return writeOwnerOnly(pathIn(directory, kStateFile), QJsonDocument(root).toJson(QJsonDocument::Indented));
 }
 

@@ -127,8 +127,29 @@ void ExoMailboxSliceReader::start()
     m_duplicates = 0;
     m_lastProgress = 0;
     m_sunk.clear();
+    m_firstBorders.clear();
     m_limit = m_parallel;
     m_gate = RateLimitGate(m_parallel);
+    if (m_changedSince > 0 && !m_rescanBorders.isEmpty() && m_api != ExoAdminApi::V2 && m_parallel > 1) {
+        // A rescan: its slices are known from the last full read, so all start at once (the first-request sample
+        // of a full read would cost a request of its own). At most parallel of them: more would queue.
+        QStringList borders = m_rescanBorders;
+        std::sort(borders.begin(), borders.end());
+        borders.erase(std::unique(borders.begin(), borders.end()), borders.end());
+        borders.removeAll(QString());
+        while (borders.size() >= m_parallel)
+            borders.removeAt(borders.size() / 2); // keep the ends spread; rare (a kept file with more)
+        for (qsizetype i = 0; i <= borders.size(); ++i) {
+            Slice slice;
+            slice.from = i == 0 ? QString() : borders[i - 1];
+            slice.to = i == borders.size() ? QString() : borders[i];
+            slice.filter = exoSliceFilter({}, slice.from, slice.to);
+            slice.depth = kMaxDepth; // never split: the changed mailboxes are few
+            m_slices.push_back(std::move(slice));
+        }
+        runPending();
+        return;
+    }
     Slice first;
     if (m_api == ExoAdminApi::V2 && m_parallel > 1)
         qCInfo(lcGraph) << "the v2.0 Mailbox endpoint takes no -Filter: Exchange Online is read as one stream";
@@ -207,6 +228,20 @@ QStringList ExoMailboxSliceReader::bordersFrom(const Slice& slice, int pieces) c
     return borders;
 }
 
+QStringList ExoMailboxSliceReader::rescanBorders() const
+{
+    // The first split cut the tenant into borders.size() + 1 slices of about equal size: every
+    // (size + 1) / parallel-th border cuts it into parallel.
+    QStringList chosen;
+    const qsizetype pieces = m_firstBorders.size() + 1;
+    for (qsizetype k = 1; k < m_parallel; ++k) {
+        const qsizetype at = k * pieces / m_parallel - 1;
+        if (at >= 0 && at < m_firstBorders.size() && (chosen.isEmpty() || chosen.last() < m_firstBorders[at]))
+            chosen.append(m_firstBorders[at]);
+    }
+    return chosen;
+}
+
 bool ExoMailboxSliceReader::maybeSplit(SliceIt slice)
 {
     if (slice->depth >= kMaxDepth || !slice->client->hasMorePages())
@@ -224,6 +259,8 @@ bool ExoMailboxSliceReader::maybeSplit(SliceIt slice)
         return false;
     }
     ++m_splits;
+    if (slice->depth == 0)
+        m_firstBorders = borders;
     auto at = std::next(slice);
     for (qsizetype i = 0; i <= borders.size(); ++i) {
         Slice child;

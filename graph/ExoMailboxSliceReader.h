@@ -73,6 +73,14 @@ public:
     // An incremental read (ExoMailboxClient::setChangedSince): the changed mailboxes are few, so it is one stream
     // whatever setParallel says. 0: every mailbox, in slices. Before start().
     void setChangedSince(qint64 msecs) { m_changedSince = msecs; }
+    // ... unless it has Name borders kept from the last full read (rescanBorders()): then it is cut at them into
+    // that many slices, read at once and never split, so the changed mailboxes cost one request's latency spread
+    // over parallel requests instead of one request carrying them all. Any borders give the exact union (see
+    // above); stale ones only make the slices uneven. Before start(); ignored on v2.0 or with parallel 1.
+    void setRescanBorders(QStringList borders) { m_rescanBorders = std::move(borders); }
+    // After a full sliced read: parallel - 1 of its first split's borders, evenly spaced (the tenant's Name
+    // quantiles), for the next rescan; empty when the read was one stream.
+    QStringList rescanBorders() const;
     // Hears each mailbox object read, as Exchange Online sent it, once: a mailbox two slices return (a split
     // slice's pages read again by its children, a border the service orders differently) reaches it the first
     // time only, by the same key the snapshot's merge uses. Before start().
@@ -142,6 +150,8 @@ private:
     int m_pagesSinceThrottle = 0;
     qint64 m_changedSince = 0;
     std::function<void(const QJsonObject&)> m_sink;
+    QStringList m_rescanBorders; // setRescanBorders
+    QStringList m_firstBorders;  // the first request's split, in order (rescanBorders)
     QSet<QByteArray> m_sunk; // the sink's mailboxes so far, by merge key
 };
 

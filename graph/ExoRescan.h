@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace sunset {
 
@@ -20,6 +21,10 @@ struct ExoRescanCursor {
     qint64 readStartedMsecs = 0;  // when that scan's Get-Mailbox began (client clock, UTC)
     qint64 lastFullReadMsecs = 0; // when the last full Get-Mailbox began
     int rescansSinceFull = 0;
+    // Name borders of the last full read's slices (ExoMailboxSliceReader::rescanBorders): a rescan cuts its
+    // filtered Get-Mailbox at them, so that its changed mailboxes come in a few requests at once instead of one
+    // (each request costs its latency plus its mailboxes). Empty: the rescan is one request.
+    QStringList sliceBorders;
 
     bool isSet() const { return !cacheId.isEmpty(); }
 };

@@ -171,6 +171,12 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
         return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
     if (file.readLine(4096) != header(cursor.cacheId))
         return cacheError(path, 1, u"not the mailboxes of the kept scan (another scan's, or damaged)"_s);
+    // The changed mailboxes first, in key order, then the kept ones in their kept order: the same changes give
+    // the same file, and a rescan lists what changed first, as an incremental AD read does.
+    QList<QByteArray> changedKeys = changes.lines.keys();
+    std::sort(changedKeys.begin(), changedKeys.end());
+    for (const QByteArray& key : std::as_const(changedKeys))
+        out.add(changes.lines.value(key));
     MailboxMergeCounts counts;
     QSet<QByteArray> replaced;
     qint64 lineNumber = 1;
@@ -213,14 +219,7 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
     if (records != cursor.mailboxes)
         return cacheError(path, lineNumber,
                           u"%1 mailboxes kept where the kept scan read %2"_s.arg(records).arg(cursor.mailboxes));
-    // In key order, so that the same changes give the same file.
-    QList<QByteArray> keys = changes.lines.keys();
-    std::sort(keys.begin(), keys.end());
-    for (const QByteArray& key : std::as_const(keys)) {
-        out.add(changes.lines.value(key));
-        if (!replaced.contains(key))
-            ++counts.added;
-    }
+    counts.added = qint64(changedKeys.size() - replaced.size());
     return counts;
 }
 

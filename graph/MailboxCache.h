@@ -88,8 +88,8 @@ struct MailboxMergeCounts {
     qint64 added = 0;
 };
 
-// Streams the kept cache of `directory` into out, leaving out the changed mailboxes and those of removed users,
-// then appends the changed ones. The kept file must be the cursor's (format, id and count): anything else is an
+// Writes the changed mailboxes (in key order) into out, then streams the kept cache of `directory` after them,
+// leaving out the changed mailboxes and those of removed users. The kept file must be the cursor's (format, id and count): anything else is an
 // error naming the file, and the caller reads everything instead.
 Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const ExoRescanCursor& cursor,
                                              const MailboxChanges& changes, MailboxCacheWriter& out);

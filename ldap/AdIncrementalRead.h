@@ -13,7 +13,7 @@ class LdapConnection;
 
 struct AdIncrementalOptions {
     QString stateDirectory;    // the profile's directory (cursor and kept entries); empty: a full read, nothing kept
-    bool forceFull = false;    // read everything, then keep a fresh cursor (sunset-cli --ad-full)
+    bool forceFull = false;    // read everything, then keep a fresh cursor (sunset-cli --full-scan or --ad-full)
     int maxCursorAgeDays = 7;  // an older cursor is not continued: a periodic full read
     AdLdapReadOptions read;    // page size, forced ranges, replication metadata (onEntry is not used)
 };

@@ -16,11 +16,16 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 constexpr int kCursorVersion = 1;
+// The kept entries as format 1 wrote them (LDIF); a cursor of that format is not continued (adReadSignature).
+QString legacyEntriesPath(const QString& directory) { return QDir(directory).filePath(u"ad-entries.ldif"_s); }
 }
 
 QByteArray adReadSignature(bool replicationMetadata)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
+    // The kept entries' format: version 2 is AdKeptEntries' binary file (1 was LDIF, ad-entries.ldif), so a cursor
+    // of an earlier version is not continued.
+    hash.addData(QByteArrayView("kept entries 2\n"));
     hash.addData(QByteArrayView(kAdMailboxFilter));
     for (const QByteArray& attribute : adSnapshotAttributes())
         hash.addData(QByteArray(attribute + '\n'));
@@ -32,7 +37,7 @@ QByteArray adReadSignature(bool replicationMetadata)
 }
 
 QString adCursorPath(const QString& directory) { return QDir(directory).filePath(u"ad-cursor.json"_s); }
-QString adEntriesPath(const QString& directory) { return QDir(directory).filePath(u"ad-entries.ldif"_s); }
+QString adEntriesPath(const QString& directory) { return QDir(directory).filePath(u"ad-entries.bin"_s); }
 
 Result<std::optional<AdScanCursor>> loadAdScanCursor(const QString& directory)
 {
@@ -78,6 +83,7 @@ std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdSc
     };
     if (auto error = writeOwnerOnlyFile(adCursorPath(directory), QJsonDocument(root).toJson(QJsonDocument::Indented)))
         return ImportError{adCursorPath(directory), 0, {}, u"cannot write the AD scan cursor: "_s + error->message};
+    QFile::remove(legacyEntriesPath(directory)); // never read again
     return std::nullopt;
 }
 
@@ -85,6 +91,7 @@ void removeAdScanState(const QString& directory)
 {
     QFile::remove(adCursorPath(directory));
     QFile::remove(adEntriesPath(directory));
+    QFile::remove(legacyEntriesPath(directory));
 }
 
 } // namespace sunset

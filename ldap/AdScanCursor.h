@@ -15,7 +15,7 @@ namespace sunset {
 // the domain controller it read (USNs are numbered per DC), that DC's database identity (its nTDSDSA object's
 // invocationId, which a restore from backup changes), the highestCommittedUSN read *before* that scan began, what
 // was read (base DN and a digest of the filter and attribute set), and the SHA-256 of the kept entries
-// (ad-entries.ldif, beside it). Kept per profile, owner-only, beside the cloud state; never a secret: DC name,
+// (ad-entries.bin, beside it: AdKeptEntries). Kept per profile, owner-only, beside the cloud state; never a secret: DC name,
 // numbers and a DN.
 struct AdScanCursor {
     QString dcHost;             // the DC's dnsHostName (what it calls itself, not the URI: an alias may switch DCs)
@@ -24,8 +24,8 @@ struct AdScanCursor {
     QByteArray baseDn;
     QByteArray readSignature;   // adReadSignature() of the read that wrote it
     QDateTime savedAt;          // UTC
-    qint64 entries = 0;         // in ad-entries.ldif
-    QByteArray entriesSha256;   // hex, of ad-entries.ldif
+    qint64 entries = 0;         // in ad-entries.bin
+    QByteArray entriesSha256;   // hex, of ad-entries.bin
 };
 
 // The version of what a read asks for (filter, attributes, replication metadata) and of the cache's content: a
@@ -40,7 +40,7 @@ QString adEntriesPath(const QString& directory);
 Result<std::optional<AdScanCursor>> loadAdScanCursor(const QString& directory);
 // Written owner-only and whole (OwnerOnlyFile).
 std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdScanCursor& cursor);
-// Forgets both files (the next scan reads in full).
+// Forgets both files, and the LDIF an earlier version kept (the next scan reads in full).
 void removeAdScanState(const QString& directory);
 
 } // namespace sunset

@@ -305,6 +305,7 @@ std::optional<QString> ReplicationMetadataDecoder::addDictionaryEntry(const Ldif
         if (oid.isEmpty())
             return where + u"an attributeSchema entry without attributeID"_s;
         m_byOid.insert(oid.toByteArray(), *id);
+        m_byAttid.clear();
         // Integer syntax (2.5.5.9) is a signed 32-bit value, so ids from 0x80000000 come back negative
         // [documented: MS-ADTS attribute syntaxes; the range 0x80000000-0xBFFFFFFF: MS-ADTS 3.1.1.2.6].
         const QByteArrayView intId = firstValue(entry, "msDS-IntId");
@@ -356,11 +357,13 @@ std::optional<AttributeId> ReplicationMetadataDecoder::attributeFor(quint32 atti
         const auto it = m_byIntId.constFind(attid);
         return it == m_byIntId.cend() ? std::nullopt : std::optional<AttributeId>(*it);
     }
-    const auto oid = oidFromAttid(attid);
-    if (!oid)
-        return std::nullopt;
-    const auto it = m_byOid.constFind(*oid);
-    return it == m_byOid.cend() ? std::nullopt : std::optional<AttributeId>(*it);
+    auto known = m_byAttid.constFind(attid);
+    if (known == m_byAttid.cend()) {
+        const auto oid = oidFromAttid(attid);
+        const auto it = oid ? m_byOid.constFind(*oid) : m_byOid.cend();
+        known = m_byAttid.insert(attid, it == m_byOid.cend() ? AttributeId::Count : *it);
+    }
+    return *known == AttributeId::Count ? std::nullopt : std::optional<AttributeId>(*known);
 }
 
 quint16 ReplicationMetadataDecoder::dcFromBytes(QByteArrayView guidBytes)

@@ -93,6 +93,10 @@ private:
 
     QHash<QByteArray, AttributeId> m_byOid; // attributeID text
     QHash<quint32, AttributeId> m_byIntId;  // msDS-IntId
+    // attributeFor's answers by attid (AttributeId::Count: none), emptied when the schema entries change: a
+    // mailbox's replPropertyMetaData names some 50 attids, the same ones on every mailbox, and turning one into
+    // OID text for m_byOid was most of an incremental rescan's time (about 0.6 of 1 s at 20,000 mailboxes).
+    mutable QHash<quint32, AttributeId> m_byAttid;
     QHash<QString, QByteArray> m_serverDnByInvocationId; // lower-case server DN (the nTDSDSA's parent)
     QHash<QByteArray, QString> m_serverNameByDn;          // lower-case server DN -> dNSHostName, else its CN
     QHash<QString, QString> m_dcNameFromXml;              // invocation id -> CN from pszLastOriginatingDsaDN

@@ -104,8 +104,9 @@ CloudSourceOptions::CloudSourceOptions()
                 "run); default 'default'."_s,
                 u"NAME"_s)
     , m_fullScan(u"full-scan"_s,
-                 u"Read every Graph user and every Exchange Online mailbox, ignoring (and then replacing) the kept "
-                 "delta state and mailboxes."_s)
+                 u"Read everything in full: every Graph user and every Exchange Online mailbox, and with --ad "
+                 "ldaps://… every AD mailbox (as --ad-full), ignoring (and then replacing) the kept delta state, "
+                 "mailboxes and AD cursor."_s)
     , m_fullEvery(u"cloud-full-every"_s,
                   u"Rescans read only the mailboxes changed since the last run; every DAYS days (default 7; 0: "
                   "never) a full read instead finds mailboxes removed while their user stayed."_s,

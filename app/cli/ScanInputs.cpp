@@ -118,6 +118,10 @@ std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTe
         err << prefix << failure->message << '\n';
         return failure->exitCode;
     }
+    // One flag reads both sides in full (issue 15): --full-scan, the cloud's, also reads a live AD in full, as
+    // --ad-full does for AD alone.
+    if (m_adIsLive && parser.isSet(u"full-scan"_s))
+        m_liveSettings.fullRead = true;
     if (parser.isSet(m_syncSchema) && !parser.isSet(m_syncJobs)) {
         err << prefix << "--sync-schema needs --sync-jobs (a schema belongs to a job).\n";
         return CliUsage;

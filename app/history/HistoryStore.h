@@ -45,6 +45,8 @@ public:
     const QString& connectionName() const { return m_database->connectionName(); }
     int schemaVersion() const;
 
+    // ScanStore::record: keeps the mailbox lists of the newest kScansKeepingMailboxes scans only.
+    static constexpr int kScansKeepingMailboxes = ScanStore::kScansKeepingMailboxes;
     HistoryResult<qint64> recordScan(const ScanRecord& scan);
     // Newest first, without summaryJson and driftJson.
     HistoryResult<std::vector<StoredScan>> scans() const;

@@ -42,6 +42,13 @@ HistoryResult<qint64> ScanStore::record(const ScanRecord& scan)
         if (!q.exec())
             return m_database.sqlError(u"recording the scan"_s, q);
         id = q.lastInsertId().toLongLong();
+        // Retention: the freed pages are reused by the next scans' lists, so the file stops growing (no VACUUM).
+        QSqlQuery prune(QSqlDatabase::database(m_database.connectionName()));
+        prune.prepare(u"UPDATE scans SET mailboxes_z = NULL WHERE mailboxes_z IS NOT NULL AND id NOT IN "
+                      u"(SELECT id FROM scans ORDER BY id DESC LIMIT ?)"_s);
+        prune.addBindValue(kScansKeepingMailboxes);
+        if (!prune.exec())
+            return m_database.sqlError(u"dropping older scans' mailbox lists"_s, prune);
         const QByteArray detail =
             QJsonDocument(
                 QJsonObject{{u"ad"_s, scan.adSource}, {u"exo"_s, scan.exoSource}, {u"driftItems"_s, scan.driftItems}})

@@ -48,6 +48,12 @@ public:
     {
     }
 
+    // Records the scan, and drops the mailbox lists of all but the newest kScansKeepingMailboxes scans: a list
+    // only serves the next scan's "mailboxes added and removed since" (the newest scan's list), and at 600,000
+    // mailboxes each is megabytes, so keeping every one would grow the file without bound (issue 15). The rest
+    // of an older scan (counts, summary, drift) stays; its mailboxes read back as unknown, like a scan recorded
+    // before lists were kept.
+    static constexpr int kScansKeepingMailboxes = 3;
     HistoryResult<qint64> record(const ScanRecord& scan);
     // Newest first, without summaryJson and driftJson.
     HistoryResult<std::vector<StoredScan>> scans() const;

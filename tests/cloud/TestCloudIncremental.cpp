@@ -235,6 +235,12 @@ void TestCloudIncremental::incrementalEqualsFullRead()
     // it split into, yet the cache above holds each mailbox once (ExoMailboxSliceReader's sink de-duplicates).
     QVERIFY2(first->mailboxes.source.contains(u"slices by Name"_s), qPrintable(first->mailboxes.source));
     QCOMPARE(qint64(first->mailboxes.records.size()), first->exoCursor.mailboxes);
+    // It kept 3 of its Name borders, in order, to cut each rescan's filtered request into 4 at once.
+    const QStringList borders = first->exoCursor.sliceBorders;
+    QCOMPARE(borders.size(), 3);
+    QVERIFY2(std::is_sorted(borders.begin(), borders.end()) &&
+                 std::adjacent_find(borders.begin(), borders.end()) == borders.end(),
+             qPrintable(borders.join(u", "_s)));
     // Owner-only, and nothing secret in what is kept.
     const QString cachePath = MailboxCache::path(dir);
     QCOMPARE(QFile::permissions(cachePath) &
@@ -321,15 +327,33 @@ void TestCloudIncremental::incrementalEqualsFullRead()
         // not to the previous round's changes, which were made an hour before that.
         m_clock->advanceMsecs(kHour);
         const qint64 servedBefore = m_emulator->mailboxesServed();
+        const int requestsBefore = m_emulator->dataRequests(u"mailboxes"_s);
         auto incremental = rescan(dir);
         QVERIFY(incremental);
         QVERIFY2(incremental->exoRead.incremental, qPrintable(incremental->exoRead.fullReason));
+        // Cut at the borders the full read kept (through cloud-state.json): 4 requests at once, one page each,
+        // and the borders carried on to the next rescan; the equality below shows no mailbox fell between them.
+        QCOMPARE(m_emulator->dataRequests(u"mailboxes"_s) - requestsBefore, 4);
+        QCOMPARE(incremental->exoCursor.sliceBorders, borders);
         // Only what changed travelled: the filter reaches back 15 minutes, not to the round before.
         QCOMPARE(m_emulator->mailboxesServed() - servedBefore, qint64(touched.size()));
         QCOMPARE(incremental->exoRead.changed, qint64(touched.size()));
         QCOMPARE(incremental->exoRead.added, qint64(additions));
         QCOMPARE(incremental->exoRead.removed, qint64(removed.size()));
         QCOMPARE(incremental->exoCursor.rescansSinceFull, round);
+        // What changed comes first (as in an incremental AD read), then the kept mailboxes.
+        QSet<QString> touchedNames;
+        for (const QJsonValue& m : m_emulator->mailboxes()) {
+            if (touched.contains(m.toObject().value("ExchangeGuid"_L1).toString()))
+                touchedNames.insert(m.toObject().value("UserPrincipalName"_L1).toString().toLower());
+        }
+        QCOMPARE(touchedNames.size(), touched.size());
+        for (qsizetype i = 0; i < touched.size(); ++i) {
+            const QString name =
+                incremental->mailboxes.records.at(size_t(i)).identityText(IdentityField::UserPrincipalName);
+            QVERIFY2(touchedNames.contains(name.toLower()),
+                     qPrintable(u"record %1, %2, did not change"_s.arg(i).arg(name)));
+        }
 
         auto full = fullRead();
         QVERIFY(full);

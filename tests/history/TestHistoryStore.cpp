@@ -231,6 +231,25 @@ void TestHistoryStore::scanMailboxesRoundTripAndOlderScansHaveNone()
         QVERIFY(raw.value(u"SELECT length(mailboxes_z) FROM scans"_s).toInt() < scan.mailboxes->size() / 10);
     }
     {
+        // Retention: only the newest scans keep their lists; the older ones keep everything else.
+        const QString retained = path(u"retained.sqlite"_s);
+        auto store = HistoryStore::open(retained, {u"alice"_s, {}});
+        QVERIFY(store);
+        const qint64 scans = HistoryStore::kScansKeepingMailboxes + 2;
+        for (qint64 i = 1; i <= scans; ++i)
+            QCOMPARE(store.value()->recordScan(scan).value(), i);
+        for (qint64 i = 1; i <= scans; ++i) {
+            const auto read = store.value()->scan(i);
+            QVERIFY(read);
+            QCOMPARE(read->record.adSource, scan.adSource);
+            if (i > scans - HistoryStore::kScansKeepingMailboxes)
+                QCOMPARE(read->record.mailboxes, scan.mailboxes);
+            else
+                QVERIFY2(!read->record.mailboxes, qPrintable(u"scan %1 kept its list"_s.arg(i)));
+        }
+        QVERIFY(store.value()->verify().intact());
+    }
+    {
         // Back to version 2: no mailbox list (and no later version's tables).
         RawDb raw(file);
         QVERIFY(raw.exec(u"ALTER TABLE scans DROP COLUMN mailboxes_z"_s));

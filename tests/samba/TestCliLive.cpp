@@ -434,12 +434,19 @@ void TestCliLive::secondDiffReadsIncrementally()
     const Run full = diffTo(u"full.json"_s, {u"--ad-full"_s});
     QCOMPARE(full.exitCode, 0);
     QVERIFY2(full.out.contains(u"AD: full read of "_s) && full.out.contains(u"--ad-full"_s), qPrintable(full.out));
+    // The one flag for both sides: --full-scan, the cloud's, reads AD in full too.
+    const Run fullScan = diffTo(u"full-scan.json"_s, {u"--full-scan"_s});
+    QCOMPARE(fullScan.exitCode, 0);
+    QVERIFY2(fullScan.out.contains(u"AD: full read of "_s) && fullScan.out.contains(u"--full-scan"_s),
+             qPrintable(fullScan.out));
 
     const QJsonObject before = reportWithoutRunFacts(m_dir.filePath(u"first.json"_s));
     const QJsonObject incremental = reportWithoutRunFacts(m_dir.filePath(u"second.json"_s));
     QVERIFY(!incremental.isEmpty());
     const QString differs = firstDifference(incremental, reportWithoutRunFacts(m_dir.filePath(u"full.json"_s)));
     QVERIFY2(differs.isEmpty(), qPrintable(u"the incremental read's report differs from a full read's: "_s + differs));
+    QCOMPARE(reportWithoutRunFacts(m_dir.filePath(u"full-scan.json"_s)),
+             reportWithoutRunFacts(m_dir.filePath(u"full.json"_s)));
     QVERIFY2(incremental != before, "the changes do not show in the report");
     QCOMPARE(incremental.value(u"summary"_s).toObject().value(u"adMailboxes"_s).toInteger(), m_domain.mailboxes() + 1);
 

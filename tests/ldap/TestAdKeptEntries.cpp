@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// AdKeptEntries: the binary file an incremental AD rescan keeps reads back entry for entry (binary values,
+// ranged names, empty values), a record copied as it is reads back the same, and a damaged, cut or miscounted
+// file is refused before any entry is handed out.
+#include "AdKeptEntries.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sunset;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// A DN and its (name, value) pairs in order.
+using Entry = std::pair<QByteArray, QList<std::pair<QByteArray, QByteArray>>>;
+
+const QByteArray kGuidA = QByteArray::fromHex("00112233445566778899aabbccddeeff");
+const QByteArray kGuidB = QByteArray::fromHex("ffeeddccbbaa99887766554433221100");
+
+QList<Entry> sample()
+{
+    return {
+        {"CN=Ana Müller,OU=Remote Mailboxes,DC=sunset,DC=test",
+         {{"objectGUID", kGuidA},
+          {"objectSid", QByteArray("\x01\x05\0\0\0\0\0\x05\x15\0\0\0", 12)},
+          {"proxyAddresses;range=0-1", "SMTP:ana@sunset.test"},
+          {"proxyAddresses;range=0-1", "smtp:a\nna@sunset.test"},
+          {"description", ""}}},
+        {"CN=B\\,C,DC=sunset,DC=test", {{"objectGUID", kGuidB}, {"mail", "b@sunset.test"}}},
+    };
+}
+
+Entry toEntry(const LdifEntry& entry)
+{
+    Entry e{entry.dn.toByteArray(), {}};
+    for (const LdifAttribute& a : entry.attributes)
+        e.second.append({a.name.toByteArray(), a.value.toByteArray()});
+    return e;
+}
+
+// Writes entries to path; the SHA-256 the cursor would keep (empty when writing failed).
+QByteArray write(const QString& path, const QList<Entry>& entries)
+{
+    AdKeptEntriesWriter writer(path);
+    if (writer.open())
+        return {};
+    for (const auto& [dn, values] : entries) {
+        std::vector<LdifAttribute> attributes;
+        for (const auto& [name, value] : values)
+            attributes.push_back(LdifAttribute{name, value, 0});
+        writer.write(LdifEntry{dn, 0, attributes});
+    }
+    QByteArray sha256;
+    return writer.commit(sha256) ? QByteArray() : sha256;
+}
+
+} // namespace
+
+class TestAdKeptEntries final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripsAndCopiesRecords()
+    {
+        QTemporaryDir dir;
+        const QString first = dir.filePath(u"first.bin"_s);
+        const QByteArray sha = write(first, sample());
+        QVERIFY(!sha.isEmpty());
+        QVERIFY(!(QFile(first).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)));
+
+        // Read back, each record copied into a second file as a rescan keeps an unchanged entry.
+        AdKeptEntries kept(first);
+        QCOMPARE(kept.open(sha, 2), std::nullopt);
+        QList<Entry> read;
+        const QString second = dir.filePath(u"second.bin"_s);
+        AdKeptEntriesWriter copy(second);
+        QCOMPARE(copy.open(), std::nullopt);
+        const auto failure = kept.read([&](const LdifEntry& entry, QByteArrayView record) -> std::optional<ImportError> {
+            read.append(toEntry(entry));
+            copy.writeRecord(record);
+            return std::nullopt;
+        });
+        QVERIFY(!failure);
+        QCOMPARE(read, sample());
+        QByteArray copiedSha;
+        QCOMPARE(copy.commit(copiedSha), std::nullopt);
+        QCOMPARE(copiedSha, sha); // the same bytes
+    }
+
+    void entryWithoutGuidIsNotKept()
+    {
+        QTemporaryDir dir;
+        AdKeptEntriesWriter writer(dir.filePath(u"kept.bin"_s));
+        QCOMPARE(writer.open(), std::nullopt);
+        const std::vector<LdifAttribute> attributes{LdifAttribute{"mail", "x@sunset.test", 0}};
+        writer.write(LdifEntry{"CN=X,DC=sunset,DC=test", 0, attributes});
+        QByteArray sha;
+        const auto error = writer.commit(sha);
+        QVERIFY(error && error->contains(u"CN=X,DC=sunset,DC=test has no objectGUID"_s));
+        QVERIFY(!QFile::exists(dir.filePath(u"kept.bin"_s)));
+    }
+
+    void damagedFilesAreRefused_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("a byte changed") << u"flip"_s << u"damaged (their SHA-256"_s;
+        QTest::newRow("cut") << u"cut"_s << u"end mid-way"_s;
+        QTest::newRow("other count") << u"count"_s << u"hold 2 entries where the cursor recorded 3"_s;
+        QTest::newRow("no header") << u"header"_s << u"not Sunset's"_s;
+    }
+
+    void damagedFilesAreRefused()
+    {
+        QFETCH(QString, damage);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"kept.bin"_s);
+        QByteArray sha = write(path, sample());
+        QVERIFY(!sha.isEmpty());
+        qint64 count = 2;
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray bytes = file.readAll();
+        file.close();
+        if (damage == u"flip"_s) {
+            bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x20);
+        } else if (damage == u"cut"_s) {
+            bytes.chop(3);
+            sha = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex(); // consistent, but cut
+        } else if (damage == u"count"_s) {
+            count = 3;
+        } else {
+            bytes[0] = 'X';
+            sha = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+        }
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(file.write(bytes), bytes.size());
+        file.close();
+        AdKeptEntries kept(path);
+        const auto error = kept.open(sha, count);
+        QVERIFY(error);
+        QVERIFY2(error->contains(message), qPrintable(*error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdKeptEntries)
+#include "TestAdKeptEntries.moc"
