@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "BatchCommands.h"
 
-#include "AdSource.h"
+#include "AdSourceOptions.h"
 #include "BatchApplier.h"
 #include "BreakGlass.h"
 #include "CliCommands.h"
 #include "HistoryExport.h"
 #include "HistoryStore.h"
 #include "ScanRecording.h"
+#include "TerminalReport.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -402,9 +403,9 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliOk;
     }
     LiveAd connected;
-    if (const auto failure = connectLiveAd(settings, err, connected)) {
-        err << "sunset-cli apply: " << failure->message << '\n';
-        return failure->exitCode;
+    if (const auto failure = connectLiveAd(settings, TerminalTicker(err).report(), connected)) {
+        err << "sunset-cli apply: " << *failure << '\n';
+        return CliBadInput;
     }
     BatchApplier applier(*store, *connected.connection);
     if (interrupted) {

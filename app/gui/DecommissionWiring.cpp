@@ -2,7 +2,7 @@
 #include "DecommissionWiring.h"
 
 #include "ChecklistChecks.h"
-#include "ChecklistCommands.h"
+#include "ChecklistReport.h"
 #include "ChecklistStore.h"
 #include "DecommissionWizard.h"
 #include "WindowScreenshot.h"

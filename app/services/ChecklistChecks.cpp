@@ -236,17 +236,16 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
         };
     };
     const QDateTime started = QDateTime::currentDateTimeUtc();
-    QString log;
-    QTextStream err(&log);
     Result<Snapshot> ad = ImportError{};
     if (!sources.adFile.isEmpty()) {
         ad = loadAdSnapshotFile(sources.adFile, fileProgress(u"Reading AD from %1"_s.arg(sources.adFile)));
     } else {
         say(u"Connecting to %1"_s.arg(sources.ad->uri));
         LiveAd live;
-        if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
-            return Outcome(u"The fresh scan could not read AD: "_s + error->message);
-        ad = readLiveAdSnapshot(live, err, {}, [&](qint64 entries) {
+        // The reads' warnings are not part of a checklist run: the findings say what matters.
+        if (std::optional<QString> error = connectLiveAd(*sources.ad, {}, live))
+            return Outcome(u"The fresh scan could not read AD: "_s + *error);
+        ad = readLiveAdSnapshot(live, {}, [&](qint64 entries) {
             say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->uri).arg(entries));
             return !cancelled();
         });
@@ -267,7 +266,10 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
     }
     Result<Snapshot> cloud =
         sources.exoFile.isEmpty()
-            ? scanCloudSnapshot(*sources.cloud, err, graph, cancel, [&](const QString& stage) { say(stage); })
+            ? scanCloudSnapshot(*sources.cloud, {}, graph, cancel,
+                                [&](CloudLiveScan::Service service, qint64 done, qint64, double) {
+                                    say(u"Reading %1 … %2"_s.arg(cloudServiceName(service)).arg(done));
+                                })
             : loadCloudSnapshotFile(sources.exoFile, sources.graphFile.isEmpty() ? nullptr : &graph,
                                     fileProgress(u"Reading Exchange Online from %1"_s.arg(sources.exoFile)));
     if (cancelled())
