@@ -53,7 +53,7 @@ QList<QCommandLineOption> AdSourceOptions::incrementalOptions() const
 }
 
 std::optional<CliError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
-                                                              LiveAdSettings& settings) const
+                                                              AdLiveScanSettings& settings) const
 {
     if (!live) {
         for (const QCommandLineOption& option : incrementalOptions()) {
@@ -106,18 +106,18 @@ std::optional<QString> AdSourceOptions::checkUnusedWithFile(const QCommandLinePa
 }
 
 std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
-                                                   QTextStream& err, LiveAdSettings& settings) const
+                                                   QTextStream& err, AdLiveScanSettings& settings) const
 {
     settings = {};
-    settings.uri = uri;
-    settings.baseDn = parser.value(m_base);
-    settings.caFile = parser.value(m_ca);
-    settings.startTls = parser.isSet(m_startTls);
-    settings.kerberos = parser.isSet(m_kerberos);
-    settings.insecurePlaintext = parser.isSet(m_insecure);
-    if (settings.startTls && uri.startsWith(u"ldaps://"_s, Qt::CaseInsensitive))
+    settings.dc.uri = uri;
+    settings.dc.baseDn = parser.value(m_base);
+    settings.dc.caFile = parser.value(m_ca);
+    settings.dc.startTls = parser.isSet(m_startTls);
+    settings.dc.kerberos = parser.isSet(m_kerberos);
+    settings.dc.allowInsecurePlaintext = parser.isSet(m_insecure);
+    if (settings.dc.startTls && uri.startsWith(u"ldaps://"_s, Qt::CaseInsensitive))
         return CliError{CliUsage, u"--starttls is for ldap:// addresses; ldaps:// is TLS already."_s};
-    if (settings.kerberos) {
+    if (settings.dc.kerberos) {
         if (parser.isSet(m_bind) || parser.isSet(m_passwordFile))
             return CliError{CliUsage, u"--kerberos binds with your Kerberos ticket; --bind and "
                                            "--password-file do not apply."_s};
@@ -125,7 +125,7 @@ std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, 
     }
     if (!parser.isSet(m_bind))
         return CliError{CliUsage, u"--bind UPN is required to read AD live (or --kerberos)."_s};
-    settings.bindName = parser.value(m_bind);
+    settings.dc.bindName = parser.value(m_bind);
     if (parser.isSet(m_passwordFile)) {
         const QString path = parser.value(m_passwordFile);
         QFile file(path);
@@ -149,7 +149,7 @@ std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, 
                                        "environment variable (never a command-line argument)."_s};
     }
     if (settings.password.isEmpty())
-        return CliError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.bindName)};
+        return CliError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.dc.bindName)};
     return std::nullopt;
 }
 

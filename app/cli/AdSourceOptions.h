@@ -13,7 +13,7 @@
 namespace sunset {
 
 // sunset-cli's options for Active Directory read live (diff, dump, apply, checklist, provision-on-demand), read
-// into LiveAdSettings. Passwords never come from the command line: only from a file (--password-file) or the
+// into AdLiveScanSettings. Passwords never come from the command line: only from a file (--password-file) or the
 // SUNSET_BIND_PASSWORD environment variable.
 class AdSourceOptions final {
 public:
@@ -28,12 +28,12 @@ public:
     QList<QCommandLineOption> incrementalOptions() const;
     // Reads them into settings (after read()); an error for a bad value, or when set with --ad a file.
     std::optional<CliError> readIncremental(const QCommandLineParser& parser, bool live,
-                                            LiveAdSettings& settings) const;
+                                            AdLiveScanSettings& settings) const;
     // An error when a live-only option is set but --ad is a file.
     std::optional<QString> checkUnusedWithFile(const QCommandLineParser& parser) const;
     // Reads the settings for --ad uri; warnings (a password file others may read) go to err.
     std::optional<CliError> read(const QCommandLineParser& parser, const QString& uri, QTextStream& err,
-                                 LiveAdSettings& settings) const;
+                                 AdLiveScanSettings& settings) const;
 
 private:
     QCommandLineOption m_bind;

@@ -350,14 +350,14 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli apply: --ad ldaps://… is required (or --dry-run).\n\n" << parser.helpText();
         return CliUsage;
     }
-    LiveAdSettings settings;
+    AdLiveScanSettings settings;
     if (!parser.isSet(dryRun)) {
         if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
             err << "sunset-cli apply: " << failure->message << '\n';
             return failure->exitCode;
         }
     }
-    auto store = openStore(parser, u"apply"_s, err, settings.kerberos ? u"kerberos"_s : settings.bindName);
+    auto store = openStore(parser, u"apply"_s, err, settings.dc.kerberos ? u"kerberos"_s : settings.dc.bindName);
     if (!store)
         return CliBadInput;
     const auto batch = store->batch(*id);

@@ -151,7 +151,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
     if (pos.size() > 1 && !(step = parseStep(pos.at(1), err)))
         return CliUsage;
 
-    LiveAdSettings adSettings;
+    AdLiveScanSettings adSettings;
     const bool liveAd = parser.isSet(ad);
     if (liveAd) {
         if (auto error = adOptions.read(parser, parser.value(ad), err, adSettings)) {
@@ -160,7 +160,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
-    auto history = HistoryStore::open(path, HistoryActor::current(liveAd ? adSettings.bindName : QString()));
+    auto history = HistoryStore::open(path, HistoryActor::current(liveAd ? adSettings.dc.bindName : QString()));
     if (!history) {
         err << "sunset-cli checklist: " << history.error().message << '\n';
         return CliBadInput;

@@ -313,7 +313,7 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli dump: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
         return CliUsage;
     }
-    LiveAdSettings settings;
+    AdLiveScanSettings settings;
     if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
         err << "sunset-cli dump: " << failure->message << '\n';
         return failure->exitCode;
@@ -329,7 +329,7 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli dump: " << file.errorString() << '\n';
         return CliOutputFailed;
     }
-    QString source = settings.uri;
+    QString source = settings.dc.uri;
     if (!source.endsWith(u'/'))
         source += u'/';
     source += QString::fromUtf8(connected.baseDn);

@@ -103,7 +103,7 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         err << "sunset-cli " << name << ": --ad must be ldaps://… or ldap://… (the DC to re-read).\n";
         return CliUsage;
     }
-    LiveAdSettings adSettings;
+    AdLiveScanSettings adSettings;
     if (parser.isSet(ad)) {
         if (const auto failure = adOptions.read(parser, parser.value(ad), err, adSettings)) {
             err << "sunset-cli " << name << ": " << failure->message << '\n';
@@ -118,8 +118,8 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
-    auto opened = HistoryStore::open(path, HistoryActor::current(adSettings.kerberos ? u"kerberos"_s
-                                                                                    : adSettings.bindName));
+    auto opened = HistoryStore::open(path, HistoryActor::current(adSettings.dc.kerberos ? u"kerberos"_s
+                                                                                    : adSettings.dc.bindName));
     if (!opened) {
         err << "sunset-cli " << name << ": " << opened.error().message << '\n';
         return CliBadInput;

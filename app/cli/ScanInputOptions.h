@@ -54,7 +54,7 @@ private:
     bool m_cloudIsLive = false;
     bool m_adIsLive = false;
     CloudSettings m_cloudSettings;
-    LiveAdSettings m_liveSettings;
+    AdLiveScanSettings m_liveSettings;
     qint64 m_asOfMsecs = 0;
 };
 

@@ -9,16 +9,11 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-std::optional<QString> connectLiveAd(const LiveAdSettings& settings, const SourceReport& report, LiveAd& live)
+std::optional<QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live)
 {
-    LdapConnectionOptions options;
-    options.uri = settings.uri;
-    options.caFile = settings.caFile;
-    options.startTls = settings.startTls;
-    options.allowInsecurePlaintext = settings.insecurePlaintext;
-    live.connection = std::make_unique<LdapConnection>(options);
-    const auto failure = settings.kerberos ? live.connection->kerberosBind()
-                                           : live.connection->simpleBind(settings.bindName, settings.password);
+    live.connection = std::make_unique<LdapConnection>(connectionOptionsFor(settings.dc));
+    const auto failure = settings.dc.kerberos ? live.connection->kerberosBind()
+                                              : live.connection->simpleBind(settings.dc.bindName, settings.password);
     if (failure)
         return failure->toString();
 
@@ -33,7 +28,7 @@ std::optional<QString> connectLiveAd(const LiveAdSettings& settings, const Sourc
         report.warn(message);
     }
 
-    live.baseDn = settings.baseDn.toUtf8();
+    live.baseDn = settings.dc.baseDn.toUtf8();
     if (live.baseDn.isEmpty()) {
         const auto dse = live.connection->readRootDse();
         if (!dse)
@@ -54,7 +49,7 @@ Result<Snapshot> readLiveAdSnapshot(LiveAd& live, const std::function<void(const
     return readAdSnapshotFromLdap(*live.connection, live.baseDn, progress, options);
 }
 
-Result<Snapshot> readLiveAdSnapshotIncrementally(LiveAd& live, const LiveAdSettings& settings,
+Result<Snapshot> readLiveAdSnapshotIncrementally(LiveAd& live, const AdLiveScanSettings& settings,
                                                  const ReadProgress& progress, const SourceReport& report,
                                                  QString& readNote)
 {

@@ -10,7 +10,7 @@ Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, co
     ScanInputs inputs;
     inputs.options.asOfMsecs = request.asOfMsecs;
     GraphDirectory graphUsers;
-    inputs.sources = ReportSources{request.liveAd ? request.liveAd->uri : request.adFile, request.exoFile,
+    inputs.sources = ReportSources{request.liveAd ? request.liveAd->dc.uri : request.adFile, request.exoFile,
                                    request.graphFile};
     if (!request.graphFile.isEmpty()) {
         auto users = loadGraphUsersFile(request.graphFile, progress.files);

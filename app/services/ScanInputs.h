@@ -27,7 +27,7 @@ struct ScanInputs {
 // from files or the tenant live, Cloud Sync's state live (with the cloud) or from saved answers.
 struct ScanInputRequest {
     QString adFile;                        // the LDIF file, unless liveAd
-    std::optional<LiveAdSettings> liveAd;  // read AD live instead
+    std::optional<AdLiveScanSettings> liveAd;  // read AD live instead
     QString exoFile;                       // Get-Mailbox export, unless liveCloud
     QString graphFile;                     // Graph users export (optional; files only)
     std::optional<CloudSettings> liveCloud; // read Exchange Online and Entra ID live instead
