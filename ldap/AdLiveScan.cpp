@@ -16,8 +16,9 @@ std::optional<QString> openDirectory(LdapConnection& connection, AdLiveScanSetti
 {
     if (auto error = connection.connect())
         return error->toString();
-    std::optional<LdapError> bound = settings.dc.kerberos ? connection.kerberosBind()
-                                                          : connection.simpleBind(settings.dc.bindName, settings.password);
+    std::optional<LdapError> bound = settings.dc.kerberos
+                                         ? connection.kerberosBind()
+                                         : connection.simpleBind(settings.dc.bindName, settings.password);
     settings.password.fill('\0'); // the secret is needed for the bind only
     settings.password.clear();
     if (bound)
@@ -83,7 +84,8 @@ void AdLiveScan::start(AdLiveScanSettings settings)
             post([entries](AdLiveScan& scan) { Q_EMIT scan.progress(entries); });
             return !cancelled->load();
         };
-        Result<AdIncrementalResult> read = readAdSnapshotIncrementally(connection, settings.dc.baseDn.toUtf8(), onPage, options);
+        Result<AdIncrementalResult> read =
+            readAdSnapshotIncrementally(connection, settings.dc.baseDn.toUtf8(), onPage, options);
         Result<Snapshot> snapshot = read ? Result<Snapshot>(std::move(read->snapshot)) : Result<Snapshot>(read.error());
         if (read && !settings.stateDirectory.isEmpty()) {
             QString description = read->describe();

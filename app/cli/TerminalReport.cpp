@@ -7,7 +7,11 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-TerminalTicker::TerminalTicker(QTextStream& err) : m_err(err), m_terminal(::isatty(STDERR_FILENO) != 0) {}
+TerminalTicker::TerminalTicker(QTextStream& err)
+    : m_err(err)
+    , m_terminal(::isatty(STDERR_FILENO) != 0)
+{
+}
 
 void TerminalTicker::show(const QString& topic, const QString& line)
 {

@@ -120,7 +120,8 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     auto currentSources = [fixed] { return fixed ? *fixed : sourcesFromSettings(); };
     const ChecklistSources sources = currentSources();
     const QString historyPath = options.historyPath.isEmpty() ? HistoryStore::defaultPath() : options.historyPath;
-    auto opened = HistoryStore::open(historyPath, HistoryActor::current(sources.ad ? sources.ad->dc.bindName : QString()));
+    auto opened =
+        HistoryStore::open(historyPath, HistoryActor::current(sources.ad ? sources.ad->dc.bindName : QString()));
     if (!opened) {
         QMessageBox::warning(parent, QObject::tr("Decommission wizard"), opened.error().message);
         return nullptr;

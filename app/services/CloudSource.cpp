@@ -110,10 +110,11 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
     QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
                      [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
                          // The service's own sentence names the URL and the code; say both in case it is empty.
-                         report.tell((message.isEmpty()
-                                          ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
-                                          : message) +
-                                     u" (The code expires in %1 minutes; waiting for the sign-in.)"_s.arg(expiresIn / 60));
+                         report.tell(
+                             (message.isEmpty()
+                                  ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
+                                  : message) +
+                             u" (The code expires in %1 minutes; waiting for the sign-in.)"_s.arg(expiresIn / 60));
                      });
     QObject::connect(&scan, &CloudLiveScan::signedIn, &loop, [&] { report.tell(u"Signed in."_s); });
     QObject::connect(&scan, &CloudLiveScan::interrupted, &loop,

@@ -10,8 +10,8 @@ Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, co
     ScanInputs inputs;
     inputs.options.asOfMsecs = request.asOfMsecs;
     GraphDirectory graphUsers;
-    inputs.sources = ReportSources{request.liveAd ? request.liveAd->dc.uri : request.adFile, request.exoFile,
-                                   request.graphFile};
+    inputs.sources =
+        ReportSources{request.liveAd ? request.liveAd->dc.uri : request.adFile, request.exoFile, request.graphFile};
     if (!request.graphFile.isEmpty()) {
         auto users = loadGraphUsersFile(request.graphFile, progress.files);
         if (!users)
@@ -29,8 +29,7 @@ Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, co
             entries = [&progress, where = connected.connection->host()](qint64 n) {
                 return progress.adEntries(where, n);
             };
-        return readLiveAdSnapshotIncrementally(connected, *request.liveAd, entries, progress.report,
-                                               inputs.adReadNote);
+        return readLiveAdSnapshotIncrementally(connected, *request.liveAd, entries, progress.report, inputs.adReadNote);
     }();
     if (!adSnapshot)
         return adSnapshot.error().toString();
