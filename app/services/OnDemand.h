@@ -9,7 +9,6 @@
 #include "ScanRecording.h"
 
 #include <QStringList>
-#include <QTextStream>
 
 #include <atomic>
 #include <functional>
