@@ -16,17 +16,18 @@ std::optional<QString> openDirectory(LdapConnection& connection, AdLiveScanSetti
 {
     if (auto error = connection.connect())
         return error->toString();
-    std::optional<LdapError> bound =
-        settings.kerberos ? connection.kerberosBind() : connection.simpleBind(settings.bindName, settings.password);
+    std::optional<LdapError> bound = settings.dc.kerberos
+                                         ? connection.kerberosBind()
+                                         : connection.simpleBind(settings.dc.bindName, settings.password);
     settings.password.fill('\0'); // the secret is needed for the bind only
     settings.password.clear();
     if (bound)
         return bound->toString();
-    if (settings.baseDn.isEmpty()) {
+    if (settings.dc.baseDn.isEmpty()) {
         auto rootDse = connection.readRootDse();
         if (!rootDse)
             return rootDse.error().toString();
-        settings.baseDn = rootDse->defaultNamingContext;
+        settings.dc.baseDn = QString::fromUtf8(rootDse->defaultNamingContext);
     }
     return std::nullopt;
 }
@@ -69,7 +70,7 @@ void AdLiveScan::start(AdLiveScanSettings settings)
         QMetaObject::invokeMethod(this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
     };
     m_thread = QThread::create([settings = std::move(settings), cancelled, post]() mutable {
-        LdapConnection connection(settings.connection); // created here: this thread owns the LDAP*
+        LdapConnection connection(connectionOptionsFor(settings.dc)); // created here: this thread owns the LDAP*
         if (const auto error = openDirectory(connection, settings)) {
             post([message = *error](AdLiveScan& scan) { Q_EMIT scan.failed(message); });
             return;
@@ -83,7 +84,8 @@ void AdLiveScan::start(AdLiveScanSettings settings)
             post([entries](AdLiveScan& scan) { Q_EMIT scan.progress(entries); });
             return !cancelled->load();
         };
-        Result<AdIncrementalResult> read = readAdSnapshotIncrementally(connection, settings.baseDn, onPage, options);
+        Result<AdIncrementalResult> read =
+            readAdSnapshotIncrementally(connection, settings.dc.baseDn.toUtf8(), onPage, options);
         Result<Snapshot> snapshot = read ? Result<Snapshot>(std::move(read->snapshot)) : Result<Snapshot>(read.error());
         if (read && !settings.stateDirectory.isEmpty()) {
             QString description = read->describe();

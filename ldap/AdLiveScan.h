@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "DcConnectionSettings.h"
 #include "LdapConnection.h"
 #include "LdapSnapshotReader.h"
 #include "Snapshot.h"
@@ -14,13 +15,11 @@ class QThread;
 
 namespace sunset {
 
-// How to reach and read AD for one live scan.
+// How to reach and read AD for one live read: the desktop app's scan (AdLiveScan), sunset-cli's commands and the
+// wizard's checks (app/services' AdSource) alike.
 struct AdLiveScanSettings {
-    LdapConnectionOptions connection;
-    bool kerberos = false;   // bind with the ticket cache instead of a password
-    QString bindName;        // UPN or DN, for a simple bind
-    QByteArray password;     // held only until the bind; never written anywhere
-    QByteArray baseDn;       // empty: the domain's defaultNamingContext
+    DcConnectionSettings dc; // which domain controller, how to bind, the base DN
+    QByteArray password;     // for a simple bind; held only until the bind, never written anywhere
     int pageSize = 1000;
     // Incremental rescans (readAdSnapshotIncrementally): the profile's directory for the AD cursor and kept
     // entries; empty: a full read, nothing kept.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "LdapConnection.h"
 
+#include "DcConnectionSettings.h"
 #include "LdapErrorText.h"
 #include "LdapHandles.h"
 #include "LdapLogging.h"
@@ -19,6 +20,16 @@
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
+
+LdapConnectionOptions connectionOptionsFor(const DcConnectionSettings& dc)
+{
+    LdapConnectionOptions options;
+    options.uri = dc.uri;
+    options.startTls = dc.startTls; // connect() ignores it for ldaps://
+    options.caFile = dc.caFile;
+    options.allowInsecurePlaintext = dc.allowInsecurePlaintext;
+    return options;
+}
 
 bool RootDse::supportsControl(QByteArrayView oid) const
 {

@@ -60,6 +60,8 @@ struct LdapError {
 template <typename T>
 using LdapResult = Expected<T, LdapError>;
 
+struct DcConnectionSettings;
+
 struct LdapConnectionOptions {
     QString uri;                         // ldaps://host[:port] (TLS from the start) or ldap://host[:port]
     bool startTls = true;                // for ldap://: upgrade with StartTLS before anything else
@@ -69,6 +71,9 @@ struct LdapConnectionOptions {
     std::chrono::milliseconds networkTimeout{10'000};    // to connect
     std::chrono::milliseconds operationTimeout{120'000}; // for any one answer from the server
 };
+
+// The connection's options for the domain controller dc (timeouts and certificate checking at their defaults).
+LdapConnectionOptions connectionOptionsFor(const DcConnectionSettings& dc);
 
 // What a directory says about itself (the root DSE).
 struct RootDse {

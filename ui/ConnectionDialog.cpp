@@ -204,8 +204,8 @@ QGroupBox* ConnectionDialog::createAdBox()
     form->addRow(QString(), m_adStartTls);
     m_adBind = new QComboBox(livePage);
     m_adBind->setObjectName(u"adBind"_s);
-    m_adBind->addItem(tr("Simple bind (account and password)"), int(AdSourceProfile::Bind::Simple));
-    m_adBind->addItem(tr("Kerberos (your ticket: kinit or domain logon)"), int(AdSourceProfile::Bind::Kerberos));
+    m_adBind->addItem(tr("Simple bind (account and password)"), false); // DcConnectionSettings::kerberos
+    m_adBind->addItem(tr("Kerberos (your ticket: kinit or domain logon)"), true);
     form->addRow(tr("&Bind:"), m_adBind);
     m_adBindDn = addLineRow(form, tr("Bind &as:"), u"adBindDn"_s, u"admin@contoso.com"_s);
     m_adPassword =
@@ -332,7 +332,7 @@ void ConnectionDialog::updateEnabled()
     m_cloudStack->setCurrentIndex(m_cloudLive->isChecked() ? 1 : 0);
 
     auto* adForm = qobject_cast<QFormLayout*>(m_adStack->widget(1)->layout());
-    const bool simple = m_adBind->currentData().toInt() == int(AdSourceProfile::Bind::Simple);
+    const bool simple = !m_adBind->currentData().toBool();
     const bool ldap = m_adUrl->text().trimmed().startsWith(u"ldap://"_s, Qt::CaseInsensitive);
     adForm->setRowVisible(m_adBindDn, simple);
     adForm->setRowVisible(m_adPassword, simple);
@@ -393,13 +393,13 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_profileName->setCurrentText(p.name);
     (p.ad.kind == AdSourceProfile::Kind::Live ? m_adLive : m_adSnapshot)->setChecked(true);
     m_adLdif->setText(p.ad.ldifFile);
-    m_adUrl->setText(p.ad.url);
-    m_adStartTls->setChecked(p.ad.startTls);
-    m_adBind->setCurrentIndex(m_adBind->findData(int(p.ad.bind)));
-    m_adBindDn->setText(p.ad.bindDn);
-    m_adBaseDn->setText(p.ad.baseDn);
-    m_adCaFile->setText(p.ad.caFile);
-    m_adAllowPlaintext->setChecked(p.ad.allowPlaintext);
+    m_adUrl->setText(p.ad.dc.uri);
+    m_adStartTls->setChecked(p.ad.dc.startTls);
+    m_adBind->setCurrentIndex(m_adBind->findData(p.ad.dc.kerberos));
+    m_adBindDn->setText(p.ad.dc.bindName);
+    m_adBaseDn->setText(p.ad.dc.baseDn);
+    m_adCaFile->setText(p.ad.dc.caFile);
+    m_adAllowPlaintext->setChecked(p.ad.dc.allowInsecurePlaintext);
     m_adPassword->clear(); // a secret belongs to one scan of one profile
 
     (p.cloud.kind == CloudSourceProfile::Kind::Live ? m_cloudLive : m_cloudSnapshot)->setChecked(true);
@@ -445,13 +445,13 @@ ConnectionProfile ConnectionDialog::profile() const
     p.name = m_profileName->currentText().trimmed();
     p.ad.kind = m_adLive->isChecked() ? AdSourceProfile::Kind::Live : AdSourceProfile::Kind::Snapshot;
     p.ad.ldifFile = m_adLdif->text().trimmed();
-    p.ad.url = m_adUrl->text().trimmed();
-    p.ad.startTls = m_adStartTls->isChecked();
-    p.ad.bind = AdSourceProfile::Bind(m_adBind->currentData().toInt());
-    p.ad.bindDn = m_adBindDn->text().trimmed();
-    p.ad.baseDn = m_adBaseDn->text().trimmed();
-    p.ad.caFile = m_adCaFile->text().trimmed();
-    p.ad.allowPlaintext = m_adAllowPlaintext->isChecked();
+    p.ad.dc.uri = m_adUrl->text().trimmed();
+    p.ad.dc.startTls = m_adStartTls->isChecked();
+    p.ad.dc.kerberos = m_adBind->currentData().toBool();
+    p.ad.dc.bindName = m_adBindDn->text().trimmed();
+    p.ad.dc.baseDn = m_adBaseDn->text().trimmed();
+    p.ad.dc.caFile = m_adCaFile->text().trimmed();
+    p.ad.dc.allowInsecurePlaintext = m_adAllowPlaintext->isChecked();
     p.ad.rememberPassword = m_adRememberPassword->isChecked();
     p.cloud.kind = m_cloudLive->isChecked() ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
     p.cloud.exoFile = m_cloudExo->text().trimmed();
@@ -483,10 +483,10 @@ QList<ProfileProblem> ConnectionDialog::validate()
 {
     const ConnectionProfile p = profile();
     QList<ProfileProblem> problems = validateProfile(p);
-    if (p.needsAdPassword() && m_adPassword->text().isEmpty() && !p.ad.bindDn.isEmpty())
+    if (p.needsAdPassword() && m_adPassword->text().isEmpty() && !p.ad.dc.bindName.isEmpty())
         problems.append({u"adPassword"_s, tr("Password: enter the password of %1. It serves this scan only, unless "
                                              "you tick Remember in the desktop keyring.")
-                                              .arg(p.ad.bindDn)});
+                                              .arg(p.ad.dc.bindName)});
     if (p.needsClientSecret() && m_cloudSecret->text().isEmpty())
         problems.append({u"cloudSecret"_s, tr("Client secret: paste the secret's Value (not its ID) from the app "
                                               "registration's Certificates & secrets. It serves this scan only, "
@@ -576,7 +576,7 @@ std::optional<SecretKey> ConnectionDialog::keyringKey(const QLineEdit* field) co
     const ConnectionProfile p = profile();
     SecretKey key;
     if (field == m_adPassword) {
-        key = {SecretKey::Kind::AdBindPassword, QUrl(p.ad.url).host(), p.ad.bindDn};
+        key = {SecretKey::Kind::AdBindPassword, QUrl(p.ad.dc.uri).host(), p.ad.dc.bindName};
     } else {
         key = {field == m_cloudSecret ? SecretKey::Kind::ClientSecret : SecretKey::Kind::CertificatePassword,
                p.cloud.tenant, p.cloud.clientId};

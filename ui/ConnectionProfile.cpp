@@ -75,7 +75,7 @@ QString ConnectionProfile::adLabel() const
 {
     if (ad.kind == AdSourceProfile::Kind::Snapshot)
         return QFileInfo(ad.ldifFile).fileName();
-    return QUrl(ad.url).host();
+    return QUrl(ad.dc.uri).host();
 }
 
 QString ConnectionProfile::cloudLabel() const
@@ -96,7 +96,7 @@ QList<ProfileProblem> validateProfile(const ConnectionProfile& p)
         checkFile(problems, u"adLdifFile"_s, p.ad.ldifFile, tr("AD export (LDIF)"),
                   tr("Export it with ldifde -f ad.ldif -r \"(objectClass=user)\"."));
     } else {
-        const QString text = p.ad.url.trimmed();
+        const QString text = p.ad.dc.uri.trimmed();
         const QUrl url(text, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
         if (text.isEmpty() || !url.isValid() || url.host().isEmpty() ||
@@ -106,27 +106,27 @@ QList<ProfileProblem> validateProfile(const ConnectionProfile& p)
         } else if (!url.path().isEmpty() && url.path() != u"/"_s) {
             problems.append({u"adUrl"_s, tr("Domain controller: give only the server (ldaps://%1); put the DN to "
                                            "read under in Base DN.").arg(url.host())});
-        } else if (scheme == u"ldap"_s && !p.ad.startTls && !p.ad.allowPlaintext &&
-                   p.ad.bind == AdSourceProfile::Bind::Simple) {
+        } else if (scheme == u"ldap"_s && !p.ad.dc.startTls && !p.ad.dc.allowInsecurePlaintext &&
+                   !p.ad.dc.kerberos) {
             problems.append({u"adStartTls"_s, tr("Domain controller: ldap:// without StartTLS would send the password "
                                                 "in clear. Tick StartTLS, use ldaps://, or (only on an isolated "
                                                 "test network) tick \"Allow plaintext\".")});
         }
-        if (scheme == u"ldaps"_s && p.ad.allowPlaintext)
+        if (scheme == u"ldaps"_s && p.ad.dc.allowInsecurePlaintext)
             problems.append({u"adAllowPlaintext"_s, tr("Allow plaintext applies to ldap:// only; ldaps:// is "
                                                       "encrypted. Untick it.")});
-        if (p.ad.bind == AdSourceProfile::Bind::Simple && p.ad.bindDn.trimmed().isEmpty())
+        if (!p.ad.dc.kerberos && p.ad.dc.bindName.trimmed().isEmpty())
             problems.append({u"adBindDn"_s, tr("Bind as: enter the account to bind with, as a UPN "
                                               "(admin@contoso.com) or a DN, or choose Kerberos.")});
-        if (p.ad.bind == AdSourceProfile::Bind::Kerberos && !url.host().isEmpty() && !url.host().contains(u'.'))
+        if (p.ad.dc.kerberos && !url.host().isEmpty() && !url.host().contains(u'.'))
             problems.append({u"adUrl"_s, tr("Domain controller: Kerberos needs the server's full DNS name "
                                            "(dc01.contoso.com), since the ticket is for ldap/<that name>.")});
-        const QString base = p.ad.baseDn.trimmed();
+        const QString base = p.ad.dc.baseDn.trimmed();
         if (!base.isEmpty() && !base.contains(u'='))
             problems.append({u"adBaseDn"_s, tr("Base DN: %1 is not a DN; write it like OU=Staff,DC=contoso,DC=com "
                                               "or leave it empty for the whole domain.").arg(base)});
-        if (!p.ad.caFile.trimmed().isEmpty())
-            checkFile(problems, u"adCaFile"_s, p.ad.caFile, tr("CA certificate"), {});
+        if (!p.ad.dc.caFile.trimmed().isEmpty())
+            checkFile(problems, u"adCaFile"_s, p.ad.dc.caFile, tr("CA certificate"), {});
     }
 
     if (p.cloud.kind == CloudSourceProfile::Kind::Snapshot) {
@@ -178,13 +178,13 @@ ConnectionProfile ConnectionProfileStore::load(const QString& name) const
     };
     p.ad.kind = text("ad/kind") == u"live"_s ? AdSourceProfile::Kind::Live : AdSourceProfile::Kind::Snapshot;
     p.ad.ldifFile = text("ad/ldifFile");
-    p.ad.url = text("ad/url");
-    p.ad.startTls = m_settings.value(u"ad/startTls"_s, true).toBool();
-    p.ad.bind = text("ad/bind") == u"kerberos"_s ? AdSourceProfile::Bind::Kerberos : AdSourceProfile::Bind::Simple;
-    p.ad.bindDn = text("ad/bindDn");
-    p.ad.baseDn = text("ad/baseDn");
-    p.ad.caFile = text("ad/caFile");
-    p.ad.allowPlaintext = m_settings.value(u"ad/allowPlaintext"_s, false).toBool();
+    p.ad.dc.uri = text("ad/url");
+    p.ad.dc.startTls = m_settings.value(u"ad/startTls"_s, true).toBool();
+    p.ad.dc.kerberos = text("ad/bind") == u"kerberos"_s;
+    p.ad.dc.bindName = text("ad/bindDn");
+    p.ad.dc.baseDn = text("ad/baseDn");
+    p.ad.dc.caFile = text("ad/caFile");
+    p.ad.dc.allowInsecurePlaintext = m_settings.value(u"ad/allowPlaintext"_s, false).toBool();
     p.ad.rememberPassword = m_settings.value(u"ad/bindInKeyring"_s, false).toBool();
 
     const CloudSourceProfile defaults;
@@ -216,13 +216,13 @@ void ConnectionProfileStore::save(const ConnectionProfile& p)
     m_settings.setValue(u"name"_s, p.name);
     m_settings.setValue(u"ad/kind"_s, p.ad.kind == AdSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
     m_settings.setValue(u"ad/ldifFile"_s, p.ad.ldifFile);
-    m_settings.setValue(u"ad/url"_s, p.ad.url);
-    m_settings.setValue(u"ad/startTls"_s, p.ad.startTls);
-    m_settings.setValue(u"ad/bind"_s, p.ad.bind == AdSourceProfile::Bind::Kerberos ? u"kerberos"_s : u"simple"_s);
-    m_settings.setValue(u"ad/bindDn"_s, p.ad.bindDn);
-    m_settings.setValue(u"ad/baseDn"_s, p.ad.baseDn);
-    m_settings.setValue(u"ad/caFile"_s, p.ad.caFile);
-    m_settings.setValue(u"ad/allowPlaintext"_s, p.ad.allowPlaintext);
+    m_settings.setValue(u"ad/url"_s, p.ad.dc.uri);
+    m_settings.setValue(u"ad/startTls"_s, p.ad.dc.startTls);
+    m_settings.setValue(u"ad/bind"_s, p.ad.dc.kerberos ? u"kerberos"_s : u"simple"_s);
+    m_settings.setValue(u"ad/bindDn"_s, p.ad.dc.bindName);
+    m_settings.setValue(u"ad/baseDn"_s, p.ad.dc.baseDn);
+    m_settings.setValue(u"ad/caFile"_s, p.ad.dc.caFile);
+    m_settings.setValue(u"ad/allowPlaintext"_s, p.ad.dc.allowInsecurePlaintext);
     m_settings.setValue(u"ad/bindInKeyring"_s, p.ad.rememberPassword); // a flag: the secret is in the keyring
     m_settings.setValue(u"cloud/kind"_s, p.cloud.kind == CloudSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
     m_settings.setValue(u"cloud/exoFile"_s, p.cloud.exoFile);

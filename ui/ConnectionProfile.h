@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "DcConnectionSettings.h"
 #include "DriftSummary.h"
 
 #include <QByteArray>
@@ -16,17 +17,10 @@ namespace sunset {
 // Where the AD side of a scan comes from: an LDIF export, or a domain controller read live.
 struct AdSourceProfile {
     enum class Kind : quint8 { Snapshot, Live };
-    enum class Bind : quint8 { Simple, Kerberos };
 
     Kind kind = Kind::Snapshot;
     QString ldifFile;
-    QString url;              // ldaps://dc01.contoso.com or ldap://… (then StartTLS unless plaintext is allowed)
-    bool startTls = true;     // for ldap:// only
-    Bind bind = Bind::Simple;
-    QString bindDn;           // UPN or DN, for a simple bind
-    QString baseDn;           // empty: the domain's defaultNamingContext
-    QString caFile;           // empty: the system's trusted CAs
-    bool allowPlaintext = false; // a password over ldap:// without TLS: explicit, never the default
+    DcConnectionSettings dc;       // live: which domain controller, how to bind (the defaults are its defaults)
     bool rememberPassword = false; // the bind password is kept in the desktop keyring (never in the settings)
 
     friend bool operator==(const AdSourceProfile&, const AdSourceProfile&) = default;
@@ -78,7 +72,7 @@ struct ConnectionProfile {
     QString cloudLabel() const;
     bool needsAdPassword() const
     {
-        return ad.kind == AdSourceProfile::Kind::Live && ad.bind == AdSourceProfile::Bind::Simple;
+        return ad.kind == AdSourceProfile::Kind::Live && !ad.dc.kerberos;
     }
     bool needsClientSecret() const
     {

@@ -896,7 +896,7 @@ void MainWindow::setLoading(bool loading)
         hideDeviceCode();
     m_scanPanel->setVisible(loading);
     m_cancelAction->setEnabled(loading);
-    const bool haveSources = m_profile.ad.kind == AdSourceProfile::Kind::Live ? !m_profile.ad.url.isEmpty()
+    const bool haveSources = m_profile.ad.kind == AdSourceProfile::Kind::Live ? !m_profile.ad.dc.uri.isEmpty()
                                                                               : !m_profile.ad.ldifFile.isEmpty();
     const bool haveCloud = m_profile.cloud.kind == CloudSourceProfile::Kind::Live ? !m_profile.cloud.tenant.isEmpty()
                                                                                   : !m_profile.cloud.exoFile.isEmpty();
@@ -908,7 +908,7 @@ void MainWindow::openConnection()
     QSettings fallback;
     QSettings& settings = m_profileSettings ? *m_profileSettings : fallback;
     ConnectionDialog dialog(settings, this);
-    if (!m_profile.ad.ldifFile.isEmpty() || !m_profile.ad.url.isEmpty())
+    if (!m_profile.ad.ldifFile.isEmpty() || !m_profile.ad.dc.uri.isEmpty())
         dialog.setProfile(m_profile);
     if (dialog.exec() != QDialog::Accepted)
         return;

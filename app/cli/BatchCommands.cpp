@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "BatchCommands.h"
 
-#include "AdSource.h"
+#include "AdSourceOptions.h"
 #include "BatchApplier.h"
 #include "BatchModifies.h"
 #include "BreakGlass.h"
@@ -9,6 +9,7 @@
 #include "HistoryExport.h"
 #include "HistoryStore.h"
 #include "ScanRecording.h"
+#include "TerminalReport.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -350,14 +351,14 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli apply: --ad ldaps://… is required (or --dry-run).\n\n" << parser.helpText();
         return CliUsage;
     }
-    LiveAdSettings settings;
+    AdLiveScanSettings settings;
     if (!parser.isSet(dryRun)) {
         if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
             err << "sunset-cli apply: " << failure->message << '\n';
             return failure->exitCode;
         }
     }
-    auto store = openStore(parser, u"apply"_s, err, settings.kerberos ? u"kerberos"_s : settings.bindName);
+    auto store = openStore(parser, u"apply"_s, err, settings.dc.kerberos ? u"kerberos"_s : settings.dc.bindName);
     if (!store)
         return CliBadInput;
     const auto batch = store->batch(*id);
@@ -403,9 +404,9 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliOk;
     }
     LiveAd connected;
-    if (const auto failure = connectLiveAd(settings, err, connected)) {
-        err << "sunset-cli apply: " << failure->message << '\n';
-        return failure->exitCode;
+    if (const auto failure = connectLiveAd(settings, TerminalTicker(err).report(), connected)) {
+        err << "sunset-cli apply: " << *failure << '\n';
+        return CliBadInput;
     }
     BatchApplier applier(*store, *connected.connection);
     if (interrupted) {

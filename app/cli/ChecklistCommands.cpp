@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistCommands.h"
-#include "platform/OwnerOnlyFile.h"
 
+#include "AdSourceOptions.h"
 #include "ChecklistChecks.h"
+#include "ChecklistReport.h"
 #include "ChecklistStore.h"
 #include "CliCommands.h"
-#include "HistoryExport.h"
+#include "CloudSourceOptions.h"
 
 #include <QCommandLineParser>
-#include <QGuiApplication>
-#include <QPageSize>
-#include <QPdfWriter>
-#include <QTextDocument>
 
 namespace sunset {
 
@@ -39,96 +36,6 @@ std::optional<ChecklistStep> parseStep(const QString& text, QTextStream& err)
     return step;
 }
 
-QString levelTitle(FindingLevel level)
-{
-    switch (level) {
-    case FindingLevel::Pass:
-        return u"OK"_s;
-    case FindingLevel::Info:
-        return u"Info"_s;
-    case FindingLevel::Warning:
-        return u"Warning"_s;
-    case FindingLevel::Blocking:
-        return u"Blocking"_s;
-    case FindingLevel::Unread:
-        return u"Not read"_s;
-    }
-    return {};
-}
-
-QString stamp(const QDateTime& at, const QString& by)
-{
-    return at.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s) + u", "_s + by;
-}
-
-// The report as HTML for QTextDocument, which paginates it onto the PDF writer.
-QString reportHtml(const Checklist& checklist, const QString& generatedBy)
-{
-    auto esc = [](const QString& s) { return s.toHtmlEscaped(); };
-    QString html = u"<html><body style='font-family:sans-serif;font-size:9pt'>"
-                   "<h1>Exchange Server decommission checklist</h1>"_s;
-    html += u"<p>Generated %1 by %2. Overall: <b>%3</b>.</p>"_s.arg(
-        QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s), esc(generatedBy),
-        checklist.complete() ? u"every step passed or overridden"_s : u"not complete"_s);
-    html += u"<table border='1' cellspacing='0' cellpadding='3'><tr><th>Step</th><th>Status</th></tr>"_s;
-    for (const StepRecord& r : checklist.steps)
-        html += u"<tr><td>%1</td><td>%2</td></tr>"_s.arg(esc(checklistStepTitle(r.step)),
-                                                         stepStatusTitle(evaluateStep(r).status));
-    html += u"</table>"_s;
-    int number = 1;
-    for (const StepRecord& r : checklist.steps) {
-        const StepEvaluation e = evaluateStep(r);
-        html += u"<h2>%1. %2 — %3</h2><p><i>%4</i></p>"_s.arg(number++)
-                    .arg(esc(checklistStepTitle(r.step)), stepStatusTitle(e.status), esc(checklistStepPurpose(r.step)));
-        if (!e.reasons.isEmpty()) {
-            html += u"<p>Open:</p><ul>"_s;
-            for (const QString& reason : e.reasons)
-                html += u"<li>%1</li>"_s.arg(esc(reason));
-            html += u"</ul>"_s;
-        }
-        if (const ChecklistRun* run = r.latestRun()) {
-            html += u"<p><b>Latest checks</b> (%1; %2):</p><ul>"_s.arg(
-                esc(stamp(run->at, run->by)),
-                r.runs.size() == 1 ? u"the only run"_s : u"%1 runs in all"_s.arg(qint64(r.runs.size())));
-            for (const QString& error : run->errors)
-                html += u"<li><b>Error</b>: %1</li>"_s.arg(esc(error));
-            for (const ChecklistFinding& f : run->findings) {
-                html += u"<li><b>%1</b>: %2"_s.arg(levelTitle(f.level), esc(f.summary));
-                if (!f.evidence.isEmpty()) {
-                    html += u"<ul>"_s;
-                    for (const QString& ev : f.evidence)
-                        html += u"<li><tt>%1</tt></li>"_s.arg(esc(ev));
-                    html += u"</ul>"_s;
-                }
-                html += u"</li>"_s;
-            }
-            html += u"</ul>"_s;
-        }
-        html += u"<p><b>Attestations</b>:</p><ul>"_s;
-        for (const AttestationItem& item : attestationItems(r.step)) {
-            QString when;
-            for (auto it = r.attestations.rbegin(); it != r.attestations.rend(); ++it)
-                if (it->key == item.key) {
-                    when = stamp(it->at, it->by);
-                    break;
-                }
-            if (!r.needsAttestation(item) && when.isEmpty()) {
-                html += u"<li>[checked by the latest run] %1</li>"_s.arg(esc(item.text));
-                continue;
-            }
-            html += u"<li>[%1] %2%3</li>"_s.arg(r.isAttested(item.key) ? u"x"_s : u" "_s, esc(item.text),
-                                                 when.isEmpty() ? QString() : u" (%1)"_s.arg(esc(when)));
-        }
-        html += u"</ul>"_s;
-        for (const ChecklistOverride& o : r.overrides)
-            html += u"<p><b>Override</b> (%1): %2</p>"_s.arg(esc(stamp(o.at, o.by)), esc(o.reason));
-        for (const ChecklistNote& n : r.notes)
-            html += u"<p><b>Note</b> (%1): %2</p>"_s.arg(esc(stamp(n.at, n.by)), esc(n.text));
-    }
-    html += u"</body></html>"_s;
-    return html;
-}
-
 void printStatus(const Checklist& checklist, QTextStream& out)
 {
     int number = 1;
@@ -139,7 +46,7 @@ void printStatus(const Checklist& checklist, QTextStream& out)
         for (const QString& reason : e.reasons)
             out << "     - " << reason << '\n';
         if (const ChecklistOverride* o = r.currentOverride())
-            out << "     overridden " << stamp(o->at, o->by) << ": " << o->reason << '\n';
+            out << "     overridden " << checklistStamp(o->at, o->by) << ": " << o->reason << '\n';
     }
     out << (checklist.complete() ? "All steps passed or overridden.\n" : "The checklist is not complete.\n");
 }
@@ -149,42 +56,13 @@ void printRun(const ChecklistRun& run, QTextStream& out)
     for (const QString& error : run.errors)
         out << "  error: " << error << '\n';
     for (const ChecklistFinding& f : run.findings) {
-        out << "  " << levelTitle(f.level).toLower() << ": " << f.summary << '\n';
+        out << "  " << checklistLevelTitle(f.level).toLower() << ": " << f.summary << '\n';
         for (const QString& ev : f.evidence)
             out << "      " << ev << '\n';
     }
 }
 
 } // namespace
-
-std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
-{
-    if (std::optional<HistoryError> error =
-            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy)))
-        return error->message;
-    return std::nullopt;
-}
-
-std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy)
-{
-    if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
-        return u"a PDF needs QtGui's application object; run the export through sunset-cli or the wizard"_s;
-    OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error->message;
-    {
-        QPdfWriter writer(file.device());
-        writer.setPageSize(QPageSize(QPageSize::A4));
-        writer.setTitle(u"Exchange Server decommission checklist"_s);
-        writer.setCreator(u"Sunset"_s);
-        QTextDocument document;
-        document.setHtml(reportHtml(checklist, generatedBy));
-        document.print(&writer);
-    }
-    if (auto error = file.commit())
-        return error->message;
-    return std::nullopt;
-}
 
 int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
@@ -273,7 +151,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
     if (pos.size() > 1 && !(step = parseStep(pos.at(1), err)))
         return CliUsage;
 
-    LiveAdSettings adSettings;
+    AdLiveScanSettings adSettings;
     const bool liveAd = parser.isSet(ad);
     if (liveAd) {
         if (auto error = adOptions.read(parser, parser.value(ad), err, adSettings)) {
@@ -282,7 +160,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
-    auto history = HistoryStore::open(path, HistoryActor::current(liveAd ? adSettings.bindName : QString()));
+    auto history = HistoryStore::open(path, HistoryActor::current(liveAd ? adSettings.dc.bindName : QString()));
     if (!history) {
         err << "sunset-cli checklist: " << history.error().message << '\n';
         return CliBadInput;
@@ -338,7 +216,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         run.errors = scanErrors + run.errors;
         if (int code = recorded(store.recordRun(*step, run), CliBadInput); code != CliOk)
             return code;
-        out << checklistStepTitle(*step) << ": checks run " << stamp(run.at, run.by) << '\n';
+        out << checklistStepTitle(*step) << ": checks run " << checklistStamp(run.at, run.by) << '\n';
         printRun(run, out);
         const Expected<Checklist, QString> checklist = store.load();
         if (!checklist)

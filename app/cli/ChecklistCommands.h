@@ -23,9 +23,4 @@ namespace sunset {
 int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 inline constexpr int kChecklistNotPassed = 4;
 
-// The report as a PDF (through QtGui's QPdfWriter; needs a QGuiApplication) and as JSON, written atomically and
-// owner-only. nullopt on success, else the reason naming the file.
-std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy);
-std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy);
-
 } // namespace sunset

@@ -5,8 +5,8 @@
 #include "BatchCommands.h"
 #include "ChecklistCommands.h"
 
-#include "AdSource.h"
-#include "CloudSource.h"
+#include "AdSourceOptions.h"
+#include "CloudSourceOptions.h"
 #include "DemoTenantGenerator.h"
 #include "DriftReportWriter.h"
 #include "DriftScan.h"
@@ -15,10 +15,11 @@
 #include "LdapSnapshotReader.h"
 #include "LdifWriter.h"
 #include "RollbackImpactWriter.h"
-#include "ScanInputs.h"
+#include "ScanInputOptions.h"
 #include "ScanRecording.h"
 #include "OnDemandCommands.h"
 #include "SnapshotFiles.h"
+#include "TerminalReport.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -312,22 +313,23 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "sunset-cli dump: unexpected argument '" << parser.positionalArguments().first() << "'.\n";
         return CliUsage;
     }
-    LiveAdSettings settings;
+    AdLiveScanSettings settings;
     if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
         err << "sunset-cli dump: " << failure->message << '\n';
         return failure->exitCode;
     }
     LiveAd connected;
-    if (const auto failure = connectLiveAd(settings, err, connected)) {
-        err << "sunset-cli dump: " << failure->message << '\n';
-        return failure->exitCode;
+    TerminalTicker ticker(err);
+    if (const auto failure = connectLiveAd(settings, ticker.report(), connected)) {
+        err << "sunset-cli dump: " << *failure << '\n';
+        return CliBadInput;
     }
     OutputFile file(parser.value(ldif), out);
     if (!file.ok()) {
         err << "sunset-cli dump: " << file.errorString() << '\n';
         return CliOutputFailed;
     }
-    QString source = settings.uri;
+    QString source = settings.dc.uri;
     if (!source.endsWith(u'/'))
         source += u'/';
     source += QString::fromUtf8(connected.baseDn);
@@ -337,7 +339,9 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
                                "\nFirst the schema and domain controller entries that decode the mailboxes' "
                                "replPropertyMetaData";
     LdifWriter writer([&file](const QByteArray& chunk) { file.write(chunk); }, comment);
-    auto snapshot = readLiveAdSnapshot(connected, err, [&writer](const LdifEntry& entry) { writer.writeEntry(entry); });
+    auto snapshot = readLiveAdSnapshot(connected, [&writer](const LdifEntry& entry) { writer.writeEntry(entry); },
+                                       ticker.adEntries(connected.connection->host()));
+    ticker.end();
     if (!snapshot) {
         err << "sunset-cli dump: " << snapshot.error().toString() << " Nothing was written.\n";
         return CliBadInput;

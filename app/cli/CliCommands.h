@@ -9,6 +9,13 @@ namespace sunset {
 // Exit codes of sunset-cli, stable for scripts.
 enum CliExit : int { CliOk = 0, CliBadInput = 1, CliUsage = 2, CliOutputFailed = 3 };
 
+// A command's failure before it could run (an option's value, a file it names): the exit code (CliUsage or
+// CliBadInput) and the problem in a sentence, which the command prints after its prefix.
+struct CliError {
+    int exitCode = CliBadInput;
+    QString message;
+};
+
 // `sunset-cli <command> ...`; arguments exclude the program name. Output and errors go to the streams given,
 // so tests can run commands in-process.
 int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err);

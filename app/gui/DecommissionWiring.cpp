@@ -2,7 +2,7 @@
 #include "DecommissionWiring.h"
 
 #include "ChecklistChecks.h"
-#include "ChecklistCommands.h"
+#include "ChecklistReport.h"
 #include "ChecklistStore.h"
 #include "DecommissionWizard.h"
 #include "WindowScreenshot.h"
@@ -36,13 +36,14 @@ ChecklistSources sourcesFromSettings()
     settings.beginGroup(u"decommission"_s);
     ChecklistSources sources;
     if (const QString uri = settings.value(u"adUri"_s).toString(); !uri.isEmpty()) {
-        LiveAdSettings ad;
-        ad.uri = uri;
-        ad.bindName = settings.value(u"bindUpn"_s).toString();
+        // The keys name DcConnectionSettings' fields; one not set keeps its default (StartTLS on for ldap://).
+        AdLiveScanSettings ad;
+        ad.dc.uri = uri;
+        ad.dc.bindName = settings.value(u"bindUpn"_s).toString();
         ad.password = readSecretFile(settings.value(u"passwordFile"_s).toString());
-        ad.caFile = settings.value(u"caFile"_s).toString();
-        ad.kerberos = settings.value(u"kerberos"_s).toBool();
-        ad.startTls = settings.value(u"startTls"_s).toBool();
+        ad.dc.caFile = settings.value(u"caFile"_s).toString();
+        ad.dc.kerberos = settings.value(u"kerberos"_s, ad.dc.kerberos).toBool();
+        ad.dc.startTls = settings.value(u"startTls"_s, ad.dc.startTls).toBool();
         sources.ad = ad;
     }
     if (const QString tenant = settings.value(u"tenant"_s).toString(); !tenant.isEmpty()) {
@@ -119,7 +120,8 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     auto currentSources = [fixed] { return fixed ? *fixed : sourcesFromSettings(); };
     const ChecklistSources sources = currentSources();
     const QString historyPath = options.historyPath.isEmpty() ? HistoryStore::defaultPath() : options.historyPath;
-    auto opened = HistoryStore::open(historyPath, HistoryActor::current(sources.ad ? sources.ad->bindName : QString()));
+    auto opened =
+        HistoryStore::open(historyPath, HistoryActor::current(sources.ad ? sources.ad->dc.bindName : QString()));
     if (!opened) {
         QMessageBox::warning(parent, QObject::tr("Decommission wizard"), opened.error().message);
         return nullptr;
@@ -157,7 +159,7 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
         [path, currentSources](const std::atomic_bool* cancel, const FreshScanProgressSink& progress) {
             using Outcome = Expected<qint64, QString>;
             const ChecklistSources s = currentSources();
-            auto history = HistoryStore::open(path, HistoryActor::current(s.ad ? s.ad->bindName : QString()));
+            auto history = HistoryStore::open(path, HistoryActor::current(s.ad ? s.ad->dc.bindName : QString()));
             if (!history)
                 return Outcome(history.error().message);
             std::optional<Outcome> recorded = recordFreshScan(s, *history.value(), cancel, progress);

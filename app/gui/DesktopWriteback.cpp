@@ -48,13 +48,9 @@ std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QBy
     if (ad.kind != AdSourceProfile::Kind::Live)
         return nullptr;
     // The same connection settings as ScanLoader's live read of this side.
-    LdapConnectionOptions options;
-    options.uri = ad.url;
-    options.startTls = !ad.url.startsWith(u"ldaps://"_s, Qt::CaseInsensitive) && ad.startTls;
-    options.caFile = ad.caFile;
-    options.allowInsecurePlaintext = ad.allowPlaintext;
-    const bool kerberos = ad.bind == AdSourceProfile::Bind::Kerberos;
-    const QString bindName = ad.bindDn;
+    const LdapConnectionOptions options = connectionOptionsFor(ad.dc);
+    const bool kerberos = ad.dc.kerberos;
+    const QString bindName = ad.dc.bindName;
     // The password is kept in memory only, in a copy of its own that is overwritten when the target goes (the next
     // scan replaces it; the app quits). Never written anywhere: the history records the bind name only.
     struct WipedSecret {
@@ -72,8 +68,8 @@ std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QBy
     };
     const QString description =
         kerberos ? QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound with your Kerberos ticket)")
-                       .arg(ad.url)
-                 : QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound as %2)").arg(ad.url, bindName);
+                       .arg(ad.dc.uri)
+                 : QCoreApplication::translate("BatchFlow", "the domain controller %1 (bound as %2)").arg(ad.dc.uri, bindName);
     // What the CLI records for the same binds (sunset-cli apply --kerberos / --bind UPN).
     return std::make_shared<LdapBatchTarget>(description, kerberos ? u"kerberos"_s : bindName, std::move(factory));
 }

@@ -5,7 +5,7 @@
 #include "BatchPlanning.h"
 #include "LdapBatchTarget.h"
 #include "MainWindow.h"
-#include "OnDemandCommands.h"
+#include "OnDemand.h"
 #include "TickedDriftItems.h"
 
 #include <QAction>

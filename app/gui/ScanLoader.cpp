@@ -165,22 +165,15 @@ void ScanLoader::startAd(const AdSourceProfile& profile, const ScanSecrets& secr
     }
 
     AdLiveScanSettings settings;
-    settings.connection.uri = profile.url;
-    const bool ldaps = profile.url.startsWith(u"ldaps://"_s, Qt::CaseInsensitive);
-    settings.connection.startTls = !ldaps && profile.startTls;
-    settings.connection.caFile = profile.caFile;
-    settings.connection.allowInsecurePlaintext = profile.allowPlaintext;
-    settings.kerberos = profile.bind == AdSourceProfile::Bind::Kerberos;
-    settings.bindName = profile.bindDn;
+    settings.dc = profile.dc;
     settings.password = secrets.adPassword;
-    settings.baseDn = profile.baseDn.toUtf8();
     // Rescans of this profile read only what changed since its last scan (uSNChanged on the same DC).
     const QString& name = m_profile.name;
     if (!name.isEmpty() && !name.contains(u'/') && !name.contains(u'\\') && !name.startsWith(u'.'))
         settings.stateDirectory = cloudStateDirectory(m_profile.name);
     auto* reader = new AdLiveScan(this);
     m_ad.reader = reader;
-    const QString host = QUrl(profile.url).host();
+    const QString host = QUrl(profile.dc.uri).host();
     report(ScanSide::Ad, SideProgress::Stage::SigningIn, host, SideProgress::Unit::Items, 0, -1);
     connect(reader, &AdLiveScan::progress, this, [this, host](qint64 entries) {
         report(ScanSide::Ad, SideProgress::Stage::Reading, host, SideProgress::Unit::Items, entries, -1);
@@ -195,7 +188,7 @@ void ScanLoader::startAd(const AdSourceProfile& profile, const ScanSecrets& secr
         // small next to reading them.
         sideFinished(ScanSide::Ad, std::make_shared<Snapshot>(*snapshot));
     });
-    connect(reader, &AdLiveScan::failed, this, [this, url = profile.url](const QString& message) {
+    connect(reader, &AdLiveScan::failed, this, [this, url = profile.dc.uri](const QString& message) {
         sideFailed(ScanSide::Ad, ImportError{url, 0, {}, message});
     });
     reader->start(std::move(settings));
@@ -336,7 +329,7 @@ void ScanLoader::compareWhenBothRead()
     std::shared_ptr<Snapshot> cloud = std::move(m_cloud.snapshot);
     ReportSources sources = m_profile.files();
     if (m_profile.ad.kind == AdSourceProfile::Kind::Live)
-        sources.ad = m_profile.ad.url;
+        sources.ad = m_profile.ad.dc.uri;
     if (m_profile.cloud.kind == CloudSourceProfile::Kind::Live) {
         sources.exo = m_profile.cloud.exoEndpoint + u" ("_s + m_profile.cloud.tenant + u')';
         sources.graph = m_profile.cloud.graphEndpoint;

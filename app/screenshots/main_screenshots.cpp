@@ -35,9 +35,9 @@ int shootConnectionDialog(QApplication& app, const QString& path)
     ConnectionProfile profile;
     profile.name = u"Contoso production"_s;
     profile.ad.kind = AdSourceProfile::Kind::Live;
-    profile.ad.url = u"ldaps://dc01.contoso.com"_s;
-    profile.ad.bindDn = u"svc-sunset@contoso.com"_s;
-    profile.ad.baseDn = u"OU=Staff,DC=contoso,DC=com"_s;
+    profile.ad.dc.uri = u"ldaps://dc01.contoso.com"_s;
+    profile.ad.dc.bindName = u"svc-sunset@contoso.com"_s;
+    profile.ad.dc.baseDn = u"OU=Staff,DC=contoso,DC=com"_s;
     profile.cloud.kind = CloudSourceProfile::Kind::Live;
     profile.cloud.tenant = u"contoso.onmicrosoft.com"_s;
     profile.cloud.clientId = u"3f2c8a91-5d0e-4b7a-9c61-2e8f4d7b1a05"_s;

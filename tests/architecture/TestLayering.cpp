@@ -32,12 +32,15 @@ const QHash<QString, QStringList>& allowedIncludes()
         {u"app/demo"_s, {u"app/demo"_s, u"models"_s, u"ldap"_s}},
         {u"app/about"_s, {u"app/about"_s}},
         {u"app/docs"_s, {u"app/docs"_s}},
-        // The CLI and the service code living with it (debt: the GUI wiring uses its sources): never widgets.
+        // The services both programs use: never the CLI, the GUI wiring or widgets.
+        {u"app/services"_s,
+         {u"app/services"_s, u"app/history"_s, u"models"_s, u"platform"_s, u"ldap"_s, u"graph"_s}},
+        // The CLI and the GUI wiring are adapters around the services; neither reaches into the other.
         {u"app/cli"_s,
-         {u"app/cli"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s, u"models"_s,
-          u"platform"_s, u"ldap"_s, u"graph"_s}},
+         {u"app/cli"_s, u"app/services"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s,
+          u"models"_s, u"platform"_s, u"ldap"_s, u"graph"_s}},
         {u"app/gui"_s,
-         {u"app/gui"_s, u"app/cli"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s,
+         {u"app/gui"_s, u"app/services"_s, u"app/history"_s, u"app/writeback"_s, u"app/demo"_s, u"app/about"_s,
           u"models"_s, u"platform"_s, u"ldap"_s, u"graph"_s, u"ui"_s}},
     };
     return rules;
@@ -56,12 +59,15 @@ const QHash<QString, QStringList>& allowedLinks()
         {u"sunset_history_export"_s, {u"sunset_history"_s, u"sunset_models"_s, u"sunset_platform"_s}},
         {u"sunset_writeback"_s, {u"sunset_history"_s, u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s}},
         {u"sunset_demo"_s, {u"sunset_models"_s, u"sunset_ldap"_s}},
+        {u"sunset_services"_s,
+         {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_history"_s,
+          u"sunset_history_export"_s}},
         {u"sunset_cli_commands"_s,
          {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_demo"_s,
-          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s}},
+          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s, u"sunset_services"_s}},
         {u"sunset_gui_wiring"_s,
          {u"sunset_models"_s, u"sunset_platform"_s, u"sunset_ldap"_s, u"sunset_graph"_s, u"sunset_demo"_s,
-          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s, u"sunset_cli_commands"_s,
+          u"sunset_history"_s, u"sunset_history_export"_s, u"sunset_writeback"_s, u"sunset_services"_s,
           u"sunset_ui"_s}},
     };
     return rules;
@@ -229,6 +235,22 @@ private Q_SLOTS:
         }
         QCOMPARE(seen.size(), allowedLinks().size());
         QVERIFY2(violations.isEmpty(), qPrintable(u"\n"_s + violations.join(u'\n')));
+    }
+
+    // The two programs are adapters around one service library: each links it itself (not through the other).
+    void adaptersLinkTheServices()
+    {
+        QFile file(QStringLiteral(SUNSET_LIBRARY_LINKS));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        QHash<QString, QStringList> links;
+        while (!file.atEnd()) {
+            const QString line = QString::fromUtf8(file.readLine()).trimmed();
+            if (const qsizetype equals = line.indexOf(u'='); equals > 0)
+                links.insert(line.left(equals), line.mid(equals + 1).split(u';', Qt::SkipEmptyParts));
+        }
+        for (const QString& adapter : {u"sunset_cli_commands"_s, u"sunset_gui_wiring"_s})
+            QVERIFY2(links.value(adapter).contains(u"sunset_services"_s),
+                     qPrintable(adapter + u" does not link sunset_services: "_s + links.value(adapter).join(u", "_s)));
     }
 };
 

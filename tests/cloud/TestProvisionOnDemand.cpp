@@ -4,7 +4,7 @@
 // job's schema, against the emulator (no AD here: the outcomes are configured; the AD write is
 // TestProvisionOnDemandLive's).
 #include "CloudEmulator.h"
-#include "OnDemandCommands.h"
+#include "OnDemand.h"
 #include "OnDemandEmulator.h"
 #include "ProvisionOnDemandClient.h"
 #include "TokenProvider.h"

@@ -19,9 +19,9 @@ class TestAdLiveScan final : public QObject {
     AdLiveScanSettings settings() const
     {
         AdLiveScanSettings s;
-        s.connection.uri = m_domain.ldapsUri();
-        s.connection.caFile = m_domain.caFile();
-        s.bindName = m_domain.bindUpn();
+        s.dc.uri = m_domain.ldapsUri();
+        s.dc.caFile = m_domain.caFile();
+        s.dc.bindName = m_domain.bindUpn();
         s.password = m_domain.password();
         s.pageSize = 100; // several pages, so progress and cancel have somewhere to act
         return s;

@@ -172,10 +172,10 @@ ScanRequest TestDesktopApplyLive::liveRequest() const
     ScanRequest r;
     r.profile = ConnectionProfile::fromFiles(ReportSources{{}, m_exo, {}}, u"Samba test domain"_s);
     r.profile.ad.kind = AdSourceProfile::Kind::Live;
-    r.profile.ad.url = m_domain.ldapsUri();
-    r.profile.ad.caFile = m_domain.caFile();
-    r.profile.ad.bindDn = m_domain.bindUpn();
-    r.profile.ad.baseDn = QString::fromUtf8(m_ou);
+    r.profile.ad.dc.uri = m_domain.ldapsUri();
+    r.profile.ad.dc.caFile = m_domain.caFile();
+    r.profile.ad.dc.bindName = m_domain.bindUpn();
+    r.profile.ad.dc.baseDn = QString::fromUtf8(m_ou);
     r.secrets.adPassword = m_domain.password().trimmed();
     return r;
 }

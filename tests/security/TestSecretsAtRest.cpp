@@ -221,9 +221,9 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
         ConnectionProfile profile;
         profile.name = u"Samba and the emulated tenant"_s;
         profile.ad.kind = AdSourceProfile::Kind::Live;
-        profile.ad.url = m_domain.ldapsUri();
-        profile.ad.caFile = m_domain.caFile();
-        profile.ad.bindDn = m_domain.bindUpn();
+        profile.ad.dc.uri = m_domain.ldapsUri();
+        profile.ad.dc.caFile = m_domain.caFile();
+        profile.ad.dc.bindName = m_domain.bindUpn();
         profile.cloud.kind = CloudSourceProfile::Kind::Live;
         profile.cloud.tenant = kTenant;
         profile.cloud.clientId = kSecretApp;

@@ -58,7 +58,7 @@ void TestConnectionDialog::liveAdRules()
 {
     ConnectionProfile p = ConnectionProfile::fromFiles(test::demoSources());
     p.ad.kind = AdSourceProfile::Kind::Live;
-    p.ad.url = u"dc01.contoso.com"_s;
+    p.ad.dc.uri = u"dc01.contoso.com"_s;
     QList<ProfileProblem> problems = validateProfile(p);
     QCOMPARE(problems.size(), 2);
     QCOMPARE(problems[0].field, u"adUrl"_s);
@@ -66,29 +66,29 @@ void TestConnectionDialog::liveAdRules()
     QCOMPARE(problems[1].field, u"adBindDn"_s);
 
     // Plaintext only when asked for, loudly; and only for ldap://.
-    p.ad.url = u"ldap://dc01.contoso.com"_s;
-    p.ad.startTls = false;
-    p.ad.bindDn = u"admin@contoso.com"_s;
+    p.ad.dc.uri = u"ldap://dc01.contoso.com"_s;
+    p.ad.dc.startTls = false;
+    p.ad.dc.bindName = u"admin@contoso.com"_s;
     problems = validateProfile(p);
     QCOMPARE(problems.size(), 1);
     QCOMPARE(problems[0].field, u"adStartTls"_s);
     QVERIFY(problems[0].message.contains(u"Allow plaintext"_s));
-    p.ad.allowPlaintext = true;
+    p.ad.dc.allowInsecurePlaintext = true;
     QVERIFY2(validateProfile(p).isEmpty(), qPrintable(problemText(validateProfile(p))));
-    p.ad.url = u"ldaps://dc01.contoso.com"_s;
+    p.ad.dc.uri = u"ldaps://dc01.contoso.com"_s;
     problems = validateProfile(p);
     QCOMPARE(problems.size(), 1);
     QCOMPARE(problems[0].field, u"adAllowPlaintext"_s);
 
-    p.ad.allowPlaintext = false;
-    p.ad.bind = AdSourceProfile::Bind::Kerberos;
-    p.ad.bindDn.clear();
-    p.ad.url = u"ldaps://dc01"_s;
+    p.ad.dc.allowInsecurePlaintext = false;
+    p.ad.dc.kerberos = true;
+    p.ad.dc.bindName.clear();
+    p.ad.dc.uri = u"ldaps://dc01"_s;
     problems = validateProfile(p);
     QCOMPARE(problems.size(), 1);
     QVERIFY(problems[0].message.contains(u"full DNS name"_s));
-    p.ad.url = u"ldaps://dc01.contoso.com"_s;
-    p.ad.baseDn = u"contoso.com"_s;
+    p.ad.dc.uri = u"ldaps://dc01.contoso.com"_s;
+    p.ad.dc.baseDn = u"contoso.com"_s;
     problems = validateProfile(p);
     QCOMPARE(problems.size(), 1);
     QCOMPARE(problems[0].field, u"adBaseDn"_s);
@@ -150,7 +150,7 @@ void TestConnectionDialog::dialogRefusesAndMarksFields()
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     const ScanRequest request = dialog.request();
     QCOMPARE(request.secrets.adPassword, QByteArray("s3cret!"));
-    QCOMPARE(request.profile.ad.url, u"ldaps://dc01.contoso.com"_s);
+    QCOMPARE(request.profile.ad.dc.uri, u"ldaps://dc01.contoso.com"_s);
     QCOMPARE(request.profile.cloud.exoFile, test::demoSources().exo);
 }
 
@@ -195,7 +195,7 @@ void TestConnectionDialog::profileSavedWithoutSecret()
     QCOMPARE(store.lastUsed(), u"Contoso / production"_s);
     const ConnectionProfile p = store.load(u"Contoso / production"_s);
     QCOMPARE(p.ad.kind, AdSourceProfile::Kind::Live);
-    QCOMPARE(p.ad.baseDn, u"OU=Staff,DC=contoso,DC=com"_s);
+    QCOMPARE(p.ad.dc.baseDn, u"OU=Staff,DC=contoso,DC=com"_s);
     QCOMPARE(p.cloud.authority, u"https://login.microsoftonline.us"_s);
     QCOMPARE(p.cloud.exoEndpoint, u"https://outlook.office365.us"_s);
 

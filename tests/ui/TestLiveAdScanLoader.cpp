@@ -42,10 +42,10 @@ ScanRequest TestLiveAdScanLoader::request(const QString& url) const
     ScanRequest r;
     r.profile = ConnectionProfile::fromFiles(test::demoSources(), u"Samba test domain"_s);
     r.profile.ad.kind = AdSourceProfile::Kind::Live;
-    r.profile.ad.url = url;
-    r.profile.ad.startTls = true;
-    r.profile.ad.caFile = m_domain.caFile();
-    r.profile.ad.bindDn = m_domain.bindUpn();
+    r.profile.ad.dc.uri = url;
+    r.profile.ad.dc.startTls = true;
+    r.profile.ad.dc.caFile = m_domain.caFile();
+    r.profile.ad.dc.bindName = m_domain.bindUpn();
     r.secrets.adPassword = m_domain.password().trimmed();
     return r;
 }
@@ -84,7 +84,7 @@ void TestLiveAdScanLoader::ldapsWithCaFile()
     }
     QVERIFY(sawSigningIn && sawEntries);
     QCOMPARE(window.scan()->summary.adMailboxes, m_domain.mailboxes());
-    QCOMPARE(window.scan()->sources.ad, r.profile.ad.url);
+    QCOMPARE(window.scan()->sources.ad, r.profile.ad.dc.uri);
     const QString sources = window.findChild<QLabel*>(u"sourcesLabel"_s)->text();
     QVERIFY2(sources.contains(u"(live)"_s), qPrintable(sources));
 }

@@ -1,65 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "CloudSource.h"
+#include "CloudSourceOptions.h"
 
-#include "CliCommands.h"
 #include "CloudScanState.h"
-#include "CloudSyncClient.h"
-#include "TokenProvider.h"
 
-#include <QEventLoop>
 #include <QFile>
-#include <QSslConfiguration>
-#include <QTimer>
-
-#include <unistd.h>
 
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-// sunset-cli waits for the keyring's answer in a local event loop, as it does for the scan: each command is
-// one sequential run, never inside another loop.
-SecretResult<QByteArray> recallNow(const SecretKey& key)
-{
-    SecretStore store;
-    QEventLoop loop;
-    std::optional<SecretResult<QByteArray>> answer;
-    store.recall(key, &loop, [&](const SecretResult<QByteArray>& r) {
-        answer = r;
-        loop.quit();
-    });
-    if (!answer)
-        loop.exec();
-    return *answer;
-}
-
-std::optional<SecretStoreError> rememberOrForgetNow(const SecretKey& key, const std::optional<QByteArray>& secret)
-{
-    SecretStore store;
-    QEventLoop loop;
-    std::optional<std::optional<SecretStoreError>> answer;
-    auto done = [&](const std::optional<SecretStoreError>& e) {
-        answer = e;
-        loop.quit();
-    };
-    if (secret)
-        store.remember(key, *secret, &loop, done);
-    else
-        store.forget(key, &loop, done);
-    if (!answer)
-        loop.exec();
-    return *answer;
-}
-
-QString describeKey(const SecretKey& key)
-{
-    const QString what = key.kind == SecretKey::Kind::ClientSecret ? u"client secret"_s : u"certificate password"_s;
-    return u"the %1 of %2 in %3"_s.arg(what, key.clientId, key.tenant);
-}
-
-} // namespace
 
 CloudSourceOptions::CloudSourceOptions()
     : m_tenant(u"tenant"_s,
@@ -131,14 +79,14 @@ bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
     return parser.isSet(m_tenant);
 }
 
-std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& parser, QTextStream& err,
+std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parser, QTextStream& err,
                                                       CloudSettings& cloud) const
 {
     CloudScanSettings& settings = cloud.scan;
     settings.credentials.tenant = parser.value(m_tenant);
     settings.credentials.clientId = parser.value(m_clientId);
     if (settings.credentials.clientId.isEmpty())
-        return AdSourceError{CliUsage, u"--tenant needs --client-id (the app registration's application id)."_s};
+        return CliError{CliUsage, u"--tenant needs --client-id (the app registration's application id)."_s};
     if (parser.isSet(m_authority))
         settings.authority = QUrl(parser.value(m_authority));
     if (parser.isSet(m_graphEndpoint))
@@ -151,20 +99,20 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
          {std::pair{settings.authority, u"--authority"_s}, std::pair{settings.graphEndpoint, u"--graph-endpoint"_s},
           std::pair{settings.exoEndpoint, u"--exo-endpoint"_s}}) {
         if (const QString problem = checkEndpointUrl(url, what); !problem.isEmpty())
-            return AdSourceError{CliUsage, problem};
+            return CliError{CliUsage, problem};
     }
     if (parser.isSet(m_exoApi)) {
         const QString api = parser.value(m_exoApi).toLower();
         if (api == "v2"_L1)
             settings.exoApi = ExoAdminApi::V2;
         else if (api != "invokecommand"_L1)
-            return AdSourceError{CliUsage, u"--exo-api '%1': use invokecommand or v2."_s.arg(parser.value(m_exoApi))};
+            return CliError{CliUsage, u"--exo-api '%1': use invokecommand or v2."_s.arg(parser.value(m_exoApi))};
     }
     if (parser.isSet(m_exoParallel)) {
         bool ok = false;
         const int slices = parser.value(m_exoParallel).toInt(&ok);
         if (!ok || slices < 1 || slices > 16)
-            return AdSourceError{CliUsage, u"--exo-parallel '%1': give a number of slices from 1 to 16 (4 by "
+            return CliError{CliUsage, u"--exo-parallel '%1': give a number of slices from 1 to 16 (4 by "
                                            "default; 1 reads one stream)."_s.arg(parser.value(m_exoParallel))};
         settings.exoParallel = slices;
     }
@@ -172,15 +120,15 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         const QString path = parser.value(m_caFile);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return AdSourceError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
+            return CliError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
         cloud.extraCaCertificates = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
         if (cloud.extraCaCertificates.isEmpty())
-            return AdSourceError{CliBadInput,
+            return CliError{CliBadInput,
                                  u"%1: no PEM certificate (\"-----BEGIN CERTIFICATE-----\") found."_s.arg(path)};
     }
     const QString profile = parser.isSet(m_profile) ? parser.value(m_profile) : u"default"_s;
     if (profile.isEmpty() || profile.contains(u'/') || profile.contains(u'\\') || profile.startsWith(u'.'))
-        return AdSourceError{CliUsage, u"--cloud-profile '%1' is not a profile name."_s.arg(profile)};
+        return CliError{CliUsage, u"--cloud-profile '%1' is not a profile name."_s.arg(profile)};
     cloud.stateDirectory = cloudStateDirectory(profile);
     cloud.fullScan = parser.isSet(m_fullScan);
     settings.exoRescan.cacheDirectory = cloud.stateDirectory;
@@ -188,7 +136,7 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     bool daysOk = false;
     settings.exoRescan.fullEveryDays = parser.value(m_fullEvery).toInt(&daysOk);
     if (!daysOk || settings.exoRescan.fullEveryDays < 0)
-        return AdSourceError{CliUsage, u"--cloud-full-every '%1': give a number of days (0: never)."_s.arg(
+        return CliError{CliUsage, u"--cloud-full-every '%1': give a number of days (0: never)."_s.arg(
                                            parser.value(m_fullEvery))};
 
     const int credentials =
@@ -197,34 +145,34 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
                                   "--certificate FILE.pem, or --device-code (never the secret as an argument)"_s;
     const bool remember = parser.isSet(m_rememberSecret);
     if (credentials > 1)
-        return AdSourceError{CliUsage, oneCredential + u'.'};
+        return CliError{CliUsage, oneCredential + u'.'};
     if (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")) {
         if (remember)
-            return AdSourceError{CliUsage, u"--remember-secret needs the secret to keep: "_s + oneCredential + u'.'};
+            return CliError{CliUsage, u"--remember-secret needs the secret to keep: "_s + oneCredential + u'.'};
         const SecretKey key{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
-        const SecretResult<QByteArray> recalled = recallNow(key);
+        const SecretResult<QByteArray> recalled = recallSecretNow(key);
         if (!recalled)
-            return AdSourceError{CliUsage, oneCredential + u"; nothing to use from the desktop keyring either: "_s +
+            return CliError{CliUsage, oneCredential + u"; nothing to use from the desktop keyring either: "_s +
                                                recalled.error().message + u'.'};
-        err << "sunset-cli: using " << describeKey(key)
+        err << "sunset-cli: using " << describeSecretKey(key)
             << " remembered in the desktop keyring ('sunset-cli secret forget' removes it).\n";
         settings.credentials.clientSecret = QString::fromUtf8(recalled.value());
         return std::nullopt;
     }
     if (parser.isSet(m_deviceCode)) {
         if (remember)
-            return AdSourceError{CliUsage, u"--remember-secret is for a client secret or a .pfx password; a device "
+            return CliError{CliUsage, u"--remember-secret is for a client secret or a .pfx password; a device "
                                            "code sign-in has no secret to keep."_s};
         if (parser.isSet(m_legacyX5t))
-            return AdSourceError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
+            return CliError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
         settings.credentials.delegated = true;
         return std::nullopt;
     }
     settings.credentials.legacyRs256X5t = parser.isSet(m_legacyX5t);
-    auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> std::optional<AdSourceError> {
+    auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> std::optional<CliError> {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return AdSourceError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
+            return CliError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
         if (file.permissions() &
             (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther))
             err << "sunset-cli: warning: " << path
@@ -244,14 +192,14 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
         QByteArray password = qgetenv("SUNSET_CERTIFICATE_PASSWORD");
         if (pkcs12 && !qEnvironmentVariableIsSet("SUNSET_CERTIFICATE_PASSWORD") && !remember) {
             // A .pfx whose password was remembered; none remembered (or no keyring) is a .pfx without password.
-            if (const SecretResult<QByteArray> recalled = recallNow(key)) {
-                err << "sunset-cli: using " << describeKey(key) << " remembered in the desktop keyring.\n";
+            if (const SecretResult<QByteArray> recalled = recallSecretNow(key)) {
+                err << "sunset-cli: using " << describeSecretKey(key) << " remembered in the desktop keyring.\n";
                 password = recalled.value();
             }
         }
         if (remember) {
             if (!pkcs12 || password.isEmpty())
-                return AdSourceError{CliUsage, u"--remember-secret with --certificate keeps the .pfx password "
+                return CliError{CliUsage, u"--remember-secret with --certificate keeps the .pfx password "
                                                "(SUNSET_CERTIFICATE_PASSWORD); a PEM key has none."_s};
             cloud.rememberAs = key;
             cloud.rememberSecret = password;
@@ -260,7 +208,7 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
                                                 : ClientCertificate::fromPem(pem, pem, path);
         password.fill('\0');
         if (!cert)
-            return AdSourceError{CliBadInput, cert.error().toString()};
+            return CliError{CliBadInput, cert.error().toString()};
         cloud.scan.credentials.certificate = cert.value();
         return std::nullopt;
     }
@@ -274,7 +222,7 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     while (secret.endsWith('\n') || secret.endsWith('\r'))
         secret.chop(1);
     if (secret.isEmpty())
-        return AdSourceError{CliBadInput, u"the client secret is empty."_s};
+        return CliError{CliBadInput, u"the client secret is empty."_s};
     cloud.scan.credentials.clientSecret = QString::fromUtf8(secret);
     if (remember) {
         cloud.rememberAs =
@@ -283,126 +231,6 @@ std::optional<AdSourceError> CloudSourceOptions::read(const QCommandLineParser& 
     }
     secret.fill('\0');
     return std::nullopt;
-}
-
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, QTextStream& err, GraphDirectory& graph,
-                                   const std::atomic_bool* cancel, const std::function<void(const QString&)>& observer,
-                                   std::shared_ptr<const CloudSyncState>* cloudSync)
-{
-    const bool terminal = ::isatty(STDERR_FILENO);
-    CloudScanSettings settings = cloud.scan;
-    if (!cloud.extraCaCertificates.isEmpty()) {
-        // sunset-cli reads one tenant per process: the extra trust anchors go into the default configuration
-        // every request of this process starts from. Verification stays on.
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(cloud.extraCaCertificates);
-        QSslConfiguration::setDefaultConfiguration(tls);
-    }
-    const QString tenant = settings.credentials.tenant;
-    const QUrl graphEndpoint = settings.graphEndpoint;
-    if (!cloud.fullScan) {
-        Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
-        if (!kept) {
-            err << "sunset-cli: warning: " << kept.error().toString() << "; reading every user.\n";
-            settings.exoRescan.fullReason = u"the kept state cannot be read"_s;
-        } else if (kept.value()) {
-            settings.previous = kept.value()->asPrevious(tenant, graphEndpoint);
-        }
-        if (settings.previous &&
-            !(settings.previous->deltaLink.isEmpty() && settings.previous->usersResumeLink.isEmpty()))
-            err << "Reading only the Entra ID users changed since " << kept.value()->savedAt.toString(Qt::ISODate)
-                << (settings.previous->usersResumeLink.isEmpty() ? "" : " (continuing the interrupted read)")
-                << " (--full-scan reads all).\n";
-    }
-    auto save = [&](const CloudScanResult& result) {
-        if (auto failure =
-                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result)))
-            err << "sunset-cli: warning: " << failure->toString() << " (the next run reads every user)\n";
-    };
-
-    CloudLiveScan scan;
-    QEventLoop loop;
-    std::shared_ptr<const CloudScanResult> result;
-    QString failure;
-    std::optional<CloudLiveScan::Service> shown;
-    QObject::connect(&scan, &CloudLiveScan::progress, &loop,
-                     [&](CloudLiveScan::Service service, qint64 done, qint64 total, double rate) {
-                         const QString what = service == CloudLiveScan::Service::Graph ? u"Entra ID users"_s
-                                              : service == CloudLiveScan::Service::CloudSync
-                                                  ? u"Cloud Sync's jobs and provisioning log"_s
-                                                  : u"Exchange Online mailboxes"_s;
-                         if (observer)
-                             observer(u"Reading %1 … %2"_s.arg(what).arg(done));
-                         if (!terminal)
-                             return;
-                         if (shown && *shown != service)
-                             err << '\n';
-                         shown = service;
-                         err << "\rReading " << what << " … " << done;
-                         if (total >= 0)
-                             err << " of " << total;
-                         err << " (" << qint64(rate) << "/s)   " << Qt::flush;
-                     });
-    QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
-                     [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
-                         // The service's own sentence names the URL and the code; say both in case it is empty.
-                         err << (message.isEmpty()
-                                     ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
-                                     : message)
-                             << " (The code expires in " << expiresIn / 60 << " minutes; waiting for the sign-in.)\n"
-                             << Qt::flush;
-                     });
-    QObject::connect(&scan, &CloudLiveScan::signedIn, &loop, [&] { err << "Signed in.\n" << Qt::flush; });
-    QObject::connect(&scan, &CloudLiveScan::interrupted, &loop,
-                     [&](std::shared_ptr<const CloudScanResult> partial) { save(*partial); });
-    QObject::connect(&scan, &CloudLiveScan::finished, &loop, [&](std::shared_ptr<const CloudScanResult> r) {
-        result = std::move(r);
-        loop.quit();
-    });
-    QObject::connect(&scan, &CloudLiveScan::failed, &loop, [&](const QString& message) {
-        failure = message;
-        loop.quit();
-    });
-    QObject::connect(&scan, &CloudLiveScan::cancelled, &loop, [&] {
-        failure = u"The Exchange Online read was cancelled."_s;
-        loop.quit();
-    });
-    QTimer cancelPoll; // the flag is set on another thread: look at it a few times a second
-    if (cancel) {
-        QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
-            if (cancel->load())
-                scan.cancel();
-        });
-        cancelPoll.start(100);
-    }
-    scan.start(std::move(settings));
-    loop.exec();
-    cancelPoll.stop();
-    if (terminal)
-        err << '\n';
-    // Only a secret that signed in (the read finished) is worth keeping.
-    if (cloud.rememberAs && result) {
-        if (const auto failure = rememberOrForgetNow(*cloud.rememberAs, cloud.rememberSecret))
-            err << "sunset-cli: warning: " << failure->message << "; the secret was used for this run only.\n";
-        else
-            err << "Remembered " << describeKey(*cloud.rememberAs) << " in the desktop keyring.\n";
-    }
-    if (!result)
-        return ImportError{{}, 0, {}, failure};
-    save(*result);
-    graph = result->users;
-    if (cloudSync)
-        *cloudSync = result->cloudSync;
-    if (result->usersFromDelta)
-        err << result->userChanges << " Entra ID users changed since the last run.\n";
-    if (cloud.scan.readExo) {
-        err << describeExoRead(*result)
-            << (result->exoRead.incremental ? " --full-scan reads every mailbox.\n" : "\n");
-        if (!result->exoRead.cacheProblem.isEmpty())
-            err << "sunset-cli: warning: the mailboxes could not be kept for the next rescan ("
-                << result->exoRead.cacheProblem << "); it reads every mailbox.\n";
-    }
-    return result->mailboxes;
 }
 
 int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -432,7 +260,7 @@ int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err
     }
     for (const SecretKey::Kind kind : {SecretKey::Kind::ClientSecret, SecretKey::Kind::CertificatePassword}) {
         const SecretKey key{kind, parser.value(tenant), parser.value(clientId)};
-        if (const auto failure = rememberOrForgetNow(key, std::nullopt)) {
+        if (const auto failure = storeSecretNow(key, std::nullopt)) {
             err << "sunset-cli secret: " << failure->message << '\n';
             return CliBadInput;
         }
@@ -441,29 +269,5 @@ int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err
         << " in the desktop keyring.\n";
     return CliOk;
 }
-
-Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud)
-{
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
-    if (!cloud.scan.graphResource.isEmpty())
-        client.setResource(cloud.scan.graphResource);
-    CloudSyncReadOptions options = cloud.scan.cloudSync;
-    options.readProvisioningLog = false;
-    client.setOptions(options);
-    QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    client.start();
-    loop.exec();
-    if (!ok)
-        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
-    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
-    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
-}
-
 
 } // namespace sunset

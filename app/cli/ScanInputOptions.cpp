@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ScanInputs.h"
+#include "ScanInputOptions.h"
 
-#include "CliCommands.h"
 #include "Identity.h"
+#include "TerminalReport.h"
 
 namespace sunset {
 
@@ -160,60 +160,29 @@ std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTe
 std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, const LoadProgress& progress,
                                           QTextStream& err, ScanInputs& inputs) const
 {
+    ScanInputRequest request;
+    request.adFile = parser.value(m_ad);
+    if (m_adIsLive)
+        request.liveAd = m_liveSettings;
+    request.exoFile = parser.value(m_exo);
+    request.graphFile = parser.value(m_graph);
+    if (m_cloudIsLive)
+        request.liveCloud = m_cloudSettings;
+    request.syncFiles = {parser.value(m_syncJobs), parser.value(m_syncSchema), parser.value(m_provisioningLog)};
+    request.asOfMsecs = m_asOfMsecs;
+    TerminalTicker ticker(err);
+    ScanInputProgress observers{progress, ticker.adEntries(), ticker.cloudProgress(), ticker.report()};
+    Expected<ScanInputs, QString> loaded = loadScanInputs(request, observers);
+    ticker.end();
     const QString prefix = u"sunset-cli "_s + m_command + u": "_s;
-    inputs.options.asOfMsecs = m_asOfMsecs;
-    GraphDirectory graphUsers;
-    inputs.sources = ReportSources{parser.value(m_ad), parser.value(m_exo), parser.value(m_graph)};
-    if (parser.isSet(m_graph)) {
-        auto users = loadGraphUsersFile(parser.value(m_graph), progress);
-        if (!users) {
-            err << prefix << users.error().toString() << '\n';
-            return CliBadInput;
-        }
-        graphUsers = std::move(users.value());
-    }
-    auto adSnapshot = [&]() -> Result<Snapshot> {
-        if (!m_adIsLive)
-            return loadAdSnapshotFile(parser.value(m_ad), progress);
-        LiveAd connected;
-        if (const auto failure = connectLiveAd(m_liveSettings, err, connected))
-            return ImportError{{}, 0, {}, failure->message};
-        return readLiveAdSnapshotIncrementally(connected, m_liveSettings, err, inputs.adReadNote);
-    }();
-    if (!adSnapshot) {
-        err << prefix << adSnapshot.error().toString() << '\n';
+    if (!loaded) {
+        err << prefix << loaded.error() << '\n';
         return CliBadInput;
     }
-    std::shared_ptr<const CloudSyncState> liveSync;
-    auto cloudSnapshot = m_cloudIsLive ? scanCloudSnapshot(m_cloudSettings, err, graphUsers, nullptr, {}, &liveSync)
-                                       : loadCloudSnapshotFile(parser.value(m_exo),
-                                                               parser.isSet(m_graph) ? &graphUsers : nullptr, progress);
-    if (m_cloudIsLive && cloudSnapshot) {
-        inputs.sources.exo = cloudSnapshot.value().source;
-        inputs.sources.graph = graphUsers.source;
-    }
-    if (!cloudSnapshot) {
-        err << prefix << cloudSnapshot.error().toString() << '\n';
-        return CliBadInput;
-    }
-    if (liveSync) {
-        inputs.options.cloudSync = liveSync;
-    } else {
-        QStringList unattachedSchemas;
-        auto cloudSync = loadCloudSyncFiles(
-            {parser.value(m_syncJobs), parser.value(m_syncSchema), parser.value(m_provisioningLog)},
-            &unattachedSchemas, progress);
-        if (!cloudSync) {
-            err << prefix << cloudSync.error().toString() << '\n';
-            return CliBadInput;
-        }
-        for (const QString& id : unattachedSchemas)
-            err << prefix << "warning: schema '" << id << "' in " << parser.value(m_syncSchema)
-                << " belongs to no writeback job in " << parser.value(m_syncJobs) << "; it was left out.\n";
-        inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
-    }
-    inputs.ad = std::move(adSnapshot.value());
-    inputs.cloud = std::move(cloudSnapshot.value());
+    inputs = std::move(loaded.value());
+    for (const QString& id : inputs.unattachedSchemas)
+        err << prefix << "warning: schema '" << id << "' in " << parser.value(m_syncSchema)
+            << " belongs to no writeback job in " << parser.value(m_syncJobs) << "; it was left out.\n";
     return std::nullopt;
 }
 

@@ -26,16 +26,11 @@ namespace {
 
 // Connects and binds for the configuration reads. Unlike the drift scan's connection, a forest without the
 // Exchange schema is not refused here: after the uninstall that is itself a finding.
-LdapResult<std::unique_ptr<LdapConnection>> connectAd(const LiveAdSettings& s)
+LdapResult<std::unique_ptr<LdapConnection>> connectAd(const AdLiveScanSettings& s)
 {
-    LdapConnectionOptions options;
-    options.uri = s.uri;
-    options.caFile = s.caFile;
-    options.startTls = s.startTls;
-    options.allowInsecurePlaintext = s.insecurePlaintext;
-    auto connection = std::make_unique<LdapConnection>(options);
+    auto connection = std::make_unique<LdapConnection>(connectionOptionsFor(s.dc));
     const std::optional<LdapError> error =
-        s.kerberos ? connection->kerberosBind() : connection->simpleBind(s.bindName, s.password);
+        s.dc.kerberos ? connection->kerberosBind() : connection->simpleBind(s.dc.bindName, s.password);
     if (error)
         return *error;
     return connection;
@@ -64,7 +59,7 @@ AdRead readAd(const ChecklistSources& sources)
     if (!connection)
         return {std::nullopt, connection.error().toString()};
     ExchangeConfigurationOptions options;
-    options.domainDn = sources.ad->baseDn.toUtf8();
+    options.domainDn = sources.ad->dc.baseDn.toUtf8();
     options.agentAccountName = sources.agentAccountName;
     LdapResult<ExchangeConfiguration> config = readExchangeConfiguration(*connection.value(), options);
     if (!config)
@@ -236,18 +231,17 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
         };
     };
     const QDateTime started = QDateTime::currentDateTimeUtc();
-    QString log;
-    QTextStream err(&log);
     Result<Snapshot> ad = ImportError{};
     if (!sources.adFile.isEmpty()) {
         ad = loadAdSnapshotFile(sources.adFile, fileProgress(u"Reading AD from %1"_s.arg(sources.adFile)));
     } else {
-        say(u"Connecting to %1"_s.arg(sources.ad->uri));
+        say(u"Connecting to %1"_s.arg(sources.ad->dc.uri));
         LiveAd live;
-        if (std::optional<AdSourceError> error = connectLiveAd(*sources.ad, err, live))
-            return Outcome(u"The fresh scan could not read AD: "_s + error->message);
-        ad = readLiveAdSnapshot(live, err, {}, [&](qint64 entries) {
-            say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->uri).arg(entries));
+        // The reads' warnings are not part of a checklist run: the findings say what matters.
+        if (std::optional<QString> error = connectLiveAd(*sources.ad, {}, live))
+            return Outcome(u"The fresh scan could not read AD: "_s + *error);
+        ad = readLiveAdSnapshot(live, {}, [&](qint64 entries) {
+            say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->dc.uri).arg(entries));
             return !cancelled();
         });
     }
@@ -267,7 +261,10 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
     }
     Result<Snapshot> cloud =
         sources.exoFile.isEmpty()
-            ? scanCloudSnapshot(*sources.cloud, err, graph, cancel, [&](const QString& stage) { say(stage); })
+            ? scanCloudSnapshot(*sources.cloud, {}, graph, cancel,
+                                [&](CloudLiveScan::Service service, qint64 done, qint64, double) {
+                                    say(u"Reading %1 … %2"_s.arg(cloudServiceName(service)).arg(done));
+                                })
             : loadCloudSnapshotFile(sources.exoFile, sources.graphFile.isEmpty() ? nullptr : &graph,
                                     fileProgress(u"Reading Exchange Online from %1"_s.arg(sources.exoFile)));
     if (cancelled())
@@ -282,7 +279,7 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
     if (cancelled())
         return Outcome(cancelledText);
     // Recorded as sunset-cli diff records a scan, with every drift item, so a batch can be planned from it.
-    const ReportSources names{sources.adFile.isEmpty() ? sources.ad->uri : sources.adFile,
+    const ReportSources names{sources.adFile.isEmpty() ? sources.ad->dc.uri : sources.adFile,
                               sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile, sources.graphFile};
     say(u"Recording the scan"_s);
     HistoryResult<qint64> id = history.recordScan(

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "AdSource.h"
+#include "AdSourceOptions.h"
 
 #include "CliCommands.h"
-#include "ExchangeSchema.h"
-#include "AdIncrementalRead.h"
 #include "CloudScanState.h"
-#include "LdapSnapshotReader.h"
 
 #include <QFile>
-#include <QFileInfo>
-
-#include <unistd.h>
 
 namespace sunset {
 
@@ -58,24 +52,24 @@ QList<QCommandLineOption> AdSourceOptions::incrementalOptions() const
     return {m_profile, m_full, m_cursorDays};
 }
 
-std::optional<AdSourceError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
-                                                              LiveAdSettings& settings) const
+std::optional<CliError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
+                                                              AdLiveScanSettings& settings) const
 {
     if (!live) {
         for (const QCommandLineOption& option : incrementalOptions()) {
             if (parser.isSet(option))
-                return AdSourceError{CliUsage, u"--%1 applies only when --ad is a domain controller (ldaps://…), "
+                return CliError{CliUsage, u"--%1 applies only when --ad is a domain controller (ldaps://…), "
                                                "not a file."_s.arg(option.names().first())};
         }
         return std::nullopt;
     }
     const QString profile = parser.isSet(m_profile) ? parser.value(m_profile) : u"default"_s;
     if (profile.isEmpty() || profile.contains(u'/') || profile.contains(u'\\') || profile.startsWith(u'.'))
-        return AdSourceError{CliUsage, u"--ad-profile '%1' is not a profile name."_s.arg(profile)};
+        return CliError{CliUsage, u"--ad-profile '%1' is not a profile name."_s.arg(profile)};
     bool ok = false;
     const int days = parser.value(m_cursorDays).toInt(&ok);
     if (!ok || days < 1 || days > 180)
-        return AdSourceError{CliUsage, u"--ad-cursor-max-days '%1' is not a number of days from 1 to 180."_s.arg(
+        return CliError{CliUsage, u"--ad-cursor-max-days '%1' is not a number of days from 1 to 180."_s.arg(
                                            parser.value(m_cursorDays))};
     settings.stateDirectory = cloudStateDirectory(profile);
     settings.fullRead = parser.isSet(m_full);
@@ -111,32 +105,32 @@ std::optional<QString> AdSourceOptions::checkUnusedWithFile(const QCommandLinePa
     return std::nullopt;
 }
 
-std::optional<AdSourceError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
-                                                   QTextStream& err, LiveAdSettings& settings) const
+std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
+                                                   QTextStream& err, AdLiveScanSettings& settings) const
 {
     settings = {};
-    settings.uri = uri;
-    settings.baseDn = parser.value(m_base);
-    settings.caFile = parser.value(m_ca);
-    settings.startTls = parser.isSet(m_startTls);
-    settings.kerberos = parser.isSet(m_kerberos);
-    settings.insecurePlaintext = parser.isSet(m_insecure);
-    if (settings.startTls && uri.startsWith(u"ldaps://"_s, Qt::CaseInsensitive))
-        return AdSourceError{CliUsage, u"--starttls is for ldap:// addresses; ldaps:// is TLS already."_s};
-    if (settings.kerberos) {
+    settings.dc.uri = uri;
+    settings.dc.baseDn = parser.value(m_base);
+    settings.dc.caFile = parser.value(m_ca);
+    settings.dc.startTls = parser.isSet(m_startTls);
+    settings.dc.kerberos = parser.isSet(m_kerberos);
+    settings.dc.allowInsecurePlaintext = parser.isSet(m_insecure);
+    if (settings.dc.startTls && uri.startsWith(u"ldaps://"_s, Qt::CaseInsensitive))
+        return CliError{CliUsage, u"--starttls is for ldap:// addresses; ldaps:// is TLS already."_s};
+    if (settings.dc.kerberos) {
         if (parser.isSet(m_bind) || parser.isSet(m_passwordFile))
-            return AdSourceError{CliUsage, u"--kerberos binds with your Kerberos ticket; --bind and "
+            return CliError{CliUsage, u"--kerberos binds with your Kerberos ticket; --bind and "
                                            "--password-file do not apply."_s};
         return std::nullopt;
     }
     if (!parser.isSet(m_bind))
-        return AdSourceError{CliUsage, u"--bind UPN is required to read AD live (or --kerberos)."_s};
-    settings.bindName = parser.value(m_bind);
+        return CliError{CliUsage, u"--bind UPN is required to read AD live (or --kerberos)."_s};
+    settings.dc.bindName = parser.value(m_bind);
     if (parser.isSet(m_passwordFile)) {
         const QString path = parser.value(m_passwordFile);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return AdSourceError{CliBadInput, u"cannot read the password file %1: %2"_s.arg(path, file.errorString())};
+            return CliError{CliBadInput, u"cannot read the password file %1: %2"_s.arg(path, file.errorString())};
         if (file.permissions() &
             (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther)) {
             err << "sunset-cli: warning: the password file " << path
@@ -151,98 +145,12 @@ std::optional<AdSourceError> AdSourceOptions::read(const QCommandLineParser& par
     } else if (qEnvironmentVariableIsSet("SUNSET_BIND_PASSWORD")) {
         settings.password = qgetenv("SUNSET_BIND_PASSWORD");
     } else {
-        return AdSourceError{CliUsage, u"--bind needs a password: --password-file FILE or the SUNSET_BIND_PASSWORD "
+        return CliError{CliUsage, u"--bind needs a password: --password-file FILE or the SUNSET_BIND_PASSWORD "
                                        "environment variable (never a command-line argument)."_s};
     }
     if (settings.password.isEmpty())
-        return AdSourceError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.bindName)};
+        return CliError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.dc.bindName)};
     return std::nullopt;
-}
-
-std::optional<AdSourceError> connectLiveAd(const LiveAdSettings& settings, QTextStream& err, LiveAd& live)
-{
-    LdapConnectionOptions options;
-    options.uri = settings.uri;
-    options.caFile = settings.caFile;
-    options.startTls = settings.startTls;
-    options.allowInsecurePlaintext = settings.insecurePlaintext;
-    live.connection = std::make_unique<LdapConnection>(options);
-    const auto failure = settings.kerberos ? live.connection->kerberosBind()
-                                           : live.connection->simpleBind(settings.bindName, settings.password);
-    if (failure)
-        return AdSourceError{CliBadInput, failure->toString()};
-
-    const auto schema = checkExchangeSchema(*live.connection);
-    if (!schema) {
-        err << "sunset-cli: warning: the schema could not be checked: " << schema.error().toString() << '\n';
-    } else if (!schema->complete()) {
-        const QString message = describeSchemaCheck(schema.value());
-        const bool noExchange = message.startsWith(u"This forest has no Exchange schema"_s);
-        if (noExchange)
-            return AdSourceError{CliBadInput, message};
-        err << "sunset-cli: warning: " << message << '\n';
-    }
-
-    live.baseDn = settings.baseDn.toUtf8();
-    if (live.baseDn.isEmpty()) {
-        const auto dse = live.connection->readRootDse();
-        if (!dse)
-            return AdSourceError{CliBadInput, dse.error().toString()};
-        if (dse->defaultNamingContext.isEmpty())
-            return AdSourceError{CliBadInput, u"%1 names no default naming context in its root DSE; give the DN "
-                                              "to read with --base."_s.arg(live.connection->host())};
-        live.baseDn = dse->defaultNamingContext;
-    }
-    return std::nullopt;
-}
-
-Result<Snapshot> readLiveAdSnapshot(LiveAd& live, QTextStream& err,
-                                    const std::function<void(const LdifEntry&)>& onEntry,
-                                    const ReadProgress& observer)
-{
-    ReadProgress progress;
-    const bool terminal = ::isatty(STDERR_FILENO);
-    if (terminal || observer) {
-        const QString where = live.connection->host();
-        progress = [&err, where, terminal, observer](qint64 entries) {
-            if (terminal)
-                err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
-            return !observer || observer(entries);
-        };
-    }
-    AdLdapReadOptions options;
-    options.onEntry = onEntry;
-    auto snapshot = readAdSnapshotFromLdap(*live.connection, live.baseDn, progress, options);
-    if (terminal)
-        err << '\n';
-    return snapshot;
-}
-
-Result<Snapshot> readLiveAdSnapshotIncrementally(LiveAd& live, const LiveAdSettings& settings, QTextStream& err,
-                                                 QString& readNote)
-{
-    const bool terminal = ::isatty(STDERR_FILENO);
-    ReadProgress progress;
-    if (terminal) {
-        progress = [&err, where = live.connection->host()](qint64 entries) {
-            err << "\rReading " << where << " … " << entries << " entries   " << Qt::flush;
-            return true;
-        };
-    }
-    AdIncrementalOptions options;
-    options.stateDirectory = settings.stateDirectory;
-    options.forceFull = settings.fullRead;
-    options.maxCursorAgeDays = settings.maxCursorAgeDays;
-    auto result = readAdSnapshotIncrementally(*live.connection, live.baseDn, progress, options);
-    if (terminal)
-        err << '\n';
-    if (!result)
-        return result.error();
-    readNote = result->describe();
-    if (!result->stateWarning.isEmpty())
-        err << "sunset-cli: warning: the AD cursor could not be kept (" << result->stateWarning
-            << "); the next scan reads AD in full.\n";
-    return std::move(result->snapshot);
 }
 
 } // namespace sunset

@@ -19,7 +19,7 @@ namespace sunset {
 // Where the decommission checks read from. Each source is optional: a step whose source is missing gets an
 // error in its run (an unread source proves nothing), naming the option that gives it.
 struct ChecklistSources {
-    std::optional<LiveAdSettings> ad;      // AD read live (the configuration and domain partitions)
+    std::optional<AdLiveScanSettings> ad;      // AD read live (the configuration and domain partitions)
     std::optional<CloudSettings> cloud;    // Exchange Online read live (Get-Mailbox, hybrid cmdlets)
     QString exoFile;                       // or a Get-Mailbox export for the prerequisites
     // Or snapshots instead of the live reads (the demo tenant's files, an offline review):

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "AdSource.h"
-#include "CloudSource.h"
-#include "DriftEngine.h"
-#include "DriftSummary.h"
-#include "SnapshotFiles.h"
+#include "AdSourceOptions.h"
+#include "CloudSourceOptions.h"
+#include "ScanInputs.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -14,16 +12,6 @@
 #include <optional>
 
 namespace sunset {
-
-// What a comparison reads, loaded: both sides, what they were read from, and the drift options (--as-of,
-// Cloud Sync's saved answers).
-struct ScanInputs {
-    Snapshot ad;
-    Snapshot cloud;
-    ReportSources sources;
-    DriftOptions options;
-    QString adReadNote; // AD read live: incremental or full, and why (for the summary)
-};
 
 // The inputs of a comparison as sunset-cli's commands that compare take them (diff, rollback-impact): --ad (an
 // LDIF file, or a domain controller with the live AD options), --exo and --graph (files) or --tenant and the
@@ -40,8 +28,9 @@ public:
     // nullopt to go on.
     std::optional<int> parse(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out,
                              QTextStream& err);
-    // Reads both sides (the cloud live or from files) and Cloud Sync's files; an exit code on failure (the
-    // problem on err), nullopt with inputs filled.
+    // Reads both sides (the cloud live or from files) and Cloud Sync's files through loadScanInputs, with a
+    // ticker on a terminal and the reads' warnings on err; an exit code on failure (the problem on err), nullopt
+    // with inputs filled.
     std::optional<int> load(const QCommandLineParser& parser, const LoadProgress& progress, QTextStream& err,
                             ScanInputs& inputs) const;
 
@@ -65,7 +54,7 @@ private:
     bool m_cloudIsLive = false;
     bool m_adIsLive = false;
     CloudSettings m_cloudSettings;
-    LiveAdSettings m_liveSettings;
+    AdLiveScanSettings m_liveSettings;
     qint64 m_asOfMsecs = 0;
 };
 

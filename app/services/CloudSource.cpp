@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "CloudSource.h"
+
+#include "CloudScanState.h"
+#include "CloudSyncClient.h"
+#include "TokenProvider.h"
+
+#include <QEventLoop>
+#include <QSslConfiguration>
+#include <QTimer>
+
+namespace sunset {
+
+using namespace Qt::Literals::StringLiterals;
+
+SecretResult<QByteArray> recallSecretNow(const SecretKey& key)
+{
+    SecretStore store;
+    QEventLoop loop;
+    std::optional<SecretResult<QByteArray>> answer;
+    store.recall(key, &loop, [&](const SecretResult<QByteArray>& r) {
+        answer = r;
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    return *answer;
+}
+
+std::optional<SecretStoreError> storeSecretNow(const SecretKey& key, const std::optional<QByteArray>& secret)
+{
+    SecretStore store;
+    QEventLoop loop;
+    std::optional<std::optional<SecretStoreError>> answer;
+    auto done = [&](const std::optional<SecretStoreError>& e) {
+        answer = e;
+        loop.quit();
+    };
+    if (secret)
+        store.remember(key, *secret, &loop, done);
+    else
+        store.forget(key, &loop, done);
+    if (!answer)
+        loop.exec();
+    return *answer;
+}
+
+QString describeSecretKey(const SecretKey& key)
+{
+    const QString what = key.kind == SecretKey::Kind::ClientSecret ? u"client secret"_s : u"certificate password"_s;
+    return u"the %1 of %2 in %3"_s.arg(what, key.clientId, key.tenant);
+}
+
+QString cloudServiceName(CloudLiveScan::Service service)
+{
+    switch (service) {
+    case CloudLiveScan::Service::Graph:
+        return u"Entra ID users"_s;
+    case CloudLiveScan::Service::CloudSync:
+        return u"Cloud Sync's jobs and provisioning log"_s;
+    default:
+        return u"Exchange Online mailboxes"_s;
+    }
+}
+
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceReport& report, GraphDirectory& graph,
+                                   const std::atomic_bool* cancel, const CloudScanProgress& progress,
+                                   std::shared_ptr<const CloudSyncState>* cloudSync)
+{
+    CloudScanSettings settings = cloud.scan;
+    if (!cloud.extraCaCertificates.isEmpty()) {
+        // sunset-cli reads one tenant per process: the extra trust anchors go into the default configuration
+        // every request of this process starts from. Verification stays on.
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(cloud.extraCaCertificates);
+        QSslConfiguration::setDefaultConfiguration(tls);
+    }
+    const QString tenant = settings.credentials.tenant;
+    const QUrl graphEndpoint = settings.graphEndpoint;
+    if (!cloud.fullScan) {
+        Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
+        if (!kept) {
+            report.warn(kept.error().toString() + u"; reading every user."_s);
+            settings.exoRescan.fullReason = u"the kept state cannot be read"_s;
+        } else if (kept.value()) {
+            settings.previous = kept.value()->asPrevious(tenant, graphEndpoint);
+        }
+        if (settings.previous &&
+            !(settings.previous->deltaLink.isEmpty() && settings.previous->usersResumeLink.isEmpty()))
+            report.tell(u"Reading only the Entra ID users changed since "_s +
+                        kept.value()->savedAt.toString(Qt::ISODate) +
+                        (settings.previous->usersResumeLink.isEmpty() ? QString()
+                                                                      : u" (continuing the interrupted read)"_s) +
+                        u" (--full-scan reads all)."_s);
+    }
+    auto save = [&](const CloudScanResult& result) {
+        if (auto failure =
+                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result)))
+            report.warn(failure->toString() + u" (the next run reads every user)"_s);
+    };
+
+    // Blocking by design (sunset-cli's commands and the wizard's worker threads call it): the scan's signals are
+    // delivered to this thread's local loop. The desktop app's scan drives CloudLiveScan itself, without a loop.
+    CloudLiveScan scan;
+    QEventLoop loop;
+    std::shared_ptr<const CloudScanResult> result;
+    QString failure;
+    if (progress)
+        QObject::connect(&scan, &CloudLiveScan::progress, &loop, progress);
+    QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
+                     [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
+                         // The service's own sentence names the URL and the code; say both in case it is empty.
+                         report.tell(
+                             (message.isEmpty()
+                                  ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
+                                  : message) +
+                             u" (The code expires in %1 minutes; waiting for the sign-in.)"_s.arg(expiresIn / 60));
+                     });
+    QObject::connect(&scan, &CloudLiveScan::signedIn, &loop, [&] { report.tell(u"Signed in."_s); });
+    QObject::connect(&scan, &CloudLiveScan::interrupted, &loop,
+                     [&](std::shared_ptr<const CloudScanResult> partial) { save(*partial); });
+    QObject::connect(&scan, &CloudLiveScan::finished, &loop, [&](std::shared_ptr<const CloudScanResult> r) {
+        result = std::move(r);
+        loop.quit();
+    });
+    QObject::connect(&scan, &CloudLiveScan::failed, &loop, [&](const QString& message) {
+        failure = message;
+        loop.quit();
+    });
+    QObject::connect(&scan, &CloudLiveScan::cancelled, &loop, [&] {
+        failure = u"The Exchange Online read was cancelled."_s;
+        loop.quit();
+    });
+    QTimer cancelPoll; // the flag is set on another thread: look at it a few times a second
+    if (cancel) {
+        QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
+            if (cancel->load())
+                scan.cancel();
+        });
+        cancelPoll.start(100);
+    }
+    scan.start(std::move(settings));
+    loop.exec();
+    cancelPoll.stop();
+    // Only a secret that signed in (the read finished) is worth keeping.
+    if (cloud.rememberAs && result) {
+        if (const auto failure = storeSecretNow(*cloud.rememberAs, cloud.rememberSecret))
+            report.warn(failure->message + u"; the secret was used for this run only."_s);
+        else
+            report.tell(u"Remembered "_s + describeSecretKey(*cloud.rememberAs) + u" in the desktop keyring."_s);
+    }
+    if (!result)
+        return ImportError{{}, 0, {}, failure};
+    save(*result);
+    graph = result->users;
+    if (cloudSync)
+        *cloudSync = result->cloudSync;
+    if (result->usersFromDelta)
+        report.tell(u"%1 Entra ID users changed since the last run."_s.arg(result->userChanges));
+    if (cloud.scan.readExo) {
+        report.tell(describeExoRead(*result) +
+                    (result->exoRead.incremental ? u" --full-scan reads every mailbox."_s : QString()));
+        if (!result->exoRead.cacheProblem.isEmpty())
+            report.warn(u"the mailboxes could not be kept for the next rescan ("_s + result->exoRead.cacheProblem +
+                        u"); it reads every mailbox."_s);
+    }
+    return result->mailboxes;
+}
+
+Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud)
+{
+    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
+    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
+    if (!cloud.scan.graphResource.isEmpty())
+        client.setResource(cloud.scan.graphResource);
+    CloudSyncReadOptions options = cloud.scan.cloudSync;
+    options.readProvisioningLog = false;
+    client.setOptions(options);
+    QEventLoop loop;
+    bool ok = false;
+    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
+        ok = result;
+        loop.quit();
+    });
+    client.start();
+    loop.exec();
+    if (!ok)
+        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
+    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
+    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
+}
+
+} // namespace sunset

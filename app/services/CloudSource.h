@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "CloudLiveScan.h"
+#include "ImportError.h"
+#include "platform/SecretStore.h"
+#include "Snapshot.h"
+#include "SourceReport.h"
+
+#include <QList>
+#include <QSslCertificate>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace sunset {
+
+// Exchange Online and Entra ID read live (sunset-cli diff --tenant, checklist, provision-on-demand; the wizard's
+// checks): app-only sign-in (client secret or certificate) or an admin's device code sign-in, Graph users (by
+// delta when an earlier run of this profile left its state), then Get-Mailbox through the admin API.
+struct CloudSettings {
+    CloudScanSettings scan;
+    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's
+    QString stateDirectory;                     // the profile's directory for the delta state
+    bool fullScan = false;                      // ignore the kept state
+    // Kept in the desktop keyring under this key once the sign-in worked (sunset-cli's --remember-secret).
+    std::optional<SecretKey> rememberAs;
+    QByteArray rememberSecret;
+};
+
+// What the cloud read has done so far, per service, as CloudLiveScan::progress says it.
+using CloudScanProgress =
+    std::function<void(CloudLiveScan::Service service, qint64 done, qint64 total, double perSecond)>;
+// "Entra ID users", "Exchange Online mailboxes", …: what a progress line reads.
+QString cloudServiceName(CloudLiveScan::Service service);
+
+// Signs in (a device code sign-in's message is a note to report), reads the Graph users into graph (by delta from
+// the profile's kept state, which it then updates), then every mailbox (joined to graph) into the snapshot,
+// through CloudLiveScan. Blocking: runs a local event loop until then, so call it from a command or a worker
+// thread, never from inside another loop. When settings.rememberAs is set, the secret is then stored in the
+// desktop keyring (a keyring that cannot is a warning: the secret was used for this run only).
+// progress, when given, hears each page on this thread; cancel, when set, stops the scan within a fraction of a
+// second (a "cancelled" error). With settings.scan.readCloudSync, Cloud Sync's state read live goes to cloudSync
+// (parts the app may not read are unread inside it, with the reason).
+Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, const SourceReport& report, GraphDirectory& graph,
+                                   const std::atomic_bool* cancel = nullptr, const CloudScanProgress& progress = {},
+                                   std::shared_ptr<const CloudSyncState>* cloudSync = nullptr);
+
+// Cloud Sync's writeback jobs and their schemas, read live with the cloud's credentials (no provisioning log: the
+// decommission checklist and provision-on-demand need the jobs only). Blocking (a local event loop): call it from a
+// command or a worker thread. A permission lacking leaves the jobs unread inside the state, with the permission
+// named; an error only when cancelled.
+Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud);
+
+// The desktop keyring's answer, waited for in a local event loop (for callers that block anyway: sunset-cli's
+// commands, each one sequential run, and the scan above). storeSecretNow with nullopt forgets the key.
+SecretResult<QByteArray> recallSecretNow(const SecretKey& key);
+std::optional<SecretStoreError> storeSecretNow(const SecretKey& key, const std::optional<QByteArray>& secret);
+// "the client secret of <app> in <tenant>": a remembered secret as messages name it.
+QString describeSecretKey(const SecretKey& key);
+
+} // namespace sunset
