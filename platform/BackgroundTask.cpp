@@ -51,13 +51,15 @@ void BackgroundTaskBase::wait()
 
 bool BackgroundTaskBase::startBody(Body body, Failed failed)
 {
-    if (m_outcomePending)
+    if (m_thread && !m_future.isFinished())
         return false;
-    // The last run's outcome is out; its thread may still be returning from run(): moments, then it is gone.
+    // The last run's work has returned; its thread may still be returning from run(): moments, then it is gone.
+    // Its outcome, when not delivered yet, is superseded by this run and dropped.
     wait();
     m_thread.reset();
     m_cancel.store(false);
     m_outcomePending = true;
+    const quint64 run = ++m_run;
 
     auto promise = std::make_shared<QPromise<void>>();
     m_future = promise->future();
@@ -73,13 +75,18 @@ bool BackgroundTaskBase::startBody(Body body, Failed failed)
             },
             Qt::QueuedConnection);
     };
-    const auto outcome = [this](TaskControl::Deliver deliver) {
+    const auto outcome = [this, run](TaskControl::Deliver deliver) {
         QMetaObject::invokeMethod(
             &m_relay,
-            [this, deliver = std::move(deliver)] {
+            [this, run, deliver = std::move(deliver)] {
+                if (run != m_run)
+                    return;
                 m_outcomePending = false;
-                if (m_context && deliver)
+                if (m_context && deliver) {
+                    m_delivering = true; // the callback must not delete this task (a group prunes around it)
                     deliver();
+                    m_delivering = false;
+                }
             },
             Qt::QueuedConnection);
     };

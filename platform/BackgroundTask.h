@@ -6,11 +6,13 @@
 #include <QPointer>
 #include <QString>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 class QThread;
 
@@ -22,6 +24,10 @@ namespace sunset {
 // The one cancel flag of background work: set by BackgroundTask::cancel() (and its destructor), read by the work.
 // A plain atomic so that the services a task calls (they take `const CancelFlag*`) need nothing from Qt's futures.
 using CancelFlag = std::atomic_bool;
+
+// The common runner's result: the call that ends the run (emit finished or failed), made on the context's thread
+// once the work has returned. BackgroundTask<TaskOutcome> makes it when start() is given no finished callback.
+using TaskOutcome = std::function<void()>;
 
 // What a task's work sees on its thread: whether Cancel was asked, and a way to send word back to the context.
 class TaskControl final {
@@ -56,9 +62,12 @@ public:
     // Asks the work to stop (the promise is cancelled and the flag set); it stops where it next looks.
     void cancel();
     // Started and its outcome not yet delivered (false again in the finished or failed callback, which may start
-    // the next run; the thread may still be ending then, and the next start waits those moments for it).
+    // the next run; the thread may still be ending then, and the next start waits those moments for it). Once the
+    // work has returned, start() goes ahead even before that outcome is delivered, and drops it.
     bool isRunning() const { return m_outcomePending; }
     bool isCanceled() const { return m_cancel.load(); }
+    // In its finished or failed callback right now (which must not delete the task: deleteLater its owner).
+    bool isDelivering() const { return m_delivering; }
     // Blocks until the thread has ended. Destructors do it; the GUI thread never should otherwise.
     void wait();
 
@@ -80,6 +89,8 @@ private:
     QFuture<void> m_future;
     CancelFlag m_cancel{false};
     bool m_outcomePending = false; // read and written on the context's thread only
+    quint64 m_run = 0;             // which start() an outcome belongs to
+    bool m_delivering = false;
 };
 
 // One piece of work on a thread of its own (named, so a debugger or `top -H` tells which), owned by the object that
@@ -114,7 +125,7 @@ public:
     // context: whose thread runs the callbacks (this thread: the task is made and started there).
     BackgroundTask(QObject* context, QString threadName) : BackgroundTaskBase(context, std::move(threadName)) {}
 
-    // False while a run is under way (nothing starts). Otherwise the work starts on a new thread; finished gets its
+    // False while the work of a run is under way (nothing starts). Otherwise the work starts on a new thread; finished gets its
     // result, also when it was cancelled (the work says what cancelling meant); failed gets an escaped exception.
     bool start(Work work, Finished finished = {}, Failed failed = {})
     {
@@ -128,11 +139,47 @@ public:
                     return [finished, result] {
                         if (finished)
                             finished(std::move(*result));
+                        else if constexpr (std::is_same_v<T, TaskOutcome>)
+                            if (*result)
+                                (*result)();
                     };
                 }
             },
             std::move(failed));
     }
+};
+
+// Runs of one kind side by side, each a BackgroundTask kept until its outcome is out (a comparison still finishing
+// after the next scan started; scans recorded one after another). Destroyed, it cancels and waits for them all.
+template <typename T>
+class BackgroundTaskGroup final {
+public:
+    BackgroundTaskGroup(QObject* context, QString threadName)
+        : m_context(context)
+        , m_threadName(std::move(threadName))
+    {
+    }
+
+    void start(typename BackgroundTask<T>::Work work, typename BackgroundTask<T>::Finished finished = {})
+    {
+        std::erase_if(m_tasks, [](const auto& task) { return !task->isRunning() && !task->isDelivering(); });
+        m_tasks.push_back(std::make_unique<BackgroundTask<T>>(m_context, m_threadName));
+        m_tasks.back()->start(std::move(work), std::move(finished));
+    }
+    void cancelAll()
+    {
+        for (const auto& task : m_tasks)
+            task->cancel();
+    }
+    int running() const
+    {
+        return int(std::count_if(m_tasks.begin(), m_tasks.end(), [](const auto& task) { return task->isRunning(); }));
+    }
+
+private:
+    QObject* m_context;
+    QString m_threadName;
+    std::vector<std::unique_ptr<BackgroundTask<T>>> m_tasks;
 };
 
 } // namespace sunset
