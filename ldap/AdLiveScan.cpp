@@ -39,9 +39,15 @@ AdLiveScan::AdLiveScan(QObject* parent)
 
 AdLiveScan::~AdLiveScan() = default; // m_task cancels and waits
 
-bool AdLiveScan::isRunning() const { return m_task.isRunning(); }
+bool AdLiveScan::isRunning() const
+{
+    return m_task.isRunning();
+}
 
-void AdLiveScan::cancel() { m_task.cancel(); }
+void AdLiveScan::cancel()
+{
+    m_task.cancel();
+}
 
 void AdLiveScan::start(AdLiveScanSettings settings)
 {

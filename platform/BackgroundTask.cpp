@@ -90,8 +90,7 @@ bool BackgroundTaskBase::startBody(Body body, Failed failed)
             },
             Qt::QueuedConnection);
     };
-    m_thread.reset(QThread::create([this, body = std::move(body), failed = std::move(failed), promise, post,
-                                    outcome] {
+    m_thread.reset(QThread::create([this, body = std::move(body), failed = std::move(failed), promise, post, outcome] {
         TaskControl control(*promise, m_cancel, post);
         TaskControl::Deliver deliver;
         try {

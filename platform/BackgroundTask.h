@@ -16,8 +16,7 @@
 
 class QThread;
 
-template <typename T>
-class QPromise;
+template <typename T> class QPromise;
 
 namespace sunset {
 
@@ -104,18 +103,15 @@ private:
 //   m_task.start([](TaskControl& control) { return count(control.cancelFlag()); },
 //                [this](int n) { Q_EMIT counted(n); });
 namespace detail {
-template <typename T>
-struct TaskFinished {
+template <typename T> struct TaskFinished {
     using type = std::function<void(T)>;
 };
-template <>
-struct TaskFinished<void> {
+template <> struct TaskFinished<void> {
     using type = std::function<void()>;
 };
 } // namespace detail
 
-template <typename T>
-class BackgroundTask final : public BackgroundTaskBase {
+template <typename T> class BackgroundTask final : public BackgroundTaskBase {
 public:
     using Work = std::function<T(TaskControl&)>;
     using Finished = typename detail::TaskFinished<T>::type;
@@ -123,10 +119,14 @@ public:
     // std::exception). The promise keeps the exception too.
 
     // context: whose thread runs the callbacks (this thread: the task is made and started there).
-    BackgroundTask(QObject* context, QString threadName) : BackgroundTaskBase(context, std::move(threadName)) {}
+    BackgroundTask(QObject* context, QString threadName)
+        : BackgroundTaskBase(context, std::move(threadName))
+    {
+    }
 
-    // False while the work of a run is under way (nothing starts). Otherwise the work starts on a new thread; finished gets its
-    // result, also when it was cancelled (the work says what cancelling meant); failed gets an escaped exception.
+    // False while the work of a run is under way (nothing starts). Otherwise the work starts on a new thread; finished
+    // gets its result, also when it was cancelled (the work says what cancelling meant); failed gets an escaped
+    // exception.
     bool start(Work work, Finished finished = {}, Failed failed = {})
     {
         return startBody(
@@ -151,8 +151,7 @@ public:
 
 // Runs of one kind side by side, each a BackgroundTask kept until its outcome is out (a comparison still finishing
 // after the next scan started; scans recorded one after another). Destroyed, it cancels and waits for them all.
-template <typename T>
-class BackgroundTaskGroup final {
+template <typename T> class BackgroundTaskGroup final {
 public:
     BackgroundTaskGroup(QObject* context, QString threadName)
         : m_context(context)

@@ -2,9 +2,9 @@
 #pragma once
 
 #include "Checklist.h"
+#include "ChecklistJournal.h"
 #include "DecommissionChecks.h"
 #include "DecommissionWizardFactory.h"
-#include "ChecklistJournal.h"
 #include "ImportError.h"
 
 #include <QWizard>

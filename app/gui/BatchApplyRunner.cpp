@@ -35,8 +35,7 @@ bool BatchApplyRunner::start(Job job, const QString& historyPath, const HistoryA
     if (m_running || !target)
         return false;
     // The work's last word (its outcome, run on this thread once the work has returned) ends the run.
-    m_running = m_task.start(
-        [this, job, historyPath, actor, batchId, target](TaskControl& task) -> TaskOutcome {
+    m_running = m_task.start([this, job, historyPath, actor, batchId, target](TaskControl& task) -> TaskOutcome {
         const auto post = [&task](std::function<void()> f) { task.post(std::move(f)); };
         auto store = HistoryStore::open(historyPath, actor);
         if (!store) {

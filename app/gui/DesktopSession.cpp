@@ -124,17 +124,16 @@ void DesktopSession::readTrend()
         m_trendAgain = true;
         return;
     }
-    m_trend.start(
-        [path = m_historyPath](TaskControl&) {
-            return recordScanAndReadTrend(path, nullptr, QDateTime(), QDateTime(), 20);
-        },
-        [this](const ScanHistoryResult& result) {
-            if (result.error)
-                qCWarning(lcUi) << "history:" << *result.error;
-            m_window.setScanTrend(result.trend);
-            if (std::exchange(m_trendAgain, false))
-                readTrend();
-        });
+    const auto read = [path = m_historyPath](TaskControl&) {
+        return recordScanAndReadTrend(path, nullptr, QDateTime(), QDateTime(), 20);
+    };
+    m_trend.start(read, [this](const ScanHistoryResult& result) {
+        if (result.error)
+            qCWarning(lcUi) << "history:" << *result.error;
+        m_window.setScanTrend(result.trend);
+        if (std::exchange(m_trendAgain, false))
+            readTrend();
+    });
 }
 
 } // namespace sunset

@@ -52,28 +52,29 @@ bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& 
     if (m_running)
         return false;
     // The work's last word (run on this thread once it has returned) ends the run.
-    m_running = m_task.start([this, historyPath, actor, format, filter, batchId, path](TaskControl& task) -> TaskOutcome {
-        std::optional<HistoryError> error;
-        if (auto store = HistoryStore::open(historyPath, actor)) {
-            const HistoryExportProgress pageDone = [this, &task](int done, int total) {
-                task.post([this, done, total] { Q_EMIT progress(done, total); });
-                return !task.isCanceled();
+    m_running =
+        m_task.start([this, historyPath, actor, format, filter, batchId, path](TaskControl& task) -> TaskOutcome {
+            std::optional<HistoryError> error;
+            if (auto store = HistoryStore::open(historyPath, actor)) {
+                const HistoryExportProgress pageDone = [this, &task](int done, int total) {
+                    task.post([this, done, total] { Q_EMIT progress(done, total); });
+                    return !task.isCanceled();
+                };
+                error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
+            } else {
+                error = store.error();
+            }
+            const bool wasCancelled = error && task.isCanceled();
+            return [this, error, wasCancelled, path] {
+                m_running = false;
+                if (wasCancelled)
+                    Q_EMIT cancelled(path);
+                else if (error)
+                    Q_EMIT failed(error->message);
+                else
+                    Q_EMIT finished(path);
             };
-            error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
-        } else {
-            error = store.error();
-        }
-        const bool wasCancelled = error && task.isCanceled();
-        return [this, error, wasCancelled, path] {
-            m_running = false;
-            if (wasCancelled)
-                Q_EMIT cancelled(path);
-            else if (error)
-                Q_EMIT failed(error->message);
-            else
-                Q_EMIT finished(path);
-        };
-    });
+        });
     return m_running;
 }
 

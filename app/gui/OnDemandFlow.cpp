@@ -94,29 +94,30 @@ void OnDemandFlow::askTicked()
     const std::shared_ptr<BatchTarget> target = m_batches.config().target;
     m_run.start(
         [this, plan, settings, path, actor, target](TaskControl& control) -> HistoryResult<OnDemandRunRecord> {
-        // This thread's own history connection (a HistoryStore is one thread's), and its own LDAP connection.
-        auto history = HistoryStore::open(path, actor);
-        if (!history)
-            return history.error();
-        std::unique_ptr<LdapConnection> ad;
-        if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
-            auto connected = ldap->connect();
-            if (connected)
-                ad = std::move(connected.value());
-        }
-        int done = 0;
-        return runOnDemand(*history.value(), plan, settings, ad.get(),
-                           [this, &control, &done](const QString& line) {
-                               const int value = ++done;
-                               control.post([this, line, value] {
-                                   if (m_progress) {
-                                       m_progress->setLabelText(line);
-                                       m_progress->setValue(value);
-                                   }
-                               });
-                           },
-                           control.cancelFlag());
-    },
+            // This thread's own history connection (a HistoryStore is one thread's), and its own LDAP connection.
+            auto history = HistoryStore::open(path, actor);
+            if (!history)
+                return history.error();
+            std::unique_ptr<LdapConnection> ad;
+            if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
+                auto connected = ldap->connect();
+                if (connected)
+                    ad = std::move(connected.value());
+            }
+            int done = 0;
+            return runOnDemand(
+                *history.value(), plan, settings, ad.get(),
+                [this, &control, &done](const QString& line) {
+                    const int value = ++done;
+                    control.post([this, line, value] {
+                        if (m_progress) {
+                            m_progress->setLabelText(line);
+                            m_progress->setValue(value);
+                        }
+                    });
+                },
+                control.cancelFlag());
+        },
         [this](const HistoryResult<OnDemandRunRecord>& run) { finish(run); });
     m_window.statusBar()->showMessage(tr("Asking Cloud Sync to write back %n mailbox(es)…", nullptr,
                                          int(plan.subjects.size())) + leftOut.section(u'\n', 0, 0));

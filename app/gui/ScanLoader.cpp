@@ -343,16 +343,16 @@ void ScanLoader::compareWhenBothRead()
         if (control.isCanceled())
             return {};
         return [this, scan, order, generation] {
-                if (generation != m_generation)
-                    return;
-                m_running = false;
-                qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
-                QByteArray password = std::exchange(m_adPassword, {});
-                Q_EMIT adSourceRead(m_profile.ad, password);
-                password.fill('\0'); // a receiver that keeps it holds a copy of its own
-                if (m_cloudSettings)
-                    Q_EMIT cloudSourceRead(*std::exchange(m_cloudSettings, std::nullopt));
-                Q_EMIT finished(scan, order);
+            if (generation != m_generation)
+                return;
+            m_running = false;
+            qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
+            QByteArray password = std::exchange(m_adPassword, {});
+            Q_EMIT adSourceRead(m_profile.ad, password);
+            password.fill('\0'); // a receiver that keeps it holds a copy of its own
+            if (m_cloudSettings)
+                Q_EMIT cloudSourceRead(*std::exchange(m_cloudSettings, std::nullopt));
+            Q_EMIT finished(scan, order);
         };
     });
 }

@@ -14,7 +14,8 @@ namespace {
 class ProgressForwarder final {
 public:
     ProgressForwarder(SnapshotSideLoader* loader, const TaskControl& control)
-        : m_loader(loader), m_control(control)
+        : m_loader(loader)
+        , m_control(control)
     {
         m_sinceReport.start();
     }
@@ -32,7 +33,8 @@ public:
             }
             m_sinceReport.restart();
             const qint64 done = qint64(std::clamp(fraction, 0.0, 1.0) * double(m_size));
-            m_control.post([loader = m_loader, file, done, size = m_size] { Q_EMIT loader->progress(file, done, size); });
+            m_control.post(
+                [loader = m_loader, file, done, size = m_size] { Q_EMIT loader->progress(file, done, size); });
             return true;
         };
     }

@@ -28,7 +28,10 @@ void waitForCancel(const TaskControl& control)
 // An object whose task reports to itself, as every runner's does.
 class Owner final : public QObject {
 public:
-    explicit Owner(std::shared_ptr<int> callbacks) : m_callbacks(std::move(callbacks)) {}
+    explicit Owner(std::shared_ptr<int> callbacks)
+        : m_callbacks(std::move(callbacks))
+    {
+    }
 
     void start(QSemaphore* started)
     {
@@ -152,8 +155,8 @@ private Q_SLOTS:
         std::function<void(int)> next = [&](int value) {
             results.push_back(value);
             if (value < 3)
-                QVERIFY(task.start([value](TaskControl& control) { return control.isCanceled() ? -1 : value + 1; },
-                                   next));
+                QVERIFY(
+                    task.start([value](TaskControl& control) { return control.isCanceled() ? -1 : value + 1; }, next));
         };
         QVERIFY(task.start([](TaskControl&) { return 1; }, next));
         QTRY_COMPARE(results.size(), std::size_t(3));
@@ -212,10 +215,59 @@ private Q_SLOTS:
         QCOMPARE(*callbacks, 0);
     }
 
+    void startAfterTheWorkReturnedDropsTheUndeliveredOutcome()
+    {
+        QObject context;
+        BackgroundTask<int> task(&context, u"sunset-test"_s);
+        std::vector<int> outcomes;
+        QVERIFY(task.start([](TaskControl&) { return 1; }, [&outcomes](int v) { outcomes.push_back(v); }));
+        task.wait(); // the work returned; its outcome is queued, not yet delivered
+        QVERIFY(task.isRunning());
+        QVERIFY(task.start([](TaskControl&) { return 2; }, [&outcomes](int v) { outcomes.push_back(v); }));
+        QTRY_VERIFY(!task.isRunning());
+        QCoreApplication::sendPostedEvents();
+        QCOMPARE(outcomes, std::vector<int>{2});
+    }
+
+    void groupRunsSideBySideAndWaitsForAll()
+    {
+        QObject context;
+        QSemaphore go;
+        int finished = 0;
+        bool sawCancel = false;
+        {
+            BackgroundTaskGroup<int> group(&context, u"sunset-test-group"_s);
+            for (int i = 0; i < 3; ++i)
+                group.start(
+                    [&go](TaskControl& control) {
+                        go.acquire();
+                        return control.isCanceled() ? 0 : 1;
+                    },
+                    [&finished](int ok) { finished += ok; });
+            QCOMPARE(group.running(), 3);
+            go.release(3);
+            QTRY_COMPARE(finished, 3);
+            QCOMPARE(group.running(), 0);
+
+            group.start(
+                [&sawCancel](TaskControl& control) {
+                    waitForCancel(control);
+                    sawCancel = true;
+                    return 0;
+                },
+                [](int) { QFAIL("a group's run reported after the group was gone"); });
+            QCOMPARE(group.running(), 1);
+        } // the group cancels its run and waits for it
+        QVERIFY(sawCancel);
+        QCoreApplication::sendPostedEvents();
+    }
+
     void destroyedIdleTaskNeedsNoThread()
     {
         QObject context;
-        { BackgroundTask<void> never(&context, u"sunset-test"_s); }
+        {
+            BackgroundTask<void> never(&context, u"sunset-test"_s);
+        }
         BackgroundTask<void> done(&context, u"sunset-test"_s);
         bool finished = false;
         QVERIFY(done.start([](TaskControl&) {}, [&finished] { finished = true; }));
