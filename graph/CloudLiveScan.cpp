@@ -13,7 +13,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonObject>
-#include <QThread>
 #include <QTimer>
 
 #include <functional>
@@ -31,9 +30,9 @@ using Post = std::function<void(std::function<void(CloudLiveScan&)>)>;
 // managers) lives and dies on that thread. The steps chain by signals; run() returns when the last one ends.
 class ScanRun final {
 public:
-    ScanRun(CloudScanSettings settings, std::shared_ptr<std::atomic<bool>> cancelled, Post post)
+    ScanRun(CloudScanSettings settings, const TaskControl& control, Post post)
         : m_settings(std::move(settings))
-        , m_cancelled(std::move(cancelled))
+        , m_control(control)
         , m_post(std::move(post))
         , m_tokens(m_settings.authority, m_settings.credentials)
         , m_users(m_settings.graphEndpoint, &m_tokens)
@@ -74,7 +73,7 @@ public:
         // code is polled or a Retry-After is waited out; a page in flight is dropped.
         m_cancelPoll.setInterval(100);
         QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_loop, [this] {
-            if (m_cancelled->load())
+            if (m_control.isCanceled())
                 stop();
         });
     }
@@ -106,7 +105,7 @@ private:
                                           ? resourceOf(m_settings.graphResource, m_settings.graphEndpoint)
                                           : resourceOf(m_settings.exoResource, m_settings.exoEndpoint);
         m_tokens.accessToken(firstResource, &m_loop, [this](const Result<QByteArray>& token) {
-            if (m_cancelled->load()) {
+            if (m_control.isCanceled()) {
                 finishCancelled();
                 return;
             }
@@ -200,7 +199,7 @@ private:
         const double seconds = std::max<qint64>(1, m_clock.elapsed()) / 1000.0;
         const double rate = double(done) / seconds;
         m_post([=](CloudLiveScan& scan) { Q_EMIT scan.progress(service, done, total, rate); });
-        if (m_cancelled->load())
+        if (m_control.isCanceled())
             stop();
     }
 
@@ -378,7 +377,7 @@ private:
 
     void failed(const std::optional<ImportError>& error)
     {
-        if (m_cancelled->load()) {
+        if (m_control.isCanceled()) {
             finishCancelled();
             return;
         }
@@ -436,7 +435,7 @@ private:
     }
 
     CloudScanSettings m_settings;
-    std::shared_ptr<std::atomic<bool>> m_cancelled;
+    const TaskControl& m_control; // cancel() was asked (from the GUI thread)
     Post m_post;
     QEventLoop m_loop;
     QTimer m_cancelPoll;
@@ -490,24 +489,16 @@ CloudLiveScan::CloudLiveScan(QObject* parent)
     connect(this, &CloudLiveScan::cancelled, this, ended);
 }
 
-CloudLiveScan::~CloudLiveScan()
-{
-    cancel();
-    if (m_thread) {
-        m_thread->wait();
-        delete m_thread;
-    }
-}
+CloudLiveScan::~CloudLiveScan() = default; // m_task cancels and waits
 
 bool CloudLiveScan::isRunning() const
 {
-    return m_thread && m_thread->isRunning();
+    return m_task.isRunning();
 }
 
 void CloudLiveScan::cancel()
 {
-    if (m_cancelled)
-        m_cancelled->store(true);
+    m_task.cancel();
 }
 
 void CloudLiveScan::start(CloudScanSettings settings)
@@ -516,24 +507,18 @@ void CloudLiveScan::start(CloudScanSettings settings)
         if (!m_outcomeDelivered)
             return;
         // Its outcome is out: the worker is only tearing down (the slices' connections), briefly.
-        m_thread->wait();
+        m_task.wait();
     }
     m_outcomeDelivered = false;
-    delete m_thread;
-    m_cancelled = std::make_shared<std::atomic<bool>>(false);
-    const auto cancelled = m_cancelled;
-    // Results go back through queued calls on this object's thread. The object outlives the worker (its
-    // destructor waits for it), and Qt drops calls still queued when the object is deleted.
-    Post post = [this](std::function<void(CloudLiveScan&)> deliver) {
-        QMetaObject::invokeMethod(
-            this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
-    };
-    m_thread = QThread::create([settings = std::move(settings), cancelled, post]() mutable {
-        ScanRun run(std::move(settings), cancelled, post);
+    // Results go back through queued calls on this object's thread. The task (a member) cancels and waits in its
+    // destructor, and drops what is still queued.
+    m_task.start([this, settings = std::move(settings)](TaskControl& control) mutable {
+        Post post = [this, &control](std::function<void(CloudLiveScan&)> deliver) {
+            control.post([this, deliver = std::move(deliver)] { deliver(*this); });
+        };
+        ScanRun run(std::move(settings), control, post);
         run.run();
     });
-    m_thread->setObjectName(u"sunset-cloud-scan"_s);
-    m_thread->start();
 }
 
 } // namespace sunset

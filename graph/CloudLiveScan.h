@@ -8,15 +8,13 @@
 #include "ExoRescan.h"
 #include "Snapshot.h"
 #include "TokenProvider.h"
+#include "platform/BackgroundTask.h"
 
 #include <QObject>
 #include <QString>
 #include <QUrl>
 
-#include <atomic>
 #include <memory>
-
-class QThread;
 
 namespace sunset {
 
@@ -124,9 +122,8 @@ Q_SIGNALS:
     void cancelled();
 
 private:
-    QThread* m_thread = nullptr;
     bool m_outcomeDelivered = false; // finished, failed or cancelled was emitted: start() may wait for the worker
-    std::shared_ptr<std::atomic<bool>> m_cancelled;
+    BackgroundTask<void> m_task{this, QStringLiteral("sunset-cloud-scan")};
 };
 
 } // namespace sunset

@@ -3,8 +3,6 @@
 
 #include "AdIncrementalRead.h"
 
-#include <QThread>
-
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
@@ -40,71 +38,60 @@ AdLiveScan::AdLiveScan(QObject* parent)
     qRegisterMetaType<std::shared_ptr<const Snapshot>>();
 }
 
-AdLiveScan::~AdLiveScan()
-{
-    cancel();
-    if (m_thread) {
-        m_thread->wait();
-        delete m_thread;
-    }
-}
+AdLiveScan::~AdLiveScan() = default; // m_task cancels and waits
 
-bool AdLiveScan::isRunning() const { return m_thread && m_thread->isRunning(); }
+bool AdLiveScan::isRunning() const
+{
+    return m_task.isRunning();
+}
 
 void AdLiveScan::cancel()
 {
-    if (m_cancelled)
-        m_cancelled->store(true);
+    m_task.cancel();
 }
 
 void AdLiveScan::start(AdLiveScanSettings settings)
 {
-    if (isRunning())
-        return;
-    delete m_thread;
-    m_cancelled = std::make_shared<std::atomic<bool>>(false);
-    const auto cancelled = m_cancelled;
-    // Results go back through queued calls on this object's thread. The object outlives the worker (its
-    // destructor waits for it), and Qt drops calls still queued when the object is deleted.
-    const auto post = [this](auto deliver) {
-        QMetaObject::invokeMethod(this, [this, deliver] { deliver(*this); }, Qt::QueuedConnection);
+    // The work's last word is the outcome (finished or failed), emitted by the task's callback on this object's
+    // thread; progress goes the same way through control.post. The task (a member) cancels and waits in its
+    // destructor and drops what is still queued, so nothing reaches a destroyed scan.
+    using Emit = std::function<void(AdLiveScan&)>;
+    const auto post = [this](const TaskControl& control, Emit deliver) {
+        control.post([this, deliver = std::move(deliver)] { deliver(*this); });
     };
-    m_thread = QThread::create([settings = std::move(settings), cancelled, post]() mutable {
-        LdapConnection connection(connectionOptionsFor(settings.dc)); // created here: this thread owns the LDAP*
-        if (const auto error = openDirectory(connection, settings)) {
-            post([message = *error](AdLiveScan& scan) { Q_EMIT scan.failed(message); });
-            return;
-        }
-        AdIncrementalOptions options;
-        options.read.pageSize = settings.pageSize;
-        options.stateDirectory = settings.stateDirectory;
-        options.forceFull = settings.fullRead;
-        options.maxCursorAgeDays = settings.maxCursorAgeDays;
-        const auto onPage = [&](qint64 entries) {
-            post([entries](AdLiveScan& scan) { Q_EMIT scan.progress(entries); });
-            return !cancelled->load();
-        };
-        Result<AdIncrementalResult> read =
-            readAdSnapshotIncrementally(connection, settings.dc.baseDn.toUtf8(), onPage, options);
-        Result<Snapshot> snapshot = read ? Result<Snapshot>(std::move(read->snapshot)) : Result<Snapshot>(read.error());
-        if (read && !settings.stateDirectory.isEmpty()) {
-            QString description = read->describe();
-            if (!read->stateWarning.isEmpty())
-                description += u" The AD cursor could not be kept (%1): the next scan reads in full."_s.arg(
-                    read->stateWarning);
-            post([description](AdLiveScan& scan) { Q_EMIT scan.readDescribed(description); });
-        }
-        if (cancelled->load()) {
-            post([](AdLiveScan& scan) { Q_EMIT scan.failed(u"cancelled"_s); });
-        } else if (!snapshot) {
-            post([message = snapshot.error().toString()](AdLiveScan& scan) { Q_EMIT scan.failed(message); });
-        } else {
+    m_task.start(
+        [settings = std::move(settings), post](TaskControl& control) mutable -> Emit {
+            LdapConnection connection(connectionOptionsFor(settings.dc)); // created here: this thread owns the LDAP*
+            if (const auto error = openDirectory(connection, settings))
+                return [message = *error](AdLiveScan& scan) { Q_EMIT scan.failed(message); };
+            AdIncrementalOptions options;
+            options.read.pageSize = settings.pageSize;
+            options.stateDirectory = settings.stateDirectory;
+            options.forceFull = settings.fullRead;
+            options.maxCursorAgeDays = settings.maxCursorAgeDays;
+            const auto onPage = [&](qint64 entries) {
+                post(control, [entries](AdLiveScan& scan) { Q_EMIT scan.progress(entries); });
+                return !control.isCanceled();
+            };
+            Result<AdIncrementalResult> read =
+                readAdSnapshotIncrementally(connection, settings.dc.baseDn.toUtf8(), onPage, options);
+            Result<Snapshot> snapshot =
+                read ? Result<Snapshot>(std::move(read->snapshot)) : Result<Snapshot>(read.error());
+            if (read && !settings.stateDirectory.isEmpty()) {
+                QString description = read->describe();
+                if (!read->stateWarning.isEmpty())
+                    description += u" The AD cursor could not be kept (%1): the next scan reads in full."_s.arg(
+                        read->stateWarning);
+                post(control, [description](AdLiveScan& scan) { Q_EMIT scan.readDescribed(description); });
+            }
+            if (control.isCanceled())
+                return [](AdLiveScan& scan) { Q_EMIT scan.failed(u"cancelled"_s); };
+            if (!snapshot)
+                return [message = snapshot.error().toString()](AdLiveScan& scan) { Q_EMIT scan.failed(message); };
             auto shared = std::make_shared<const Snapshot>(std::move(snapshot.value()));
-            post([shared](AdLiveScan& scan) { Q_EMIT scan.finished(shared); });
-        }
-    });
-    m_thread->setObjectName(u"sunset-ad-scan"_s);
-    m_thread->start();
+            return [shared](AdLiveScan& scan) { Q_EMIT scan.finished(shared); };
+        },
+        [this](const Emit& outcome) { outcome(*this); });
 }
 
 } // namespace sunset

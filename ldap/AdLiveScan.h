@@ -5,13 +5,12 @@
 #include "LdapConnection.h"
 #include "LdapSnapshotReader.h"
 #include "Snapshot.h"
+#include "platform/BackgroundTask.h"
 
 #include <QObject>
 
-#include <atomic>
+#include <functional>
 #include <memory>
-
-class QThread;
 
 namespace sunset {
 
@@ -51,8 +50,8 @@ Q_SIGNALS:
     void failed(const QString& message); // what failed and what to do; "cancelled" after cancel()
 
 private:
-    QThread* m_thread = nullptr;
-    std::shared_ptr<std::atomic<bool>> m_cancelled;
+    // The outcome: finished or failed, emitted on this object's thread.
+    BackgroundTask<std::function<void(AdLiveScan&)>> m_task{this, QStringLiteral("sunset-ad-scan")};
 };
 
 } // namespace sunset

@@ -4,12 +4,12 @@
 #include "ImportError.h"
 #include "LdapConnection.h"
 #include "WritebackBatch.h"
+#include "platform/BackgroundTask.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
 #include <QString>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -160,7 +160,7 @@ public:
 private:
     LdapConnection& m_connection;
     ModifyPipelineOptions m_options;
-    std::atomic<bool> m_cancelled{false};
+    CancelFlag m_cancelled{false}; // the one cancel-flag type (platform/BackgroundTask.h)
 };
 
 // The synchronous twin: one request, one outcome.

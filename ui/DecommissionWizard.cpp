@@ -16,14 +16,12 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTextLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -102,10 +100,16 @@ private:
 } // namespace
 
 DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheckRunner runner, QWidget* parent)
+    : DecommissionWizard(journal, new DecommissionChecks(std::move(runner)), parent)
+{
+}
+
+DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, DecommissionChecks* checks, QWidget* parent)
     : QWizard(parent)
     , m_journal(journal)
-    , m_runner(std::move(runner))
+    , m_checks(checks)
 {
+    m_checks->setParent(this);
     setWindowTitle(tr("Decommission the last Exchange Server"));
     setObjectName(u"decommissionWizard"_s);
     setWizardStyle(QWizard::ClassicStyle);
@@ -153,17 +157,13 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, ChecklistCheck
 
 DecommissionWizard::~DecommissionWizard()
 {
-    // A run still going finishes on its thread; its result is dropped (nothing half-recorded), the flag stops it
-    // at its next read.
-    for (DecommissionStepPage* page : m_pages)
-        page->cancelChecks();
-    for (DecommissionStepPage* page : m_pages)
-        page->waitForChecks();
+    // Before the pages: a run still going is cancelled and waited for, its result dropped (nothing half-recorded).
+    delete m_checks;
 }
 
 void DecommissionWizard::setFreshScanRunner(FreshScanRunner runner)
 {
-    m_freshScanRunner = std::move(runner);
+    m_checks->setFreshScanRunner(std::move(runner));
     stepPage(ChecklistStep::Verification)->updateScanButtons();
 }
 
@@ -260,8 +260,6 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
                                          "then judge it"));
         buttons->addWidget(m_freshScanButton);
         connect(m_freshScanButton, &QPushButton::clicked, this, &DecommissionStepPage::runFreshScan);
-        connect(&m_freshScan, &QFutureWatcher<Expected<qint64, QString>>::finished, this,
-                &DecommissionStepPage::freshScanDone);
     }
     buttons->addWidget(m_cancelButton);
     if (step == ChecklistStep::Verification) {
@@ -289,7 +287,6 @@ DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizar
     layout->addWidget(checks, 1);
     connect(m_runButton, &QPushButton::clicked, this, &DecommissionStepPage::runChecks);
     connect(m_cancelButton, &QPushButton::clicked, this, &DecommissionStepPage::cancelChecks);
-    connect(&m_watcher, &QFutureWatcher<ChecklistRun>::finished, this, &DecommissionStepPage::checksDone);
 
     auto* attest = new QGroupBox(tr("You confirm"));
     auto* attestLayout = new QVBoxLayout(attest);
@@ -444,24 +441,18 @@ void DecommissionStepPage::runChecks()
     if (checksRunning())
         return;
     m_message->clear();
-    m_cancel = std::make_shared<std::atomic_bool>(false);
     m_runButton->setEnabled(false);
     if (m_freshScanButton)
         m_freshScanButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_statusLabel->setText(tr("Running the checks of %1…").arg(checklistStepTitle(m_step)));
     Q_EMIT completeChanged();
-    // The runner and the flag are copied into the task: it outlives nothing it points to.
-    ChecklistCheckRunner runner = m_wizard->runner();
-    std::shared_ptr<std::atomic_bool> cancel = m_cancel;
-    const ChecklistStep step = m_step;
-    m_watcher.setFuture(QtConcurrent::run([runner, cancel, step] { return runner(step, cancel.get()); }));
+    m_wizard->checks().runChecks(m_step, this, [this](const ChecklistRun& run) { checksDone(run); });
 }
 
 void DecommissionStepPage::cancelChecks()
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    m_wizard->checks().cancel(m_step);
 }
 
 void DecommissionStepPage::updateScanButtons()
@@ -482,7 +473,6 @@ void DecommissionStepPage::runFreshScan()
     if (checksRunning() || !m_wizard->freshScanRunner())
         return;
     m_message->clear();
-    m_cancel = std::make_shared<std::atomic_bool>(false);
     m_runButton->setEnabled(false);
     m_freshScanButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
@@ -492,33 +482,15 @@ void DecommissionStepPage::runFreshScan()
     m_freshStage->setText(tr("Starting the fresh scan…"));
     Q_EMIT completeChanged();
     // Progress crosses to the GUI thread queued, to this page (dropped if the page is gone), and only when the
-    // stage or the whole percent changed: a file reports its fraction per chunk.
-    struct Reported {
-        QString stage;
-        int permille = -2;
-    };
-    auto reported = std::make_shared<Reported>();
-    QPointer<DecommissionStepPage> page(this);
-    FreshScanProgressSink progress = [page, reported](const QString& stage, double fraction) {
-        const int permille = fraction < 0 ? -1 : int(fraction * 1000);
-        if (stage == reported->stage && permille / 10 == reported->permille / 10)
-            return;
-        reported->stage = stage;
-        reported->permille = permille;
-        if (page)
-            QMetaObject::invokeMethod(page, [page, stage, fraction] {
-                if (page)
-                    page->showFreshScanProgress(stage, fraction);
-            }, Qt::QueuedConnection);
-    };
-    FreshScanRunner runner = m_wizard->freshScanRunner();
-    std::shared_ptr<std::atomic_bool> cancel = m_cancel;
-    m_freshScan.setFuture(QtConcurrent::run([runner, cancel, progress] { return runner(cancel.get(), progress); }));
+    // stage or the whole percent changed (DecommissionChecks filters it).
+    m_wizard->checks().runFreshScan(
+        this, [this](const QString& stage, double fraction) { showFreshScanProgress(stage, fraction); },
+        [this](const Expected<qint64, QString>& outcome) { freshScanDone(outcome); });
 }
 
 void DecommissionStepPage::showFreshScanProgress(const QString& stage, double fraction)
 {
-    if (!m_freshScan.isRunning())
+    if (!m_wizard->checks().isFreshScanRunning())
         return;
     m_freshStage->setText(stage + u'…');
     if (fraction < 0) {
@@ -529,12 +501,11 @@ void DecommissionStepPage::showFreshScanProgress(const QString& stage, double fr
     }
 }
 
-void DecommissionStepPage::freshScanDone()
+void DecommissionStepPage::freshScanDone(const Expected<qint64, QString>& outcome)
 {
     m_freshProgress->hide();
     m_cancelButton->setEnabled(false);
     m_runButton->setEnabled(true);
-    const Expected<qint64, QString> outcome = m_freshScan.result();
     if (!outcome) {
         m_freshStage->clear();
         showMessage(outcome.error());
@@ -554,13 +525,12 @@ void DecommissionStepPage::showJudgedScan()
         m_wizard->scanOpener()(*m_judgedScan);
 }
 
-void DecommissionStepPage::checksDone()
+void DecommissionStepPage::checksDone(const ChecklistRun& run)
 {
     m_runButton->setEnabled(true);
     m_cancelButton->setEnabled(false);
     if (m_freshStage)
         m_freshStage->clear();
-    ChecklistRun run = m_watcher.result();
     if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
         showMessage(tr("The result could not be recorded: %1").arg(*error));
     m_wizard->reload();

@@ -2,15 +2,14 @@
 #pragma once
 
 #include "Checklist.h"
-#include "DecommissionWizardFactory.h"
 #include "ChecklistJournal.h"
+#include "DecommissionChecks.h"
+#include "DecommissionWizardFactory.h"
 #include "ImportError.h"
 
-#include <QFutureWatcher>
 #include <QWizard>
 #include <QWizardPage>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -24,18 +23,8 @@ class QTreeWidget;
 
 namespace sunset {
 
-// Runs one step's automatic checks. Called on a worker thread (never the GUI thread): it may block on LDAP and
-// HTTP. cancel is set when the admin cancels or the wizard closes.
-using ChecklistCheckRunner = std::function<ChecklistRun(ChecklistStep step, const std::atomic_bool* cancel)>;
-
 class DecommissionStepPage;
 
-// The verification step's "Run a fresh scan": reads both sides, compares them and records the scan in the history
-// (as sunset-cli diff does), on a worker thread; returns the recorded scan's id or the reason there is none.
-// progress(stage, fraction of the current file or -1) may be called from that thread; cancel is set by Cancel.
-using FreshScanProgressSink = std::function<void(const QString& stage, double fraction)>;
-using FreshScanRunner =
-    std::function<Expected<qint64, QString>(const std::atomic_bool* cancel, const FreshScanProgressSink& progress)>;
 // Opens the history window with this scan selected (the app's History window, Ctrl+H).
 using ScanOpener = std::function<void(qint64 scanId)>;
 
@@ -55,6 +44,9 @@ class DecommissionWizard final : public QWizard {
     Q_DISABLE_COPY_MOVE(DecommissionWizard)
 
 public:
+    // checks: the background work, made by the app's wiring; the wizard takes it over (a child, deleted first).
+    DecommissionWizard(ChecklistJournal* journal, DecommissionChecks* checks, QWidget* parent = nullptr);
+    // Makes its DecommissionChecks from runner (tests, and wizards without a fresh scan).
     DecommissionWizard(ChecklistJournal* journal, ChecklistCheckRunner runner, QWidget* parent = nullptr);
     ~DecommissionWizard() override;
 
@@ -69,12 +61,13 @@ public:
     std::optional<QString> exportTo(const QString& path);
 
     ChecklistJournal* journal() const { return m_journal; }
-    const ChecklistCheckRunner& runner() const { return m_runner; }
+    const ChecklistCheckRunner& runner() const { return m_checks->runner(); }
+    DecommissionChecks& checks() const { return *m_checks; }
 
     // The verification page's "Run a fresh scan" appears once a runner is set, its "Show scan N in History" once
     // an opener is.
     void setFreshScanRunner(FreshScanRunner runner);
-    const FreshScanRunner& freshScanRunner() const { return m_freshScanRunner; }
+    const FreshScanRunner& freshScanRunner() const { return m_checks->freshScanRunner(); }
     void setScanOpener(ScanOpener opener);
     const ScanOpener& scanOpener() const { return m_scanOpener; }
     // Sources fixed by the app (the demo's files): "Sources…" then shows this text instead of the settings dialog.
@@ -87,9 +80,8 @@ private:
     friend class DecommissionStepPage;
 
     ChecklistJournal* m_journal;
-    ChecklistCheckRunner m_runner;
+    DecommissionChecks* m_checks; // a child
     ChecklistExporter m_exporter;
-    FreshScanRunner m_freshScanRunner;
     ScanOpener m_scanOpener;
     QString m_fixedSources;
     Checklist m_checklist;
@@ -106,12 +98,7 @@ public:
 
     ChecklistStep step() const { return m_step; }
     bool isComplete() const override;
-    bool checksRunning() const { return m_watcher.isRunning() || m_freshScan.isRunning(); }
-    void waitForChecks()
-    {
-        m_watcher.waitForFinished();
-        m_freshScan.waitForFinished();
-    }
+    bool checksRunning() const { return m_wizard->checks().isRunning(m_step); }
 
     void runChecks();
     void cancelChecks();
@@ -131,8 +118,8 @@ private:
     void attestationToggled(const QString& key, bool given);
     void saveNote();
     void overrideStep();
-    void checksDone();
-    void freshScanDone();
+    void checksDone(const ChecklistRun& run);
+    void freshScanDone(const Expected<qint64, QString>& outcome);
     void showFreshScanProgress(const QString& stage, double fraction);
 
     ChecklistStep m_step;
@@ -147,7 +134,6 @@ private:
     QPushButton* m_showScanButton = nullptr;  // verification only
     QProgressBar* m_freshProgress = nullptr;
     QLabel* m_freshStage = nullptr;
-    QFutureWatcher<Expected<qint64, QString>> m_freshScan;
     std::optional<qint64> m_judgedScan;
     std::vector<std::pair<QString, QCheckBox*>> m_attestations;
     QPlainTextEdit* m_note;
@@ -155,8 +141,6 @@ private:
     QLineEdit* m_overrideReason;
     QPushButton* m_overrideButton;
     QLabel* m_message;
-    QFutureWatcher<ChecklistRun> m_watcher;
-    std::shared_ptr<std::atomic_bool> m_cancel;
     bool m_refreshing = false;
 };
 

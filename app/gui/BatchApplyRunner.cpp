@@ -3,25 +3,18 @@
 
 #include "UiLogging.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
 BatchApplyRunner::BatchApplyRunner(QObject* parent) : QObject(parent) {}
 
-BatchApplyRunner::~BatchApplyRunner()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-    m_worker.waitForFinished(); // it posts to `this`
-}
+BatchApplyRunner::~BatchApplyRunner() = default; // m_task cancels and waits (the worker posts to `this`)
 
 void BatchApplyRunner::cancel()
 {
-    if (m_running && m_cancel)
-        m_cancel->store(true);
+    if (m_running)
+        m_task.cancel();
 }
 
 bool BatchApplyRunner::apply(const QString& historyPath, const HistoryActor& actor, qint64 batchId,
@@ -41,23 +34,19 @@ bool BatchApplyRunner::start(Job job, const QString& historyPath, const HistoryA
 {
     if (m_running || !target)
         return false;
-    m_running = true;
-    m_cancel = std::make_shared<std::atomic_bool>(false);
-    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
-    m_worker = QtConcurrent::run([this, job, historyPath, actor, batchId, target, cancelFlag] {
-        const auto post = [this](std::function<void()> f) {
-            QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
-        };
+    // The work's last word (its outcome, run on this thread once the work has returned) ends the run.
+    m_running = m_task.start([this, job, historyPath, actor, batchId, target](TaskControl& task) -> TaskOutcome {
+        const auto post = [&task](std::function<void()> f) { task.post(std::move(f)); };
         auto store = HistoryStore::open(historyPath, actor);
         if (!store) {
             const QString message = store.error().message;
-            return post([this, message] {
+            return [this, message] {
                 m_running = false;
                 Q_EMIT failed(message);
-            });
+            };
         }
         ApplyControl control;
-        control.cancelled = [cancelFlag] { return cancelFlag->load(); };
+        control.cancelled = [&task] { return task.isCanceled(); };
         control.progress = [this, post](const std::vector<StoredChange>& settled, qint64 done, qint64 total) {
             post([this, settled, done, total] {
                 if (!settled.empty())
@@ -72,7 +61,7 @@ bool BatchApplyRunner::start(Job job, const QString& historyPath, const HistoryA
         std::vector<StoredChange> recorded;
         if (auto changes = (store.value())->changes(batchId))
             recorded = std::move(changes.value());
-        post([this, report, recorded] {
+        return [this, report, recorded] {
             m_running = false;
             if (!recorded.empty())
                 Q_EMIT changesSettled(recorded);
@@ -80,9 +69,9 @@ bool BatchApplyRunner::start(Job job, const QString& historyPath, const HistoryA
                 Q_EMIT finished(report.value());
             else
                 Q_EMIT failed(report.error().message);
-        });
+        };
     });
-    return true;
+    return m_running;
 }
 
 } // namespace sunset

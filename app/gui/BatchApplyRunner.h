@@ -2,11 +2,10 @@
 #pragma once
 
 #include "BatchTarget.h"
+#include "platform/BackgroundTask.h"
 
-#include <QFuture>
 #include <QObject>
 
-#include <atomic>
 #include <memory>
 
 namespace sunset {
@@ -40,9 +39,8 @@ private:
     bool start(Job job, const QString& historyPath, const HistoryActor& actor, qint64 batchId,
                std::shared_ptr<BatchTarget> target);
 
-    QFuture<void> m_worker;
-    std::shared_ptr<std::atomic_bool> m_cancel;
     bool m_running = false;
+    BackgroundTask<TaskOutcome> m_task{this, QStringLiteral("sunset-batch-apply")};
 };
 
 } // namespace sunset

@@ -22,7 +22,6 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
 
@@ -459,10 +458,9 @@ void BatchFlow::recordScan(std::shared_ptr<const DriftScan> scan)
     m_scanId = 0;
     const QString path = m_config.historyPath;
     const HistoryActor actor = m_config.actor;
-    QPointer<BatchFlow> self(this);
     // The drift JSON of a large tenant is big: built and written on a worker with its own connection. What
     // changed since the previous scan is read there first (the newest scan before this one is recorded).
-    (void)QtConcurrent::run([self, scan, path, actor, started, finished] {
+    m_recordings.start([this, scan, path, actor, started, finished](TaskControl&) -> TaskOutcome {
         QString error;
         qint64 id = 0;
         std::shared_ptr<const SinceScan> since;
@@ -482,24 +480,19 @@ void BatchFlow::recordScan(std::shared_ptr<const DriftScan> scan)
             else
                 error = recorded.error().message;
         }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, id, error, scan, since] {
-                if (!self)
-                    return;
-                if (since) {
-                    self->m_window.setSinceScan(scan.get(), since); // ignored when another scan is shown by now
-                    Q_EMIT self->sinceScanKnown(scan, since);
-                }
-                if (!error.isEmpty()) {
-                    qCWarning(lcUi) << "scan not recorded:" << error;
-                    return;
-                }
-                self->m_scanId = id;
-                Q_EMIT self->scanRecorded(id);
-                Q_EMIT self->historyChanged();
-            },
-            Qt::QueuedConnection);
+        return [this, id, error, scan, since] {
+            if (since) {
+                m_window.setSinceScan(scan.get(), since); // ignored when another scan is shown by now
+                Q_EMIT sinceScanKnown(scan, since);
+            }
+            if (!error.isEmpty()) {
+                qCWarning(lcUi) << "scan not recorded:" << error;
+                return;
+            }
+            m_scanId = id;
+            Q_EMIT scanRecorded(id);
+            Q_EMIT historyChanged();
+        };
     });
 }
 

@@ -7,6 +7,7 @@
 #include "DriftScan.h"
 #include "ScanDifference.h"
 #include "HistoryStore.h"
+#include "platform/BackgroundTask.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -115,6 +116,9 @@ private:
     QAction* m_reviewAction = nullptr;
     QAction* m_historyAction = nullptr;
     QLabel* m_databaseLabel = nullptr;
+    // Scans being recorded, each on a thread with its own history connection; waited for when the flow goes, so
+    // that a scan shown is a scan recorded. Declared last: destroyed (and waited for) before the members above.
+    BackgroundTaskGroup<TaskOutcome> m_recordings{this, QStringLiteral("sunset-record-scan")};
 };
 
 } // namespace sunset

@@ -132,7 +132,7 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     // On the worker thread: its own connection to the history for the latest scan (a Qt SQL connection belongs to
     // the thread that made it), then the reads.
     // The sources are read again at each run: the wizard's Sources dialog may have changed them.
-    ChecklistCheckRunner runner = [path, by, currentSources](ChecklistStep step, const std::atomic_bool* cancel) {
+    ChecklistCheckRunner runner = [path, by, currentSources](ChecklistStep step, const CancelFlag* cancel) {
         ChecklistSources s = currentSources();
         QStringList scanErrors;
         if (step == ChecklistStep::Verification) {
@@ -150,13 +150,10 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
         run.errors = scanErrors + run.errors;
         return run;
     };
-    auto* wizard = new DecommissionWizard(holder->store(), std::move(runner), parent);
-    wizard->setExporter([by](const Checklist& checklist, const QString& file) {
-        return file.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? writeChecklistPdf(checklist, file, by)
-                                                              : writeChecklistJson(checklist, file, by);
-    });
-    wizard->setFreshScanRunner(
-        [path, currentSources](const std::atomic_bool* cancel, const FreshScanProgressSink& progress) {
+    // The checks run on threads owned by this object (the wizard's child once made), not by the wizard's pages.
+    auto* checks = new DecommissionChecks(std::move(runner));
+    checks->setFreshScanRunner(
+        [path, currentSources](const CancelFlag* cancel, const FreshScanProgressSink& progress) {
             using Outcome = Expected<qint64, QString>;
             const ChecklistSources s = currentSources();
             auto history = HistoryStore::open(path, HistoryActor::current(s.ad ? s.ad->dc.bindName : QString()));
@@ -169,6 +166,11 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
                     "Get-Mailbox export). Set them in Sources…; until then the latest recorded scan is judged."));
             return *recorded;
         });
+    auto* wizard = new DecommissionWizard(holder->store(), checks, parent);
+    wizard->setExporter([by](const Checklist& checklist, const QString& file) {
+        return file.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? writeChecklistPdf(checklist, file, by)
+                                                              : writeChecklistJson(checklist, file, by);
+    });
     if (options.showScan)
         wizard->setScanOpener(options.showScan);
     if (fixed)

@@ -12,7 +12,6 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
 
@@ -76,14 +75,6 @@ DesktopSession::DesktopSession(const DesktopSessionOptions& options, QObject* pa
     // The writeback side (BatchFlow) records each shown scan in the history, so batches name their scan; the
     // overview's trend is read back from that history on a pool thread with its own SQLite connection, at start
     // and after each recorded scan.
-    connect(&m_trend, &QFutureWatcher<ScanHistoryResult>::finished, this, [this] {
-        const ScanHistoryResult result = m_trend.result();
-        if (result.error)
-            qCWarning(lcUi) << "history:" << *result.error;
-        m_window.setScanTrend(result.trend);
-        if (std::exchange(m_trendAgain, false))
-            readTrend();
-    });
     if (m_options.rememberLayout && QFileInfo::exists(m_historyPath))
         readTrend();
     m_writeback = setUpWriteback(m_window, m_loader, m_options.demo);
@@ -105,11 +96,8 @@ DesktopSession::DesktopSession(const DesktopSessionOptions& options, QObject* pa
         [options = m_decommission](QWidget* parent) { return createDecommissionWizard(parent, options); });
 }
 
-DesktopSession::~DesktopSession()
-{
-    // The trend's read holds no pointer into this session, but its result is delivered here: wait for it.
-    m_trend.waitForFinished();
-}
+// The trend's read holds no pointer into this session, but its result is delivered here: m_trend waits for it.
+DesktopSession::~DesktopSession() = default;
 
 void DesktopSession::show(const ReportSources& files, const DriftOptions& options)
 {
@@ -136,7 +124,16 @@ void DesktopSession::readTrend()
         m_trendAgain = true;
         return;
     }
-    m_trend.setFuture(QtConcurrent::run(recordScanAndReadTrend, m_historyPath, nullptr, QDateTime(), QDateTime(), 20));
+    const auto read = [path = m_historyPath](TaskControl&) {
+        return recordScanAndReadTrend(path, nullptr, QDateTime(), QDateTime(), 20);
+    };
+    m_trend.start(read, [this](const ScanHistoryResult& result) {
+        if (result.error)
+            qCWarning(lcUi) << "history:" << *result.error;
+        m_window.setScanTrend(result.trend);
+        if (std::exchange(m_trendAgain, false))
+            readTrend();
+    });
 }
 
 } // namespace sunset

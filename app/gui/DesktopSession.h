@@ -6,8 +6,8 @@
 #include "MainWindow.h"
 #include "ScanHistory.h"
 #include "ScanLoader.h"
+#include "platform/BackgroundTask.h"
 
-#include <QFutureWatcher>
 #include <QSettings>
 #include <QString>
 
@@ -68,8 +68,9 @@ private:
     DecommissionWizardOptions m_decommission;
     ReportSources m_files;
     DriftOptions m_filesOptions;
-    QFutureWatcher<ScanHistoryResult> m_trend;
     bool m_trendAgain = false; // a scan was recorded while the trend was being read: read it once more
+    // The overview's trend, read from the history on a thread with its own SQLite connection.
+    BackgroundTask<ScanHistoryResult> m_trend{this, QStringLiteral("sunset-read-trend")};
 };
 
 } // namespace sunset

@@ -3,8 +3,6 @@
 
 #include "BatchModifies.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace sunset {
 
 namespace {
@@ -42,17 +40,12 @@ HistoryExportRunner::HistoryExportRunner(QObject* parent)
 {
 }
 
-HistoryExportRunner::~HistoryExportRunner()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-    m_worker.waitForFinished();
-}
+HistoryExportRunner::~HistoryExportRunner() = default;
 
 void HistoryExportRunner::cancel()
 {
-    if (m_running && m_cancel)
-        m_cancel->store(true);
+    if (m_running)
+        m_task.cancel();
 }
 
 bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& actor, HistoryView::Export format,
@@ -60,35 +53,31 @@ bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& 
 {
     if (m_running)
         return false;
-    m_running = true;
-    m_cancel = std::make_shared<std::atomic_bool>(false);
-    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
-    m_worker = QtConcurrent::run([this, historyPath, actor, format, filter, batchId, path, cancelFlag] {
-        const auto post = [this](std::function<void()> f) {
-            QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
-        };
-        std::optional<HistoryError> error;
-        if (auto store = HistoryStore::open(historyPath, actor)) {
-            const HistoryExportProgress pageDone = [this, post, cancelFlag](int done, int total) {
-                post([this, done, total] { Q_EMIT progress(done, total); });
-                return !cancelFlag->load();
+    // The work's last word (run on this thread once it has returned) ends the run.
+    m_running =
+        m_task.start([this, historyPath, actor, format, filter, batchId, path](TaskControl& task) -> TaskOutcome {
+            std::optional<HistoryError> error;
+            if (auto store = HistoryStore::open(historyPath, actor)) {
+                const HistoryExportProgress pageDone = [this, &task](int done, int total) {
+                    task.post([this, done, total] { Q_EMIT progress(done, total); });
+                    return !task.isCanceled();
+                };
+                error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
+            } else {
+                error = store.error();
+            }
+            const bool wasCancelled = error && task.isCanceled();
+            return [this, error, wasCancelled, path] {
+                m_running = false;
+                if (wasCancelled)
+                    Q_EMIT cancelled(path);
+                else if (error)
+                    Q_EMIT failed(error->message);
+                else
+                    Q_EMIT finished(path);
             };
-            error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
-        } else {
-            error = store.error();
-        }
-        const bool wasCancelled = error && cancelFlag->load();
-        post([this, error, wasCancelled, path] {
-            m_running = false;
-            if (wasCancelled)
-                Q_EMIT cancelled(path);
-            else if (error)
-                Q_EMIT failed(error->message);
-            else
-                Q_EMIT finished(path);
         });
-    });
-    return true;
+    return m_running;
 }
 
 } // namespace sunset

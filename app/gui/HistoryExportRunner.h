@@ -3,12 +3,9 @@
 
 #include "HistoryExport.h"
 #include "HistoryView.h"
+#include "platform/BackgroundTask.h"
 
-#include <QFuture>
 #include <QObject>
-
-#include <atomic>
-#include <memory>
 
 namespace sunset {
 
@@ -22,7 +19,7 @@ class HistoryExportRunner final : public QObject {
 
 public:
     explicit HistoryExportRunner(QObject* parent = nullptr);
-    ~HistoryExportRunner() override; // cancels and waits: the worker posts to this object
+    ~HistoryExportRunner() override; // m_task cancels and waits: the worker posts to this object
 
     bool isRunning() const { return m_running; }
     // batchId is the batch an LDIF or PDF export covers; CSV and JSON take the filter. False while one runs.
@@ -37,9 +34,8 @@ Q_SIGNALS:
     void cancelled(const QString& path);
 
 private:
-    QFuture<void> m_worker;
-    std::shared_ptr<std::atomic_bool> m_cancel;
     bool m_running = false;
+    BackgroundTask<TaskOutcome> m_task{this, QStringLiteral("sunset-history-export")};
 };
 
 } // namespace sunset

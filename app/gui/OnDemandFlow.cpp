@@ -13,7 +13,6 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
 
@@ -24,15 +23,9 @@ OnDemandFlow::OnDemandFlow(MainWindow& window, BatchFlow& batches)
     , m_window(window)
     , m_batches(batches)
 {
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, &OnDemandFlow::finish);
 }
 
-OnDemandFlow::~OnDemandFlow()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-    m_watcher.waitForFinished();
-}
+OnDemandFlow::~OnDemandFlow() = default;
 
 void OnDemandFlow::installActions()
 {
@@ -84,8 +77,6 @@ void OnDemandFlow::askTicked()
     if (!job)
         return tell(tr("Cloud Sync cannot be asked"), job.error() + u'.');
 
-    m_cancel = std::make_shared<std::atomic_bool>(false);
-    m_result = std::make_shared<std::optional<HistoryResult<OnDemandRunRecord>>>();
     m_progress = new QProgressDialog(tr("Asking Cloud Sync to write back %n mailbox(es)…", nullptr,
                                         int(plan.subjects.size())),
                                      tr("Cancel"), 0, int(plan.subjects.size()), &m_window);
@@ -94,53 +85,48 @@ void OnDemandFlow::askTicked()
     m_progress->setMinimumDuration(0);
     m_progress->setAutoClose(false);
     m_progress->setAutoReset(false);
-    connect(m_progress, &QProgressDialog::canceled, this, [cancel = m_cancel] { cancel->store(true); });
+    connect(m_progress, &QProgressDialog::canceled, this, [this] { m_run.cancel(); });
     m_progress->show();
 
     OnDemandRunSettings settings{*m_cloud, job.value()};
     const QString path = store->path();
     const HistoryActor actor = store->actor();
     const std::shared_ptr<BatchTarget> target = m_batches.config().target;
-    QPointer<QProgressDialog> progress = m_progress;
-    auto cancel = m_cancel;
-    auto result = m_result;
-    m_watcher.setFuture(QtConcurrent::run([=] {
-        // This thread's own history connection (a HistoryStore is one thread's), and its own LDAP connection.
-        auto history = HistoryStore::open(path, actor);
-        if (!history) {
-            *result = history.error();
-            return;
-        }
-        std::unique_ptr<LdapConnection> ad;
-        if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
-            auto connected = ldap->connect();
-            if (connected)
-                ad = std::move(connected.value());
-        }
-        int done = 0;
-        *result = runOnDemand(*history.value(), plan, settings, ad.get(),
-                              [progress, &done](const QString& line) {
-                                  const int value = ++done;
-                                  QMetaObject::invokeMethod(progress, [progress, line, value] {
-                                      if (progress) {
-                                          progress->setLabelText(line);
-                                          progress->setValue(value);
-                                      }
-                                  });
-                              },
-                              cancel.get());
-    }));
+    m_run.start(
+        [this, plan, settings, path, actor, target](TaskControl& control) -> HistoryResult<OnDemandRunRecord> {
+            // This thread's own history connection (a HistoryStore is one thread's), and its own LDAP connection.
+            auto history = HistoryStore::open(path, actor);
+            if (!history)
+                return history.error();
+            std::unique_ptr<LdapConnection> ad;
+            if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
+                auto connected = ldap->connect();
+                if (connected)
+                    ad = std::move(connected.value());
+            }
+            int done = 0;
+            return runOnDemand(
+                *history.value(), plan, settings, ad.get(),
+                [this, &control, &done](const QString& line) {
+                    const int value = ++done;
+                    control.post([this, line, value] {
+                        if (m_progress) {
+                            m_progress->setLabelText(line);
+                            m_progress->setValue(value);
+                        }
+                    });
+                },
+                control.cancelFlag());
+        },
+        [this](const HistoryResult<OnDemandRunRecord>& run) { finish(run); });
     m_window.statusBar()->showMessage(tr("Asking Cloud Sync to write back %n mailbox(es)…", nullptr,
                                          int(plan.subjects.size())) + leftOut.section(u'\n', 0, 0));
 }
 
-void OnDemandFlow::finish()
+void OnDemandFlow::finish(const HistoryResult<OnDemandRunRecord>& run)
 {
     if (m_progress)
         m_progress->deleteLater();
-    if (!m_result || !m_result->has_value())
-        return;
-    const HistoryResult<OnDemandRunRecord>& run = **m_result;
     if (!run)
         return tell(tr("Cloud Sync could not be asked"), run.error().message);
     QStringList lines;

@@ -3,13 +3,11 @@
 
 #include "CloudLiveScan.h"
 #include "OnDemandStore.h"
+#include "platform/BackgroundTask.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 
-#include <atomic>
-#include <memory>
 #include <optional>
 
 class QAction;
@@ -31,12 +29,12 @@ class OnDemandFlow final : public QObject {
 
 public:
     OnDemandFlow(MainWindow& window, BatchFlow& batches);
-    ~OnDemandFlow() override; // cancels and waits for a run
+    ~OnDemandFlow() override; // m_run cancels and waits for a run
 
     void installActions();
     void setCloudSettings(const CloudScanSettings& settings) { m_cloud = settings; }
     QAction* action() const { return m_action; }
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const { return m_run.isRunning(); }
     // The last run's outcome in words (also shown to the admin), for tests.
     const QString& lastSummary() const { return m_lastSummary; }
 
@@ -47,7 +45,7 @@ Q_SIGNALS:
     void runFinished(const QString& summary);
 
 private:
-    void finish();
+    void finish(const HistoryResult<OnDemandRunRecord>& run);
     void tell(const QString& title, const QString& text);
 
     MainWindow& m_window;
@@ -55,11 +53,8 @@ private:
     std::optional<CloudScanSettings> m_cloud;
     QAction* m_action = nullptr;
     QPointer<QProgressDialog> m_progress;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    // Written by the worker, read after it finished.
-    std::shared_ptr<std::optional<HistoryResult<OnDemandRunRecord>>> m_result;
     QString m_lastSummary;
+    BackgroundTask<HistoryResult<OnDemandRunRecord>> m_run{this, QStringLiteral("sunset-on-demand")};
 };
 
 } // namespace sunset

@@ -13,7 +13,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 
@@ -29,14 +28,9 @@ ScanLoader::ScanLoader(QObject* parent) : QObject(parent)
     qRegisterMetaType<std::shared_ptr<const DriftScan>>();
 }
 
-ScanLoader::~ScanLoader()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-    // Readers are children: their destructors cancel and wait. Comparisons post to `this`: wait for them here.
-    for (QFuture<void>& comparison : m_comparisons)
-        comparison.waitForFinished();
-}
+// Readers are children: their destructors cancel and wait. Comparisons post to `this`: m_comparisons cancels and
+// waits for them.
+ScanLoader::~ScanLoader() = default;
 
 int ScanLoader::activeReaders() const
 {
@@ -49,9 +43,7 @@ int ScanLoader::activeReaders() const
         else if (auto* cloud = qobject_cast<CloudLiveScan*>(child); cloud && cloud->isRunning())
             ++n;
     }
-    for (const QFuture<void>& comparison : m_comparisons)
-        n += comparison.isRunning() ? 1 : 0;
-    return n;
+    return n + m_comparisons.running();
 }
 
 void ScanLoader::retireReaders()
@@ -89,7 +81,7 @@ void ScanLoader::cancel()
 {
     if (!m_running)
         return;
-    m_cancel->store(true);
+    m_comparisons.cancelAll();
     ++m_generation; // whatever a worker still reports is stale
     m_running = false;
     m_adPassword.clear();
@@ -102,12 +94,10 @@ void ScanLoader::cancel()
 void ScanLoader::start(const ScanRequest& request, const DriftOptions& options)
 {
     if (m_running) {
-        m_cancel->store(true);
+        m_comparisons.cancelAll();
         ++m_generation;
         retireReaders();
     }
-    m_comparisons.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
-    m_cancel = std::make_shared<std::atomic_bool>(false);
     ++m_generation;
     m_running = true;
     m_profile = request.profile;
@@ -309,7 +299,7 @@ void ScanLoader::sideFailed(ScanSide s, const ImportError& error)
     if (!m_running)
         return;
     qCWarning(lcUi) << (s == ScanSide::Ad ? "AD" : "cloud") << "side failed:" << error.toString();
-    m_cancel->store(true);
+    m_comparisons.cancelAll();
     ++m_generation;
     m_running = false;
     m_adPassword.clear();
@@ -324,7 +314,6 @@ void ScanLoader::compareWhenBothRead()
         return;
     Q_EMIT comparing();
     const quint64 generation = m_generation;
-    const std::shared_ptr<std::atomic_bool> cancelFlag = m_cancel;
     std::shared_ptr<Snapshot> ad = std::move(m_ad.snapshot);
     std::shared_ptr<Snapshot> cloud = std::move(m_cloud.snapshot);
     ReportSources sources = m_profile.files();
@@ -337,30 +326,28 @@ void ScanLoader::compareWhenBothRead()
     DriftOptions options = m_options;
     if (!options.cloudSync)
         options.cloudSync = m_liveCloudSync;
-    m_comparisons.append(QtConcurrent::run([this, ad, cloud, sources, options, cancelFlag, generation] {
+    m_comparisons.start([this, ad, cloud, sources, options, generation](TaskControl& control) -> TaskOutcome {
         std::shared_ptr<const DriftScan> scan =
             DriftScan::compute(std::move(*ad), std::move(*cloud), sources, options);
-        if (cancelFlag->load())
-            return;
+        if (control.isCanceled())
+            return {};
         // Locale-aware name order, computed here so the GUI thread's first sort compares integers.
         NameOrder order = MailboxTableModel::collateNames(*scan, QLocale());
-        if (cancelFlag->load())
-            return;
-        QMetaObject::invokeMethod(
-            this, [this, scan, order, generation] {
-                if (generation != m_generation)
-                    return;
-                m_running = false;
-                qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
-                QByteArray password = std::exchange(m_adPassword, {});
-                Q_EMIT adSourceRead(m_profile.ad, password);
-                password.fill('\0'); // a receiver that keeps it holds a copy of its own
-                if (m_cloudSettings)
-                    Q_EMIT cloudSourceRead(*std::exchange(m_cloudSettings, std::nullopt));
-                Q_EMIT finished(scan, order);
-            },
-            Qt::QueuedConnection);
-    }));
+        if (control.isCanceled())
+            return {};
+        return [this, scan, order, generation] {
+            if (generation != m_generation)
+                return;
+            m_running = false;
+            qCInfo(lcUi) << "scan done:" << scan->rows().size() << "mailbox rows";
+            QByteArray password = std::exchange(m_adPassword, {});
+            Q_EMIT adSourceRead(m_profile.ad, password);
+            password.fill('\0'); // a receiver that keeps it holds a copy of its own
+            if (m_cloudSettings)
+                Q_EMIT cloudSourceRead(*std::exchange(m_cloudSettings, std::nullopt));
+            Q_EMIT finished(scan, order);
+        };
+    });
 }
 
 } // namespace sunset

@@ -6,15 +6,13 @@
 #include "DriftScan.h"
 #include "ImportError.h"
 #include "ScanProgress.h"
+#include "platform/BackgroundTask.h"
 
 #include <QElapsedTimer>
-#include <QFuture>
-#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -24,7 +22,7 @@ namespace sunset {
 struct CloudScanResult;
 
 // One scan: both sides read at the same time off the GUI thread (each from snapshot files or live), then matched
-// and compared on a pool thread. Progress per side (with its rate), the result and errors come back as queued
+// and compared on a thread of their own. Progress per side (with its rate), the result and errors come back as queued
 // calls on the loader's thread; nothing waits in a nested event loop. Cancel stops both sides; starting a new
 // scan cancels the running one, whose late results are dropped. A side's reader that was cancelled finishes on
 // its own and deletes itself, so cancel() never blocks the GUI.
@@ -91,14 +89,14 @@ private:
     std::optional<CloudScanSettings> m_cloudSettings; // the running live cloud scan's, for cloudSourceRead()
     QByteArray m_adPassword; // the running scan's, for adSourceRead(); cleared when it ends
     DriftOptions m_options;
-    QList<QFuture<void>> m_comparisons; // a cancelled comparison may still be finishing
-    std::shared_ptr<std::atomic_bool> m_cancel;
     // The last live cloud read, which a rescan of the same tenant continues from (Graph delta).
     std::shared_ptr<const CloudScanResult> m_previousCloud;
     std::shared_ptr<const CloudSyncState> m_liveCloudSync; // read by the live cloud scan, for its comparison
     QString m_previousCloudKey;
     quint64 m_generation = 0;
     bool m_running = false;
+    // Declared last, destroyed first: a cancelled comparison may still be finishing, and it reports to `this`.
+    BackgroundTaskGroup<TaskOutcome> m_comparisons{this, QStringLiteral("sunset-compare")};
 };
 
 } // namespace sunset

@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace sunset {
 
@@ -14,8 +13,9 @@ namespace {
 // Forwards the readers' per-chunk progress about 20 times a second, as bytes of the current file.
 class ProgressForwarder final {
 public:
-    ProgressForwarder(SnapshotSideLoader* loader, std::shared_ptr<std::atomic_bool> cancel)
-        : m_loader(loader), m_cancel(std::move(cancel))
+    ProgressForwarder(SnapshotSideLoader* loader, const TaskControl& control)
+        : m_loader(loader)
+        , m_control(control)
     {
         m_sinceReport.start();
     }
@@ -23,7 +23,7 @@ public:
     LoadProgress callback()
     {
         return [this](const QString& file, double fraction) {
-            if (m_cancel->load())
+            if (m_control.isCanceled())
                 return false;
             if (file != m_file) {
                 m_file = file;
@@ -33,16 +33,15 @@ public:
             }
             m_sinceReport.restart();
             const qint64 done = qint64(std::clamp(fraction, 0.0, 1.0) * double(m_size));
-            QMetaObject::invokeMethod(
-                m_loader, [loader = m_loader, file, done, size = m_size] { Q_EMIT loader->progress(file, done, size); },
-                Qt::QueuedConnection);
+            m_control.post(
+                [loader = m_loader, file, done, size = m_size] { Q_EMIT loader->progress(file, done, size); });
             return true;
         };
     }
 
 private:
     SnapshotSideLoader* m_loader;
-    std::shared_ptr<std::atomic_bool> m_cancel;
+    const TaskControl& m_control;
     QElapsedTimer m_sinceReport;
     QString m_file;
     qint64 m_size = 0;
@@ -55,51 +54,42 @@ SnapshotSideLoader::SnapshotSideLoader(QObject* parent) : QObject(parent)
     qRegisterMetaType<std::shared_ptr<Snapshot>>();
 }
 
-SnapshotSideLoader::~SnapshotSideLoader()
-{
-    m_cancel->store(true);
-    m_worker.waitForFinished(); // the worker posts to `this`
-}
+SnapshotSideLoader::~SnapshotSideLoader() = default; // m_task cancels and waits (the worker posts to `this`)
 
 void SnapshotSideLoader::cancel()
 {
-    m_cancel->store(true);
+    m_task.cancel();
 }
 
-void SnapshotSideLoader::run(std::function<void()> work)
+void SnapshotSideLoader::run(std::function<void(TaskControl&)> work)
 {
-    Q_ASSERT(!m_worker.isRunning());
-    m_worker = QtConcurrent::run([this, work = std::move(work)] {
-        work();
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT done(); }, Qt::QueuedConnection);
-    });
+    Q_ASSERT(!m_task.isRunning());
+    m_task.start(std::move(work), [this] { Q_EMIT done(); });
 }
 
 void SnapshotSideLoader::startAd(const QString& ldifPath)
 {
-    const auto cancel = m_cancel;
-    run([this, ldifPath, cancel] {
-        ProgressForwarder forward(this, cancel);
+    run([this, ldifPath](TaskControl& control) {
+        ProgressForwarder forward(this, control);
         Result<Snapshot> ad = loadAdSnapshotFile(ldifPath, forward.callback());
-        if (cancel->load())
+        if (control.isCanceled())
             return;
         if (!ad) {
-            QMetaObject::invokeMethod(this, [this, e = ad.error()] { Q_EMIT failed(e); }, Qt::QueuedConnection);
+            control.post([this, e = ad.error()] { Q_EMIT failed(e); });
             return;
         }
         auto snapshot = std::make_shared<Snapshot>(std::move(ad.value()));
-        QMetaObject::invokeMethod(this, [this, snapshot] { Q_EMIT finished(snapshot); }, Qt::QueuedConnection);
+        control.post([this, snapshot] { Q_EMIT finished(snapshot); });
     });
 }
 
 void SnapshotSideLoader::startCloud(const QString& exoPath, const QString& graphPath)
 {
-    const auto cancel = m_cancel;
-    run([this, exoPath, graphPath, cancel] {
-        ProgressForwarder forward(this, cancel);
-        const auto fail = [this, &cancel](const ImportError& error) {
-            if (!cancel->load())
-                QMetaObject::invokeMethod(this, [this, error] { Q_EMIT failed(error); }, Qt::QueuedConnection);
+    run([this, exoPath, graphPath](TaskControl& control) {
+        ProgressForwarder forward(this, control);
+        const auto fail = [this, &control](const ImportError& error) {
+            if (!control.isCanceled())
+                control.post([this, error] { Q_EMIT failed(error); });
         };
         // The Graph users come first: reading Get-Mailbox joins each mailbox to its user's anchors.
         GraphDirectory graph;
@@ -112,10 +102,10 @@ void SnapshotSideLoader::startCloud(const QString& exoPath, const QString& graph
         auto cloud = loadCloudSnapshotFile(exoPath, graphPath.isEmpty() ? nullptr : &graph, forward.callback());
         if (!cloud)
             return fail(cloud.error());
-        if (cancel->load())
+        if (control.isCanceled())
             return;
         auto snapshot = std::make_shared<Snapshot>(std::move(cloud.value()));
-        QMetaObject::invokeMethod(this, [this, snapshot] { Q_EMIT finished(snapshot); }, Qt::QueuedConnection);
+        control.post([this, snapshot] { Q_EMIT finished(snapshot); });
     });
 }
 

@@ -3,16 +3,15 @@
 
 #include "ImportError.h"
 #include "Snapshot.h"
+#include "platform/BackgroundTask.h"
 
-#include <QFuture>
 #include <QObject>
 
-#include <atomic>
 #include <memory>
 
 namespace sunset {
 
-// Reads one side of a scan from snapshot files on a pool thread: the AD LDIF, or the Graph users and Get-Mailbox
+// Reads one side of a scan from snapshot files on a thread of its own: the AD LDIF, or the Graph users and Get-Mailbox
 // exports of the cloud side. One object per read: progress, the snapshot or the error come back as queued
 // signals, and done() always comes last, also after cancel(), so the owner knows when it may delete it.
 class SnapshotSideLoader final : public QObject {
@@ -26,7 +25,7 @@ public:
     void startAd(const QString& ldifPath);
     void startCloud(const QString& exoPath, const QString& graphPath);
     void cancel();
-    bool isRunning() const { return m_worker.isRunning(); }
+    bool isRunning() const { return m_task.isRunning(); }
 
 Q_SIGNALS:
     // Bytes of the current file read so far, and its size.
@@ -36,10 +35,9 @@ Q_SIGNALS:
     void done();
 
 private:
-    void run(std::function<void()> work);
+    void run(std::function<void(TaskControl&)> work);
 
-    QFuture<void> m_worker;
-    std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
+    BackgroundTask<void> m_task{this, QStringLiteral("sunset-snapshot-read")};
 };
 
 } // namespace sunset
