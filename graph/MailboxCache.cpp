@@ -139,6 +139,15 @@ void MailboxCacheWriter::add(QByteArrayView line)
     ++m_count;
 }
 
+void MailboxCacheWriter::addWritten(QByteArrayView lines, qint64 records)
+{
+    Q_ASSERT(m_count > 0 && lines.startsWith(',') && lines.endsWith('\n'));
+    if (!m_file || m_failed)
+        return;
+    m_failed = m_file->device()->write(lines.data(), lines.size()) != lines.size();
+    m_count += records;
+}
+
 QString MailboxCacheWriter::commit()
 {
     if (!m_file)
@@ -169,7 +178,15 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
-    if (file.readLine(4096) != header(cursor.cacheId))
+    // Mapped, not read line by line: the kept mailboxes are most of the file and are copied in runs as they are.
+    QByteArray readInstead;
+    const uchar* mapped = file.size() > 0 ? file.map(0, file.size()) : nullptr;
+    if (!mapped)
+        readInstead = file.readAll();
+    const QByteArrayView bytes = mapped ? QByteArrayView(reinterpret_cast<const char*>(mapped), file.size())
+                                        : QByteArrayView(readInstead);
+    const QByteArray expectedHeader = header(cursor.cacheId);
+    if (!bytes.startsWith(expectedHeader))
         return cacheError(path, 1, u"not the mailboxes of the kept scan (another scan's, or damaged)"_s);
     // The changed mailboxes first, in key order, then the kept ones in their kept order: the same changes give
     // the same file, and a rescan lists what changed first, as an incremental AD read does.
@@ -182,20 +199,32 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
     qint64 lineNumber = 1;
     qint64 records = 0;
     bool ended = false;
-    QByteArray buffer;
-    while (!file.atEnd()) {
-        buffer = file.readLine();
+    // A run of kept lines not yet written: [runStart, runEnd) of bytes, each line ",{…}\n" as the writer's own.
+    qsizetype runStart = 0;
+    qsizetype runEnd = 0;
+    qint64 runRecords = 0;
+    const auto writeRun = [&] {
+        if (runRecords > 0)
+            out.addWritten(bytes.sliced(runStart, runEnd - runStart), runRecords);
+        runRecords = 0;
+    };
+    qsizetype at = expectedHeader.size();
+    while (at < bytes.size()) {
+        const qsizetype newline = bytes.indexOf('\n', at);
         ++lineNumber;
         if (ended)
             return cacheError(path, lineNumber, u"text after the end of the kept mailboxes"_s);
-        if (!buffer.endsWith('\n'))
+        if (newline < 0)
             return cacheError(path, lineNumber, u"the kept mailboxes end mid-way"_s);
-        if (buffer == "]}\n") {
+        const qsizetype lineStart = at;
+        at = newline + 1;
+        QByteArrayView text = bytes.sliced(lineStart, newline - lineStart);
+        if (text == "]}") {
             ended = true;
             continue;
         }
-        QByteArrayView text(buffer.constData(), buffer.size() - 1);
-        if (records > 0) {
+        const bool continued = records > 0; // every line but the first starts with its separator
+        if (continued) {
             if (!text.startsWith(','))
                 return cacheError(path, lineNumber, u"a kept mailbox line is damaged"_s);
             text = text.sliced(1);
@@ -205,15 +234,24 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
             return cacheError(path, lineNumber, u"a kept mailbox line is damaged"_s);
         ++records;
         if (changes.lines.contains(keys->key)) {
+            writeRun();
             replaced.insert(keys->key);
             ++counts.replaced;
         } else if (!keys->externalId.isEmpty() && changes.removedExternalIds.contains(keys->externalId)) {
+            writeRun();
             ++counts.removed;
-        } else {
+        } else if (continued && (out.count() > 0 || runRecords > 0)) {
+            if (runRecords == 0)
+                runStart = lineStart;
+            runEnd = at;
+            ++runRecords;
+            ++counts.kept;
+        } else { // the new file's first line: written without its separator
             out.add(text);
             ++counts.kept;
         }
     }
+    writeRun();
     if (!ended)
         return cacheError(path, lineNumber, u"the kept mailboxes end mid-way"_s);
     if (records != cursor.mailboxes)

@@ -61,6 +61,9 @@ public:
     // Creates the directory owner-only and writes the header; why not, empty when it could.
     [[nodiscard]] QString open();
     void add(QByteArrayView line);                 // a line from MailboxCache::line()
+    // Lines of another cache as they are, after this one's first (count() > 0): each ",{…}\n", as add() writes
+    // them, so that a merge copies a run of kept mailboxes in one write instead of line by line.
+    void addWritten(QByteArrayView lines, qint64 records);
     [[nodiscard]] QString commit(); // empty when the file is in place
     qint64 count() const { return m_count; }
     QByteArray id() const { return m_id; }

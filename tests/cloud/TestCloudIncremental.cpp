@@ -63,6 +63,7 @@ private:
     std::shared_ptr<const CloudScanResult> rescan(const QString& directory, const QString& tenant = kTenant,
                                                   const std::function<void(CloudScanSettings&)>& adjust = {});
     std::shared_ptr<const CloudScanResult> fullRead();
+    static QSet<QByteArray> cacheLines(const QString& directory);
 
     QByteArray m_graphJson;
     QByteArray m_exoJson;
@@ -205,6 +206,22 @@ TestCloudIncremental::rescan(const QString& directory, const QString& tenant,
     return result;
 }
 
+QSet<QByteArray> TestCloudIncremental::cacheLines(const QString& directory)
+{
+    // Each mailbox line of the cache without its separator; the header and the closing line left out.
+    QFile file(MailboxCache::path(directory));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QSet<QByteArray> lines;
+    file.readLine();
+    while (!file.atEnd()) {
+        QByteArray line = file.readLine().chopped(1);
+        if (line != "]}")
+            lines.insert(line.startsWith(',') ? line.sliced(1) : line);
+    }
+    return lines;
+}
+
 std::shared_ptr<const CloudScanResult> TestCloudIncremental::fullRead()
 {
     // Nothing kept and nothing to keep: a plain full read, the reference.
@@ -326,6 +343,7 @@ void TestCloudIncremental::incrementalEqualsFullRead()
         // The rescan an hour after the changes: its 15-minute margin reaches back past the previous read's start,
         // not to the previous round's changes, which were made an hour before that.
         m_clock->advanceMsecs(kHour);
+        const QSet<QByteArray> keptLines = cacheLines(dir);
         const qint64 servedBefore = m_emulator->mailboxesServed();
         const int requestsBefore = m_emulator->dataRequests(u"mailboxes"_s);
         auto incremental = rescan(dir);
@@ -341,6 +359,11 @@ void TestCloudIncremental::incrementalEqualsFullRead()
         QCOMPARE(incremental->exoRead.added, qint64(additions));
         QCOMPARE(incremental->exoRead.removed, qint64(removed.size()));
         QCOMPARE(incremental->exoCursor.rescansSinceFull, round);
+        // The kept mailboxes were copied as they were (in runs, mergeMailboxCache): every line of the new cache
+        // but the changed mailboxes' is a line of the old one, byte for byte.
+        const QSet<QByteArray> mergedLines = cacheLines(dir);
+        QCOMPARE(qint64(mergedLines.size()), incremental->exoCursor.mailboxes);
+        QCOMPARE(qint64((mergedLines - keptLines).size()), incremental->exoRead.changed);
         // What changed comes first (as in an incremental AD read), then the kept mailboxes.
         QSet<QString> touchedNames;
         for (const QJsonValue& m : m_emulator->mailboxes()) {
