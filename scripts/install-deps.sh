@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain; mold links in a fraction of GNU ld's time (cmake/SunsetBuildSpeed.cmake uses it when present)
   cmake ninja-build g++ make pkg-config mold
-  # Qt 6.4 from Debian: Core, Gui, Widgets, Network, Sql (+ SQLite driver), Test, Concurrent
+  # Qt 6.4 from Debian: Core, Gui, Widgets, Network, Sql (+ SQLite driver), Test
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
   # SQLite's own header and library: TestHistoryWorkflow hooks the connection QSQLITE opens (same libsqlite3)
   libsqlite3-dev

@@ -16,7 +16,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-const QString kUsage = u"Usage: sunset-cli checklist status|check STEP|attest STEP ITEM|note STEP TEXT|"
+const QString kChecklistUsage = u"Usage: sunset-cli checklist status|check STEP|attest STEP ITEM|note STEP TEXT|"
                        "override STEP --reason TEXT|export --format json|pdf --out FILE [--db FILE]\n"
                        "STEP: prerequisites, verification, hybrid-cleanup, uninstall, post-uninstall-cleanup (or 1-5).\n"_s;
 
@@ -128,23 +128,23 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         return CliUsage;
     }
     if (!parser.parse(QStringList{u"sunset-cli checklist"_s} + args)) {
-        err << "sunset-cli checklist: " << parser.errorText() << "\n\n" << kUsage;
+        err << "sunset-cli checklist: " << parser.errorText() << "\n\n" << kChecklistUsage;
         return CliUsage;
     }
     if (parser.isSet(u"help"_s)) {
-        out << kUsage << '\n' << parser.helpText();
+        out << kChecklistUsage << '\n' << parser.helpText();
         return CliOk;
     }
     const QStringList pos = parser.positionalArguments();
     if (pos.isEmpty()) {
-        err << kUsage;
+        err << kChecklistUsage;
         return CliUsage;
     }
     const QString action = pos.first();
     const QHash<QString, int> arity{{u"status"_s, 1}, {u"check"_s, 2}, {u"attest"_s, 3},
                                     {u"note"_s, 3},   {u"override"_s, 2}, {u"export"_s, 1}};
     if (!arity.contains(action) || pos.size() != arity.value(action)) {
-        err << "sunset-cli checklist: wrong arguments for '" << action << "'.\n\n" << kUsage;
+        err << "sunset-cli checklist: wrong arguments for '" << action << "'.\n\n" << kChecklistUsage;
         return CliUsage;
     }
     std::optional<ChecklistStep> step;
