@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Build time (make check builds three trees on a clean 2-core machine; docs/security.md has the figures). Nothing
-# here changes what is built or tested, only how fast: the linker, unity batches, one precompiled header per build, ccache.
+# here changes what is built or tested, only how fast: the linker, unity batches, one precompiled header per build,
+# ccache.
 
 # mold (Debian's mold, scripts/install-deps.sh) links in a fraction of GNU ld's time: the test executables each
 # link the heavy libraries with their debug info. GNU ld where mold is missing.
