@@ -49,23 +49,6 @@ private:
     std::variant<T, Error> m_state;
 };
 
-// A fallible call that yields nothing on success: ok, or the error (instead of std::optional<Error>, whose
-// "has a value" reads as success).
-template <typename Error>
-class [[nodiscard]] Expected<void, Error> final {
-public:
-    Expected() = default;
-    Expected(Error error) : m_error(std::move(error)), m_failed(true) {}
-
-    bool ok() const { return !m_failed; }
-    explicit operator bool() const { return ok(); }
-    const Error& error() const { return m_error; }
-
-private:
-    Error m_error{};
-    bool m_failed = false;
-};
-
 template <typename T>
 using Result = Expected<T, ImportError>;
 
