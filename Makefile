@@ -44,7 +44,7 @@ check: build
 	$(MAKE) --no-print-directory -j2 --output-sync=target suite-asan build-fuzz NICE="nice -n 10"
 	$(MAKE) --no-print-directory suite-fuzz
 
-# Tests run CTEST_JOBS at a time (tests/samba's resource locks keep apart those that share the DC's mailboxes).
+# Tests run CTEST_JOBS at a time (the SambaSeededMailboxes resource lock keep apart those that share the DC's mailboxes).
 # Every suite that may start the Samba DC holds /tmp/sunset-samba-tests.lock for its run: the DC binds fixed
 # ports, so two suites on one machine (another checkout, make bench-ldap) wait for each other instead of colliding.
 CTEST_JOBS ?= 2

@@ -9,7 +9,7 @@
 //
 // sunset-ad-incremental-bench SAMBA_DIR [--percent P] [--rounds R] [--delay-ms MS]
 #include "../tests/support/ApprovedForTests.h"
-#include "../tests/samba/SambaTestDomain.h"
+#include "../tests/support/samba/SambaTestDomain.h"
 #include "AdIncrementalRead.h"
 #include "BenchFigures.h"
 #include "BenchLdapBind.h"
@@ -165,7 +165,7 @@ int main(int argc, char* argv[])
     qputenv("SUNSET_SAMBA_DIR", QFile::encodeName(args[1])); // where SambaTestDomain reads the DC's facts
     const Domain domain = SambaTestDomain::load();
     if (!domain.error.isEmpty()) {
-        std::fprintf(stderr, "%s: start the DC with tests/samba/samba-dc.sh start DIR\n", qPrintable(domain.error));
+        std::fprintf(stderr, "%s: start the DC with tests/support/samba/samba-dc.sh start DIR\n", qPrintable(domain.error));
         return 1;
     }
     DelayingTcpProxy proxy{std::uint16_t(QUrl(domain.ldapsUri()).port(636)), std::chrono::milliseconds(delayMs)};

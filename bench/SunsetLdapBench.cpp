@@ -10,7 +10,7 @@
 //
 // sunset-ldap-bench SAMBA_DIR [--changes N] [--read-runs R] [--delay-ms MS] [--no-window-64] [--trace]
 // --changes 0: the read only. --trace: each round trip of the first read through the proxy, on standard error.
-// SAMBA_DIR is a DC started by tests/samba/samba-dc.sh (its env file says where and how to bind).
+// SAMBA_DIR is a DC started by tests/support/samba/samba-dc.sh (its env file says where and how to bind).
 #include "../tests/support/ApprovedForTests.h"
 #include "BenchLdapBind.h"
 #include "DelayingTcpProxy.h"
@@ -348,7 +348,7 @@ int main(int argc, char* argv[])
     {
         QFile env(args[1] + u"/env"_s);
         if (!env.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr, "%s is missing: start the DC with tests/samba/samba-dc.sh start DIR\n",
+            std::fprintf(stderr, "%s is missing: start the DC with tests/support/samba/samba-dc.sh start DIR\n",
                          qPrintable(env.fileName()));
             return 1;
         }

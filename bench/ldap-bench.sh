@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # make bench-ldap: Sunset's LDAP read and pipelined writes against ldapsearch/ldapmodify, on a private Samba AD
-# DC with 20,000 seeded mailboxes (seeded offline by tests/samba/samba-dc.sh through Samba's python bindings).
+# DC with 20,000 seeded mailboxes (seeded offline by tests/support/samba/samba-dc.sh through Samba's python bindings).
 #
 #   bench/ldap-bench.sh [BUILD_DIR] [sunset-ldap-bench options: --changes N --read-runs R --delay-ms MS ...]
 #
@@ -29,7 +29,7 @@ fi
 
 workdir=$(mktemp -d /tmp/sunset-ldap-bench.XXXXXX)
 cleanup() {
-  "$ROOT/tests/samba/samba-dc.sh" stop "$workdir/dc" 9>&- || true
+  "$ROOT/tests/support/samba/samba-dc.sh" stop "$workdir/dc" 9>&- || true
   rm -rf -- "$workdir"
 }
 trap cleanup EXIT
@@ -38,5 +38,5 @@ trap 'exit 130' INT TERM HUP
 echo "ldap-bench: starting a Samba AD DC with $MAILBOXES seeded mailboxes in $workdir/dc..." >&2
 # 9>&-: the DC does not inherit the lock; the trap stops it before the lock is released.
 SUNSET_TEST_MAILBOXES=$MAILBOXES SUNSET_SEED_BATCH_MODE=1 \
-  "$ROOT/tests/samba/samba-dc.sh" start "$workdir/dc" 9>&-
+  "$ROOT/tests/support/samba/samba-dc.sh" start "$workdir/dc" 9>&-
 "$BENCH" "$workdir/dc" "$@" 9>&-

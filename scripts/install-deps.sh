@@ -13,7 +13,7 @@ packages=(
   libsqlite3-dev
   # OpenLDAP client library (pkg-config "ldap"); Cyrus SASL's header and its GSSAPI module for Kerberos binds
   libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit
-  # The test domain (tests/samba): a Samba AD DC on loopback, TLS files made with openssl, ldapsearch as the
+  # The test domain (tests/support/samba): a Samba AD DC on loopback, TLS files made with openssl, ldapsearch as the
   # baseline. Their system services, where a service manager starts them, use 139/445 and /etc/samba, never
   # the private DC's 389/636 and directory.
   samba samba-ad-dc samba-ad-provision winbind ldap-utils krb5-user openssl
@@ -27,12 +27,12 @@ packages=(
   # the admin asks Sunset to remember in the desktop keyring, never on disk in clear
   qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev
   # QtKeychain reaches the Secret Service through libsecret (loaded at run time); the keyring test runs a
-  # private D-Bus session (dbus-run-session, dbus-send) with a throwaway GNOME Keyring (tests/cloud/with-keyring.sh)
+  # private D-Bus session (dbus-run-session, dbus-send) with a throwaway GNOME Keyring (tests/support/with-keyring.sh)
   libsecret-1-0 dbus-daemon dbus-bin gnome-keyring
   # The sanitizer build and the libFuzzer targets (tests/fuzz) use Debian's clang 14 and its runtimes
   clang-14 libclang-rt-14-dev llvm-14
   # The PDF batch report (app/history/HistoryExport): a font for QPdfWriter on the offscreen platform, and
-  # pdftotext/pdfinfo, with which tests/history checks the report's text and page count
+  # pdftotext/pdfinfo, with which tests/app/history checks the report's text and page count
   fonts-dejavu-core poppler-utils
   # The Debian package (make package, CPack): dpkg-shlibdeps finds its dependencies, and needs file to spot the
   # binaries. make check-package checks it with lintian, desktop-file-validate, appstreamcli, man, and jq to

@@ -1124,7 +1124,7 @@ private:
 };
 
 // The forest's Exchange leftovers a hybrid tenant has just before its last server goes: fixed text (no random
-// draw, so the mailbox files stay as they were), in the shapes of tests/samba/exchange-organization.ldif.
+// draw, so the mailbox files stay as they were), in the shapes of tests/support/samba/exchange-organization.ldif.
 QByteArray configLdif()
 {
     const QByteArray config = "CN=Configuration," + QByteArray(kBaseDn.data(), kBaseDn.size());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The schema check's message for an admin, without a server (the fixture's schema: tests/samba).
+// The schema check's message for an admin, without a server (the fixture's schema: tests/support/samba).
 #include "AttributeCatalog.h"
 #include "ExchangeSchema.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The modify layer without a server: what is refused before sending, how answers are classed (including AD's
 // answers that the Samba test domain does not give), and a run on a connection that is not there.
-#include "../support/ApprovedForTests.h"
+#include "support/ApprovedForTests.h"
 #include "LdapModify.h"
 
 #include <QTest>

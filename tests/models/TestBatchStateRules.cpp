@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The rules of a writeback batch's life as pure functions: which state moves exist, the names the history stores,
-// and what an undo reverses. The history store's own tests (tests/history) check the same rules on its rows.
+// and what an undo reverses. The history store's own tests (tests/app/history) check the same rules on its rows.
 #include "BatchStateRules.h"
 
 #include <QTest>

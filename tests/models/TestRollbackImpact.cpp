@@ -3,7 +3,7 @@
 // would overwrite with AD's, from a hand-built tenant: single- and multi-valued attributes, cloud-only
 // attributes, equal values, mailboxes that are not (or not known to be) cloud-managed, non-ASCII names; then
 // the CSV, JSON and text reports and the GUI's table model.
-#include "../support/Rfc4180.h"
+#include "support/Rfc4180.h"
 #include "CsvCell.h"
 #include "DriftScan.h"
 #include "RecordFactory.h"

@@ -5,7 +5,7 @@
 // thousands.
 #include "LdapConnection.h"
 #include "LdapEscape.h"
-#include "SambaTestDomain.h"
+#include "support/samba/SambaTestDomain.h"
 
 #include <QTest>
 

@@ -4,7 +4,7 @@
 // naming the entry. Shown on the test domain's mailbox with 1,600 proxyAddresses and a lowered bound; the
 // default bound reads it whole.
 #include "LdapConnection.h"
-#include "SambaTestDomain.h"
+#include "support/samba/SambaTestDomain.h"
 
 #include <QTest>
 

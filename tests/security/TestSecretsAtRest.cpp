@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // No secret at rest, and what Sunset writes is owner-only whatever the umask. The whole path an admin takes,
 // with three secrets in play: the AD bind password (the Samba test DC of the SambaDc fixture), a client secret and
-// a certificate's private key (sign-ins against the in-process cloud emulator of tests/cloud):
+// a certificate's private key (sign-ins against the in-process cloud emulator of tests/support/cloud):
 //   a connection profile saved from the connection dialog with the secrets typed in it (QSettings),
 //   two scans through the GUI's ScanLoader (secret, then certificate), recorded in the history,
 //   a writeback batch planned from the scan, approved and applied to AD with the password, then undone,
@@ -9,11 +9,11 @@
 // Then none of the secrets is in any file written (the history with its -wal and -shm, the settings, every
 // export) nor in any log line (every category at debug); the history and every export are 0600 under umask 022
 // and 000; and a symlink where a report goes is replaced, not followed.
-#include "../support/CliRun.h"
-#include "../support/BreakGlassForTests.h"
-#include "../cloud/CloudEmulator.h"
-#include "../cloud/TestCertificate.h"
-#include "../samba/SambaTestDomain.h"
+#include "support/CliRun.h"
+#include "support/BreakGlassForTests.h"
+#include "support/cloud/CloudEmulator.h"
+#include "support/cloud/TestCertificate.h"
+#include "support/samba/SambaTestDomain.h"
 #include "AdSnapshotReader.h"
 #include "BatchApplier.h"
 #include "CliCommands.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // No secret reaches a log line or an error message: a client secret (right and wrong), a certificate's private
 // key and an LDAP bind password, with every logging category at debug, through sign-ins against the in-process
-// cloud emulator (tests/cloud) and binds that fail: the logs and the errors shown to admins. The history file,
+// cloud emulator (tests/support/cloud) and binds that fail: the logs and the errors shown to admins. The history file,
 // QSettings and exports after a whole scan and batch: TestSecretsAtRest.
 #include "CloudEmulator.h"
 #include "LdapConnection.h"

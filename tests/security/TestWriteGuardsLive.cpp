@@ -7,11 +7,11 @@
 // as an undo or a tampered file would give it); the entry is read back unchanged. A positive control writes the
 // same change through an approved, cloud-managed batch, so the refusals are not the server's doing.
 #include "BatchApplier.h"
-#include "../support/BreakGlassForTests.h"
+#include "support/BreakGlassForTests.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
 #include "LdapModify.h"
-#include "SambaTestDomain.h"
+#include "support/samba/SambaTestDomain.h"
 
 #include <QTemporaryDir>
 #include <QTest>

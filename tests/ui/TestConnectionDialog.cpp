@@ -3,7 +3,7 @@
 // secret ever reaches the settings file.
 #include "ConnectionDialog.h"
 #include "ConnectionProfile.h"
-#include "DemoScan.h"
+#include "support/DemoScan.h"
 
 #include <QCheckBox>
 #include <QComboBox>

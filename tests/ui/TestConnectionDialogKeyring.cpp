@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // "Remember in the desktop keyring" in the connection dialog. Run twice by CTest, like TestSecretStore: as
-// TestConnectionDialogKeyring in a private D-Bus session with a fresh GNOME Keyring (tests/cloud/with-keyring.sh
+// TestConnectionDialogKeyring in a private D-Bus session with a fresh GNOME Keyring (tests/support/with-keyring.sh
 // sets SUNSET_TEST_KEYRING=1), and as TestConnectionDialogNoKeyring with the session bus pointing nowhere. Each
 // run asserts what its situation must give; the admin's own keyring is never reached.
 #include "ConnectionDialog.h"
 #include "ConnectionProfile.h"
-#include "DemoScan.h"
+#include "support/DemoScan.h"
 #include "platform/SecretStore.h"
 
 #include <QCheckBox>

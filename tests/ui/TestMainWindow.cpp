@@ -3,7 +3,7 @@
 // through ScanLoader, see a load error inline.
 #include "AttributeComparisonModel.h"
 #include "ConnectionDialog.h"
-#include "DemoScan.h"
+#include "support/DemoScan.h"
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
 #include "MainWindow.h"

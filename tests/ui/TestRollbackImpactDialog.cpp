@@ -2,9 +2,9 @@
 // Tools › Rollback impact in the main window over the demo tenant, offscreen: the dialog opens on every
 // cloud-managed mailbox, narrows to the list's filter and to the selected mailbox, and exports CSV and JSON
 // through the writer the app sets (an export that fails says so in the dialog).
-#include "../support/Rfc4180.h"
+#include "support/Rfc4180.h"
 #include "CsvCell.h"
-#include "DemoScan.h"
+#include "support/DemoScan.h"
 #include "HistoryExport.h"
 #include "MailboxFilterProxyModel.h"
 #include "MainWindow.h"

@@ -3,7 +3,7 @@
 // failures and skips), the message when Cloud Sync was not read, and, in the main window, a provisioning row that
 // leads to its mailbox.
 #include "AttributeComparisonModel.h"
-#include "DemoScan.h"
+#include "support/DemoScan.h"
 #include "MailboxFilterProxyModel.h"
 #include "MailboxTableModel.h"
 #include "MainWindow.h"
