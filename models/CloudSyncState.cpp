@@ -3,7 +3,9 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <array>
+#include <tuple>
 
 namespace sunset {
 
@@ -19,6 +21,51 @@ constexpr std::array<QLatin1StringView, 5> kProvisioningStatuses{"success"_L1, "
 QString utcText(qint64 msecs)
 {
     return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
+}
+
+bool reachedAd(ProvisioningStatus status)
+{
+    return status == ProvisioningStatus::Success || status == ProvisioningStatus::Warning;
+}
+
+// Whether a failed or skipped entry replaces the newest one kept: the later one does; at the same millisecond a
+// failure outranks a skip, then the texts decide, so that the order entries are read in never matters.
+bool supersedesTrouble(const ProvisioningEntry& candidate, const ProvisioningEntry& kept)
+{
+    if (candidate.activityMsecs != kept.activityMsecs)
+        return candidate.activityMsecs > kept.activityMsecs;
+    const bool candidateFailed = candidate.status == ProvisioningStatus::Failure;
+    const bool keptFailed = kept.status == ProvisioningStatus::Failure;
+    if (candidateFailed != keptFailed)
+        return candidateFailed;
+    return std::tie(candidate.errorCode, candidate.skipReason, candidate.reason, candidate.recommendedAction,
+                    candidate.errorCategory, candidate.jobId) >
+           std::tie(kept.errorCode, kept.skipReason, kept.reason, kept.recommendedAction, kept.errorCategory,
+                    kept.jobId);
+}
+
+// Counts one failed or skipped entry into its object's trouble, making that on the object's first one.
+void foldTrouble(ProvisioningLog& log, qint32 objectIndex, const QByteArray& entraObjectId,
+                 const ProvisioningEntry& entry)
+{
+    auto it = log.troubleByObject.constFind(objectIndex);
+    if (it == log.troubleByObject.cend()) {
+        // Every entry folded so far reached AD or had an unknown status: the newest write-back is the latest
+        // entry when that reached AD, else the newest attribute write recorded.
+        const ObjectProvisioning& object = log.objects[size_t(objectIndex)];
+        ProvisioningTrouble trouble{entraObjectId, objectIndex, 0, 0, entry.activityMsecs, entry, 0};
+        if (reachedAd(object.latest.status))
+            trouble.lastWrittenBackMsecs = object.latest.activityMsecs;
+        for (const AttributeWrite& w : object.writes)
+            trouble.lastWrittenBackMsecs = std::max(trouble.lastWrittenBackMsecs, w.activityMsecs);
+        it = log.troubleByObject.insert(objectIndex, qint32(log.troubles.size()));
+        log.troubles.push_back(std::move(trouble));
+    }
+    ProvisioningTrouble& trouble = log.troubles[size_t(*it)];
+    (entry.status == ProvisioningStatus::Failure ? trouble.failedEntries : trouble.skippedEntries) += 1;
+    trouble.firstMsecs = std::min(trouble.firstMsecs, entry.activityMsecs);
+    if (supersedesTrouble(entry, trouble.last))
+        trouble.last = entry;
 }
 
 } // namespace
@@ -126,6 +173,35 @@ const ObjectProvisioning* ProvisioningLog::find(QByteArrayView entraObjectId) co
     return it == indexById.cend() ? nullptr : &objects[size_t(*it)];
 }
 
+const ProvisioningTrouble* ProvisioningLog::troubleOf(qint32 objectIndex) const
+{
+    const auto it = troubleByObject.constFind(objectIndex);
+    return it == troubleByObject.cend() ? nullptr : &troubles[size_t(*it)];
+}
+
+TroubleStanding ProvisioningLog::standing(const ProvisioningTrouble& trouble) const
+{
+    const ProvisioningEntry& latest = objects[size_t(trouble.object)].latest;
+    if (reachedAd(latest.status))
+        return TroubleStanding::Recovered;
+    // A latest entry of unknown status says nothing: the trouble then stands as it was last seen.
+    const ProvisioningStatus now = latest.status == ProvisioningStatus::Unknown ? trouble.last.status : latest.status;
+    return now == ProvisioningStatus::Failure ? TroubleStanding::FailingNow : TroubleStanding::SkippedNow;
+}
+
+TroubleCounts ProvisioningLog::troubleCounts() const
+{
+    TroubleCounts counts;
+    for (const ProvisioningTrouble& trouble : troubles) {
+        switch (standing(trouble)) {
+        case TroubleStanding::FailingNow: ++counts.failingNow; break;
+        case TroubleStanding::SkippedNow: ++counts.skippedNow; break;
+        case TroubleStanding::Recovered: ++counts.recovered; break;
+        }
+    }
+    return counts;
+}
+
 void ProvisioningLog::add(const QByteArray& entraObjectId, ProvisioningEntry entry, std::vector<AttributeWrite> writes)
 {
     ++entriesRead;
@@ -139,11 +215,11 @@ void ProvisioningLog::add(const QByteArray& entraObjectId, ProvisioningEntry ent
         objects.push_back({});
         objects.back().latest.activityMsecs = -1; // any entry is newer
     }
-    ObjectProvisioning& object = objects[size_t(*it)];
+    const qint32 objectIndex = *it;
+    ObjectProvisioning& object = objects[size_t(objectIndex)];
     // Only entries that succeeded (fully or with warnings) wrote their modifiedProperties to AD [assumed: a
     // failed or skipped entry lists what it would have changed].
-    const bool reachedAd = entry.status == ProvisioningStatus::Success || entry.status == ProvisioningStatus::Warning;
-    if (reachedAd) {
+    if (reachedAd(entry.status)) {
         for (AttributeWrite& w : writes) {
             w.activityMsecs = entry.activityMsecs;
             auto known = std::find_if(object.writes.begin(), object.writes.end(),
@@ -153,6 +229,12 @@ void ProvisioningLog::add(const QByteArray& entraObjectId, ProvisioningEntry ent
             else if (known->activityMsecs <= w.activityMsecs)
                 *known = std::move(w);
         }
+        if (const auto trouble = troubleByObject.constFind(objectIndex); trouble != troubleByObject.cend()) {
+            qint64& written = troubles[size_t(*trouble)].lastWrittenBackMsecs;
+            written = std::max(written, entry.activityMsecs);
+        }
+    } else if (entry.status == ProvisioningStatus::Failure || entry.status == ProvisioningStatus::Skipped) {
+        foldTrouble(*this, objectIndex, it.key(), entry); // before the latest moves: it seeds the last write-back
     }
     // Pages come newest first [documented default order: none; observed]; compare times, never trust order.
     if (entry.activityMsecs >= object.latest.activityMsecs)
@@ -224,6 +306,12 @@ QString formatCloudSyncText(const CloudSyncState& state)
                     .arg(state.provisioning.objects.size())
                     .arg(utcText(state.provisioning.oldestMsecs), utcText(state.provisioning.newestMsecs),
                          state.provisioningSource);
+    if (const TroubleCounts troubles = state.provisioning.troubleCounts(); troubles.total() > 0)
+        text += u"\n  not written back: %1 object%2 failing now, %3 skipped, %4 recovered (failed or skipped earlier "
+                u"in the log read, written back since)"_s.arg(troubles.failingNow)
+                    .arg(troubles.failingNow == 1 ? QString() : u"s"_s)
+                    .arg(troubles.skippedNow)
+                    .arg(troubles.recovered);
     return text + u'\n';
 }
 

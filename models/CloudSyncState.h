@@ -123,18 +123,52 @@ struct ObjectProvisioning {
     const AttributeWrite* lastWriteOf(AttributeId attribute) const;
 };
 
+// Per Entra object that failed or was skipped at least once in the log read: how often, from when to when, and
+// the newest such entry, even when a later entry succeeded (the object's latest entry then says success). Kept
+// only for such objects: most of a tenant's objects (600,000 of them) never fail and cost nothing extra.
+struct ProvisioningTrouble {
+    QByteArray entraObjectId; // the log's key (shared with ProvisioningLog::indexById)
+    qint32 object = -1;       // index into ProvisioningLog::objects
+    qint64 failedEntries = 0;
+    qint64 skippedEntries = 0;
+    qint64 firstMsecs = 0;    // the oldest failed or skipped entry's time
+    ProvisioningEntry last;   // the newest failed or skipped entry: its time, error code, reason, recommended action
+    // The newest entry that reached AD (succeeded, fully or with warnings); 0 when none did in the log read. When
+    // the object's first trouble is folded in before an earlier success that only an entry of unknown status
+    // followed, that success is seen only if it wrote an attribute [assumed rare: statuses are documented].
+    qint64 lastWrittenBackMsecs = 0;
+};
+
+// Where an object with trouble stands after the log read: its latest entry failed, was skipped, or reached AD
+// after the trouble (recovered). The latest entry decides, as it does for the drift causes.
+enum class TroubleStanding : quint8 { FailingNow, SkippedNow, Recovered };
+
+// How many objects of the log read stand where.
+struct TroubleCounts {
+    qint64 failingNow = 0;
+    qint64 skippedNow = 0;
+    qint64 recovered = 0;
+    qint64 total() const { return failingNow + skippedNow + recovered; }
+};
+
 // The provisioning log, reduced per object. Keyed by sourceIdentity.id lower-cased: the Entra object id, which
 // Exchange Online calls ExternalDirectoryObjectId [documented for sourceIdentity; the equality is assumed from
-// the writeback's direction, Entra to AD].
+// the writeback's direction, Entra to AD]. The fold is order-independent: pages are not sorted, times are compared.
 struct ProvisioningLog {
     std::vector<ObjectProvisioning> objects;
     QHash<QByteArray, qint32> indexById;
+    std::vector<ProvisioningTrouble> troubles; // the objects that failed or were skipped, in the order first seen
+    QHash<qint32, qint32> troubleByObject;     // object index -> index into troubles
     qint64 entriesRead = 0;
     qint64 oldestMsecs = 0; // the window the log covers, for "no entry in the log read (…)"
     qint64 newestMsecs = 0;
 
     const ObjectProvisioning* find(QByteArrayView entraObjectId) const;
-    // Folds one entry in: newer entries replace the latest; successful ones record their attribute writes.
+    const ProvisioningTrouble* troubleOf(qint32 objectIndex) const; // nullptr: it never failed nor was skipped
+    TroubleStanding standing(const ProvisioningTrouble& trouble) const;
+    TroubleCounts troubleCounts() const;
+    // Folds one entry in: newer entries replace the latest; successful ones record their attribute writes; failed
+    // and skipped ones are counted in the object's trouble.
     void add(const QByteArray& entraObjectId, ProvisioningEntry entry, std::vector<AttributeWrite> writes);
 };
 

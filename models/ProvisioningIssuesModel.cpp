@@ -3,6 +3,7 @@
 
 #include "WritebackJobsModel.h"
 
+#include <QDateTime>
 #include <QHash>
 
 #include <algorithm>
@@ -10,6 +11,41 @@
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// A time beside the row's own (its When column): the hour alone on the same day, the full time otherwise.
+QString timeBeside(qint64 msecs, qint64 reference)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+    if (time.date() == QDateTime::fromMSecsSinceEpoch(reference, Qt::UTC).date())
+        return time.toString(u"HH:mm"_s);
+    return writebackPanelTime(msecs);
+}
+
+// "3 failed attempts", "1 skipped entry", "2 failed attempts and 1 skipped entry".
+QString attemptsCountText(qint64 failed, qint64 skipped)
+{
+    const QString failedText = failed == 1 ? ProvisioningIssuesModel::tr("1 failed attempt")
+                                           : ProvisioningIssuesModel::tr("%1 failed attempts").arg(failed);
+    const QString skippedText = skipped == 1 ? ProvisioningIssuesModel::tr("1 skipped entry")
+                                             : ProvisioningIssuesModel::tr("%1 skipped entries").arg(skipped);
+    if (skipped == 0)
+        return failedText;
+    return failed == 0 ? skippedText : ProvisioningIssuesModel::tr("%1 and %2").arg(failedText, skippedText);
+}
+
+// "failed 2×", "skipped 1×", "failed 2× and skipped 1×".
+QString timesText(qint64 failed, qint64 skipped)
+{
+    const QString failedText = ProvisioningIssuesModel::tr("failed %1×").arg(failed);
+    const QString skippedText = ProvisioningIssuesModel::tr("skipped %1×").arg(skipped);
+    if (skipped == 0)
+        return failedText;
+    return failed == 0 ? skippedText : ProvisioningIssuesModel::tr("%1 and %2").arg(failedText, skippedText);
+}
+
+} // namespace
 
 ProvisioningIssuesModel::ProvisioningIssuesModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -20,29 +56,32 @@ void ProvisioningIssuesModel::setScan(std::shared_ptr<const DriftScan> scan)
     beginResetModel();
     m_scan = std::move(scan);
     m_rows.clear();
-    m_failures = 0;
+    m_counts = {};
     if (m_scan && m_scan->report.cloudSync->provisioningRead) {
         const CloudSyncState& sync = state();
-        QHash<QByteArray, size_t> rowOfId; // only the objects listed: a handful, not the tenant
-        for (auto it = sync.provisioning.indexById.cbegin(); it != sync.provisioning.indexById.cend(); ++it) {
-            const ObjectProvisioning& object = sync.provisioning.objects[size_t(*it)];
-            const ProvisioningStatus status = object.latest.status;
-            if (status != ProvisioningStatus::Failure && status != ProvisioningStatus::Skipped)
-                continue;
-            Row row{&object, it.key(), -1, -1};
+        const ProvisioningLog& log = sync.provisioning;
+        m_counts = log.troubleCounts();
+        m_rows.reserve(size_t(m_counts.total()));
+        for (const ProvisioningTrouble& trouble : log.troubles) {
+            Row row{&trouble, log.standing(trouble), -1, -1};
             for (size_t j = 0; j < sync.jobs.size(); ++j)
-                if (sync.jobs[j].id.compare(object.latest.jobId, Qt::CaseInsensitive) == 0)
+                if (sync.jobs[j].id.compare(trouble.last.jobId, Qt::CaseInsensitive) == 0)
                     row.job = qint32(j);
-            m_failures += status == ProvisioningStatus::Failure ? 1 : 0;
-            m_rows.push_back(std::move(row));
+            m_rows.push_back(row);
         }
+        // Objects failing or skipped now first, those written back since after them; each part newest first.
         std::sort(m_rows.begin(), m_rows.end(), [](const Row& a, const Row& b) {
-            if (a.object->latest.activityMsecs != b.object->latest.activityMsecs)
-                return a.object->latest.activityMsecs > b.object->latest.activityMsecs; // newest first
-            return a.entraId < b.entraId;
+            const bool aRecovered = a.standing == TroubleStanding::Recovered;
+            const bool bRecovered = b.standing == TroubleStanding::Recovered;
+            if (aRecovered != bRecovered)
+                return bRecovered;
+            if (a.trouble->last.activityMsecs != b.trouble->last.activityMsecs)
+                return a.trouble->last.activityMsecs > b.trouble->last.activityMsecs;
+            return a.trouble->entraObjectId < b.trouble->entraObjectId;
         });
+        QHash<QByteArray, size_t> rowOfId; // only the objects listed: a handful, not the tenant
         for (size_t i = 0; i < m_rows.size(); ++i)
-            rowOfId.insert(m_rows[i].entraId, i);
+            rowOfId.insert(m_rows[i].trouble->entraObjectId, i);
         // The log's key is sourceIdentity.id lower-cased; the cloud record's ExternalDirectoryObjectId is compared
         // the same way (the drift cause finder matches them likewise).
         const std::vector<ScanRow>& rows = m_scan->rows();
@@ -69,10 +108,30 @@ int ProvisioningIssuesModel::columnCount(const QModelIndex& parent) const { retu
 QString ProvisioningIssuesModel::mailboxText(const Row& row) const
 {
     if (row.scanRow < 0)
-        return tr("Entra object %1 (not among the scanned mailboxes)").arg(QString::fromLatin1(row.entraId));
+        return tr("Entra object %1 (not among the scanned mailboxes)")
+            .arg(QString::fromLatin1(row.trouble->entraObjectId));
     const ScanRow& scanRow = m_scan->rows()[size_t(row.scanRow)];
     return tr("%1 <%2>").arg(QString::fromUtf8(m_scan->displayName(scanRow)),
                              QString::fromUtf8(m_scan->userPrincipalName(scanRow)));
+}
+
+QString ProvisioningIssuesModel::attemptsText(const Row& row) const
+{
+    const ProvisioningTrouble& t = *row.trouble;
+    const qint64 lastMsecs = t.last.activityMsecs;
+    const auto time = [lastMsecs](qint64 msecs) { return timeBeside(msecs, lastMsecs); };
+    if (row.standing == TroubleStanding::Recovered)
+        return tr("%1 until %2, written back at %3")
+            .arg(timesText(t.failedEntries, t.skippedEntries), time(lastMsecs), time(t.lastWrittenBackMsecs));
+    const bool failing = row.standing == TroubleStanding::FailingNow;
+    const QString attempts = attemptsCountText(t.failedEntries, t.skippedEntries);
+    // Written back after the first failure and failing again since: when the new run of failures began is not
+    // kept (the fold holds counts, not every entry), only the write-back it followed.
+    if (t.lastWrittenBackMsecs >= t.firstMsecs)
+        return (failing ? tr("failing again after a write-back at %1; %2 since %3")
+                        : tr("skipped again after a write-back at %1; %2 since %3"))
+            .arg(time(t.lastWrittenBackMsecs), attempts, time(t.firstMsecs));
+    return (failing ? tr("failing since %1, %2") : tr("skipped since %1, %2")).arg(time(t.firstMsecs), attempts);
 }
 
 QString ProvisioningIssuesModel::detailsText(const ProvisioningEntry& entry) const
@@ -99,20 +158,25 @@ QVariant ProvisioningIssuesModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= rowCount())
         return {};
     const Row& row = m_rows[size_t(index.row())];
-    const ProvisioningEntry& entry = row.object->latest;
+    const ProvisioningEntry& entry = row.trouble->last;
     const bool failed = entry.status == ProvisioningStatus::Failure;
     if (role == ItemRole::ScanRowIndex)
         return row.scanRow < 0 ? QVariant() : QVariant(row.scanRow);
-    if (role == ItemRole::Severity && index.column() == Result)
-        return int(failed ? Severity::Critical : Severity::Warning);
+    if (role == ItemRole::Severity && index.column() == Result && row.standing != TroubleStanding::Recovered)
+        return int(row.standing == TroubleStanding::FailingNow ? Severity::Critical : Severity::Warning);
     if (role == Qt::ToolTipRole) {
+        const QString entraId = QString::fromLatin1(row.trouble->entraObjectId);
         if (index.column() == Mailbox)
             return row.scanRow < 0 ? tr("Entra object %1: no mailbox of this scan has it as ExternalDirectoryObjectId")
-                                         .arg(QString::fromLatin1(row.entraId))
+                                         .arg(entraId)
                                    : tr("Entra object %1. Double-click or press Enter to show this mailbox")
-                                         .arg(QString::fromLatin1(row.entraId));
+                                         .arg(entraId);
         if (index.column() == Details || index.column() == Code)
             return detailsText(entry);
+        if (index.column() == Result && row.standing == TroubleStanding::Recovered)
+            return tr("Its latest entry in the log read wrote to AD at %1; the error or skip reason shown is of the "
+                      "entry before that.")
+                .arg(writebackPanelTime(row.trouble->lastWrittenBackMsecs));
         if (index.column() == Domain && row.job >= 0)
             return tr("Job %1").arg(state().jobs[size_t(row.job)].id);
         return {};
@@ -126,7 +190,11 @@ QVariant ProvisioningIssuesModel::data(const QModelIndex& index, int role) const
         if (row.job < 0)
             return entry.jobId.isEmpty() ? tr("(no job)") : tr("(job not read)");
         return state().jobs[size_t(row.job)].domain;
-    case Result: return failed ? tr("Failed") : tr("Skipped");
+    case Result:
+        if (row.standing == TroubleStanding::Recovered)
+            return tr("Recovered");
+        return row.standing == TroubleStanding::FailingNow ? tr("Failed") : tr("Skipped");
+    case Attempts: return attemptsText(row);
     case Code: return failed ? entry.errorCode : entry.skipReason;
     case Details: return detailsText(entry);
     }
@@ -138,10 +206,11 @@ QVariant ProvisioningIssuesModel::headerData(int section, Qt::Orientation orient
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case When: return tr("When");
+    case When: return tr("Last failed or skipped");
     case Mailbox: return tr("Mailbox");
     case Domain: return tr("AD domain");
     case Result: return tr("Result");
+    case Attempts: return tr("In the log read");
     case Code: return tr("Error or skip reason");
     case Details: return tr("Reason and recommended action");
     }

@@ -10,16 +10,18 @@
 
 namespace sunset {
 
-// The Writeback panel's list of objects Cloud Sync did not write back: each object of the provisioning log read
-// whose latest entry failed or was skipped, newest first, with the error or skip reason and what Entra recommends.
-// Each row knows its mailbox in the scan (ItemRole::ScanRowIndex, scanRowAt()) through the Entra object id, which
-// Exchange Online calls ExternalDirectoryObjectId; an object the scan does not hold has none.
+// The Writeback panel's list of objects Cloud Sync did not write back in the cycles of the provisioning log read:
+// each object that failed or was skipped there, with how often and since when, the newest error or skip reason
+// and what Entra recommends. Objects failing or skipped now come first, newest first; then those written back
+// since (recovered), newest first. Each row knows its mailbox in the scan (ItemRole::ScanRowIndex, scanRowAt())
+// through the Entra object id, which Exchange Online calls ExternalDirectoryObjectId; an object the scan does not
+// hold has none.
 class ProvisioningIssuesModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProvisioningIssuesModel)
 
 public:
-    enum Column : int { When, Mailbox, Domain, Result, Code, Details, ColumnCount };
+    enum Column : int { When, Mailbox, Domain, Result, Attempts, Code, Details, ColumnCount };
 
     explicit ProvisioningIssuesModel(QObject* parent = nullptr);
     ~ProvisioningIssuesModel() override;
@@ -33,24 +35,27 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     int scanRowAt(int row) const { return m_rows[size_t(row)].scanRow; } // -1: not a mailbox of this scan
-    bool failedAt(int row) const { return m_rows[size_t(row)].object->latest.status == ProvisioningStatus::Failure; }
-    qint64 failureCount() const { return m_failures; }
-    qint64 skipCount() const { return qint64(m_rows.size()) - m_failures; }
+    bool failedAt(int row) const { return m_rows[size_t(row)].standing == TroubleStanding::FailingNow; }
+    bool recoveredAt(int row) const { return m_rows[size_t(row)].standing == TroubleStanding::Recovered; }
+    qint64 failureCount() const { return m_counts.failingNow; }
+    qint64 skipCount() const { return m_counts.skippedNow; }
+    qint64 recoveredCount() const { return m_counts.recovered; }
 
 private:
     struct Row {
-        const ObjectProvisioning* object = nullptr;
-        QByteArray entraId;
+        const ProvisioningTrouble* trouble = nullptr;
+        TroubleStanding standing = TroubleStanding::FailingNow;
         qint32 scanRow = -1;
         qint32 job = -1; // index into CloudSyncState::jobs, -1 when the entry names no job read
     };
     const CloudSyncState& state() const { return *m_scan->report.cloudSync; }
     QString mailboxText(const Row& row) const;
+    QString attemptsText(const Row& row) const;
     QString detailsText(const ProvisioningEntry& entry) const;
 
     std::shared_ptr<const DriftScan> m_scan;
     std::vector<Row> m_rows;
-    qint64 m_failures = 0;
+    TroubleCounts m_counts;
 };
 
 } // namespace sunset

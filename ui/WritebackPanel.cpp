@@ -44,6 +44,19 @@ QLabel* makeLabel(const QString& name, QWidget* parent)
     return label;
 }
 
+// Counts what the list holds: objects failing or skipped now, and those written back since (recovered).
+QString issuesTitle(const ProvisioningIssuesModel& issues)
+{
+    if (issues.rowCount() == 0)
+        return WritebackPanel::tr("Not written back in the last cycles: none. No entry of the log read failed or was "
+                                  "skipped.");
+    const QLocale l;
+    return WritebackPanel::tr("Not written back in the last cycles: %1 failing now, %2 recovered, %3 skipped (every "
+                              "object that failed or was skipped in the log read; recovered ones were written back "
+                              "since). Double-click one to show its mailbox.")
+        .arg(l.toString(issues.failureCount()), l.toString(issues.recoveredCount()), l.toString(issues.skipCount()));
+}
+
 } // namespace
 
 QString cloudSyncMissingText(const CloudSyncState& state)
@@ -91,7 +104,7 @@ WritebackPanel::WritebackPanel(QWidget* parent) : QWidget(parent)
     m_issuesView = makeTable(m_issues, u"writebackIssuesView"_s, this);
     m_issuesView->setToolTip(tr("Double-click a row, or press Enter, to show its mailbox in the list"));
     QHeaderView* issuesHeader = m_issuesView->horizontalHeader();
-    const int issueWidths[] = {150, 330, 150, 70, 170};
+    const int issueWidths[] = {150, 330, 150, 80, 300, 170};
     for (int c = 0; c < ProvisioningIssuesModel::Details; ++c)
         issuesHeader->resizeSection(c, issueWidths[c]);
     layout->addWidget(m_issuesView, 1);
@@ -158,14 +171,8 @@ void WritebackPanel::setScan(const std::shared_ptr<const DriftScan>& scan)
     }
     m_issuesTitle->setVisible(state->provisioningRead);
     m_issuesView->setVisible(state->provisioningRead && m_issues->rowCount() > 0);
-    if (state->provisioningRead) {
-        m_issuesTitle->setText(
-            m_issues->rowCount() == 0
-                ? tr("Not written back in the last cycles: none. Every object's latest entry in the log read succeeded.")
-                : tr("Not written back in the last cycles: %1 failed, %2 skipped (each object's latest entry in the "
-                     "log read). Double-click one to show its mailbox.")
-                      .arg(l.toString(m_issues->failureCount()), l.toString(m_issues->skipCount())));
-    }
+    if (state->provisioningRead)
+        m_issuesTitle->setText(issuesTitle(*m_issues));
 }
 
 QString WritebackPanel::statusText() const { return m_status->text(); }

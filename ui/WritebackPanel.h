@@ -17,8 +17,9 @@ class WritebackJobsModel;
 
 // The Writeback panel: what Entra Cloud Sync says about its writeback for the scan on screen. Each AD domain's
 // job (state, quarantine and since when, last successful run, next run due, mappings missing, objects in scope),
-// then the objects whose latest provisioning entry failed or was skipped, each leading to its mailbox. When Cloud
-// Sync's state was not read, it says what is missing and how to provide it.
+// then the objects that failed or were skipped in the cycles of the provisioning log read (failing now first, then
+// those written back since), each leading to its mailbox. When Cloud Sync's state was not read, it says what is
+// missing and how to provide it.
 class WritebackPanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WritebackPanel)

@@ -384,12 +384,11 @@ private:
         // Each scenario on its own user mailbox; the manifest lists what the diff must find.
         // Causes are measured from Cloud Sync's files (syncJobsJson, syncSchemaJson, provisioningJson): the domain's
         // job last ran successfully 10 minutes before asOf, every 20 minutes, without a mapping for mail.
-        int i = 1; // Müller, Jürgen: a changed custom attribute Cloud Sync could not write back
+        int i = 1; // Müller, Jürgen: a changed custom attribute Cloud Sync could not write back in its last 3 cycles
         m_boxes[1].ad.ext[0] = u"DE-Marketing"_s;
         m_boxes[1].cloud.custom[0] = u"DE-Sales"_s;
-        plantEntry({1, m_o.asOfMsecs - 48 * kMinute, "failure"_L1, u"InsufficientRights"_s, u"NonServiceFailure"_s,
-                    u"The Cloud Sync agent's account has no right to write extensionAttribute1 of this object."_s,
-                    u"Grant its account write access to "_s + parentOf(m_boxes[1].ad.dn) + u'.', {}, {}});
+        for (const qint64 minutesAgo : {48, 68, 88}) // newest first, as Graph's pages come [observed]
+            plantEntry(insufficientRights(1, m_o.asOfMsecs - minutesAgo * kMinute, u"extensionAttribute1"));
         expect(1, u"extensionAttribute1"_s, u"normal"_s, u"writebackFailed"_s);
 
         i = userAt(2); // an alias removed in the cloud, still in AD: the object is out of the writeback's scope
@@ -515,6 +514,10 @@ private:
             m.ad.ext[3] = u"Cost centre 4200"_s;
             m.ad.whenChanged = m_o.asOfMsecs - 2 * 60 * kMinute; // the other writer's change
             plantEntry({i, writeback, "success"_L1, {}, {}, {}, {}, {}, {u"extensionAttribute4"_s}});
+            // Two cycles before it failed (the agent's account lacked the right, since granted): the Writeback
+            // panel lists the object as recovered; its drift's cause, from the latest entry, is unchanged.
+            for (const qint64 minutesAgo : {6 * 60 + 20, 6 * 60 + 40})
+                plantEntry(insufficientRights(i, m_o.asOfMsecs - minutesAgo * kMinute, u"extensionAttribute4"));
             m.ad.replPropertyMetaData = encodeReplPropertyMetaData({
                 {0x00000000u, 1, m_o.asOfMsecs - 400 * kDay, kDemoDcs[0].invocationId, 4101, 4101}, // objectClass
                 {kExtensionAttribute4Attid, 3, m_o.asOfMsecs - 2 * 60 * kMinute, kDemoDcs[1].invocationId, 88213,
@@ -830,6 +833,14 @@ private:
     }
 
     void plantEntry(PlantedEntry entry) { m_entries.push_back(std::move(entry)); }
+
+    // A writeback the Cloud Sync agent's account had no right to make in the mailbox's OU.
+    PlantedEntry insufficientRights(int box, qint64 when, QStringView attribute) const
+    {
+        return {box, when, "failure"_L1, u"InsufficientRights"_s, u"NonServiceFailure"_s,
+                u"The Cloud Sync agent's account has no right to write %1 of this object."_s.arg(attribute),
+                u"Grant its account write access to "_s + parentOf(m_boxes[size_t(box)].ad.dn) + u'.', {}, {}};
+    }
 
     static QString parentOf(const QString& dn)
     {

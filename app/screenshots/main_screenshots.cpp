@@ -16,6 +16,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
+#include <QLayout>
 #include <QSettings>
 #include <QTableView>
 
@@ -51,10 +53,17 @@ int shootConnectionDialog(QApplication& app, const QString& path)
     return result;
 }
 
+constexpr int kWritebackShotHeight = 330;
+
 // The Writeback panel as an admin goes through it: its newest provisioning failure activated, its mailbox selected.
 void selectFirstProvisioningFailure(MainWindow& window)
 {
     window.setWritebackPanelShown(true);
+    // Taller than its default, so the picture shows every row of the demo's list (failing, skipped, recovered).
+    if (auto* dock = window.findChild<QDockWidget*>(u"writebackDock"_s)) {
+        window.resizeDocks({dock}, {kWritebackShotHeight}, Qt::Vertical);
+        window.layout()->activate(); // now, so that selecting the mailbox below scrolls it into the list's new height
+    }
     QTableView* issues = window.writebackPanel()->issuesView();
     const ProvisioningIssuesModel* model = window.writebackPanel()->issuesModel();
     int failure = 0;

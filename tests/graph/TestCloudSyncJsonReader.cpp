@@ -230,6 +230,40 @@ void TestCloudSyncJsonReader::provisioningLogReducedPerObject()
     QVERIFY(!o->lastWriteOf(AttributeId::Mail));
 }
 
+// Live pages fold into one log one by one, in whatever order they come: the failures before a success are kept
+// (count, first and last, the last one's error) however the pages are ordered.
+void TestCloudSyncJsonReader::provisioningFailuresKeptPastALaterSuccess()
+{
+    const QByteArray id = "7cdbe897-3c7f-4fb6-a369-56408d68081f";
+    const auto failure = [&](const QByteArray& when, const QByteArray& reason) {
+        return entry(id, when, "failure",
+                     R"(,"provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":
+                     "InsufficientRights","reason":")" + reason + R"(","recommendedAction":"Grant access."}})");
+    };
+    const QByteArray newer =
+        page({entry(id, "2026-11-24T09:00:00Z", "success"), failure("2026-11-24T08:40:00Z", "b")});
+    const QByteArray older = page({failure("2026-11-24T08:20:00Z", "a")});
+    for (const bool newestFirst : {true, false}) {
+        auto first = readProvisioningLogJson(newestFirst ? newer : older, u"page 1"_s);
+        QVERIFY(first.ok());
+        const auto log =
+            readProvisioningLogJson(newestFirst ? older : newer, u"page 2"_s, {}, std::move(first.value()));
+        QVERIFY2(log.ok(), qPrintable(describeError(errorOf(log))));
+        const auto index = log->indexById.constFind(id);
+        QVERIFY(index != log->indexById.cend());
+        QCOMPARE(log->objects[size_t(*index)].latest.status, ProvisioningStatus::Success);
+        const ProvisioningTrouble* trouble = log->troubleOf(*index);
+        QVERIFY(trouble);
+        QCOMPARE(trouble->failedEntries, 2);
+        QCOMPARE(trouble->firstMsecs, at("2026-11-24T08:20:00Z"));
+        QCOMPARE(trouble->last.activityMsecs, at("2026-11-24T08:40:00Z"));
+        QCOMPARE(trouble->last.reason, u"b"_s);
+        QCOMPARE(trouble->last.recommendedAction, u"Grant access."_s);
+        QCOMPARE(trouble->lastWrittenBackMsecs, at("2026-11-24T09:00:00Z"));
+        QCOMPARE(log->standing(*trouble), TroubleStanding::Recovered);
+    }
+}
+
 void TestCloudSyncJsonReader::provisioningDocVariants()
 {
     // errorInfo (an older docs page), statusInfo (deprecated beta), initiatingType, capitalised step types, a

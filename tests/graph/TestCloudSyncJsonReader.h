@@ -14,6 +14,7 @@ private Q_SLOTS:
     void schemaMappingsFromTheFirstRule();
     void schemasAttachToTheirJobs();
     void provisioningLogReducedPerObject();
+    void provisioningFailuresKeptPastALaterSuccess();
     void provisioningDocVariants();
     void provisioningOfOtherJobsLeftOut();
     void cutJsonNamesFileAndPlace();

@@ -241,6 +241,31 @@ private Q_SLOTS:
         QCOMPARE(only(r, T::CloudManagedUnknown).evidence.missing, quint8(EvidenceMissing::CloudManagedFlag));
     }
 
+    // The causes judge each object's latest entry: failures before a success (recovered) do not make drift a failed
+    // writeback, and a success before the failures does not hide one.
+    void earlierEntriesLeaveTheCauseToTheLatest()
+    {
+        PlantedTenant t;
+        auto state = std::make_shared<CloudSyncState>(*t.cloudSync);
+        ProvisioningEntry failure{kNow - 90 * kMinute, ProvisioningStatus::Failure, state->jobs.front().id,
+                                  u"InsufficientRights"_s, {}, u"Access is denied."_s, {}, {}};
+        for (const PlantedTenant::Pair pair : {PlantedTenant::SecondWriterAfterLog, PlantedTenant::Unexplained}) {
+            state->provisioning.add(objectId(pair), failure, {});
+            failure.activityMsecs += 10 * kMinute; // still before their success (50 minutes ago)
+            state->provisioning.add(objectId(pair), failure, {});
+        }
+        state->provisioning.add(objectId(PlantedTenant::Failed),
+                                {kNow - 200 * kMinute, ProvisioningStatus::Success, state->jobs.front().id, {}, {}, {},
+                                 {}, {}},
+                                {{A::ExtensionAttribute1, 0, u"b"_s}});
+        t.cloudSync = state;
+        QCOMPARE(state->provisioning.troubleCounts().recovered, 2);
+        const DriftReport r = t.compute();
+        QCOMPARE(only(r, PlantedTenant::SecondWriterAfterLog).cause, DriftCause::ChangedInAdAfterWriteback);
+        QCOMPARE(only(r, PlantedTenant::Unexplained).cause, DriftCause::Unexplained);
+        QCOMPARE(only(r, PlantedTenant::Failed).cause, DriftCause::WritebackFailed);
+    }
+
     void missingPiecesAreNamed()
     {
         PlantedTenant t;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Writeback panel: its job and provisioning models over a CloudSyncState (quarantine, missing mappings,
-// failures and skips), the message when Cloud Sync was not read, and, in the main window, a provisioning row that
-// leads to its mailbox.
+// failures and skips, now and recovered), the message when Cloud Sync was not read, and, in the main window, a
+// provisioning row that leads to its mailbox.
 #include "AttributeComparisonModel.h"
 #include "support/DemoScan.h"
 #include "MailboxFilterProxyModel.h"
@@ -64,6 +64,38 @@ std::shared_ptr<const CloudSyncState> twoJobs()
     return state;
 }
 
+// The demo's scan with another provisioning log: entries for the mailboxes of these UPNs (or, for a UPN the scan
+// does not hold, an Entra object of that name), folded in the order given.
+struct LogEntry {
+    QByteArray upn;
+    const char* when;
+    ProvisioningStatus status;
+    QString code; // error code of a failure, skip reason of a skip
+};
+
+std::shared_ptr<const DriftScan> withLog(const DriftScan& demo, const std::vector<LogEntry>& entries)
+{
+    auto state = std::make_shared<CloudSyncState>(*demo.report.cloudSync);
+    state->provisioning = {};
+    for (const LogEntry& e : entries) {
+        const int row = test::rowOfUpn(demo, e.upn);
+        const QByteArray id = row < 0 ? e.upn
+                                      : demo.cloudRecord(demo.rows()[size_t(row)])
+                                            ->identity(IdentityField::ExternalDirectoryObjectId)
+                                            .toByteArray()
+                                            .toLower();
+        const bool failed = e.status == ProvisioningStatus::Failure;
+        state->provisioning.add(id,
+                                {at(e.when), e.status, state->jobs.back().id, failed ? e.code : QString(), {},
+                                 failed ? u"Access is denied."_s : QString(), {}, failed ? QString() : e.code},
+                                {});
+    }
+    DriftOptions options;
+    options.asOfMsecs = demo.report.asOfMsecs;
+    options.cloudSync = state;
+    return DriftScan::compute(demo.ad, demo.cloud, demo.sources, options);
+}
+
 } // namespace
 
 class TestWritebackPanel final : public QObject {
@@ -73,6 +105,8 @@ private Q_SLOTS:
     void initTestCase();
     void jobRowsSayStateQuarantineAndMappings();
     void provisioningRowsAreFailuresAndSkipsNewestFirst();
+    void recoveredRowsFollowTheCurrentFailures();
+    void titleCountsFailingRecoveredAndSkipped();
     void notReadSaysWhatIsMissingAndHow();
     void activatingARowSelectsItsMailbox();
 
@@ -114,13 +148,14 @@ void TestWritebackPanel::jobRowsSayStateQuarantineAndMappings()
 
 void TestWritebackPanel::provisioningRowsAreFailuresAndSkipsNewestFirst()
 {
-    // The demo's log: a failure (InsufficientRights, 08:12), skips (NotInScope 08:30, RedundantExport 07:50) and a
-    // success that is not listed.
+    // The demo's log: failures (InsufficientRights, 07:32 to 08:12), skips (NotInScope 08:30, RedundantExport
+    // 07:50), a success that is not listed, and two failures (02:20, 02:40) written back since (03:00), listed last.
     ProvisioningIssuesModel model;
     model.setScan(m_demo);
     QCOMPARE(model.failureCount(), 1);
     QCOMPARE(model.skipCount(), 2);
-    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.recoveredCount(), 1);
+    QCOMPARE(model.rowCount(), 4);
     using C = ProvisioningIssuesModel;
     QCOMPARE(cell(model, 0, C::Result), u"Skipped"_s);
     QCOMPARE(cell(model, 0, C::Code), u"NotInScope"_s);
@@ -139,6 +174,79 @@ void TestWritebackPanel::provisioningRowsAreFailuresAndSkipsNewestFirst()
     QCOMPARE(m_demo->userPrincipalName(m_demo->rows()[size_t(failed)]), "jurgen.muller@contoso.com");
     QCOMPARE(m_demo->userPrincipalName(m_demo->rows()[size_t(model.scanRowAt(0))]), "noah.kowalski@contoso.com");
     QVERIFY(cell(model, 1, C::Mailbox).contains(u"jurgen.muller@contoso.com"_s));
+    QCOMPARE(cell(model, 1, C::Attempts), u"failing since 07:32, 3 failed attempts"_s);
+    QCOMPARE(cell(model, 0, C::Attempts), u"skipped since 08:30, 1 skipped entry"_s);
+
+    QCOMPARE(cell(model, 3, C::Result), u"Recovered"_s);
+    QVERIFY(model.recoveredAt(3) && !model.failedAt(3) && !model.recoveredAt(1));
+    QVERIFY(!model.index(3, C::Result).data(ItemRole::Severity).isValid());
+    QCOMPARE(cell(model, 3, C::When), u"2026-11-24 02:40 UTC"_s);
+    QCOMPARE(cell(model, 3, C::Attempts), u"failed 2× until 02:40, written back at 03:00"_s);
+    QCOMPARE(cell(model, 3, C::Code), u"InsufficientRights"_s); // the last failure's, though a success followed
+    QVERIFY(cell(model, 3, C::Details).contains(u"write extensionAttribute4"_s));
+    QVERIFY(cell(model, 3, C::Result, Qt::ToolTipRole).contains(u"wrote to AD at 2026-11-24 03:00 UTC"_s));
+    QVERIFY(model.scanRowAt(3) >= 0);
+}
+
+// Objects failing or skipped now come first, newest first; those written back since after them, newest first;
+// an object failing again after a write-back says so; an object the scan does not hold still has its row.
+void TestWritebackPanel::recoveredRowsFollowTheCurrentFailures()
+{
+    const std::shared_ptr<const DriftScan> scan = withLog(
+        *m_demo, {{"noah.kowalski@contoso.com", "2026-11-24T06:00:00Z", ProvisioningStatus::Failure, u"A"_s},
+                  {"noah.kowalski@contoso.com", "2026-11-24T08:00:00Z", ProvisioningStatus::Success, {}},
+                  {"noah.kowalski@contoso.com", "2026-11-23T23:00:00Z", ProvisioningStatus::Failure, u"B"_s},
+                  {"jurgen.muller@contoso.com", "2026-11-24T07:00:00Z", ProvisioningStatus::Failure, u"C"_s},
+                  {"jurgen.muller@contoso.com", "2026-11-24T06:00:00Z", ProvisioningStatus::Success, {}},
+                  {"jurgen.muller@contoso.com", "2026-11-24T05:00:00Z", ProvisioningStatus::Failure, u"C"_s},
+                  {"jurgen.muller@contoso.com", "2026-11-24T08:40:00Z", ProvisioningStatus::Failure, u"C"_s},
+                  {"gone-object", "2026-11-24T08:20:00Z", ProvisioningStatus::Skipped, u"NotInScope"_s},
+                  {"gone-object", "2026-11-24T07:20:00Z", ProvisioningStatus::Skipped, u"NotInScope"_s},
+                  {"skipped-then-written", "2026-11-24T07:30:00Z", ProvisioningStatus::Skipped, u"NotInScope"_s},
+                  {"skipped-then-written", "2026-11-24T07:50:00Z", ProvisioningStatus::Success, {}},
+                  {"never-failed", "2026-11-24T08:50:00Z", ProvisioningStatus::Success, {}}});
+    ProvisioningIssuesModel model;
+    model.setScan(scan);
+    using C = ProvisioningIssuesModel;
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.failureCount(), 1);
+    QCOMPARE(model.skipCount(), 1);
+    QCOMPARE(model.recoveredCount(), 2);
+    QCOMPARE(cell(model, 0, C::Result), u"Failed"_s);
+    QCOMPARE(cell(model, 0, C::When), u"2026-11-24 08:40 UTC"_s);
+    QCOMPARE(cell(model, 0, C::Attempts),
+             u"failing again after a write-back at 06:00; 3 failed attempts since 05:00"_s);
+    QCOMPARE(cell(model, 1, C::Result), u"Skipped"_s);
+    QCOMPARE(cell(model, 1, C::Attempts), u"skipped since 07:20, 2 skipped entries"_s);
+    QCOMPARE(model.scanRowAt(1), -1);
+    QVERIFY(cell(model, 1, C::Mailbox).contains(u"gone-object (not among the scanned mailboxes)"_s));
+    QCOMPARE(cell(model, 2, C::Result), u"Recovered"_s);
+    QCOMPARE(cell(model, 2, C::Attempts), u"skipped 1× until 07:30, written back at 07:50"_s);
+    QCOMPARE(cell(model, 3, C::Result), u"Recovered"_s);
+    QCOMPARE(cell(model, 3, C::When), u"2026-11-24 06:00 UTC"_s);
+    QCOMPARE(cell(model, 3, C::Code), u"A"_s);
+    QCOMPARE(cell(model, 3, C::Attempts), u"failed 2× until 06:00, written back at 08:00"_s);
+    QCOMPARE(m_demo->userPrincipalName(m_demo->rows()[size_t(model.scanRowAt(3))]), "noah.kowalski@contoso.com");
+
+    // A first failure on an earlier day than the row's last one is given with its date.
+    const std::shared_ptr<const DriftScan> days = withLog(
+        *m_demo, {{"jurgen.muller@contoso.com", "2026-11-22T10:00:00Z", ProvisioningStatus::Failure, u"C"_s},
+                  {"jurgen.muller@contoso.com", "2026-11-24T08:40:00Z", ProvisioningStatus::Failure, u"C"_s}});
+    model.setScan(days);
+    QCOMPARE(cell(model, 0, C::Attempts), u"failing since 2026-11-22 10:00 UTC, 2 failed attempts"_s);
+}
+
+void TestWritebackPanel::titleCountsFailingRecoveredAndSkipped()
+{
+    WritebackPanel panel;
+    panel.setScan(m_demo);
+    auto* title = panel.findChild<QLabel*>(u"writebackIssuesTitle"_s);
+    QVERIFY(title);
+    QVERIFY2(title->text().startsWith(u"Not written back in the last cycles: 1 failing now, 1 recovered, 2 skipped"_s),
+             qPrintable(title->text()));
+    panel.setScan(withLog(*m_demo, {{"a", "2026-11-24T08:00:00Z", ProvisioningStatus::Success, {}}}));
+    QVERIFY2(title->text().contains(u"none"_s), qPrintable(title->text()));
+    QVERIFY(panel.issuesView()->isHidden());
 }
 
 void TestWritebackPanel::notReadSaysWhatIsMissingAndHow()
@@ -203,6 +311,17 @@ void TestWritebackPanel::activatingARowSelectsItsMailbox()
     QCOMPARE(m_demo->userPrincipalName(m_demo->rows()[size_t(scanRow)]), "jurgen.muller@contoso.com");
     QVERIFY(search->text().isEmpty());
     QVERIFY(window.comparisonModel()->rowCount() > 0); // the comparison shows it
+
+    // The recovered row (failed twice, written back since), listed last, leads to its mailbox like any other.
+    const int recovered = issues->model()->rowCount() - 1;
+    QVERIFY(panel->issuesModel()->recoveredAt(recovered));
+    const int recoveredScanRow = panel->issuesModel()->scanRowAt(recovered);
+    QVERIFY(recoveredScanRow >= 0);
+    QCOMPARE(m_demo->displayName(m_demo->rows()[size_t(recoveredScanRow)]), "Åsa Novak");
+    issues->setCurrentIndex(issues->model()->index(recovered, ProvisioningIssuesModel::Attempts));
+    QTest::keyClick(issues, Qt::Key_Return);
+    QVERIFY(window.mailboxView()->currentIndex().isValid());
+    QCOMPARE(window.mailboxFilter()->mapToSource(window.mailboxView()->currentIndex()).row(), recoveredScanRow);
 
     toggle->trigger();
     QTRY_VERIFY(!dock->isVisible());
