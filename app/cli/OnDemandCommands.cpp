@@ -3,6 +3,7 @@
 
 #include "AdSourceOptions.h"
 #include "CliCommands.h"
+#include "CliEdge.h"
 #include "CloudSourceOptions.h"
 #include "OnDemand.h"
 #include "TerminalReport.h"
@@ -164,7 +165,7 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
     if (target.jobId.isEmpty()) {
         // The job of the mailboxes' AD domain, from Cloud Sync itself (its jobs and schemas; no provisioning log).
         err << "Finding the writeback job of the mailboxes' AD domain in Cloud Sync …\n" << Qt::flush;
-        const auto state = readCloudSyncJobsLive(cloud);
+        const auto state = waitAtCliEdge(readCloudSyncJobsLive(cloud));
         if (!state) {
             err << "sunset-cli " << name << ": " << state.error().toString() << '\n';
             return CliBadInput;
