@@ -181,8 +181,15 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         err << "Writeback job " << target.jobId << " (service principal " << target.servicePrincipalId << ").\n";
     }
     OnDemandRunSettings settings{cloud.scan, target};
-    const auto run = runOnDemand(store, plan.value(), settings, connected.connection.get(),
-                                 [&err](const QString& line) { err << line << '\n' << Qt::flush; });
+    const auto runId = beginOnDemandRun(store, plan.value(), settings);
+    if (!runId) {
+        err << "sunset-cli " << name << ": " << runId.error().message << '\n';
+        return CliBadInput;
+    }
+    auto answers = std::make_shared<OnDemandAnswers>(unanswered(plan.value()));
+    answers->stopped = waitAtCliEdge(askCloudSync(plan.value(), settings, answers,
+                                                  [&err](const QString& line) { err << line << '\n' << Qt::flush; }));
+    const auto run = finishOnDemandRun(store, runId.value(), *answers, connected.connection.get());
     if (!run) {
         err << "sunset-cli " << name << ": " << run.error().message << '\n';
         return CliBadInput;
