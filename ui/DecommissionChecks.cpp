@@ -1,42 +1,71 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "DecommissionChecks.h"
 
+#include "platform/BackgroundFuture.h"
+
+#include <QPointer>
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-DecommissionChecks::DecommissionChecks(ChecklistCheckRunner runner, QObject* parent)
+DecommissionChecks::DecommissionChecks(ChecklistCheckStarter starter, QObject* parent)
     : QObject(parent)
-    , m_runner(std::move(runner))
+    , m_starter(std::move(starter))
+{
+}
+
+DecommissionChecks::DecommissionChecks(ChecklistCheckRunner runner, QObject* parent)
+    : DecommissionChecks(
+          [runner = std::move(runner)](ChecklistStep step, QObject* owner) {
+              // The runner is copied into the work: it outlives nothing it points to.
+              return backgroundFuture<ChecklistRun>(owner, u"sunset-checks"_s, [runner, step](TaskControl& control) {
+                  return runner(step, control.cancelFlag());
+              });
+          },
+          parent)
 {
 }
 
 DecommissionChecks::~DecommissionChecks()
 {
-    // A run still going finishes on its thread; its result is dropped (nothing half-recorded), the flag stops it
-    // at its next read. The tasks' destructors wait for them.
+    // A run still going is cancelled: its result is dropped (nothing half-recorded), its live reads stop, and its
+    // threads (children of this object) stop at their next look at the flag and are waited for.
     cancelAll();
 }
 
 bool DecommissionChecks::isRunning(ChecklistStep step) const
 {
-    const auto it = m_checks.find(step);
-    const bool checks = it != m_checks.end() && it->second->isRunning();
-    return checks || (step == ChecklistStep::Verification && isFreshScanRunning());
+    return m_checks.contains(step) || (step == ChecklistStep::Verification && isFreshScanRunning());
 }
 
-bool DecommissionChecks::runChecks(ChecklistStep step, QObject* page, std::function<void(ChecklistRun)> done)
+bool DecommissionChecks::runChecks(ChecklistStep step, QObject* page,
+                                   std::function<void(std::optional<ChecklistRun>)> done)
 {
-    if (isRunning(step) || !m_runner)
+    if (isRunning(step) || !m_starter)
         return false;
-    // Made once per step, bound to its page (one page per step), and started again for each run: a run may start
-    // from the last one's callback, which must not delete its own task.
-    auto& task = m_checks[step];
-    if (!task)
-        task = std::make_unique<BackgroundTask<ChecklistRun>>(page, u"sunset-checks"_s);
-    // The runner is copied into the work: it outlives nothing it points to.
-    return task->start([runner = m_runner, step](TaskControl& control) { return runner(step, control.cancelFlag()); },
-                       std::move(done));
+    // A watcher per run: done may start the step's next run from inside this one's outcome.
+    auto* watcher = new QFutureWatcher<ChecklistRun>(this);
+    m_checks.insert_or_assign(step, watcher);
+    // Once, at the first of: the run finished, or it was cancelled (without waiting for its reads to let go).
+    const auto settle = [this, step, watcher, page = QPointer<QObject>(page), done = std::move(done)] {
+        const auto it = m_checks.find(step);
+        if (it == m_checks.end() || it->second != watcher)
+            return;
+        m_checks.erase(it);
+        watcher->deleteLater();
+        QFuture<ChecklistRun> future = watcher->future();
+        if (!page)
+            return;
+        if (!future.isCanceled() && future.resultCount() > 0)
+            done(future.takeResult());
+        else
+            done(std::nullopt);
+    };
+    connect(watcher, &QFutureWatcherBase::finished, this, settle);
+    connect(watcher, &QFutureWatcherBase::canceled, this, settle);
+    watcher->setFuture(m_starter(step, this));
+    return true;
 }
 
 bool DecommissionChecks::runFreshScan(QObject* page, std::function<void(const QString&, double)> progress,
@@ -73,8 +102,8 @@ void DecommissionChecks::cancel(ChecklistStep step)
 
 void DecommissionChecks::cancelAll()
 {
-    for (const auto& [step, task] : m_checks)
-        task->cancel();
+    for (const auto& [step, watcher] : m_checks)
+        watcher->cancel();
     if (m_freshScan)
         m_freshScan->cancel();
 }

@@ -5,16 +5,23 @@
 #include "ImportError.h"
 #include "platform/BackgroundTask.h"
 
+#include <QFuture>
+#include <QFutureWatcher>
 #include <QObject>
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace sunset {
 
-// Runs one step's automatic checks. Called on a worker thread (never the GUI thread): it may block on LDAP and
-// HTTP. cancel is set when the admin cancels or the wizard closes.
+// Starts one step's automatic checks on the GUI thread without blocking it (the services' runChecklistStep: its
+// cloud reads on this thread's event loop, its LDAP and file reads on threads owned by owner) and returns their
+// future. Cancelling the future stops them; a cancelled future carries no run.
+using ChecklistCheckStarter = std::function<QFuture<ChecklistRun>(ChecklistStep step, QObject* owner)>;
+// Checks that block (a scripted runner in the tests): run on a BackgroundTask owned by DecommissionChecks, with
+// cancel set when the admin cancels or the wizard closes.
 using ChecklistCheckRunner = std::function<ChecklistRun(ChecklistStep step, const CancelFlag* cancel)>;
 
 // The verification step's "Run a fresh scan": reads both sides, compares them and records the scan in the history
@@ -24,19 +31,19 @@ using FreshScanProgressSink = std::function<void(const QString& stage, double fr
 using FreshScanRunner =
     std::function<Expected<qint64, QString>(const CancelFlag* cancel, const FreshScanProgressSink& progress)>;
 
-// The decommission wizard's background work: each step's checks and the verification's fresh scan, each a
-// BackgroundTask whose callbacks go to the page that asked (dropped once it is gone). Not a widget: the wizard's
-// pages ask it and show what it answers; the app's wiring makes it with the runners (the wizard makes one from a
-// bare runner). Destroyed, it cancels every run and waits for it.
+// The decommission wizard's background work: each step's checks (a future, owned here) and the verification's
+// fresh scan (a BackgroundTask), their outcomes going to the page that asked (dropped once it is gone). Not a
+// widget: the wizard's pages ask it and show what it answers; the app's wiring makes it with the starter (the
+// wizard makes one from a bare runner). Destroyed, it cancels every run and waits for its threads.
 class DecommissionChecks final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DecommissionChecks)
 
 public:
+    explicit DecommissionChecks(ChecklistCheckStarter starter, QObject* parent = nullptr);
     explicit DecommissionChecks(ChecklistCheckRunner runner, QObject* parent = nullptr);
     ~DecommissionChecks() override;
 
-    const ChecklistCheckRunner& runner() const { return m_runner; }
     void setFreshScanRunner(FreshScanRunner runner) { m_freshScanRunner = std::move(runner); }
     const FreshScanRunner& freshScanRunner() const { return m_freshScanRunner; }
 
@@ -44,8 +51,9 @@ public:
     bool isRunning(ChecklistStep step) const;
     bool isFreshScanRunning() const { return m_freshScan && m_freshScan->isRunning(); }
 
-    // False while that step's work runs. done is called on page's thread, unless the page is gone by then.
-    bool runChecks(ChecklistStep step, QObject* page, std::function<void(ChecklistRun)> done);
+    // False while that step's work runs. done is called on page's thread, unless the page is gone by then, with
+    // the run, or nullopt when it was cancelled (nothing to record).
+    bool runChecks(ChecklistStep step, QObject* page, std::function<void(std::optional<ChecklistRun>)> done);
     // progress(stage, fraction) arrives on page's thread, only when the stage or the whole percent changed (a file
     // reports its fraction per chunk). False without a fresh scan runner or while the verification's work runs.
     bool runFreshScan(QObject* page, std::function<void(const QString& stage, double fraction)> progress,
@@ -54,9 +62,10 @@ public:
     void cancelAll();
 
 private:
-    ChecklistCheckRunner m_runner;
+    ChecklistCheckStarter m_starter;
     FreshScanRunner m_freshScanRunner;
-    std::map<ChecklistStep, std::unique_ptr<BackgroundTask<ChecklistRun>>> m_checks;
+    // Each step's run, watched until its outcome is delivered (or it is cancelled: the page hears it at once).
+    std::map<ChecklistStep, QFutureWatcher<ChecklistRun>*> m_checks;
     std::unique_ptr<BackgroundTask<Expected<qint64, QString>>> m_freshScan;
 };
 

@@ -447,7 +447,12 @@ void DecommissionStepPage::runChecks()
     m_cancelButton->setEnabled(true);
     m_statusLabel->setText(tr("Running the checks of %1…").arg(checklistStepTitle(m_step)));
     Q_EMIT completeChanged();
-    m_wizard->checks().runChecks(m_step, this, [this](const ChecklistRun& run) { checksDone(run); });
+    m_wizard->checks().runChecks(m_step, this, [this](const std::optional<ChecklistRun>& run) {
+        if (run)
+            checksDone(*run);
+        else
+            checksCancelled();
+    });
 }
 
 void DecommissionStepPage::cancelChecks()
@@ -535,6 +540,18 @@ void DecommissionStepPage::checksDone(const ChecklistRun& run)
         showMessage(tr("The result could not be recorded: %1").arg(*error));
     m_wizard->reload();
     Q_EMIT m_wizard->checksFinished(m_step);
+}
+
+void DecommissionStepPage::checksCancelled()
+{
+    m_runButton->setEnabled(true);
+    m_cancelButton->setEnabled(false);
+    if (m_freshStage)
+        m_freshStage->clear();
+    m_wizard->reload(); // the status as recorded, without the run that was cancelled
+    showMessage(tr("The checks of %1 were cancelled; nothing was recorded.").arg(checklistStepTitle(m_step)));
+    updateScanButtons();
+    Q_EMIT completeChanged();
 }
 
 void DecommissionStepPage::attestationToggled(const QString& key, bool given)

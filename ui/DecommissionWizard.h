@@ -61,7 +61,6 @@ public:
     std::optional<QString> exportTo(const QString& path);
 
     ChecklistJournal* journal() const { return m_journal; }
-    const ChecklistCheckRunner& runner() const { return m_checks->runner(); }
     DecommissionChecks& checks() const { return *m_checks; }
 
     // The verification page's "Run a fresh scan" appears once a runner is set, its "Show scan N in History" once
@@ -119,6 +118,7 @@ private:
     void saveNote();
     void overrideStep();
     void checksDone(const ChecklistRun& run);
+    void checksCancelled();
     void freshScanDone(const Expected<qint64, QString>& outcome);
     void showFreshScanProgress(const QString& stage, double fraction);
 

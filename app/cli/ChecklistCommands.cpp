@@ -6,6 +6,7 @@
 #include "ChecklistReport.h"
 #include "ChecklistStore.h"
 #include "CliCommands.h"
+#include "CliEdge.h"
 #include "CloudSourceOptions.h"
 
 #include <QCommandLineParser>
@@ -212,7 +213,7 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
             return CliBadInput;
         }
         sources.latestScan = scan.value();
-        ChecklistRun run = runChecklistStep(*step, sources, store.actorName());
+        ChecklistRun run = waitAtCliEdge(runChecklistStep(*step, sources, store.actorName()));
         run.errors = scanErrors + run.errors;
         if (int code = recorded(store.recordRun(*step, run), CliBadInput); code != CliOk)
             return code;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudSourceOptions.h"
 
+#include "CliEdge.h"
 #include "CloudScanState.h"
 
 #include <QFile>
@@ -150,7 +151,7 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         if (remember)
             return CliError{CliUsage, u"--remember-secret needs the secret to keep: "_s + oneCredential + u'.'};
         const SecretKey key{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
-        const SecretResult<QByteArray> recalled = recallSecretNow(key);
+        const SecretResult<QByteArray> recalled = waitAtCliEdge(recallSecret(key));
         if (!recalled)
             return CliError{CliUsage, oneCredential + u"; nothing to use from the desktop keyring either: "_s +
                                                recalled.error().message + u'.'};
@@ -192,7 +193,7 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         QByteArray password = qgetenv("SUNSET_CERTIFICATE_PASSWORD");
         if (pkcs12 && !qEnvironmentVariableIsSet("SUNSET_CERTIFICATE_PASSWORD") && !remember) {
             // A .pfx whose password was remembered; none remembered (or no keyring) is a .pfx without password.
-            if (const SecretResult<QByteArray> recalled = recallSecretNow(key)) {
+            if (const SecretResult<QByteArray> recalled = waitAtCliEdge(recallSecret(key))) {
                 err << "sunset-cli: using " << describeSecretKey(key) << " remembered in the desktop keyring.\n";
                 password = recalled.value();
             }
@@ -260,7 +261,7 @@ int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err
     }
     for (const SecretKey::Kind kind : {SecretKey::Kind::ClientSecret, SecretKey::Kind::CertificatePassword}) {
         const SecretKey key{kind, parser.value(tenant), parser.value(clientId)};
-        if (const auto failure = storeSecretNow(key, std::nullopt)) {
+        if (const auto failure = waitAtCliEdge(storeSecret(key, std::nullopt))) {
             err << "sunset-cli secret: " << failure->message << '\n';
             return CliBadInput;
         }

@@ -3,6 +3,7 @@
 
 #include "AdSourceOptions.h"
 #include "CliCommands.h"
+#include "CliEdge.h"
 #include "CloudSourceOptions.h"
 #include "OnDemand.h"
 #include "TerminalReport.h"
@@ -164,7 +165,7 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
     if (target.jobId.isEmpty()) {
         // The job of the mailboxes' AD domain, from Cloud Sync itself (its jobs and schemas; no provisioning log).
         err << "Finding the writeback job of the mailboxes' AD domain in Cloud Sync …\n" << Qt::flush;
-        const auto state = readCloudSyncJobsLive(cloud);
+        const auto state = waitAtCliEdge(readCloudSyncJobsLive(cloud));
         if (!state) {
             err << "sunset-cli " << name << ": " << state.error().toString() << '\n';
             return CliBadInput;
@@ -180,8 +181,15 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
         err << "Writeback job " << target.jobId << " (service principal " << target.servicePrincipalId << ").\n";
     }
     OnDemandRunSettings settings{cloud.scan, target};
-    const auto run = runOnDemand(store, plan.value(), settings, connected.connection.get(),
-                                 [&err](const QString& line) { err << line << '\n' << Qt::flush; });
+    const auto runId = beginOnDemandRun(store, plan.value(), settings);
+    if (!runId) {
+        err << "sunset-cli " << name << ": " << runId.error().message << '\n';
+        return CliBadInput;
+    }
+    auto answers = std::make_shared<OnDemandAnswers>(unanswered(plan.value()));
+    answers->stopped = waitAtCliEdge(askCloudSync(plan.value(), settings, answers,
+                                                  [&err](const QString& line) { err << line << '\n' << Qt::flush; }));
+    const auto run = finishOnDemandRun(store, runId.value(), *answers, connected.connection.get());
     if (!run) {
         err << "sunset-cli " << name << ": " << run.error().message << '\n';
         return CliBadInput;

@@ -129,29 +129,17 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     auto* holder = new WizardHistory(std::move(opened.value()), nullptr);
     const QString path = holder->path();
     const QString by = holder->store()->actorName();
-    // On the worker thread: its own connection to the history for the latest scan (a Qt SQL connection belongs to
-    // the thread that made it), then the reads.
-    // The sources are read again at each run: the wizard's Sources dialog may have changed them.
-    ChecklistCheckRunner runner = [path, by, currentSources](ChecklistStep step, const CancelFlag* cancel) {
+    // The sources are read again at each run: the wizard's Sources dialog may have changed them. The step's reads
+    // start on the GUI thread without blocking it; the verification's latest scan is read from the history on the
+    // step's own thread (a Qt SQL connection belongs to the thread that made it).
+    ChecklistCheckStarter starter = [path, by, currentSources](ChecklistStep step, QObject* owner) {
         ChecklistSources s = currentSources();
-        QStringList scanErrors;
-        if (step == ChecklistStep::Verification) {
-            // Judges the latest recorded scan; "Run a fresh scan" records one first.
-            auto history = HistoryStore::open(path, HistoryActor::current());
-            if (!history)
-                return ChecklistRun{QDateTime::currentDateTimeUtc(), by, {}, {history.error().message}};
-            auto scan = ChecklistStore(*history.value()).latestScan();
-            if (scan)
-                s.latestScan = scan.value();
-            else
-                scanErrors.append(scan.error().message);
-        }
-        ChecklistRun run = runChecklistStep(step, s, by, cancel);
-        run.errors = scanErrors + run.errors;
-        return run;
+        if (step == ChecklistStep::Verification)
+            s.latestScanHistory = path; // judges the latest recorded scan; "Run a fresh scan" records one first
+        return runChecklistStep(step, s, by, owner);
     };
-    // The checks run on threads owned by this object (the wizard's child once made), not by the wizard's pages.
-    auto* checks = new DecommissionChecks(std::move(runner));
+    // The checks' reads and threads are owned by this object (the wizard's child once made), not by its pages.
+    auto* checks = new DecommissionChecks(std::move(starter));
     checks->setFreshScanRunner(
         [path, currentSources](const CancelFlag* cancel, const FreshScanProgressSink& progress) {
             using Outcome = Expected<qint64, QString>;

@@ -8,6 +8,9 @@
 #include "OnDemand.h"
 #include "TickedDriftItems.h"
 
+#include "platform/BackgroundFuture.h"
+#include "platform/WhenFinished.h"
+
 #include <QAction>
 #include <QMenu>
 #include <QMessageBox>
@@ -85,46 +88,95 @@ void OnDemandFlow::askTicked()
     m_progress->setMinimumDuration(0);
     m_progress->setAutoClose(false);
     m_progress->setAutoReset(false);
-    connect(m_progress, &QProgressDialog::canceled, this, [this] { m_run.cancel(); });
+    connect(m_progress, &QProgressDialog::canceled, this, &OnDemandFlow::cancelRun);
     m_progress->show();
 
-    OnDemandRunSettings settings{*m_cloud, job.value()};
-    const QString path = store->path();
-    const HistoryActor actor = store->actor();
-    const std::shared_ptr<BatchTarget> target = m_batches.config().target;
-    m_run.start(
-        [this, plan, settings, path, actor, target](TaskControl& control) -> HistoryResult<OnDemandRunRecord> {
-            // This thread's own history connection (a HistoryStore is one thread's), and its own LDAP connection.
-            auto history = HistoryStore::open(path, actor);
-            if (!history)
-                return history.error();
-            std::unique_ptr<LdapConnection> ad;
-            if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
-                auto connected = ldap->connect();
-                if (connected)
-                    ad = std::move(connected.value());
-            }
-            int done = 0;
-            return runOnDemand(
-                *history.value(), plan, settings, ad.get(),
-                [this, &control, &done](const QString& line) {
-                    const int value = ++done;
-                    control.post([this, line, value] {
-                        if (m_progress) {
-                            m_progress->setLabelText(line);
-                            m_progress->setValue(value);
-                        }
-                    });
-                },
-                control.cancelFlag());
-        },
-        [this](const HistoryResult<OnDemandRunRecord>& run) { finish(run); });
+    m_run = Run{plan, OnDemandRunSettings{*m_cloud, job.value()}, store->path(), store->actor(),
+                m_batches.config().target, std::make_shared<OnDemandAnswers>(unanswered(plan)), false, {}};
+    begin();
     m_window.statusBar()->showMessage(tr("Asking Cloud Sync to write back %n mailbox(es)…", nullptr,
                                          int(plan.subjects.size())) + leftOut.section(u'\n', 0, 0));
 }
 
+void OnDemandFlow::begin()
+{
+    // The run on record before Cloud Sync is asked, on a thread with a history connection of its own (a HistoryStore
+    // is one thread's). Not cancelled: once begun, a run is always finished on record.
+    auto work = [plan = m_run->plan, settings = m_run->settings, path = m_run->historyPath,
+                 actor = m_run->actor](TaskControl&) -> HistoryResult<qint64> {
+        auto history = HistoryStore::open(path, actor);
+        if (!history)
+            return history.error();
+        return beginOnDemandRun(*history.value(), plan, settings);
+    };
+    whenFinished(backgroundFuture<HistoryResult<qint64>>(this, u"sunset-on-demand"_s, std::move(work)), this,
+                 [this](QFuture<HistoryResult<qint64>> begun) {
+                     if (begun.resultCount() == 0)
+                         return;
+                     const HistoryResult<qint64> runId = begun.result();
+                     if (!runId)
+                         return finish(runId.error());
+                     ask(runId.value());
+                 });
+}
+
+void OnDemandFlow::ask(qint64 runId)
+{
+    if (m_run->cancelled) {
+        m_run->answers->stopped = onDemandCancelled();
+        return record(runId);
+    }
+    auto answered = std::make_shared<int>(0);
+    m_run->asking = askCloudSync(
+        m_run->plan, m_run->settings, m_run->answers,
+        [this, answered](const QString& line) {
+            if (m_progress) {
+                m_progress->setLabelText(line);
+                m_progress->setValue(++*answered);
+            }
+        },
+        this);
+    whenFinished(m_run->asking, this, [this, runId](QFuture<QString> asked) {
+        m_run->answers->stopped = asked.resultCount() > 0 ? asked.result() : onDemandCancelled();
+        record(runId);
+    });
+}
+
+void OnDemandFlow::record(qint64 runId)
+{
+    // AD's re-read and the results, on a thread with its own history connection and its own LDAP connection.
+    auto work = [path = m_run->historyPath, actor = m_run->actor, target = m_run->target, answers = *m_run->answers,
+                 runId](TaskControl&) -> HistoryResult<OnDemandRunRecord> {
+        auto history = HistoryStore::open(path, actor);
+        if (!history)
+            return history.error();
+        std::unique_ptr<LdapConnection> ad;
+        if (auto* ldap = dynamic_cast<LdapBatchTarget*>(target.get())) {
+            auto connected = ldap->connect();
+            if (connected)
+                ad = std::move(connected.value());
+        }
+        return finishOnDemandRun(*history.value(), runId, answers, ad.get());
+    };
+    whenFinished(backgroundFuture<HistoryResult<OnDemandRunRecord>>(this, u"sunset-on-demand"_s, std::move(work)),
+                 this, [this](QFuture<HistoryResult<OnDemandRunRecord>> recorded) {
+                     if (recorded.resultCount() > 0)
+                         finish(recorded.result());
+                 });
+}
+
+void OnDemandFlow::cancelRun()
+{
+    if (!m_run)
+        return;
+    // Stops the asking (now, or before it starts); the run is then recorded as stopped with the answers so far.
+    m_run->cancelled = true;
+    m_run->asking.cancel();
+}
+
 void OnDemandFlow::finish(const HistoryResult<OnDemandRunRecord>& run)
 {
+    m_run.reset();
     if (m_progress)
         m_progress->deleteLater();
     if (!run)

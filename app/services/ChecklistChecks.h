@@ -7,6 +7,7 @@
 #include "HistoryStore.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QString>
 
 #include <atomic>
@@ -28,6 +29,7 @@ struct ChecklistSources {
     QString adFile;                        // the AD snapshot (LDIF) for the verification's fresh scan
     QString graphFile;                     // Graph users for that scan's anchors (optional)
     std::optional<ScanFacts> latestScan;   // the history's latest scan (read by the caller, on its thread)
+    QString latestScanHistory;             // or the history file it is read from, on the step's own thread
     // Cloud Sync's writeback jobs for the prerequisites: already read (live, by the caller), or the saved Graph
     // answers (GET /servicePrincipals/{id}/synchronization/jobs, …/jobs/{jobId}/schema) as sunset-cli diff reads
     // them. Neither: the writeback checks are unread and the attestation is asked for instead.
@@ -42,10 +44,6 @@ struct ChecklistSources {
     QString agentAccountName = QStringLiteral("provAgentgMSA");
 };
 
-// Runs one step's automatic checks and returns the run (findings, errors), stamped with now and by. Blocking:
-// LDAP reads on this thread, the cloud through a local event loop, so call it from a command or a worker thread
-// (the wizard runs it off the GUI thread), never from inside another event loop. cancel, when set, stops it
-// between reads (the run then carries a "cancelled" error).
 // The verification step's "fresh scan": when the sources give both sides (AD live or an AD snapshot file, and
 // Exchange Online live or a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
 // step then judges. nullopt when the sources do not give both sides (the latest recorded scan is judged), else
@@ -60,7 +58,14 @@ std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources&
 // What to give when Cloud Sync's jobs were not read (the options, the wizard's sources, or the attestation).
 QString cloudSyncMissingHint();
 
-ChecklistRun runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
-                              const std::atomic_bool* cancel = nullptr);
+// Runs one step's automatic checks; the future carries the run (findings, errors), stamped with by and the time
+// they started. Its reads go side by side: the live cloud reads on this thread's event loop (clientFuture), the
+// LDAP and file reads each on a BackgroundTask (backgroundFuture); the step is judged once all are in. Call it on a
+// thread with an event loop: the GUI thread, or sunset-cli's while it waits at its edge. owner, when given, owns
+// the run and its threads (destroyed, it cancels them and waits); without one the run deletes itself when done.
+// Cancelling the future ends it at once without a run (nothing to record): the live reads stop, the LDAP read
+// stops where it next looks.
+QFuture<ChecklistRun> runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,
+                                       QObject* owner = nullptr);
 
 } // namespace sunset

@@ -5,7 +5,11 @@
 #include "CloudSyncClient.h"
 #include "TokenProvider.h"
 
+#include "platform/ClientFuture.h"
+
 #include <QEventLoop>
+#include <QFutureWatcher>
+#include <QPromise>
 #include <QSslConfiguration>
 #include <QTimer>
 
@@ -13,36 +17,41 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-SecretResult<QByteArray> recallSecretNow(const SecretKey& key)
+namespace {
+
+// The keyring answers through a callback; the store is kept until it has (deleted with the answer).
+template <typename T> struct KeyringAnswer final {
+    SecretStore* store = new SecretStore;
+    std::shared_ptr<QPromise<T>> promise = std::make_shared<QPromise<T>>();
+
+    KeyringAnswer() { promise->start(); }
+    auto done() const
+    {
+        return [store = store, promise = promise](const T& answer) {
+            promise->addResult(answer);
+            promise->finish();
+            store->deleteLater();
+        };
+    }
+};
+
+} // namespace
+
+QFuture<SecretResult<QByteArray>> recallSecret(const SecretKey& key)
 {
-    SecretStore store;
-    QEventLoop loop;
-    std::optional<SecretResult<QByteArray>> answer;
-    store.recall(key, &loop, [&](const SecretResult<QByteArray>& r) {
-        answer = r;
-        loop.quit();
-    });
-    if (!answer)
-        loop.exec();
-    return *answer;
+    KeyringAnswer<SecretResult<QByteArray>> answer;
+    answer.store->recall(key, answer.store, answer.done());
+    return answer.promise->future();
 }
 
-std::optional<SecretStoreError> storeSecretNow(const SecretKey& key, const std::optional<QByteArray>& secret)
+QFuture<std::optional<SecretStoreError>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret)
 {
-    SecretStore store;
-    QEventLoop loop;
-    std::optional<std::optional<SecretStoreError>> answer;
-    auto done = [&](const std::optional<SecretStoreError>& e) {
-        answer = e;
-        loop.quit();
-    };
+    KeyringAnswer<std::optional<SecretStoreError>> answer;
     if (secret)
-        store.remember(key, *secret, &loop, done);
+        answer.store->remember(key, *secret, answer.store, answer.done());
     else
-        store.forget(key, &loop, done);
-    if (!answer)
-        loop.exec();
-    return *answer;
+        answer.store->forget(key, answer.store, answer.done());
+    return answer.promise->future();
 }
 
 QString describeSecretKey(const SecretKey& key)
@@ -144,7 +153,11 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
     cancelPoll.stop();
     // Only a secret that signed in (the read finished) is worth keeping.
     if (cloud.rememberAs && result) {
-        if (const auto failure = storeSecretNow(*cloud.rememberAs, cloud.rememberSecret))
+        QFutureWatcher<std::optional<SecretStoreError>> stored;
+        QObject::connect(&stored, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+        stored.setFuture(storeSecret(*cloud.rememberAs, cloud.rememberSecret));
+        loop.exec();
+        if (const auto failure = stored.result())
             report.warn(failure->message + u"; the secret was used for this run only."_s);
         else
             report.tell(u"Remembered "_s + describeSecretKey(*cloud.rememberAs) + u" in the desktop keyring."_s);
@@ -167,27 +180,26 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
     return result->mailboxes;
 }
 
-Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud)
+QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(const CloudSettings& cloud,
+                                                                             QObject* owner)
 {
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
+    auto client = signedInClient(cloud.scan, [&cloud](TokenProvider* tokens) {
+        return std::make_unique<CloudSyncClient>(cloud.scan.graphEndpoint, tokens);
+    });
     if (!cloud.scan.graphResource.isEmpty())
-        client.setResource(cloud.scan.graphResource);
+        client->setResource(cloud.scan.graphResource);
     CloudSyncReadOptions options = cloud.scan.cloudSync;
     options.readProvisioningLog = false;
-    client.setOptions(options);
-    QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&client, &CloudSyncClient::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    client.start();
-    loop.exec();
-    if (!ok)
-        return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
-    // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
-    return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(client.takeState()));
+    client->setOptions(options);
+    return clientFuture(
+        std::move(client), [](CloudSyncClient& c) { c.start(); },
+        [](CloudSyncClient& c, bool ok) -> Result<std::shared_ptr<const CloudSyncState>> {
+            if (!ok)
+                return ImportError{{}, 0, {}, u"the read of Cloud Sync's jobs was cancelled"_s};
+            // Jobs left unread (a permission lacking) stay so inside the state, with the reason: the check says it.
+            return std::shared_ptr<const CloudSyncState>(std::make_shared<CloudSyncState>(c.takeState()));
+        },
+        owner);
 }
 
 } // namespace sunset

@@ -6,7 +6,9 @@
 #include "platform/SecretStore.h"
 #include "Snapshot.h"
 #include "SourceReport.h"
+#include "TokenProvider.h"
 
+#include <QFuture>
 #include <QList>
 #include <QSslCertificate>
 
@@ -48,16 +50,30 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, const SourceRe
                                    const std::atomic_bool* cancel = nullptr, const CloudScanProgress& progress = {},
                                    std::shared_ptr<const CloudSyncState>* cloudSync = nullptr);
 
-// Cloud Sync's writeback jobs and their schemas, read live with the cloud's credentials (no provisioning log: the
-// decommission checklist and provision-on-demand need the jobs only). Blocking (a local event loop): call it from a
-// command or a worker thread. A permission lacking leaves the jobs unread inside the state, with the permission
-// named; an error only when cancelled.
-Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud);
+// A cloud client with its own sign-in (a TokenProvider made from settings, kept as long as the client: a child of
+// it, deleted after the client's own parts), for the services' async reads (clientFuture).
+// make(tokens) builds the client: std::make_unique<CloudSyncClient>(endpoint, tokens).
+template <typename Make>
+auto signedInClient(const CloudScanSettings& settings, Make make) -> decltype(make(static_cast<TokenProvider*>(nullptr)))
+{
+    auto tokens = std::make_unique<TokenProvider>(settings.authority, settings.credentials);
+    tokens->setTransferLimits(settings.tokenLimits);
+    auto client = make(tokens.get());
+    tokens.release()->setParent(client.get());
+    return client;
+}
 
-// The desktop keyring's answer, waited for in a local event loop (for callers that block anyway: sunset-cli's
-// commands, each one sequential run, and the scan above). storeSecretNow with nullopt forgets the key.
-SecretResult<QByteArray> recallSecretNow(const SecretKey& key);
-std::optional<SecretStoreError> storeSecretNow(const SecretKey& key, const std::optional<QByteArray>& secret);
+// Cloud Sync's writeback jobs and their schemas, read live with the cloud's credentials (no provisioning log: the
+// decommission checklist and provision-on-demand need the jobs only), on this thread's event loop (clientFuture;
+// owner bounds its life). A permission lacking leaves the jobs unread inside the state, with the permission named;
+// an error only when the client stopped.
+QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(const CloudSettings& cloud,
+                                                                             QObject* owner = nullptr);
+
+// The desktop keyring's answer as a future (sunset-cli waits for it at its edge). storeSecret with nullopt forgets
+// the key.
+QFuture<SecretResult<QByteArray>> recallSecret(const SecretKey& key);
+QFuture<std::optional<SecretStoreError>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret);
 // "the client secret of <app> in <tenant>": a remembered secret as messages name it.
 QString describeSecretKey(const SecretKey& key);
 

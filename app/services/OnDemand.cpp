@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "OnDemand.h"
 
-#include "TokenProvider.h"
+#include "CloudSource.h"
 
-#include <QEventLoop>
+#include "platform/ClientFuture.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -163,60 +163,71 @@ void verifyInAd(LdapConnection& connection, OnDemandObjectRecord& record)
     record.verifyDetail = still.join(u"; "_s);
 }
 
-HistoryResult<OnDemandRunRecord> runOnDemand(HistoryStore& store, const OnDemandPlan& plan,
-                                             const OnDemandRunSettings& settings, LdapConnection* ad,
-                                             const std::function<void(const QString&)>& progress,
-                                             const std::atomic_bool* cancel)
+HistoryResult<qint64> beginOnDemandRun(HistoryStore& store, const OnDemandPlan& plan,
+                                       const OnDemandRunSettings& settings)
 {
-    OnDemandStore records(store);
-    const auto runId = records.begin(plan.scanId, settings.job.servicePrincipalId, settings.job.jobId,
-                                     settings.job.ruleId, plan.subjects);
-    if (!runId)
-        return runId.error();
+    return OnDemandStore(store).begin(plan.scanId, settings.job.servicePrincipalId, settings.job.jobId,
+                                      settings.job.ruleId, plan.subjects);
+}
 
-    TokenProvider tokens(settings.cloud.authority, settings.cloud.credentials);
-    tokens.setTransferLimits(settings.cloud.tokenLimits);
-    ProvisionOnDemandClient client(settings.cloud.graphEndpoint, &tokens);
-    if (!settings.cloud.graphResource.isEmpty())
-        client.setResource(settings.cloud.graphResource);
-    client.setRetryPolicy(settings.cloud.retryPolicy);
-    std::vector<OnDemandObjectRecord> objects;
+OnDemandAnswers unanswered(const OnDemandPlan& plan)
+{
+    OnDemandAnswers answers;
     for (const OnDemandSubject& s : plan.subjects)
-        objects.push_back({s, {}, {}, {}, {}, "[]", {}, {}});
-    QEventLoop loop;
-    QObject::connect(&client, &ProvisionOnDemandClient::objectDone, &loop,
-                     [&](int index, const OnDemandObjectResult& result) {
-                         takeAnswer(result, objects[size_t(index)]);
+        answers.objects.push_back({s, {}, {}, {}, {}, "[]", {}, {}});
+    return answers;
+}
+
+QString onDemandCancelled()
+{
+    return u"cancelled"_s;
+}
+
+QFuture<QString> askCloudSync(const OnDemandPlan& plan, const OnDemandRunSettings& settings,
+                              std::shared_ptr<OnDemandAnswers> answers, std::function<void(const QString&)> progress,
+                              QObject* owner)
+{
+    auto client = signedInClient(settings.cloud, [&settings](TokenProvider* tokens) {
+        return std::make_unique<ProvisionOnDemandClient>(settings.cloud.graphEndpoint, tokens);
+    });
+    if (!settings.cloud.graphResource.isEmpty())
+        client->setResource(settings.cloud.graphResource);
+    client->setRetryPolicy(settings.cloud.retryPolicy);
+    answers->ruleId = settings.job.ruleId;
+    ProvisionOnDemandClient* asking = client.get();
+    QObject::connect(asking, &ProvisionOnDemandClient::objectDone, asking,
+                     [asking, answers, progress](int index, const OnDemandObjectResult& result) {
+                         OnDemandObjectRecord& record = answers->objects[size_t(index)];
+                         takeAnswer(result, record);
+                         answers->ruleId = asking->job().ruleId;
                          if (progress)
-                             progress(u"%1: Cloud Sync answered %2"_s.arg(objects[size_t(index)].subject.label,
-                                                                           objects[size_t(index)].result));
+                             progress(u"%1: Cloud Sync answered %2"_s.arg(record.subject.label, record.result));
                      });
-    QObject::connect(&client, &ProvisionOnDemandClient::finished, &loop, &QEventLoop::quit);
-    QTimer cancelPoll;
-    if (cancel) {
-        QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
-            if (cancel->load())
-                client.cancel();
-        });
-        cancelPoll.start(100);
-    }
     QStringList ids;
     for (const OnDemandSubject& s : plan.subjects)
         ids << s.entraObjectId;
-    client.start(settings.job, ids);
-    loop.exec();
-    cancelPoll.stop();
+    return clientFuture(
+        std::move(client), [job = settings.job, ids](ProvisionOnDemandClient& c) { c.start(job, ids); },
+        [answers](ProvisionOnDemandClient& c, bool) {
+            answers->ruleId = c.job().ruleId;
+            return c.error() ? c.error()->toString() : QString();
+        },
+        owner);
+}
 
+HistoryResult<OnDemandRunRecord> finishOnDemandRun(HistoryStore& store, qint64 runId, OnDemandAnswers answers,
+                                                   LdapConnection* ad)
+{
     // AD's re-read: only objects Cloud Sync answered for; the others were never touched.
     if (ad) {
-        for (OnDemandObjectRecord& o : objects)
+        for (OnDemandObjectRecord& o : answers.objects)
             if (!o.result.isEmpty())
                 verifyInAd(*ad, o);
     }
-    const QString stopped = client.error() ? client.error()->toString() : QString();
-    if (auto error = records.finish(runId.value(), client.job().ruleId, objects, client.error().has_value(), stopped))
+    OnDemandStore records(store);
+    if (auto error = records.finish(runId, answers.ruleId, answers.objects, !answers.stopped.isEmpty(), answers.stopped))
         return *error;
-    return records.run(runId.value());
+    return records.run(runId);
 }
 
 QString describeOnDemandObject(const OnDemandObjectRecord& o)

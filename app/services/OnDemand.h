@@ -8,10 +8,11 @@
 #include "ProvisionOnDemandClient.h"
 #include "ScanRecording.h"
 
+#include <QFuture>
 #include <QStringList>
 
-#include <atomic>
 #include <functional>
+#include <memory>
 
 namespace sunset {
 
@@ -44,13 +45,34 @@ struct OnDemandRunSettings {
     OnDemandJob job;
 };
 
-// Runs the plan: records the run as started, asks Cloud Sync for each subject (an event loop runs until done:
-// call it from a command or a worker thread, never inside another loop), re-reads AD when a connection is given,
-// records the results. progress hears one line per object. cancel, when set, stops between requests.
-HistoryResult<OnDemandRunRecord> runOnDemand(HistoryStore& store, const OnDemandPlan& plan,
-                                             const OnDemandRunSettings& settings, LdapConnection* ad,
-                                             const std::function<void(const QString&)>& progress = {},
-                                             const std::atomic_bool* cancel = nullptr);
+// A run of the plan, in three parts so that only the history and AD block (on a thread that may wait) and Cloud
+// Sync is asked on an event loop:
+// 1. beginOnDemandRun records the run as started (so that a run cut short is on record);
+// 2. askCloudSync asks Cloud Sync for each subject, its answers written into answers as they come;
+// 3. finishOnDemandRun re-reads AD when a connection is given and records the results.
+// sunset-cli runs them in turn (waiting for 2 at its edge); the desktop app runs 1 and 3 on worker threads.
+HistoryResult<qint64> beginOnDemandRun(HistoryStore& store, const OnDemandPlan& plan,
+                                       const OnDemandRunSettings& settings);
+
+// What Cloud Sync answered so far: each subject's record, in the plan's order (empty result: not asked yet).
+struct OnDemandAnswers {
+    std::vector<OnDemandObjectRecord> objects;
+    QString ruleId;  // the job's rule, read from its schema
+    QString stopped; // why the run stopped before the last object (empty: it did not)
+};
+OnDemandAnswers unanswered(const OnDemandPlan& plan);
+
+// Asks on this thread's event loop (clientFuture; owner bounds it); progress hears one line per object. The
+// future carries why the run stopped early (empty: every object was asked). Cancelling it stops the requests;
+// answers keeps what Cloud Sync answered before (finishOnDemandRun then records the run as stopped).
+QFuture<QString> askCloudSync(const OnDemandPlan& plan, const OnDemandRunSettings& settings,
+                              std::shared_ptr<OnDemandAnswers> answers,
+                              std::function<void(const QString&)> progress = {}, QObject* owner = nullptr);
+// What a cancelled run's record says.
+QString onDemandCancelled();
+
+HistoryResult<OnDemandRunRecord> finishOnDemandRun(HistoryStore& store, qint64 runId, OnDemandAnswers answers,
+                                                   LdapConnection* ad);
 
 // One object's outcome in words: "fixed: Cloud Sync wrote extensionAttribute1 (… → …); AD now matches".
 QString describeOnDemandObject(const OnDemandObjectRecord& record);

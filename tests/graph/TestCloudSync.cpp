@@ -18,6 +18,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -456,7 +458,11 @@ void TestCloudSync::checklistReadsJobsLiveWithoutTheLog()
     cloud.scan.credentials = AppCredentials{kTenant, kApp, kSecret, {}, false, false};
     ChecklistSources sources;
     sources.cloud = cloud;
-    const ChecklistRun run = runChecklistStep(ChecklistStep::Prerequisites, sources, u"tester"_s);
+    // The step's live reads run on this thread's event loop: wait here as sunset-cli waits at its edge.
+    const QFuture<ChecklistRun> checked = runChecklistStep(ChecklistStep::Prerequisites, sources, u"tester"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(checked.isFinished(), 60000);
+    QCOMPARE(checked.resultCount(), 1);
+    const ChecklistRun run = checked.result();
 
     const auto finding = [&](QLatin1StringView check) -> const ChecklistFinding* {
         for (const ChecklistFinding& f : run.findings)
@@ -474,4 +480,30 @@ void TestCloudSync::checklistReadsJobsLiveWithoutTheLog()
     QVERIFY2(mappings->level != FindingLevel::Unread && mappings->evidence.join(u'\n').contains(u"mail"_s),
              qPrintable(mappings->summary + u'\n' + mappings->evidence.join(u'\n')));
     QCOMPARE(g_emulator->sync().provisioningRequests(), 0);
+}
+
+// Cancelling a checklist step while its live read is under way stops that read: the future ends at once without a
+// run, and the client lets go of its connection (the server, which never answers, sees it closed).
+void TestCloudSync::checklistCancelStopsALiveRead()
+{
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    const QUrl base(u"http://127.0.0.1:%1"_s.arg(silent.serverPort()));
+    CloudSettings cloud;
+    cloud.scan.authority = base;
+    cloud.scan.graphEndpoint = base;
+    cloud.scan.exoEndpoint = base;
+    cloud.scan.credentials = AppCredentials{kTenant, kApp, kSecret, {}, false, false};
+    ChecklistSources sources;
+    sources.cloud = cloud;
+    QFuture<ChecklistRun> checked = runChecklistStep(ChecklistStep::HybridCleanup, sources, u"tester"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000); // the sign-in is waiting for its answer
+    QTcpSocket* connection = silent.nextPendingConnection();
+    QVERIFY(!checked.isFinished());
+
+    checked.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(checked.isFinished(), 10000);
+    QVERIFY(checked.isCanceled());
+    QCOMPARE(checked.resultCount(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(connection->state() == QAbstractSocket::UnconnectedState, 10000);
 }

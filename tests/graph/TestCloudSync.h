@@ -18,6 +18,7 @@ private Q_SLOTS:
     void permissionLackingDegrades();
     void noServicePrincipalIsSaid();
     void checklistReadsJobsLiveWithoutTheLog();
+    void checklistCancelStopsALiveRead();
     void emulatorRefusesUndocumentedQueries_data();
     void emulatorRefusesUndocumentedQueries();
 };

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QMutex>
 #include <QPlainTextEdit>
+#include <QPromise>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -222,6 +223,40 @@ private Q_SLOTS:
         QCOMPARE(show->text(), u"Show scan 7 in History"_s);
         show->click();
         QCOMPARE(opened, QList<qint64>{7});
+    }
+
+    // Cancel stops a step's checks that are mid-read: the future the starter gave is cancelled, the page has its
+    // buttons back at once and says so, and nothing is recorded (a cancelled run is not a result).
+    void cancelStopsChecksMidRead()
+    {
+        auto history = openHistory(u"cancel.sqlite"_s);
+        ChecklistStore store(*history);
+        QPromise<ChecklistRun> reading; // a read that answers only when told
+        QFuture<ChecklistRun> started;
+        auto* checks = new DecommissionChecks([&](ChecklistStep, QObject*) {
+            reading.start();
+            started = reading.future();
+            return started;
+        });
+        DecommissionWizard wizard(&store, checks);
+        wizard.show();
+        DecommissionStepPage* page = wizard.stepPage(ChecklistStep::Prerequisites);
+        auto* run = page->findChild<QPushButton*>(u"runChecks"_s);
+        auto* cancel = page->findChild<QPushButton*>(u"cancelChecks"_s);
+        run->click();
+        QVERIFY(started.isStarted() && !started.isFinished());
+        QVERIFY(!run->isEnabled());
+        QVERIFY(cancel->isEnabled());
+        QVERIFY(checks->isRunning(ChecklistStep::Prerequisites));
+
+        cancel->click();
+        QVERIFY(started.isCanceled());
+        QTRY_VERIFY_WITH_TIMEOUT(run->isEnabled(), 10000);
+        QVERIFY(!cancel->isEnabled());
+        QVERIFY(!checks->isRunning(ChecklistStep::Prerequisites));
+        QVERIFY(page->findChild<QLabel*>(u"message"_s)->text().contains(u"cancelled"_s));
+        QVERIFY(recorded(store).step(ChecklistStep::Prerequisites).runs.empty());
+        reading.finish();
     }
 
     void passingRunWalksAllFiveSteps()
