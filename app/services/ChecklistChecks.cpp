@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ChecklistChecks.h"
 
+#include "CloudConnection.h"
 #include "CloudSyncClient.h"
 
 #include "CloudSyncJsonReader.h"
@@ -80,10 +81,10 @@ Result<Snapshot> readMailboxes(const ChecklistSources& sources)
         return loadCloudSnapshotFile(sources.exoFile, nullptr);
     if (!sources.cloud)
         return ImportError{{}, 0, {}, missingCloud() + u" Or give a Get-Mailbox export with --exo FILE."_s};
-    TokenProvider tokens(sources.cloud->scan.authority, sources.cloud->scan.credentials);
-    ExoMailboxClient client(sources.cloud->scan.exoEndpoint, sources.cloud->scan.credentials.tenant, &tokens);
-    if (!sources.cloud->scan.exoResource.isEmpty())
-        client.setResource(sources.cloud->scan.exoResource);
+    const CloudConnection connection = cloudConnectionFor(sources.cloud->scan.connection, sources.cloud->scan.secret);
+    TokenProvider tokens(connection.authority, connection.credentials);
+    ExoMailboxClient client(connection.exoEndpoint, connection.credentials.tenant, &tokens);
+    client.setResource(connection.exoResource);
     QEventLoop loop;
     bool ok = false;
     QObject::connect(&client, &ExoMailboxClient::finished, &loop, [&](bool result) {
@@ -99,10 +100,10 @@ Result<Snapshot> readMailboxes(const ChecklistSources& sources)
 
 Result<HybridArtifacts> readHybrid(const CloudSettings& cloud)
 {
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    HybridArtifactsClient client(cloud.scan.exoEndpoint, cloud.scan.credentials.tenant, &tokens);
-    if (!cloud.scan.exoResource.isEmpty())
-        client.setResource(cloud.scan.exoResource);
+    const CloudConnection connection = cloudConnectionFor(cloud.scan.connection, cloud.scan.secret);
+    TokenProvider tokens(connection.authority, connection.credentials);
+    HybridArtifactsClient client(connection.exoEndpoint, connection.credentials.tenant, &tokens);
+    client.setResource(connection.exoResource);
     QEventLoop loop;
     bool ok = false;
     QObject::connect(&client, &HybridArtifactsClient::finished, &loop, [&](bool result) {
@@ -154,10 +155,10 @@ Result<std::shared_ptr<const CloudSyncState>> readCloudSync(const ChecklistSourc
 
 Result<SyncedObjectsRead> readSyncedObjectsLive(const CloudSettings& cloud, SyncedObjectKind kind)
 {
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    SyncedObjectsClient client(cloud.scan.graphEndpoint, &tokens, kind);
-    if (!cloud.scan.graphResource.isEmpty())
-        client.setResource(cloud.scan.graphResource);
+    const CloudConnection connection = cloudConnectionFor(cloud.scan.connection, cloud.scan.secret);
+    TokenProvider tokens(connection.authority, connection.credentials);
+    SyncedObjectsClient client(connection.graphEndpoint, &tokens, kind);
+    client.setResource(connection.graphResource);
     QEventLoop loop;
     bool ok = false;
     QObject::connect(&client, &SyncedObjectsClient::finished, &loop, [&](bool result) {

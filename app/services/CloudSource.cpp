@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudSource.h"
 
+#include "CloudConnection.h"
 #include "CloudScanState.h"
 #include "CloudSyncClient.h"
 #include "TokenProvider.h"
@@ -75,8 +76,9 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
         tls.addCaCertificates(cloud.extraCaCertificates);
         QSslConfiguration::setDefaultConfiguration(tls);
     }
-    const QString tenant = settings.credentials.tenant;
-    const QUrl graphEndpoint = settings.graphEndpoint;
+    const CloudConnection connection = cloudConnectionFor(settings.connection, settings.secret);
+    const QString tenant = connection.credentials.tenant;
+    const QUrl graphEndpoint = connection.graphEndpoint;
     if (!cloud.fullScan) {
         Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
         if (!kept) {
@@ -169,10 +171,10 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
 
 Result<std::shared_ptr<const CloudSyncState>> readCloudSyncJobsLive(const CloudSettings& cloud)
 {
-    TokenProvider tokens(cloud.scan.authority, cloud.scan.credentials);
-    CloudSyncClient client(cloud.scan.graphEndpoint, &tokens);
-    if (!cloud.scan.graphResource.isEmpty())
-        client.setResource(cloud.scan.graphResource);
+    const CloudConnection connection = cloudConnectionFor(cloud.scan.connection, cloud.scan.secret);
+    TokenProvider tokens(connection.authority, connection.credentials);
+    CloudSyncClient client(connection.graphEndpoint, &tokens);
+    client.setResource(connection.graphResource);
     CloudSyncReadOptions options = cloud.scan.cloudSync;
     options.readProvisioningLog = false;
     client.setOptions(options);

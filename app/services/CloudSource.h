@@ -22,7 +22,7 @@ namespace sunset {
 // delta when an earlier run of this profile left its state), then Get-Mailbox through the admin API.
 struct CloudSettings {
     CloudScanSettings scan;
-    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's
+    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's: scan.connection.caFile's, read
     QString stateDirectory;                     // the profile's directory for the delta state
     bool fullScan = false;                      // ignore the kept state
     // Kept in the desktop keyring under this key once the sign-in worked (sunset-cli's --remember-secret).

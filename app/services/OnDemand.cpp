@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "OnDemand.h"
 
+#include "CloudConnection.h"
 #include "TokenProvider.h"
 
 #include <QEventLoop>
@@ -174,11 +175,11 @@ HistoryResult<OnDemandRunRecord> runOnDemand(HistoryStore& store, const OnDemand
     if (!runId)
         return runId.error();
 
-    TokenProvider tokens(settings.cloud.authority, settings.cloud.credentials);
+    const CloudConnection connection = cloudConnectionFor(settings.cloud.connection, settings.cloud.secret);
+    TokenProvider tokens(connection.authority, connection.credentials);
     tokens.setTransferLimits(settings.cloud.tokenLimits);
-    ProvisionOnDemandClient client(settings.cloud.graphEndpoint, &tokens);
-    if (!settings.cloud.graphResource.isEmpty())
-        client.setResource(settings.cloud.graphResource);
+    ProvisionOnDemandClient client(connection.graphEndpoint, &tokens);
+    client.setResource(connection.graphResource);
     client.setRetryPolicy(settings.cloud.retryPolicy);
     std::vector<OnDemandObjectRecord> objects;
     for (const OnDemandSubject& s : plan.subjects)
