@@ -12,6 +12,7 @@
 #include "CloudEmulator.h"
 #include "CloudLiveScan.h"
 #include "DemoTenantGenerator.h"
+#include "EmulatorScanSettings.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -109,13 +110,7 @@ struct ScanFigures {
 
 ScanFigures scan(const QUrl& emulator, int parallel, const char* label)
 {
-    CloudScanSettings settings;
-    settings.authority = settings.graphEndpoint = settings.exoEndpoint = emulator;
-    settings.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-    settings.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-    settings.credentials.tenant = kTenant;
-    settings.credentials.clientId = kApp;
-    settings.credentials.clientSecret = kSecret;
+    CloudScanSettings settings = emulatorScanSettings(emulator, kTenant, kApp, kSecret);
     settings.readGraph = false;
     settings.exoParallel = parallel;
     CloudLiveScan live;

@@ -32,21 +32,20 @@ class ScanRun final {
 public:
     ScanRun(CloudScanSettings settings, const TaskControl& control, Post post)
         : m_settings(std::move(settings))
+        , m_connection(cloudConnectionFor(m_settings.connection, m_settings.secret))
         , m_control(control)
         , m_post(std::move(post))
-        , m_tokens(m_settings.authority, m_settings.credentials)
-        , m_users(m_settings.graphEndpoint, &m_tokens)
+        , m_tokens(m_connection.authority, m_connection.credentials)
+        , m_users(m_connection.graphEndpoint, &m_tokens)
         , m_exo([this] { return makeExoClient(); })
-        , m_sync(m_settings.graphEndpoint, &m_tokens)
+        , m_sync(m_connection.graphEndpoint, &m_tokens)
     {
         m_tokens.setDeviceCodeSecondMsecs(m_settings.deviceCodeSecondMsecs);
         m_tokens.setTransferLimits(m_settings.tokenLimits);
-        if (!m_settings.graphResource.isEmpty())
-            m_users.setResource(m_settings.graphResource);
+        m_users.setResource(m_connection.graphResource);
         m_exo.setApi(m_settings.exoApi);
         m_exo.setParallel(m_settings.exoParallel);
-        if (!m_settings.graphResource.isEmpty())
-            m_sync.setResource(m_settings.graphResource);
+        m_sync.setResource(m_connection.graphResource);
         m_sync.setOptions(m_settings.cloudSync);
         m_sync.setRetryPolicy(m_settings.retryPolicy);
         m_users.setRetryPolicy(m_settings.retryPolicy);
@@ -95,15 +94,13 @@ public:
 private:
     void begin()
     {
-        if (!m_settings.credentials.delegated) {
+        if (!m_connection.credentials.delegated) {
             next();
             return;
         }
         // Delegated: sign in before the first page, so that the admin's name is known for the Exchange admin
         // API's X-AnchorMailbox and no page waits for a human.
-        const QString firstResource = m_settings.readGraph
-                                          ? resourceOf(m_settings.graphResource, m_settings.graphEndpoint)
-                                          : resourceOf(m_settings.exoResource, m_settings.exoEndpoint);
+        const QString firstResource = m_settings.readGraph ? m_connection.graphResource : m_connection.exoResource;
         m_tokens.accessToken(firstResource, &m_loop, [this](const Result<QByteArray>& token) {
             if (m_control.isCanceled()) {
                 finishCancelled();
@@ -124,20 +121,14 @@ private:
     std::unique_ptr<ExoMailboxClient> makeExoClient()
     {
         auto client =
-            std::make_unique<ExoMailboxClient>(m_settings.exoEndpoint, m_settings.credentials.tenant, &m_tokens);
-        if (!m_settings.exoResource.isEmpty())
-            client->setResource(m_settings.exoResource);
+            std::make_unique<ExoMailboxClient>(m_connection.exoEndpoint, m_connection.credentials.tenant, &m_tokens);
+        client->setResource(m_connection.exoResource);
         client->setApi(m_settings.exoApi);
         if (!m_exoAnchor.isEmpty())
             client->setAnchorMailbox(m_exoAnchor);
         client->setRetryPolicy(m_settings.retryPolicy);
         client->setGraphDirectory(m_exoGraph);
         return client;
-    }
-
-    static QString resourceOf(const QString& configured, const QUrl& endpoint)
-    {
-        return configured.isEmpty() ? GraphUsersClient::defaultResource(endpoint) : configured;
     }
 
     void next()
@@ -224,7 +215,7 @@ private:
         const bool graphDelta = m_settings.readGraph && previous && !previous->deltaLink.isEmpty() &&
                                 previous->usersResumeLink.isEmpty() && !m_users.resynced();
         ExoReadPlan plan = planExoRead(policy, previous ? previous->exoCursor : ExoRescanCursor(),
-                                       m_settings.credentials.tenant, exoEndpointKey(),
+                                       m_connection.credentials.tenant, exoEndpointKey(),
                                        m_settings.exoApi == ExoAdminApi::InvokeCommand, graphDelta,
                                        m_settings.readGraph && m_users.resynced(), m_exoStartedMsecs);
         if (plan.incremental) {
@@ -280,7 +271,7 @@ private:
 
     QString exoEndpointKey() const
     {
-        return m_settings.exoEndpoint.toString() +
+        return m_connection.exoEndpoint.toString() +
                (m_settings.exoApi == ExoAdminApi::V2 ? u"|v2.0"_s : u"|InvokeCommand"_s);
     }
 
@@ -306,7 +297,7 @@ private:
                 m_exoRead.cacheProblem = error;
         }
         if (m_writer && m_exoRead.cacheProblem.isEmpty()) {
-            m_cursor.tenant = m_settings.credentials.tenant;
+            m_cursor.tenant = m_connection.credentials.tenant;
             m_cursor.exoEndpoint = exoEndpointKey();
             m_cursor.cacheFormat = MailboxCache::kFormat;
             m_cursor.cacheId = m_writer->id();
@@ -435,6 +426,7 @@ private:
     }
 
     CloudScanSettings m_settings;
+    CloudConnection m_connection; // m_settings' tenant as the clients take it
     const TaskControl& m_control; // cancel() was asked (from the GUI thread)
     Post m_post;
     QEventLoop m_loop;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "CloudConnection.h"
 #include "CloudHttp.h"
 #include "CloudSyncClient.h"
 #include "ExoMailboxClient.h"
@@ -55,14 +56,11 @@ QString describeExoRead(const CloudScanResult& result);
 
 // How to reach and read the cloud for one scan.
 struct CloudScanSettings {
-    QUrl authority{QStringLiteral("https://login.microsoftonline.com")};
-    QUrl graphEndpoint{QStringLiteral("https://graph.microsoft.com")};
-    QUrl exoEndpoint{QStringLiteral("https://outlook.office365.com")};
-    QString graphResource; // token audiences; empty: the endpoint's scheme and host
-    QString exoResource;
-    // App-only (secret or certificate), or delegated (credentials.delegated: device code sign-in by the admin,
-    // then the refresh token, in memory only, for the second resource and renewals).
-    AppCredentials credentials;
+    // Which tenant and app, the endpoints and token audiences, and how to sign in: app-only (secret or
+    // certificate), or delegated (a device code sign-in by the admin, then the refresh token, in memory only, for
+    // the second resource and renewals). The secret beside it; cloudConnectionFor() maps the two.
+    CloudTenantSettings connection;
+    CloudSignInSecret secret;
     bool readGraph = true; // Graph users (on-premises anchors, delta)
     bool readExo = true;   // Exchange Online mailboxes
     bool readCloudSync = false; // Cloud Sync's writeback jobs, schemas and provisioning log (Graph), after the rest

@@ -131,6 +131,17 @@ Result<ClientCertificate> ClientCertificate::fromPkcs12(QByteArrayView pfx, cons
     return fromKeyAndCertificate(pkey, cert, source);
 }
 
+bool ClientCertificate::isPkcs12File(const QString& path)
+{
+    return path.endsWith(u".pfx"_s, Qt::CaseInsensitive) || path.endsWith(u".p12"_s, Qt::CaseInsensitive);
+}
+
+Result<ClientCertificate> ClientCertificate::fromFileContents(QByteArrayView contents, const QByteArray& pkcs12Password,
+                                                              const QString& path)
+{
+    return isPkcs12File(path) ? fromPkcs12(contents, pkcs12Password, path) : fromPem(contents, contents, path);
+}
+
 Result<ClientCertificate> ClientCertificate::fromKeyAndCertificate(void* pkeyHandle, void* x509Handle,
                                                                    const QString& source)
 {

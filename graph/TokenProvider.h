@@ -34,6 +34,12 @@ public:
     // A PKCS#12 file (.pfx, as the Windows certificate export writes it) with its password (may be empty).
     static Result<ClientCertificate> fromPkcs12(QByteArrayView pfx, const QByteArray& password, const QString& source);
 
+    // The app's certificate file as the admin has it: a .pfx/.p12 (told by its name, see isPkcs12File) opened with
+    // its password, else PEM holding both the key and the certificate. path names it in errors.
+    static Result<ClientCertificate> fromFileContents(QByteArrayView contents, const QByteArray& pkcs12Password,
+                                                      const QString& path);
+    static bool isPkcs12File(const QString& path); // .pfx or .p12, whatever the case
+
     const QByteArray& certificateDer() const { return m_der; }
     QByteArray thumbprintSha256() const; // base64url, for "x5t#S256"
     QByteArray thumbprintSha1() const;   // base64url, for "x5t"

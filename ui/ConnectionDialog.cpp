@@ -35,8 +35,9 @@ struct CloudPreset {
     const char* exo;
 };
 constexpr CloudPreset kPresets[] = {
-    {QT_TRANSLATE_NOOP("sunset::ConnectionDialog", "Global (commercial, GCC)"), "https://login.microsoftonline.com",
-     "https://graph.microsoft.com", "https://outlook.office365.com"},
+    {QT_TRANSLATE_NOOP("sunset::ConnectionDialog", "Global (commercial, GCC)"),
+     CloudTenantSettings::kDefaultAuthority.data(), CloudTenantSettings::kDefaultGraphEndpoint.data(),
+     CloudTenantSettings::kDefaultExoEndpoint.data()},
     {QT_TRANSLATE_NOOP("sunset::ConnectionDialog", "US Government GCC High"), "https://login.microsoftonline.us",
      "https://graph.microsoft.us", "https://outlook.office365.us"},
     {QT_TRANSLATE_NOOP("sunset::ConnectionDialog", "US Government DoD"), "https://login.microsoftonline.us",
@@ -278,9 +279,10 @@ QGroupBox* ConnectionDialog::createCloudBox()
                                  tr("Application (client) ID of the app registration"));
     m_cloudSignIn = new QComboBox(livePage);
     m_cloudSignIn->setObjectName(u"cloudSignIn"_s);
-    m_cloudSignIn->addItem(tr("Client secret (app-only)"), int(CloudSourceProfile::SignIn::ClientSecret));
-    m_cloudSignIn->addItem(tr("Certificate (app-only)"), int(CloudSourceProfile::SignIn::Certificate));
-    m_cloudSignIn->addItem(tr("Device code (sign in as you, in a browser)"), int(CloudSourceProfile::SignIn::DeviceCode));
+    m_cloudSignIn->addItem(tr("Client secret (app-only)"), int(CloudTenantSettings::SignIn::ClientSecret));
+    m_cloudSignIn->addItem(tr("Certificate (app-only)"), int(CloudTenantSettings::SignIn::Certificate));
+    m_cloudSignIn->addItem(tr("Device code (sign in as you, in a browser)"),
+                           int(CloudTenantSettings::SignIn::DeviceCode));
     form->addRow(tr("Sign-&in:"), m_cloudSignIn);
     m_cloudSecret =
         addLineRow(form, tr("Client s&ecret:"), u"cloudSecret"_s, tr("asked for each scan, never saved to a file"));
@@ -300,10 +302,12 @@ QGroupBox* ConnectionDialog::createCloudBox()
         m_cloudPreset->addItem(tr(preset.label));
     m_cloudPreset->addItem(tr("Custom endpoints"));
     form->addRow(tr("C&loud:"), m_cloudPreset);
-    m_cloudAuthority = addLineRow(form, tr("Authority:"), u"cloudAuthority"_s, u"https://login.microsoftonline.com"_s);
-    m_cloudGraphEndpoint = addLineRow(form, tr("Graph:"), u"cloudGraphEndpoint"_s, u"https://graph.microsoft.com"_s);
-    m_cloudExoEndpoint = addLineRow(form, tr("Exchange Online:"), u"cloudExoEndpoint"_s,
-                                    u"https://outlook.office365.com"_s);
+    m_cloudAuthority =
+        addLineRow(form, tr("Authority:"), u"cloudAuthority"_s, CloudTenantSettings::kDefaultAuthority);
+    m_cloudGraphEndpoint =
+        addLineRow(form, tr("Graph:"), u"cloudGraphEndpoint"_s, CloudTenantSettings::kDefaultGraphEndpoint);
+    m_cloudExoEndpoint =
+        addLineRow(form, tr("Exchange Online:"), u"cloudExoEndpoint"_s, CloudTenantSettings::kDefaultExoEndpoint);
     applyCloudPreset(0);
     m_cloudStack->addWidget(livePage);
     layout->addWidget(m_cloudStack, 1);
@@ -342,20 +346,20 @@ void ConnectionDialog::updateEnabled()
     adForm->setRowVisible(m_adPlaintextWarning, m_adAllowPlaintext->isChecked());
 
     auto* cloudForm = qobject_cast<QFormLayout*>(m_cloudStack->widget(1)->layout());
-    const auto signIn = CloudSourceProfile::SignIn(m_cloudSignIn->currentData().toInt());
+    const auto signIn = CloudTenantSettings::SignIn(m_cloudSignIn->currentData().toInt());
     const bool pkcs12 = m_cloudCertificate->text().endsWith(u".pfx"_s, Qt::CaseInsensitive) ||
                         m_cloudCertificate->text().endsWith(u".p12"_s, Qt::CaseInsensitive);
-    cloudForm->setRowVisible(m_cloudSecret, signIn == CloudSourceProfile::SignIn::ClientSecret);
-    cloudForm->setRowVisible(m_cloudRememberSecret, signIn == CloudSourceProfile::SignIn::ClientSecret);
+    cloudForm->setRowVisible(m_cloudSecret, signIn == CloudTenantSettings::SignIn::ClientSecret);
+    cloudForm->setRowVisible(m_cloudRememberSecret, signIn == CloudTenantSettings::SignIn::ClientSecret);
     // The certificate row's field is a layout (edit + Browse…): find its row by the edit inside.
     for (int row = 0; row < cloudForm->rowCount(); ++row) {
         QLayoutItem* field = cloudForm->itemAt(row, QFormLayout::FieldRole);
         if (field && field->layout() && field->layout()->indexOf(m_cloudCertificate) >= 0)
-            cloudForm->setRowVisible(row, signIn == CloudSourceProfile::SignIn::Certificate);
+            cloudForm->setRowVisible(row, signIn == CloudTenantSettings::SignIn::Certificate);
     }
-    cloudForm->setRowVisible(m_cloudCertificatePassword, signIn == CloudSourceProfile::SignIn::Certificate && pkcs12);
+    cloudForm->setRowVisible(m_cloudCertificatePassword, signIn == CloudTenantSettings::SignIn::Certificate && pkcs12);
     cloudForm->setRowVisible(m_cloudRememberCertificatePassword,
-                             signIn == CloudSourceProfile::SignIn::Certificate && pkcs12);
+                             signIn == CloudTenantSettings::SignIn::Certificate && pkcs12);
     m_deleteProfile->setEnabled(ConnectionProfileStore(m_settings).names().contains(m_profileName->currentText()));
 }
 
@@ -405,20 +409,20 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     (p.cloud.kind == CloudSourceProfile::Kind::Live ? m_cloudLive : m_cloudSnapshot)->setChecked(true);
     m_cloudExo->setText(p.cloud.exoFile);
     m_cloudGraph->setText(p.cloud.graphFile);
-    m_cloudTenant->setText(p.cloud.tenant);
-    m_cloudClientId->setText(p.cloud.clientId);
-    m_cloudSignIn->setCurrentIndex(m_cloudSignIn->findData(int(p.cloud.signIn)));
-    m_cloudCertificate->setText(p.cloud.certificateFile);
-    m_cloudAuthority->setText(p.cloud.authority);
-    m_cloudGraphEndpoint->setText(p.cloud.graphEndpoint);
-    m_cloudExoEndpoint->setText(p.cloud.exoEndpoint);
-    m_graphResource = p.cloud.graphResource;
-    m_exoResource = p.cloud.exoResource;
+    const CloudTenantSettings& c = p.cloud.connection;
+    m_loadedConnection = c;
+    m_cloudTenant->setText(c.tenant);
+    m_cloudClientId->setText(c.clientId);
+    m_cloudSignIn->setCurrentIndex(m_cloudSignIn->findData(int(c.signIn)));
+    m_cloudCertificate->setText(c.certificateFile);
+    m_cloudAuthority->setText(c.authority);
+    m_cloudGraphEndpoint->setText(c.graphEndpoint);
+    m_cloudExoEndpoint->setText(c.exoEndpoint);
     int preset = m_cloudPreset->count() - 1;
     for (int i = 0; i < int(std::size(kPresets)); ++i) {
-        if (p.cloud.authority == QLatin1StringView(kPresets[i].authority) &&
-            p.cloud.graphEndpoint == QLatin1StringView(kPresets[i].graph) &&
-            p.cloud.exoEndpoint == QLatin1StringView(kPresets[i].exo))
+        if (c.authority == QLatin1StringView(kPresets[i].authority) &&
+            c.graphEndpoint == QLatin1StringView(kPresets[i].graph) &&
+            c.exoEndpoint == QLatin1StringView(kPresets[i].exo))
             preset = i;
     }
     m_cloudPreset->setCurrentIndex(preset);
@@ -456,15 +460,15 @@ ConnectionProfile ConnectionDialog::profile() const
     p.cloud.kind = m_cloudLive->isChecked() ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
     p.cloud.exoFile = m_cloudExo->text().trimmed();
     p.cloud.graphFile = m_cloudGraph->text().trimmed();
-    p.cloud.tenant = m_cloudTenant->text().trimmed();
-    p.cloud.clientId = m_cloudClientId->text().trimmed();
-    p.cloud.signIn = CloudSourceProfile::SignIn(m_cloudSignIn->currentData().toInt());
-    p.cloud.certificateFile = m_cloudCertificate->text().trimmed();
-    p.cloud.authority = m_cloudAuthority->text().trimmed();
-    p.cloud.graphEndpoint = m_cloudGraphEndpoint->text().trimmed();
-    p.cloud.exoEndpoint = m_cloudExoEndpoint->text().trimmed();
-    p.cloud.graphResource = m_graphResource; // not shown: kept from the profile as loaded
-    p.cloud.exoResource = m_exoResource;
+    CloudTenantSettings& c = p.cloud.connection;
+    c = m_loadedConnection; // what is not shown stays as loaded
+    c.tenant = m_cloudTenant->text().trimmed();
+    c.clientId = m_cloudClientId->text().trimmed();
+    c.signIn = CloudTenantSettings::SignIn(m_cloudSignIn->currentData().toInt());
+    c.certificateFile = m_cloudCertificate->text().trimmed();
+    c.authority = m_cloudAuthority->text().trimmed();
+    c.graphEndpoint = m_cloudGraphEndpoint->text().trimmed();
+    c.exoEndpoint = m_cloudExoEndpoint->text().trimmed();
     p.cloud.rememberClientSecret = m_cloudRememberSecret->isChecked();
     p.cloud.rememberCertificatePassword = m_cloudRememberCertificatePassword->isChecked();
     return p;
@@ -579,7 +583,7 @@ std::optional<SecretKey> ConnectionDialog::keyringKey(const QLineEdit* field) co
         key = {SecretKey::Kind::AdBindPassword, QUrl(p.ad.dc.uri).host(), p.ad.dc.bindName};
     } else {
         key = {field == m_cloudSecret ? SecretKey::Kind::ClientSecret : SecretKey::Kind::CertificatePassword,
-               p.cloud.tenant, p.cloud.clientId};
+               p.cloud.connection.tenant, p.cloud.connection.clientId};
     }
     if (key.tenant.isEmpty() || key.clientId.isEmpty())
         return std::nullopt;
@@ -592,7 +596,7 @@ void ConnectionDialog::recallRemembered(const ConnectionProfile& p)
     const bool wanted[] = {p.ad.rememberPassword && p.needsAdPassword(),
                            p.cloud.rememberClientSecret && p.needsClientSecret(),
                            p.cloud.rememberCertificatePassword && p.cloud.kind == CloudSourceProfile::Kind::Live &&
-                               p.cloud.signIn == CloudSourceProfile::SignIn::Certificate};
+                               p.cloud.connection.signIn == CloudTenantSettings::SignIn::Certificate};
     const QList<RememberedSecret> secrets = rememberedSecrets();
     for (qsizetype i = 0; i < secrets.size(); ++i) {
         const std::optional<SecretKey> key = keyringKey(secrets[i].field);
@@ -646,7 +650,7 @@ void ConnectionDialog::rememberTicked()
     const ConnectionProfile p = profile();
     const bool needed[] = {p.needsAdPassword(), p.needsClientSecret(),
                            p.cloud.kind == CloudSourceProfile::Kind::Live &&
-                               p.cloud.signIn == CloudSourceProfile::SignIn::Certificate};
+                               p.cloud.connection.signIn == CloudTenantSettings::SignIn::Certificate};
     const QList<RememberedSecret> secrets = rememberedSecrets();
     for (qsizetype i = 0; i < secrets.size(); ++i) {
         const std::optional<SecretKey> key = keyringKey(secrets[i].field);

@@ -114,8 +114,9 @@ private:
     QLineEdit* m_cloudGraphEndpoint = nullptr;
     QLineEdit* m_cloudExoEndpoint = nullptr;
 
-    QString m_graphResource; // token audiences of the loaded profile (set outside the dialog)
-    QString m_exoResource;
+    // The loaded profile's cloud connection: what the dialog does not show (the token audiences, set outside it)
+    // is kept from here.
+    CloudTenantSettings m_loadedConnection;
     QLabel* m_problems = nullptr;
     QLabel* m_keyringMessage = nullptr; // the keyring is unavailable or refused: the secret is for this scan only
     QPushButton* m_scan = nullptr;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ConnectionProfile.h"
 
+#include "CloudTenantSettingsKeys.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QSettings>
@@ -86,7 +88,7 @@ QString ConnectionProfile::cloudLabel() const
             label += u" + "_s + QFileInfo(cloud.graphFile).fileName();
         return label;
     }
-    return cloud.tenant;
+    return cloud.connection.tenant;
 }
 
 QList<ProfileProblem> validateProfile(const ConnectionProfile& p)
@@ -135,23 +137,24 @@ QList<ProfileProblem> validateProfile(const ConnectionProfile& p)
         if (!p.cloud.graphFile.trimmed().isEmpty())
             checkFile(problems, u"cloudGraphFile"_s, p.cloud.graphFile, tr("Graph users export"), {});
     } else {
-        const QString tenant = p.cloud.tenant.trimmed();
+        const CloudTenantSettings& c = p.cloud.connection;
+        const QString tenant = c.tenant.trimmed();
         if (tenant.isEmpty() || (!isGuid(tenant) && !tenant.contains(u'.')))
             problems.append({u"cloudTenant"_s, tr("Tenant: enter the tenant id (a GUID) or its domain, such as "
                                                  "contoso.onmicrosoft.com.")});
-        if (!isGuid(p.cloud.clientId.trimmed()))
+        if (!isGuid(c.clientId.trimmed()))
             problems.append({u"cloudClientId"_s, tr("Client id: enter the app registration's Application (client) "
                                                    "ID, a GUID like 00000000-0000-0000-0000-000000000000, from Entra "
                                                    "admin center › App registrations.")});
-        if (p.cloud.signIn == CloudSourceProfile::SignIn::Certificate)
-            checkFile(problems, u"cloudCertificateFile"_s, p.cloud.certificateFile, tr("Certificate"),
+        if (c.signIn == CloudTenantSettings::SignIn::Certificate)
+            checkFile(problems, u"cloudCertificateFile"_s, c.certificateFile, tr("Certificate"),
                       tr("Choose the PEM file with the certificate and its private key, or the .pfx."));
-        checkHttpsUrl(problems, u"cloudAuthority"_s, p.cloud.authority, tr("Authority"),
-                      u"https://login.microsoftonline.com"_s);
-        checkHttpsUrl(problems, u"cloudGraphEndpoint"_s, p.cloud.graphEndpoint, tr("Graph endpoint"),
-                      u"https://graph.microsoft.com"_s);
-        checkHttpsUrl(problems, u"cloudExoEndpoint"_s, p.cloud.exoEndpoint, tr("Exchange Online endpoint"),
-                      u"https://outlook.office365.com"_s);
+        checkHttpsUrl(problems, u"cloudAuthority"_s, c.authority, tr("Authority"),
+                      CloudTenantSettings::kDefaultAuthority);
+        checkHttpsUrl(problems, u"cloudGraphEndpoint"_s, c.graphEndpoint, tr("Graph endpoint"),
+                      CloudTenantSettings::kDefaultGraphEndpoint);
+        checkHttpsUrl(problems, u"cloudExoEndpoint"_s, c.exoEndpoint, tr("Exchange Online endpoint"),
+                      CloudTenantSettings::kDefaultExoEndpoint);
     }
     return problems;
 }
@@ -187,22 +190,12 @@ ConnectionProfile ConnectionProfileStore::load(const QString& name) const
     p.ad.dc.allowInsecurePlaintext = m_settings.value(u"ad/allowPlaintext"_s, false).toBool();
     p.ad.rememberPassword = m_settings.value(u"ad/bindInKeyring"_s, false).toBool();
 
-    const CloudSourceProfile defaults;
     p.cloud.kind = text("cloud/kind") == u"live"_s ? CloudSourceProfile::Kind::Live : CloudSourceProfile::Kind::Snapshot;
     p.cloud.exoFile = text("cloud/exoFile");
     p.cloud.graphFile = text("cloud/graphFile");
-    p.cloud.tenant = text("cloud/tenant");
-    p.cloud.clientId = text("cloud/clientId");
-    const QString signIn = text("cloud/signIn");
-    p.cloud.signIn = signIn == u"certificate"_s  ? CloudSourceProfile::SignIn::Certificate
-                     : signIn == u"deviceCode"_s ? CloudSourceProfile::SignIn::DeviceCode
-                                                 : CloudSourceProfile::SignIn::ClientSecret;
-    p.cloud.certificateFile = text("cloud/certificateFile");
-    p.cloud.authority = text("cloud/authority", defaults.authority);
-    p.cloud.graphEndpoint = text("cloud/graphEndpoint", defaults.graphEndpoint);
-    p.cloud.exoEndpoint = text("cloud/exoEndpoint", defaults.exoEndpoint);
-    p.cloud.graphResource = text("cloud/graphResource");
-    p.cloud.exoResource = text("cloud/exoResource");
+    m_settings.beginGroup(u"cloud"_s);
+    p.cloud.connection = readCloudTenantSettings(m_settings);
+    m_settings.endGroup();
     p.cloud.rememberClientSecret = m_settings.value(u"cloud/clientSecretInKeyring"_s, false).toBool();
     p.cloud.rememberCertificatePassword = m_settings.value(u"cloud/pfxInKeyring"_s, false).toBool();
     m_settings.endGroup();
@@ -227,20 +220,9 @@ void ConnectionProfileStore::save(const ConnectionProfile& p)
     m_settings.setValue(u"cloud/kind"_s, p.cloud.kind == CloudSourceProfile::Kind::Live ? u"live"_s : u"snapshot"_s);
     m_settings.setValue(u"cloud/exoFile"_s, p.cloud.exoFile);
     m_settings.setValue(u"cloud/graphFile"_s, p.cloud.graphFile);
-    m_settings.setValue(u"cloud/tenant"_s, p.cloud.tenant);
-    m_settings.setValue(u"cloud/clientId"_s, p.cloud.clientId);
-    const QString signIn = p.cloud.signIn == CloudSourceProfile::SignIn::Certificate  ? u"certificate"_s
-                           : p.cloud.signIn == CloudSourceProfile::SignIn::DeviceCode ? u"deviceCode"_s
-                                                                                      : u"clientSecret"_s;
-    m_settings.setValue(u"cloud/signIn"_s, signIn);
-    m_settings.setValue(u"cloud/certificateFile"_s, p.cloud.certificateFile);
-    m_settings.setValue(u"cloud/authority"_s, p.cloud.authority);
-    m_settings.setValue(u"cloud/graphEndpoint"_s, p.cloud.graphEndpoint);
-    m_settings.setValue(u"cloud/exoEndpoint"_s, p.cloud.exoEndpoint);
-    if (!p.cloud.graphResource.isEmpty())
-        m_settings.setValue(u"cloud/graphResource"_s, p.cloud.graphResource);
-    if (!p.cloud.exoResource.isEmpty())
-        m_settings.setValue(u"cloud/exoResource"_s, p.cloud.exoResource);
+    m_settings.beginGroup(u"cloud"_s);
+    writeCloudTenantSettings(m_settings, p.cloud.connection);
+    m_settings.endGroup();
     m_settings.setValue(u"cloud/clientSecretInKeyring"_s, p.cloud.rememberClientSecret);
     m_settings.setValue(u"cloud/pfxInKeyring"_s, p.cloud.rememberCertificatePassword);
     m_settings.endGroup();

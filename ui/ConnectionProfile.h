@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "CloudTenantSettings.h"
 #include "DcConnectionSettings.h"
 #include "DriftSummary.h"
 
@@ -29,22 +30,11 @@ struct AdSourceProfile {
 // Where the cloud side comes from: Get-Mailbox (and Graph users) exports, or the tenant read live.
 struct CloudSourceProfile {
     enum class Kind : quint8 { Snapshot, Live };
-    enum class SignIn : quint8 { ClientSecret, Certificate, DeviceCode };
 
     Kind kind = Kind::Snapshot;
     QString exoFile;   // Get-Mailbox JSON or CSV
     QString graphFile; // Graph users JSON, optional
-    QString tenant;    // GUID or contoso.onmicrosoft.com
-    QString clientId;
-    SignIn signIn = SignIn::ClientSecret;
-    QString certificateFile; // PEM with its key, or .pfx/.p12
-    QString authority = QStringLiteral("https://login.microsoftonline.com");
-    QString graphEndpoint = QStringLiteral("https://graph.microsoft.com");
-    QString exoEndpoint = QStringLiteral("https://outlook.office365.com");
-    // Token audiences when they differ from the endpoints' scheme and host (sunset-cli's --graph-resource and
-    // --exo-resource); empty for every documented cloud.
-    QString graphResource;
-    QString exoResource;
+    CloudTenantSettings connection; // live: which tenant and app, how to sign in (the defaults are its defaults)
     // The client secret / the .pfx password are kept in the desktop keyring (only these flags are in the settings).
     bool rememberClientSecret = false;
     bool rememberCertificatePassword = false;
@@ -76,7 +66,8 @@ struct ConnectionProfile {
     }
     bool needsClientSecret() const
     {
-        return cloud.kind == CloudSourceProfile::Kind::Live && cloud.signIn == CloudSourceProfile::SignIn::ClientSecret;
+        return cloud.kind == CloudSourceProfile::Kind::Live &&
+               cloud.connection.signIn == CloudTenantSettings::SignIn::ClientSecret;
     }
 
     friend bool operator==(const ConnectionProfile&, const ConnectionProfile&) = default;

@@ -654,7 +654,7 @@ void MainWindow::showScan(std::shared_ptr<const DriftScan> scan, std::shared_ptr
             m_mailboxView->setSortingEnabled(true);
         }
         const QString cloudLabel = m_profile.cloud.kind == CloudSourceProfile::Kind::Live
-                                       ? tr("%1 (live)").arg(m_profile.cloud.tenant)
+                                       ? tr("%1 (live)").arg(m_profile.cloud.connection.tenant)
                                        : m_profile.cloudLabel();
         const QString adLabel = m_profile.ad.kind == AdSourceProfile::Kind::Live
                                     ? tr("%1 (live)").arg(m_profile.adLabel())
@@ -898,8 +898,9 @@ void MainWindow::setLoading(bool loading)
     m_cancelAction->setEnabled(loading);
     const bool haveSources = m_profile.ad.kind == AdSourceProfile::Kind::Live ? !m_profile.ad.dc.uri.isEmpty()
                                                                               : !m_profile.ad.ldifFile.isEmpty();
-    const bool haveCloud = m_profile.cloud.kind == CloudSourceProfile::Kind::Live ? !m_profile.cloud.tenant.isEmpty()
-                                                                                  : !m_profile.cloud.exoFile.isEmpty();
+    const bool haveCloud = m_profile.cloud.kind == CloudSourceProfile::Kind::Live
+                               ? !m_profile.cloud.connection.tenant.isEmpty()
+                               : !m_profile.cloud.exoFile.isEmpty();
     m_reloadAction->setEnabled(!loading && haveSources && haveCloud);
 }
 

@@ -2,6 +2,7 @@
 #include "CloudSourceOptions.h"
 
 #include "CliEdge.h"
+#include "CloudConnection.h"
 #include "CloudScanState.h"
 
 #include <QFile>
@@ -30,9 +31,12 @@ CloudSourceOptions::CloudSourceOptions()
                    "device). --client-id is then a public client app registration with delegated Graph "
                    "User.Read.All and Exchange Online Exchange.Manage permissions."_s)
     , m_legacyX5t(u"legacy-x5t"_s, u"Sign the assertion RS256 with x5t (SHA-1), for older registrations."_s)
-    , m_authority(u"authority"_s, u"Login host (default https://login.microsoftonline.com)."_s, u"URL"_s)
-    , m_graphEndpoint(u"graph-endpoint"_s, u"Graph endpoint (default https://graph.microsoft.com)."_s, u"URL"_s)
-    , m_exoEndpoint(u"exo-endpoint"_s, u"Exchange Online endpoint (default https://outlook.office365.com)."_s, u"URL"_s)
+    , m_authority(u"authority"_s, u"Login host (default %1)."_s.arg(CloudTenantSettings::kDefaultAuthority), u"URL"_s)
+    , m_graphEndpoint(u"graph-endpoint"_s,
+                      u"Graph endpoint (default %1)."_s.arg(CloudTenantSettings::kDefaultGraphEndpoint), u"URL"_s)
+    , m_exoEndpoint(u"exo-endpoint"_s,
+                    u"Exchange Online endpoint (default %1)."_s.arg(CloudTenantSettings::kDefaultExoEndpoint),
+                    u"URL"_s)
     , m_graphResource(u"graph-resource"_s, u"Token audience for Graph (default: the Graph endpoint)."_s, u"URL"_s)
     , m_exoResource(u"exo-resource"_s, u"Token audience for Exchange Online (default: the EXO endpoint)."_s, u"URL"_s)
     , m_exoApi(u"exo-api"_s,
@@ -84,21 +88,23 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
                                                       CloudSettings& cloud) const
 {
     CloudScanSettings& settings = cloud.scan;
-    settings.credentials.tenant = parser.value(m_tenant);
-    settings.credentials.clientId = parser.value(m_clientId);
-    if (settings.credentials.clientId.isEmpty())
+    CloudTenantSettings& connection = settings.connection;
+    connection.tenant = parser.value(m_tenant);
+    connection.clientId = parser.value(m_clientId);
+    if (connection.clientId.isEmpty())
         return CliError{CliUsage, u"--tenant needs --client-id (the app registration's application id)."_s};
     if (parser.isSet(m_authority))
-        settings.authority = QUrl(parser.value(m_authority));
+        connection.authority = parser.value(m_authority);
     if (parser.isSet(m_graphEndpoint))
-        settings.graphEndpoint = QUrl(parser.value(m_graphEndpoint));
+        connection.graphEndpoint = parser.value(m_graphEndpoint);
     if (parser.isSet(m_exoEndpoint))
-        settings.exoEndpoint = QUrl(parser.value(m_exoEndpoint));
-    settings.graphResource = parser.value(m_graphResource);
-    settings.exoResource = parser.value(m_exoResource);
+        connection.exoEndpoint = parser.value(m_exoEndpoint);
+    connection.graphResource = parser.value(m_graphResource);
+    connection.exoResource = parser.value(m_exoResource);
+    const CloudConnection endpoints = cloudConnectionFor(connection, {});
     for (const auto& [url, what] :
-         {std::pair{settings.authority, u"--authority"_s}, std::pair{settings.graphEndpoint, u"--graph-endpoint"_s},
-          std::pair{settings.exoEndpoint, u"--exo-endpoint"_s}}) {
+         {std::pair{endpoints.authority, u"--authority"_s}, std::pair{endpoints.graphEndpoint, u"--graph-endpoint"_s},
+          std::pair{endpoints.exoEndpoint, u"--exo-endpoint"_s}}) {
         if (const QString problem = checkEndpointUrl(url, what); !problem.isEmpty())
             return CliError{CliUsage, problem};
     }
@@ -118,7 +124,7 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         settings.exoParallel = slices;
     }
     if (parser.isSet(m_caFile)) {
-        const QString path = parser.value(m_caFile);
+        const QString path = connection.caFile = parser.value(m_caFile);
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return CliError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
@@ -150,14 +156,14 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
     if (credentials == 0 && !qEnvironmentVariableIsSet("SUNSET_CLIENT_SECRET")) {
         if (remember)
             return CliError{CliUsage, u"--remember-secret needs the secret to keep: "_s + oneCredential + u'.'};
-        const SecretKey key{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
+        const SecretKey key{SecretKey::Kind::ClientSecret, connection.tenant, connection.clientId};
         const SecretResult<QByteArray> recalled = waitAtCliEdge(recallSecret(key));
         if (!recalled)
             return CliError{CliUsage, oneCredential + u"; nothing to use from the desktop keyring either: "_s +
                                                recalled.error().message + u'.'};
         err << "sunset-cli: using " << describeSecretKey(key)
             << " remembered in the desktop keyring ('sunset-cli secret forget' removes it).\n";
-        settings.credentials.clientSecret = QString::fromUtf8(recalled.value());
+        settings.secret.clientSecret = QString::fromUtf8(recalled.value());
         return std::nullopt;
     }
     if (parser.isSet(m_deviceCode)) {
@@ -166,10 +172,10 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
                                            "code sign-in has no secret to keep."_s};
         if (parser.isSet(m_legacyX5t))
             return CliError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
-        settings.credentials.delegated = true;
+        connection.signIn = CloudTenantSettings::SignIn::DeviceCode;
         return std::nullopt;
     }
-    settings.credentials.legacyRs256X5t = parser.isSet(m_legacyX5t);
+    connection.legacyRs256X5t = parser.isSet(m_legacyX5t);
     auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> std::optional<CliError> {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
@@ -186,10 +192,10 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         if (auto failure = readPrivateFile(parser.value(m_certificate), pem))
             return failure;
         const QString path = parser.value(m_certificate);
-        const bool pkcs12 =
-            path.endsWith(u".pfx"_s, Qt::CaseInsensitive) || path.endsWith(u".p12"_s, Qt::CaseInsensitive);
-        const SecretKey key{SecretKey::Kind::CertificatePassword, settings.credentials.tenant,
-                            settings.credentials.clientId};
+        connection.signIn = CloudTenantSettings::SignIn::Certificate;
+        connection.certificateFile = path;
+        const bool pkcs12 = ClientCertificate::isPkcs12File(path);
+        const SecretKey key{SecretKey::Kind::CertificatePassword, connection.tenant, connection.clientId};
         QByteArray password = qgetenv("SUNSET_CERTIFICATE_PASSWORD");
         if (pkcs12 && !qEnvironmentVariableIsSet("SUNSET_CERTIFICATE_PASSWORD") && !remember) {
             // A .pfx whose password was remembered; none remembered (or no keyring) is a .pfx without password.
@@ -205,12 +211,11 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
             cloud.rememberAs = key;
             cloud.rememberSecret = password;
         }
-        Result<ClientCertificate> cert = pkcs12 ? ClientCertificate::fromPkcs12(pem, password, path)
-                                                : ClientCertificate::fromPem(pem, pem, path);
+        Result<ClientCertificate> cert = ClientCertificate::fromFileContents(pem, password, path);
         password.fill('\0');
         if (!cert)
             return CliError{CliBadInput, cert.error().toString()};
-        cloud.scan.credentials.certificate = cert.value();
+        settings.secret.certificate = cert.value();
         return std::nullopt;
     }
     QByteArray secret;
@@ -224,10 +229,9 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         secret.chop(1);
     if (secret.isEmpty())
         return CliError{CliBadInput, u"the client secret is empty."_s};
-    cloud.scan.credentials.clientSecret = QString::fromUtf8(secret);
+    settings.secret.clientSecret = QString::fromUtf8(secret);
     if (remember) {
-        cloud.rememberAs =
-            SecretKey{SecretKey::Kind::ClientSecret, settings.credentials.tenant, settings.credentials.clientId};
+        cloud.rememberAs = SecretKey{SecretKey::Kind::ClientSecret, connection.tenant, connection.clientId};
         cloud.rememberSecret = secret;
     }
     secret.fill('\0');

@@ -4,6 +4,7 @@
 #include "ChecklistChecks.h"
 #include "ChecklistReport.h"
 #include "ChecklistStore.h"
+#include "CloudTenantSettingsKeys.h"
 #include "DecommissionWizard.h"
 #include "WindowScreenshot.h"
 
@@ -22,12 +23,38 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QByteArray readSecretFile(const QString& path)
+QByteArray readWholeFile(const QString& path)
 {
     QFile file(path);
     if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
         return {};
-    return file.readAll().trimmed();
+    return file.readAll();
+}
+
+QByteArray readSecretFile(const QString& path)
+{
+    return readWholeFile(path).trimmed();
+}
+
+// The tenant under the group's keys (the profile's loader: tenant, clientId, signIn, certificateFile, the endpoints
+// and audiences), with the secret from clientSecretFile or the certificate file (PEM, or a .pfx without a
+// password). Nothing without a tenant, nor for a device code sign-in: a check has no one to show the code to.
+std::optional<CloudSettings> cloudFromSettings(const QSettings& settings)
+{
+    const CloudTenantSettings connection = readCloudTenantSettings(settings);
+    if (connection.tenant.isEmpty() || connection.signIn == CloudTenantSettings::SignIn::DeviceCode)
+        return std::nullopt;
+    CloudSettings cloud;
+    cloud.scan.connection = connection;
+    if (connection.signIn == CloudTenantSettings::SignIn::Certificate) {
+        if (Result<ClientCertificate> certificate = ClientCertificate::fromFileContents(
+                readWholeFile(connection.certificateFile), {}, connection.certificateFile))
+            cloud.scan.secret.certificate = certificate.value();
+    } else {
+        cloud.scan.secret.clientSecret =
+            QString::fromUtf8(readSecretFile(settings.value(u"clientSecretFile"_s).toString()));
+    }
+    return cloud;
 }
 
 ChecklistSources sourcesFromSettings()
@@ -46,14 +73,7 @@ ChecklistSources sourcesFromSettings()
         ad.dc.startTls = settings.value(u"startTls"_s, ad.dc.startTls).toBool();
         sources.ad = ad;
     }
-    if (const QString tenant = settings.value(u"tenant"_s).toString(); !tenant.isEmpty()) {
-        CloudSettings cloud;
-        cloud.scan.credentials.tenant = tenant;
-        cloud.scan.credentials.clientId = settings.value(u"clientId"_s).toString();
-        cloud.scan.credentials.clientSecret =
-            QString::fromUtf8(readSecretFile(settings.value(u"clientSecretFile"_s).toString()));
-        sources.cloud = cloud;
-    }
+    sources.cloud = cloudFromSettings(settings);
     sources.exoFile = settings.value(u"exoFile"_s).toString();
     // Snapshot files instead of the live reads (an offline review): several configuration exports split by ';'.
     for (const QString& file : settings.value(u"configLdif"_s).toString().split(u';', Qt::SkipEmptyParts))

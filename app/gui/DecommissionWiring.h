@@ -22,8 +22,9 @@ struct DecommissionWizardOptions {
 // Makes the decommission wizard over the profile's history (the same file sunset-cli uses), with the checks
 // reading, at each run, either options.fixedSources or the sources configured in the settings group
 // "decommission" (the wizard's Sources dialog: adUri, bindUpn, passwordFile, caFile, kerberos, startTls, read into
-// DcConnectionSettings, whose defaults a key not set keeps: StartTLS on for ldap://; tenant,
-// clientId, clientSecretFile; or snapshot files: configLdif (';'-separated), hybridFile, exoFile, adFile,
+// DcConnectionSettings, whose defaults a key not set keeps: StartTLS on for ldap://; tenant, clientId and the other
+// keys of a profile's cloud part (CloudTenantSettingsKeys.h: signIn, certificateFile, endpoints), clientSecretFile;
+// or snapshot files: configLdif (';'-separated), hybridFile, exoFile, adFile,
 // graphFile, syncJobsFile, syncSchemaFile, groupsFile, contactsFile; agentAccount): secrets only from files, kept in
 // memory. The verification page's "Run a fresh scan"
 // records a scan through recordFreshScan on a worker thread. nullptr (after telling the admin why) when the

@@ -206,37 +206,28 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
         return;
     }
 
+    const CloudTenantSettings& connection = profile.connection;
     CloudScanSettings settings;
-    settings.authority = QUrl(profile.authority);
-    settings.graphEndpoint = QUrl(profile.graphEndpoint);
-    settings.exoEndpoint = QUrl(profile.exoEndpoint);
-    settings.graphResource = profile.graphResource;
-    settings.exoResource = profile.exoResource;
-    settings.credentials.tenant = profile.tenant;
-    settings.credentials.clientId = profile.clientId;
-    switch (profile.signIn) {
-    case CloudSourceProfile::SignIn::ClientSecret: settings.credentials.clientSecret = secrets.clientSecret; break;
-    case CloudSourceProfile::SignIn::DeviceCode: settings.credentials.delegated = true; break;
-    case CloudSourceProfile::SignIn::Certificate: {
-        QFile file(profile.certificateFile);
+    settings.connection = connection;
+    switch (connection.signIn) {
+    case CloudTenantSettings::SignIn::ClientSecret: settings.secret.clientSecret = secrets.clientSecret; break;
+    case CloudTenantSettings::SignIn::DeviceCode: break;
+    case CloudTenantSettings::SignIn::Certificate: {
+        QFile file(connection.certificateFile);
         if (!file.open(QIODevice::ReadOnly))
-            return sideFailed(ScanSide::Cloud, ImportError{profile.certificateFile, 0, {},
+            return sideFailed(ScanSide::Cloud, ImportError{connection.certificateFile, 0, {},
                                                            tr("cannot read the certificate: %1. Choose the file "
                                                               "again in File › Connect…").arg(file.errorString())});
-        const QByteArray bytes = file.readAll();
-        const bool pkcs12 = profile.certificateFile.endsWith(u".pfx"_s, Qt::CaseInsensitive) ||
-                            profile.certificateFile.endsWith(u".p12"_s, Qt::CaseInsensitive);
-        Result<ClientCertificate> certificate =
-            pkcs12 ? ClientCertificate::fromPkcs12(bytes, secrets.certificatePassword, profile.certificateFile)
-                   : ClientCertificate::fromPem(bytes, bytes, profile.certificateFile);
+        Result<ClientCertificate> certificate = ClientCertificate::fromFileContents(
+            file.readAll(), secrets.certificatePassword, connection.certificateFile);
         if (!certificate)
             return sideFailed(ScanSide::Cloud, certificate.error());
-        settings.credentials.certificate = certificate.value();
+        settings.secret.certificate = certificate.value();
         break;
     }
     }
     // A rescan of the same tenant and app asks Graph only for the users changed since (delta).
-    const QString tenantKey = profile.tenant.toLower() + u'|' + profile.clientId.toLower();
+    const QString tenantKey = connection.tenant.toLower() + u'|' + connection.clientId.toLower();
     if (m_previousCloud && m_previousCloudKey == tenantKey)
         settings.previous = m_previousCloud;
     // ... and Exchange Online only for the mailboxes changed since, merged into those that scan kept on disk
@@ -249,7 +240,7 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
     m_liveCloudSync.reset();
     auto* reader = new CloudLiveScan(this);
     m_cloud.reader = reader;
-    report(ScanSide::Cloud, SideProgress::Stage::SigningIn, profile.tenant, SideProgress::Unit::Items, 0, -1);
+    report(ScanSide::Cloud, SideProgress::Stage::SigningIn, connection.tenant, SideProgress::Unit::Items, 0, -1);
     connect(reader, &CloudLiveScan::progress, this,
             [this](CloudLiveScan::Service service, qint64 done, qint64 total, double perSecond) {
                 const QString what = service == CloudLiveScan::Service::Graph       ? tr("Entra ID users")
@@ -271,7 +262,7 @@ void ScanLoader::startCloud(const CloudSourceProfile& profile, const ScanSecrets
         m_cloud.progress.what = describeExoRead(*result);
         sideFinished(ScanSide::Cloud, std::make_shared<Snapshot>(result->mailboxes));
     });
-    connect(reader, &CloudLiveScan::failed, this, [this, tenant = profile.tenant](const QString& message) {
+    connect(reader, &CloudLiveScan::failed, this, [this, tenant = connection.tenant](const QString& message) {
         sideFailed(ScanSide::Cloud, ImportError{tenant, 0, {}, message});
     });
     m_cloudSettings = settings; // for cloudSourceRead(), in memory only
@@ -320,8 +311,9 @@ void ScanLoader::compareWhenBothRead()
     if (m_profile.ad.kind == AdSourceProfile::Kind::Live)
         sources.ad = m_profile.ad.dc.uri;
     if (m_profile.cloud.kind == CloudSourceProfile::Kind::Live) {
-        sources.exo = m_profile.cloud.exoEndpoint + u" ("_s + m_profile.cloud.tenant + u')';
-        sources.graph = m_profile.cloud.graphEndpoint;
+        const CloudTenantSettings& connection = m_profile.cloud.connection;
+        sources.exo = connection.exoEndpoint + u" ("_s + connection.tenant + u')';
+        sources.graph = connection.graphEndpoint;
     }
     DriftOptions options = m_options;
     if (!options.cloudSync)

@@ -41,9 +41,9 @@ int shootConnectionDialog(QApplication& app, const QString& path)
     profile.ad.dc.bindName = u"svc-sunset@contoso.com"_s;
     profile.ad.dc.baseDn = u"OU=Staff,DC=contoso,DC=com"_s;
     profile.cloud.kind = CloudSourceProfile::Kind::Live;
-    profile.cloud.tenant = u"contoso.onmicrosoft.com"_s;
-    profile.cloud.clientId = u"3f2c8a91-5d0e-4b7a-9c61-2e8f4d7b1a05"_s;
-    profile.cloud.signIn = CloudSourceProfile::SignIn::DeviceCode;
+    profile.cloud.connection.tenant = u"contoso.onmicrosoft.com"_s;
+    profile.cloud.connection.clientId = u"3f2c8a91-5d0e-4b7a-9c61-2e8f4d7b1a05"_s;
+    profile.cloud.connection.signIn = CloudTenantSettings::SignIn::DeviceCode;
     dialog.setProfile(profile);
     dialog.show();
     dialog.validate(); // shows what is still missing

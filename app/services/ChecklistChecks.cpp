@@ -2,6 +2,7 @@
 #include "ChecklistChecks.h"
 
 #include "ChecklistStore.h"
+#include "CloudConnection.h"
 #include "CloudSyncClient.h"
 
 #include "CloudSyncJsonReader.h"
@@ -86,17 +87,15 @@ QString missingMailboxes()
     return missingCloud() + u" Or give a Get-Mailbox export with --exo FILE."_s;
 }
 
-// A live read: a client of its own sign-in (resource: its token audience, when set), started on this thread's event
-// loop and owned by owner; value(client) once it finished, else its error (fallback when it names none).
+// A live read: a client of its own sign-in (made by make from the tenant's connection, its token audience set),
+// started on this thread's event loop and owned by owner; value(client) once it finished, else its error (fallback
+// when it names none).
 template <typename Make, typename Value>
-auto readLive(const CloudScanSettings& scan, const QString& resource, Make make, Value value, QString fallback,
-              QObject* owner)
+auto readLive(const CloudScanSettings& scan, Make make, Value value, QString fallback, QObject* owner)
 {
     auto client = signedInClient(scan, make);
     using Client = typename decltype(client)::element_type;
     using T = std::decay_t<decltype(value(*client))>;
-    if (!resource.isEmpty())
-        client->setResource(resource);
     return clientFuture(
         std::move(client), [](Client& c) { c.start(); },
         [value, fallback](Client& c, bool ok) -> Result<T> {
@@ -110,9 +109,12 @@ auto readLive(const CloudScanSettings& scan, const QString& resource, Make make,
 QFuture<Result<Snapshot>> readMailboxesLive(const CloudSettings& cloud, QObject* owner)
 {
     return readLive(
-        cloud.scan, cloud.scan.exoResource,
-        [&cloud](TokenProvider* tokens) {
-            return std::make_unique<ExoMailboxClient>(cloud.scan.exoEndpoint, cloud.scan.credentials.tenant, tokens);
+        cloud.scan,
+        [](TokenProvider* tokens, const CloudConnection& connection) {
+            auto client = std::make_unique<ExoMailboxClient>(connection.exoEndpoint, connection.credentials.tenant,
+                                                             tokens);
+            client->setResource(connection.exoResource);
+            return client;
         },
         [](ExoMailboxClient& c) { return c.takeSnapshot(); }, u"the read of the mailboxes stopped"_s, owner);
 }
@@ -120,10 +122,12 @@ QFuture<Result<Snapshot>> readMailboxesLive(const CloudSettings& cloud, QObject*
 QFuture<Result<HybridArtifacts>> readHybridLive(const CloudSettings& cloud, QObject* owner)
 {
     return readLive(
-        cloud.scan, cloud.scan.exoResource,
-        [&cloud](TokenProvider* tokens) {
-            return std::make_unique<HybridArtifactsClient>(cloud.scan.exoEndpoint, cloud.scan.credentials.tenant,
-                                                           tokens);
+        cloud.scan,
+        [](TokenProvider* tokens, const CloudConnection& connection) {
+            auto client = std::make_unique<HybridArtifactsClient>(connection.exoEndpoint,
+                                                                  connection.credentials.tenant, tokens);
+            client->setResource(connection.exoResource);
+            return client;
         },
         [](HybridArtifactsClient& c) { return c.artifacts(); }, u"the hybrid cmdlets failed"_s, owner);
 }
@@ -132,9 +136,11 @@ QFuture<Result<SyncedObjectsRead>> readSyncedObjectsLive(const CloudSettings& cl
                                                          QObject* owner)
 {
     return readLive(
-        cloud.scan, cloud.scan.graphResource,
-        [&cloud, kind](TokenProvider* tokens) {
-            return std::make_unique<SyncedObjectsClient>(cloud.scan.graphEndpoint, tokens, kind);
+        cloud.scan,
+        [kind](TokenProvider* tokens, const CloudConnection& connection) {
+            auto client = std::make_unique<SyncedObjectsClient>(connection.graphEndpoint, tokens, kind);
+            client->setResource(connection.graphResource);
+            return client;
         },
         [](SyncedObjectsClient& c) { return c.result(); }, u"the read of Graph beta failed"_s, owner);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CloudSource.h"
 
+#include "CloudConnection.h"
 #include "CloudScanState.h"
 #include "CloudSyncClient.h"
 #include "TokenProvider.h"
@@ -84,8 +85,9 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
         tls.addCaCertificates(cloud.extraCaCertificates);
         QSslConfiguration::setDefaultConfiguration(tls);
     }
-    const QString tenant = settings.credentials.tenant;
-    const QUrl graphEndpoint = settings.graphEndpoint;
+    const CloudConnection connection = cloudConnectionFor(settings.connection, settings.secret);
+    const QString tenant = connection.credentials.tenant;
+    const QUrl graphEndpoint = connection.graphEndpoint;
     if (!cloud.fullScan) {
         Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
         if (!kept) {
@@ -183,11 +185,11 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
 QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(const CloudSettings& cloud,
                                                                              QObject* owner)
 {
-    auto client = signedInClient(cloud.scan, [&cloud](TokenProvider* tokens) {
-        return std::make_unique<CloudSyncClient>(cloud.scan.graphEndpoint, tokens);
+    auto client = signedInClient(cloud.scan, [](TokenProvider* tokens, const CloudConnection& connection) {
+        auto sync = std::make_unique<CloudSyncClient>(connection.graphEndpoint, tokens);
+        sync->setResource(connection.graphResource);
+        return sync;
     });
-    if (!cloud.scan.graphResource.isEmpty())
-        client->setResource(cloud.scan.graphResource);
     CloudSyncReadOptions options = cloud.scan.cloudSync;
     options.readProvisioningLog = false;
     client->setOptions(options);

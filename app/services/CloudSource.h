@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "CloudConnection.h"
 #include "CloudLiveScan.h"
 #include "ImportError.h"
 #include "platform/SecretStore.h"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace sunset {
 
@@ -24,7 +26,7 @@ namespace sunset {
 // delta when an earlier run of this profile left its state), then Get-Mailbox through the admin API.
 struct CloudSettings {
     CloudScanSettings scan;
-    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's
+    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's: scan.connection.caFile's, read
     QString stateDirectory;                     // the profile's directory for the delta state
     bool fullScan = false;                      // ignore the kept state
     // Kept in the desktop keyring under this key once the sign-in worked (sunset-cli's --remember-secret).
@@ -52,13 +54,16 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, const SourceRe
 
 // A cloud client with its own sign-in (a TokenProvider made from settings, kept as long as the client: a child of
 // it, deleted after the client's own parts), for the services' async reads (clientFuture).
-// make(tokens) builds the client: std::make_unique<CloudSyncClient>(endpoint, tokens).
+// make(tokens, connection) builds the client from the tenant's connection (cloudConnectionFor: endpoints, token
+// audiences): std::make_unique<CloudSyncClient>(connection.graphEndpoint, tokens), its audience set.
 template <typename Make>
-auto signedInClient(const CloudScanSettings& settings, Make make) -> decltype(make(static_cast<TokenProvider*>(nullptr)))
+auto signedInClient(const CloudScanSettings& settings, Make make)
+    -> decltype(make(static_cast<TokenProvider*>(nullptr), std::declval<const CloudConnection&>()))
 {
-    auto tokens = std::make_unique<TokenProvider>(settings.authority, settings.credentials);
+    const CloudConnection connection = cloudConnectionFor(settings.connection, settings.secret);
+    auto tokens = std::make_unique<TokenProvider>(connection.authority, connection.credentials);
     tokens->setTransferLimits(settings.tokenLimits);
-    auto client = make(tokens.get());
+    auto client = make(tokens.get(), connection);
     tokens.release()->setParent(client.get());
     return client;
 }

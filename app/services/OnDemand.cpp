@@ -187,11 +187,11 @@ QFuture<QString> askCloudSync(const OnDemandPlan& plan, const OnDemandRunSetting
                               std::shared_ptr<OnDemandAnswers> answers, std::function<void(const QString&)> progress,
                               QObject* owner)
 {
-    auto client = signedInClient(settings.cloud, [&settings](TokenProvider* tokens) {
-        return std::make_unique<ProvisionOnDemandClient>(settings.cloud.graphEndpoint, tokens);
+    auto client = signedInClient(settings.cloud, [](TokenProvider* tokens, const CloudConnection& connection) {
+        auto onDemand = std::make_unique<ProvisionOnDemandClient>(connection.graphEndpoint, tokens);
+        onDemand->setResource(connection.graphResource);
+        return onDemand;
     });
-    if (!settings.cloud.graphResource.isEmpty())
-        client->setResource(settings.cloud.graphResource);
     client->setRetryPolicy(settings.cloud.retryPolicy);
     answers->ruleId = settings.job.ruleId;
     ProvisionOnDemandClient* asking = client.get();

@@ -41,7 +41,7 @@ Expected<OnDemandJob, QString> onDemandJobFor(const CloudSyncState& state, const
 void verifyInAd(LdapConnection& connection, OnDemandObjectRecord& record);
 
 struct OnDemandRunSettings {
-    CloudScanSettings cloud; // authority, Graph endpoint and resource, credentials, retry policy
+    CloudScanSettings cloud; // the tenant's connection and secret, token limits, retry policy
     OnDemandJob job;
 };
 

@@ -194,7 +194,7 @@ TestCloudIncremental::rescan(const QString& directory, const QString& tenant,
         return {};
     }
     if (kept.value())
-        s.previous = kept.value()->asPrevious(tenant, s.graphEndpoint);
+        s.previous = kept.value()->asPrevious(tenant, QUrl(s.connection.graphEndpoint));
     if (adjust)
         adjust(s);
     auto result = scan(std::move(s));

@@ -3,6 +3,7 @@
 
 #include "CloudEmulator.h"
 #include "CloudLiveScan.h"
+#include "EmulatorScanSettings.h"
 #include "DemoTenantGenerator.h"
 #include "SyncEmulator.h"
 
@@ -42,13 +43,7 @@ std::unique_ptr<CloudEmulator> g_emulator;
 
 CloudScanSettings settings()
 {
-    CloudScanSettings s;
-    s.authority = s.graphEndpoint = s.exoEndpoint = g_emulator->baseUrl();
-    s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-    s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-    s.credentials.tenant = kTenant;
-    s.credentials.clientId = kSecretApp;
-    s.credentials.clientSecret = kSecret;
+    CloudScanSettings s = emulatorScanSettings(*g_emulator, kTenant, kSecretApp, kSecret);
     s.retryPolicy.baseDelayMsecs = 5;
     s.retryPolicy.maxDelayMsecs = 50;
     s.retryPolicy.maxRetries = 2;
@@ -239,7 +234,7 @@ void TestCloudLiveScan::faultFailsClearly()
 
     // A sign-in failure names the token request.
     CloudScanSettings wrong = settings();
-    wrong.credentials.clientSecret = u"wrong"_s;
+    wrong.secret.clientSecret = u"wrong"_s;
     QVERIFY(!runScan(scan, wrong, &failure));
     QVERIFY2(failure.contains("/oauth2/v2.0/token: sign-in failed: HTTP 401: invalid_client: AADSTS7000215"_L1),
              qPrintable(failure));
@@ -284,9 +279,9 @@ void TestCloudLiveScan::deviceCodeForTheGui()
     g_emulator->registerApp(kPublicClient, {});
     g_emulator->setDeviceFlow(2, true, CloudEmulator::DeviceOutcome::Approve, 1);
     CloudScanSettings s = settings();
-    s.credentials.clientId = kPublicClient;
-    s.credentials.clientSecret.clear();
-    s.credentials.delegated = true;
+    s.connection.clientId = kPublicClient;
+    s.secret.clientSecret.clear();
+    s.connection.signIn = CloudTenantSettings::SignIn::DeviceCode;
     s.deviceCodeSecondMsecs = 5;
     CloudLiveScan scan;
     QSignalSpy code(&scan, &CloudLiveScan::deviceCode);

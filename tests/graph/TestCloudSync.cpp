@@ -8,6 +8,7 @@
 #include "DemoTenantGenerator.h"
 #include "DriftCauseFinder.h"
 #include "DriftEngine.h"
+#include "EmulatorScanSettings.h"
 #include "Matcher.h"
 #include "SnapshotFiles.h"
 #include "SyncEmulator.h"
@@ -450,12 +451,7 @@ void TestCloudSync::checklistReadsJobsLiveWithoutTheLog()
     g_emulator->sync().addServicePrincipal(kServicePrincipal);
     g_emulator->sync().loadAnswers(kServicePrincipal, demo().syncJobs, demo().syncSchema, demo().provisioning);
     CloudSettings cloud;
-    cloud.scan.authority = g_emulator->baseUrl();
-    cloud.scan.graphEndpoint = g_emulator->baseUrl();
-    cloud.scan.exoEndpoint = g_emulator->baseUrl();
-    cloud.scan.graphResource = QString::fromLatin1(CloudEmulator::kGraphResource);
-    cloud.scan.exoResource = QString::fromLatin1(CloudEmulator::kExoResource);
-    cloud.scan.credentials = AppCredentials{kTenant, kApp, kSecret, {}, false, false};
+    cloud.scan = emulatorScanSettings(*g_emulator, kTenant, kApp, kSecret);
     ChecklistSources sources;
     sources.cloud = cloud;
     // The step's live reads run on this thread's event loop: wait here as sunset-cli waits at its edge.

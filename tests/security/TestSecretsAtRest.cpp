@@ -12,6 +12,7 @@
 #include "support/CliRun.h"
 #include "support/BreakGlassForTests.h"
 #include "support/cloud/CloudEmulator.h"
+#include "support/cloud/EmulatorScanSettings.h"
 #include "support/cloud/TestCertificate.h"
 #include "support/samba/SambaTestDomain.h"
 #include "AdSnapshotReader.h"
@@ -225,13 +226,8 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
         profile.ad.dc.caFile = m_domain.caFile();
         profile.ad.dc.bindName = m_domain.bindUpn();
         profile.cloud.kind = CloudSourceProfile::Kind::Live;
-        profile.cloud.tenant = kTenant;
-        profile.cloud.clientId = kSecretApp;
-        profile.cloud.signIn = CloudSourceProfile::SignIn::ClientSecret;
-        profile.cloud.authority = profile.cloud.graphEndpoint = profile.cloud.exoEndpoint =
-            m_emulator.baseUrl().toString();
-        profile.cloud.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-        profile.cloud.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+        profile.cloud.connection = emulatorTenantSettings(m_emulator.baseUrl(), kTenant, kSecretApp);
+        profile.cloud.connection.signIn = CloudTenantSettings::SignIn::ClientSecret;
         dialog.setProfile(profile);
         QLineEdit* password = dialog.findChild<QLineEdit*>(u"adPassword"_s);
         QLineEdit* secret = dialog.findChild<QLineEdit*>(u"cloudSecret"_s);
@@ -250,9 +246,9 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
     const auto bySecret = scan(request);
     QVERIFY(bySecret);
     ScanRequest byCertificateRequest = request;
-    byCertificateRequest.profile.cloud.clientId = kCertApp;
-    byCertificateRequest.profile.cloud.signIn = CloudSourceProfile::SignIn::Certificate;
-    byCertificateRequest.profile.cloud.certificateFile = m_certificateFile;
+    byCertificateRequest.profile.cloud.connection.clientId = kCertApp;
+    byCertificateRequest.profile.cloud.connection.signIn = CloudTenantSettings::SignIn::Certificate;
+    byCertificateRequest.profile.cloud.connection.certificateFile = m_certificateFile;
     byCertificateRequest.secrets.clientSecret.clear();
     const auto byCertificate = scan(byCertificateRequest);
     QVERIFY(byCertificate);

@@ -2,6 +2,7 @@
 // The connection dialog: validation names the field and the fix, profiles round-trip through QSettings, and no
 // secret ever reaches the settings file.
 #include "ConnectionDialog.h"
+#include "CloudTenantSettingsKeys.h"
 #include "ConnectionProfile.h"
 #include "support/DemoScan.h"
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void dialogRefusesAndMarksFields();
     void profileSavedWithoutSecret();
     void profileNamesWithSlashes();
+    void earlierSettingsLoadUnchanged();
 
 private:
     static QString problemText(const QList<ProfileProblem>& problems)
@@ -99,9 +101,9 @@ void TestConnectionDialog::liveCloudRules()
 {
     ConnectionProfile p = ConnectionProfile::fromFiles(test::demoSources());
     p.cloud.kind = CloudSourceProfile::Kind::Live;
-    p.cloud.tenant = u"contoso"_s;
-    p.cloud.clientId = u"not-a-guid"_s;
-    p.cloud.graphEndpoint = u"http://graph.microsoft.com"_s;
+    p.cloud.connection.tenant = u"contoso"_s;
+    p.cloud.connection.clientId = u"not-a-guid"_s;
+    p.cloud.connection.graphEndpoint = u"http://graph.microsoft.com"_s;
     QList<ProfileProblem> problems = validateProfile(p);
     QCOMPARE(problems.size(), 3);
     QCOMPARE(problems[0].field, u"cloudTenant"_s);
@@ -110,14 +112,14 @@ void TestConnectionDialog::liveCloudRules()
     QCOMPARE(problems[2].field, u"cloudGraphEndpoint"_s);
     QVERIFY(problems[2].message.contains(u"https://graph.microsoft.com"_s));
 
-    p.cloud.tenant = u"contoso.onmicrosoft.com"_s;
-    p.cloud.clientId = u"11111111-2222-3333-4444-555555555555"_s;
-    p.cloud.graphEndpoint = u"https://graph.microsoft.us"_s;
-    p.cloud.signIn = CloudSourceProfile::SignIn::Certificate;
+    p.cloud.connection.tenant = u"contoso.onmicrosoft.com"_s;
+    p.cloud.connection.clientId = u"11111111-2222-3333-4444-555555555555"_s;
+    p.cloud.connection.graphEndpoint = u"https://graph.microsoft.us"_s;
+    p.cloud.connection.signIn = CloudTenantSettings::SignIn::Certificate;
     problems = validateProfile(p);
     QCOMPARE(problems.size(), 1);
     QCOMPARE(problems[0].field, u"cloudCertificateFile"_s);
-    p.cloud.signIn = CloudSourceProfile::SignIn::DeviceCode;
+    p.cloud.connection.signIn = CloudTenantSettings::SignIn::DeviceCode;
     QVERIFY(validateProfile(p).isEmpty());
 }
 
@@ -196,8 +198,8 @@ void TestConnectionDialog::profileSavedWithoutSecret()
     const ConnectionProfile p = store.load(u"Contoso / production"_s);
     QCOMPARE(p.ad.kind, AdSourceProfile::Kind::Live);
     QCOMPARE(p.ad.dc.baseDn, u"OU=Staff,DC=contoso,DC=com"_s);
-    QCOMPARE(p.cloud.authority, u"https://login.microsoftonline.us"_s);
-    QCOMPARE(p.cloud.exoEndpoint, u"https://outlook.office365.us"_s);
+    QCOMPARE(p.cloud.connection.authority, u"https://login.microsoftonline.us"_s);
+    QCOMPARE(p.cloud.connection.exoEndpoint, u"https://outlook.office365.us"_s);
 
     // A new dialog opens on the last profile, without its secrets.
     ConnectionDialog again(settings);
@@ -218,6 +220,89 @@ void TestConnectionDialog::profileNamesWithSlashes()
     QCOMPARE(store.load(u"EU/West 50%"_s), a);
     store.remove(u"EU/West 50%"_s);
     QCOMPARE(store.names(), QStringList{u"Lab"_s});
+}
+
+// Profiles and wizard settings saved before the cloud settings became one type load into it as they were, and a
+// profile is saved again under exactly the keys it was read from.
+void TestConnectionDialog::earlierSettingsLoadUnchanged()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"sunset.ini"_s), QSettings::IniFormat);
+    // A GCC High profile signing in with a .pfx, as every earlier version wrote it ...
+    const QList<std::pair<QString, QVariant>> written = {
+        {u"profiles/Fabrikam/name"_s, u"Fabrikam"_s},
+        {u"profiles/Fabrikam/ad/kind"_s, u"snapshot"_s},
+        {u"profiles/Fabrikam/ad/ldifFile"_s, u"/exports/ad.ldif"_s},
+        {u"profiles/Fabrikam/ad/url"_s, QString()},
+        {u"profiles/Fabrikam/ad/startTls"_s, true},
+        {u"profiles/Fabrikam/ad/bind"_s, u"simple"_s},
+        {u"profiles/Fabrikam/ad/bindDn"_s, QString()},
+        {u"profiles/Fabrikam/ad/baseDn"_s, QString()},
+        {u"profiles/Fabrikam/ad/caFile"_s, QString()},
+        {u"profiles/Fabrikam/ad/allowPlaintext"_s, false},
+        {u"profiles/Fabrikam/ad/bindInKeyring"_s, false},
+        {u"profiles/Fabrikam/cloud/kind"_s, u"live"_s},
+        {u"profiles/Fabrikam/cloud/exoFile"_s, QString()},
+        {u"profiles/Fabrikam/cloud/graphFile"_s, QString()},
+        {u"profiles/Fabrikam/cloud/tenant"_s, u"fabrikam.onmicrosoft.us"_s},
+        {u"profiles/Fabrikam/cloud/clientId"_s, u"11111111-2222-3333-4444-555555555555"_s},
+        {u"profiles/Fabrikam/cloud/signIn"_s, u"certificate"_s},
+        {u"profiles/Fabrikam/cloud/certificateFile"_s, u"/keys/sunset.pfx"_s},
+        {u"profiles/Fabrikam/cloud/authority"_s, u"https://login.microsoftonline.us"_s},
+        {u"profiles/Fabrikam/cloud/graphEndpoint"_s, u"https://graph.microsoft.us"_s},
+        {u"profiles/Fabrikam/cloud/exoEndpoint"_s, u"https://outlook.office365.us"_s},
+        {u"profiles/Fabrikam/cloud/graphResource"_s, u"https://graph.microsoft.us/"_s},
+        {u"profiles/Fabrikam/cloud/clientSecretInKeyring"_s, false},
+        {u"profiles/Fabrikam/cloud/pfxInKeyring"_s, true},
+    };
+    for (const auto& [key, value] : written)
+        settings.setValue(key, value);
+    // ... and one from before sign-in kinds and endpoints were saved: the defaults fill in.
+    settings.setValue(u"profiles/Old/cloud/kind"_s, u"live"_s);
+    settings.setValue(u"profiles/Old/cloud/tenant"_s, u"contoso.onmicrosoft.com"_s);
+    settings.setValue(u"profiles/Old/cloud/clientId"_s, u"66666666-7777-8888-9999-000000000000"_s);
+
+    ConnectionProfileStore store(settings);
+    const ConnectionProfile fabrikam = store.load(u"Fabrikam"_s);
+    CloudTenantSettings expected;
+    expected.tenant = u"fabrikam.onmicrosoft.us"_s;
+    expected.clientId = u"11111111-2222-3333-4444-555555555555"_s;
+    expected.signIn = CloudTenantSettings::SignIn::Certificate;
+    expected.certificateFile = u"/keys/sunset.pfx"_s;
+    expected.authority = u"https://login.microsoftonline.us"_s;
+    expected.graphEndpoint = u"https://graph.microsoft.us"_s;
+    expected.exoEndpoint = u"https://outlook.office365.us"_s;
+    expected.graphResource = u"https://graph.microsoft.us/"_s;
+    QCOMPARE(fabrikam.cloud.kind, CloudSourceProfile::Kind::Live);
+    QVERIFY(fabrikam.cloud.connection == expected);
+    QVERIFY(fabrikam.cloud.rememberCertificatePassword);
+    QVERIFY(!fabrikam.cloud.rememberClientSecret);
+
+    const ConnectionProfile old = store.load(u"Old"_s);
+    CloudTenantSettings oldExpected;
+    oldExpected.tenant = u"contoso.onmicrosoft.com"_s;
+    oldExpected.clientId = u"66666666-7777-8888-9999-000000000000"_s;
+    QVERIFY(old.cloud.connection == oldExpected);
+    QCOMPARE(old.cloud.connection.signIn, CloudTenantSettings::SignIn::ClientSecret);
+    QCOMPARE(old.cloud.connection.authority, u"https://login.microsoftonline.com"_s);
+
+    // Saved again: the same keys with the same values, and no other.
+    store.save(fabrikam);
+    settings.beginGroup(u"profiles/Fabrikam"_s);
+    QCOMPARE(settings.allKeys().size(), written.size());
+    settings.endGroup();
+    for (const auto& [key, value] : written)
+        QCOMPARE(settings.value(key).toString(), value.toString());
+
+    // The wizard's group shares the keys: its tenant and clientId load the same way, and its caFile (the domain
+    // controller's) is not taken for the cloud.
+    settings.beginGroup(u"decommission"_s);
+    settings.setValue(u"tenant"_s, u"contoso.onmicrosoft.com"_s);
+    settings.setValue(u"clientId"_s, u"66666666-7777-8888-9999-000000000000"_s);
+    settings.setValue(u"clientSecretFile"_s, u"/home/alice/.client-secret"_s);
+    settings.setValue(u"caFile"_s, u"/etc/ssl/dc-ca.pem"_s);
+    QVERIFY(readCloudTenantSettings(settings) == oldExpected);
+    settings.endGroup();
 }
 
 QTEST_MAIN(TestConnectionDialog)

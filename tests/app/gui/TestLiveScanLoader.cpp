@@ -3,6 +3,7 @@
 // tests/support/cloud) and the AD side from a file: per-side progress in items with a rate, the device code dialog with
 // its copy button, and the comparison at the end.
 #include "support/cloud/CloudEmulator.h"
+#include "support/cloud/EmulatorScanSettings.h"
 #include "support/cloud/SyncEmulator.h"
 #include "AttributeComparisonModel.h"
 #include "support/DemoScan.h"
@@ -67,7 +68,7 @@ private Q_SLOTS:
     void cloudSyncDeniedNamesThePermission();
 
 private:
-    ScanRequest request(const QString& clientId, CloudSourceProfile::SignIn signIn) const;
+    ScanRequest request(const QString& clientId, CloudTenantSettings::SignIn signIn) const;
     // Wires and shows the window, runs a live scan with the client secret and waits for it to be shown.
     bool scanWithSecret(MainWindow& window, ScanLoader& loader);
     // The emulator serves the demo's Cloud Sync state (its service principal, jobs, schemas, provisioning log).
@@ -105,19 +106,14 @@ void TestLiveScanLoader::init()
     m_emulator->setDeltaPageSize(300);
 }
 
-ScanRequest TestLiveScanLoader::request(const QString& clientId, CloudSourceProfile::SignIn signIn) const
+ScanRequest TestLiveScanLoader::request(const QString& clientId, CloudTenantSettings::SignIn signIn) const
 {
     ScanRequest r;
     r.profile.name = u"Emulated tenant"_s;
     r.profile.ad.ldifFile = m_dir.filePath(u"ad.ldif"_s);
     r.profile.cloud.kind = CloudSourceProfile::Kind::Live;
-    r.profile.cloud.tenant = kTenant;
-    r.profile.cloud.clientId = clientId;
-    r.profile.cloud.signIn = signIn;
-    r.profile.cloud.authority = r.profile.cloud.graphEndpoint = r.profile.cloud.exoEndpoint =
-        m_emulator->baseUrl().toString();
-    r.profile.cloud.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-    r.profile.cloud.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+    r.profile.cloud.connection = emulatorTenantSettings(m_emulator->baseUrl(), kTenant, clientId);
+    r.profile.cloud.connection.signIn = signIn;
     r.secrets.clientSecret = kSecret;
     return r;
 }
@@ -127,7 +123,7 @@ bool TestLiveScanLoader::scanWithSecret(MainWindow& window, ScanLoader& loader)
     wire(loader, window);
     window.show();
     QSignalSpy shown(&window, &MainWindow::scanShown);
-    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudTenantSettings::SignIn::ClientSecret));
     return QTest::qWaitFor([&shown] { return shown.size() == 1; }, 60000);
 }
 
@@ -174,7 +170,7 @@ void TestLiveScanLoader::rescanReadsOnlyChangedMailboxes()
     wire(loader, window);
     window.show();
     QSignalSpy shown(&window, &MainWindow::scanShown);
-    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudTenantSettings::SignIn::ClientSecret));
     QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 60000);
 
     // One mailbox changes in Exchange Online; the same profile scanned again asks only for what changed since.
@@ -189,7 +185,7 @@ void TestLiveScanLoader::rescanReadsOnlyChangedMailboxes()
     m_emulator->changeMailbox(guid, u"CustomAttribute9"_s, u"changed in the cloud"_s);
     const qint64 servedBefore = m_emulator->mailboxesServed();
     QSignalSpy progress(&loader, &ScanLoader::sideProgress);
-    Q_EMIT window.scanRequested(request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret));
+    Q_EMIT window.scanRequested(request(kSecretApp, CloudTenantSettings::SignIn::ClientSecret));
     QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 60000);
     QVERIFY(m_emulator->lastExoBodies().last().contains("WhenChangedUTC -gt '"));
     QCOMPARE(m_emulator->mailboxesServed() - servedBefore, qint64(1));
@@ -215,7 +211,7 @@ void TestLiveScanLoader::deviceCodeShownAndCopied()
     QSignalSpy code(&loader, &ScanLoader::deviceCodeReady);
     QSignalSpy signedIn(&loader, &ScanLoader::signedIn);
     QSignalSpy shown(&window, &MainWindow::scanShown);
-    Q_EMIT window.scanRequested(request(kPublicClient, CloudSourceProfile::SignIn::DeviceCode));
+    Q_EMIT window.scanRequested(request(kPublicClient, CloudTenantSettings::SignIn::DeviceCode));
     QTRY_COMPARE_WITH_TIMEOUT(code.size(), 1, 30000);
     const QString userCode = code.first().first().toString();
     auto* dialog = window.findChild<QDialog*>(u"deviceCodeDialog"_s);
@@ -240,7 +236,7 @@ void TestLiveScanLoader::wrongSecretNamesTheTenant()
     wire(loader, window);
     window.show();
     QSignalSpy failed(&loader, &ScanLoader::failed);
-    ScanRequest r = request(kSecretApp, CloudSourceProfile::SignIn::ClientSecret);
+    ScanRequest r = request(kSecretApp, CloudTenantSettings::SignIn::ClientSecret);
     r.secrets.clientSecret = u"wrong"_s;
     Q_EMIT window.scanRequested(r);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 60000);

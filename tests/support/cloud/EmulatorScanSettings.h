@@ -19,15 +19,32 @@ inline AppCredentials emulatorAppCredentials(const QString& tenant, const QStrin
     return c;
 }
 
+// The tenant of the emulator at baseUrl (every service on that address, its resource names), for an app of its
+// registry signing in with a client secret.
+inline CloudTenantSettings emulatorTenantSettings(const QUrl& baseUrl, const QString& tenant, const QString& clientId)
+{
+    CloudTenantSettings c;
+    c.tenant = tenant;
+    c.clientId = clientId;
+    c.authority = c.graphEndpoint = c.exoEndpoint = baseUrl.toString();
+    c.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
+    c.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
+    return c;
+}
+
+inline CloudScanSettings emulatorScanSettings(const QUrl& baseUrl, const QString& tenant, const QString& clientId,
+                                              const QString& secret)
+{
+    CloudScanSettings s;
+    s.connection = emulatorTenantSettings(baseUrl, tenant, clientId);
+    s.secret.clientSecret = secret;
+    return s;
+}
+
 inline CloudScanSettings emulatorScanSettings(const CloudEmulator& emulator, const QString& tenant,
                                               const QString& clientId, const QString& secret)
 {
-    CloudScanSettings s;
-    s.authority = s.graphEndpoint = s.exoEndpoint = emulator.baseUrl();
-    s.graphResource = QLatin1StringView(CloudEmulator::kGraphResource);
-    s.exoResource = QLatin1StringView(CloudEmulator::kExoResource);
-    s.credentials = emulatorAppCredentials(tenant, clientId, secret);
-    return s;
+    return emulatorScanSettings(emulator.baseUrl(), tenant, clientId, secret);
 }
 
 } // namespace sunset
