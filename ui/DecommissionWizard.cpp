@@ -531,8 +531,8 @@ void DecommissionStepPage::checksDone(const ChecklistRun& run)
     m_cancelButton->setEnabled(false);
     if (m_freshStage)
         m_freshStage->clear();
-    if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
-        showMessage(tr("The result could not be recorded: %1").arg(*error));
+    if (const auto recorded = m_wizard->journal()->recordRun(m_step, run); !recorded)
+        showMessage(tr("The result could not be recorded: %1").arg(recorded.error()));
     m_wizard->reload();
     Q_EMIT m_wizard->checksFinished(m_step);
 }
@@ -541,23 +541,23 @@ void DecommissionStepPage::attestationToggled(const QString& key, bool given)
 {
     if (m_refreshing)
         return;
-    if (std::optional<QString> error = m_wizard->journal()->recordAttestation(m_step, key, given))
-        showMessage(*error);
+    if (const auto recorded = m_wizard->journal()->recordAttestation(m_step, key, given); !recorded)
+        showMessage(recorded.error());
     m_wizard->reload();
 }
 
 void DecommissionStepPage::saveNote()
 {
-    if (std::optional<QString> error = m_wizard->journal()->recordNote(m_step, m_note->toPlainText()))
-        showMessage(*error);
+    if (const auto recorded = m_wizard->journal()->recordNote(m_step, m_note->toPlainText()); !recorded)
+        showMessage(recorded.error());
     m_note->clearFocus();
     m_wizard->reload();
 }
 
 void DecommissionStepPage::overrideStep()
 {
-    if (std::optional<QString> refused = m_wizard->journal()->recordOverride(m_step, m_overrideReason->text())) {
-        showMessage(*refused);
+    if (const auto recorded = m_wizard->journal()->recordOverride(m_step, m_overrideReason->text()); !recorded) {
+        showMessage(recorded.error());
         return;
     }
     m_message->clear();

@@ -166,9 +166,9 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         return CliBadInput;
     }
     ChecklistStore store(*history.value());
-    auto recorded = [&](const std::optional<QString>& error, int failCode) {
-        if (error) {
-            err << "sunset-cli checklist: " << *error << '\n';
+    auto recorded = [&](const Expected<void, QString>& journalled, int failCode) {
+        if (!journalled) {
+            err << "sunset-cli checklist: " << journalled.error() << '\n';
             return failCode;
         }
         return int(CliOk);

@@ -246,8 +246,8 @@ void BatchFlow::approve(bool secondConfirmation, const QString& breakGlassReason
         m_batchId = id.value();
     }
     const BreakGlassApproval approval{breakGlassReason, m_breakGlass.cloudSyncJson()};
-    if (auto error = m_store->approveBatch(m_batchId, approval, secondConfirmation))
-        return reportError(error->message);
+    if (auto approved = m_store->approveBatch(m_batchId, approval, secondConfirmation); !approved)
+        return reportError(approved.error().message);
     qCInfo(lcUi) << "batch" << m_batchId << "approved by" << m_config.actor.osUser;
     if (m_unsaved) {
         m_unsaved.reset();

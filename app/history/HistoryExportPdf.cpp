@@ -161,8 +161,8 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
 
 } // namespace
 
-std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
-                                                const HistoryExportProgress& progress)
+HistoryResult<void> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
+                                        const HistoryExportProgress& progress)
 {
     const auto goOn = [&progress](int done, int total) { return !progress || progress(done, total); };
     const HistoryError cancelled{u"The report of batch %1 was cancelled; nothing was written to %2."_s.arg(batchId).arg(
@@ -235,7 +235,7 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
         return cancelled;
     if (auto error = file.commit())
         return HistoryError{std::move(error->message)};
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sunset

@@ -109,9 +109,10 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
 
 std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
-    if (std::optional<HistoryError> error =
-            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy)))
-        return error->message;
+    if (const auto written =
+            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy));
+        !written)
+        return written.error().message;
     return std::nullopt;
 }
 

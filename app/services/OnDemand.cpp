@@ -214,8 +214,10 @@ HistoryResult<OnDemandRunRecord> runOnDemand(HistoryStore& store, const OnDemand
                 verifyInAd(*ad, o);
     }
     const QString stopped = client.error() ? client.error()->toString() : QString();
-    if (auto error = records.finish(runId.value(), client.job().ruleId, objects, client.error().has_value(), stopped))
-        return *error;
+    if (auto finished =
+            records.finish(runId.value(), client.job().ruleId, objects, client.error().has_value(), stopped);
+        !finished)
+        return finished.error();
     return records.run(runId.value());
 }
 

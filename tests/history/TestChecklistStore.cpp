@@ -34,19 +34,20 @@ private Q_SLOTS:
             QCOMPARE(store.actorName(), u"alice (alice@sunset.test)"_s);
             ChecklistRun failing{QDateTime::currentDateTimeUtc(), store.actorName(),
                                  {{u"exchange-servers"_s, FindingLevel::Blocking, u"1 server"_s, {u"CN=EX01"_s}}}, {}};
-            const std::optional<QString> error = store.recordRun(ChecklistStep::Uninstall, failing);
-            QVERIFY2(!error, qPrintable(error.value_or(QString())));
+            const auto recorded = store.recordRun(ChecklistStep::Uninstall, failing);
+            QVERIFY2(recorded, qPrintable(recorded ? QString() : recorded.error()));
             ChecklistRun passing{QDateTime::currentDateTimeUtc(), store.actorName(),
                                  {{u"exchange-servers"_s, FindingLevel::Pass, u"none"_s, {}}}, {}};
-            QVERIFY(!store.recordRun(ChecklistStep::Uninstall, passing));
-            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"attributes-exported"_s, true));
-            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"exchange-uninstalled"_s, true));
-            QVERIFY(!store.recordNote(ChecklistStep::Uninstall, u"EX01 wiped on 2026-11-20"_s));
+            QVERIFY(store.recordRun(ChecklistStep::Uninstall, passing));
+            QVERIFY(store.recordAttestation(ChecklistStep::Uninstall, u"attributes-exported"_s, true));
+            QVERIFY(store.recordAttestation(ChecklistStep::Uninstall, u"exchange-uninstalled"_s, true));
+            QVERIFY(store.recordNote(ChecklistStep::Uninstall, u"EX01 wiped on 2026-11-20"_s));
             // Unknown items and short reasons are refused, with what would be accepted.
-            const std::optional<QString> unknown = store.recordAttestation(ChecklistStep::Uninstall, u"nope"_s, true);
-            QVERIFY(unknown && unknown->contains(u"exchange-uninstalled"_s));
-            QVERIFY(store.recordOverride(ChecklistStep::Verification, u"ok"_s));
-            QVERIFY(!store.recordOverride(ChecklistStep::Verification, u"Scan server down; CAB-118 accepted the risk"_s));
+            const auto unknown = store.recordAttestation(ChecklistStep::Uninstall, u"nope"_s, true);
+            QVERIFY(!unknown && unknown.error().contains(u"exchange-uninstalled"_s));
+            QVERIFY(!store.recordOverride(ChecklistStep::Verification, u"ok"_s));
+            QVERIFY(
+                store.recordOverride(ChecklistStep::Verification, u"Scan server down; CAB-118 accepted the risk"_s));
         }
         auto history = open(name);
         ChecklistStore store(*history);

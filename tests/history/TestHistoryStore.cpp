@@ -300,7 +300,7 @@ void TestHistoryStore::versionFourBatchesSayNoReasonRecorded()
     QCOMPARE(store.value()->events()->back().kind, u"schema.upgraded"_s);
     QVERIFY(store.value()->events()->back().detailJson.contains("\"from\":4"));
     // A batch planned under version 4 is approved under version 5 with its reason.
-    QVERIFY(!store.value()->approveBatch(planned, {u"  Job quarantined, CHG-1  "_s, "[]"}));
+    QVERIFY(store.value()->approveBatch(planned, {u"  Job quarantined, CHG-1  "_s, "[]"}));
     QCOMPARE(store.value()->batch(planned)->breakGlassReason, std::optional<QString>(u"Job quarantined, CHG-1"_s));
 }
 
@@ -312,15 +312,15 @@ void TestHistoryStore::approvalNeedsBreakGlassReasonAndKeepsIt()
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
     const qint64 eventsBefore = qint64(store.value()->events()->size());
     for (const QString& bad : {QString(), u"   "_s, u" too short "_s.left(6)}) {
-        const auto refused = store.value()->approveBatch(id, {bad, "[]"});
-        QVERIFY(refused);
-        QVERIFY2(refused->message.contains(u"break-glass reason"_s), qPrintable(refused->message));
+        const auto approved = store.value()->approveBatch(id, {bad, "[]"});
+        QVERIFY(!approved);
+        QVERIFY2(approved.error().message.contains(u"break-glass reason"_s), qPrintable(approved.error().message));
     }
     QCOMPARE(store.value()->batch(id)->state, BatchState::Planned); // nothing recorded
     QCOMPARE(qint64(store.value()->events()->size()), eventsBefore);
 
     const QByteArray cloudSync = R"([{"domain":"x","cloudSync":"cannot","job":"J","why":"quarantined","label":"L"}])";
-    QVERIFY(!store.value()->approveBatch(id, {u"Writeback job quarantined, CHG-7"_s, cloudSync}));
+    QVERIFY(store.value()->approveBatch(id, {u"Writeback job quarantined, CHG-7"_s, cloudSync}));
     const auto batch = store.value()->batch(id);
     QCOMPARE(batch->breakGlassReason, std::optional<QString>(u"Writeback job quarantined, CHG-7"_s));
     QVERIFY(batch->breakGlassCloudSync.contains("\"quarantined\""));
@@ -426,18 +426,18 @@ void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
         many.push_back(s);
     }
     const qint64 id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
-    const auto refused = store.value()->approveBatch(id, sunset::test::breakGlass());
-    QVERIFY(refused);
-    QVERIFY2(refused->message.contains(u"second confirmation"_s), qPrintable(refused->message));
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass(), true));
+    const auto unconfirmed = store.value()->approveBatch(id, sunset::test::breakGlass());
+    QVERIFY(!unconfirmed);
+    QVERIFY2(unconfirmed.error().message.contains(u"second confirmation"_s), qPrintable(unconfirmed.error().message));
+    QVERIFY(store.value()->approveBatch(id, sunset::test::breakGlass(), true));
     const auto approved = store.value()->batch(id);
     QCOMPARE(approved->state, BatchState::Approved);
     QCOMPARE(approved->approvedBy, u"alice"_s);
     QCOMPARE(approved->approvedBind, u"svc@x.test"_s);
     QVERIFY(approved->approvedAt.isValid());
     const auto twice = store.value()->approveBatch(id, sunset::test::breakGlass(), true);
-    QVERIFY(twice);
-    QVERIFY(twice->message.contains(u"only a planned batch"_s));
+    QVERIFY(!twice);
+    QVERIFY(twice.error().message.contains(u"only a planned batch"_s));
 }
 
 void TestHistoryStore::journalStatesAndOutcomes()
@@ -445,15 +445,15 @@ void TestHistoryStore::journalStatesAndOutcomes()
     auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
-    QVERIFY(!store.value()->markPending(id, {0, 1}));
+    QVERIFY(store.value()->approveBatch(id, sunset::test::breakGlass()));
+    QVERIFY(store.value()->markPending(id, {0, 1}));
     QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
     auto changes = store.value()->changes(id).value();
     for (const StoredChange& c : changes) {
         QCOMPARE(c.state, ChangeState::Pending);
         QVERIFY(c.sentAt.isValid());
     }
-    QVERIFY(!store.value()->settle(
+    QVERIFY(store.value()->settle(
         id, {{0, ChangeState::Applied, 0, {}}, {1, ChangeState::Conflict, 16, u"noSuchAttribute"_s}}));
     changes = store.value()->changes(id).value();
     QCOMPARE(changes[0].state, ChangeState::Applied);
@@ -462,7 +462,7 @@ void TestHistoryStore::journalStatesAndOutcomes()
     QCOMPARE(changes[2].ldapCode, 16);
     QCOMPARE(changes[2].ldapMessage, u"noSuchAttribute"_s);
     QVERIFY(changes[2].settledAt.isValid());
-    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    QVERIFY(store.value()->setBatchState(id, BatchState::Partial));
 
     // Undo reverses only what AD took: object 0's two attributes, not object 1's conflict.
     const auto undo = store.value()->createUndoBatch(id);
@@ -503,7 +503,7 @@ void TestHistoryStore::verifyFindsEditedRow()
     auto store = HistoryStore::open(file, {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 batchId = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(batchId, sunset::test::breakGlass()));
+    QVERIFY(store.value()->approveBatch(batchId, sunset::test::breakGlass()));
     QVERIFY(store.value()->appendEvent(u"test.after"_s, u"later"_s));
     QVERIFY(store.value()->verify().intact());
     QCOMPARE(store.value()->verify().events, 4);
@@ -561,27 +561,27 @@ void TestHistoryStore::journalOnlyForApprovedBatch()
     QVERIFY(store);
     const qint64 id = store.value()->createBatch(sampleBatch()).value();
     const auto planned = store.value()->markPending(id, {0, 1});
-    QVERIFY(planned);
-    QVERIFY2(planned->message.contains(u"planned"_s) && planned->message.contains(u"approve"_s),
-             qPrintable(planned->message));
+    QVERIFY(!planned);
+    QVERIFY2(planned.error().message.contains(u"planned"_s) && planned.error().message.contains(u"approve"_s),
+             qPrintable(planned.error().message));
     QCOMPARE(store.value()->batch(id)->state, BatchState::Planned);
     const auto untouched = store.value()->changes(id).value();
     for (const StoredChange& c : untouched)
         QCOMPARE(c.state, ChangeState::Planned);
 
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
-    QVERIFY(!store.value()->markPending(id, {0}));
-    QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
+    QVERIFY(store.value()->approveBatch(id, sunset::test::breakGlass()));
+    QVERIFY(store.value()->markPending(id, {0}));
+    QVERIFY(store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
     const auto second = store.value()->markPending(id, {0, 1});
-    QVERIFY(second);
-    QVERIFY2(second->message.contains(u"applying"_s), qPrintable(second->message));
+    QVERIFY(!second);
+    QVERIFY2(second.error().message.contains(u"applying"_s), qPrintable(second.error().message));
     const auto changes = store.value()->changes(id).value();
     QCOMPARE(changes[0].state, ChangeState::Applied); // not reset to pending by the refused second apply
     QCOMPARE(changes[2].state, ChangeState::Planned);
 
     // A partial batch resumes: only rows never sent become pending.
-    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
-    QVERIFY(!store.value()->markPending(id, {1}));
+    QVERIFY(store.value()->setBatchState(id, BatchState::Partial));
+    QVERIFY(store.value()->markPending(id, {1}));
     QCOMPARE(store.value()->changes(id).value()[0].state, ChangeState::Applied);
     QCOMPARE(store.value()->changes(id).value()[2].state, ChangeState::Pending);
     QVERIFY(store.value()->verify().intact());

@@ -69,7 +69,7 @@ qint64 TestBatchTargetLive::approvedBatch(HistoryStore& store, const QString& be
           {},
           {{AttributeId::ExtensionAttribute4, QStringList{before}, QStringList{after}}},
           true}})); // a cloud-managed mailbox: the LDAP layer writes no other
-    if (!id || store.approveBatch(id.value(), sunset::test::breakGlass()))
+    if (!id || !store.approveBatch(id.value(), sunset::test::breakGlass()))
         return 0;
     return id.value();
 }
