@@ -64,7 +64,7 @@ BatchFlow::BatchFlow(MainWindow& window) : QObject(&window), m_window(window)
 
 BatchFlow::~BatchFlow() = default;
 
-std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
+HistoryResult<void> BatchFlow::open(BatchFlowConfig config)
 {
     m_config = std::move(config);
     if (m_config.target && m_config.actor.bindIdentity.isEmpty())
@@ -76,7 +76,7 @@ std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
     m_history = nullptr;
     m_store = std::move(store.value());
     showHistoryPath();
-    return std::nullopt;
+    return {};
 }
 
 void BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)

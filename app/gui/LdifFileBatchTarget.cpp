@@ -65,7 +65,7 @@ QByteArray LdifFileBatchTarget::marker(qint64 batchId, qint64 objectSeq)
     return "# sunset batch " + QByteArray::number(batchId) + " object " + QByteArray::number(objectSeq) + "\n";
 }
 
-std::optional<HistoryError> LdifFileBatchTarget::append(const QByteArray& records) const
+HistoryResult<void> LdifFileBatchTarget::append(const QByteArray& records) const
 {
     const auto fail = [this](const QString& what) {
         return HistoryError{u"Demo writeback file %1: %2"_s.arg(QDir::toNativeSeparators(m_path), what)};
@@ -87,7 +87,7 @@ std::optional<HistoryError> LdifFileBatchTarget::append(const QByteArray& record
     if (::fsync(file.handle()) != 0)
         return fail(u"cannot flush it to disk."_s);
 #endif
-    return std::nullopt;
+    return {};
 }
 
 HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint64 batchId, const ApplyControl& control)
@@ -142,18 +142,18 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
         }
         if (auto marked = store.markPending(batchId, seqs, /*continuing=*/from > 0); !marked)
             return marked.error();
-        if (auto error = append(records)) {
+        if (auto appended = append(records); !appended) {
             // Nothing of this chunk is known to be in the file: settle it as not sent, so a retry sends it again.
             std::vector<ChangeOutcome> notSent;
             for (qint64 seq : seqs)
-                notSent.push_back({seq, ChangeState::NotSent, 0, error->message});
+                notSent.push_back({seq, ChangeState::NotSent, 0, appended.error().message});
             // Best effort: what of this fails leaves the rows pending, which settleInterrupted() resolves from the
             // file; the write's own error is the one to report.
             if (const auto settled = store.settle(batchId, notSent); !settled)
                 qCWarning(lcUi) << settled.error().message;
             if (const auto partial = store.setBatchState(batchId, BatchState::Partial); !partial)
                 qCWarning(lcUi) << partial.error().message;
-            return *error;
+            return appended.error();
         }
         std::vector<ChangeOutcome> outcomes;
         std::vector<StoredChange> settled;

@@ -138,8 +138,8 @@ HistoryResult<ExportSelection> selectForExport(const HistoryStore& store, const 
 
 HistoryResult<void> writeExportFile(const QString& path, const QByteArray& bytes)
 {
-    if (auto error = writeOwnerOnlyFile(path, bytes))
-        return HistoryError{std::move(error->message)};
+    if (auto written = writeOwnerOnlyFile(path, bytes); !written)
+        return HistoryError{written.error().message};
     return {};
 }
 

@@ -182,8 +182,8 @@ HistoryResult<void> writeBatchReportPdf(const HistoryStore& store, qint64 batchI
     const HistoryVerification head = store.verify();
 
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return HistoryError{std::move(error->message)};
+    if (auto opened = file.open(); !opened)
+        return HistoryError{opened.error().message};
     int pages = 0;
     {
         QPdfWriter writer(file.device());
@@ -233,8 +233,8 @@ HistoryResult<void> writeBatchReportPdf(const HistoryStore& store, qint64 batchI
     }
     if (!goOn(pages, pages))
         return cancelled;
-    if (auto error = file.commit())
-        return HistoryError{std::move(error->message)};
+    if (auto committed = file.commit(); !committed)
+        return HistoryError{committed.error().message};
     return {};
 }
 
