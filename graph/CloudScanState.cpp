@@ -29,8 +29,8 @@ QString pathIn(const QString& directory, const char* name)
 
 std::optional<ImportError> writeOwnerOnly(const QString& path, const QByteArray& bytes)
 {
-    if (auto error = writeOwnerOnlyFile(path, bytes))
-        return ImportError{path, 0, {}, u"cannot write the cloud scan state: "_s + error->message};
+    if (auto written = writeOwnerOnlyFile(path, bytes); !written)
+        return ImportError{path, 0, {}, u"cannot write the cloud scan state: "_s + written.error().message};
     return std::nullopt;
 }
 
@@ -138,8 +138,8 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
 
 std::optional<ImportError> saveCloudScanState(const QString& directory, const CloudScanState& state)
 {
-    if (auto error = makeOwnerOnlyDirectory(directory))
-        return ImportError{directory, 0, {}, error->message};
+    if (auto made = makeOwnerOnlyDirectory(directory); !made)
+        return ImportError{directory, 0, {}, made.error().message};
     // The users first: a state file never points at users of another round.
     QJsonArray users;
     for (auto it = state.users.usersById.cbegin(); it != state.users.usersById.cend(); ++it) {

@@ -114,12 +114,12 @@ MailboxCacheWriter::~MailboxCacheWriter() = default;
 
 QString MailboxCacheWriter::open()
 {
-    if (auto error = makeOwnerOnlyDirectory(m_directory))
-        return error->message;
+    if (auto made = makeOwnerOnlyDirectory(m_directory); !made)
+        return made.error().message;
     m_file = std::make_unique<OwnerOnlyFile>(m_path);
-    if (auto error = m_file->open()) {
+    if (auto opened = m_file->open(); !opened) {
         m_file.reset();
-        return error->message;
+        return opened.error().message;
     }
     // Random, not a hash of the contents: it only says which scan wrote the file, and tells nothing about it.
     m_id = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
@@ -154,9 +154,9 @@ QString MailboxCacheWriter::commit()
         return u"the mailbox cache %1 was not opened"_s.arg(QDir::toNativeSeparators(m_path));
     if (m_failed || m_file->device()->write("]}\n") != 3)
         return u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(m_path), m_file->device()->errorString());
-    const std::optional<FileError> error = m_file->commit();
+    const FileResult<void> committed = m_file->commit();
     m_file.reset();
-    return error ? error->message : QString();
+    return committed ? QString() : committed.error().message;
 }
 
 QString checkMailboxCacheHeader(const QString& directory, const ExoRescanCursor& cursor)

@@ -63,8 +63,8 @@ AdKeptEntriesWriter::AdKeptEntriesWriter(const QString& path) : m_file(path) {}
 
 std::optional<QString> AdKeptEntriesWriter::open()
 {
-    if (auto error = m_file.open())
-        return error->message;
+    if (auto opened = m_file.open(); !opened)
+        return opened.error().message;
     m_buffer.reserve(kFlushBytes + 64 * 1024);
     m_buffer.append(kMagic);
     return std::nullopt;
@@ -118,8 +118,8 @@ std::optional<QString> AdKeptEntriesWriter::commit(QByteArray& sha256)
     flush();
     if (m_failed)
         return m_file.device()->errorString();
-    if (auto error = m_file.commit())
-        return error->message;
+    if (auto committed = m_file.commit(); !committed)
+        return committed.error().message;
     sha256 = m_hash.result().toHex();
     return std::nullopt;
 }

@@ -81,8 +81,10 @@ std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdSc
         {u"entries"_s, cursor.entries},
         {u"entriesSha256"_s, QString::fromUtf8(cursor.entriesSha256)},
     };
-    if (auto error = writeOwnerOnlyFile(adCursorPath(directory), QJsonDocument(root).toJson(QJsonDocument::Indented)))
-        return ImportError{adCursorPath(directory), 0, {}, u"cannot write the AD scan cursor: "_s + error->message};
+    if (auto written = writeOwnerOnlyFile(adCursorPath(directory), QJsonDocument(root).toJson(QJsonDocument::Indented));
+        !written)
+        return ImportError{
+            adCursorPath(directory), 0, {}, u"cannot write the AD scan cursor: "_s + written.error().message};
     QFile::remove(legacyEntriesPath(directory)); // never read again
     return std::nullopt;
 }

@@ -6,8 +6,6 @@
 
 #include <QString>
 
-#include <optional>
-
 namespace sunset {
 
 // Where the checklist is recorded (the history database, in app/history's ChecklistStore). The wizard and the
@@ -18,11 +16,11 @@ public:
     virtual ~ChecklistJournal() = default;
 
     virtual Expected<Checklist, QString> load() const = 0;
-    virtual std::optional<QString> recordRun(ChecklistStep step, const ChecklistRun& run) = 0;
-    virtual std::optional<QString> recordAttestation(ChecklistStep step, const QString& item, bool given) = 0;
-    virtual std::optional<QString> recordNote(ChecklistStep step, const QString& text) = 0;
+    virtual Expected<void, QString> recordRun(ChecklistStep step, const ChecklistRun& run) = 0;
+    virtual Expected<void, QString> recordAttestation(ChecklistStep step, const QString& item, bool given) = 0;
+    virtual Expected<void, QString> recordNote(ChecklistStep step, const QString& text) = 0;
     // Refused (with the reason why) when checkOverrideReason refuses the reason.
-    virtual std::optional<QString> recordOverride(ChecklistStep step, const QString& reason) = 0;
+    virtual Expected<void, QString> recordOverride(ChecklistStep step, const QString& reason) = 0;
     // "osUser (bindIdentity)": the name runs and records carry.
     virtual QString actorName() const = 0;
 };

@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -47,6 +48,25 @@ public:
 
 private:
     std::variant<T, Error> m_state;
+};
+
+// A fallible call that yields nothing on success: ok, or the error that stopped it. It replaces
+// std::optional<Error>, whose "has a value" meant failure and which is not [[nodiscard]]: here true means it
+// worked, as for every other Expected, and a dropped outcome does not compile. `return {};` is success. No alias of
+// its own: each layer's Result alias takes void (HistoryResult<void>, LdapResult<void>, Result<void>), so a reader
+// meets one family of names whether a call yields a value or not.
+template <typename Error>
+class [[nodiscard]] Expected<void, Error> final {
+public:
+    Expected() = default;
+    Expected(Error error) : m_error(std::move(error)) {}
+
+    bool ok() const { return !m_error.has_value(); }
+    explicit operator bool() const { return ok(); }
+    const Error& error() const { return m_error.value(); } // throws on success, as the value form's does
+
+private:
+    std::optional<Error> m_error; // empty: it worked
 };
 
 template <typename T>

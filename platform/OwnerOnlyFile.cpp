@@ -24,7 +24,7 @@ OwnerOnlyFile::OwnerOnlyFile(QString path)
 
 OwnerOnlyFile::~OwnerOnlyFile() = default;
 
-std::optional<FileError> OwnerOnlyFile::open()
+FileResult<void> OwnerOnlyFile::open()
 {
     const QFileInfo target(m_path);
     if (target.isDir())
@@ -38,7 +38,7 @@ std::optional<FileError> OwnerOnlyFile::open()
                                   QFileDevice::WriteUser))
         return FileError{u"Cannot write %1: its temporary file %2 was not created owner-only."_s.arg(
             QDir::toNativeSeparators(m_path), QDir::toNativeSeparators(m_file->fileName()))};
-    return std::nullopt;
+    return {};
 }
 
 QIODevice* OwnerOnlyFile::device()
@@ -51,7 +51,7 @@ QString OwnerOnlyFile::temporaryPath() const
     return m_file ? m_file->fileName() : QString();
 }
 
-std::optional<FileError> OwnerOnlyFile::commit()
+FileResult<void> OwnerOnlyFile::commit()
 {
     const auto failed = [this](const QString& why) {
         return FileError{u"Writing %1 failed: %2; the file was not changed."_s.arg(QDir::toNativeSeparators(m_path), why)};
@@ -73,20 +73,20 @@ std::optional<FileError> OwnerOnlyFile::commit()
     m_file->setAutoRemove(false);
     m_file->close();
     m_file.reset();
-    return std::nullopt;
+    return {};
 }
 
-std::optional<FileError> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes)
+FileResult<void> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes)
 {
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error;
+    if (auto opened = file.open(); !opened)
+        return opened;
     if (file.device()->write(bytes) != bytes.size())
         return FileError{u"Writing %1 failed: %2."_s.arg(QDir::toNativeSeparators(path), file.device()->errorString())};
     return file.commit();
 }
 
-std::optional<FileError> makeOwnerOnlyDirectory(const QString& directory)
+FileResult<void> makeOwnerOnlyDirectory(const QString& directory)
 {
     constexpr QFileDevice::Permissions ownerOnly =
         QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
@@ -96,12 +96,12 @@ std::optional<FileError> makeOwnerOnlyDirectory(const QString& directory)
         if (!QDir().mkpath(info.absolutePath()) || !QDir().mkdir(info.absoluteFilePath(), ownerOnly))
             return FileError{u"Cannot create the folder %1; check that its parent can be written."_s.arg(
                 QDir::toNativeSeparators(directory))};
-        return std::nullopt;
+        return {};
     }
     if (!info.isDir())
         return FileError{u"%1 is not a folder."_s.arg(QDir::toNativeSeparators(directory))};
     QFile::setPermissions(directory, ownerOnly);
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sunset

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "ImportError.h"
+
 #include <QString>
 
 #include <memory>
-#include <optional>
 
 class QByteArray;
 class QIODevice;
@@ -16,6 +17,8 @@ namespace sunset {
 struct FileError {
     QString message;
 };
+
+template <typename T> using FileResult = Expected<T, FileError>;
 
 // A file written owner-only from its first byte and put in place whole: the one way Sunset writes what must stay
 // private (reports, exports, the kept cloud state). The bytes go to a temporary file beside the target, created
@@ -29,10 +32,10 @@ public:
     OwnerOnlyFile(const OwnerOnlyFile&) = delete;
     OwnerOnlyFile& operator=(const OwnerOnlyFile&) = delete;
 
-    [[nodiscard]] std::optional<FileError> open();
+    FileResult<void> open();
     QIODevice* device(); // after open()
     QString temporaryPath() const; // where the bytes are until commit()
-    [[nodiscard]] std::optional<FileError> commit();
+    FileResult<void> commit();
 
 private:
     QString m_path;
@@ -40,10 +43,10 @@ private:
 };
 
 // Writes bytes to path through OwnerOnlyFile: owner-only, and a crash never leaves half a file.
-[[nodiscard]] std::optional<FileError> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes);
+FileResult<void> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes);
 
 // Creates directory (and missing parents) if needed; the directory itself is created owner-only (0700) from the
 // start, not narrowed afterwards, and an existing one is narrowed to 0700. For the per-profile state directories.
-[[nodiscard]] std::optional<FileError> makeOwnerOnlyDirectory(const QString& directory);
+FileResult<void> makeOwnerOnlyDirectory(const QString& directory);
 
 } // namespace sunset

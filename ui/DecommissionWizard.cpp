@@ -128,8 +128,8 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, DecommissionCh
                                                               tr("PDF report (*.pdf);;JSON (*.json)"));
             if (path.isEmpty())
                 return;
-            if (std::optional<QString> error = exportTo(path))
-                QMessageBox::warning(this, tr("Export the checklist"), *error);
+            if (const auto exported = exportTo(path); !exported)
+                QMessageBox::warning(this, tr("Export the checklist"), exported.error());
             return;
         }
         if (which != QWizard::CustomButton1)
@@ -146,7 +146,7 @@ DecommissionWizard::DecommissionWizard(ChecklistJournal* journal, DecommissionCh
         dialog->open();
     });
     setStartId(int(ChecklistStep::Prerequisites));
-    reload();
+    reloadPages();
     // Resume at the first step not yet passed or overridden, walking there so that Back still leads through the
     // earlier steps.
     restart();
@@ -185,16 +185,16 @@ void DecommissionWizard::setExporter(ChecklistExporter exporter)
     setOption(QWizard::HaveCustomButton2, bool(m_exporter));
 }
 
-std::optional<QString> DecommissionWizard::exportTo(const QString& path)
+Expected<void, QString> DecommissionWizard::exportTo(const QString& path)
 {
     if (!m_exporter)
         return tr("No export is available here.");
-    if (std::optional<QString> error = reload())
-        return error;
+    if (auto loaded = reload(); !loaded)
+        return loaded;
     return m_exporter(m_checklist, path);
 }
 
-std::optional<QString> DecommissionWizard::reload()
+Expected<void, QString> DecommissionWizard::reload()
 {
     Expected<Checklist, QString> loaded = m_journal->load();
     if (!loaded) {
@@ -205,7 +205,7 @@ std::optional<QString> DecommissionWizard::reload()
     m_checklist = std::move(loaded.value());
     for (DecommissionStepPage* page : m_pages)
         page->refresh(m_checklist.step(page->step()));
-    return std::nullopt;
+    return {};
 }
 
 DecommissionStepPage::DecommissionStepPage(ChecklistStep step, DecommissionWizard* wizard)
@@ -536,9 +536,9 @@ void DecommissionStepPage::checksDone(const ChecklistRun& run)
     m_cancelButton->setEnabled(false);
     if (m_freshStage)
         m_freshStage->clear();
-    if (std::optional<QString> error = m_wizard->journal()->recordRun(m_step, run))
-        showMessage(tr("The result could not be recorded: %1").arg(*error));
-    m_wizard->reload();
+    if (const auto recorded = m_wizard->journal()->recordRun(m_step, run); !recorded)
+        showMessage(tr("The result could not be recorded: %1").arg(recorded.error()));
+    m_wizard->reloadPages();
     Q_EMIT m_wizard->checksFinished(m_step);
 }
 
@@ -558,28 +558,28 @@ void DecommissionStepPage::attestationToggled(const QString& key, bool given)
 {
     if (m_refreshing)
         return;
-    if (std::optional<QString> error = m_wizard->journal()->recordAttestation(m_step, key, given))
-        showMessage(*error);
-    m_wizard->reload();
+    if (const auto recorded = m_wizard->journal()->recordAttestation(m_step, key, given); !recorded)
+        showMessage(recorded.error());
+    m_wizard->reloadPages();
 }
 
 void DecommissionStepPage::saveNote()
 {
-    if (std::optional<QString> error = m_wizard->journal()->recordNote(m_step, m_note->toPlainText()))
-        showMessage(*error);
+    if (const auto recorded = m_wizard->journal()->recordNote(m_step, m_note->toPlainText()); !recorded)
+        showMessage(recorded.error());
     m_note->clearFocus();
-    m_wizard->reload();
+    m_wizard->reloadPages();
 }
 
 void DecommissionStepPage::overrideStep()
 {
-    if (std::optional<QString> refused = m_wizard->journal()->recordOverride(m_step, m_overrideReason->text())) {
-        showMessage(*refused);
+    if (const auto recorded = m_wizard->journal()->recordOverride(m_step, m_overrideReason->text()); !recorded) {
+        showMessage(recorded.error());
         return;
     }
     m_message->clear();
     m_overrideReason->clear();
-    m_wizard->reload();
+    m_wizard->reloadPages();
 }
 
 void openDecommissionWizard(QWidget* parent, const DecommissionWizardFactory& factory)

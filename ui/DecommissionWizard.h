@@ -28,9 +28,9 @@ class DecommissionStepPage;
 // Opens the history window with this scan selected (the app's History window, Ctrl+H).
 using ScanOpener = std::function<void(qint64 scanId)>;
 
-// Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON); nullopt on success, else the
-// reason. Given by the app (the writers live beside sunset-cli's export).
-using ChecklistExporter = std::function<std::optional<QString>(const Checklist& checklist, const QString& path)>;
+// Writes the checklist report to a file (PDF when the name ends in .pdf, else JSON), or says why not. Given by the
+// app (the writers live beside sunset-cli's export).
+using ChecklistExporter = std::function<Expected<void, QString>(const Checklist& checklist, const QString& path)>;
 
 // The guided retirement of the last Exchange Server: one page per checklist step, each with its automatic checks
 // and their evidence, a "Run checks" button (off the GUI thread, cancellable), the attestations as check boxes, a
@@ -54,11 +54,13 @@ public:
     // The checklist as last loaded from the journal.
     const Checklist& checklist() const { return m_checklist; }
     // Reads the journal again and refreshes every page; an error is shown on the pages and returned.
-    std::optional<QString> reload();
+    Expected<void, QString> reload();
+    // The same where the pages' message is all there is to say (after recording from a page).
+    void reloadPages() { static_cast<void>(reload()); }
 
     // "Export…" appears once an exporter is set; exportTo is what it does after asking for the file.
     void setExporter(ChecklistExporter exporter);
-    std::optional<QString> exportTo(const QString& path);
+    Expected<void, QString> exportTo(const QString& path);
 
     ChecklistJournal* journal() const { return m_journal; }
     DecommissionChecks& checks() const { return *m_checks; }

@@ -288,8 +288,8 @@ int runBatchCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return CliBadInput;
         }
         const BreakGlassApproval approval{parser.value(reason), assessment->cloudSyncJson()};
-        if (const auto refused = store->approveBatch(*id, approval, parser.isSet(confirm))) {
-            err << "sunset-cli batch approve: " << refused->message;
+        if (const auto approved = store->approveBatch(*id, approval, parser.isSet(confirm)); !approved) {
+            err << "sunset-cli batch approve: " << approved.error().message;
             // The store's refusal is the GUI's too: here the way to give the second confirmation is an option.
             if (const auto b = store->batch(*id); !parser.isSet(confirm) && b && b->state == BatchState::Planned &&
                                                   b->secondConfirmation)
@@ -608,11 +608,11 @@ int exportHistory(const QCommandLineParser& parser, QTextStream& out, QTextStrea
                     err << "\rPrinting page " << done << " of " << total << "          " << Qt::flush;
                 return true;
             };
-        const auto error = writeBatchReportPdf(*store, filter.batchId, path, progress);
+        const auto written = writeBatchReportPdf(*store, filter.batchId, path, progress);
         if (terminal)
             err << '\n' << Qt::flush;
-        if (error) {
-            err << "sunset-cli history export: " << error->message << '\n';
+        if (!written) {
+            err << "sunset-cli history export: " << written.error().message << '\n';
             return CliOutputFailed;
         }
         out << "Wrote the report of batch " << filter.batchId << " to " << path << '\n';
@@ -630,8 +630,8 @@ int exportHistory(const QCommandLineParser& parser, QTextStream& out, QTextStrea
         out.flush();
         return CliOk;
     }
-    if (const auto error = writeExportFile(path, bytes.value())) {
-        err << "sunset-cli history export: " << error->message << '\n';
+    if (const auto written = writeExportFile(path, bytes.value()); !written) {
+        err << "sunset-cli history export: " << written.error().message << '\n';
         return CliOutputFailed;
     }
     out << "Wrote the " << format << " export to " << path << '\n';

@@ -167,9 +167,9 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         return CliBadInput;
     }
     ChecklistStore store(*history.value());
-    auto recorded = [&](const std::optional<QString>& error, int failCode) {
-        if (error) {
-            err << "sunset-cli checklist: " << *error << '\n';
+    auto recorded = [&](const Expected<void, QString>& journalled, int failCode) {
+        if (!journalled) {
+            err << "sunset-cli checklist: " << journalled.error() << '\n';
             return failCode;
         }
         return int(CliOk);
@@ -268,11 +268,11 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         err << "sunset-cli checklist: export needs --format json|pdf and --out FILE.\n";
         return CliUsage;
     }
-    const std::optional<QString> error = fmt == u"json"_s
-                                             ? writeChecklistJson(checklist.value(), parser.value(outFile), store.actorName())
-                                             : writeChecklistPdf(checklist.value(), parser.value(outFile), store.actorName());
-    if (error) {
-        err << "sunset-cli checklist: " << *error << '\n';
+    const auto written = fmt == u"json"_s
+                             ? writeChecklistJson(checklist.value(), parser.value(outFile), store.actorName())
+                             : writeChecklistPdf(checklist.value(), parser.value(outFile), store.actorName());
+    if (!written) {
+        err << "sunset-cli checklist: " << written.error() << '\n';
         return CliOutputFailed;
     }
     out << "Wrote " << parser.value(outFile) << '\n';

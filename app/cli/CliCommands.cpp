@@ -62,8 +62,8 @@ public:
     OutputFile(const QString& path, QTextStream& out) : m_path(path), m_stdout(path == u"-"_s), m_out(out), m_file(path)
     {
         if (!m_stdout) {
-            if (auto error = m_file.open())
-                m_error = std::move(error->message);
+            if (auto opened = m_file.open(); !opened)
+                m_error = opened.error().message;
         }
     }
     bool ok() const { return m_error.isEmpty(); }
@@ -93,8 +93,8 @@ public:
         }
         if (!ok())
             return false;
-        if (auto error = m_file.commit()) {
-            m_error = std::move(error->message);
+        if (auto committed = m_file.commit(); !committed) {
+            m_error = committed.error().message;
             return false;
         }
         return true;

@@ -64,7 +64,7 @@ BatchFlow::BatchFlow(MainWindow& window) : QObject(&window), m_window(window)
 
 BatchFlow::~BatchFlow() = default;
 
-std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
+HistoryResult<void> BatchFlow::open(BatchFlowConfig config)
 {
     m_config = std::move(config);
     if (m_config.target && m_config.actor.bindIdentity.isEmpty())
@@ -76,7 +76,7 @@ std::optional<HistoryError> BatchFlow::open(BatchFlowConfig config)
     m_history = nullptr;
     m_store = std::move(store.value());
     showHistoryPath();
-    return std::nullopt;
+    return {};
 }
 
 void BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
@@ -246,8 +246,8 @@ void BatchFlow::approve(bool secondConfirmation, const QString& breakGlassReason
         m_batchId = id.value();
     }
     const BreakGlassApproval approval{breakGlassReason, m_breakGlass.cloudSyncJson()};
-    if (auto error = m_store->approveBatch(m_batchId, approval, secondConfirmation))
-        return reportError(error->message);
+    if (auto approved = m_store->approveBatch(m_batchId, approval, secondConfirmation); !approved)
+        return reportError(approved.error().message);
     qCInfo(lcUi) << "batch" << m_batchId << "approved by" << m_config.actor.osUser;
     if (m_unsaved) {
         m_unsaved.reset();

@@ -47,7 +47,7 @@ public:
     ~BatchFlow() override;
 
     // Opens the history database; an error names the file and what to do.
-    std::optional<HistoryError> open(BatchFlowConfig config);
+    HistoryResult<void> open(BatchFlowConfig config);
     void installActions();
     // Where Apply writes from now on (after a live AD scan, a LdapBatchTarget for that directory); null with the
     // reason when there is none. Approvals record the new target's bind identity; an open review shows the new

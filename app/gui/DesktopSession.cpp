@@ -50,8 +50,8 @@ DesktopSession::DesktopSession(const DesktopSessionOptions& options, QObject* pa
 {
     // Tools › Rollback impact's exports, owner-only like sunset-cli's reports (they list directory data).
     m_window.setRollbackImpactWriter([](const QString& path, const QByteArray& bytes) -> std::optional<QString> {
-        if (const auto error = writeExportFile(path, bytes))
-            return error->message;
+        if (const auto written = writeExportFile(path, bytes); !written)
+            return written.error().message;
         return std::nullopt;
     });
 

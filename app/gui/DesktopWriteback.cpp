@@ -105,8 +105,8 @@ BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
     onDemand->installActions();
     QObject::connect(&loader, &ScanLoader::cloudSourceRead, onDemand,
                      [onDemand](const CloudScanSettings& settings) { onDemand->setCloudSettings(settings); });
-    if (auto error = flow->open(std::move(config)))
-        window.statusBar()->showMessage(error->message);
+    if (auto opened = flow->open(std::move(config)); !opened)
+        window.statusBar()->showMessage(opened.error().message);
     QObject::connect(&loader, &ScanLoader::started, flow, &BatchFlow::noteScanStarted);
     QObject::connect(&window, &MainWindow::scanShown, flow, [flow, &window] { flow->recordScan(window.scan()); });
     QTimer::singleShot(0, flow, &BatchFlow::offerInterruptedBatches);

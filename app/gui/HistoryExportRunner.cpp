@@ -7,10 +7,10 @@ namespace sunset {
 
 namespace {
 
-// The export itself, on the worker thread. nullopt: written; an error otherwise (also when cancelled).
-std::optional<HistoryError> writeExport(const HistoryStore& store, HistoryView::Export format,
-                                        const HistoryExportFilter& filter, qint64 batchId, const QString& path,
-                                        const HistoryExportProgress& progress)
+// The export itself, on the worker thread: written, or an error (also when cancelled).
+HistoryResult<void> writeExport(const HistoryStore& store, HistoryView::Export format,
+                                const HistoryExportFilter& filter, qint64 batchId, const QString& path,
+                                const HistoryExportProgress& progress)
 {
     HistoryResult<QByteArray> bytes = QByteArray();
     switch (format) {
@@ -56,23 +56,23 @@ bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& 
     // The work's last word (run on this thread once it has returned) ends the run.
     m_running =
         m_task.start([this, historyPath, actor, format, filter, batchId, path](TaskControl& task) -> TaskOutcome {
-            std::optional<HistoryError> error;
+            HistoryResult<void> written;
             if (auto store = HistoryStore::open(historyPath, actor)) {
                 const HistoryExportProgress pageDone = [this, &task](int done, int total) {
                     task.post([this, done, total] { Q_EMIT progress(done, total); });
                     return !task.isCanceled();
                 };
-                error = writeExport(*store.value(), format, filter, batchId, path, pageDone);
+                written = writeExport(*store.value(), format, filter, batchId, path, pageDone);
             } else {
-                error = store.error();
+                written = store.error();
             }
-            const bool wasCancelled = error && task.isCanceled();
-            return [this, error, wasCancelled, path] {
+            const bool wasCancelled = !written && task.isCanceled();
+            return [this, written, wasCancelled, path] {
                 m_running = false;
                 if (wasCancelled)
                     Q_EMIT cancelled(path);
-                else if (error)
-                    Q_EMIT failed(error->message);
+                else if (!written)
+                    Q_EMIT failed(written.error().message);
                 else
                     Q_EMIT finished(path);
             };

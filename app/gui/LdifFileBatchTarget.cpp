@@ -65,7 +65,7 @@ QByteArray LdifFileBatchTarget::marker(qint64 batchId, qint64 objectSeq)
     return "# sunset batch " + QByteArray::number(batchId) + " object " + QByteArray::number(objectSeq) + "\n";
 }
 
-std::optional<HistoryError> LdifFileBatchTarget::append(const QByteArray& records) const
+HistoryResult<void> LdifFileBatchTarget::append(const QByteArray& records) const
 {
     const auto fail = [this](const QString& what) {
         return HistoryError{u"Demo writeback file %1: %2"_s.arg(QDir::toNativeSeparators(m_path), what)};
@@ -87,7 +87,7 @@ std::optional<HistoryError> LdifFileBatchTarget::append(const QByteArray& record
     if (::fsync(file.handle()) != 0)
         return fail(u"cannot flush it to disk."_s);
 #endif
-    return std::nullopt;
+    return {};
 }
 
 HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint64 batchId, const ApplyControl& control)
@@ -140,16 +140,20 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
                 record.remove(0, 12);
             records += marker(batchId, pending[i].front().objectSeq) + record;
         }
-        if (auto error = store.markPending(batchId, seqs, /*continuing=*/from > 0))
-            return *error;
-        if (auto error = append(records)) {
+        if (auto marked = store.markPending(batchId, seqs, /*continuing=*/from > 0); !marked)
+            return marked.error();
+        if (auto appended = append(records); !appended) {
             // Nothing of this chunk is known to be in the file: settle it as not sent, so a retry sends it again.
             std::vector<ChangeOutcome> notSent;
             for (qint64 seq : seqs)
-                notSent.push_back({seq, ChangeState::NotSent, 0, error->message});
-            store.settle(batchId, notSent);
-            store.setBatchState(batchId, BatchState::Partial);
-            return *error;
+                notSent.push_back({seq, ChangeState::NotSent, 0, appended.error().message});
+            // Best effort: what of this fails leaves the rows pending, which settleInterrupted() resolves from the
+            // file; the write's own error is the one to report.
+            if (const auto settled = store.settle(batchId, notSent); !settled)
+                qCWarning(lcUi) << settled.error().message;
+            if (const auto partial = store.setBatchState(batchId, BatchState::Partial); !partial)
+                qCWarning(lcUi) << partial.error().message;
+            return appended.error();
         }
         std::vector<ChangeOutcome> outcomes;
         std::vector<StoredChange> settled;
@@ -161,8 +165,8 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
                 settled.push_back(std::move(c));
             }
         }
-        if (auto error = store.settle(batchId, outcomes))
-            return *error;
+        if (auto settled = store.settle(batchId, outcomes); !settled)
+            return settled.error();
         done += qint64(to - from);
         if (control.progress)
             control.progress(settled, done, report.objects);
@@ -174,8 +178,8 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::apply(HistoryStore& store, qint6
     for (const auto& [seq, rows] : byObject(after.value()))
         count(report, rows.front().state);
     report.finalState = report.applied == report.objects ? BatchState::Applied : BatchState::Partial;
-    if (auto error = store.setBatchState(batchId, report.finalState))
-        return *error;
+    if (auto moved = store.setBatchState(batchId, report.finalState); !moved)
+        return moved.error();
     report.message = cancelled ? u"Cancelled: %1 of %2 objects written to %3; the rest can be resumed."_s.arg(
                                      report.applied).arg(report.objects).arg(QDir::toNativeSeparators(m_path))
                                : u"%1 of %2 objects written to %3."_s.arg(report.applied).arg(report.objects).arg(
@@ -217,8 +221,8 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::settleInterrupted(HistoryStore& 
         else
             outcomes.push_back({seq, ChangeState::NotSent, 0, u"not in the file: never written"_s});
     }
-    if (auto error = store.settle(batchId, outcomes))
-        return *error;
+    if (auto settled = store.settle(batchId, outcomes); !settled)
+        return settled.error();
     ApplyReport report;
     const auto after = store.changes(batchId);
     if (!after)
@@ -228,8 +232,8 @@ HistoryResult<ApplyReport> LdifFileBatchTarget::settleInterrupted(HistoryStore& 
         count(report, rows.front().state);
     }
     report.finalState = report.applied == report.objects ? BatchState::Applied : BatchState::Partial;
-    if (auto error = store.setBatchState(batchId, report.finalState))
-        return *error;
+    if (auto moved = store.setBatchState(batchId, report.finalState); !moved)
+        return moved.error();
     report.message = u"Settled: %1 of %2 objects were written, %3 can be resumed."_s.arg(report.applied)
                          .arg(report.objects)
                          .arg(report.notSent);

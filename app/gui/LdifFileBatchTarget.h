@@ -25,7 +25,7 @@ public:
     static QByteArray marker(qint64 batchId, qint64 objectSeq);
 
 private:
-    std::optional<HistoryError> append(const QByteArray& records) const;
+    HistoryResult<void> append(const QByteArray& records) const;
 
     QString m_path;
 };

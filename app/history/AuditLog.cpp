@@ -71,8 +71,8 @@ QString HistoryAnchor::toString() const
     return events ? QString::fromLatin1(headHash) + u':' + QString::number(*events) : QString::fromLatin1(headHash);
 }
 
-std::optional<HistoryError> AuditLog::appendInTransaction(const QString& kind, const QString& subject,
-                                                          const QByteArray& detailJson, qint64* id)
+HistoryResult<void> AuditLog::appendInTransaction(const QString& kind, const QString& subject,
+                                                  const QByteArray& detailJson, qint64* id)
 {
     QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
     if (!q.exec(u"SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"_s))
@@ -99,21 +99,22 @@ std::optional<HistoryError> AuditLog::appendInTransaction(const QString& kind, c
         return m_database.sqlError(u"appending to the audit log"_s, q);
     if (id)
         *id = next;
-    return std::nullopt;
+    return {};
 }
 
 HistoryResult<qint64> AuditLog::append(const QString& kind, const QString& subject, const QByteArray& detailJson,
                                        const HistoryRowWriter& rows)
 {
     qint64 id = 0;
-    if (auto error = m_database.write([&]() -> std::optional<HistoryError> {
-            if (rows) {
-                if (auto error = rows())
-                    return error;
-            }
-            return appendInTransaction(kind, subject, detailJson, &id);
-        }))
-        return *error;
+    const auto written = m_database.write([&]() -> HistoryResult<void> {
+        if (rows) {
+            if (auto rowsWritten = rows(); !rowsWritten)
+                return rowsWritten;
+        }
+        return appendInTransaction(kind, subject, detailJson, &id);
+    });
+    if (!written)
+        return written.error();
     return id;
 }
 

@@ -59,8 +59,8 @@ public:
     HistoryResult<qint64> append(const QString& kind, const QString& subject, const QByteArray& detailJson,
                                  const HistoryRowWriter& rows = {});
     // The same inside a write transaction the caller holds (HistoryDatabase::write).
-    std::optional<HistoryError> appendInTransaction(const QString& kind, const QString& subject,
-                                                    const QByteArray& detailJson, qint64* id = nullptr);
+    HistoryResult<void> appendInTransaction(const QString& kind, const QString& subject, const QByteArray& detailJson,
+                                            qint64* id = nullptr);
     // Checks the hash chain; with an anchor, also that the chain still reaches that head (the event COUNT, when
     // given, has exactly that hash): deleting the newest events behind Sunset's back is then caught.
     HistoryVerification verify(const std::optional<HistoryAnchor>& expected = std::nullopt) const;

@@ -37,7 +37,7 @@ QStringList valuesFromJson(const QByteArray& json)
 HistoryResult<qint64> BatchStore::create(const WritebackBatch& batch, qint64 scanId, qint64 undoOf)
 {
     qint64 id = 0;
-    const auto rows = [&]() -> std::optional<HistoryError> {
+    const auto rows = [&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         QStringList warnings;
         for (const BatchIssue& w : batch.warnings())
@@ -80,8 +80,8 @@ HistoryResult<qint64> BatchStore::create(const WritebackBatch& batch, qint64 sca
                                       .toJson(QJsonDocument::Compact);
         return m_audit.appendInTransaction(u"batch.created"_s, u"batch %1"_s.arg(id), detail);
     };
-    if (auto error = m_database.write(rows))
-        return *error;
+    if (auto written = m_database.write(rows); !written)
+        return written.error();
     return id;
 }
 
@@ -204,8 +204,7 @@ QString stateIn(const std::vector<BatchState>& states)
 
 } // namespace
 
-std::optional<HistoryError> BatchStore::approve(qint64 batchId, const BreakGlassApproval& approval,
-                                                bool secondConfirmation)
+HistoryResult<void> BatchStore::approve(qint64 batchId, const BreakGlassApproval& approval, bool secondConfirmation)
 {
     if (const auto problem = breakGlassReasonProblem(approval.reason))
         return HistoryError{u"Batch %1 was not approved. %2"_s.arg(batchId).arg(*problem)};
@@ -224,7 +223,7 @@ std::optional<HistoryError> BatchStore::approve(qint64 batchId, const BreakGlass
         return HistoryError{
             u"Batch %1 changes %2 objects: approving it needs a second confirmation."_s.arg(batchId).arg(
                 current->objectCount)};
-    return m_database.write([&]() -> std::optional<HistoryError> {
+    return m_database.write([&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         q.prepare(u"UPDATE batches SET state = 'approved', approved_utc = ?, approved_by = COALESCE(?, ''), "
                   u"approved_bind = COALESCE(?, ''), break_glass_reason = ?, break_glass_cloud_sync = ? "
@@ -248,7 +247,7 @@ std::optional<HistoryError> BatchStore::approve(qint64 batchId, const BreakGlass
     });
 }
 
-std::optional<HistoryError> BatchStore::setState(qint64 batchId, BatchState state)
+HistoryResult<void> BatchStore::setState(qint64 batchId, BatchState state)
 {
     // The only moves left to this function: applying ends applied or partial; a batch not yet sent is cancelled.
     // planned -> approved and approved|partial -> applying go through approve() and markPending().
@@ -256,7 +255,7 @@ std::optional<HistoryError> BatchStore::setState(qint64 batchId, BatchState stat
         return HistoryError{
             u"Batch %1 cannot be set to %2 directly (an internal error; nothing was changed)."_s.arg(batchId).arg(
                 batchStateName(state))};
-    return m_database.write([&]() -> std::optional<HistoryError> {
+    return m_database.write([&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         q.prepare(u"UPDATE batches SET state = ? WHERE id = ? AND "_s + stateIn(batchStatesBefore(state)));
         q.addBindValue(QString(batchStateName(state)));
@@ -269,10 +268,9 @@ std::optional<HistoryError> BatchStore::setState(qint64 batchId, BatchState stat
     });
 }
 
-std::optional<HistoryError> BatchStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs,
-                                                    bool continuing)
+HistoryResult<void> BatchStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs, bool continuing)
 {
-    return m_database.write([&]() -> std::optional<HistoryError> {
+    return m_database.write([&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         // The check and the move in one statement, under the write lock: of two applies that both read
         // "approved", one journals, the other is refused here before it sends anything.
@@ -307,11 +305,11 @@ std::optional<HistoryError> BatchStore::markPending(qint64 batchId, const std::v
     });
 }
 
-std::optional<HistoryError> BatchStore::settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes)
+HistoryResult<void> BatchStore::settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes)
 {
     if (outcomes.empty())
-        return std::nullopt;
-    return m_database.write([&]() -> std::optional<HistoryError> {
+        return {};
+    return m_database.write([&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         const QString now = historyNowText();
         q.prepare(u"UPDATE changes SET state = ?, ldap_code = ?, ldap_message = COALESCE(?, ''), settled_utc = ? "

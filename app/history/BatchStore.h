@@ -76,10 +76,10 @@ public:
     HistoryResult<StoredBatch> batch(qint64 batchId) const;
     HistoryResult<std::vector<StoredChange>> changes(qint64 batchId) const;
     HistoryResult<std::vector<StoredBatch>> batches() const;
-    std::optional<HistoryError> approve(qint64 batchId, const BreakGlassApproval& approval, bool secondConfirmation);
-    std::optional<HistoryError> setState(qint64 batchId, BatchState state);
-    std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs, bool continuing);
-    std::optional<HistoryError> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
+    HistoryResult<void> approve(qint64 batchId, const BreakGlassApproval& approval, bool secondConfirmation);
+    HistoryResult<void> setState(qint64 batchId, BatchState state);
+    HistoryResult<void> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs, bool continuing);
+    HistoryResult<void> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
 
 private:
     // "Batch N is STATE: RULE." with the state read now (a refused state move).

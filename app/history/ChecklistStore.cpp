@@ -105,7 +105,7 @@ Expected<Checklist, QString> ChecklistStore::load() const
     return checklist;
 }
 
-std::optional<QString> ChecklistStore::record(ChecklistStep step, const QString& kind, const QByteArray& detailJson)
+Expected<void, QString> ChecklistStore::record(ChecklistStep step, const QString& kind, const QByteArray& detailJson)
 {
     if (auto appended = m_history.appendEvent(kind, subjectFor(step), detailJson); !appended)
         return appended.error().message;
@@ -126,15 +126,15 @@ std::optional<QString> ChecklistStore::record(ChecklistStep step, const QString&
     if (!q.exec())
         return u"History database %1: cannot record the state of step '%2': %3"_s.arg(
             m_history.path(), checklistStepTitle(step), q.lastError().text());
-    return std::nullopt;
+    return {};
 }
 
-std::optional<QString> ChecklistStore::recordRun(ChecklistStep step, const ChecklistRun& run)
+Expected<void, QString> ChecklistStore::recordRun(ChecklistStep step, const ChecklistRun& run)
 {
     return record(step, kRun, compactJson(runToJson(run)));
 }
 
-std::optional<QString> ChecklistStore::recordAttestation(ChecklistStep step, const QString& item, bool given)
+Expected<void, QString> ChecklistStore::recordAttestation(ChecklistStep step, const QString& item, bool given)
 {
     if (!attestationItem(step, item)) {
         QStringList known;
@@ -146,15 +146,15 @@ std::optional<QString> ChecklistStore::recordAttestation(ChecklistStep step, con
     return record(step, kAttest, compactJson({{u"item"_s, item}, {u"given"_s, given}}));
 }
 
-std::optional<QString> ChecklistStore::recordNote(ChecklistStep step, const QString& text)
+Expected<void, QString> ChecklistStore::recordNote(ChecklistStep step, const QString& text)
 {
     return record(step, kNote, compactJson({{u"text"_s, text}}));
 }
 
-std::optional<QString> ChecklistStore::recordOverride(ChecklistStep step, const QString& reason)
+Expected<void, QString> ChecklistStore::recordOverride(ChecklistStep step, const QString& reason)
 {
     if (std::optional<QString> refused = checkOverrideReason(reason))
-        return refused;
+        return *refused;
     return record(step, kOverride, compactJson({{u"reason"_s, reason.trimmed()}}));
 }
 

@@ -19,17 +19,17 @@ public:
     explicit ChecklistStore(HistoryStore& history) : m_history(history) {}
 
     Expected<Checklist, QString> load() const override;
-    std::optional<QString> recordRun(ChecklistStep step, const ChecklistRun& run) override;
-    std::optional<QString> recordAttestation(ChecklistStep step, const QString& item, bool given) override;
-    std::optional<QString> recordNote(ChecklistStep step, const QString& text) override;
-    std::optional<QString> recordOverride(ChecklistStep step, const QString& reason) override;
+    Expected<void, QString> recordRun(ChecklistStep step, const ChecklistRun& run) override;
+    Expected<void, QString> recordAttestation(ChecklistStep step, const QString& item, bool given) override;
+    Expected<void, QString> recordNote(ChecklistStep step, const QString& text) override;
+    Expected<void, QString> recordOverride(ChecklistStep step, const QString& reason) override;
     QString actorName() const override;
 
     // The latest scan recorded in the history, for the verification step; nullopt when there is none.
     HistoryResult<std::optional<ScanFacts>> latestScan() const;
 
 private:
-    std::optional<QString> record(ChecklistStep step, const QString& kind, const QByteArray& detailJson);
+    Expected<void, QString> record(ChecklistStep step, const QString& kind, const QByteArray& detailJson);
 
     HistoryStore& m_history;
 };

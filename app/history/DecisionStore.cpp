@@ -19,7 +19,7 @@ QLatin1StringView decisionKindName(DecisionKind kind)
 HistoryResult<qint64> DecisionStore::record(const DecisionRecord& decision)
 {
     qint64 id = 0;
-    const auto rows = [&]() -> std::optional<HistoryError> {
+    const auto rows = [&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         q.prepare(
             u"INSERT INTO decisions (scan_id, dn, attribute, decision, reason, os_user, bind_identity, "
@@ -41,8 +41,8 @@ HistoryResult<qint64> DecisionStore::record(const DecisionRecord& decision)
                                       .toJson(QJsonDocument::Compact);
         return m_audit.appendInTransaction(u"decision.recorded"_s, u"decision %1"_s.arg(id), detail);
     };
-    if (auto error = m_database.write(rows))
-        return *error;
+    if (auto written = m_database.write(rows); !written)
+        return written.error();
     return id;
 }
 

@@ -188,7 +188,7 @@ HistoryError HistoryDatabase::sqlError(const QString& doing, const QSqlQuery& qu
         u"History database %1: %2 failed: %3"_s.arg(QDir::toNativeSeparators(m_path), doing, query.lastError().text())};
 }
 
-std::optional<HistoryError> HistoryDatabase::beginWrite()
+HistoryResult<void> HistoryDatabase::beginWrite()
 {
     // IMMEDIATE: the write lock is taken (waiting out another writer, up to the busy timeout) before the first
     // read. A deferred transaction that reads the audit log's head and then writes cannot wait: when another
@@ -200,27 +200,27 @@ std::optional<HistoryError> HistoryDatabase::beginWrite()
             u"History database %1: cannot start writing: %2. Another Sunset may hold it for longer "
             u"than %3 seconds; try again when it is done."_s.arg(QDir::toNativeSeparators(m_path), q.lastError().text())
                 .arg(kBusyTimeoutMs / 1000)};
-    return std::nullopt;
+    return {};
 }
 
-std::optional<HistoryError> HistoryDatabase::commitWrite()
+HistoryResult<void> HistoryDatabase::commitWrite()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
     if (db.commit())
-        return std::nullopt;
+        return {};
     const QString why = db.lastError().text();
     db.rollback(); // a failed COMMIT leaves the transaction open: the next write would otherwise join it
     return HistoryError{u"History database %1: commit failed: %2; nothing of this change was recorded."_s.arg(
         QDir::toNativeSeparators(m_path), why)};
 }
 
-std::optional<HistoryError> HistoryDatabase::write(const HistoryRowWriter& rows)
+HistoryResult<void> HistoryDatabase::write(const HistoryRowWriter& rows)
 {
-    if (auto error = beginWrite())
-        return error;
-    if (auto error = rows()) {
+    if (auto begun = beginWrite(); !begun)
+        return begun;
+    if (auto written = rows(); !written) {
         QSqlDatabase::database(m_connectionName).rollback();
-        return error;
+        return written;
     }
     return commitWrite();
 }

@@ -30,7 +30,7 @@ struct HistoryActor {
 };
 
 // Writes rows inside a write transaction; an error rolls the whole transaction back.
-using HistoryRowWriter = std::function<std::optional<HistoryError>()>;
+using HistoryRowWriter = std::function<HistoryResult<void>()>;
 
 // Times as the history stores them: UTC, ISO 8601 with milliseconds.
 QString historyNowText();
@@ -59,11 +59,11 @@ public:
     // "History database PATH: DOING failed: SQLITE'S TEXT".
     HistoryError sqlError(const QString& doing, const QSqlQuery& query) const;
     // Every write: BEGIN IMMEDIATE (checked), then COMMIT, rolled back when the commit fails.
-    std::optional<HistoryError> beginWrite();
-    std::optional<HistoryError> commitWrite();
+    HistoryResult<void> beginWrite();
+    HistoryResult<void> commitWrite();
     // Runs rows between beginWrite() and commitWrite(); when rows fails, the transaction is rolled back and its
     // error returned.
-    std::optional<HistoryError> write(const HistoryRowWriter& rows);
+    HistoryResult<void> write(const HistoryRowWriter& rows);
 
 private:
     HistoryDatabase(QString path, QString connectionName, HistoryActor actor);

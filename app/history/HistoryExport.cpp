@@ -136,11 +136,11 @@ HistoryResult<ExportSelection> selectForExport(const HistoryStore& store, const 
     return s;
 }
 
-std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes)
+HistoryResult<void> writeExportFile(const QString& path, const QByteArray& bytes)
 {
-    if (auto error = writeOwnerOnlyFile(path, bytes))
-        return HistoryError{std::move(error->message)};
-    return std::nullopt;
+    if (auto written = writeOwnerOnlyFile(path, bytes); !written)
+        return HistoryError{written.error().message};
+    return {};
 }
 
 } // namespace sunset

@@ -51,10 +51,10 @@ using HistoryExportProgress = std::function<bool(int done, int total)>;
 // counts, and the audit log's head hash. Needs a QGuiApplication (fonts); may run on a worker thread (its own
 // store connection). Written through OwnerOnlyFile, so a cancelled or failed export leaves no file. About 0.7 ms
 // per change on the development VM: a 20,000-change batch takes 15 s, hence the progress.
-std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
-                                                const HistoryExportProgress& progress = {});
+HistoryResult<void> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
+                                        const HistoryExportProgress& progress = {});
 
 // Writes bytes to path owner-only (0600) through OwnerOnlyFile (platform/): a crash never leaves half a file.
-std::optional<HistoryError> writeExportFile(const QString& path, const QByteArray& bytes);
+HistoryResult<void> writeExportFile(const QString& path, const QByteArray& bytes);
 
 } // namespace sunset

@@ -161,8 +161,8 @@ QString batchReportHtml(const HistoryStore& store, const StoredBatch& b, const s
 
 } // namespace
 
-std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
-                                                const HistoryExportProgress& progress)
+HistoryResult<void> writeBatchReportPdf(const HistoryStore& store, qint64 batchId, const QString& path,
+                                        const HistoryExportProgress& progress)
 {
     const auto goOn = [&progress](int done, int total) { return !progress || progress(done, total); };
     const HistoryError cancelled{u"The report of batch %1 was cancelled; nothing was written to %2."_s.arg(batchId).arg(
@@ -182,8 +182,8 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
     const HistoryVerification head = store.verify();
 
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return HistoryError{std::move(error->message)};
+    if (auto opened = file.open(); !opened)
+        return HistoryError{opened.error().message};
     int pages = 0;
     {
         QPdfWriter writer(file.device());
@@ -233,9 +233,9 @@ std::optional<HistoryError> writeBatchReportPdf(const HistoryStore& store, qint6
     }
     if (!goOn(pages, pages))
         return cancelled;
-    if (auto error = file.commit())
-        return HistoryError{std::move(error->message)};
-    return std::nullopt;
+    if (auto committed = file.commit(); !committed)
+        return HistoryError{committed.error().message};
+    return {};
 }
 
 } // namespace sunset

@@ -126,19 +126,19 @@ const std::vector<QStringList>& historyMigrations()
     return steps;
 }
 
-std::optional<HistoryError> migrateHistory(HistoryDatabase& database, AuditLog& audit)
+HistoryResult<void> migrateHistory(HistoryDatabase& database, AuditLog& audit)
 {
     QSqlDatabase db = QSqlDatabase::database(database.connectionName());
     const auto& steps = historyMigrations();
     const int latest = int(steps.size());
     if (database.schemaVersion() >= latest)
-        return std::nullopt;
+        return {};
     // Every step in one transaction, with one audit event: an upgrade is whole or not at all, and a new file's log
     // starts with a single "schema.upgraded" whatever the number of steps. IMMEDIATE: the write lock is taken
     // before the version is read, so two processes opening a new file at once upgrade it once (the second waits,
     // then finds it done).
-    if (auto error = database.beginWrite())
-        return error;
+    if (auto begun = database.beginWrite(); !begun)
+        return begun;
     const int from = database.schemaVersion();
     if (from >= latest)
         return database.commitWrite();
@@ -159,11 +159,12 @@ std::optional<HistoryError> migrateHistory(HistoryDatabase& database, AuditLog& 
         db.rollback();
         return error;
     }
-    if (const auto error = audit.appendInTransaction(
+    if (auto logged = audit.appendInTransaction(
             u"schema.upgraded"_s, u"schema %1"_s.arg(latest),
-            QJsonDocument(QJsonObject{{u"from"_s, from}, {u"to"_s, latest}}).toJson(QJsonDocument::Compact))) {
+            QJsonDocument(QJsonObject{{u"from"_s, from}, {u"to"_s, latest}}).toJson(QJsonDocument::Compact));
+        !logged) {
         db.rollback();
-        return error;
+        return logged;
     }
     return database.commitWrite();
 }

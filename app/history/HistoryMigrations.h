@@ -17,6 +17,6 @@ const std::vector<QStringList>& historyMigrations();
 
 // Brings the database to the newest schema version: every missing step in one write transaction with one
 // "schema.upgraded" audit event, so an upgrade is whole or not at all. Nothing is written when it is current.
-std::optional<HistoryError> migrateHistory(HistoryDatabase& database, AuditLog& audit);
+HistoryResult<void> migrateHistory(HistoryDatabase& database, AuditLog& audit);
 
 } // namespace sunset

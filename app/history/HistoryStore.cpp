@@ -34,8 +34,8 @@ HistoryResult<std::unique_ptr<HistoryStore>> HistoryStore::open(const QString& p
     if (!database)
         return database.error();
     std::unique_ptr<HistoryStore> store(new HistoryStore(std::move(database.value())));
-    if (const auto error = migrateHistory(*store->m_database, store->m_audit))
-        return *error;
+    if (auto migrated = migrateHistory(*store->m_database, store->m_audit); !migrated)
+        return migrated.error();
     return store;
 }
 
@@ -99,24 +99,23 @@ HistoryResult<std::vector<StoredBatch>> HistoryStore::batches() const
     return m_batches.batches();
 }
 
-std::optional<HistoryError> HistoryStore::approveBatch(qint64 batchId, const BreakGlassApproval& approval,
-                                                       bool secondConfirmation)
+HistoryResult<void> HistoryStore::approveBatch(qint64 batchId, const BreakGlassApproval& approval,
+                                               bool secondConfirmation)
 {
     return m_batches.approve(batchId, approval, secondConfirmation);
 }
 
-std::optional<HistoryError> HistoryStore::setBatchState(qint64 batchId, BatchState state)
+HistoryResult<void> HistoryStore::setBatchState(qint64 batchId, BatchState state)
 {
     return m_batches.setState(batchId, state);
 }
 
-std::optional<HistoryError> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs,
-                                                      bool continuing)
+HistoryResult<void> HistoryStore::markPending(qint64 batchId, const std::vector<qint64>& objectSeqs, bool continuing)
 {
     return m_batches.markPending(batchId, objectSeqs, continuing);
 }
 
-std::optional<HistoryError> HistoryStore::settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes)
+HistoryResult<void> HistoryStore::settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes)
 {
     return m_batches.settle(batchId, outcomes);
 }

@@ -70,20 +70,19 @@ public:
     // Approve a planned batch: the admin's consent to a direct LDAP write, Cloud Sync's break-glass path. The
     // reason is required (breakGlassReasonProblem); it and the Cloud Sync state are stored with the batch and in
     // the batch.approved audit event, in one transaction. secondConfirmation must be true when the batch needs one.
-    std::optional<HistoryError> approveBatch(qint64 batchId, const BreakGlassApproval& approval,
-                                             bool secondConfirmation = false);
+    HistoryResult<void> approveBatch(qint64 batchId, const BreakGlassApproval& approval,
+                                     bool secondConfirmation = false);
     // Ends an apply (applying -> applied | partial) or cancels a batch not yet sent (planned | approved ->
     // cancelled); any other move is refused, naming the batch's state.
-    std::optional<HistoryError> setBatchState(qint64 batchId, BatchState state);
+    HistoryResult<void> setBatchState(qint64 batchId, BatchState state);
 
     // In one transaction, before sending: the objects' rows become Pending (sentAt now), the batch Applying.
     // Refused, nothing changed, unless the batch is approved (or partial, resumed) and every row never sent.
     // A writer that journals in chunks passes continuing=true for every chunk after its first: the batch must
     // then already be applying (its own first chunk moved it there), so another apply still cannot join in.
-    std::optional<HistoryError> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs,
-                                            bool continuing = false);
+    HistoryResult<void> markPending(qint64 batchId, const std::vector<qint64>& objectSeqs, bool continuing = false);
     // Settles rows (one transaction for the list), with the LDAP result code and message.
-    std::optional<HistoryError> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
+    HistoryResult<void> settle(qint64 batchId, const std::vector<ChangeOutcome>& outcomes);
 
     // The audit log: append one event (kind like "batch.approved", subject like "batch 3", detail JSON object).
     HistoryResult<qint64> appendEvent(const QString& kind, const QString& subject, const QByteArray& detailJson = "{}");

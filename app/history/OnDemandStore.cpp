@@ -56,7 +56,7 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
         objects.append(QJsonObject{{u"dn"_s, s.dn}, {u"entraId"_s, s.entraObjectId}, {u"label"_s, s.label}});
     QJsonObject detail{{u"servicePrincipal"_s, servicePrincipalId}, {u"job"_s, jobId}, {u"scan"_s, scanId}};
     detail.insert(u"objects"_s, objects);
-    auto rows = [&]() -> std::optional<HistoryError> {
+    auto rows = [&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(connection));
         q.prepare(u"INSERT INTO on_demand_runs (scan_id, started_utc, os_user, bind_identity, service_principal, "
                   u"job_id, rule_id, state) VALUES (?, ?, COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), "
@@ -80,7 +80,7 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
                 return HistoryError{u"History database %1: recording the on-demand run's objects failed: %2"_s.arg(
                     QDir::toNativeSeparators(m_history.path()), q.lastError().text())};
         }
-        return std::nullopt;
+        return {};
     };
     // The subject names the run by the id the rows get: known only inside the transaction, so the event says
     // "on-demand run" and its detail carries the job; the run's id is the row's.
@@ -90,9 +90,9 @@ HistoryResult<qint64> OnDemandStore::begin(qint64 scanId, const QString& service
     return runId;
 }
 
-std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& ruleId,
-                                                  const std::vector<OnDemandObjectRecord>& objects, bool stopped,
-                                                  const QString& message)
+HistoryResult<void> OnDemandStore::finish(qint64 runId, const QString& ruleId,
+                                          const std::vector<OnDemandObjectRecord>& objects, bool stopped,
+                                          const QString& message)
 {
     const QString connection = m_history.connectionName();
     QJsonArray results;
@@ -107,7 +107,7 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
                                    {u"verified"_s, o.verified}});
     QJsonObject detail{{u"run"_s, runId}, {u"state"_s, stopped ? u"stopped"_s : u"finished"_s}, {u"message"_s, message}};
     detail.insert(u"objects"_s, results);
-    auto rows = [&]() -> std::optional<HistoryError> {
+    auto rows = [&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(connection));
         auto failed = [&](const QString& doing) {
             return HistoryError{u"History database %1: %2 failed: %3"_s.arg(QDir::toNativeSeparators(m_history.path()),
@@ -136,11 +136,13 @@ std::optional<HistoryError> OnDemandStore::finish(qint64 runId, const QString& r
             return failed(u"ending the on-demand run"_s);
         if (q.numRowsAffected() != 1)
             return HistoryError{u"On-demand run %1 is not running: it was already ended."_s.arg(runId)};
-        return std::nullopt;
+        return {};
     };
     const auto event =
         m_history.appendEventWith(u"ondemand.finished"_s, u"on-demand run %1"_s.arg(runId), compactJson(detail), rows);
-    return event ? std::nullopt : std::optional<HistoryError>(event.error());
+    if (!event)
+        return event.error();
+    return {};
 }
 
 HistoryResult<OnDemandRunRecord> OnDemandStore::run(qint64 runId) const

@@ -64,9 +64,8 @@ public:
                                 const QString& ruleId, const std::vector<OnDemandSubject>& subjects);
     // Records each object's result and re-read (objects in the order begin() had them) and ends the run:
     // finished, or stopped with the reason.
-    std::optional<HistoryError> finish(qint64 runId, const QString& ruleId,
-                                       const std::vector<OnDemandObjectRecord>& objects, bool stopped,
-                                       const QString& message);
+    HistoryResult<void> finish(qint64 runId, const QString& ruleId, const std::vector<OnDemandObjectRecord>& objects,
+                               bool stopped, const QString& message);
 
     HistoryResult<OnDemandRunRecord> run(qint64 runId) const;
     HistoryResult<std::vector<qint64>> runIds() const; // oldest first

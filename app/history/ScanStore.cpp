@@ -15,7 +15,7 @@ using namespace Qt::Literals::StringLiterals;
 HistoryResult<qint64> ScanStore::record(const ScanRecord& scan)
 {
     qint64 id = 0;
-    const auto rows = [&]() -> std::optional<HistoryError> {
+    const auto rows = [&]() -> HistoryResult<void> {
         QSqlQuery q(QSqlDatabase::database(m_database.connectionName()));
         q.prepare(
             u"INSERT INTO scans (started_utc, finished_utc, ad_source, exo_source, graph_source, ad_mailboxes, "
@@ -55,8 +55,8 @@ HistoryResult<qint64> ScanStore::record(const ScanRecord& scan)
                 .toJson(QJsonDocument::Compact);
         return m_audit.appendInTransaction(u"scan.recorded"_s, u"scan %1"_s.arg(id), detail);
     };
-    if (auto error = m_database.write(rows))
-        return *error;
+    if (auto written = m_database.write(rows); !written)
+        return written.error();
     return id;
 }
 

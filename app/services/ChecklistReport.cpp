@@ -107,21 +107,22 @@ QString reportHtml(const Checklist& checklist, const QString& generatedBy)
 
 } // namespace
 
-std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
+Expected<void, QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
-    if (std::optional<HistoryError> error =
-            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy)))
-        return error->message;
-    return std::nullopt;
+    if (const auto written =
+            writeExportFile(path, checklistToJson(checklist, QDateTime::currentDateTimeUtc(), generatedBy));
+        !written)
+        return written.error().message;
+    return {};
 }
 
-std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy)
+Expected<void, QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy)
 {
     if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
         return u"a PDF needs QtGui's application object; run the export through sunset-cli or the wizard"_s;
     OwnerOnlyFile file(path);
-    if (auto error = file.open())
-        return error->message;
+    if (auto opened = file.open(); !opened)
+        return opened.error().message;
     {
         QPdfWriter writer(file.device());
         writer.setPageSize(QPageSize(QPageSize::A4));
@@ -131,9 +132,9 @@ std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QStri
         document.setHtml(reportHtml(checklist, generatedBy));
         document.print(&writer);
     }
-    if (auto error = file.commit())
-        return error->message;
-    return std::nullopt;
+    if (auto committed = file.commit(); !committed)
+        return committed.error().message;
+    return {};
 }
 
 } // namespace sunset

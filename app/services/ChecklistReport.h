@@ -2,11 +2,10 @@
 #pragma once
 
 #include "Checklist.h"
+#include "ImportError.h"
 
 #include <QDateTime>
 #include <QString>
-
-#include <optional>
 
 namespace sunset {
 
@@ -14,9 +13,9 @@ namespace sunset {
 // export write the same files.
 
 // The report as a PDF (through QtGui's QPdfWriter; needs a QGuiApplication) and as JSON, written atomically and
-// owner-only. nullopt on success, else the reason naming the file.
-std::optional<QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy);
-std::optional<QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy);
+// owner-only; a failure says why, naming the file.
+Expected<void, QString> writeChecklistPdf(const Checklist& checklist, const QString& path, const QString& generatedBy);
+Expected<void, QString> writeChecklistJson(const Checklist& checklist, const QString& path, const QString& generatedBy);
 
 // A finding's level as the report and sunset-cli name it ("OK", "Not read", …).
 QString checklistLevelTitle(FindingLevel level);

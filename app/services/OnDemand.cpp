@@ -225,8 +225,10 @@ HistoryResult<OnDemandRunRecord> finishOnDemandRun(HistoryStore& store, qint64 r
                 verifyInAd(*ad, o);
     }
     OnDemandStore records(store);
-    if (auto error = records.finish(runId, answers.ruleId, answers.objects, !answers.stopped.isEmpty(), answers.stopped))
-        return *error;
+    if (auto finished =
+            records.finish(runId, answers.ruleId, answers.objects, !answers.stopped.isEmpty(), answers.stopped);
+        !finished)
+        return finished.error();
     return records.run(runId);
 }
 

@@ -259,16 +259,16 @@ HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
     for (const ApprovedModify& r : toSend)
         pending.push_back(qint64(r.id()));
     // Journal first (committed), then send: a crash after this leaves pending rows to re-read, never a lost write.
-    if (auto error = m_store.markPending(batchId, pending))
-        return *error;
-    if (auto error = m_store.settle(batchId, settledBeforeSending))
-        return *error;
+    if (auto marked = m_store.markPending(batchId, pending); !marked)
+        return marked.error();
+    if (auto settled = m_store.settle(batchId, settledBeforeSending); !settled)
+        return settled.error();
     for (const ChangeOutcome& o : settledBeforeSending)
         count(report, o.state);
 
     if (m_beforeSending)
         m_beforeSending();
-    std::optional<HistoryError> journalError;
+    HistoryResult<void> journalled; // the first outcome that could not be journalled stops the sending
     LdapModifyPipeline pipeline(m_connection, m_options);
     pipeline.run(
         toSend,
@@ -281,18 +281,18 @@ HistoryResult<ApplyReport> BatchApplier::apply(qint64 batchId)
                 if (!outcome.error.serverMessage.isEmpty())
                     message += u" (server: "_s + outcome.error.serverMessage + u')';
             }
-            if (!journalError)
-                journalError =
+            if (journalled)
+                journalled =
                     m_store.settle(batchId, {{qint64(outcome.id), state, outcome.error.ldapResultCode, message}});
         },
-        [&](const ModifyRunStats&) { return !journalError; });
-    if (journalError)
-        return HistoryError{journalError->message +
+        [&](const ModifyRunStats&) { return journalled.ok(); });
+    if (!journalled)
+        return HistoryError{journalled.error().message +
                             u" Sending was stopped; the batch stays in applying and is settled by a re-read."_s};
 
     report.finalState = report.applied == report.objects ? BatchState::Applied : BatchState::Partial;
-    if (auto error = m_store.setBatchState(batchId, report.finalState))
-        return *error;
+    if (auto moved = m_store.setBatchState(batchId, report.finalState); !moved)
+        return moved.error();
     report.message = u"Batch %1: %2 of %3 objects applied, %4 conflicts (%5 found by the re-read, nothing sent for "
                      u"them), %6 errors, %7 refused, %8 unknown, %9 not sent."_s.arg(batchId)
                          .arg(report.applied)
@@ -367,11 +367,11 @@ HistoryResult<ApplyReport> BatchApplier::settleInterrupted(qint64 batchId)
         count(report, outcome.state);
         outcomes.push_back(std::move(outcome));
     }
-    if (auto error = m_store.settle(batchId, outcomes))
-        return *error;
+    if (auto settled = m_store.settle(batchId, outcomes); !settled)
+        return settled.error();
     report.finalState = report.applied == report.objects ? BatchState::Applied : BatchState::Partial;
-    if (auto error = m_store.setBatchState(batchId, report.finalState))
-        return *error;
+    if (auto moved = m_store.setBatchState(batchId, report.finalState); !moved)
+        return moved.error();
     report.message = u"Batch %1 settled after an interruption: %2 of %3 objects applied, %4 not sent (resume with "
                      u"apply --batch %1), %5 conflicts, %6 errors."_s.arg(batchId)
                          .arg(report.applied)

@@ -6,14 +6,14 @@
 // history's BatchApplier with a batch recorded behind the GUI's and CLI's guard rails (WritebackBatch::fromObjects,
 // as an undo or a tampered file would give it); the entry is read back unchanged. A positive control writes the
 // same change through an approved, cloud-managed batch, so the refusals are not the server's doing.
-#include "BatchApplier.h"
 #include "support/BreakGlassForTests.h"
+#include "support/TemporaryHistory.h"
+#include "BatchApplier.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
 #include "LdapModify.h"
 #include "support/samba/SambaTestDomain.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sunset;
@@ -38,18 +38,16 @@ private:
     // A batch of one change of m_dn, recorded as given (no guard rails run), in a history of its own.
     qint64 recordBatch(HistoryStore& store, AttributeId attribute, const QStringList& before, const QString& after,
                        bool cloudManaged);
-    std::unique_ptr<HistoryStore> openStore(const QString& name);
+    HistoryActor tester() const { return {u"tester"_s, m_domain.bindUpn()}; }
     static QStringList text(const QByteArrayList& values);
 
     SambaTestDomain m_domain;
     std::unique_ptr<LdapConnection> m_connection;
     QByteArray m_dn;
-    QTemporaryDir m_dir;
 };
 
 void TestWriteGuardsLive::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
     m_domain = SambaTestDomain::load();
     QVERIFY2(m_domain.error.isEmpty(), qPrintable(m_domain.error));
     LdapConnectionOptions options;
@@ -86,16 +84,6 @@ QStringList TestWriteGuardsLive::text(const QByteArrayList& values)
     for (const QByteArray& v : values)
         out << QString::fromUtf8(v);
     return out;
-}
-
-std::unique_ptr<HistoryStore> TestWriteGuardsLive::openStore(const QString& name)
-{
-    auto store = HistoryStore::open(m_dir.filePath(name), HistoryActor{u"tester"_s, m_domain.bindUpn()});
-    if (!store) {
-        qWarning("%s", qPrintable(store.error().message));
-        return nullptr;
-    }
-    return std::move(store.value());
 }
 
 qint64 TestWriteGuardsLive::recordBatch(HistoryStore& store, AttributeId attribute, const QStringList& before,
@@ -144,18 +132,19 @@ void TestWriteGuardsLive::attributeOutsideTheWritableCatalog()
 
 void TestWriteGuardsLive::readOnlyCatalogAttributeInAnApprovedBatch()
 {
-    auto store = openStore(u"read-only.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArrayList before = valuesOf("targetAddress");
-    const qint64 id = recordBatch(*store, AttributeId::TargetAddress, text(before), u"SMTP:attacker@evil.test"_s, true);
+    const qint64 id =
+        recordBatch(history.store(), AttributeId::TargetAddress, text(before), u"SMTP:attacker@evil.test"_s, true);
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id, sunset::test::breakGlass()));
-    BatchApplier applier(*store, *m_connection);
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass()));
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id);
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     QCOMPARE(report->refused, qint64(1));
     QCOMPARE(report->applied, qint64(0));
-    const auto changes = store->changes(id);
+    const auto changes = history->changes(id);
     QVERIFY(changes);
     QCOMPARE(changes->front().state, ChangeState::Refused);
     QVERIFY2(changes->front().ldapMessage.contains(u"read-only"_s), qPrintable(changes->front().ldapMessage));
@@ -173,17 +162,18 @@ void TestWriteGuardsLive::mailboxNotCloudManaged()
     QVERIFY(!whyModifyRefused(request)); // a well-formed change of a writable attribute: only this guard stops it
 
     // Recorded without the fact (as a batch planned around the GUI's guard rails would be), approved, applied.
-    auto store = openStore(u"not-cloud-managed.sqlite"_s);
-    QVERIFY(store);
-    const qint64 id = recordBatch(*store, AttributeId::ExtensionAttribute14, text(before), u"on-premises owned"_s, false);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const qint64 id =
+        recordBatch(history.store(), AttributeId::ExtensionAttribute14, text(before), u"on-premises owned"_s, false);
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id, sunset::test::breakGlass()));
-    BatchApplier applier(*store, *m_connection);
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass()));
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id);
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     QCOMPARE(report->refused, qint64(1));
     QCOMPARE(report->applied, qint64(0));
-    const auto changes = store->changes(id);
+    const auto changes = history->changes(id);
     QVERIFY(changes);
     QCOMPARE(changes->front().state, ChangeState::Refused);
     QVERIFY2(changes->front().ldapMessage.contains(u"not marked cloud-managed"_s),
@@ -215,22 +205,23 @@ void TestWriteGuardsLive::batchNotApproved()
 
 void TestWriteGuardsLive::unapprovedBatchNotApplied()
 {
-    auto store = openStore(u"unapproved.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArrayList before = valuesOf("extensionAttribute14");
-    const qint64 planned = recordBatch(*store, AttributeId::ExtensionAttribute14, text(before), u"never approved"_s, true);
+    const qint64 planned =
+        recordBatch(history.store(), AttributeId::ExtensionAttribute14, text(before), u"never approved"_s, true);
     QVERIFY(planned);
-    const qint64 cancelled =
-        recordBatch(*store, AttributeId::ExtensionAttribute14, text(before), u"approved, then cancelled"_s, true);
+    const qint64 cancelled = recordBatch(history.store(), AttributeId::ExtensionAttribute14, text(before),
+                                         u"approved, then cancelled"_s, true);
     QVERIFY(cancelled);
-    QVERIFY(!store->approveBatch(cancelled, sunset::test::breakGlass()));
-    QVERIFY(!store->setBatchState(cancelled, BatchState::Cancelled));
-    BatchApplier applier(*store, *m_connection);
+    QVERIFY(history->approveBatch(cancelled, sunset::test::breakGlass()));
+    QVERIFY(history->setBatchState(cancelled, BatchState::Cancelled));
+    BatchApplier applier(history.store(), *m_connection);
     for (const qint64 id : {planned, cancelled}) {
         const auto report = applier.apply(id);
         QVERIFY(!report);
         QVERIFY2(report.error().message.contains(u"only an approved batch"_s), qPrintable(report.error().message));
-        const auto changes = store->changes(id);
+        const auto changes = history->changes(id);
         QVERIFY(changes);
         QCOMPARE(changes->front().state, ChangeState::Planned); // nothing journalled as sent
     }
@@ -239,22 +230,23 @@ void TestWriteGuardsLive::unapprovedBatchNotApplied()
 
 void TestWriteGuardsLive::approvedCloudManagedBatchIsWritten()
 {
-    auto store = openStore(u"control.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArrayList before = valuesOf("extensionAttribute14");
-    const qint64 id = recordBatch(*store, AttributeId::ExtensionAttribute14, text(before), u"guard control"_s, true);
+    const qint64 id =
+        recordBatch(history.store(), AttributeId::ExtensionAttribute14, text(before), u"guard control"_s, true);
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id, sunset::test::breakGlass()));
-    BatchApplier applier(*store, *m_connection);
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass()));
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id);
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     QVERIFY2(report->applied == 1, qPrintable(report->message));
     QCOMPARE(valuesOf("extensionAttribute14"), QByteArrayList{"guard control"});
 
     // Put the mailbox back through the product's own path: the undo batch inherits the cloud-managed fact.
-    const auto undo = store->createUndoBatch(id);
+    const auto undo = history->createUndoBatch(id);
     QVERIFY2(undo, qPrintable(undo.ok() ? QString() : undo.error().message));
-    QVERIFY(!store->approveBatch(undo.value(), sunset::test::breakGlass()));
+    QVERIFY(history->approveBatch(undo.value(), sunset::test::breakGlass()));
     const auto undone = applier.apply(undo.value());
     QVERIFY2(undone && undone->applied == 1, qPrintable(undone ? undone->message : undone.error().message));
     QCOMPARE(valuesOf("extensionAttribute14"), before);

@@ -36,8 +36,8 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         MainWindow window;
         window.setRollbackImpactWriter([](const QString& path, const QByteArray& bytes) -> std::optional<QString> {
-            if (const auto error = writeExportFile(path, bytes))
-                return error->message;
+            if (const auto written = writeExportFile(path, bytes); !written)
+                return written.error().message;
             return std::nullopt;
         });
         window.resize(1400, 800);

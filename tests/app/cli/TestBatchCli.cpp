@@ -132,12 +132,12 @@ void TestBatchCli::dryRunOfPartialBatchShowsOnlyWhatIsStillSent()
             {u"CN=Later,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"c"_s}, {u"d"_s}}}},
             {u"CN=Clash,DC=x"_s, {}, {{AttributeId::ExtensionAttribute1, {u"e"_s}, {u"f"_s}}}}};
         id = store.value()->createBatch(WritebackBatch::fromObjects(std::move(objects))).value();
-        QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
-        QVERIFY(!store.value()->markPending(id, {0, 2}));
-        QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}},
-                                            {1, ChangeState::NotSent, 0, u"stopped"_s},
-                                            {2, ChangeState::Conflict, 16, u"changed"_s}}));
-        QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+        QVERIFY(store.value()->approveBatch(id, sunset::test::breakGlass()));
+        QVERIFY(store.value()->markPending(id, {0, 2}));
+        QVERIFY(store.value()->settle(id, {{0, ChangeState::Applied, 0, {}},
+                                           {1, ChangeState::NotSent, 0, u"stopped"_s},
+                                           {2, ChangeState::Conflict, 16, u"changed"_s}}));
+        QVERIFY(store.value()->setBatchState(id, BatchState::Partial));
     }
     const CliRun run = cli({u"apply"_s, u"--batch"_s, QString::number(id), u"--dry-run"_s, u"--db"_s, db});
     QCOMPARE(run.code, 0);

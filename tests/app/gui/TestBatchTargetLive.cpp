@@ -3,14 +3,14 @@
 // worker thread through LdapBatchTarget, whose connection factory connects and binds on that thread; results
 // come back by queued signals and the directory holds the new values. A factory that cannot bind fails the run
 // with the reason and sends nothing. Uses a contact in an OU of its own, removed at the end.
-#include "BatchApplyRunner.h"
 #include "support/BreakGlassForTests.h"
+#include "support/TemporaryHistory.h"
+#include "BatchApplyRunner.h"
 #include "LdapBatchTarget.h"
 #include "support/samba/SambaTestDomain.h"
 
 #include <QProcess>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -35,7 +35,7 @@ private:
     SambaTestDomain m_domain;
     QByteArray m_ou;
     QByteArray m_contact;
-    QTemporaryDir m_dir;
+    HistoryActor tester() const { return {u"tester"_s, m_domain.bindUpn()}; }
 };
 
 void TestBatchTargetLive::initTestCase()
@@ -69,7 +69,7 @@ qint64 TestBatchTargetLive::approvedBatch(HistoryStore& store, const QString& be
           {},
           {{AttributeId::ExtensionAttribute4, QStringList{before}, QStringList{after}}},
           true}})); // a cloud-managed mailbox: the LDAP layer writes no other
-    if (!id || store.approveBatch(id.value(), sunset::test::breakGlass()))
+    if (!id || !store.approveBatch(id.value(), sunset::test::breakGlass()))
         return 0;
     return id.value();
 }
@@ -92,10 +92,10 @@ LdapBatchTarget::ConnectionFactory TestBatchTargetLive::factory(QByteArray passw
 
 void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
 {
-    const QString path = m_dir.filePath(u"live.sqlite"_s);
-    auto store = HistoryStore::open(path, {u"tester"_s, m_domain.bindUpn()});
-    QVERIFY(store);
-    const qint64 id = approvedBatch(*store.value(), u"before"_s, u"after from the GUI"_s);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const QString& path = history.path();
+    const qint64 id = approvedBatch(history.store(), u"before"_s, u"after from the GUI"_s);
     QVERIFY(id > 0);
 
     Qt::HANDLE workerThread = nullptr;
@@ -110,7 +110,7 @@ void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
         settled = c;
         seen << c.front().state;
     });
-    QVERIFY(runner.apply(path, {u"tester"_s, m_domain.bindUpn()}, id, target));
+    QVERIFY(runner.apply(path, tester(), id, target));
     QVERIFY(finished.wait(60'000) || !failed.isEmpty());
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
     QVERIFY(workerThread && workerThread != QThread::currentThreadId()); // the connection was made off the GUI thread
@@ -119,7 +119,7 @@ void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
     QCOMPARE(settled.size(), size_t(1));
     QCOMPARE(settled[0].state, ChangeState::Applied);
     QCOMPARE(seen.first(), ChangeState::Pending); // journalled before sending, shown as it was
-    QCOMPARE(store.value()->batch(id)->state, BatchState::Applied);
+    QCOMPARE(history->batch(id)->state, BatchState::Applied);
 
     // Read back with the OpenLDAP tools: the directory holds the new value.
     QProcess search;
@@ -135,21 +135,21 @@ void TestBatchTargetLive::runnerAppliesThroughFactoryConnection()
 
 void TestBatchTargetLive::bindFailureFailsTheRun()
 {
-    const QString path = m_dir.filePath(u"bad-bind.sqlite"_s);
-    auto store = HistoryStore::open(path, {u"tester"_s, m_domain.bindUpn()});
-    QVERIFY(store);
-    const qint64 id = approvedBatch(*store.value(), u"after from the GUI"_s, u"never"_s);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const QString& path = history.path();
+    const qint64 id = approvedBatch(history.store(), u"after from the GUI"_s, u"never"_s);
     QVERIFY(id > 0);
     auto target = std::make_shared<LdapBatchTarget>(m_domain.ldapsUri(), m_domain.bindUpn(),
                                                     factory("wrong password"));
     BatchApplyRunner runner;
     QSignalSpy failed(&runner, &BatchApplyRunner::failed);
-    QVERIFY(runner.apply(path, {u"tester"_s, m_domain.bindUpn()}, id, target));
+    QVERIFY(runner.apply(path, tester(), id, target));
     QVERIFY(failed.wait(60'000));
     QVERIFY2(failed.first().first().toString().startsWith(u"Batch %1 was not applied:"_s.arg(id)),
              qPrintable(failed.first().first().toString()));
-    QCOMPARE(store.value()->batch(id)->state, BatchState::Approved); // nothing sent, still to apply
-    const auto changes = store.value()->changes(id);
+    QCOMPARE(history->batch(id)->state, BatchState::Approved); // nothing sent, still to apply
+    const auto changes = history->changes(id);
     QVERIFY(changes);
     for (const StoredChange& c : changes.value())
         QCOMPARE(c.state, ChangeState::Planned);

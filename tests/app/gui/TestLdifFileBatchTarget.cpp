@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Demo mode's writeback: an approved batch appended to an LDIF file and settled in the history, chunk by chunk,
 // with Cancel honoured between chunks and a crash settled from the markers in the file.
-#include "LdifFileBatchTarget.h"
 #include "support/BreakGlassForTests.h"
+#include "support/TemporaryHistory.h"
+#include "LdifFileBatchTarget.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
@@ -27,25 +29,21 @@ private:
     qint64 approvedBatch(int objects);
     QByteArray file() const;
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<HistoryStore> m_store;
+    std::optional<sunset::test::TemporaryHistory> m_history; // a new one for each test
     std::unique_ptr<LdifFileBatchTarget> m_target;
 };
 
 void TestLdifFileBatchTarget::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    auto store = HistoryStore::open(m_dir->filePath(u"history.sqlite"_s), {u"alice"_s, {}});
-    QVERIFY(store);
-    m_store = std::move(store.value());
-    m_target = std::make_unique<LdifFileBatchTarget>(m_dir->filePath(u"out/demo-writeback.ldif"_s));
+    m_history.emplace();
+    QVERIFY2(m_history->isOpen(), qPrintable(m_history->error()));
+    m_target = std::make_unique<LdifFileBatchTarget>(m_history->filePath(u"out/demo-writeback.ldif"_s));
 }
 
 void TestLdifFileBatchTarget::cleanup()
 {
     m_target.reset();
-    m_store.reset();
-    m_dir.reset();
+    m_history.reset();
 }
 
 qint64 TestLdifFileBatchTarget::approvedBatch(int objects)
@@ -56,8 +54,8 @@ qint64 TestLdifFileBatchTarget::approvedBatch(int objects)
                            {{AttributeId::ExtensionAttribute1, QStringList{u"old"_s}, QStringList{u"new %1"_s.arg(i)}}}});
     WritebackBatchOptions options;
     options.confirmAboveObjects = 1'000'000;
-    auto id = m_store->createBatch(WritebackBatch::fromObjects(std::move(changes), options));
-    if (!id || m_store->approveBatch(id.value(), sunset::test::breakGlass()))
+    auto id = m_history->store().createBatch(WritebackBatch::fromObjects(std::move(changes), options));
+    if (!id || !m_history->store().approveBatch(id.value(), sunset::test::breakGlass()))
         return 0;
     return id.value();
 }
@@ -70,10 +68,10 @@ QByteArray TestLdifFileBatchTarget::file() const
 
 void TestLdifFileBatchTarget::refusesBatchNotApproved()
 {
-    auto id = m_store->createBatch(WritebackBatch::fromObjects(
+    auto id = m_history->store().createBatch(WritebackBatch::fromObjects(
         {{u"CN=A,DC=contoso,DC=com"_s, {}, {{AttributeId::ExtensionAttribute1, {u"a"_s}, {u"b"_s}}}}}));
     QVERIFY(id);
-    const auto report = m_target->apply(*m_store, id.value(), {});
+    const auto report = m_target->apply(m_history->store(), id.value(), {});
     QVERIFY(!report);
     QVERIFY2(report.error().message.contains(u"only an approved"_s), qPrintable(report.error().message));
     QVERIFY(!QFile::exists(m_target->path())); // nothing written
@@ -95,19 +93,19 @@ void TestLdifFileBatchTarget::cancelStopsBetweenChunksAndResumes()
         progress.push_back(done);
         cancel = done > 0; // the admin presses Cancel once the first chunk is written
     };
-    const auto first = m_target->apply(*m_store, id, control);
+    const auto first = m_target->apply(m_history->store(), id, control);
     QVERIFY(first);
     QCOMPARE(progress, (std::vector<qint64>{0, LdifFileBatchTarget::kObjectsPerChunk}));
     QCOMPARE(first->applied, qint64(LdifFileBatchTarget::kObjectsPerChunk));
     QCOMPARE(first->notSent, qint64(objects - LdifFileBatchTarget::kObjectsPerChunk));
     QCOMPARE(first->finalState, BatchState::Partial);
     QVERIFY(first->message.startsWith(u"Cancelled: 50 of 107 objects written"_s));
-    QCOMPARE(m_store->batch(id)->state, BatchState::Partial);
+    QCOMPARE(m_history->store().batch(id)->state, BatchState::Partial);
     QCOMPARE(file().count("changetype: modify"), LdifFileBatchTarget::kObjectsPerChunk);
 
     cancel = false;
     control.progress = {};
-    const auto resumed = m_target->apply(*m_store, id, control);
+    const auto resumed = m_target->apply(m_history->store(), id, control);
     QVERIFY2(resumed, resumed ? "" : qPrintable(resumed.error().message));
     QCOMPARE(resumed->applied, qint64(objects));
     QCOMPARE(resumed->finalState, BatchState::Applied);
@@ -124,25 +122,25 @@ void TestLdifFileBatchTarget::cancelStopsBetweenChunksAndResumes()
 void TestLdifFileBatchTarget::settleUsesTheMarkersInTheFile()
 {
     const qint64 id = approvedBatch(3);
-    QVERIFY(!m_store->markPending(id, {0, 1}));
+    QVERIFY(m_history->store().markPending(id, {0, 1}));
     QVERIFY(QDir().mkpath(QFileInfo(m_target->path()).absolutePath()));
     {
         QFile f(m_target->path());
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("version: 1\n\n" + LdifFileBatchTarget::marker(id, 1) + "dn: CN=User 1,OU=Staff,DC=contoso,DC=com\n");
     }
-    const auto report = m_target->settleInterrupted(*m_store, id);
+    const auto report = m_target->settleInterrupted(m_history->store(), id);
     QVERIFY(report);
-    const auto changes = m_store->changes(id);
+    const auto changes = m_history->store().changes(id);
     QVERIFY(changes);
     QCOMPARE(changes.value()[0].state, ChangeState::NotSent);
     QCOMPARE(changes.value()[1].state, ChangeState::Applied);
     QCOMPARE(changes.value()[2].state, ChangeState::Planned);
     QCOMPARE(report->applied, 1);
     QCOMPARE(report->notSent, 2);
-    QCOMPARE(m_store->batch(id)->state, BatchState::Partial);
+    QCOMPARE(m_history->store().batch(id)->state, BatchState::Partial);
     // Settling again is refused: the batch is no longer applying.
-    QVERIFY(!m_target->settleInterrupted(*m_store, id));
+    QVERIFY(!m_target->settleInterrupted(m_history->store(), id));
 }
 
 QTEST_MAIN(TestLdifFileBatchTarget)

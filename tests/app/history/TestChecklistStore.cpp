@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The decommission checklist in the history: every record an audit event with who and when, replayed on load
 // (so earlier runs stay), checklist_steps kept current, overrides refused without a real reason.
+#include "support/TemporaryHistory.h"
 #include "ChecklistStore.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sunset;
@@ -14,42 +14,35 @@ using namespace Qt::Literals::StringLiterals;
 class TestChecklistStore final : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-
-    std::unique_ptr<HistoryStore> open(const QString& name)
-    {
-        auto store = HistoryStore::open(m_dir.filePath(name), HistoryActor{u"alice"_s, u"alice@sunset.test"_s});
-        if (!store)
-            qFatal("%s", qPrintable(store.error().message));
-        return std::move(store.value());
-    }
+    static HistoryActor alice() { return {u"alice"_s, u"alice@sunset.test"_s}; }
 
 private Q_SLOTS:
     void recordsSurviveAReopenAndKeepEarlierRuns()
     {
-        const QString name = u"a.sqlite"_s;
+        test::TemporaryHistory history(alice());
+        QVERIFY2(history.isOpen(), qPrintable(history.error()));
         {
-            auto history = open(name);
-            ChecklistStore store(*history);
+            ChecklistStore store(history.store());
             QCOMPARE(store.actorName(), u"alice (alice@sunset.test)"_s);
             ChecklistRun failing{QDateTime::currentDateTimeUtc(), store.actorName(),
                                  {{u"exchange-servers"_s, FindingLevel::Blocking, u"1 server"_s, {u"CN=EX01"_s}}}, {}};
-            const std::optional<QString> error = store.recordRun(ChecklistStep::Uninstall, failing);
-            QVERIFY2(!error, qPrintable(error.value_or(QString())));
+            const auto recorded = store.recordRun(ChecklistStep::Uninstall, failing);
+            QVERIFY2(recorded, qPrintable(recorded ? QString() : recorded.error()));
             ChecklistRun passing{QDateTime::currentDateTimeUtc(), store.actorName(),
                                  {{u"exchange-servers"_s, FindingLevel::Pass, u"none"_s, {}}}, {}};
-            QVERIFY(!store.recordRun(ChecklistStep::Uninstall, passing));
-            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"attributes-exported"_s, true));
-            QVERIFY(!store.recordAttestation(ChecklistStep::Uninstall, u"exchange-uninstalled"_s, true));
-            QVERIFY(!store.recordNote(ChecklistStep::Uninstall, u"EX01 wiped on 2026-11-20"_s));
+            QVERIFY(store.recordRun(ChecklistStep::Uninstall, passing));
+            QVERIFY(store.recordAttestation(ChecklistStep::Uninstall, u"attributes-exported"_s, true));
+            QVERIFY(store.recordAttestation(ChecklistStep::Uninstall, u"exchange-uninstalled"_s, true));
+            QVERIFY(store.recordNote(ChecklistStep::Uninstall, u"EX01 wiped on 2026-11-20"_s));
             // Unknown items and short reasons are refused, with what would be accepted.
-            const std::optional<QString> unknown = store.recordAttestation(ChecklistStep::Uninstall, u"nope"_s, true);
-            QVERIFY(unknown && unknown->contains(u"exchange-uninstalled"_s));
-            QVERIFY(store.recordOverride(ChecklistStep::Verification, u"ok"_s));
-            QVERIFY(!store.recordOverride(ChecklistStep::Verification, u"Scan server down; CAB-118 accepted the risk"_s));
+            const auto unknown = store.recordAttestation(ChecklistStep::Uninstall, u"nope"_s, true);
+            QVERIFY(!unknown && unknown.error().contains(u"exchange-uninstalled"_s));
+            QVERIFY(!store.recordOverride(ChecklistStep::Verification, u"ok"_s));
+            QVERIFY(
+                store.recordOverride(ChecklistStep::Verification, u"Scan server down; CAB-118 accepted the risk"_s));
         }
-        auto history = open(name);
-        ChecklistStore store(*history);
+        QVERIFY2(history.reopen(), qPrintable(history.error()));
+        ChecklistStore store(history.store());
         const Expected<Checklist, QString> loaded = store.load();
         QVERIFY(loaded.ok());
         const StepRecord& uninstall = loaded.value().step(ChecklistStep::Uninstall);
@@ -81,8 +74,9 @@ private Q_SLOTS:
 
     void latestScanReadsCriticalDrift()
     {
-        auto history = open(u"b.sqlite"_s);
-        ChecklistStore store(*history);
+        test::TemporaryHistory history(alice());
+        QVERIFY2(history.isOpen(), qPrintable(history.error()));
+        ChecklistStore store(history.store());
         QVERIFY(store.latestScan().ok());
         QVERIFY(!store.latestScan().value());
         ScanRecord scan;

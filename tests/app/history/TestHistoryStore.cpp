@@ -2,8 +2,9 @@
 // HistoryStore: the file is created owner-only, WAL and FULL sync, foreign keys; an empty SQLite file is upgraded;
 // a newer schema, a foreign SQLite database and a file that is not SQLite are refused untouched; batches and
 // their changes round-trip exactly; the audit log refuses edits and verify() finds a row edited behind its back.
-#include "HistoryStore.h"
 #include "support/BreakGlassForTests.h"
+#include "support/TemporaryHistory.h"
+#include "HistoryStore.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -300,36 +301,35 @@ void TestHistoryStore::versionFourBatchesSayNoReasonRecorded()
     QCOMPARE(store.value()->events()->back().kind, u"schema.upgraded"_s);
     QVERIFY(store.value()->events()->back().detailJson.contains("\"from\":4"));
     // A batch planned under version 4 is approved under version 5 with its reason.
-    QVERIFY(!store.value()->approveBatch(planned, {u"  Job quarantined, CHG-1  "_s, "[]"}));
+    QVERIFY(store.value()->approveBatch(planned, {u"  Job quarantined, CHG-1  "_s, "[]"}));
     QCOMPARE(store.value()->batch(planned)->breakGlassReason, std::optional<QString>(u"Job quarantined, CHG-1"_s));
 }
 
 void TestHistoryStore::approvalNeedsBreakGlassReasonAndKeepsIt()
 {
-    const QString file = path(u"reason.sqlite"_s);
-    auto store = HistoryStore::open(file, {u"alice"_s, u"CN=alice"_s});
-    QVERIFY(store);
-    const qint64 id = store.value()->createBatch(sampleBatch()).value();
-    const qint64 eventsBefore = qint64(store.value()->events()->size());
+    test::TemporaryHistory history(HistoryActor{u"alice"_s, u"CN=alice"_s});
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const qint64 id = history->createBatch(sampleBatch()).value();
+    const qint64 eventsBefore = qint64(history->events()->size());
     for (const QString& bad : {QString(), u"   "_s, u" too short "_s.left(6)}) {
-        const auto refused = store.value()->approveBatch(id, {bad, "[]"});
-        QVERIFY(refused);
-        QVERIFY2(refused->message.contains(u"break-glass reason"_s), qPrintable(refused->message));
+        const auto approved = history->approveBatch(id, {bad, "[]"});
+        QVERIFY(!approved);
+        QVERIFY2(approved.error().message.contains(u"break-glass reason"_s), qPrintable(approved.error().message));
     }
-    QCOMPARE(store.value()->batch(id)->state, BatchState::Planned); // nothing recorded
-    QCOMPARE(qint64(store.value()->events()->size()), eventsBefore);
+    QCOMPARE(history->batch(id)->state, BatchState::Planned); // nothing recorded
+    QCOMPARE(qint64(history->events()->size()), eventsBefore);
 
     const QByteArray cloudSync = R"([{"domain":"x","cloudSync":"cannot","job":"J","why":"quarantined","label":"L"}])";
-    QVERIFY(!store.value()->approveBatch(id, {u"Writeback job quarantined, CHG-7"_s, cloudSync}));
-    const auto batch = store.value()->batch(id);
+    QVERIFY(history->approveBatch(id, {u"Writeback job quarantined, CHG-7"_s, cloudSync}));
+    const auto batch = history->batch(id);
     QCOMPARE(batch->breakGlassReason, std::optional<QString>(u"Writeback job quarantined, CHG-7"_s));
     QVERIFY(batch->breakGlassCloudSync.contains("\"quarantined\""));
-    const StoredEvent approvedEvent = store.value()->events()->back();
+    const StoredEvent approvedEvent = history->events()->back();
     QCOMPARE(approvedEvent.kind, u"batch.approved"_s);
     QVERIFY(approvedEvent.detailJson.contains("\"breakGlassReason\":\"Writeback job quarantined, CHG-7\""));
     QVERIFY(approvedEvent.detailJson.contains("\"why\":\"quarantined\""));
-    QVERIFY(store.value()->verify().intact());
-    RawDb raw(file);
+    QVERIFY(history->verify().intact());
+    RawDb raw(history.path());
     QVERIFY(!raw.exec(u"UPDATE batches SET break_glass_reason = 'other' WHERE id = %1"_s.arg(id))); // never edited
 }
 
@@ -384,18 +384,18 @@ void TestHistoryStore::notSqliteRefusedUntouched()
 
 void TestHistoryStore::batchRoundTripsExactly()
 {
-    auto store = HistoryStore::open(path(u"batch.sqlite"_s), {u"alice"_s, u"svc@x.test"_s});
-    QVERIFY(store);
+    test::TemporaryHistory history(HistoryActor{u"alice"_s, u"svc@x.test"_s});
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const WritebackBatch batch = sampleBatch();
-    const auto id = store.value()->createBatch(batch);
+    const auto id = history->createBatch(batch);
     QVERIFY2(id, qPrintable(id.ok() ? QString() : id.error().message));
-    const auto stored = store.value()->batch(id.value());
+    const auto stored = history->batch(id.value());
     QVERIFY(stored);
     QCOMPARE(stored->state, BatchState::Planned);
     QCOMPARE(stored->objectCount, 2);
     QCOMPARE(stored->valueCount, batch.valuesDeleted() + batch.valuesAdded());
     QCOMPARE(stored->createdBy, u"alice"_s);
-    const auto changes = store.value()->changes(id.value());
+    const auto changes = history->changes(id.value());
     QVERIFY(changes);
     QCOMPARE(changes->size(), size_t(3));
     size_t i = 0;
@@ -410,14 +410,14 @@ void TestHistoryStore::batchRoundTripsExactly()
             QCOMPARE(s.state, ChangeState::Planned);
         }
     QCOMPARE(changes.value()[0].after, QStringList{u"  spaced  "_s});
-    QVERIFY(!store.value()->batch(999));
-    QVERIFY(store.value()->batch(999).error().message.contains(u"no batch 999"_s));
+    QVERIFY(!history->batch(999));
+    QVERIFY(history->batch(999).error().message.contains(u"no batch 999"_s));
 }
 
 void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
 {
-    auto store = HistoryStore::open(path(u"approve.sqlite"_s), {u"alice"_s, u"svc@x.test"_s});
-    QVERIFY(store);
+    test::TemporaryHistory history(HistoryActor{u"alice"_s, u"svc@x.test"_s});
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     std::vector<WritebackSelection> many;
     for (int i = 0; i < 3; ++i) {
         WritebackSelection s{u"CN=M%1,DC=x"_s.arg(i), {}, u"true"_s, {}, {}};
@@ -425,50 +425,50 @@ void TestHistoryStore::approvalNeedsPlannedAndSecondConfirmation()
         s.item.adTarget = {u"v"_s};
         many.push_back(s);
     }
-    const qint64 id = store.value()->createBatch(WritebackBatch::build(many, {2})).value();
-    const auto refused = store.value()->approveBatch(id, sunset::test::breakGlass());
-    QVERIFY(refused);
-    QVERIFY2(refused->message.contains(u"second confirmation"_s), qPrintable(refused->message));
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass(), true));
-    const auto approved = store.value()->batch(id);
+    const qint64 id = history->createBatch(WritebackBatch::build(many, {2})).value();
+    const auto unconfirmed = history->approveBatch(id, sunset::test::breakGlass());
+    QVERIFY(!unconfirmed);
+    QVERIFY2(unconfirmed.error().message.contains(u"second confirmation"_s), qPrintable(unconfirmed.error().message));
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass(), true));
+    const auto approved = history->batch(id);
     QCOMPARE(approved->state, BatchState::Approved);
     QCOMPARE(approved->approvedBy, u"alice"_s);
     QCOMPARE(approved->approvedBind, u"svc@x.test"_s);
     QVERIFY(approved->approvedAt.isValid());
-    const auto twice = store.value()->approveBatch(id, sunset::test::breakGlass(), true);
-    QVERIFY(twice);
-    QVERIFY(twice->message.contains(u"only a planned batch"_s));
+    const auto twice = history->approveBatch(id, sunset::test::breakGlass(), true);
+    QVERIFY(!twice);
+    QVERIFY(twice.error().message.contains(u"only a planned batch"_s));
 }
 
 void TestHistoryStore::journalStatesAndOutcomes()
 {
-    auto store = HistoryStore::open(path(u"journal.sqlite"_s), {u"alice"_s, {}});
-    QVERIFY(store);
-    const qint64 id = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
-    QVERIFY(!store.value()->markPending(id, {0, 1}));
-    QCOMPARE(store.value()->batch(id)->state, BatchState::Applying);
-    auto changes = store.value()->changes(id).value();
+    test::TemporaryHistory history(HistoryActor{u"alice"_s, {}});
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const qint64 id = history->createBatch(sampleBatch()).value();
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass()));
+    QVERIFY(history->markPending(id, {0, 1}));
+    QCOMPARE(history->batch(id)->state, BatchState::Applying);
+    auto changes = history->changes(id).value();
     for (const StoredChange& c : changes) {
         QCOMPARE(c.state, ChangeState::Pending);
         QVERIFY(c.sentAt.isValid());
     }
-    QVERIFY(!store.value()->settle(
-        id, {{0, ChangeState::Applied, 0, {}}, {1, ChangeState::Conflict, 16, u"noSuchAttribute"_s}}));
-    changes = store.value()->changes(id).value();
+    QVERIFY(
+        history->settle(id, {{0, ChangeState::Applied, 0, {}}, {1, ChangeState::Conflict, 16, u"noSuchAttribute"_s}}));
+    changes = history->changes(id).value();
     QCOMPARE(changes[0].state, ChangeState::Applied);
     QCOMPARE(changes[1].state, ChangeState::Applied); // same object, same modify
     QCOMPARE(changes[2].state, ChangeState::Conflict);
     QCOMPARE(changes[2].ldapCode, 16);
     QCOMPARE(changes[2].ldapMessage, u"noSuchAttribute"_s);
     QVERIFY(changes[2].settledAt.isValid());
-    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
+    QVERIFY(history->setBatchState(id, BatchState::Partial));
 
     // Undo reverses only what AD took: object 0's two attributes, not object 1's conflict.
-    const auto undo = store.value()->createUndoBatch(id);
+    const auto undo = history->createUndoBatch(id);
     QVERIFY2(undo, qPrintable(undo.ok() ? QString() : undo.error().message));
-    QCOMPARE(store.value()->batch(undo.value())->undoOf, id);
-    const auto reversed = store.value()->changes(undo.value()).value();
+    QCOMPARE(history->batch(undo.value())->undoOf, id);
+    const auto reversed = history->changes(undo.value()).value();
     QCOMPARE(reversed.size(), size_t(2));
     for (size_t i = 0; i < reversed.size(); ++i) {
         QCOMPARE(reversed[i].dn, changes[i].dn);
@@ -476,10 +476,10 @@ void TestHistoryStore::journalStatesAndOutcomes()
         QCOMPARE(reversed[i].after, changes[i].before);
         QCOMPARE(reversed[i].state, ChangeState::Planned);
     }
-    const auto notYet = store.value()->createUndoBatch(undo.value());
+    const auto notYet = history->createUndoBatch(undo.value());
     QVERIFY(!notYet);
     QVERIFY(notYet.error().message.contains(u"only an applied"_s));
-    QVERIFY(store.value()->verify().intact());
+    QVERIFY(history->verify().intact());
 }
 
 void TestHistoryStore::auditLogIsAppendOnly()
@@ -503,7 +503,7 @@ void TestHistoryStore::verifyFindsEditedRow()
     auto store = HistoryStore::open(file, {u"alice"_s, {}});
     QVERIFY(store);
     const qint64 batchId = store.value()->createBatch(sampleBatch()).value();
-    QVERIFY(!store.value()->approveBatch(batchId, sunset::test::breakGlass()));
+    QVERIFY(store.value()->approveBatch(batchId, sunset::test::breakGlass()));
     QVERIFY(store.value()->appendEvent(u"test.after"_s, u"later"_s));
     QVERIFY(store.value()->verify().intact());
     QCOMPARE(store.value()->verify().events, 4);
@@ -557,34 +557,34 @@ QTEST_GUILESS_MAIN(TestHistoryStore)
 // sending again and overwriting the first one's outcomes.
 void TestHistoryStore::journalOnlyForApprovedBatch()
 {
-    auto store = HistoryStore::open(path(u"gate.sqlite"_s), {u"alice"_s, {}});
-    QVERIFY(store);
-    const qint64 id = store.value()->createBatch(sampleBatch()).value();
-    const auto planned = store.value()->markPending(id, {0, 1});
-    QVERIFY(planned);
-    QVERIFY2(planned->message.contains(u"planned"_s) && planned->message.contains(u"approve"_s),
-             qPrintable(planned->message));
-    QCOMPARE(store.value()->batch(id)->state, BatchState::Planned);
-    const auto untouched = store.value()->changes(id).value();
+    test::TemporaryHistory history(HistoryActor{u"alice"_s, {}});
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
+    const qint64 id = history->createBatch(sampleBatch()).value();
+    const auto planned = history->markPending(id, {0, 1});
+    QVERIFY(!planned);
+    QVERIFY2(planned.error().message.contains(u"planned"_s) && planned.error().message.contains(u"approve"_s),
+             qPrintable(planned.error().message));
+    QCOMPARE(history->batch(id)->state, BatchState::Planned);
+    const auto untouched = history->changes(id).value();
     for (const StoredChange& c : untouched)
         QCOMPARE(c.state, ChangeState::Planned);
 
-    QVERIFY(!store.value()->approveBatch(id, sunset::test::breakGlass()));
-    QVERIFY(!store.value()->markPending(id, {0}));
-    QVERIFY(!store.value()->settle(id, {{0, ChangeState::Applied, 0, {}}}));
-    const auto second = store.value()->markPending(id, {0, 1});
-    QVERIFY(second);
-    QVERIFY2(second->message.contains(u"applying"_s), qPrintable(second->message));
-    const auto changes = store.value()->changes(id).value();
+    QVERIFY(history->approveBatch(id, sunset::test::breakGlass()));
+    QVERIFY(history->markPending(id, {0}));
+    QVERIFY(history->settle(id, {{0, ChangeState::Applied, 0, {}}}));
+    const auto second = history->markPending(id, {0, 1});
+    QVERIFY(!second);
+    QVERIFY2(second.error().message.contains(u"applying"_s), qPrintable(second.error().message));
+    const auto changes = history->changes(id).value();
     QCOMPARE(changes[0].state, ChangeState::Applied); // not reset to pending by the refused second apply
     QCOMPARE(changes[2].state, ChangeState::Planned);
 
     // A partial batch resumes: only rows never sent become pending.
-    QVERIFY(!store.value()->setBatchState(id, BatchState::Partial));
-    QVERIFY(!store.value()->markPending(id, {1}));
-    QCOMPARE(store.value()->changes(id).value()[0].state, ChangeState::Applied);
-    QCOMPARE(store.value()->changes(id).value()[2].state, ChangeState::Pending);
-    QVERIFY(store.value()->verify().intact());
+    QVERIFY(history->setBatchState(id, BatchState::Partial));
+    QVERIFY(history->markPending(id, {1}));
+    QCOMPARE(history->changes(id).value()[0].state, ChangeState::Applied);
+    QCOMPARE(history->changes(id).value()[2].state, ChangeState::Pending);
+    QVERIFY(history->verify().intact());
 }
 
 // sunset and sunset-cli (or several scripted runs) write one history at once: every write waits for the other's

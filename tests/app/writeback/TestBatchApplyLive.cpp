@@ -4,11 +4,12 @@
 // injected between approval and apply (a value changed, a value whose letter case changed, an object deleted)
 // recorded as conflicts with nothing overwritten while the untouched objects of the same batch are applied.
 // Uses contacts in an OU of its own, created here and removed at the end, so the seeded mailboxes stay as seeded.
-#include "BatchApplier.h"
+#include "support/ApprovedForTests.h"
 #include "support/BreakGlassForTests.h"
+#include "support/TemporaryHistory.h"
+#include "BatchApplier.h"
 #include "HistoryStore.h"
 #include "LdapConnection.h"
-#include "support/ApprovedForTests.h"
 #include "LdapModify.h"
 #include "support/samba/SambaTestDomain.h"
 
@@ -16,7 +17,6 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -71,12 +71,11 @@ private:
     bool runLdapTool(const QString& tool, const QStringList& arguments, const QByteArray& input = {},
                      bool mayFail = false);
     QByteArray contactDn(const QByteArray& cn) const { return "CN=" + cn + "," + m_ou; }
-    std::unique_ptr<HistoryStore> openStore(const QString& name);
+    HistoryActor tester() const { return {u"tester"_s, m_domain.bindUpn()}; }
 
     SambaTestDomain m_domain;
     QByteArray m_ou;
     std::unique_ptr<LdapConnection> m_connection;
-    QTemporaryDir m_dir;
 };
 
 void TestBatchApplyLive::initTestCase()
@@ -150,20 +149,10 @@ bool TestBatchApplyLive::runLdapTool(const QString& tool, const QStringList& arg
     return m_domain.runLdapTool(tool, arguments, input, mayFail).has_value();
 }
 
-std::unique_ptr<HistoryStore> TestBatchApplyLive::openStore(const QString& name)
-{
-    auto store = HistoryStore::open(m_dir.filePath(name), HistoryActor{u"tester"_s, m_domain.bindUpn()});
-    if (!store) {
-        qWarning("%s", qPrintable(store.error().message));
-        return nullptr;
-    }
-    return std::move(store.value());
-}
-
 void TestBatchApplyLive::batchAppliedEndToEnd()
 {
-    auto store = openStore(u"end-to-end.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArray one = contactDn("Batch One");
     const QByteArray two = contactDn("Batch Two");
     const WritebackBatch batch = WritebackBatch::build(std::vector{
@@ -175,11 +164,11 @@ void TestBatchApplyLive::batchAppliedEndToEnd()
         selection(two, AttributeId::MsExchExtensionCustomAttribute1, {u" a "_s}, {u" a "_s, u"B"_s, u"c c"_s}),
     });
     QVERIFY2(batch.refusals().empty(), qPrintable(batch.describe()));
-    const auto id = store->createBatch(batch);
+    const auto id = history->createBatch(batch);
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id.value(), sunset::test::breakGlass()));
+    QVERIFY(history->approveBatch(id.value(), sunset::test::breakGlass()));
 
-    BatchApplier applier(*store, *m_connection);
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id.value());
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     QVERIFY2(report->applied == 2 && report->objects == 2, qPrintable(report->message));
@@ -194,9 +183,9 @@ void TestBatchApplyLive::batchAppliedEndToEnd()
     QCOMPARE(sorted(read(two, {"msExchExtensionCustomAttribute1"}).at("msexchextensioncustomattribute1")),
              sorted({" a ", "B", "c c"}));
 
-    const auto stored = store->batch(id.value());
+    const auto stored = history->batch(id.value());
     QCOMPARE(stored->state, BatchState::Applied);
-    const auto changes = store->changes(id.value());
+    const auto changes = history->changes(id.value());
     QCOMPARE(changes->size(), size_t(5));
     for (const StoredChange& c : changes.value()) {
         QCOMPARE(c.state, ChangeState::Applied);
@@ -204,7 +193,7 @@ void TestBatchApplyLive::batchAppliedEndToEnd()
         QVERIFY(c.settledAt.isValid());
         QCOMPARE(c.ldapCode, 0);
     }
-    QVERIFY(store->verify().intact());
+    QVERIFY(history->verify().intact());
 
     // Applying again is refused: the batch is applied, not approved.
     const auto again = applier.apply(id.value());
@@ -212,10 +201,10 @@ void TestBatchApplyLive::batchAppliedEndToEnd()
     QVERIFY2(again.error().message.contains(u"only an approved batch"_s), qPrintable(again.error().message));
 
     // Undo: the reverse batch from the recorded values, approved and applied the same way, restores AD.
-    const auto undo = store->createUndoBatch(id.value());
+    const auto undo = history->createUndoBatch(id.value());
     QVERIFY2(undo, qPrintable(undo.ok() ? QString() : undo.error().message));
-    QCOMPARE(store->batch(undo.value())->undoOf, id.value());
-    QVERIFY(!store->approveBatch(undo.value(), sunset::test::breakGlass()));
+    QCOMPARE(history->batch(undo.value())->undoOf, id.value());
+    QVERIFY(history->approveBatch(undo.value(), sunset::test::breakGlass()));
     const auto undone = applier.apply(undo.value());
     QVERIFY2(undone, qPrintable(undone.ok() ? QString() : undone.error().message));
     QVERIFY2(undone->finalState == BatchState::Applied, qPrintable(undone->message));
@@ -226,13 +215,13 @@ void TestBatchApplyLive::batchAppliedEndToEnd()
     QVERIFY(!restored.count("extensionattribute1"));
     QCOMPARE(read(two, {"msExchExtensionCustomAttribute1"}).at("msexchextensioncustomattribute1"),
              QByteArrayList{" a "});
-    QVERIFY(store->verify().intact());
+    QVERIFY(history->verify().intact());
 }
 
 void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
 {
-    auto store = openStore(u"conflict.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArray changed = contactDn("Conflict Changed");
     const QByteArray caseOnly = contactDn("Conflict Case");
     const QByteArray gone = contactDn("Conflict Gone");
@@ -240,9 +229,9 @@ void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
     std::vector<WritebackSelection> selections;
     for (const QByteArray& dn : {changed, caseOnly, gone, bystander})
         selections.push_back(selection(dn, AttributeId::ExtensionAttribute3, {u"scan value"_s}, {u"cloud value"_s}));
-    const auto id = store->createBatch(WritebackBatch::build(selections));
+    const auto id = history->createBatch(WritebackBatch::build(selections));
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id.value(), sunset::test::breakGlass()));
+    QVERIFY(history->approveBatch(id.value(), sunset::test::breakGlass()));
 
     // Between approval and apply, someone else edits AD.
     auto someoneElse = bound();
@@ -254,7 +243,7 @@ void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
              ModifyOutcomeKind::Applied);
     QVERIFY(runLdapTool(u"ldapdelete"_s, {QString::fromUtf8(gone)}));
 
-    BatchApplier applier(*store, *m_connection);
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id.value());
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     qInfo("%s", qPrintable(report->message));
@@ -268,7 +257,7 @@ void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
     QCOMPARE(read(caseOnly, {"extensionAttribute3"}).at("extensionattribute3"), QByteArrayList{"Scan Value"});
     QCOMPARE(read(bystander, {"extensionAttribute3"}).at("extensionattribute3"), QByteArrayList{"cloud value"});
 
-    const auto changes = store->changes(id.value());
+    const auto changes = history->changes(id.value());
     QVERIFY(changes);
     std::map<QString, StoredChange> byDn;
     for (const StoredChange& c : changes.value())
@@ -282,8 +271,8 @@ void TestBatchApplyLive::conflictInjectedAfterApprovalIsRecorded()
     QCOMPARE(byDn.at(QString::fromUtf8(gone)).state, ChangeState::Conflict);
     QVERIFY(byDn.at(QString::fromUtf8(gone)).ldapMessage.contains(u"gone"_s));
     QCOMPARE(byDn.at(QString::fromUtf8(bystander)).state, ChangeState::Applied);
-    QCOMPARE(store->batch(id.value())->state, BatchState::Partial);
-    QVERIFY(store->verify().intact());
+    QCOMPARE(history->batch(id.value())->state, BatchState::Partial);
+    QVERIFY(history->verify().intact());
 }
 
 void TestBatchApplyLive::conflictAfterReReadCaughtByServer()
@@ -291,26 +280,26 @@ void TestBatchApplyLive::conflictAfterReReadCaughtByServer()
     // The change lands after Sunset's re-read, just before its modify: the server's optimistic check refuses it
     // (noSuchAttribute), the journal records a conflict with the server's code, and the atomic modify wrote
     // nothing of that object (not even its second attribute).
-    auto store = openStore(u"late-conflict.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArray late = contactDn("Conflict Late");
     const QByteArray bystander = contactDn("Late Bystander");
-    const auto id = store->createBatch(WritebackBatch::build(
+    const auto id = history->createBatch(WritebackBatch::build(
         std::vector{selection(late, AttributeId::ExtensionAttribute3, {u"scan value"_s}, {u"cloud value"_s}),
                     selection(late, AttributeId::ExtensionAttribute8, {}, {u"must not appear"_s}),
                     selection(bystander, AttributeId::ExtensionAttribute3, {u"scan value"_s}, {u"cloud value"_s})}));
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id.value(), sunset::test::breakGlass()));
+    QVERIFY(history->approveBatch(id.value(), sunset::test::breakGlass()));
     auto someoneElse = bound();
     QVERIFY(someoneElse);
-    BatchApplier applier(*store, *m_connection);
+    BatchApplier applier(history.store(), *m_connection);
     bool injected = false;
     applier.setBeforeSending([&] {
         injected =
             modifyEntry(*someoneElse, approved({1, late, {{"extensionAttribute3", {"scan value"}, {"theirs, late"}}}})).kind ==
             ModifyOutcomeKind::Applied;
         // The journal already says pending before anything is sent.
-        const auto pending = store->changes(id.value());
+        const auto pending = history->changes(id.value());
         for (const StoredChange& c : pending.value())
             if (c.state != ChangeState::Pending)
                 injected = false;
@@ -325,7 +314,7 @@ void TestBatchApplyLive::conflictAfterReReadCaughtByServer()
     const EntryValues now = read(late, {"extensionAttribute3", "extensionAttribute8"});
     QCOMPARE(now.at("extensionattribute3"), QByteArrayList{"theirs, late"});
     QVERIFY(!now.count("extensionattribute8"));
-    const auto changes = store->changes(id.value());
+    const auto changes = history->changes(id.value());
     for (const StoredChange& c : changes.value()) {
         if (c.dn == QString::fromUtf8(late)) {
             QCOMPARE(c.state, ChangeState::Conflict);
@@ -335,26 +324,26 @@ void TestBatchApplyLive::conflictAfterReReadCaughtByServer()
             QCOMPARE(c.state, ChangeState::Applied);
         }
     }
-    QVERIFY(store->verify().intact());
+    QVERIFY(history->verify().intact());
 }
 
 void TestBatchApplyLive::addressHeldByAnotherObjectRefused()
 {
-    auto store = openStore(u"duplicate.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArray taker = contactDn("Dup Taker");
     // Another letter case than the holder's: AD compares addresses ignoring case, so does the check.
-    const auto id = store->createBatch(WritebackBatch::build(std::vector{
+    const auto id = history->createBatch(WritebackBatch::build(std::vector{
         selection(taker, AttributeId::ProxyAddresses, {}, {u"SMTP:taker@sunset.test"_s, u"smtp:Taken@Sunset.test"_s}),
         selection(taker, AttributeId::ExtensionAttribute4, {}, {u"not written either"_s})}));
     QVERIFY(id);
-    QVERIFY(!store->approveBatch(id.value(), sunset::test::breakGlass()));
-    BatchApplier applier(*store, *m_connection);
+    QVERIFY(history->approveBatch(id.value(), sunset::test::breakGlass()));
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id.value());
     QVERIFY2(report, qPrintable(report.ok() ? QString() : report.error().message));
     QCOMPARE(report->refused, 1);
     QCOMPARE(report->applied, 0);
-    const auto changes = store->changes(id.value());
+    const auto changes = history->changes(id.value());
     for (const StoredChange& c : changes.value()) {
         QCOMPARE(c.state, ChangeState::Refused);
         QVERIFY2(c.ldapMessage.contains(u"Taken@Sunset.test is already held by CN=Dup Holder"_s),
@@ -367,19 +356,19 @@ void TestBatchApplyLive::addressHeldByAnotherObjectRefused()
 
 void TestBatchApplyLive::unapprovedBatchIsNotApplied()
 {
-    auto store = openStore(u"unapproved.sqlite"_s);
-    QVERIFY(store);
+    test::TemporaryHistory history(tester());
+    QVERIFY2(history.isOpen(), qPrintable(history.error()));
     const QByteArray dn = contactDn("Batch Two");
-    const auto id = store->createBatch(
+    const auto id = history->createBatch(
         WritebackBatch::build(std::vector{selection(dn, AttributeId::ExtensionAttribute9, {}, {u"never"_s})}));
     QVERIFY(id);
-    BatchApplier applier(*store, *m_connection);
+    BatchApplier applier(history.store(), *m_connection);
     const auto report = applier.apply(id.value());
     QVERIFY(!report);
     QVERIFY2(report.error().message.contains(u"is planned: only an approved batch"_s),
              qPrintable(report.error().message));
     QVERIFY(!read(dn, {"extensionAttribute9"}).count("extensionattribute9"));
-    const auto changes = store->changes(id.value());
+    const auto changes = history->changes(id.value());
     QVERIFY(changes);
     for (const StoredChange& c : changes.value())
         QCOMPARE(c.state, ChangeState::Planned);
@@ -402,15 +391,16 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     for (int i = 0; i < kObjects; ++i)
         selections.push_back(selection("CN=Crash " + QByteArray::number(i).rightJustified(4, '0') + "," + ou,
                                        AttributeId::ExtensionAttribute1, {}, {u"crash %1"_s.arg(i)}));
-    const QString dbPath = m_dir.filePath(u"crash.sqlite"_s);
+    test::TemporaryHistory history(tester());
+    const QString dbPath = history.path();
     qint64 batchId = 0;
     {
-        auto store = openStore(u"crash.sqlite"_s);
-        QVERIFY(store);
+        QVERIFY2(history.isOpen(), qPrintable(history.error()));
         const WritebackBatch batch = WritebackBatch::build(selections);
         QVERIFY(batch.needsSecondConfirmation());
-        batchId = store->createBatch(batch).value();
-        QVERIFY(!store->approveBatch(batchId, sunset::test::breakGlass(), true));
+        batchId = history->createBatch(batch).value();
+        QVERIFY(history->approveBatch(batchId, sunset::test::breakGlass(), true));
+        history.close(); // sunset-cli applies it in a process of its own
     }
 
     QProcess cli;
@@ -443,12 +433,11 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     qInfo("killed sunset-cli: %s", cli.readAll().constData());
     QCOMPARE(cli.exitStatus(), QProcess::CrashExit);
 
-    auto store = openStore(u"crash.sqlite"_s);
-    QVERIFY(store);
-    QCOMPARE(store->batch(batchId)->state, BatchState::Applying);
+    QVERIFY2(history.reopen(), qPrintable(history.error()));
+    QCOMPARE(history->batch(batchId)->state, BatchState::Applying);
     auto countStates = [&] {
         std::map<ChangeState, int> n;
-        const auto changes = store->changes(batchId);
+        const auto changes = history->changes(batchId);
         for (const StoredChange& c : changes.value())
             ++n[c.state];
         return n;
@@ -459,7 +448,7 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     QVERIFY(before[ChangeState::Applied] >= 1);
     QVERIFY(before[ChangeState::Applied] < kObjects);
 
-    BatchApplier applier(*store, *m_connection);
+    BatchApplier applier(history.store(), *m_connection);
     const auto settled = applier.settleInterrupted(batchId);
     QVERIFY2(settled, qPrintable(settled.ok() ? QString() : settled.error().message));
     qInfo("%s", qPrintable(settled->message));
@@ -485,7 +474,7 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     };
     std::map<QString, QByteArrayList> inAd = valuesInAd();
     QCOMPARE(int(inAd.size()), kObjects);
-    const auto afterSettle = store->changes(batchId);
+    const auto afterSettle = history->changes(batchId);
     for (const StoredChange& c : afterSettle.value()) {
         const bool holds = inAd[c.dn] == QByteArrayList{c.after.first().toUtf8()};
         QVERIFY2(c.state == (holds ? ChangeState::Applied : ChangeState::NotSent), qPrintable(c.dn));
@@ -499,12 +488,12 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     QCOMPARE(resumed->applied, kObjects);
     QCOMPARE(resumed->finalState, BatchState::Applied);
     inAd = valuesInAd();
-    const auto afterResume = store->changes(batchId);
+    const auto afterResume = history->changes(batchId);
     for (const StoredChange& c : afterResume.value()) {
         QCOMPARE(c.state, ChangeState::Applied);
         QCOMPARE(inAd[c.dn], QByteArrayList{c.after.first().toUtf8()});
     }
-    QVERIFY(store->verify().intact());
+    QVERIFY(history->verify().intact());
 }
 
 QTEST_GUILESS_MAIN(TestBatchApplyLive)
