@@ -11,6 +11,7 @@
 #include "ElidingLabel.h"
 #include "HistoryPresenter.h"
 #include "MainWindow.h"
+#include "SavePathChooser.h"
 #include "ScanRecording.h"
 #include "TickedDriftItems.h"
 #include "UiLogging.h"
@@ -443,7 +444,7 @@ void BatchFlow::showHistory()
     if (!m_store)
         return reportError(tr("The history database is not open."));
     if (!m_history) {
-        m_history = new HistoryPresenter(*m_store, &m_window, this);
+        m_history = new HistoryPresenter(*m_store, std::make_shared<FileDialogSavePathChooser>(), &m_window, this);
         connect(m_history, &HistoryPresenter::undoRequested, this, &BatchFlow::undoBatch);
         connect(m_history, &HistoryPresenter::openBatchRequested, this, &BatchFlow::openStoredBatch);
         connect(this, &BatchFlow::historyChanged, m_history, &HistoryPresenter::refresh);
