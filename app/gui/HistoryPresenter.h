@@ -34,6 +34,7 @@ public:
     HistoryTableModel* changesModel() const { return m_changes; }
     HistoryTableModel* scansModel() const { return m_scans; }
     BatchChangesModel* selectedBatchChanges() const { return m_selected; }
+    HistoryExportRunner* exportRunner() const { return m_exports; }
 
     void show();
     void showMessage(const QString& text, bool error);

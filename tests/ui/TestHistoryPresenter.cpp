@@ -6,6 +6,7 @@
 #include "../support/ScriptedSavePathChooser.h"
 #include "BatchModifies.h"
 #include "HistoryExport.h"
+#include "HistoryExportRunner.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
 #include "HistoryView.h"
@@ -21,11 +22,14 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
@@ -43,6 +47,22 @@ QByteArray readAll(const QString& path)
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
+
+// Holds an export on its worker once, at its first printed page (after the page is reported), until the test opens
+// it: Cancel is then provably pressed while the export runs, however loaded the machine.
+struct FirstPageGate {
+    QSemaphore reached;
+    QSemaphore open;
+    std::atomic_bool armed{true};
+
+    void operator()(int done, int total)
+    {
+        if (done < 1 || total == 0 || !armed.exchange(false))
+            return;
+        reached.release();
+        open.acquire();
+    }
+};
 
 } // namespace
 
@@ -63,6 +83,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::shared_ptr<test::ScriptedSavePathChooser> m_savePaths; // where the admin saves each export
+    std::shared_ptr<FirstPageGate> m_pageGate; // opened in cleanup(), so a failed test never leaves the worker held
     std::unique_ptr<HistoryStore> m_store;
     std::unique_ptr<HistoryPresenter> m_presenter;
     qint64 m_alpha = 0;
@@ -101,6 +122,9 @@ void TestHistoryPresenter::init()
 
 void TestHistoryPresenter::cleanup()
 {
+    if (m_pageGate)
+        m_pageGate->open.release();
+    m_pageGate.reset();
     m_presenter.reset();
     m_store.reset();
     m_dir.reset();
@@ -253,16 +277,20 @@ void TestHistoryPresenter::bigReportShowsPagesAndCancelLeavesNoFile()
     QSignalSpy exported(m_presenter.get(), &HistoryPresenter::exported);
 
     // Cancelled once the pages are being printed: the GUI thread was free to show them, and no file is left, not
-    // even the temporary one beside it.
+    // even the temporary one beside it. The worker is held after its first page until Cancel has been pressed.
+    m_pageGate = std::make_shared<FirstPageGate>();
+    m_presenter->exportRunner()->setProgressGate([gate = m_pageGate](int done, int total) { (*gate)(done, total); });
     const QString cancelledPdf = m_dir->filePath(u"cancelled.pdf"_s);
     m_savePaths->queuePath(cancelledPdf);
     view->findChild<QPushButton*>(u"exportPdf"_s)->click();
     QVERIFY(view->findChild<QLabel*>(u"exportLabel"_s)->text().contains(u"report of batch %1"_s.arg(big.value())));
+    QVERIFY(m_pageGate->reached.tryAcquire(1, 120000)); // the export is running, held at its first page
     QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0 && bar->value() >= 1, 120000);
     const int pages = bar->maximum();
     QVERIFY2(pages > 20, qPrintable(QString::number(pages)));
     QVERIFY(bar->format().contains(u"of %1"_s.arg(pages)));
     view->findChild<QPushButton*>(u"cancelExport"_s)->click();
+    m_pageGate->open.release(); // the worker sees the cancel at its next page
     QTRY_VERIFY_WITH_TIMEOUT(!view->isExporting(), 60000);
     QVERIFY2(message->text().startsWith(u"Export cancelled; nothing was written"_s), qPrintable(message->text()));
     QCOMPARE(exported.size(), 0);
