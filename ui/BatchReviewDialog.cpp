@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "BatchReviewDialog.h"
 
-#include "BatchConfirmation.h"
+#include "Confirmer.h"
 #include "HighlightingDelegate.h"
 #include "WritebackBatch.h"
 
@@ -27,7 +27,9 @@ QString counted(qint64 n, const QString& one, const QString& many)
 }
 } // namespace
 
-BatchReviewDialog::BatchReviewDialog(QWidget* parent) : QDialog(parent)
+BatchReviewDialog::BatchReviewDialog(std::shared_ptr<Confirmer> confirmer, QWidget* parent)
+    : QDialog(parent)
+    , m_confirmer(std::move(confirmer))
 {
     setObjectName(u"batchReviewDialog"_s);
     setWindowTitle(tr("Review writeback batch"));
@@ -242,14 +244,14 @@ void BatchReviewDialog::approve()
     for (const QString& line : m_summary.cloudSync)
         prompt += u"\n\n\u2022 "_s + line;
     prompt += u"\n\n"_s + tr("Why is it written directly? The reason is recorded in the history with your approval.");
-    BatchConfirmation::askReason(this, tr("Break-glass reason"), prompt, tr("Continue…"),
-                                 [this](std::optional<QString> reason) {
-                                     if (!reason)
-                                         return;
-                                     if (const auto problem = breakGlassReasonProblem(*reason))
-                                         return showError(*problem + u' ' + tr("Nothing was approved."));
-                                     confirmApproval(reason->trimmed());
-                                 });
+    m_confirmer->askReason(this, tr("Break-glass reason"), prompt, tr("Continue…"),
+                           [this](std::optional<QString> reason) {
+                               if (!reason)
+                                   return;
+                               if (const auto problem = breakGlassReasonProblem(*reason))
+                                   return showError(*problem + u' ' + tr("Nothing was approved."));
+                               confirmApproval(reason->trimmed());
+                           });
 }
 
 void BatchReviewDialog::confirmApproval(const QString& reason)
@@ -262,7 +264,7 @@ void BatchReviewDialog::confirmApproval(const QString& reason)
                  counted(m_summary.objects, tr("object"), tr("objects")),
                  counted(m_summary.valuesDeleted, tr("value"), tr("values")),
                  counted(m_summary.valuesAdded, tr("value"), tr("values")), reason);
-    BatchConfirmation::ask(this, tr("Approve batch"), first, tr("Approve"), [this, locale, reason](bool yes) {
+    m_confirmer->ask(this, tr("Approve batch"), first, tr("Approve"), [this, locale, reason](bool yes) {
         if (!yes)
             return;
         if (!m_summary.needsSecondConfirmation)
@@ -270,11 +272,10 @@ void BatchReviewDialog::confirmApproval(const QString& reason)
         const QString second =
             tr("This batch changes %1 objects, more than a batch should without a second look. Approve all %1?")
                 .arg(locale.toString(m_summary.objects));
-        BatchConfirmation::ask(this, tr("Approve a large batch"), second, tr("Approve all"),
-                               [this, reason](bool again) {
-                                   if (again)
-                                       Q_EMIT approveRequested(true, reason);
-                               });
+        m_confirmer->ask(this, tr("Approve a large batch"), second, tr("Approve all"), [this, reason](bool again) {
+            if (again)
+                Q_EMIT approveRequested(true, reason);
+        });
     });
 }
 

@@ -4,6 +4,8 @@
 #include <QDialog>
 #include <QStringList>
 
+#include <memory>
+
 class QAbstractItemModel;
 class QLabel;
 class QProgressBar;
@@ -12,10 +14,13 @@ class QTableView;
 
 namespace sunset {
 
+class Confirmer;
+
 // Review, approve and apply one writeback batch: exactly what will be sent per object (the rows come from the
 // model the caller sets), the counts, refusals and guard-rail warnings in words, then "Approve…" (confirmed,
 // twice for a large batch), "Apply" with a progress bar and Cancel, and the result per change as it arrives.
-// The dialog does no I/O: it asks through signals and is told what happened (app/gui's BatchFlow drives it).
+// The dialog does no I/O: it asks through signals and is told what happened (app/gui's BatchFlow drives it). The
+// approval's questions go through the Confirmer it is given (the admin's boxes; a test's or screenshot's answers).
 class BatchReviewDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BatchReviewDialog)
@@ -40,7 +45,7 @@ public:
     };
     enum class Stage { Review, Approved, Applying, Finished };
 
-    explicit BatchReviewDialog(QWidget* parent = nullptr);
+    explicit BatchReviewDialog(std::shared_ptr<Confirmer> confirmer, QWidget* parent = nullptr);
     ~BatchReviewDialog() override;
 
     void setChangesModel(QAbstractItemModel* model);
@@ -59,6 +64,8 @@ public:
     // Starts the approval questions (what "Approve…" does): the break-glass reason first (refused when empty or
     // too short), then the confirmation(s). Public so the keyboard path and tests share it.
     void approve();
+    // Apply, shown once the batch is approved; disabled while there is nowhere to write.
+    QPushButton* applyButton() const { return m_apply; }
 
 Q_SIGNALS:
     void approveRequested(bool secondConfirmation, const QString& breakGlassReason);
@@ -72,6 +79,7 @@ private:
     void updateButtons();
     void confirmApproval(const QString& reason); // the confirmation(s), after an accepted reason
 
+    std::shared_ptr<Confirmer> m_confirmer;
     Summary m_summary;
     Stage m_stage = Stage::Review;
     qint64 m_batchId = 0;

@@ -4,13 +4,13 @@
 #include "DisplayPath.h"
 #include "HighlightingDelegate.h"
 #include "ListTableView.h"
+#include "SavePathChooser.h"
 
 #include <QAbstractItemModel>
 #include <QAction>
 #include <QCheckBox>
 #include <QDateEdit>
 #include <QDir>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -30,15 +30,9 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace {
-QStringList& queuedPaths()
-{
-    static QStringList paths;
-    return paths;
-}
-} // namespace
-
-HistoryView::HistoryView(QWidget* parent) : QWidget(parent, Qt::Window)
+HistoryView::HistoryView(std::shared_ptr<SavePathChooser> savePaths, QWidget* parent)
+    : QWidget(parent, Qt::Window)
+    , m_savePaths(std::move(savePaths))
 {
     setObjectName(u"historyView"_s);
     setWindowTitle(tr("Sunset — History"));
@@ -363,8 +357,6 @@ bool HistoryView::isExporting() const
     return !m_exportRow->isHidden();
 }
 
-void HistoryView::queueSavePath(const QString& path) { queuedPaths().append(path); }
-
 void HistoryView::requestExport(Export format)
 {
     const qint64 batch = selectedBatchId();
@@ -383,18 +375,10 @@ void HistoryView::requestExport(Export format)
         kind = tr("PDF reports (*.pdf)");
         break;
     }
-    if (!queuedPaths().isEmpty())
-        return Q_EMIT exportRequested(format, queuedPaths().takeFirst());
-    auto* dialog = new QFileDialog(this, tr("Export history"),
-                                   QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                                       .filePath(name),
-                                   kind);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(suffix);
-    connect(dialog, &QFileDialog::fileSelected, this,
-            [this, format](const QString& path) { Q_EMIT exportRequested(format, path); });
-    dialog->open();
+    const SaveFileRequest request{
+        tr("Export history"), QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).filePath(name),
+        kind, suffix};
+    m_savePaths->choose(this, request, [this, format](const QString& path) { Q_EMIT exportRequested(format, path); });
 }
 
 } // namespace sunset

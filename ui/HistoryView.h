@@ -5,6 +5,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QAbstractItemModel;
@@ -20,10 +21,13 @@ class QTableView;
 
 namespace sunset {
 
+class SavePathChooser;
+
 // The history window: scans, batches and changes in three tables narrowed by one filter (date range, batch,
 // object text), export buttons (CSV, JSON, LDIF, PDF), "Undo batch…" and "Open batch…" for the batch selected.
 // It does no I/O: the tables' models come from the caller, which listens to the signals (app/gui's
-// HistoryPresenter). Export paths are asked without a nested event loop; tests queue a path instead.
+// HistoryPresenter). Export paths are asked through the SavePathChooser it is given (the file dialog; a test's
+// scripted paths).
 class HistoryView final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryView)
@@ -40,7 +44,7 @@ public:
     // Models' column 0 carries the record's id in this role (batches: the batch id).
     static constexpr int IdRole = Qt::UserRole + 40;
 
-    explicit HistoryView(QWidget* parent = nullptr);
+    explicit HistoryView(std::shared_ptr<SavePathChooser> savePaths, QWidget* parent = nullptr);
     ~HistoryView() override;
 
     void setModels(QAbstractItemModel* batches, QAbstractItemModel* changes, QAbstractItemModel* scans);
@@ -62,9 +66,7 @@ public:
     // Shows the tab and selects the row whose record has this id (IdRole); false when it is not listed.
     bool selectRecord(Tab tab, qint64 id);
 
-    // A test seam: the next export asks no dialog and writes to this path.
-    static void queueSavePath(const QString& path);
-    // Asks where to save (a file dialog opened, not exec'd) and emits exportRequested with the path.
+    // Asks where to save (the chooser's file dialog, opened, not exec'd) and emits exportRequested with the path.
     void requestExport(Export format);
 
 Q_SIGNALS:
@@ -80,6 +82,7 @@ private:
     QTableView* makeTable(const QString& name);
     void updateButtons();
 
+    std::shared_ptr<SavePathChooser> m_savePaths;
     QCheckBox* m_useSince = nullptr;
     QDateEdit* m_since = nullptr;
     QCheckBox* m_useUntil = nullptr;

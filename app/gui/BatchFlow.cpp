@@ -3,14 +3,15 @@
 
 #include "BatchApplyRunner.h"
 #include "BatchChangesModel.h"
-#include "BatchConfirmation.h"
 #include "BatchLock.h"
 #include "BatchPlanning.h"
 #include "BatchReviewDialog.h"
+#include "Confirmer.h"
 #include "DisplayPath.h"
 #include "ElidingLabel.h"
 #include "HistoryPresenter.h"
 #include "MainWindow.h"
+#include "SavePathChooser.h"
 #include "ScanRecording.h"
 #include "TickedDriftItems.h"
 #include "UiLogging.h"
@@ -45,7 +46,10 @@ BatchReviewDialog::Summary summaryOf(const std::vector<StoredChange>& changes)
 
 } // namespace
 
-BatchFlow::BatchFlow(MainWindow& window) : QObject(&window), m_window(window)
+BatchFlow::BatchFlow(MainWindow& window, std::shared_ptr<Confirmer> confirmer)
+    : QObject(&window)
+    , m_window(window)
+    , m_confirmer(std::move(confirmer))
 {
     m_runner = new BatchApplyRunner(this);
     m_changes = new BatchChangesModel(this);
@@ -95,6 +99,8 @@ void BatchFlow::setTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
     m_pendingTarget.reset();
     installTarget(std::move(target), std::move(noTarget));
 }
+
+void BatchFlow::setConfirmer(std::shared_ptr<Confirmer> confirmer) { m_confirmer = std::move(confirmer); }
 
 void BatchFlow::installTarget(std::shared_ptr<BatchTarget> target, QString noTarget)
 {
@@ -161,7 +167,7 @@ BatchReviewDialog* BatchFlow::ensureDialog()
         return m_dialog; // one apply at a time: the running one stays in front
     if (m_dialog)
         m_dialog->deleteLater();
-    m_dialog = new BatchReviewDialog(&m_window);
+    m_dialog = new BatchReviewDialog(m_confirmer, &m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog->setChangesModel(m_changes);
     connect(m_dialog, &BatchReviewDialog::approveRequested, this, &BatchFlow::approve);
@@ -396,7 +402,7 @@ void BatchFlow::offerInterruptedBatches()
                 30000);
             continue;
         }
-        BatchConfirmation::ask(
+        m_confirmer->ask(
             &m_window, tr("Interrupted batch"),
             tr("Batch %1 (%2 objects, approved by %3) was being applied when Sunset stopped. Sunset can find out "
                "which changes were written, record each one, and then resume the rest. Nothing is sent twice.\n\n"
@@ -438,7 +444,7 @@ void BatchFlow::showHistory()
     if (!m_store)
         return reportError(tr("The history database is not open."));
     if (!m_history) {
-        m_history = new HistoryPresenter(*m_store, &m_window, this);
+        m_history = new HistoryPresenter(*m_store, std::make_shared<FileDialogSavePathChooser>(), &m_window, this);
         connect(m_history, &HistoryPresenter::undoRequested, this, &BatchFlow::undoBatch);
         connect(m_history, &HistoryPresenter::openBatchRequested, this, &BatchFlow::openStoredBatch);
         connect(this, &BatchFlow::historyChanged, m_history, &HistoryPresenter::refresh);

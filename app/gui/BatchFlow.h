@@ -23,6 +23,7 @@ namespace sunset {
 
 class BatchApplyRunner;
 class BatchChangesModel;
+class Confirmer;
 class HistoryPresenter;
 class MainWindow;
 
@@ -37,13 +38,14 @@ struct BatchFlowConfig {
 // The desktop app's writeback workflow, beside the main window: builds the batch from the ticked drift items,
 // shows it for review, records it approved in the history, applies it on a worker thread with per-change
 // results, offers to settle and resume a batch a crash left in `applying`, undoes a batch, and opens the history
-// window. It adds its actions (Batch menu, Ctrl+B, Ctrl+H) and the database path to the window in one place.
+// window. It adds its actions (Batch menu, Ctrl+B, Ctrl+H) and the database path to the window in one place. Its
+// questions (approval, break-glass reason, settling) go through the Confirmer it is given.
 class BatchFlow final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BatchFlow)
 
 public:
-    explicit BatchFlow(MainWindow& window);
+    BatchFlow(MainWindow& window, std::shared_ptr<Confirmer> confirmer);
     ~BatchFlow() override;
 
     // Opens the history database; an error names the file and what to do.
@@ -55,6 +57,8 @@ public:
     // target takes over when it ends (the status bar says so).
     void setTarget(std::shared_ptr<BatchTarget> target, QString noTarget = {});
     bool targetChangePending() const { return m_pendingTarget.has_value(); }
+    // Who answers from now on: the reviews opened after this ask it (sunset-screenshots answers for the admin).
+    void setConfirmer(std::shared_ptr<Confirmer> confirmer);
 
     HistoryStore* store() const { return m_store.get(); }
     const BatchFlowConfig& config() const { return m_config; }
@@ -97,6 +101,7 @@ private:
     void installPendingTarget();
 
     MainWindow& m_window;
+    std::shared_ptr<Confirmer> m_confirmer;
     BatchFlowConfig m_config;
     std::unique_ptr<HistoryStore> m_store;
     BatchApplyRunner* m_runner = nullptr;

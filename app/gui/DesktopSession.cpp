@@ -2,6 +2,7 @@
 #include "DesktopSession.h"
 
 #include "BatchFlow.h"
+#include "Confirmer.h"
 #include "DesktopWriteback.h"
 #include "HistoryExport.h"
 #include "HistoryPresenter.h"
@@ -77,7 +78,7 @@ DesktopSession::DesktopSession(const DesktopSessionOptions& options, QObject* pa
     // and after each recorded scan.
     if (m_options.rememberLayout && QFileInfo::exists(m_historyPath))
         readTrend();
-    m_writeback = setUpWriteback(m_window, m_loader, m_options.demo);
+    m_writeback = setUpWriteback(m_window, m_loader, m_options.demo, std::make_shared<DialogConfirmer>());
     connect(m_writeback, &BatchFlow::scanRecorded, this, &DesktopSession::readTrend);
 
     // Tools › Decommission wizard over the same history; in the demo its checks read the demo's files, and "Show

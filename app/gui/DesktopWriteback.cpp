@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "DesktopWriteback.h"
 
-#include "BatchConfirmation.h"
 #include "BatchFlow.h"
+#include "BreakGlassReasonPrompt.h"
+#include "Confirmer.h"
 #include "HistoryPresenter.h"
 #include "LdapBatchTarget.h"
 #include "LdifFileBatchTarget.h"
@@ -17,7 +18,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPainter>
-#include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSet>
 #include <QStatusBar>
@@ -85,9 +86,9 @@ void followScannedDirectory(BatchFlow& flow, ScanLoader& loader)
                      });
 }
 
-BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo)
+BatchFlow* setUpWriteback(MainWindow& window, ScanLoader& loader, bool demo, std::shared_ptr<Confirmer> confirmer)
 {
-    auto* flow = new BatchFlow(window);
+    auto* flow = new BatchFlow(window, std::move(confirmer));
     BatchFlowConfig config;
     config.actor = HistoryActor::current();
     if (demo) {
@@ -139,16 +140,44 @@ void tickSomeItems(const MainWindow& window)
     }
 }
 
+const QString kScreenshotReason = u"Writeback job of emea quarantined since Monday (CHG-4711)"_s;
+
+// The screenshots' admin. For the review's picture the break-glass reason is typed into the real prompt, which is
+// left open to be drawn; for the history's, whose batch must be approved and applied, the reason is given at once.
+// Every confirmation is answered yes.
+class ScreenshotConfirmer final : public Confirmer {
+public:
+    explicit ScreenshotConfirmer(bool giveReasonAtOnce) : m_giveReasonAtOnce(giveReasonAtOnce) {}
+
+    void ask(QWidget*, const QString&, const QString&, const QString&, std::function<void(bool yes)> then) override
+    {
+        then(true);
+    }
+    void askReason(QWidget* parent, const QString& title, const QString& question, const QString& okText,
+                   std::function<void(std::optional<QString> reason)> then) override
+    {
+        if (m_giveReasonAtOnce)
+            return then(kScreenshotReason);
+        m_prompt = new BreakGlassReasonPrompt(title, question, okText, std::move(then), parent);
+        m_prompt->setReason(kScreenshotReason);
+        m_prompt->open();
+    }
+    BreakGlassReasonPrompt* openPrompt() const { return m_prompt; }
+
+private:
+    const bool m_giveReasonAtOnce;
+    QPointer<BreakGlassReasonPrompt> m_prompt;
+};
+
 // The review as the admin sees it after Approve…: the break-glass reason prompt (window-modal, so a window of its
 // own) drawn over the review's centre, with a reason typed.
-void showReasonPromptAndQuit(BatchReviewDialog* dialog, const QString& path)
+void showReasonPromptAndQuit(BatchReviewDialog* dialog, std::shared_ptr<const ScreenshotConfirmer> answers,
+                             const QString& path)
 {
-    dialog->approve(); // no queued reason: the real prompt opens
-    QTimer::singleShot(500, dialog, [dialog, path] {
+    dialog->approve();
+    QTimer::singleShot(500, dialog, [dialog, answers, path] {
         QPixmap shot = dialog->grab();
-        if (auto* prompt = dialog->findChild<QDialog*>(u"breakGlassReasonDialog"_s)) {
-            if (auto* edit = prompt->findChild<QPlainTextEdit*>(u"breakGlassReason"_s))
-                edit->setPlainText(u"Writeback job of emea quarantined since Monday (CHG-4711)"_s);
+        if (BreakGlassReasonPrompt* prompt = answers->openPrompt()) {
             const QPixmap over = prompt->grab();
             QPainter painter(&shot);
             const QPoint at((shot.width() - over.width()) / 2, (shot.height() - over.height()) / 3);
@@ -163,13 +192,15 @@ void showReasonPromptAndQuit(BatchReviewDialog* dialog, const QString& path)
 
 void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, const QString& path)
 {
+    auto answers = std::make_shared<ScreenshotConfirmer>(/*giveReasonAtOnce=*/history);
+    flow.setConfirmer(answers);
     // After the scan is recorded, so the batch names its scan in the history.
-    QObject::connect(&flow, &BatchFlow::scanRecorded, &flow, [&window, &flow, history, path] {
+    QObject::connect(&flow, &BatchFlow::scanRecorded, &flow, [&window, &flow, answers, history, path] {
         tickSomeItems(window);
         flow.reviewTicked();
         BatchReviewDialog* dialog = flow.reviewDialog();
         if (!history)
-            return showReasonPromptAndQuit(dialog, path);
+            return showReasonPromptAndQuit(dialog, answers, path);
         QObject::connect(&flow, &BatchFlow::batchApplied, &flow, [&flow, dialog, path](qint64 id) {
             dialog->close();
             flow.undoBatch(id); // a planned undo beside the applied batch
@@ -178,11 +209,8 @@ void takeWritebackScreenshot(MainWindow& window, BatchFlow& flow, bool history, 
             flow.showHistory();
             grabAndQuit(*flow.historyPresenter()->view(), path);
         });
-        BatchConfirmation::queueReasons({u"Writeback job of emea quarantined since Monday (CHG-4711)"_s});
-        BatchConfirmation::queueAnswers({true, true});
         dialog->approve();
-        if (auto* apply = dialog->findChild<QPushButton*>(u"batchApply"_s))
-            apply->click();
+        dialog->applyButton()->click();
     });
 }
 

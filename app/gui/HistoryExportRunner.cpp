@@ -54,12 +54,14 @@ bool HistoryExportRunner::start(const QString& historyPath, const HistoryActor& 
     if (m_running)
         return false;
     // The work's last word (run on this thread once it has returned) ends the run.
-    m_running =
-        m_task.start([this, historyPath, actor, format, filter, batchId, path](TaskControl& task) -> TaskOutcome {
+    m_running = m_task.start(
+        [this, historyPath, actor, format, filter, batchId, path, gate = m_gate](TaskControl& task) -> TaskOutcome {
             HistoryResult<void> written;
             if (auto store = HistoryStore::open(historyPath, actor)) {
-                const HistoryExportProgress pageDone = [this, &task](int done, int total) {
+                const HistoryExportProgress pageDone = [this, &task, &gate](int done, int total) {
                     task.post([this, done, total] { Q_EMIT progress(done, total); });
+                    if (gate)
+                        gate(done, total);
                     return !task.isCanceled();
                 };
                 written = writeExport(*store.value(), format, filter, batchId, path, pageDone);

@@ -7,6 +7,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 namespace sunset {
 
 // Writes one history export (CSV, JSON, a batch's LDIF or PDF report) on a worker thread with its own connection
@@ -27,6 +29,12 @@ public:
                const HistoryExportFilter& filter, qint64 batchId, const QString& path);
     void cancel();
 
+    // Runs on the worker each time the export reports progress (the PDF's pages), after the report is posted and
+    // before cancel is looked at: a test holds an export there to press Cancel while it provably runs. Taken by
+    // the exports started after it is set; the app sets none.
+    using ProgressGate = std::function<void(int done, int total)>;
+    void setProgressGate(ProgressGate gate) { m_gate = std::move(gate); }
+
 Q_SIGNALS:
     void progress(int done, int total); // PDF pages; (0, 0) while the total is not known
     void finished(const QString& path);
@@ -35,6 +43,7 @@ Q_SIGNALS:
 
 private:
     bool m_running = false;
+    ProgressGate m_gate;
     BackgroundTask<TaskOutcome> m_task{this, QStringLiteral("sunset-history-export")};
 };
 

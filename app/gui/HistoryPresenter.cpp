@@ -59,7 +59,8 @@ int changeSeverity(ChangeState s)
 
 } // namespace
 
-HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, QObject* parent)
+HistoryPresenter::HistoryPresenter(HistoryStore& store, std::shared_ptr<SavePathChooser> savePaths,
+                                   QWidget* parentWindow, QObject* parent)
     : QObject(parent)
     , m_store(store)
 {
@@ -74,7 +75,7 @@ HistoryPresenter::HistoryPresenter(HistoryStore& store, QWidget* parentWindow, Q
                                      tr("Matched"), tr("Drift items"), tr("Sources")},
                                     -1, this);
     m_selected = new BatchChangesModel(this);
-    m_view = new HistoryView(parentWindow);
+    m_view = new HistoryView(std::move(savePaths), parentWindow);
     m_view->setBatchChangesModel(m_selected);
     connect(m_view, &HistoryView::batchSelected, this, &HistoryPresenter::showBatch);
     m_view->setAttribute(Qt::WA_DeleteOnClose, false);

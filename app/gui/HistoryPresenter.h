@@ -7,22 +7,26 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 namespace sunset {
 
 class BatchChangesModel;
 class HistoryExportRunner;
 class HistoryTableModel;
+class SavePathChooser;
 
 // Fills the history window from the store (batches, changes, scans narrowed by its filter) and writes the
 // exports (CSV and JSON of what the filter shows, LDIF and PDF of the selected batch) on a worker thread
 // (HistoryExportRunner), with progress and cancel in the window; `exported` follows once the file is in place.
-// Undo and open are passed on to BatchFlow, which owns the review.
+// Undo and open are passed on to BatchFlow, which owns the review. Where an export goes is asked through savePaths.
 class HistoryPresenter final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryPresenter)
 
 public:
-    HistoryPresenter(HistoryStore& store, QWidget* parentWindow, QObject* parent = nullptr);
+    HistoryPresenter(HistoryStore& store, std::shared_ptr<SavePathChooser> savePaths, QWidget* parentWindow,
+                     QObject* parent = nullptr);
     ~HistoryPresenter() override;
 
     HistoryView* view() const { return m_view; }
@@ -30,6 +34,7 @@ public:
     HistoryTableModel* changesModel() const { return m_changes; }
     HistoryTableModel* scansModel() const { return m_scans; }
     BatchChangesModel* selectedBatchChanges() const { return m_selected; }
+    HistoryExportRunner* exportRunner() const { return m_exports; }
 
     void show();
     void showMessage(const QString& text, bool error);

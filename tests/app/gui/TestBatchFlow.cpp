@@ -5,7 +5,6 @@
 #include "AttributeComparisonModel.h"
 #include "BatchApplyRunner.h"
 #include "BatchChangesModel.h"
-#include "BatchConfirmation.h"
 #include "BatchFlow.h"
 #include "BatchLock.h"
 #include "BatchReviewDialog.h"
@@ -18,6 +17,7 @@
 #include "MailboxTableModel.h"
 #include "MainWindow.h"
 #include "OnDemandFlow.h"
+#include "support/ScriptedConfirmer.h"
 
 #include <QAction>
 #include <QApplication>
@@ -164,6 +164,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<MainWindow> m_window;
     BatchFlow* m_flow = nullptr;
+    std::shared_ptr<test::ScriptedConfirmer> m_answers; // the admin's answers to the flow's questions
     QString m_ldif;
     std::shared_ptr<GatedTarget> m_gated; // opened in cleanup(), so a failed test never leaves the worker waiting
 };
@@ -178,11 +179,11 @@ void TestBatchFlow::initTestCase()
 
 void TestBatchFlow::init()
 {
-    BatchConfirmation::reset();
+    m_answers = std::make_shared<test::ScriptedConfirmer>();
     m_dir = std::make_unique<QTemporaryDir>();
     m_window = std::make_unique<MainWindow>();
     m_window->showScan(m_scan);
-    m_flow = new BatchFlow(*m_window);
+    m_flow = new BatchFlow(*m_window, m_answers);
     m_flow->installActions();
     m_ldif = m_dir->filePath(u"demo-writeback.ldif"_s);
     BatchFlowConfig config;
@@ -201,7 +202,7 @@ void TestBatchFlow::cleanup()
         QTRY_VERIFY(!m_flow->runner()->isRunning());
     m_window.reset();
     m_dir.reset();
-    BatchConfirmation::reset();
+    m_answers.reset();
 }
 
 // As an admin does: select the mailbox in the list, tick the attribute's check box in the comparison.
@@ -224,8 +225,8 @@ qint64 TestBatchFlow::approveTicked()
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     if (!dialog)
         return 0;
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({true});
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     return m_flow->currentBatchId();
 }
@@ -278,11 +279,11 @@ void TestBatchFlow::tickingAndApprovingStoresApprovedBatch()
     QVERIFY(dialog->findChild<QLabel*>(u"batchCounts"_s)->text().startsWith(u"2 attributes in 2 objects: 2 values deleted, 2 values added"_s));
     QVERIFY(dialog->findChild<QLabel*>(u"batchTarget"_s)->text().contains(m_ldif));
 
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({true});
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
-    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
-    QVERIFY(BatchConfirmation::askedQuestions().first().startsWith(u"Approve this batch? It changes 2 attributes of 2 objects"_s));
+    QCOMPARE(m_answers->askedQuestions().size(), 1);
+    QVERIFY(m_answers->askedQuestions().first().startsWith(u"Approve this batch? It changes 2 attributes of 2 objects"_s));
 
     const qint64 id = m_flow->currentBatchId();
     QVERIFY(id > 0);
@@ -310,8 +311,8 @@ void TestBatchFlow::declinedConfirmationStoresNothing()
 {
     tick(pickItems(*m_scan, 1).front());
     m_flow->reviewTicked();
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({false});
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({false});
     m_flow->reviewDialog()->findChild<QPushButton*>(u"batchApprove"_s)->click();
     QCOMPARE(m_flow->currentBatchId(), 0);
     QVERIFY(m_flow->store()->batches()->empty());
@@ -329,12 +330,12 @@ void TestBatchFlow::enterInTheRealConfirmationApprovesNothing()
     m_flow->reviewTicked();
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     QVERIFY(dialog && dialog->isVisible());
-    BatchConfirmation::queueReasons({kBreakGlassReason}); // the message box, after the reason
+    m_answers->queueReasons({kBreakGlassReason}); // the message box, after the reason
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     QTRY_VERIFY(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()));
     auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
     QVERIFY2(box->text().startsWith(u"Approve this batch?"_s), qPrintable(box->text()));
-    QVERIFY(BatchConfirmation::askedQuestions().isEmpty()); // the real box, not a queued answer
+    QVERIFY(m_answers->askedQuestions().isEmpty()); // the real box, not a queued answer
     const QPointer<QMessageBox> shown(box);
 
     QTest::keyClick(box, Qt::Key_Return);
@@ -356,15 +357,15 @@ void TestBatchFlow::largeBatchNeedsSecondConfirmation()
     BatchReviewDialog* dialog = m_flow->reviewDialog();
     QVERIFY(dialog->findChild<QLabel*>(u"batchIssues"_s)->text().contains(u"confirm a second time"_s));
 
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({true, false}); // yes, then no to the second question
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({true, false}); // yes, then no to the second question
     dialog->approve();
-    QCOMPARE(BatchConfirmation::askedQuestions().size(), 2);
-    QVERIFY(BatchConfirmation::askedQuestions().last().contains(u"Approve all 2?"_s));
+    QCOMPARE(m_answers->askedQuestions().size(), 2);
+    QVERIFY(m_answers->askedQuestions().last().contains(u"Approve all 2?"_s));
     QVERIFY(m_flow->store()->batches()->empty());
 
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({true, true});
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({true, true});
     dialog->approve();
     const auto batch = m_flow->store()->batch(m_flow->currentBatchId());
     QVERIFY(batch);
@@ -430,8 +431,8 @@ void TestBatchFlow::undoCreatesReverseBatch()
     QVERIFY(dialog->findChild<QLabel*>(u"batchTitle"_s)->text().startsWith(u"Undo of batch %1"_s.arg(id)));
 
     // The same review, approval and apply.
-    BatchConfirmation::queueReasons({kBreakGlassReason});
-    BatchConfirmation::queueAnswers({true});
+    m_answers->queueReasons({kBreakGlassReason});
+    m_answers->queueAnswers({true});
     dialog->approve();
     QCOMPARE(m_flow->store()->batch(undo)->state, BatchState::Approved);
     applyAndWait();
@@ -463,20 +464,20 @@ void TestBatchFlow::interruptedBatchIsOfferedSettledAndResumed()
         // While another process (its lock) still applies it, it is not "interrupted": nothing is offered.
         auto held = BatchLock::acquire(m_flow->config().historyPath, id, u"apply"_s);
         QVERIFY(held);
-        BatchConfirmation::reset();
+        m_answers->reset();
         m_flow->offerInterruptedBatches();
-        QVERIFY(BatchConfirmation::askedQuestions().isEmpty());
+        QVERIFY(m_answers->askedQuestions().isEmpty());
         const QString notice = m_window->statusBar()->currentMessage();
         QVERIFY2(notice.startsWith(u"Batch %1 is being applied by process %2"_s.arg(id).arg(
                      QCoreApplication::applicationPid())),
                  qPrintable(notice));
     }
 
-    BatchConfirmation::reset();
-    BatchConfirmation::queueAnswers({true});
+    m_answers->reset();
+    m_answers->queueAnswers({true});
     m_flow->offerInterruptedBatches();
-    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
-    QVERIFY(BatchConfirmation::askedQuestions().first().startsWith(u"Batch %1 (3 objects, approved by alice) was being applied"_s.arg(id)));
+    QCOMPARE(m_answers->askedQuestions().size(), 1);
+    QVERIFY(m_answers->askedQuestions().first().startsWith(u"Batch %1 (3 objects, approved by alice) was being applied"_s.arg(id)));
 
     QTRY_VERIFY(!m_flow->runner()->isRunning() && m_flow->reviewDialog() &&
                 m_flow->reviewDialog()->stage() == BatchReviewDialog::Stage::Approved);
@@ -736,11 +737,11 @@ void TestBatchFlow::breakGlassReasonIsRequiredAndRecorded()
              qPrintable(label->text()));
 
     // An empty reason (queued, as a test answers): refused, nothing asked after it, nothing recorded.
-    BatchConfirmation::queueReasons({u"   "_s});
+    m_answers->queueReasons({u"   "_s});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
-    QCOMPARE(BatchConfirmation::askedReasons().size(), 1);
-    QVERIFY(BatchConfirmation::askedReasons().first().contains(u"emea.contoso.com: Cloud Sync cannot write this back"_s));
-    QVERIFY(BatchConfirmation::askedQuestions().isEmpty());
+    QCOMPARE(m_answers->askedReasons().size(), 1);
+    QVERIFY(m_answers->askedReasons().first().contains(u"emea.contoso.com: Cloud Sync cannot write this back"_s));
+    QVERIFY(m_answers->askedQuestions().isEmpty());
     QVERIFY(m_flow->store()->batches()->empty());
     QVERIFY2(dialog->findChild<QLabel*>(u"batchStatus"_s)->text().contains(u"A break-glass reason is required"_s),
              qPrintable(dialog->findChild<QLabel*>(u"batchStatus"_s)->text()));
@@ -760,11 +761,11 @@ void TestBatchFlow::breakGlassReasonIsRequiredAndRecorded()
     const QString reason = u"urgent: emea writeback job quarantined, CHG-4711"_s;
     edit->setPlainText(reason);
     QVERIFY(ok->isEnabled());
-    BatchConfirmation::queueAnswers({true}); // the confirmation that follows
+    m_answers->queueAnswers({true}); // the confirmation that follows
     ok->click();
-    QCOMPARE(BatchConfirmation::askedQuestions().size(), 1);
-    QVERIFY2(BatchConfirmation::askedQuestions().first().contains(u"with the break-glass reason \u201C"_s + reason),
-             qPrintable(BatchConfirmation::askedQuestions().first()));
+    QCOMPARE(m_answers->askedQuestions().size(), 1);
+    QVERIFY2(m_answers->askedQuestions().first().contains(u"with the break-glass reason \u201C"_s + reason),
+             qPrintable(m_answers->askedQuestions().first()));
 
     const qint64 id = m_flow->currentBatchId();
     QVERIFY(id > 0);

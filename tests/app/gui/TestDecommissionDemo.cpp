@@ -9,6 +9,7 @@
 #include "DecommissionWiring.h"
 #include "DecommissionWizard.h"
 #include "HistoryPresenter.h"
+#include "SavePathChooser.h"
 
 #include <QAbstractButton>
 #include <QFile>
@@ -93,7 +94,7 @@ private Q_SLOTS:
         // The History window as the app has it (BatchFlow's presenter over its own connection to the history).
         auto store = HistoryStore::open(historyPath, HistoryActor{u"alice"_s, {}});
         QVERIFY(store.ok());
-        HistoryPresenter presenter(*store.value(), nullptr);
+        HistoryPresenter presenter(*store.value(), std::make_shared<FileDialogSavePathChooser>(), nullptr);
 
         DecommissionWizardOptions options;
         options.historyPath = historyPath;

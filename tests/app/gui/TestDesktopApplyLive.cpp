@@ -9,7 +9,6 @@
 // turns Apply off with the reason.
 #include "BatchApplyRunner.h"
 #include "BatchChangesModel.h"
-#include "BatchConfirmation.h"
 #include "BatchFlow.h"
 #include "BatchLock.h"
 #include "BatchReviewDialog.h"
@@ -19,6 +18,7 @@
 #include "support/samba/SambaTestDomain.h"
 #include "ScanLoader.h"
 #include "TickedDriftItems.h"
+#include "support/ScriptedConfirmer.h"
 
 #include <QCoreApplication>
 #include <QDirIterator>
@@ -43,13 +43,14 @@ constexpr auto kCloud = "cloud value";
 struct Desk {
     MainWindow window;
     ScanLoader loader;
+    std::shared_ptr<test::ScriptedConfirmer> answers = std::make_shared<test::ScriptedConfirmer>();
     BatchFlow* flow = nullptr;
     Desk()
     {
-        // As main() connects them.
+        // As main() connects them, with the admin's answers given by the test.
         QObject::connect(&loader, &ScanLoader::started, &window, &MainWindow::showLoadStarted);
         QObject::connect(&loader, &ScanLoader::finished, &window, &MainWindow::showScan);
-        flow = setUpWriteback(window, loader, /*demo=*/false);
+        flow = setUpWriteback(window, loader, /*demo=*/false, answers);
     }
 };
 
@@ -136,7 +137,6 @@ void TestDesktopApplyLive::cleanupTestCase()
 
 void TestDesktopApplyLive::init()
 {
-    BatchConfirmation::reset();
     // Each test starts from the values as seeded.
     for (const QByteArray cn : {"Desk Managed", "Desk Conflict"})
         QVERIFY(ldapTool(u"ldapmodify"_s, {},
@@ -222,8 +222,8 @@ qint64 TestDesktopApplyLive::approve(Desk& desk)
     BatchReviewDialog* dialog = desk.flow->reviewDialog();
     if (!dialog)
         return 0;
-    BatchConfirmation::queueReasons({u"Cloud Sync job quarantined, ticket TEST-1"_s});
-    BatchConfirmation::queueAnswers({true});
+    desk.answers->queueReasons({u"Cloud Sync job quarantined, ticket TEST-1"_s});
+    desk.answers->queueAnswers({true});
     dialog->findChild<QPushButton*>(u"batchApprove"_s)->click();
     return dialog->stage() == BatchReviewDialog::Stage::Approved ? desk.flow->currentBatchId() : 0;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The history window over a real store: the tables and their filter (date range, batch, object text), the
-// exports written where the admin chose (a queued path instead of the file dialog), open and undo.
+// exports written where the admin chose (a scripted path instead of the file dialog), open and undo.
 #include "BatchChangesModel.h"
 #include "support/BreakGlassForTests.h"
+#include "support/ScriptedSavePathChooser.h"
 #include "BatchModifies.h"
 #include "HistoryExport.h"
+#include "HistoryExportRunner.h"
 #include "HistoryPresenter.h"
 #include "HistoryTableModel.h"
 #include "HistoryView.h"
@@ -20,11 +22,14 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 using namespace sunset;
 using namespace Qt::Literals::StringLiterals;
@@ -42,6 +47,22 @@ QByteArray readAll(const QString& path)
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
+
+// Holds an export on its worker once, at its first printed page (after the page is reported), until the test opens
+// it: Cancel is then provably pressed while the export runs, however loaded the machine.
+struct FirstPageGate {
+    QSemaphore reached;
+    QSemaphore open;
+    std::atomic_bool armed{true};
+
+    void operator()(int done, int total)
+    {
+        if (done < 1 || total == 0 || !armed.exchange(false))
+            return;
+        reached.release();
+        open.acquire();
+    }
+};
 
 } // namespace
 
@@ -61,6 +82,8 @@ private:
     void selectBatch(qint64 id);
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<test::ScriptedSavePathChooser> m_savePaths; // where the admin saves each export
+    std::shared_ptr<FirstPageGate> m_pageGate; // opened in cleanup(), so a failed test never leaves the worker held
     std::unique_ptr<HistoryStore> m_store;
     std::unique_ptr<HistoryPresenter> m_presenter;
     qint64 m_alpha = 0;
@@ -92,12 +115,16 @@ void TestHistoryPresenter::init()
     LdifFileBatchTarget target(m_dir->filePath(u"demo-writeback.ldif"_s));
     QVERIFY(target.apply(*m_store, m_alpha, {}));
 
-    m_presenter = std::make_unique<HistoryPresenter>(*m_store, nullptr);
+    m_savePaths = std::make_shared<test::ScriptedSavePathChooser>();
+    m_presenter = std::make_unique<HistoryPresenter>(*m_store, m_savePaths, nullptr);
     m_presenter->show();
 }
 
 void TestHistoryPresenter::cleanup()
 {
+    if (m_pageGate)
+        m_pageGate->open.release();
+    m_pageGate.reset();
     m_presenter.reset();
     m_store.reset();
     m_dir.reset();
@@ -183,7 +210,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     // LDIF of the selected batch: what ldapmodify takes.
     selectBatch(m_alpha);
     const QString ldif = m_dir->filePath(u"alpha.ldif"_s);
-    HistoryView::queueSavePath(ldif);
+    m_savePaths->queuePath(ldif);
     view->findChild<QPushButton*>(u"exportLdif"_s)->click();
     // Written on a worker: the progress line shows and the export buttons wait until the file is in place.
     QVERIFY(view->isExporting());
@@ -200,7 +227,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     view->findChild<QLineEdit*>(u"objectFilter"_s)->setText(u"alpha"_s);
     QTRY_COMPARE(m_presenter->batchesModel()->rowCount(), 1);
     const QString csv = m_dir->filePath(u"history.csv"_s);
-    HistoryView::queueSavePath(csv);
+    m_savePaths->queuePath(csv);
     view->findChild<QPushButton*>(u"exportCsv"_s)->click();
     QVERIFY(exported.wait());
     const QByteArray csvBytes = readAll(csv);
@@ -209,7 +236,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     QVERIFY(!csvBytes.contains("CN=Beta"));
 
     const QString json = m_dir->filePath(u"history.json"_s);
-    HistoryView::queueSavePath(json);
+    m_savePaths->queuePath(json);
     view->findChild<QPushButton*>(u"exportJson"_s)->click();
     QVERIFY(exported.wait());
     const QJsonObject doc = QJsonDocument::fromJson(readAll(json)).object();
@@ -217,7 +244,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     QVERIFY(!QJsonDocument(doc).toJson().contains("CN=Beta"));
 
     const QString pdf = m_dir->filePath(u"alpha.pdf"_s);
-    HistoryView::queueSavePath(pdf);
+    m_savePaths->queuePath(pdf);
     view->findChild<QPushButton*>(u"exportPdf"_s)->click();
     QVERIFY(exported.wait());
     QVERIFY(readAll(pdf).startsWith("%PDF-"));
@@ -225,7 +252,7 @@ void TestHistoryPresenter::exportsWriteTheChosenFile()
     QVERIFY(view->findChild<QLabel*>(u"historyMessage"_s)->text().startsWith(u"Exported to"_s));
 
     // A file that cannot be written is reported in the window, naming it.
-    HistoryView::queueSavePath(m_dir->filePath(u"no/such/folder/x.csv"_s));
+    m_savePaths->queuePath(m_dir->filePath(u"no/such/folder/x.csv"_s));
     view->findChild<QPushButton*>(u"exportCsv"_s)->click();
     QTRY_VERIFY(!view->isExporting());
     QCOMPARE(exported.size(), 4);
@@ -250,16 +277,20 @@ void TestHistoryPresenter::bigReportShowsPagesAndCancelLeavesNoFile()
     QSignalSpy exported(m_presenter.get(), &HistoryPresenter::exported);
 
     // Cancelled once the pages are being printed: the GUI thread was free to show them, and no file is left, not
-    // even the temporary one beside it.
+    // even the temporary one beside it. The worker is held after its first page until Cancel has been pressed.
+    m_pageGate = std::make_shared<FirstPageGate>();
+    m_presenter->exportRunner()->setProgressGate([gate = m_pageGate](int done, int total) { (*gate)(done, total); });
     const QString cancelledPdf = m_dir->filePath(u"cancelled.pdf"_s);
-    HistoryView::queueSavePath(cancelledPdf);
+    m_savePaths->queuePath(cancelledPdf);
     view->findChild<QPushButton*>(u"exportPdf"_s)->click();
     QVERIFY(view->findChild<QLabel*>(u"exportLabel"_s)->text().contains(u"report of batch %1"_s.arg(big.value())));
+    QVERIFY(m_pageGate->reached.tryAcquire(1, 120000)); // the export is running, held at its first page
     QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0 && bar->value() >= 1, 120000);
     const int pages = bar->maximum();
     QVERIFY2(pages > 20, qPrintable(QString::number(pages)));
     QVERIFY(bar->format().contains(u"of %1"_s.arg(pages)));
     view->findChild<QPushButton*>(u"cancelExport"_s)->click();
+    m_pageGate->open.release(); // the worker sees the cancel at its next page
     QTRY_VERIFY_WITH_TIMEOUT(!view->isExporting(), 60000);
     QVERIFY2(message->text().startsWith(u"Export cancelled; nothing was written"_s), qPrintable(message->text()));
     QCOMPARE(exported.size(), 0);
@@ -269,7 +300,7 @@ void TestHistoryPresenter::bigReportShowsPagesAndCancelLeavesNoFile()
 
     // Let through, the same report is written whole, its last page reported.
     const QString wholePdf = m_dir->filePath(u"whole.pdf"_s);
-    HistoryView::queueSavePath(wholePdf);
+    m_savePaths->queuePath(wholePdf);
     view->findChild<QPushButton*>(u"exportPdf"_s)->click();
     QVERIFY(exported.wait(180000));
     QCOMPARE(bar->value(), bar->maximum());
