@@ -548,7 +548,7 @@ void DecommissionStepPage::checksCancelled()
     m_cancelButton->setEnabled(false);
     if (m_freshStage)
         m_freshStage->clear();
-    m_wizard->reload(); // the status as recorded, without the run that was cancelled
+    m_wizard->reloadPages(); // the status as recorded, without the run that was cancelled
     showMessage(tr("The checks of %1 were cancelled; nothing was recorded.").arg(checklistStepTitle(m_step)));
     updateScanButtons();
     Q_EMIT completeChanged();

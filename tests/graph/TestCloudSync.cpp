@@ -486,10 +486,11 @@ void TestCloudSync::checklistCancelStopsALiveRead()
     QVERIFY(silent.listen(QHostAddress::LocalHost));
     const QUrl base(u"http://127.0.0.1:%1"_s.arg(silent.serverPort()));
     CloudSettings cloud;
-    cloud.scan.authority = base;
-    cloud.scan.graphEndpoint = base;
-    cloud.scan.exoEndpoint = base;
-    cloud.scan.credentials = AppCredentials{kTenant, kApp, kSecret, {}, false, false};
+    cloud.scan.connection.tenant = kTenant;
+    cloud.scan.connection.clientId = kApp;
+    cloud.scan.connection.authority = cloud.scan.connection.graphEndpoint = cloud.scan.connection.exoEndpoint =
+        base.toString();
+    cloud.scan.secret.clientSecret = kSecret;
     ChecklistSources sources;
     sources.cloud = cloud;
     QFuture<ChecklistRun> checked = runChecklistStep(ChecklistStep::HybridCleanup, sources, u"tester"_s);
