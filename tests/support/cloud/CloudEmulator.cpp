@@ -313,6 +313,8 @@ void CloudEmulator::stream(QTcpSocket* socket, const Response& response)
         head += "Content-Length: 2147483648\r\n";
     head += "Connection: close\r\n\r\n";
     socket->write(head);
+    ++m_openStreams;
+    connect(socket, &QObject::destroyed, this, [this] { --m_openStreams; });
     // Closing the socket (the client aborting) ends the stream: the handlers below die with it.
     switch (response.special) {
     case Response::Special::Endless: {

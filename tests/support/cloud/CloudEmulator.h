@@ -157,6 +157,7 @@ public:
     int dataRequests(const QString& api) const { return m_dataRequests.value(api); }
     int faultsInjected() const { return m_faultsInjected; }
     qint64 streamedBytes() const { return m_streamedBytes; } // body bytes of Endless/Trickle faults written so far
+    int openStreams() const { return m_openStreams; } // Endless/Trickle/Stall answers whose connection is still open
     QList<QByteArray> lastExoBodies() const { return m_exoBodies; }
 
 private:
@@ -262,6 +263,7 @@ private:
     bool m_cutOffNext = false; // the answer being built is a CutOffBody fault
     QList<QByteArray> m_exoBodies;
     qint64 m_streamedBytes = 0;
+    int m_openStreams = 0;
     ExoLoadModel m_exoLoad;
     MailboxFilterCache m_mailboxFilters;
     qint64 m_answerDelayMsecs = 0; // the answer being built waits this long (ExoLoadModel), then is written
