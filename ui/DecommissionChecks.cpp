@@ -68,28 +68,76 @@ bool DecommissionChecks::runChecks(ChecklistStep step, QObject* page,
     return true;
 }
 
+namespace {
+
+// Passes a fresh scan's progress on only when its stage or its whole percent changed: a file read reports its
+// fraction per chunk, far more often than a label can show it.
+class FreshScanProgressFilter {
+public:
+    bool changed(const QString& stage, double fraction)
+    {
+        const int percent = fraction < 0 ? -1 : int(fraction * 100);
+        if (stage == m_stage && percent == m_percent)
+            return false;
+        m_stage = stage;
+        m_percent = percent;
+        return true;
+    }
+
+private:
+    QString m_stage;
+    int m_percent = -2;
+};
+
+} // namespace
+
+void DecommissionChecks::setFreshScanRunner(FreshScanRunner runner)
+{
+    setFreshScanStarter([runner = std::move(runner)](QObject* owner, const FreshScanProgressSink& progress) {
+        return backgroundFuture<Expected<qint64, QString>>(
+            owner, u"sunset-fresh-scan"_s, [runner, progress](TaskControl& control) {
+                FreshScanProgressFilter filter; // before crossing threads, so that the GUI's queue stays short
+                return runner(control.cancelFlag(), [&](const QString& stage, double fraction) {
+                    if (filter.changed(stage, fraction))
+                        control.post([progress, stage, fraction] { progress(stage, fraction); });
+                });
+            });
+    });
+}
+
 bool DecommissionChecks::runFreshScan(QObject* page, std::function<void(const QString&, double)> progress,
                                       std::function<void(Expected<qint64, QString>)> done)
 {
-    if (isRunning(ChecklistStep::Verification) || !m_freshScanRunner)
+    if (isRunning(ChecklistStep::Verification) || !m_freshScanStarter)
         return false;
-    if (!m_freshScan) // the verification page's, made once (as the step's checks)
-        m_freshScan = std::make_unique<BackgroundTask<Expected<qint64, QString>>>(page, u"sunset-fresh-scan"_s);
-    return m_freshScan->start(
-        [runner = m_freshScanRunner, progress = std::move(progress)](TaskControl& control) {
-            QString stageShown;
-            int permilleShown = -2;
-            const FreshScanProgressSink sink = [&](const QString& stage, double fraction) {
-                const int permille = fraction < 0 ? -1 : int(fraction * 1000);
-                if (stage == stageShown && permille / 10 == permilleShown / 10)
-                    return;
-                stageShown = stage;
-                permilleShown = permille;
-                control.post([progress, stage, fraction] { progress(stage, fraction); });
-            };
-            return runner(control.cancelFlag(), sink);
-        },
-        std::move(done));
+    auto* watcher = new QFutureWatcher<Expected<qint64, QString>>(this);
+    m_freshScan = watcher;
+    const quint64 run = ++m_freshScanRuns;
+    const QPointer<QObject> asker(page);
+    auto filter = std::make_shared<FreshScanProgressFilter>();
+    const FreshScanProgressSink sink = [this, run, asker, filter, progress = std::move(progress)](const QString& stage,
+                                                                                                  double fraction) {
+        if (m_freshScan && m_freshScanRuns == run && asker && filter->changed(stage, fraction))
+            progress(stage, fraction);
+    };
+    // Once, at the first of: the scan finished, or it was cancelled (without waiting for its reads to let go).
+    const auto settle = [this, watcher, asker, done = std::move(done)] {
+        if (m_freshScan != watcher)
+            return;
+        m_freshScan = nullptr;
+        watcher->deleteLater();
+        QFuture<Expected<qint64, QString>> future = watcher->future();
+        if (!asker)
+            return;
+        if (!future.isCanceled() && future.resultCount() > 0)
+            done(future.takeResult());
+        else
+            done(tr("The fresh scan was cancelled; no scan was recorded."));
+    };
+    connect(watcher, &QFutureWatcherBase::finished, this, settle);
+    connect(watcher, &QFutureWatcherBase::canceled, this, settle);
+    watcher->setFuture(m_freshScanStarter(this, sink));
+    return true;
 }
 
 void DecommissionChecks::cancel(ChecklistStep step)
@@ -97,7 +145,7 @@ void DecommissionChecks::cancel(ChecklistStep step)
     if (const auto it = m_checks.find(step); it != m_checks.end())
         it->second->cancel();
     if (step == ChecklistStep::Verification && m_freshScan)
-        m_freshScan->cancel();
+        m_freshScan->future().cancel();
 }
 
 void DecommissionChecks::cancelAll()
@@ -105,7 +153,7 @@ void DecommissionChecks::cancelAll()
     for (const auto& [step, watcher] : m_checks)
         watcher->cancel();
     if (m_freshScan)
-        m_freshScan->cancel();
+        m_freshScan->future().cancel();
 }
 
 } // namespace sunset

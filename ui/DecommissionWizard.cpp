@@ -463,7 +463,7 @@ void DecommissionStepPage::cancelChecks()
 void DecommissionStepPage::updateScanButtons()
 {
     if (m_freshScanButton) {
-        m_freshScanButton->setVisible(bool(m_wizard->freshScanRunner()));
+        m_freshScanButton->setVisible(bool(m_wizard->hasFreshScan()));
         m_freshScanButton->setEnabled(!checksRunning());
     }
     if (m_showScanButton) {
@@ -475,7 +475,7 @@ void DecommissionStepPage::updateScanButtons()
 
 void DecommissionStepPage::runFreshScan()
 {
-    if (checksRunning() || !m_wizard->freshScanRunner())
+    if (checksRunning() || !m_wizard->hasFreshScan())
         return;
     m_message->clear();
     m_runButton->setEnabled(false);

@@ -68,7 +68,7 @@ public:
     // The verification page's "Run a fresh scan" appears once a runner is set, its "Show scan N in History" once
     // an opener is.
     void setFreshScanRunner(FreshScanRunner runner);
-    const FreshScanRunner& freshScanRunner() const { return m_checks->freshScanRunner(); }
+    bool hasFreshScan() const { return m_checks->hasFreshScan(); }
     void setScanOpener(ScanOpener opener);
     const ScanOpener& scanOpener() const { return m_scanOpener; }
     // Sources fixed by the app (the demo's files): "Sources…" then shows this text instead of the settings dialog.

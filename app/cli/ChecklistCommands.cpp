@@ -8,6 +8,7 @@
 #include "CliCommands.h"
 #include "CliEdge.h"
 #include "CloudSourceOptions.h"
+#include "FreshScan.h"
 
 #include <QCommandLineParser>
 
@@ -161,7 +162,8 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
-    auto history = HistoryStore::open(path, HistoryActor::current(liveAd ? adSettings.dc.bindName : QString()));
+    const HistoryActor actor = HistoryActor::current(liveAd ? adSettings.dc.bindName : QString());
+    auto history = HistoryStore::open(path, actor);
     if (!history) {
         err << "sunset-cli checklist: " << history.error().message << '\n';
         return CliBadInput;
@@ -200,11 +202,12 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
             sources.agentAccountName = parser.value(agent);
         QStringList scanErrors;
         if (*step == ChecklistStep::Verification) {
-            if (auto fresh = recordFreshScan(sources, *history.value())) {
-                if (fresh->ok())
-                    out << "Fresh scan recorded as scan " << fresh->value() << ".\n";
+            if (canRecordFreshScan(sources)) {
+                const Expected<qint64, QString> fresh = waitAtCliEdge(recordFreshScan(sources, path, actor));
+                if (fresh)
+                    out << "Fresh scan recorded as scan " << fresh.value() << ".\n";
                 else
-                    scanErrors.append(fresh->error());
+                    scanErrors.append(fresh.error());
             }
         }
         HistoryResult<std::optional<ScanFacts>> scan = store.latestScan();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ScanInputOptions.h"
 
+#include "CliEdge.h"
 #include "Identity.h"
 #include "TerminalReport.h"
 
@@ -172,7 +173,7 @@ std::optional<int> ScanInputOptions::load(const QCommandLineParser& parser, cons
     request.asOfMsecs = m_asOfMsecs;
     TerminalTicker ticker(err);
     ScanInputProgress observers{progress, ticker.adEntries(), ticker.cloudProgress(), ticker.report()};
-    Expected<ScanInputs, QString> loaded = loadScanInputs(request, observers);
+    Expected<ScanInputs, QString> loaded = waitAtCliEdge(loadScanInputs(request, observers));
     ticker.end();
     const QString prefix = u"sunset-cli "_s + m_command + u": "_s;
     if (!loaded) {

@@ -6,6 +6,7 @@
 #include "ChecklistStore.h"
 #include "CloudTenantSettingsKeys.h"
 #include "DecommissionWizard.h"
+#include "FreshScan.h"
 #include "WindowScreenshot.h"
 
 #include <QDir>
@@ -160,20 +161,15 @@ QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptio
     };
     // The checks' reads and threads are owned by this object (the wizard's child once made), not by its pages.
     auto* checks = new DecommissionChecks(std::move(starter));
-    checks->setFreshScanRunner(
-        [path, currentSources](const CancelFlag* cancel, const FreshScanProgressSink& progress) {
-            using Outcome = Expected<qint64, QString>;
-            const ChecklistSources s = currentSources();
-            auto history = HistoryStore::open(path, HistoryActor::current(s.ad ? s.ad->dc.bindName : QString()));
-            if (!history)
-                return Outcome(history.error().message);
-            std::optional<Outcome> recorded = recordFreshScan(s, *history.value(), cancel, progress);
-            if (!recorded)
-                return Outcome(QObject::tr(
-                    "A fresh scan needs both sides: AD (live, or an LDIF export) and Exchange Online (live, or a "
-                    "Get-Mailbox export). Set them in Sources…; until then the latest recorded scan is judged."));
-            return *recorded;
-        });
+    checks->setFreshScanStarter([path, currentSources](QObject* owner, const FreshScanProgressSink& progress) {
+        const ChecklistSources s = currentSources();
+        if (!canRecordFreshScan(s))
+            return QtFuture::makeReadyFuture(Expected<qint64, QString>(QObject::tr(
+                "A fresh scan needs both sides: AD (live, or an LDIF export) and Exchange Online (live, or a "
+                "Get-Mailbox export). Set them in Sources…; until then the latest recorded scan is judged.")));
+        return recordFreshScan(s, path, HistoryActor::current(s.ad ? s.ad->dc.bindName : QString()), progress,
+                               owner);
+    });
     auto* wizard = new DecommissionWizard(holder->store(), checks, parent);
     wizard->setExporter([by](const Checklist& checklist, const QString& file) {
         return file.endsWith(u".pdf"_s, Qt::CaseInsensitive) ? writeChecklistPdf(checklist, file, by)

@@ -26,9 +26,8 @@ struct DecommissionWizardOptions {
 // keys of a profile's cloud part (CloudTenantSettingsKeys.h: signIn, certificateFile, endpoints), clientSecretFile;
 // or snapshot files: configLdif (';'-separated), hybridFile, exoFile, adFile,
 // graphFile, syncJobsFile, syncSchemaFile, groupsFile, contactsFile; agentAccount): secrets only from files, kept in
-// memory. The verification page's "Run a fresh scan"
-// records a scan through recordFreshScan on a worker thread. nullptr (after telling the admin why) when the
-// history cannot be opened.
+// memory. The verification page's "Run a fresh scan" records a scan through recordFreshScan (its reads and the
+// recording off the GUI thread). nullptr (after telling the admin why) when the history cannot be opened.
 QWidget* createDecommissionWizard(QWidget* parent, const DecommissionWizardOptions& options = {});
 
 // The demo tenant's files (in demoDirectory) as every check's source: demo-config.ldif and demo-ad.ldif for AD's

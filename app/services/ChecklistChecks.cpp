@@ -10,13 +10,10 @@
 #include "ExchangeConfiguration.h"
 #include "ExoMailboxClient.h"
 #include "HybridArtifactsClient.h"
-#include "ScanRecording.h"
 #include "SyncedObjectsClient.h"
 #include "SnapshotFiles.h"
 #include "TokenProvider.h"
 
-#include "DriftSummary.h"
-#include "Matcher.h"
 
 #include "platform/AsyncRun.h"
 #include "platform/BackgroundFuture.h"
@@ -456,85 +453,6 @@ QString cloudSyncMissingHint()
            "/servicePrincipals/{id}/synchronization/jobs and …/jobs/{jobId}/schema, saved as sunset-cli diff reads "
            "them; in the wizard: Sources…), or read them live with --tenant (the app needs Synchronization.Read.All), or, "
            "once you have checked the writeback in the Entra admin center, attest 'cloud-sync-writeback'."_s;
-}
-
-std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
-                                                         const std::atomic_bool* cancel,
-                                                         const FreshScanProgress& progress)
-{
-    if ((!sources.ad && sources.adFile.isEmpty()) || (!sources.cloud && sources.exoFile.isEmpty()))
-        return std::nullopt;
-    using Outcome = Expected<qint64, QString>;
-    const QString cancelledText = u"The fresh scan was cancelled; no scan was recorded."_s;
-    auto cancelled = [cancel] { return cancel && cancel->load(); };
-    auto say = [&progress](const QString& stage, double fraction = -1) {
-        if (progress)
-            progress(stage, fraction);
-    };
-    // A file read reports its fraction and stops when cancelled (the reader then returns a "cancelled" error).
-    auto fileProgress = [&](const QString& stage) -> LoadProgress {
-        return [&, stage](const QString&, double fraction) {
-            say(stage, fraction);
-            return !cancelled();
-        };
-    };
-    const QDateTime started = QDateTime::currentDateTimeUtc();
-    Result<Snapshot> ad = ImportError{};
-    if (!sources.adFile.isEmpty()) {
-        ad = loadAdSnapshotFile(sources.adFile, fileProgress(u"Reading AD from %1"_s.arg(sources.adFile)));
-    } else {
-        say(u"Connecting to %1"_s.arg(sources.ad->dc.uri));
-        LiveAd live;
-        // The reads' warnings are not part of a checklist run: the findings say what matters.
-        if (std::optional<QString> error = connectLiveAd(*sources.ad, {}, live))
-            return Outcome(u"The fresh scan could not read AD: "_s + *error);
-        ad = readLiveAdSnapshot(live, {}, [&](qint64 entries) {
-            say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->dc.uri).arg(entries));
-            return !cancelled();
-        });
-    }
-    if (cancelled())
-        return Outcome(cancelledText);
-    if (!ad)
-        return Outcome(u"The fresh scan could not read AD: "_s + ad.error().toString());
-    GraphDirectory graph;
-    if (!sources.exoFile.isEmpty() && !sources.graphFile.isEmpty()) { // live, the scan reads the users itself
-        Result<GraphDirectory> users =
-            loadGraphUsersFile(sources.graphFile, fileProgress(u"Reading Graph users from %1"_s.arg(sources.graphFile)));
-        if (cancelled())
-            return Outcome(cancelledText);
-        if (!users)
-            return Outcome(u"The fresh scan could not read the Graph users: "_s + users.error().toString());
-        graph = std::move(users.value());
-    }
-    Result<Snapshot> cloud =
-        sources.exoFile.isEmpty()
-            ? scanCloudSnapshot(*sources.cloud, {}, graph, cancel,
-                                [&](CloudLiveScan::Service service, qint64 done, qint64, double) {
-                                    say(u"Reading %1 … %2"_s.arg(cloudServiceName(service)).arg(done));
-                                })
-            : loadCloudSnapshotFile(sources.exoFile, sources.graphFile.isEmpty() ? nullptr : &graph,
-                                    fileProgress(u"Reading Exchange Online from %1"_s.arg(sources.exoFile)));
-    if (cancelled())
-        return Outcome(cancelledText);
-    if (!cloud)
-        return Outcome(u"The fresh scan could not read Exchange Online: "_s + cloud.error().toString());
-    say(u"Comparing AD with Exchange Online"_s);
-    const Snapshot& adSide = ad.value();
-    const Snapshot& cloudSide = cloud.value();
-    const DriftReport report = computeDrift(adSide, cloudSide, matchMailboxes(adSide.records, cloudSide.records));
-    const DriftSummary summary = summarize(report, adSide, cloudSide);
-    if (cancelled())
-        return Outcome(cancelledText);
-    // Recorded as sunset-cli diff records a scan, with every drift item, so a batch can be planned from it.
-    const ReportSources names{sources.adFile.isEmpty() ? sources.ad->dc.uri : sources.adFile,
-                              sources.exoFile.isEmpty() ? cloudSide.source : sources.exoFile, sources.graphFile};
-    say(u"Recording the scan"_s);
-    HistoryResult<qint64> id = history.recordScan(
-        scanRecord({report, adSide, cloudSide, summary, names}, started, QDateTime::currentDateTimeUtc()));
-    if (!id)
-        return Outcome(id.error().message);
-    return Outcome(id.value());
 }
 
 QFuture<ChecklistRun> runChecklistStep(ChecklistStep step, const ChecklistSources& sources, const QString& by,

@@ -44,17 +44,6 @@ struct ChecklistSources {
     QString agentAccountName = QStringLiteral("provAgentgMSA");
 };
 
-// The verification step's "fresh scan": when the sources give both sides (AD live or an AD snapshot file, and
-// Exchange Online live or a Get-Mailbox export), compares them as sunset-cli diff does and records the scan in the history, which the
-// step then judges. nullopt when the sources do not give both sides (the latest recorded scan is judged), else
-// the recorded scan's id or the reason it failed. Blocking, like runChecklistStep.
-// progress hears each stage in words on the calling thread, with the fraction of the file being read (-1 when
-// not known); cancel stops the reads (the answer is then an error saying nothing was recorded).
-using FreshScanProgress = std::function<void(const QString& stage, double fraction)>;
-std::optional<Expected<qint64, QString>> recordFreshScan(const ChecklistSources& sources, HistoryStore& history,
-                                                         const std::atomic_bool* cancel = nullptr,
-                                                         const FreshScanProgress& progress = {});
-
 // What to give when Cloud Sync's jobs were not read (the options, the wizard's sources, or the attestation).
 QString cloudSyncMissingHint();
 

@@ -6,13 +6,12 @@
 #include "CloudSyncClient.h"
 #include "TokenProvider.h"
 
+#include "platform/AsyncRun.h"
 #include "platform/ClientFuture.h"
+#include "platform/WhenFinished.h"
 
-#include <QEventLoop>
-#include <QFutureWatcher>
 #include <QPromise>
 #include <QSslConfiguration>
-#include <QTimer>
 
 namespace sunset {
 
@@ -73,117 +72,154 @@ QString cloudServiceName(CloudLiveScan::Service service)
     }
 }
 
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceReport& report, GraphDirectory& graph,
-                                   const std::atomic_bool* cancel, const CloudScanProgress& progress,
-                                   std::shared_ptr<const CloudSyncState>* cloudSync)
-{
-    CloudScanSettings settings = cloud.scan;
-    if (!cloud.extraCaCertificates.isEmpty()) {
-        // sunset-cli reads one tenant per process: the extra trust anchors go into the default configuration
-        // every request of this process starts from. Verification stays on.
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(cloud.extraCaCertificates);
-        QSslConfiguration::setDefaultConfiguration(tls);
+namespace {
+
+// One live read of the tenant (readCloudSnapshot): a CloudLiveScan (which reads on a worker thread of its own),
+// heard on this run's thread; the kept delta state read before and saved after; the secret remembered once it has
+// signed in.
+class CloudSnapshotRun final : public AsyncRun<Result<CloudSnapshotRead>> {
+public:
+    CloudSnapshotRun(CloudSettings cloud, SourceReport report, CloudScanProgress progress, QObject* owner)
+        : AsyncRun<Result<CloudSnapshotRead>>(owner)
+        , m_cloud(std::move(cloud))
+        , m_report(std::move(report))
+    {
+        const CloudConnection connection = cloudConnectionFor(m_cloud.scan.connection, m_cloud.scan.secret);
+        m_tenant = connection.credentials.tenant;
+        m_graphEndpoint = connection.graphEndpoint;
+        if (progress)
+            QObject::connect(&m_scan, &CloudLiveScan::progress, this, std::move(progress));
+        QObject::connect(&m_scan, &CloudLiveScan::deviceCode, this,
+                         [this](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
+                             // The service's own sentence names the URL and the code; say both in case it is empty.
+                             m_report.tell(
+                                 (message.isEmpty()
+                                      ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
+                                      : message) +
+                                 u" (The code expires in %1 minutes; waiting for the sign-in.)"_s.arg(expiresIn / 60));
+                         });
+        QObject::connect(&m_scan, &CloudLiveScan::signedIn, this, [this] { m_report.tell(u"Signed in."_s); });
+        QObject::connect(&m_scan, &CloudLiveScan::interrupted, this,
+                         [this](std::shared_ptr<const CloudScanResult> partial) { save(*partial); });
+        QObject::connect(
+            &m_scan, &CloudLiveScan::finished, this,
+            [this](std::shared_ptr<const CloudScanResult> result) { rememberThenDeliver(std::move(result)); });
+        QObject::connect(&m_scan, &CloudLiveScan::failed, this, [this](const QString& message) {
+            deliver(ImportError{{}, 0, {}, message});
+            deleteLater();
+        });
+        QObject::connect(&m_scan, &CloudLiveScan::cancelled, this, [this] {
+            deliver(ImportError{{}, 0, {}, u"The Exchange Online read was cancelled."_s});
+            deleteLater();
+        });
     }
-    const CloudConnection connection = cloudConnectionFor(settings.connection, settings.secret);
-    const QString tenant = connection.credentials.tenant;
-    const QUrl graphEndpoint = connection.graphEndpoint;
-    if (!cloud.fullScan) {
-        Result<std::optional<CloudScanState>> kept = loadCloudScanState(cloud.stateDirectory);
-        if (!kept) {
-            report.warn(kept.error().toString() + u"; reading every user."_s);
-            settings.exoRescan.fullReason = u"the kept state cannot be read"_s;
-        } else if (kept.value()) {
-            settings.previous = kept.value()->asPrevious(tenant, graphEndpoint);
+
+    void start()
+    {
+        CloudScanSettings settings = m_cloud.scan;
+        if (!m_cloud.extraCaCertificates.isEmpty()) {
+            // sunset-cli reads one tenant per process: the extra trust anchors go into the default configuration
+            // every request of this process starts from. Verification stays on.
+            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+            tls.addCaCertificates(m_cloud.extraCaCertificates);
+            QSslConfiguration::setDefaultConfiguration(tls);
         }
+        if (!m_cloud.fullScan)
+            continueFromKeptState(settings);
+        m_scan.start(std::move(settings));
+    }
+
+private:
+    void continueFromKeptState(CloudScanSettings& settings) const
+    {
+        Result<std::optional<CloudScanState>> kept = loadCloudScanState(m_cloud.stateDirectory);
+        if (!kept) {
+            m_report.warn(kept.error().toString() + u"; reading every user."_s);
+            settings.exoRescan.fullReason = u"the kept state cannot be read"_s;
+            return;
+        }
+        if (kept.value())
+            settings.previous = kept.value()->asPrevious(m_tenant, m_graphEndpoint);
         if (settings.previous &&
             !(settings.previous->deltaLink.isEmpty() && settings.previous->usersResumeLink.isEmpty()))
-            report.tell(u"Reading only the Entra ID users changed since "_s +
-                        kept.value()->savedAt.toString(Qt::ISODate) +
-                        (settings.previous->usersResumeLink.isEmpty() ? QString()
-                                                                      : u" (continuing the interrupted read)"_s) +
-                        u" (--full-scan reads all)."_s);
+            m_report.tell(
+                u"Reading only the Entra ID users changed since "_s + kept.value()->savedAt.toString(Qt::ISODate) +
+                (settings.previous->usersResumeLink.isEmpty() ? QString() : u" (continuing the interrupted read)"_s) +
+                u" (--full-scan reads all)."_s);
     }
-    auto save = [&](const CloudScanResult& result) {
-        if (auto failure =
-                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result)))
-            report.warn(failure->toString() + u" (the next run reads every user)"_s);
-    };
 
-    // Blocking by design (sunset-cli's commands and the wizard's worker threads call it): the scan's signals are
-    // delivered to this thread's local loop. The desktop app's scan drives CloudLiveScan itself, without a loop.
-    CloudLiveScan scan;
-    QEventLoop loop;
-    std::shared_ptr<const CloudScanResult> result;
-    QString failure;
-    if (progress)
-        QObject::connect(&scan, &CloudLiveScan::progress, &loop, progress);
-    QObject::connect(&scan, &CloudLiveScan::deviceCode, &loop,
-                     [&](const QString& userCode, const QUrl& uri, const QString& message, qint64 expiresIn) {
-                         // The service's own sentence names the URL and the code; say both in case it is empty.
-                         report.tell(
-                             (message.isEmpty()
-                                  ? u"To sign in, open %1 and enter the code %2."_s.arg(uri.toString(), userCode)
-                                  : message) +
-                             u" (The code expires in %1 minutes; waiting for the sign-in.)"_s.arg(expiresIn / 60));
-                     });
-    QObject::connect(&scan, &CloudLiveScan::signedIn, &loop, [&] { report.tell(u"Signed in."_s); });
-    QObject::connect(&scan, &CloudLiveScan::interrupted, &loop,
-                     [&](std::shared_ptr<const CloudScanResult> partial) { save(*partial); });
-    QObject::connect(&scan, &CloudLiveScan::finished, &loop, [&](std::shared_ptr<const CloudScanResult> r) {
-        result = std::move(r);
-        loop.quit();
-    });
-    QObject::connect(&scan, &CloudLiveScan::failed, &loop, [&](const QString& message) {
-        failure = message;
-        loop.quit();
-    });
-    QObject::connect(&scan, &CloudLiveScan::cancelled, &loop, [&] {
-        failure = u"The Exchange Online read was cancelled."_s;
-        loop.quit();
-    });
-    QTimer cancelPoll; // the flag is set on another thread: look at it a few times a second
-    if (cancel) {
-        QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
-            if (cancel->load())
-                scan.cancel();
-        });
-        cancelPoll.start(100);
+    void save(const CloudScanResult& result) const
+    {
+        if (auto failure = saveCloudScanState(m_cloud.stateDirectory,
+                                              CloudScanState::fromResult(m_tenant, m_graphEndpoint, result)))
+            m_report.warn(failure->toString() + u" (the next run reads every user)"_s);
     }
-    scan.start(std::move(settings));
-    loop.exec();
-    cancelPoll.stop();
+
     // Only a secret that signed in (the read finished) is worth keeping.
-    if (cloud.rememberAs && result) {
-        QFutureWatcher<std::optional<SecretStoreError>> stored;
-        QObject::connect(&stored, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
-        stored.setFuture(storeSecret(*cloud.rememberAs, cloud.rememberSecret));
-        loop.exec();
-        if (const auto failure = stored.result())
-            report.warn(failure->message + u"; the secret was used for this run only."_s);
-        else
-            report.tell(u"Remembered "_s + describeSecretKey(*cloud.rememberAs) + u" in the desktop keyring."_s);
+    void rememberThenDeliver(std::shared_ptr<const CloudScanResult> result)
+    {
+        if (!m_cloud.rememberAs) {
+            finish(*result);
+            return;
+        }
+        whenFinished(storeSecret(*m_cloud.rememberAs, m_cloud.rememberSecret), this,
+                     [this, result](QFuture<std::optional<SecretStoreError>> stored) {
+                         if (stored.resultCount() == 0 || stored.result())
+                             m_report.warn((stored.resultCount() > 0 ? stored.result()->message
+                                                                     : u"the desktop keyring did not answer"_s) +
+                                           u"; the secret was used for this run only."_s);
+                         else
+                             m_report.tell(u"Remembered "_s + describeSecretKey(*m_cloud.rememberAs) +
+                                           u" in the desktop keyring."_s);
+                         finish(*result);
+                     });
     }
-    if (!result)
-        return ImportError{{}, 0, {}, failure};
-    save(*result);
-    graph = result->users;
-    if (cloudSync)
-        *cloudSync = result->cloudSync;
-    if (result->usersFromDelta)
-        report.tell(u"%1 Entra ID users changed since the last run."_s.arg(result->userChanges));
-    if (cloud.scan.readExo) {
-        report.tell(describeExoRead(*result) +
-                    (result->exoRead.incremental ? u" --full-scan reads every mailbox."_s : QString()));
-        if (!result->exoRead.cacheProblem.isEmpty())
-            report.warn(u"the mailboxes could not be kept for the next rescan ("_s + result->exoRead.cacheProblem +
-                        u"); it reads every mailbox."_s);
+
+    void finish(const CloudScanResult& result)
+    {
+        save(result);
+        if (result.usersFromDelta)
+            m_report.tell(u"%1 Entra ID users changed since the last run."_s.arg(result.userChanges));
+        if (m_cloud.scan.readExo) {
+            m_report.tell(describeExoRead(result) +
+                          (result.exoRead.incremental ? u" --full-scan reads every mailbox."_s : QString()));
+            if (!result.exoRead.cacheProblem.isEmpty())
+                m_report.warn(u"the mailboxes could not be kept for the next rescan ("_s + result.exoRead.cacheProblem +
+                              u"); it reads every mailbox."_s);
+        }
+        deliver(CloudSnapshotRead{result.mailboxes, result.users, result.cloudSync});
+        deleteLater();
     }
-    return result->mailboxes;
+
+    // The scan stops within a tenth of a second and then says cancelled, which deletes this run; until then it
+    // is kept, so that its worker is not waited for here.
+    void stop() override
+    {
+        m_scan.cancel();
+        end();
+        if (!m_scan.isRunning())
+            deleteLater();
+    }
+
+    CloudSettings m_cloud;
+    SourceReport m_report;
+    QString m_tenant;
+    QUrl m_graphEndpoint;
+    CloudLiveScan m_scan; // last: destroyed first, while what its signals reach is still here
+};
+
+} // namespace
+
+QFuture<Result<CloudSnapshotRead>> readCloudSnapshot(const CloudSettings& settings, const SourceReport& report,
+                                                     const CloudScanProgress& progress, QObject* owner)
+{
+    auto* run = new CloudSnapshotRun(settings, report, progress, owner);
+    QFuture<Result<CloudSnapshotRead>> future = run->future();
+    run->start();
+    return future;
 }
 
-QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(const CloudSettings& cloud,
-                                                                             QObject* owner)
+QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(const CloudSettings& cloud, QObject* owner)
 {
     auto client = signedInClient(cloud.scan, [](TokenProvider* tokens, const CloudConnection& connection) {
         auto sync = std::make_unique<CloudSyncClient>(connection.graphEndpoint, tokens);

@@ -4,10 +4,10 @@
 #include "CloudConnection.h"
 #include "CloudLiveScan.h"
 #include "ImportError.h"
-#include "platform/SecretStore.h"
 #include "Snapshot.h"
 #include "SourceReport.h"
 #include "TokenProvider.h"
+#include "platform/SecretStore.h"
 
 #include <QFuture>
 #include <QList>
@@ -40,17 +40,23 @@ using CloudScanProgress =
 // "Entra ID users", "Exchange Online mailboxes", …: what a progress line reads.
 QString cloudServiceName(CloudLiveScan::Service service);
 
-// Signs in (a device code sign-in's message is a note to report), reads the Graph users into graph (by delta from
-// the profile's kept state, which it then updates), then every mailbox (joined to graph) into the snapshot,
-// through CloudLiveScan. Blocking: runs a local event loop until then, so call it from a command or a worker
-// thread, never from inside another loop. When settings.rememberAs is set, the secret is then stored in the
-// desktop keyring (a keyring that cannot is a warning: the secret was used for this run only).
-// progress, when given, hears each page on this thread; cancel, when set, stops the scan within a fraction of a
-// second (a "cancelled" error). With settings.scan.readCloudSync, Cloud Sync's state read live goes to cloudSync
-// (parts the app may not read are unread inside it, with the reason).
-Result<Snapshot> scanCloudSnapshot(const CloudSettings& settings, const SourceReport& report, GraphDirectory& graph,
-                                   const std::atomic_bool* cancel = nullptr, const CloudScanProgress& progress = {},
-                                   std::shared_ptr<const CloudSyncState>* cloudSync = nullptr);
+// What a live cloud read gives: every mailbox (joined to the users), the Graph users, and Cloud Sync's state when
+// settings.scan.readCloudSync asked for it (parts the app may not read are unread inside it, with the reason).
+struct CloudSnapshotRead {
+    Snapshot mailboxes;
+    GraphDirectory users;
+    std::shared_ptr<const CloudSyncState> cloudSync;
+};
+
+// Signs in (a device code sign-in's message is a note to report), reads the Graph users (by delta from the
+// profile's kept state, which it then updates), then every mailbox, through CloudLiveScan: its own worker thread
+// reads, this thread's event loop hears it (report and progress are called here), so call it on a thread with an
+// event loop (the GUI's, or sunset-cli's while it waits at its edge). When settings.rememberAs is set, the secret
+// is then stored in the desktop keyring (a keyring that cannot is a warning: the secret was used for this run
+// only). Cancelling the future stops the scan within a fraction of a second (the future then carries nothing).
+// owner, when given, bounds the read's life.
+QFuture<Result<CloudSnapshotRead>> readCloudSnapshot(const CloudSettings& settings, const SourceReport& report,
+                                                     const CloudScanProgress& progress = {}, QObject* owner = nullptr);
 
 // A cloud client with its own sign-in (a TokenProvider made from settings, kept as long as the client: a child of
 // it, deleted after the client's own parts), for the services' async reads (clientFuture).

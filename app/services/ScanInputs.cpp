@@ -1,24 +1,65 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ScanInputs.h"
 
+#include "StagedRun.h"
+
 namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, const ScanInputProgress& progress)
-{
-    ScanInputs inputs;
-    inputs.options.asOfMsecs = request.asOfMsecs;
-    GraphDirectory graphUsers;
-    inputs.sources =
-        ReportSources{request.liveAd ? request.liveAd->dc.uri : request.adFile, request.exoFile, request.graphFile};
-    if (!request.graphFile.isEmpty()) {
-        auto users = loadGraphUsersFile(request.graphFile, progress.files);
-        if (!users)
-            return users.error().toString();
-        graphUsers = std::move(users.value());
+namespace {
+
+// The reads of one comparison, in turn: AD (and the Graph users file), then Exchange Online, then Cloud Sync's
+// files unless the live read brought its state. Each blocking read is a backgroundFuture, the live cloud read is
+// readCloudSnapshot.
+class ScanInputsRun final : public StagedRun<ScanInputs> {
+public:
+    ScanInputsRun(ScanInputRequest request, ScanInputProgress progress, QObject* owner)
+        : StagedRun<ScanInputs>(owner, u"sunset-scan-inputs"_s)
+        , m_request(std::move(request))
+        , m_progress(std::move(progress))
+    {
+        m_inputs.options.asOfMsecs = m_request.asOfMsecs;
+        m_inputs.sources = ReportSources{m_request.liveAd ? m_request.liveAd->dc.uri : m_request.adFile,
+                                         m_request.exoFile, m_request.graphFile};
     }
-    auto adSnapshot = [&]() -> Result<Snapshot> {
+
+    void start() { readAd(); }
+
+private:
+    struct AdRead {
+        GraphDirectory graphUsers; // from the Graph users file, when one is given
+        Snapshot ad;
+        QString adReadNote;
+    };
+
+    void readAd()
+    {
+        then(inBackground<Expected<AdRead, QString>>(
+                 [request = m_request, progress = m_progress](TaskControl&) -> Expected<AdRead, QString> {
+                     AdRead read;
+                     if (!request.graphFile.isEmpty()) {
+                         auto users = loadGraphUsersFile(request.graphFile, progress.files);
+                         if (!users)
+                             return users.error().toString();
+                         read.graphUsers = std::move(users.value());
+                     }
+                     Result<Snapshot> ad = readAdSide(request, progress, read.adReadNote);
+                     if (!ad)
+                         return ad.error().toString();
+                     read.ad = std::move(ad.value());
+                     return read;
+                 }),
+             [this](AdRead read) {
+                 m_inputs.ad = std::move(read.ad);
+                 m_inputs.adReadNote = std::move(read.adReadNote);
+                 readCloud(std::move(read.graphUsers));
+             });
+    }
+
+    static Result<Snapshot> readAdSide(const ScanInputRequest& request, const ScanInputProgress& progress,
+                                       QString& readNote)
+    {
         if (!request.liveAd)
             return loadAdSnapshotFile(request.adFile, progress.files);
         LiveAd connected;
@@ -29,33 +70,73 @@ Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, co
             entries = [&progress, where = connected.connection->host()](qint64 n) {
                 return progress.adEntries(where, n);
             };
-        return readLiveAdSnapshotIncrementally(connected, *request.liveAd, entries, progress.report, inputs.adReadNote);
-    }();
-    if (!adSnapshot)
-        return adSnapshot.error().toString();
-    std::shared_ptr<const CloudSyncState> liveSync;
-    auto cloudSnapshot =
-        request.liveCloud
-            ? scanCloudSnapshot(*request.liveCloud, progress.report, graphUsers, nullptr, progress.cloud, &liveSync)
-            : loadCloudSnapshotFile(request.exoFile, request.graphFile.isEmpty() ? nullptr : &graphUsers,
-                                    progress.files);
-    if (request.liveCloud && cloudSnapshot) {
-        inputs.sources.exo = cloudSnapshot.value().source;
-        inputs.sources.graph = graphUsers.source;
+        return readLiveAdSnapshotIncrementally(connected, *request.liveAd, entries, progress.report, readNote);
     }
-    if (!cloudSnapshot)
-        return cloudSnapshot.error().toString();
-    if (liveSync) {
-        inputs.options.cloudSync = liveSync;
-    } else {
-        auto cloudSync = loadCloudSyncFiles(request.syncFiles, &inputs.unattachedSchemas, progress.files);
-        if (!cloudSync)
-            return cloudSync.error().toString();
-        inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
+
+    void readCloud(GraphDirectory graphUsers)
+    {
+        if (m_request.liveCloud) {
+            then(readCloudSnapshot(*m_request.liveCloud, m_progress.report, m_progress.cloud, parent()),
+                 [this](CloudSnapshotRead read) {
+                     m_inputs.sources.exo = read.mailboxes.source;
+                     m_inputs.sources.graph = read.users.source;
+                     m_inputs.cloud = std::move(read.mailboxes);
+                     m_inputs.options.cloudSync = std::move(read.cloudSync);
+                     readCloudSyncFiles();
+                 });
+            return;
+        }
+        then(inBackground<Result<Snapshot>>(
+                 [request = m_request, progress = m_progress, graphUsers = std::move(graphUsers)](TaskControl&) {
+                     return loadCloudSnapshotFile(request.exoFile, request.graphFile.isEmpty() ? nullptr : &graphUsers,
+                                                  progress.files);
+                 }),
+             [this](Snapshot cloud) {
+                 m_inputs.cloud = std::move(cloud);
+                 readCloudSyncFiles();
+             });
     }
-    inputs.ad = std::move(adSnapshot.value());
-    inputs.cloud = std::move(cloudSnapshot.value());
-    return inputs;
+
+    void readCloudSyncFiles()
+    {
+        if (m_inputs.options.cloudSync) { // read live with the tenant
+            succeed(std::move(m_inputs));
+            return;
+        }
+        struct SyncRead {
+            CloudSyncState state;
+            QStringList unattachedSchemas;
+        };
+        then(inBackground<Expected<SyncRead, QString>>(
+                 [files = m_request.syncFiles, progress = m_progress](TaskControl&) -> Expected<SyncRead, QString> {
+                     SyncRead read;
+                     auto state = loadCloudSyncFiles(files, &read.unattachedSchemas, progress.files);
+                     if (!state)
+                         return state.error().toString();
+                     read.state = std::move(state.value());
+                     return read;
+                 }),
+             [this](SyncRead read) {
+                 m_inputs.options.cloudSync = std::make_shared<const CloudSyncState>(std::move(read.state));
+                 m_inputs.unattachedSchemas = std::move(read.unattachedSchemas);
+                 succeed(std::move(m_inputs));
+             });
+    }
+
+    ScanInputRequest m_request;
+    ScanInputProgress m_progress;
+    ScanInputs m_inputs;
+};
+
+} // namespace
+
+QFuture<Expected<ScanInputs, QString>> loadScanInputs(const ScanInputRequest& request,
+                                                      const ScanInputProgress& progress, QObject* owner)
+{
+    auto* run = new ScanInputsRun(request, progress, owner);
+    QFuture<Expected<ScanInputs, QString>> future = run->future();
+    run->start();
+    return future;
 }
 
 } // namespace sunset

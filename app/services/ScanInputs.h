@@ -8,6 +8,8 @@
 #include "SnapshotFiles.h"
 #include "SourceReport.h"
 
+#include <QFuture>
+
 #include <optional>
 
 namespace sunset {
@@ -43,8 +45,11 @@ struct ScanInputProgress {
     SourceReport report;                                                // warnings and notes of the live reads
 };
 
-// Reads both sides and Cloud Sync's state. Blocking (the cloud's live read runs a local event loop): call it
-// from a command or a worker thread. The error names what could not be read and why.
-Expected<ScanInputs, QString> loadScanInputs(const ScanInputRequest& request, const ScanInputProgress& progress = {});
+// Reads both sides and Cloud Sync's state, one after the other: the file and LDAP reads on a thread of their own
+// (progress and report then hear them there), the tenant's live read on this thread's event loop (CloudLiveScan
+// reads on its own worker). Call it on a thread with an event loop: sunset-cli waits for it at its edge. The
+// error names what could not be read and why. owner, when given, bounds the reads' life.
+QFuture<Expected<ScanInputs, QString>> loadScanInputs(const ScanInputRequest& request,
+                                                      const ScanInputProgress& progress = {}, QObject* owner = nullptr);
 
 } // namespace sunset
