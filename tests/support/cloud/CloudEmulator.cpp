@@ -112,6 +112,7 @@ CloudEmulator::CloudEmulator(QObject* parent)
     : QObject(parent)
     , m_sync(std::make_unique<SyncEmulator>())
 {
+    m_uptime.start();
 }
 
 CloudEmulator::~CloudEmulator()
@@ -232,8 +233,10 @@ void CloudEmulator::onNewConnection()
 {
     while (QTcpSocket* socket = m_server->nextPendingConnection()) {
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+        m_arrivedAt.insert(socket, m_uptime.elapsed());
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             m_buffers.remove(socket);
+            m_arrivedAt.remove(socket);
             socket->deleteLater();
         });
         if (socket->bytesAvailable() > 0) // arrived with the TLS handshake, before the connection was handed over
@@ -266,15 +269,15 @@ void CloudEmulator::onReadyRead(QTcpSocket* socket)
     socket->disconnect(this, nullptr); // one request per connection; keep the disconnected handler below
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     m_buffers.remove(socket);
-    QElapsedTimer served;
-    served.start();
+    const qint64 arrived = m_arrivedAt.take(socket);
     Response response = dispatch(request);
     response.cutOff = std::exchange(m_cutOffNext, false);
     if (const qint64 cost = std::exchange(m_answerDelayMsecs, 0); cost > 0) {
         // The cost model: the answer leaves its cost after the request came, the request in flight until then (or
-        // until the client gives up on it). The time spent building it counts: this one thread serves every
-        // slice, and a service's cost does not grow with its callers' concurrency.
-        const int delay = int(std::max<qint64>(1, cost - served.elapsed()));
+        // until the client gives up on it). The time this one thread spent on other requests before it got to
+        // this one, and building this answer, counts: the service it stands for serves requests side by side, and
+        // its cost does not grow with its callers' concurrency.
+        const int delay = int(std::max<qint64>(1, cost - (m_uptime.elapsed() - arrived)));
         QTimer::singleShot(delay, Qt::PreciseTimer, this, [this, socket = QPointer<QTcpSocket>(socket), response] {
             m_exoLoad.release();
             if (socket && socket->state() == QAbstractSocket::ConnectedState)

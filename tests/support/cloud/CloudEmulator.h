@@ -5,6 +5,7 @@
 #include "ExoLoadModel.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QList>
@@ -214,6 +215,10 @@ private:
     std::unique_ptr<QTcpServer> m_server;
     bool m_tls = false;
     QHash<QTcpSocket*, QByteArray> m_buffers;
+    // When each connection was accepted (m_uptime), for the cost model: an answer's cost runs from its request's
+    // arrival, not from when this one thread got to it.
+    QHash<QTcpSocket*, qint64> m_arrivedAt;
+    QElapsedTimer m_uptime;
     QStringList m_tenantNames;
     QJsonArray m_users;
     QList<int> m_userVersion;                 // version of each user's last change; -1 once removed

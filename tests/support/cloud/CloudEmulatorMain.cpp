@@ -35,7 +35,10 @@ const QByteArray kSecret = "emulator~secret.value";
 // Sync's, SyncEmulator::kCloudSyncAppTemplateId).
 const QString kCloudSyncServicePrincipal = u"5d6e7f80-9a1b-4c2d-8e3f-0c10ad5c0001"_s;
 
-bool writeFile(const QString& path, const QByteArray& bytes)
+// Whole or not at all (the suite reads these files while the emulator starts: "env" last says it is ready), and
+// owner-only from the start (the secret is among them): QSaveFile's rename, unlike tests/support/TestFiles.h's
+// fixture writers.
+bool writeWholeOwnerOnly(const QString& path, const QByteArray& bytes)
 {
     QSaveFile file(path);
     return file.open(QIODevice::WriteOnly) && file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
@@ -110,11 +113,13 @@ int main(int argc, char** argv)
     sinks.syncSchemaJson = [&syncSchema](const QByteArray& chunk) { syncSchema += chunk; };
     sinks.provisioningJson = [&provisioning](const QByteArray& chunk) { provisioning += chunk; };
     generateDemoTenant(options, sinks);
-    if (!writeFile(out.filePath(u"ad.ldif"_s), ldif) || !writeFile(out.filePath(u"exo.json"_s), exoJson) ||
-        !writeFile(out.filePath(u"graph.json"_s), graphJson) || !writeFile(out.filePath(u"secret"_s), kSecret + '\n') ||
-        !writeFile(out.filePath(u"sync-jobs.json"_s), syncJobs) ||
-        !writeFile(out.filePath(u"sync-schema.json"_s), syncSchema) ||
-        !writeFile(out.filePath(u"provisioning.json"_s), provisioning))
+    if (!writeWholeOwnerOnly(out.filePath(u"ad.ldif"_s), ldif) ||
+        !writeWholeOwnerOnly(out.filePath(u"exo.json"_s), exoJson) ||
+        !writeWholeOwnerOnly(out.filePath(u"graph.json"_s), graphJson) ||
+        !writeWholeOwnerOnly(out.filePath(u"secret"_s), kSecret + '\n') ||
+        !writeWholeOwnerOnly(out.filePath(u"sync-jobs.json"_s), syncJobs) ||
+        !writeWholeOwnerOnly(out.filePath(u"sync-schema.json"_s), syncSchema) ||
+        !writeWholeOwnerOnly(out.filePath(u"provisioning.json"_s), provisioning))
         return fail(u"cannot write into "_s + out.path());
 
     CloudEmulator emulator;
@@ -157,7 +162,7 @@ int main(int argc, char** argv)
                            "\nTENANT=" + kTenant.toUtf8() + "\nCLIENT_ID=" + kClientId.toUtf8() +
                            "\nGRAPH_RESOURCE=" + QByteArray(CloudEmulator::kGraphResource) +
                            "\nEXO_RESOURCE=" + QByteArray(CloudEmulator::kExoResource) + '\n';
-    if (!writeFile(out.filePath(u"env"_s), env)) // last: its presence says "ready"
+    if (!writeWholeOwnerOnly(out.filePath(u"env"_s), env)) // last: its presence says "ready"
         return fail(u"cannot write the env file"_s);
     std::fprintf(stderr, "sunset-cloud-emulator: %s ready (%d mailboxes)\n", url.toEncoded().constData(),
                  options.mailboxes);

@@ -63,7 +63,7 @@ QList<std::pair<QByteArray, QByteArray>> ExoLoadModel::rateLimitHeaders(qint64 n
 void MailboxFilterCache::reset(const QJsonArray* mailboxes)
 {
     m_mailboxes = mailboxes;
-    m_names.clear();
+    m_columns.clear();
     m_selections.clear();
 }
 
@@ -71,6 +71,27 @@ void MailboxFilterCache::setCollation(OpathFilter::Collation collation)
 {
     m_collation = collation;
     m_selections.clear();
+}
+
+const QList<QJsonValue>& MailboxFilterCache::column(const QString& property)
+{
+    const QString key = property.toLower();
+    if (auto it = m_columns.constFind(key); it != m_columns.cend())
+        return *it;
+    QList<QJsonValue> values;
+    values.reserve(m_mailboxes->size());
+    for (const QJsonValue& mailbox : *m_mailboxes) {
+        const QJsonObject object = mailbox.toObject();
+        QJsonValue value(QJsonValue::Undefined);
+        for (auto p = object.begin(); p != object.end(); ++p) {
+            if (p.key().compare(property, Qt::CaseInsensitive) == 0) {
+                value = p.value();
+                break;
+            }
+        }
+        values.append(value);
+    }
+    return *m_columns.insert(key, std::move(values));
 }
 
 const QList<qsizetype>* MailboxFilterCache::select(const QString& filter, QString* error)
@@ -81,11 +102,6 @@ const QList<qsizetype>* MailboxFilterCache::select(const QString& filter, QStrin
     if (!parsed.ok()) {
         *error = parsed.error;
         return nullptr;
-    }
-    if (m_names.isEmpty() && !m_mailboxes->isEmpty()) {
-        m_names.reserve(m_mailboxes->size());
-        for (const QJsonValue& mailbox : *m_mailboxes)
-            m_names.append(mailbox.toObject().value("Name"_L1).toString());
     }
     // A slice's filter is its parent's, parenthesised, "-and" its own borders (ExoMailboxSliceReader): only the
     // parent's mailboxes need evaluating, which keeps a 600,000-mailbox tenant's hundreds of slices cheap.
@@ -98,16 +114,7 @@ const QList<qsizetype>* MailboxFilterCache::select(const QString& filter, QStrin
     const qsizetype candidates = within ? within->size() : m_mailboxes->size();
     for (qsizetype c = 0; c < candidates; ++c) {
         const qsizetype i = within ? within->at(c) : c;
-        const bool match = parsed.match([&](const QString& property) -> QJsonValue {
-            if (property.compare("Name"_L1, Qt::CaseInsensitive) == 0)
-                return m_names[i];
-            const QJsonObject mailbox = m_mailboxes->at(i).toObject();
-            for (auto p = mailbox.begin(); p != mailbox.end(); ++p) {
-                if (p.key().compare(property, Qt::CaseInsensitive) == 0)
-                    return p.value();
-            }
-            return QJsonValue(QJsonValue::Undefined);
-        });
+        const bool match = parsed.match([&](const QString& property) { return column(property).at(i); });
         if (match)
             selected.append(i);
     }

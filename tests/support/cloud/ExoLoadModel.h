@@ -66,8 +66,8 @@ private:
 };
 
 // The mailboxes a Get-Mailbox -Filter selects, by index into the tenant's array, computed once per filter text
-// and kept for its later pages (a slice's nextLinks re-POST the same filter). Name is read from a column built
-// once, since every slice filters on it.
+// and kept for its later pages (a slice's nextLinks re-POST the same filter). A property a filter names is read
+// from a column built once (Name by every slice, WhenChangedUTC by every rescan), not looked up in each mailbox.
 class MailboxFilterCache final {
 public:
     void reset(const QJsonArray* mailboxes);
@@ -79,7 +79,10 @@ public:
 private:
     const QJsonArray* m_mailboxes = nullptr;
     OpathFilter::Collation m_collation = OpathFilter::Collation::IgnoreCase;
-    QList<QString> m_names;
+    // A property's values in the tenant's order, by its name in lower case (property names are case-insensitive).
+    const QList<QJsonValue>& column(const QString& property);
+
+    QHash<QString, QList<QJsonValue>> m_columns;
     QHash<QString, QList<qsizetype>> m_selections;
 };
 
