@@ -105,9 +105,10 @@ Result<Snapshot> scanCloudSnapshot(const CloudSettings& cloud, const SourceRepor
                         u" (--full-scan reads all)."_s);
     }
     auto save = [&](const CloudScanResult& result) {
-        if (auto failure =
-                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result)))
-            report.warn(failure->toString() + u" (the next run reads every user)"_s);
+        if (auto saved =
+                saveCloudScanState(cloud.stateDirectory, CloudScanState::fromResult(tenant, graphEndpoint, result));
+            !saved)
+            report.warn(saved.error().toString() + u" (the next run reads every user)"_s);
     };
 
     // Blocking by design (sunset-cli's commands and the wizard's worker threads call it): the scan's signals are
