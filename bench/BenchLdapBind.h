@@ -18,8 +18,8 @@ inline std::unique_ptr<LdapConnection> bindForBench(const QString& uri, const QS
     options.uri = uri;
     options.caFile = caFile;
     auto connection = std::make_unique<LdapConnection>(options);
-    if (const auto failure = connection->simpleBind(upn, password)) {
-        *error = failure->toString();
+    if (const auto bound = connection->simpleBind(upn, password); !bound) {
+        *error = bound.error().toString();
         return nullptr;
     }
     return connection;

@@ -192,15 +192,16 @@ int main(int argc, char* argv[])
         request.scope = LdapScope::OneLevel;
         request.filter = "(&(objectClass=user)(sAMAccountName=mbx*))";
         request.attributes = {"objectGUID", kAttribute};
-        if (const auto failed = admin->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
-                seeded << entry.dn.toByteArray();
-                for (const LdifAttribute& attribute : entry.attributes) {
-                    if (attribute.name.compare(QByteArrayView(kAttribute), Qt::CaseInsensitive) == 0)
-                        current.insert(entry.dn.toByteArray(), attribute.value.toByteArray());
-                }
-                return std::nullopt;
-            })) {
-            std::fprintf(stderr, "listing the mailboxes failed: %s\n", qPrintable(failed->toString()));
+        const auto listed = admin->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
+            seeded << entry.dn.toByteArray();
+            for (const LdifAttribute& attribute : entry.attributes) {
+                if (attribute.name.compare(QByteArrayView(kAttribute), Qt::CaseInsensitive) == 0)
+                    current.insert(entry.dn.toByteArray(), attribute.value.toByteArray());
+            }
+            return {};
+        });
+        if (!listed) {
+            std::fprintf(stderr, "listing the mailboxes failed: %s\n", qPrintable(listed.error().toString()));
             return 1;
         }
         std::sort(seeded.begin(), seeded.end());

@@ -476,15 +476,15 @@ int main(int argc, char* argv[])
         request.scope = LdapScope::OneLevel;
         request.filter = "(&(objectClass=user)(sAMAccountName=mbx*))";
         request.attributes = {kAttribute};
-        const auto failed = admin->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        const auto listed = admin->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
             Target target{entry.dn.toByteArray(), {}};
             for (const LdifAttribute& a : entry.attributes)
                 target.current << a.value.toByteArray();
             targets.push_back(std::move(target));
-            return std::nullopt;
+            return {};
         });
-        if (failed) {
-            std::fprintf(stderr, "listing the mailboxes failed: %s\n", qPrintable(failed->toString()));
+        if (!listed) {
+            std::fprintf(stderr, "listing the mailboxes failed: %s\n", qPrintable(listed.error().toString()));
             return 1;
         }
         std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.dn < b.dn; });

@@ -27,11 +27,11 @@ QString pathIn(const QString& directory, const char* name)
     return QDir(directory).filePath(QString::fromLatin1(name));
 }
 
-std::optional<ImportError> writeOwnerOnly(const QString& path, const QByteArray& bytes)
+Result<void> writeOwnerOnly(const QString& path, const QByteArray& bytes)
 {
     if (auto written = writeOwnerOnlyFile(path, bytes); !written)
         return ImportError{path, 0, {}, u"cannot write the cloud scan state: "_s + written.error().message};
-    return std::nullopt;
+    return {};
 }
 
 QJsonValue text(const QByteArray& value)
@@ -136,7 +136,7 @@ Result<std::optional<CloudScanState>> loadCloudScanState(const QString& director
     return std::optional<CloudScanState>(std::move(state));
 }
 
-std::optional<ImportError> saveCloudScanState(const QString& directory, const CloudScanState& state)
+Result<void> saveCloudScanState(const QString& directory, const CloudScanState& state)
 {
     if (auto made = makeOwnerOnlyDirectory(directory); !made)
         return ImportError{directory, 0, {}, made.error().message};
@@ -148,9 +148,10 @@ std::optional<ImportError> saveCloudScanState(const QString& directory, const Cl
                                  {u"onPremisesImmutableId"_s, text(it->onPremisesImmutableId)},
                                  {u"onPremisesSecurityIdentifier"_s, text(it->onPremisesSecurityIdentifier)}});
     }
-    if (auto failure = writeOwnerOnly(pathIn(directory, kUsersFile),
-                                      QJsonDocument(QJsonObject{{u"value"_s, users}}).toJson(QJsonDocument::Compact)))
-        return failure;
+    if (auto written = writeOwnerOnly(pathIn(directory, kUsersFile),
+                                      QJsonDocument(QJsonObject{{u"value"_s, users}}).toJson(QJsonDocument::Compact));
+        !written)
+        return written;
     QJsonObject root{
         {u"version"_s, 1},
         {u"tenant"_s, state.tenant},

@@ -47,7 +47,7 @@ QString cloudStateDirectory(const QString& profile);
 // Reads the state from directory; nullopt when none was saved there. A damaged state is an error naming the file.
 Result<std::optional<CloudScanState>> loadCloudScanState(const QString& directory);
 // Writes both files atomically and owner-only (OwnerOnlyFile); the directory is created owner-only if missing.
-std::optional<ImportError> saveCloudScanState(const QString& directory, const CloudScanState& state);
+Result<void> saveCloudScanState(const QString& directory, const CloudScanState& state);
 // Forgets the state (a full read follows next time).
 void removeCloudScanState(const QString& directory);
 

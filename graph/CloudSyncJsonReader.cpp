@@ -28,6 +28,14 @@ struct ItemPlace {
     QString path;
 };
 
+// A reader's first-error member as the outcome of the read that filled it: ok when it holds none.
+Result<void> firstErrorOutcome(const std::optional<ImportError>& firstError)
+{
+    if (firstError)
+        return *firstError;
+    return {};
+}
+
 // Walks a file of Graph answers and hands each item to a callback as a small QJsonObject: a job, a schema or a
 // provisioning entry is a few KiB, so a DOM per item costs little, while the file around them (a 30-day
 // provisioning log of a large tenant runs into GiB) is never held as one.
@@ -43,7 +51,7 @@ public:
     {
     }
 
-    std::optional<ImportError> walk(const ItemHandler& handler)
+    Result<void> walk(const ItemHandler& handler)
     {
         m_handler = &handler;
         // Answers concatenated: each JSON text is parsed on its own, errors placed in the whole file.
@@ -59,7 +67,7 @@ public:
             else
                 ok = fail(m_parser.unexpected("a Graph answer (an object) or an array of answers"_L1));
             if (!ok)
-                return m_error;
+                return firstErrorOutcome(m_error);
             const qint64 consumed = m_base + m_parser.offset();
             qint64 rest = consumed;
             while (rest < m_data.size() && static_cast<unsigned char>(m_data[rest]) <= ' ')
@@ -69,7 +77,7 @@ public:
             if (m_data[rest] != '{' && m_data[rest] != '[') {
                 if (m_parser.next() != Token::EndOfInput) // reports what follows the value, with its place
                     failParser();
-                return m_error;
+                return firstErrorOutcome(m_error);
             }
             m_lineBase += m_parser.line() - 1;
             for (qint64 i = consumed; i < rest; ++i)
@@ -80,7 +88,7 @@ public:
         }
         if (m_progress && !m_progress(m_data.size()))
             return placed(m_parser.errorHere(u"cancelled"_s));
-        return std::nullopt;
+        return {};
     }
 
 private:
@@ -562,20 +570,22 @@ SyncedDirectoryObject readSyncedObject(ItemFields& f, const QJsonObject& o, bool
 
 template <typename T>
 Result<T> walkItems(QByteArrayView data, const QString& fileName, const ReadProgress& progress, T result,
-                    const std::function<std::optional<ImportError>(T&, const QJsonObject&, const ItemPlace&)>& take)
+                    const std::function<Result<void>(T&, const QJsonObject&, const ItemPlace&)>& take)
 {
     QByteArray converted;
     const QByteArrayView utf8 = utf8Input(data, converted);
     GraphAnswerWalker walker(utf8, fileName, progress);
-    std::optional<ImportError> itemError;
-    const auto error = walker.walk([&](const QJsonObject& item, const ItemPlace& place) {
-        itemError = take(result, item, place);
-        return !itemError;
+    std::optional<ImportError> itemError; // the item take() refused, which stopped the walk
+    const auto walked = walker.walk([&](const QJsonObject& item, const ItemPlace& place) {
+        auto taken = take(result, item, place);
+        if (!taken)
+            itemError = taken.error();
+        return taken.ok();
     });
     if (itemError)
         return *itemError;
-    if (error)
-        return *error;
+    if (!walked)
+        return walked.error();
     return result;
 }
 
@@ -595,7 +605,7 @@ Result<std::vector<WritebackJob>> readSyncJobsJson(QByteArrayView data, const QS
                 else
                     ++others;
             }
-            return f.error();
+            return firstErrorOutcome(f.error());
         });
     if (otherJobs)
         *otherJobs = others;
@@ -611,7 +621,7 @@ Result<std::vector<WritebackSchema>> readSyncSchemaJson(QByteArrayView data, con
             WritebackSchema schema = readSchema(f, item);
             if (!f.error())
                 schemas.push_back(std::move(schema));
-            return f.error();
+            return firstErrorOutcome(f.error());
         });
 }
 
@@ -623,7 +633,7 @@ Result<ProvisioningLog> readProvisioningLogJson(QByteArrayView data, const QStri
                                       [&pool](ProvisioningLog& log, const QJsonObject& item, const ItemPlace& place) {
                                           ItemFields f(place);
                                           readProvisioningEntry(f, item, pool, log);
-                                          return f.error();
+                                          return firstErrorOutcome(f.error());
                                       });
 }
 
@@ -638,7 +648,7 @@ Result<std::vector<SyncedDirectoryObject>> readSyncedObjectsJson(QByteArrayView 
             SyncedDirectoryObject object = readSyncedObject(f, item, contact);
             if (!f.error())
                 objects.push_back(std::move(object));
-            return f.error();
+            return firstErrorOutcome(f.error());
         });
 }
 

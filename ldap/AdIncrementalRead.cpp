@@ -65,7 +65,7 @@ LdapResult<DcState> readDcState(LdapConnection& connection, const QByteArray& ba
     DcState state;
     QByteArray serviceName;
     QByteArrayList namingContexts;
-    auto failure = connection.search(rootDse, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    auto searched = connection.search(rootDse, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes) {
             if (equalsCaseInsensitive(attribute.name, "highestCommittedUSN"))
                 state.highestCommittedUsn = attribute.value.toByteArray().toLongLong();
@@ -76,10 +76,10 @@ LdapResult<DcState> readDcState(LdapConnection& connection, const QByteArray& ba
             else if (equalsCaseInsensitive(attribute.name, "namingContexts"))
                 namingContexts << attribute.value.toByteArray();
         }
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        return *failure;
+    if (!searched)
+        return searched.error();
     if (state.host.isEmpty())
         state.host = connection.host();
     for (const QByteArray& context : namingContexts) {
@@ -92,13 +92,13 @@ LdapResult<DcState> readDcState(LdapConnection& connection, const QByteArray& ba
         dsa.scope = LdapScope::Base;
         dsa.pageSize = 0;
         dsa.attributes = {"invocationId"};
-        failure = connection.search(dsa, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        searched = connection.search(dsa, [&](const LdifEntry& entry) -> LdapResult<void> {
             if (const auto text = guidToText(valueOf(entry, "invocationId")))
                 state.invocationId = *text;
-            return std::nullopt;
+            return {};
         });
-        if (failure)
-            return *failure;
+        if (!searched)
+            return searched.error();
     }
     return state;
 }
@@ -156,7 +156,7 @@ public:
     // originating write), and the OUs and containers changed since: a rename or move of one changes its
     // descendants' DNs without touching their uSNChanged [MS-ADTS 3.1.1.1.9: only the renamed object gets a new
     // USN; documented], so those descendants are read again.
-    std::optional<LdapError> findChanged()
+    LdapResult<void> findChanged()
     {
         LdapSearchRequest changed;
         changed.baseDn = m_dc.namingContext;
@@ -166,32 +166,33 @@ public:
         changed.pageSize = m_options.pageSize;
         changed.showDeleted = true;
         QByteArrayList containers;
-        auto failure = m_connection.search(changed, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        auto searched = m_connection.search(changed, [&](const LdifEntry& entry) -> LdapResult<void> {
             const QByteArrayView guid = valueOf(entry, "objectGUID");
             if (hasValue(entry, "isDeleted", "TRUE") || hasValue(entry, "objectClass", "user"))
                 m_changed.insert(guid.toByteArray());
             else if (!equalsCaseInsensitive(entry.dn, m_dc.namingContext))
                 containers << entry.dn.toByteArray();
-            return std::nullopt;
+            return {};
         });
-        if (failure)
-            return failure;
+        if (!searched)
+            return searched;
         for (const QByteArray& container : containers) {
             LdapSearchRequest below;
             below.baseDn = container;
             below.filter = "(objectClass=user)";
             below.attributes = {"objectGUID"};
             below.pageSize = m_options.pageSize;
-            failure = m_connection.search(below, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            searched = m_connection.search(below, [&](const LdifEntry& entry) -> LdapResult<void> {
                 m_changed.insert(valueOf(entry, "objectGUID").toByteArray());
-                return std::nullopt;
+                return {};
             });
-            if (failure && failure->code != LdapErrorCode::NoSuchObject) // gone since: its users are in m_changed
-                return failure;
+            // NoSuchObject: gone since, and its users are in m_changed.
+            if (!searched && searched.error().code != LdapErrorCode::NoSuchObject)
+                return searched;
             if (dnIsUnder(container, m_baseDn))
                 m_rereadUnder << container;
         }
-        return std::nullopt;
+        return {};
     }
 
     // Then the mailboxes changed since the cursor, paged and ranged exactly as a full read, and every mailbox
@@ -200,11 +201,11 @@ public:
     // makes the DC scan every object again (observed on Samba 4.17: about as long as findChanged's, a fifth of
     // a rescan of 20,000 mailboxes). A mailbox changed after findChanged() is above the new cursor: the next
     // rescan reads it.
-    std::optional<LdapError> readChanged(const LdapEntryHandler& onEntry, const LdapSearchProgress& progress)
+    LdapResult<void> readChanged(const LdapEntryHandler& onEntry, const LdapSearchProgress& progress)
     {
-        const auto once = [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        const auto once = [&](const LdifEntry& entry) -> LdapResult<void> {
             if (m_reread.contains(valueOf(entry, "objectGUID").toByteArray()))
-                return std::nullopt;
+                return {};
             m_reread.insert(valueOf(entry, "objectGUID").toByteArray());
             return onEntry(entry);
         };
@@ -220,16 +221,16 @@ public:
                 anyOf += "(objectGUID=" + escapeFilterBytes(guid) + ')';
             LdapSearchRequest request = all;
             request.filter = "(&" + all.filter + anyOf + "))";
-            if (auto failure = m_connection.search(request, once, progress))
-                return failure;
+            if (auto searched = m_connection.search(request, once, progress); !searched)
+                return searched;
         }
         for (const QByteArray& container : std::as_const(m_rereadUnder)) {
             LdapSearchRequest below = adMailboxSearchRequest(container, m_options);
-            if (auto failure = m_connection.search(below, once, progress);
-                failure && failure->code != LdapErrorCode::NoSuchObject)
-                return failure;
+            if (auto searched = m_connection.search(below, once, progress);
+                !searched && searched.error().code != LdapErrorCode::NoSuchObject)
+                return searched;
         }
-        return std::nullopt;
+        return {};
     }
 
     // A kept entry is used as it was unless it changed (then it was read again, or it is gone).
@@ -319,8 +320,8 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
             result.fullReason = *why;
         } else {
             kept = std::make_unique<AdKeptEntries>(adEntriesPath(directory));
-            if (auto damaged = kept->open(loaded.value()->entriesSha256, loaded.value()->entries)) {
-                result.fullReason = *damaged;
+            if (auto opened = kept->open(loaded.value()->entriesSha256, loaded.value()->entries); !opened) {
+                result.fullReason = opened.error();
                 kept.reset();
             } else {
                 cursor = loaded.value();
@@ -329,7 +330,7 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
     }
 
     AdSnapshotReader reader(source);
-    std::optional<ImportError> readerFailure;
+    std::optional<ImportError> readerFailure; // why the reader refused an entry that a search handed it
     std::optional<AdKeptEntriesWriter> writer;
     if (dc) {
         if (!QDir().mkpath(directory)) {
@@ -337,20 +338,20 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         } else {
             QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
             writer.emplace(adEntriesPath(directory));
-            if (auto error = writer->open()) {
-                result.stateWarning = *error;
+            if (auto opened = writer->open(); !opened) {
+                result.stateWarning = opened.error();
                 writer.reset();
             }
         }
     }
-    const auto add = [&](const LdifEntry& entry, bool keep) -> std::optional<LdapError> {
+    const auto add = [&](const LdifEntry& entry, bool keep) -> LdapResult<void> {
         if (keep && writer)
             writer->write(entry);
-        if (auto e = reader.addEntry(entry)) {
-            readerFailure = std::move(e);
+        if (auto added = reader.addEntry(entry); !added) {
+            readerFailure = added.error();
             return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
         }
-        return std::nullopt;
+        return {};
     };
     const LdapSearchProgress searchProgress =
         progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress();
@@ -358,8 +359,8 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
     std::optional<IncrementalMerge> merge;
     if (cursor) {
         merge.emplace(connection, baseDn, *dc, cursor->highestCommittedUsn, options.read);
-        if (auto failure = merge->findChanged())
-            return readFailed(*failure);
+        if (auto found = merge->findChanged(); !found)
+            return readFailed(found.error());
         phaseDone("changes found");
     }
     if (options.read.replicationMetadata) {
@@ -370,33 +371,35 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
     }
     const LdapEntryHandler addMailbox = [&](const LdifEntry& entry) { return add(entry, true); };
     if (merge) {
-        if (auto failure = merge->readChanged(addMailbox, searchProgress))
-            return readerFailure ? *readerFailure : readFailed(*failure);
+        if (auto changedRead = merge->readChanged(addMailbox, searchProgress); !changedRead)
+            return readerFailure ? *readerFailure : readFailed(changedRead.error());
         phaseDone("changed mailboxes read");
-        auto failure = kept->read([&](const LdifEntry& entry, QByteArrayView record) -> std::optional<ImportError> {
+        auto merged = kept->read([&](const LdifEntry& entry, QByteArrayView record) -> Result<void> {
             if (!merge->keeps(entry, result.removed))
-                return std::nullopt;
+                return {};
             ++result.kept;
             // Kept as it was: its bytes are copied, not encoded again.
             if (writer)
                 writer->writeRecord(record);
-            if (add(entry, false))
+            if (!add(entry, false))
                 return *readerFailure;
             // The kept entries count like the ones read, a page at a time: the GUI's row moves, and can cancel.
             if (progress && result.kept % kKeptPerProgress == 0 && !progress(merge->reread() + result.kept))
                 return ImportError{source, 0, {}, u"cancelled after %1 entries."_s.arg(merge->reread() + result.kept)};
-            return std::nullopt;
+            return {};
         });
-        if (failure)
-            return *failure;
+        if (!merged)
+            return merged.error();
         if (progress)
             progress(merge->reread() + result.kept); // the last count; a cancel now is seen by the caller
         phaseDone("kept entries merged");
         result.incremental = true;
         result.sinceUsn = cursor->highestCommittedUsn;
         result.reread = merge->reread();
-    } else if (auto failure = connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress)) {
-        return readerFailure ? *readerFailure : readFailed(*failure);
+    } else if (auto searched =
+                   connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress);
+               !searched) {
+        return readerFailure ? *readerFailure : readFailed(searched.error());
     }
     if (!merge)
         phaseDone("mailboxes read");
@@ -418,10 +421,10 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         next.readSignature = signature;
         next.savedAt = QDateTime::currentDateTimeUtc();
         next.entries = writer->entries();
-        if (auto error = writer->commit(next.entriesSha256))
-            result.stateWarning = *error;
-        else if (auto failure = saveAdScanCursor(directory, next))
-            result.stateWarning = failure->toString();
+        if (auto committed = writer->commit(next.entriesSha256); !committed)
+            result.stateWarning = committed.error();
+        else if (auto saved = saveAdScanCursor(directory, next); !saved)
+            result.stateWarning = saved.error().toString();
         phaseDone("cursor and entries saved");
     }
     qCDebug(lcLdap).noquote() << (result.incremental ? "incremental" : "full") << "AD read:" << phases.join(u", "_s);

@@ -61,13 +61,13 @@ bool hasGuid(const LdifEntry& entry)
 
 AdKeptEntriesWriter::AdKeptEntriesWriter(const QString& path) : m_file(path) {}
 
-std::optional<QString> AdKeptEntriesWriter::open()
+Expected<void, QString> AdKeptEntriesWriter::open()
 {
     if (auto opened = m_file.open(); !opened)
         return opened.error().message;
     m_buffer.reserve(kFlushBytes + 64 * 1024);
     m_buffer.append(kMagic);
-    return std::nullopt;
+    return {};
 }
 
 void AdKeptEntriesWriter::write(const LdifEntry& entry)
@@ -111,7 +111,7 @@ void AdKeptEntriesWriter::flush()
     m_buffer.resize(0); // keeps the capacity
 }
 
-std::optional<QString> AdKeptEntriesWriter::commit(QByteArray& sha256)
+Expected<void, QString> AdKeptEntriesWriter::commit(QByteArray& sha256)
 {
     if (!m_withoutGuid.isEmpty())
         return u"%1 has no objectGUID to merge changes by"_s.arg(m_withoutGuid);
@@ -121,10 +121,10 @@ std::optional<QString> AdKeptEntriesWriter::commit(QByteArray& sha256)
     if (auto committed = m_file.commit(); !committed)
         return committed.error().message;
     sha256 = m_hash.result().toHex();
-    return std::nullopt;
+    return {};
 }
 
-std::optional<QString> AdKeptEntries::open(const QByteArray& expectedSha256, qint64 expectedEntries)
+Expected<void, QString> AdKeptEntries::open(const QByteArray& expectedSha256, qint64 expectedEntries)
 {
     if (!m_file.open(QIODevice::ReadOnly))
         return u"the kept entries %1 cannot be read (%2)"_s.arg(m_file.fileName(), m_file.errorString());
@@ -153,10 +153,10 @@ std::optional<QString> AdKeptEntries::open(const QByteArray& expectedSha256, qin
         return u"the kept entries %1 hold %2 entries where the cursor recorded %3"_s.arg(m_file.fileName())
             .arg(records)
             .arg(expectedEntries);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> AdKeptEntries::read(const EntryHandler& onEntry) const
+Result<void> AdKeptEntries::read(const EntryHandler& onEntry) const
 {
     std::vector<LdifAttribute> attributes;
     qint64 number = 0;
@@ -178,10 +178,10 @@ std::optional<ImportError> AdKeptEntries::read(const EntryHandler& onEntry) cons
         if (!ok || !fields.atEnd())
             return ImportError{m_file.fileName(), number, {}, u"kept entry %1 is damaged"_s.arg(number)};
         entry.attributes = attributes;
-        if (auto failure = onEntry(entry, record))
-            return failure;
+        if (auto handled = onEntry(entry, record); !handled)
+            return handled;
     }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sunset

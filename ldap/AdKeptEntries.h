@@ -28,14 +28,14 @@ class AdKeptEntriesWriter final {
 public:
     explicit AdKeptEntriesWriter(const QString& path);
 
-    // Why the temporary file could not be created, or nullopt.
-    std::optional<QString> open();
+    // Ok, or why the temporary file could not be created.
+    Expected<void, QString> open();
     void write(const LdifEntry& entry);
     // A record handed out by AdKeptEntries::read, copied as it is.
     void writeRecord(QByteArrayView record);
     qint64 entries() const { return m_entries; }
     // Puts the file in place and gives its SHA-256 (hex); why not, else.
-    std::optional<QString> commit(QByteArray& sha256);
+    Expected<void, QString> commit(QByteArray& sha256);
 
 private:
     void flushIfFull();
@@ -54,12 +54,12 @@ class AdKeptEntries final {
 public:
     explicit AdKeptEntries(const QString& path) : m_file(path) {}
 
-    // Why the file cannot be used (unreadable, damaged), or nullopt.
-    std::optional<QString> open(const QByteArray& expectedSha256, qint64 expectedEntries);
+    // Ok, or why the file cannot be used (unreadable, damaged).
+    Expected<void, QString> open(const QByteArray& expectedSha256, qint64 expectedEntries);
     // Each entry in file order with its record's bytes (for AdKeptEntriesWriter::writeRecord); the views are valid
     // during the call. A damaged record is an error naming the file and the record's number.
-    using EntryHandler = std::function<std::optional<ImportError>(const LdifEntry& entry, QByteArrayView record)>;
-    std::optional<ImportError> read(const EntryHandler& onEntry) const;
+    using EntryHandler = std::function<Result<void>(const LdifEntry& entry, QByteArrayView record)>;
+    Result<void> read(const EntryHandler& onEntry) const;
     QString fileName() const { return m_file.fileName(); }
 
 private:

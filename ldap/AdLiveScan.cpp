@@ -10,24 +10,24 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 
 // Connects, binds and finds the base DN; the error message says what failed, for the admin.
-std::optional<QString> openDirectory(LdapConnection& connection, AdLiveScanSettings& settings)
+Expected<void, QString> openDirectory(LdapConnection& connection, AdLiveScanSettings& settings)
 {
-    if (auto error = connection.connect())
-        return error->toString();
-    std::optional<LdapError> bound = settings.dc.kerberos
-                                         ? connection.kerberosBind()
-                                         : connection.simpleBind(settings.dc.bindName, settings.password);
+    if (auto connected = connection.connect(); !connected)
+        return connected.error().toString();
+    const LdapResult<void> bound = settings.dc.kerberos
+                                       ? connection.kerberosBind()
+                                       : connection.simpleBind(settings.dc.bindName, settings.password);
     settings.password.fill('\0'); // the secret is needed for the bind only
     settings.password.clear();
-    if (bound)
-        return bound->toString();
+    if (!bound)
+        return bound.error().toString();
     if (settings.dc.baseDn.isEmpty()) {
         auto rootDse = connection.readRootDse();
         if (!rootDse)
             return rootDse.error().toString();
         settings.dc.baseDn = QString::fromUtf8(rootDse->defaultNamingContext);
     }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace
@@ -62,8 +62,8 @@ void AdLiveScan::start(AdLiveScanSettings settings)
     m_task.start(
         [settings = std::move(settings), post](TaskControl& control) mutable -> Emit {
             LdapConnection connection(connectionOptionsFor(settings.dc)); // created here: this thread owns the LDAP*
-            if (const auto error = openDirectory(connection, settings))
-                return [message = *error](AdLiveScan& scan) { Q_EMIT scan.failed(message); };
+            if (const auto opened = openDirectory(connection, settings); !opened)
+                return [message = opened.error()](AdLiveScan& scan) { Q_EMIT scan.failed(message); };
             AdIncrementalOptions options;
             options.read.pageSize = settings.pageSize;
             options.stateDirectory = settings.stateDirectory;

@@ -67,7 +67,7 @@ Result<std::optional<AdScanCursor>> loadAdScanCursor(const QString& directory)
     return std::optional<AdScanCursor>(std::move(cursor));
 }
 
-std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdScanCursor& cursor)
+Result<void> saveAdScanCursor(const QString& directory, const AdScanCursor& cursor)
 {
     const QJsonObject root{
         {u"version"_s, kCursorVersion},
@@ -86,7 +86,7 @@ std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdSc
         return ImportError{
             adCursorPath(directory), 0, {}, u"cannot write the AD scan cursor: "_s + written.error().message};
     QFile::remove(legacyEntriesPath(directory)); // never read again
-    return std::nullopt;
+    return {};
 }
 
 void removeAdScanState(const QString& directory)

@@ -39,7 +39,7 @@ QString adEntriesPath(const QString& directory);
 // The cursor in directory; nullopt when none was kept. A damaged one is an error naming the file.
 Result<std::optional<AdScanCursor>> loadAdScanCursor(const QString& directory);
 // Written owner-only and whole (OwnerOnlyFile).
-std::optional<ImportError> saveAdScanCursor(const QString& directory, const AdScanCursor& cursor);
+Result<void> saveAdScanCursor(const QString& directory, const AdScanCursor& cursor);
 // Forgets both files, and the LDIF an earlier version kept (the next scan reads in full).
 void removeAdScanState(const QString& directory);
 

@@ -188,7 +188,7 @@ AdSnapshotReader::NameInfo AdSnapshotReader::classify(QByteArrayView base)
     return info;
 }
 
-std::optional<ImportError> AdSnapshotReader::classifyAll(const LdifEntry& entry)
+Result<void> AdSnapshotReader::classifyAll(const LdifEntry& entry)
 {
     m_classified.resize(entry.attributes.size());
     for (size_t i = 0; i < entry.attributes.size(); ++i) {
@@ -224,7 +224,7 @@ std::optional<ImportError> AdSnapshotReader::classifyAll(const LdifEntry& entry)
             c.high = *high;
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 std::optional<qsizetype> AdSnapshotReader::findRecord(QByteArrayView dn, size_t key) const
@@ -245,12 +245,12 @@ const AdSnapshotReader::SkippedRanged* AdSnapshotReader::findSkippedRanged(QByte
     return nullptr;
 }
 
-std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
+Result<void> AdSnapshotReader::addEntry(const LdifEntry& entry)
 {
     if (!isValidUtf8(entry.dn))
         return error(entry.line, entry.dn, u"the DN is not valid UTF-8"_s);
-    if (auto failure = classifyAll(entry))
-        return failure;
+    if (auto classified = classifyAll(entry); !classified)
+        return classified;
     m_entryRangesBegin = qsizetype(m_ranges.size());
 
     // A later entry with the same DN is how ldapsearch users fetch the rest of a ranged attribute
@@ -272,7 +272,7 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
                     .arg(earlierLine)
                     .arg(quotedForMessage(name)));
         }
-        return earlierRecord ? addContinuation(entry, *earlierRecord) : std::nullopt;
+        return earlierRecord ? addContinuation(entry, *earlierRecord) : Result<void>();
     }
 
     bool hasObjectClass = false;
@@ -299,9 +299,9 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
         }
     }
     if (isDictionary) {
-        if (auto failure = m_metadata.addDictionaryEntry(entry, ReplicationMetadataDecoder::kindOf(entry)))
-            return error(entry.line, entry.dn, *failure);
-        return std::nullopt;
+        if (auto added = m_metadata.addDictionaryEntry(entry, ReplicationMetadataDecoder::kindOf(entry)); !added)
+            return error(entry.line, entry.dn, added.error());
+        return {};
     }
     // Without objectClass (an export that did not ask for it) the Exchange attributes decide alone.
     const bool mailbox = (!hasObjectClass || (isUser && !isComputer)) && hasExchangeAttribute;
@@ -311,28 +311,27 @@ std::optional<ImportError> AdSnapshotReader::addEntry(const LdifEntry& entry)
             std::any_of(m_classified.begin(), m_classified.end(), [](const Classified& c) { return c.ranged; });
         if (anyRanged) // e.g. a large group's member;range=0-1499: its continuation must not become a mailbox
             m_skippedRanged.insert(key, SkippedRanged{entry.dn.toByteArray(), entry.line});
-        return std::nullopt;
+        return {};
     }
     const auto record = qsizetype(m_snapshot.records.size());
-    if (auto failure = addMailbox(entry))
-        return failure;
+    if (auto added = addMailbox(entry); !added)
+        return added;
     m_recordsByDn.insert(key, record);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> AdSnapshotReader::setGuid(const LdifEntry& entry, const LdifAttribute& attribute,
-                                                     IdentityField field)
+Result<void> AdSnapshotReader::setGuid(const LdifEntry& entry, const LdifAttribute& attribute, IdentityField field)
 {
     if (attribute.value.isEmpty())
-        return std::nullopt;
+        return {};
     if (attribute.value.size() == 16) {
         m_builder.setIdentity(field, attribute.value);
-        return std::nullopt;
+        return {};
     }
     // Some tools export GUIDs as text ("{...}" or bare); take that, but nothing else.
     if (const auto bytes = guidFromText(attribute.value)) {
         m_builder.setIdentity(field, *bytes);
-        return std::nullopt;
+        return {};
     }
     return error(attribute.line, entry.dn,
                  u"%1 has %2 bytes; a GUID has 16 bytes (or is text like 1b4e28ba-2fa1-11d2-883f-0016d3cca427)"_s
@@ -340,8 +339,8 @@ std::optional<ImportError> AdSnapshotReader::setGuid(const LdifEntry& entry, con
                      .arg(attribute.value.size()));
 }
 
-std::optional<ImportError> AdSnapshotReader::addCatalogValue(const LdifEntry& entry, const LdifAttribute& attribute,
-                                                             const Classified& c, qsizetype record)
+Result<void> AdSnapshotReader::addCatalogValue(const LdifEntry& entry, const LdifAttribute& attribute,
+                                               const Classified& c, qsizetype record)
 {
     if (!isValidUtf8(attribute.value)) {
         return error(attribute.line, entry.dn,
@@ -357,10 +356,10 @@ std::optional<ImportError> AdSnapshotReader::addCatalogValue(const LdifEntry& en
         if (!known)
             m_ranges.push_back(piece);
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
+Result<void> AdSnapshotReader::addMailbox(const LdifEntry& entry)
 {
     const auto record = qsizetype(m_snapshot.records.size());
     m_builder.clear();
@@ -387,10 +386,11 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
             break;
         case Role::ObjectGuid:
         case Role::ConsistencyGuid:
-            if (auto failure = setGuid(entry, attribute,
-                                       c.info.role == Role::ObjectGuid ? IdentityField::ObjectGuid
-                                                                       : IdentityField::ConsistencyGuid))
-                return failure;
+            if (auto set = setGuid(entry, attribute,
+                                   c.info.role == Role::ObjectGuid ? IdentityField::ObjectGuid
+                                                                   : IdentityField::ConsistencyGuid);
+                !set)
+                return set;
             break;
         case Role::ObjectSid: {
             if (value.isEmpty())
@@ -437,8 +437,8 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
             break;
         }
         case Role::Catalog:
-            if (auto failure = addCatalogValue(entry, attribute, c, record))
-                return failure;
+            if (auto added = addCatalogValue(entry, attribute, c, record); !added)
+                return added;
             if (c.info.id == AttributeId::ProxyAddresses && primarySmtp.isEmpty()) {
                 const ProxyAddress address(value);
                 if (address.isPrimarySmtp())
@@ -464,11 +464,11 @@ std::optional<ImportError> AdSnapshotReader::addMailbox(const LdifEntry& entry)
     return addChangeMetadata(entry, replPropertyMetaData, m_xmlValues);
 }
 
-std::optional<ImportError> AdSnapshotReader::addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
-                                                               std::span<const LdifAttribute* const> xmlValues)
+Result<void> AdSnapshotReader::addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
+                                                 std::span<const LdifAttribute* const> xmlValues)
 {
     if (blob.isEmpty() && xmlValues.empty())
-        return std::nullopt;
+        return {};
     std::vector<AttributeLastChange>* changes = nullptr;
     const auto changesOfEntry = [&]() -> std::vector<AttributeLastChange>& {
         if (!changes)
@@ -485,25 +485,25 @@ std::optional<ImportError> AdSnapshotReader::addChangeMetadata(const LdifEntry& 
                 changesOfEntry().push_back(std::move(*change.value()));
         }
         changesOfEntry().shrink_to_fit();
-        return std::nullopt;
+        return {};
     }
     if (!m_metadata.knowsSchema()) {
         m_pendingBlobs.push_back(PendingBlob{entry.dn.toByteArray(), entry.line, blob.toByteArray()});
-        return std::nullopt;
+        return {};
     }
     auto decoded = m_metadata.changesFromBlob(blob);
     if (!decoded)
         return error(entry.line, entry.dn, decoded.error());
     changesOfEntry() = std::move(decoded.value());
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> AdSnapshotReader::decodePendingBlobs()
+Result<void> AdSnapshotReader::decodePendingBlobs()
 {
     // Without any schema entry the attids cannot be named: those mailboxes keep no metadata (absent, not empty).
     if (!m_metadata.knowsSchema()) {
         m_pendingBlobs.clear();
-        return std::nullopt;
+        return {};
     }
     for (const PendingBlob& pending : m_pendingBlobs) {
         auto decoded = m_metadata.changesFromBlob(pending.blob);
@@ -512,10 +512,10 @@ std::optional<ImportError> AdSnapshotReader::decodePendingBlobs()
         m_snapshot.changeMetadata.byDn[pending.dn] = std::move(decoded.value());
     }
     m_pendingBlobs.clear();
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> AdSnapshotReader::addContinuation(const LdifEntry& entry, qsizetype record)
+Result<void> AdSnapshotReader::addContinuation(const LdifEntry& entry, qsizetype record)
 {
     MailboxRecord& earlier = m_snapshot.records[size_t(record)];
     // The primary may sit in a later range; until one is seen, the earlier entry fell back to mail.
@@ -532,8 +532,8 @@ std::optional<ImportError> AdSnapshotReader::addContinuation(const LdifEntry& en
         if (c.info.role != Role::Catalog)
             continue; // ranged attributes Sunset does not compare, e.g. memberOf
         const LdifAttribute& attribute = entry.attributes[i];
-        if (auto failure = addCatalogValue(entry, attribute, c, record))
-            return failure;
+        if (auto added = addCatalogValue(entry, attribute, c, record); !added)
+            return added;
         if (c.info.id == AttributeId::ProxyAddresses && !hasPrimaryFromProxy) {
             const ProxyAddress address(attribute.value);
             if (address.isPrimarySmtp()) {
@@ -546,7 +546,7 @@ std::optional<ImportError> AdSnapshotReader::addContinuation(const LdifEntry& en
     return addChangeMetadata(entry, {}, m_xmlValues);
 }
 
-std::optional<ImportError> AdSnapshotReader::checkRanges() const
+Result<void> AdSnapshotReader::checkRanges() const
 {
     std::vector<RangePiece> pieces = m_ranges;
     std::sort(pieces.begin(), pieces.end(), [](const RangePiece& a, const RangePiece& b) {
@@ -614,15 +614,15 @@ std::optional<ImportError> AdSnapshotReader::checkRanges() const
         }
         group = groupEnd;
     }
-    return std::nullopt;
+    return {};
 }
 
 Result<Snapshot> AdSnapshotReader::finish()
 {
-    if (auto failure = checkRanges())
-        return *failure;
-    if (auto failure = decodePendingBlobs())
-        return *failure;
+    if (auto rangesComplete = checkRanges(); !rangesComplete)
+        return rangesComplete.error();
+    if (auto decoded = decodePendingBlobs(); !decoded)
+        return decoded.error();
     m_metadata.nameDomainControllers(m_snapshot.changeMetadata);
     if (m_snapshot.skippedEntries > 0) {
         m_snapshot.skippedReason = u"entries that are not mail-enabled users (OUs, groups, contacts, computers, "
@@ -635,8 +635,8 @@ Result<Snapshot> readAdSnapshotFromLdif(QByteArrayView data, const QString& file
 {
     LdifReader reader(data, fileName);
     AdSnapshotReader snapshot(fileName);
-    if (auto failure = reader.read([&](const LdifEntry& entry) { return snapshot.addEntry(entry); }, progress))
-        return *failure;
+    if (auto read = reader.read([&](const LdifEntry& entry) { return snapshot.addEntry(entry); }, progress); !read)
+        return read.error();
     return snapshot.finish();
 }
 

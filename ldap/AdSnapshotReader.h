@@ -28,7 +28,7 @@ class AdSnapshotReader final {
 public:
     explicit AdSnapshotReader(QString source);
 
-    std::optional<ImportError> addEntry(const LdifEntry& entry);
+    Result<void> addEntry(const LdifEntry& entry);
     // Checks that every ranged attribute arrived complete, then hands over the snapshot (the reader is
     // spent).
     Result<Snapshot> finish();
@@ -74,16 +74,16 @@ private:
     };
 
     NameInfo classify(QByteArrayView name);
-    std::optional<ImportError> classifyAll(const LdifEntry& entry);
-    std::optional<ImportError> addMailbox(const LdifEntry& entry);
-    std::optional<ImportError> addContinuation(const LdifEntry& entry, qsizetype record);
-    std::optional<ImportError> addCatalogValue(const LdifEntry& entry, const LdifAttribute& attribute,
-                                               const Classified& c, qsizetype record);
-    std::optional<ImportError> setGuid(const LdifEntry& entry, const LdifAttribute& attribute, IdentityField field);
-    std::optional<ImportError> checkRanges() const;
-    std::optional<ImportError> addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
-                                                 std::span<const LdifAttribute* const> xmlValues);
-    std::optional<ImportError> decodePendingBlobs();
+    Result<void> classifyAll(const LdifEntry& entry);
+    Result<void> addMailbox(const LdifEntry& entry);
+    Result<void> addContinuation(const LdifEntry& entry, qsizetype record);
+    Result<void> addCatalogValue(const LdifEntry& entry, const LdifAttribute& attribute, const Classified& c,
+                                 qsizetype record);
+    Result<void> setGuid(const LdifEntry& entry, const LdifAttribute& attribute, IdentityField field);
+    Result<void> checkRanges() const;
+    Result<void> addChangeMetadata(const LdifEntry& entry, QByteArrayView blob,
+                                   std::span<const LdifAttribute* const> xmlValues);
+    Result<void> decodePendingBlobs();
     std::optional<qsizetype> findRecord(QByteArrayView dn, size_t key) const;
     const SkippedRanged* findSkippedRanged(QByteArrayView dn, size_t key) const;
     ImportError error(qint64 line, QByteArrayView dn, const QString& message) const;

@@ -42,13 +42,13 @@ bool hasValue(const QStringList& values, QLatin1StringView wanted)
 }
 
 // A search whose base may not exist: NoSuchObject is "nothing there", not an error.
-std::optional<LdapError> searchIfPresent(LdapConnection& connection, const LdapSearchRequest& request,
-                                         const LdapEntryHandler& onEntry)
+LdapResult<void> searchIfPresent(LdapConnection& connection, const LdapSearchRequest& request,
+                                 const LdapEntryHandler& onEntry)
 {
-    std::optional<LdapError> error = connection.search(request, onEntry);
-    if (error && error->code == LdapErrorCode::NoSuchObject)
-        return std::nullopt;
-    return error;
+    LdapResult<void> searched = connection.search(request, onEntry);
+    if (!searched && searched.error().code == LdapErrorCode::NoSuchObject)
+        return {};
+    return searched;
 }
 
 LdapError withContext(LdapError error, const QString& reading)
@@ -94,7 +94,7 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
     org.filter = "(|(objectClass=msExchConfigurationContainer)(objectClass=msExchOrganizationContainer)"
                  "(objectClass=msExchExchangeServer)(objectClass=msExchHybridConfiguration))";
     org.attributes = {"objectClass", "name", "serialNumber"};
-    std::optional<LdapError> error = searchIfPresent(connection, org, [&](const LdifEntry& entry) {
+    LdapResult<void> searched = searchIfPresent(connection, org, [&](const LdifEntry& entry) {
         const QStringList classes = valuesOf(entry, "objectClass");
         const QString dn = QString::fromUtf8(dnOf(entry));
         if (hasValue(classes, "msExchExchangeServer"_L1)) {
@@ -106,10 +106,10 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
         } else {
             config.exchangeContainers.append(dn);
         }
-        return std::optional<LdapError>();
+        return LdapResult<void>();
     });
-    if (error)
-        return withContext(*error, u"the Exchange organization in the configuration partition"_s);
+    if (!searched)
+        return withContext(searched.error(), u"the Exchange organization in the configuration partition"_s);
 
     // 2. Autodiscover SCPs, anywhere in the configuration partition (Exchange puts them under each server's
     // CN=Protocols,CN=Autodiscover; a half-removed server can leave them elsewhere).
@@ -120,13 +120,13 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
         keywords += "(keywords=" + escapeFilterValue(k) + ')';
     scp.filter = "(&(objectClass=serviceConnectionPoint)(|" + keywords + "))";
     scp.attributes = {"keywords", "serviceBindingInformation"};
-    error = connection.search(scp, [&](const LdifEntry& entry) {
+    searched = connection.search(scp, [&](const LdifEntry& entry) {
         config.autodiscoverScps.push_back({QString::fromUtf8(dnOf(entry)), valuesOf(entry, "keywords"),
                                            valuesOf(entry, "serviceBindingInformation")});
-        return std::optional<LdapError>();
+        return LdapResult<void>();
     });
-    if (error)
-        return withContext(*error, u"Autodiscover service connection points"_s);
+    if (!searched)
+        return withContext(searched.error(), u"Autodiscover service connection points"_s);
 
     // 3. The Cloud Sync agent's group managed service account in the domain (sAMAccountName ends in '$').
     LdapSearchRequest agent;
@@ -134,12 +134,12 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
     agent.filter = "(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=" +
                    escapeFilterValue(QByteArray(options.agentAccountName.toUtf8() + '$')) + "))";
     agent.attributes = {"sAMAccountName"};
-    error = connection.search(agent, [&](const LdifEntry& entry) {
+    searched = connection.search(agent, [&](const LdifEntry& entry) {
         config.cloudSyncAgentAccounts.append(QString::fromUtf8(dnOf(entry)));
-        return std::optional<LdapError>();
+        return LdapResult<void>();
     });
-    if (error)
-        return withContext(*error, u"the Cloud Sync agent's account %1$"_s.arg(options.agentAccountName));
+    if (!searched)
+        return withContext(searched.error(), u"the Cloud Sync agent's account %1$"_s.arg(options.agentAccountName));
 
     // 4. The domain's Exchange containers that uninstalling the last server removes.
     for (const auto& [rdn, into] : {std::pair{QByteArray("CN=Microsoft Exchange System Objects,"), &config.systemObjects},
@@ -151,12 +151,12 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
         base.attributes = {"1.1"};
         base.pageSize = 0;
         QStringList* list = into;
-        error = searchIfPresent(connection, base, [&](const LdifEntry& entry) {
+        searched = searchIfPresent(connection, base, [&](const LdifEntry& entry) {
             list->append(QString::fromUtf8(dnOf(entry)));
-            return std::optional<LdapError>();
+            return LdapResult<void>();
         });
-        if (error)
-            return withContext(*error, QString::fromUtf8(base.baseDn));
+        if (!searched)
+            return withContext(searched.error(), QString::fromUtf8(base.baseDn));
     }
 
     // 5. What must stay: the schema, and the recipients' Exchange values.
@@ -169,13 +169,13 @@ LdapResult<ExchangeConfiguration> readExchangeConfiguration(LdapConnection& conn
         recipients.baseDn = config.domainNamingContext;
         recipients.filter = "(|(msExchRecipientTypeDetails=*)(msExchRecipientDisplayType=*)(extensionAttribute1=*))";
         recipients.attributes = {"1.1"};
-        error = connection.search(recipients, [&](const LdifEntry& entry) {
+        searched = connection.search(recipients, [&](const LdifEntry& entry) {
             ++config.recipientsWithExchangeAttributes;
             ++config.recipientDomains[domainOfDn(QString::fromUtf8(dnOf(entry)))];
-            return std::optional<LdapError>();
+            return LdapResult<void>();
         });
-        if (error)
-            return withContext(*error, u"the recipients with Exchange attributes"_s);
+        if (!searched)
+            return withContext(searched.error(), u"the recipients with Exchange attributes"_s);
     }
     qCInfo(lcLdap) << "Exchange configuration:" << config.servers.size() << "servers,"
                    << config.autodiscoverScps.size() << "Autodiscover SCPs," << config.hybridConfigurations.size()
@@ -203,7 +203,7 @@ Result<ExchangeConfiguration> readExchangeConfigurationLdif(const QStringList& f
                                "Exchange objects"_s.arg(file.errorString())};
         const QByteArray data = file.readAll();
         LdifReader reader(data, path);
-        std::optional<ImportError> error = reader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
+        const Result<void> read = reader.read([&](const LdifEntry& entry) -> Result<void> {
             const QStringList classes = valuesOf(entry, "objectClass");
             const QString dn = QString::fromUtf8(dnOf(entry));
             const bool inExchange = dn.contains(u",CN=Microsoft Exchange,CN=Services,"_s, Qt::CaseInsensitive) ||
@@ -252,10 +252,10 @@ Result<ExchangeConfiguration> readExchangeConfigurationLdif(const QStringList& f
                     break;
                 }
             }
-            return std::nullopt;
+            return {};
         });
-        if (error)
-            return *error;
+        if (!read)
+            return read.error();
     }
     // An export that holds recipients' Exchange values proves the schema as much as its attributeSchema entries.
     config.schemaExtended = recipientValues || (schemaAttributes.contains(u"msexchrecipienttypedetails"_s) &&

@@ -68,7 +68,7 @@ LdapResult<SchemaCheck> checkExchangeSchema(LdapConnection& connection, const QB
     request.filter += "))";
 
     std::vector<bool> found(size_t(names.size()), false);
-    const auto failure = connection.search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes) {
             if (!equalsCaseInsensitive(attribute.name, "lDAPDisplayName"))
                 continue;
@@ -77,10 +77,10 @@ LdapResult<SchemaCheck> checkExchangeSchema(LdapConnection& connection, const QB
                     found[size_t(i)] = true;
             }
         }
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        return *failure;
+    if (!searched)
+        return searched.error();
     SchemaCheck check;
     for (qsizetype i = 0; i < names.size(); ++i)
         (found[size_t(i)] ? check.present : check.missing) << names[i];

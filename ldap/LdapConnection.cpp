@@ -125,10 +125,10 @@ bool LdapConnection::isEncrypted() const
     return d->encrypted;
 }
 
-std::optional<LdapError> LdapConnection::connect()
+LdapResult<void> LdapConnection::connect()
 {
     if (d->ld)
-        return std::nullopt;
+        return {};
     const QUrl url(m_options.uri);
     const QString scheme = url.scheme().toLower();
     if (!url.isValid() || url.host().isEmpty() || (scheme != u"ldap"_s && scheme != u"ldaps"_s)) {
@@ -209,7 +209,7 @@ std::optional<LdapError> LdapConnection::connect()
     }
     d->encrypted = ldap_tls_inplace(d->ld.get()) != 0;
     qCDebug(lcLdap) << "connected to" << d->hostPort << (d->encrypted ? "with TLS" : "WITHOUT TLS");
-    return std::nullopt;
+    return {};
 }
 
 ::ldap* LdapConnection::handle() const
@@ -236,10 +236,10 @@ void LdapConnection::connectionLost()
     d->rootDse.reset();
 }
 
-std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const QByteArray& password)
+LdapResult<void> LdapConnection::simpleBind(const QString& name, const QByteArray& password)
 {
-    if (auto failure = connect())
-        return failure;
+    if (auto connected = connect(); !connected)
+        return connected;
     if (!d->encrypted && !m_options.allowInsecurePlaintext) {
         return d->ownError(LdapErrorCode::InsecureBindRefused,
                            u"Sunset does not send the password of %1 to %2 over an unencrypted connection. Use "
@@ -259,7 +259,7 @@ std::optional<LdapError> LdapConnection::simpleBind(const QString& name, const Q
     if (rc != LDAP_SUCCESS)
         return d->error(rc, u"Binding as "_s + name);
     qCDebug(lcLdap) << "bound to" << d->hostPort << "as" << name;
-    return std::nullopt;
+    return {};
 }
 
 namespace {
@@ -299,10 +299,10 @@ bool containsAny(const QString& text, std::initializer_list<QLatin1StringView> m
 
 } // namespace
 
-std::optional<LdapError> LdapConnection::kerberosBind()
+LdapResult<void> LdapConnection::kerberosBind()
 {
-    if (auto failure = connect())
-        return failure;
+    if (auto connected = connect(); !connected)
+        return connected;
     const auto bindWith = [&](const char* securityProperties) {
         LDAP* const ld = d->ld.get();
         // The SPN is ldap/<host as written>: reverse DNS would turn 10.0.0.5 or an alias into another name.
@@ -318,7 +318,7 @@ std::optional<LdapError> LdapConnection::kerberosBind()
     const int rc = bindWith(d->encrypted ? "maxssf=0" : "minssf=56");
     if (rc == LDAP_SUCCESS) {
         qCDebug(lcLdap) << "bound to" << d->hostPort << "with Kerberos";
-        return std::nullopt;
+        return {};
     }
 
     const QString diagnostic = d->serverDiagnostic();
@@ -403,7 +403,7 @@ LdapResult<RootDse> LdapConnection::readRootDse()
         "dnsHostName",          "supportedControl",           "supportedLDAPVersion"};
     RootDse dse;
     bool found = false;
-    const auto failure = search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         found = true;
         for (const LdifAttribute& attribute : entry.attributes) {
             const QByteArrayView name = attribute.name;
@@ -423,10 +423,10 @@ LdapResult<RootDse> LdapConnection::readRootDse()
             else if (equalsCaseInsensitive(name, "supportedLDAPVersion"))
                 dse.supportedLdapVersions << value;
         }
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        return *failure;
+    if (!searched)
+        return searched.error();
     if (!found)
         return d->ownError(LdapErrorCode::InvalidResponse,
                            u"Reading the root DSE of %1: the server returned no "
@@ -435,22 +435,22 @@ LdapResult<RootDse> LdapConnection::readRootDse()
     return dse;
 }
 
-std::optional<LdapError> LdapConnection::search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                                const LdapSearchProgress& progress, LdapSearchStats* stats)
+LdapResult<void> LdapConnection::search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
 {
     return LdapSearch(*this).run(request, onEntry, progress, stats);
 }
 
-std::vector<std::optional<LdapError>> LdapConnection::searchTogether(const std::vector<LdapSearchJob>& searches)
+std::vector<LdapResult<void>> LdapConnection::searchTogether(const std::vector<LdapSearchJob>& searches)
 {
-    std::vector<std::optional<LdapError>> results(searches.size());
+    std::vector<LdapResult<void>> results(searches.size());
     std::vector<std::unique_ptr<LdapSearch>> running;
     for (size_t i = 0; i < searches.size(); ++i) {
         running.push_back(std::make_unique<LdapSearch>(*this));
         results[i] = running[i]->start(searches[i].request);
     }
     for (size_t i = 0; i < searches.size(); ++i) {
-        if (!results[i])
+        if (results[i])
             results[i] = running[i]->run(searches[i].request, searches[i].onEntry, searches[i].progress, nullptr);
     }
     return results;

@@ -118,8 +118,8 @@ struct LdapSearchStats {
 // Receives each entry of a search. The entry's views are valid only during the call. An attribute that came
 // back ranged arrives complete under its plain name ("proxyAddresses"), each value as one LdifAttribute, so
 // the entry is what an LDIF reader would have produced for the same object (line is the entry's 1-based
-// number in the search). Returning a message stops the search with that error.
-using LdapEntryHandler = std::function<std::optional<LdapError>(const LdifEntry& entry)>;
+// number in the search). Returning an error stops the search with that error.
+using LdapEntryHandler = std::function<LdapResult<void>(const LdifEntry& entry)>;
 // Called after each page with the number of entries so far; returning false cancels the search.
 using LdapSearchProgress = std::function<bool(qint64 entries)>;
 
@@ -145,13 +145,13 @@ public:
 
     // Opens the connection and establishes TLS (ldaps://, or StartTLS on ldap:// unless startTls is off).
     // A certificate that does not verify fails here, naming the host.
-    std::optional<LdapError> connect();
+    LdapResult<void> connect();
     bool isConnected() const;
     bool isEncrypted() const; // TLS is in place
 
     // Simple bind with a UPN ("admin@contoso.com") or a DN and a password. Refused without TLS unless
     // allowInsecurePlaintext. Connects first if needed.
-    std::optional<LdapError> simpleBind(const QString& name, const QByteArray& password);
+    LdapResult<void> simpleBind(const QString& name, const QByteArray& password);
 
     // Kerberos bind (SASL GSSAPI) with the ticket of the user running Sunset (kinit, or the logon of a
     // domain-joined machine); no password passes through Sunset. The domain controller is asked for as the
@@ -161,21 +161,21 @@ public:
     // top of TLS: maxssf=0); without TLS it requires sealing (minssf=56), so the traffic is encrypted either
     // way. The credential cache is KRB5CCNAME's or the default; krb5.conf is KRB5_CONFIG's or the system's.
     // Connects first if needed.
-    std::optional<LdapError> kerberosBind();
+    LdapResult<void> kerberosBind();
 
     // Read once per bound connection: what it holds does not change while the connection lives, and each read
     // is a round trip (a scan asks for it from several places).
     LdapResult<RootDse> readRootDse();
 
     // Runs a search, paged and with ranged attributes completed, handing each entry to onEntry as it arrives.
-    std::optional<LdapError> search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                    const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
+    LdapResult<void> search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                            const LdapSearchProgress& progress = {}, LdapSearchStats* stats = nullptr);
     // Several searches for the round trip of one: every first page is asked for before any answer is read, then
     // each search is read to its end in turn, in the order given, so each handler sees its entries after the
-    // searches before it are complete, as with search() one after the other. One result per search (nullopt:
+    // searches before it are complete, as with search() one after the other. One result per search (ok:
     // complete), so that a search the caller can do without does not stop the others; a lost connection fails
     // the rest.
-    std::vector<std::optional<LdapError>> searchTogether(const std::vector<LdapSearchJob>& searches);
+    std::vector<LdapResult<void>> searchTogether(const std::vector<LdapSearchJob>& searches);
 
 private:
     // For the search (LdapSearch.cpp) and the modify pipeline (LdapModify.cpp), which drive the same handle.

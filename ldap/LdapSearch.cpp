@@ -121,26 +121,26 @@ QString searchingWhat(const LdapSearchRequest& request)
 
 } // namespace
 
-std::optional<LdapError> LdapSearch::start(const LdapSearchRequest& request)
+LdapResult<void> LdapSearch::start(const LdapSearchRequest& request)
 {
-    if (auto failure = m_connection.connect())
-        return failure;
+    if (auto connected = m_connection.connect(); !connected)
+        return connected;
     berval noCookie{0, nullptr};
     int messageId = 0;
     if (const int rc = sendPageRequest(m_connection.handle(), request, &noCookie, &messageId); rc != LDAP_SUCCESS)
         return m_connection.errorFor(rc, searchingWhat(request));
     m_started = {m_connection.handle(), messageId};
-    return std::nullopt;
+    return {};
 }
 
-std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                        const LdapSearchProgress& progress, LdapSearchStats* stats)
+LdapResult<void> LdapSearch::run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                                 const LdapSearchProgress& progress, LdapSearchStats* stats)
 {
     const QString doing = searchingWhat(request);
     if (m_started.messageId && m_started.handle != m_connection.handle()) // the connection dropped meanwhile
         return m_connection.errorFor(LDAP_SERVER_DOWN, doing);
-    if (auto failure = m_connection.connect())
-        return failure;
+    if (auto connected = m_connection.connect(); !connected)
+        return connected;
     LDAP* const ld = m_connection.handle();
     LdapSearchStats local;
     LdapSearchStats& counts = stats ? *stats : local;
@@ -175,7 +175,7 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
 
     // Follows "name;range=L-H" with base-scope reads until a range ends in "*"; appends the values.
     const auto readRestOfRange = [&](const QByteArray& dn, const QByteArray& plainName, qint64 next,
-                                     qint64 entryNumber) -> std::optional<LdapError> {
+                                     qint64 entryNumber) -> LdapResult<void> {
         for (;;) {
             QByteArray wanted = plainName + ";range=" + QByteArray::number(next) + '-';
             wanted += request.rangeStep > 0 ? QByteArray::number(next + request.rangeStep - 1) : QByteArray("*");
@@ -225,7 +225,7 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
                 break;
             }
             if (!got && request.rangeStep > 0) // asked past the last value with an explicit upper bound
-                return std::nullopt;
+                return {};
             if (!got || got->low != next || (got->high >= 0 && got->high < next)) {
                 return afterEntries(LdapErrorText::own(
                     LdapErrorCode::InvalidResponse,
@@ -234,12 +234,12 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
                         QString::fromUtf8(plainName), QString::fromUtf8(dn), QString::number(next))));
             }
             if (got->high < 0)
-                return std::nullopt;
+                return {};
             next = got->high + 1;
         }
     };
 
-    const auto deliver = [&](LDAPMessage* message) -> std::optional<LdapError> {
+    const auto deliver = [&](LDAPMessage* message) -> LdapResult<void> {
         const qint64 entryNumber = ++counts.entries;
         BerElement* berRaw = nullptr;
         berval dn{};
@@ -286,14 +286,13 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
             }
             if (range && range->high >= 0) {
                 const QByteArray dnText(dn.bv_val, qsizetype(dn.bv_len));
-                if (auto failure = readRestOfRange(dnText, range->plainName, range->high + 1, entryNumber))
-                    return failure;
+                if (auto completed = readRestOfRange(dnText, range->plainName, range->high + 1, entryNumber);
+                    !completed)
+                    return completed;
             }
         }
         const LdifEntry entry{QByteArrayView(dn.bv_val, qsizetype(dn.bv_len)), entryNumber, m_attributes};
-        if (auto failure = onEntry(entry))
-            return failure;
-        return std::nullopt;
+        return onEntry(entry);
     };
 
     // The pages are read one ahead of the handler: as soon as a page's SearchResultDone (which carries the
@@ -324,12 +323,12 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
     bool nextPageDue = false; // `cookie` holds the next page's, not asked for yet
     bool pageArriving = false; // the page being read has sent entries but not its end yet
 
-    const auto askForPage = [&]() -> std::optional<LdapError> {
+    const auto askForPage = [&]() -> LdapResult<void> {
         if (const int rc = sendPageRequest(ld, request, cookie.get(), &messageId); rc != LDAP_SUCCESS) {
             messageId = 0;
             return m_connection.errorFor(rc, doing);
         }
-        return std::nullopt;
+        return {};
     };
     const auto abandonPage = [&] {
         if (messageId)
@@ -378,14 +377,14 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
 
     if (m_started.messageId) // start() asked for the first page
         messageId = std::exchange(m_started.messageId, 0);
-    else if (auto failure = askForPage())
-        return afterEntries(*failure);
+    else if (auto asked = askForPage(); !asked)
+        return afterEntries(asked.error());
     for (;;) {
         // The next page is asked for once its cookie is in and no page older than the last one read waits.
         if (nextPageDue && pagesReceived <= 1) {
             nextPageDue = false;
-            if (auto failure = askForPage())
-                fail(*failure);
+            if (auto asked = askForPage(); !asked)
+                fail(asked.error());
         }
         // Reads what has arrived; waits when nothing read is left to hand over, or for the rest of a page.
         if (messageId) {
@@ -420,9 +419,9 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
         Received next = std::move(received.front());
         received.pop_front();
         if (next.entry) {
-            if (auto failure = deliver(next.entry.get())) {
+            if (auto delivered = deliver(next.entry.get()); !delivered) {
                 abandonPage();
-                return failure;
+                return delivered;
             }
             continue;
         }
@@ -438,7 +437,7 @@ std::optional<LdapError> LdapSearch::run(const LdapSearchRequest& request, const
                                       doing + u": cancelled after %1 entries."_s.arg(counts.entries));
         }
         if (next.last)
-            return std::nullopt;
+            return {};
     }
 }
 

@@ -22,9 +22,9 @@ public:
     // Sends the request for the first page and returns without waiting for the answer, so that several searches
     // can be under way on the connection at once (LdapConnection::searchTogether); run() with the same request
     // then reads it. Without start(), run() sends it itself.
-    std::optional<LdapError> start(const LdapSearchRequest& request);
-    std::optional<LdapError> run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
-                                 const LdapSearchProgress& progress, LdapSearchStats* stats);
+    LdapResult<void> start(const LdapSearchRequest& request);
+    LdapResult<void> run(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,
+                         const LdapSearchProgress& progress, LdapSearchStats* stats);
 
 private:
     LdapConnection& m_connection;

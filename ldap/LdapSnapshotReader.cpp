@@ -67,10 +67,10 @@ void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler
     std::vector<LdapSearchJob> searches;
     for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
         searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
-    const std::vector<std::optional<LdapError>> failures = connection.searchTogether(searches);
-    for (size_t i = 0; i < failures.size(); ++i) {
-        if (failures[i])
-            logDictionaryFailure(searches[i].request, *failures[i]);
+    const std::vector<LdapResult<void>> searched = connection.searchTogether(searches);
+    for (size_t i = 0; i < searched.size(); ++i) {
+        if (!searched[i])
+            logDictionaryFailure(searches[i].request, searched[i].error());
     }
 }
 
@@ -123,17 +123,17 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     LdapSearchRequest request = adMailboxSearchRequest(baseDn, options);
 
     AdSnapshotReader reader(source);
-    std::optional<ImportError> readerFailure;
-    const LdapEntryHandler onEntry = [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    std::optional<ImportError> readerFailure; // why the reader refused an entry that a search handed it
+    const LdapEntryHandler onEntry = [&](const LdifEntry& entry) -> LdapResult<void> {
         if (readerFailure) // an entry of an earlier search failed: the searches after it stop at once
             return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
         if (options.onEntry)
             options.onEntry(entry);
-        if (auto e = reader.addEntry(entry)) {
-            readerFailure = std::move(e);
+        if (auto added = reader.addEntry(entry); !added) {
+            readerFailure = added.error();
             return LdapError{LdapErrorCode::InvalidResponse, 0, readerFailure->toString(), {}};
         }
-        return std::nullopt;
+        return {};
     };
     // The dictionary's searches and the mailboxes' go out together, in one round trip instead of one each; the
     // dictionary's entries still come first (searchTogether reads the searches in turn).
@@ -146,16 +146,16 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     searches.push_back(LdapSearchJob{
         request, onEntry,
         progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress()});
-    const std::vector<std::optional<LdapError>> failures = connection.searchTogether(searches);
-    for (size_t i = 0; i + 1 < failures.size(); ++i) {
-        if (failures[i] && !readerFailure)
-            logDictionaryFailure(searches[i].request, *failures[i]);
+    const std::vector<LdapResult<void>> searched = connection.searchTogether(searches);
+    for (size_t i = 0; i + 1 < searched.size(); ++i) {
+        if (!searched[i] && !readerFailure)
+            logDictionaryFailure(searches[i].request, searched[i].error());
     }
-    const std::optional<LdapError>& failure = failures.back();
+    const LdapResult<void>& mailboxesSearched = searched.back();
     if (readerFailure)
         return *readerFailure;
-    if (failure)
-        return ImportError{source, 0, {}, failure->toString()};
+    if (!mailboxesSearched)
+        return ImportError{source, 0, {}, mailboxesSearched.error().toString()};
     return reader.finish();
 }
 

@@ -244,14 +244,14 @@ qsizetype LdifReader::physicalLineEnd(qsizetype start, qsizetype& next) const
     return end;
 }
 
-std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
+Result<void> LdifReader::nextLine(LineKind& kind, Line& line)
 {
     const char* base = m_data.data();
     const qsizetype size = m_data.size();
     for (;;) {
         if (m_pos >= size) {
             kind = LineKind::End;
-            return std::nullopt;
+            return {};
         }
         const qsizetype start = m_pos;
         const qint64 number = m_lineNumber;
@@ -262,7 +262,7 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
         if (end == start) {
             kind = LineKind::Blank;
             line.number = number;
-            return std::nullopt;
+            return {};
         }
         if (base[start] == ' ') {
             return error(number, u"expected an attribute line or a blank line but found a continuation line "
@@ -276,7 +276,7 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
             line.text = {start, end - start, false}; // the common case: a view into the input
             line.number = number;
             kind = LineKind::Text;
-            return std::nullopt;
+            return {};
         }
         const qsizetype scratchStart = m_scratch.size();
         if (!comment)
@@ -297,11 +297,11 @@ std::optional<ImportError> LdifReader::nextLine(LineKind& kind, Line& line)
         line.text = {scratchStart, m_scratch.size() - scratchStart, true};
         line.number = number;
         kind = LineKind::Text;
-        return std::nullopt;
+        return {};
     }
 }
 
-std::optional<ImportError> LdifReader::parseAttribute(const Line& line, PendingAttribute& out)
+Result<void> LdifReader::parseAttribute(const Line& line, PendingAttribute& out)
 {
     const QByteArrayView text = view(line.text);
     qsizetype i = nameLength(text.data(), text.size()); // stops at the colon
@@ -330,7 +330,7 @@ std::optional<ImportError> LdifReader::parseAttribute(const Line& line, PendingA
     qsizetype valueSize = text.size() - i;
     if (!base64) {
         out.value = {line.text.offset + i, valueSize, line.text.inScratch};
-        return std::nullopt;
+        return {};
     }
 
     // Spaces are not base64; trailing ones (some editors leave them) cannot change the value.
@@ -350,10 +350,10 @@ std::optional<ImportError> LdifReader::parseAttribute(const Line& line, PendingA
                                       + quoted(view(line.text).sliced(i, valueSize)));
     }
     out.value = {outOffset, decoded, true};
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const ReadProgress& progress)
+Result<void> LdifReader::read(const EntryHandler& onEntry, const ReadProgress& progress)
 {
     if (!m_setupError.isEmpty())
         return error(0, m_setupError);
@@ -372,16 +372,16 @@ std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const R
 
         LineKind kind = LineKind::End;
         Line first;
-        if (auto failure = nextLine(kind, first))
-            return failure;
+        if (auto lineRead = nextLine(kind, first); !lineRead)
+            return lineRead;
         if (kind == LineKind::End)
             break;
         if (kind == LineKind::Blank)
             continue;
 
         PendingAttribute attribute;
-        if (auto failure = parseAttribute(first, attribute))
-            return failure;
+        if (auto parsed = parseAttribute(first, attribute); !parsed)
+            return parsed;
         const QByteArrayView name = view(attribute.name);
         if (std::exchange(atFileStart, false) && equalsIgnoringCase(name, QByteArrayView("version"))) {
             if (view(attribute.value) != QByteArrayView("1")) {
@@ -390,11 +390,11 @@ std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const R
             continue;
         }
         if (equalsIgnoringCase(name, QByteArrayView("dn"))) {
-            if (auto failure = readEntry(attribute, onEntry))
-                return failure;
+            if (auto entryRead = readEntry(attribute, onEntry); !entryRead)
+                return entryRead;
         } else if (isResultRecordName(name)) {
-            if (auto failure = skipResultRecord(attribute))
-                return failure;
+            if (auto skipped = skipResultRecord(attribute); !skipped)
+                return skipped;
         } else {
             return error(first.number, u"expected a record starting with \"dn: <distinguished name>\" but found "_s
                                            + quoted(view(first.text)));
@@ -402,10 +402,10 @@ std::optional<ImportError> LdifReader::read(const EntryHandler& onEntry, const R
     }
     if (progress && !progress(consumedInputBytes()))
         return error(0, u"cancelled"_s);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, const EntryHandler& onEntry)
+Result<void> LdifReader::readEntry(const PendingAttribute& dn, const EntryHandler& onEntry)
 {
     m_pending.clear();
     const char* const base = m_data.data();
@@ -430,14 +430,14 @@ std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, con
                 return lineTooLong(m_lineNumber);
             line = {{p - base, newline - p, false}, m_lineNumber++};
         } else {
-            if (auto failure = nextLine(kind, line))
-                return failure;
+            if (auto lineRead = nextLine(kind, line); !lineRead)
+                return lineRead;
             if (kind != LineKind::Text)
                 break;
         }
         PendingAttribute attribute;
-        if (auto failure = parseAttribute(line, attribute))
-            return failure;
+        if (auto parsed = parseAttribute(line, attribute); !parsed)
+            return parsed;
         const QByteArrayView name = view(attribute.name);
         if (equalsIgnoringCase(name, QByteArrayView("dn"))) {
             return error(line.number, u"expected a blank line before the next \"dn:\" (records are separated "
@@ -466,46 +466,48 @@ std::optional<ImportError> LdifReader::readEntry(const PendingAttribute& dn, con
     for (const PendingAttribute& p : m_pending)
         m_attributes.push_back({view(p.name), view(p.value), p.line});
     const LdifEntry entry{view(dn.value), dn.line, m_attributes};
-    std::optional<ImportError> failure = onEntry(entry);
-    if (failure && failure->file.isEmpty())
-        failure->file = m_fileName;
+    Result<void> handled = onEntry(entry);
+    if (handled || !handled.error().file.isEmpty())
+        return handled;
+    ImportError failure = handled.error();
+    failure.file = m_fileName;
     return failure;
 }
 
-std::optional<ImportError> LdifReader::checkResultLine(const PendingAttribute& attribute) const
+Result<void> LdifReader::checkResultLine(const PendingAttribute& attribute) const
 {
     if (!equalsIgnoringCase(view(attribute.name), QByteArrayView("result")))
-        return std::nullopt;
+        return {};
     const QByteArrayView value = view(attribute.value);
     if (value == QByteArrayView("0") || value.startsWith(QByteArrayView("0 ")))
-        return std::nullopt;
+        return {};
     // e.g. "result: 4 Size limit exceeded": the entries above are only part of what was asked for.
     return error(attribute.line, u"ldapsearch reported "_s + quoted(QByteArray("result: ").append(value))
                                      + u": the export is incomplete. Re-run it with paged results "
                                        "(ldapsearch -E pr=1000/noprompt) or use ldifde."_s);
 }
 
-std::optional<ImportError> LdifReader::skipResultRecord(const PendingAttribute& first)
+Result<void> LdifReader::skipResultRecord(const PendingAttribute& first)
 {
-    if (auto failure = checkResultLine(first))
-        return failure;
+    if (auto checked = checkResultLine(first); !checked)
+        return checked;
     for (;;) {
         LineKind kind = LineKind::End;
         Line line;
-        if (auto failure = nextLine(kind, line))
-            return failure;
+        if (auto lineRead = nextLine(kind, line); !lineRead)
+            return lineRead;
         if (kind != LineKind::Text)
-            return std::nullopt;
+            return {};
         PendingAttribute attribute;
-        if (auto failure = parseAttribute(line, attribute))
-            return failure;
+        if (auto parsed = parseAttribute(line, attribute); !parsed)
+            return parsed;
         if (!isResultRecordName(view(attribute.name))) {
             return error(line.number, u"expected only search:/result: lines in ldapsearch's result record but "
                                       "found "_s
                                           + quoted(view(line.text)));
         }
-        if (auto failure = checkResultLine(attribute))
-            return failure;
+        if (auto checked = checkResultLine(attribute); !checked)
+            return checked;
     }
 }
 

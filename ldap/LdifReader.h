@@ -40,7 +40,7 @@ QString quotedForMessage(QByteArrayView text);
 class LdifReader final {
 public:
     // Called per entry. Returning an error stops the read with that error (its file is filled in if empty).
-    using EntryHandler = std::function<std::optional<ImportError>(const LdifEntry&)>;
+    using EntryHandler = std::function<Result<void>(const LdifEntry&)>;
 
     // data: the whole file, e.g. memory-mapped by the caller. Must outlive the reader. A UTF-16 file with a
     // byte-order mark (ldifde -u) is converted to UTF-8 here, into a buffer the reader owns.
@@ -56,7 +56,7 @@ public:
     // Reads the whole input. progress is called with the input bytes consumed about every MiB (bytes before
     // that offset are not touched again) and once at the end; returning false fails the read with
     // "cancelled".
-    std::optional<ImportError> read(const EntryHandler& onEntry, const ReadProgress& progress = {});
+    Result<void> read(const EntryHandler& onEntry, const ReadProgress& progress = {});
 
 private:
     // A slice of the input or of m_scratch; offsets, because m_scratch may grow within a record.
@@ -76,13 +76,13 @@ private:
     };
     enum class LineKind : quint8 { End, Blank, Text };
 
-    std::optional<ImportError> nextLine(LineKind& kind, Line& line);
+    Result<void> nextLine(LineKind& kind, Line& line);
     ImportError lineTooLong(qint64 line) const;
     qsizetype physicalLineEnd(qsizetype start, qsizetype& next) const;
-    std::optional<ImportError> parseAttribute(const Line& line, PendingAttribute& out);
-    std::optional<ImportError> readEntry(const PendingAttribute& dn, const EntryHandler& onEntry);
-    std::optional<ImportError> skipResultRecord(const PendingAttribute& first);
-    std::optional<ImportError> checkResultLine(const PendingAttribute& attribute) const;
+    Result<void> parseAttribute(const Line& line, PendingAttribute& out);
+    Result<void> readEntry(const PendingAttribute& dn, const EntryHandler& onEntry);
+    Result<void> skipResultRecord(const PendingAttribute& first);
+    Result<void> checkResultLine(const PendingAttribute& attribute) const;
     QByteArrayView view(Ref ref) const
     {
         return {(ref.inScratch ? m_scratch.constData() : m_data.data()) + ref.offset, ref.size};

@@ -293,17 +293,17 @@ ReplicationMetadataDecoder::EntryKind ReplicationMetadataDecoder::kindOf(const L
     return EntryKind::None;
 }
 
-std::optional<QString> ReplicationMetadataDecoder::addDictionaryEntry(const LdifEntry& entry, EntryKind kind)
+Expected<void, QString> ReplicationMetadataDecoder::addDictionaryEntry(const LdifEntry& entry, EntryKind kind)
 {
     const QString where = QString::fromUtf8(entry.dn) + u": "_s;
     switch (kind) {
     case EntryKind::AttributeSchema: {
         const auto id = AttributeCatalog::byLdapName(firstValue(entry, "lDAPDisplayName"));
         if (!id)
-            return std::nullopt; // not a catalog attribute: its changes are not kept
+            return {}; // not a catalog attribute: its changes are not kept
         const QByteArrayView oid = firstValue(entry, "attributeID");
         if (oid.isEmpty())
-            return where + u"an attributeSchema entry without attributeID"_s;
+            return QString(where + u"an attributeSchema entry without attributeID"_s);
         m_byOid.insert(oid.toByteArray(), *id);
         m_byAttid.clear();
         // Integer syntax (2.5.5.9) is a signed 32-bit value, so ids from 0x80000000 come back negative
@@ -313,42 +313,43 @@ std::optional<QString> ReplicationMetadataDecoder::addDictionaryEntry(const Ldif
             bool ok = false;
             const qint64 n = intId.toByteArray().toLongLong(&ok);
             if (!ok || n < INT32_MIN || n > UINT32_MAX)
-                return where + u"msDS-IntId is not a 32-bit integer: "_s + QString::fromUtf8(intId);
+                return QString(where + u"msDS-IntId is not a 32-bit integer: "_s + QString::fromUtf8(intId));
             m_byIntId.insert(quint32(n), *id);
         }
-        return std::nullopt;
+        return {};
     }
     case EntryKind::DsaSettings: {
         const QByteArrayView bytes = firstValue(entry, "invocationId");
         if (bytes.isEmpty())
-            return std::nullopt; // an export that did not ask for it: this DC stays unnamed
+            return {}; // an export that did not ask for it: this DC stays unnamed
         const auto id = guidToText(bytes);
         const auto server = parentDn(entry.dn);
         if (!id || !server) {
-            return where + u"an nTDSDSA entry whose invocationId is not 16 bytes (%1) or without a server above it"_s.arg(
-                       bytes.size());
+            return QString(
+                where + u"an nTDSDSA entry whose invocationId is not 16 bytes (%1) or without a server above it"_s.arg(
+                            bytes.size()));
         }
         const QByteArray key = lowerDnKey(formatDn(*server)).toUtf8();
         if (!m_serverNameByDn.contains(key)) // the server entry, read before or after, names it better
             m_serverNameByDn.insert(key, QString::fromUtf8(server->front().front().value));
         m_serverDnByInvocationId.insert(QString::fromLatin1(*id), key);
-        return std::nullopt;
+        return {};
     }
     case EntryKind::Server: {
         const QByteArrayView host = firstValue(entry, "dNSHostName");
         const auto dn = parseDn(entry.dn);
         if (!dn || dn->empty())
-            return where + u"a server entry whose DN does not parse"_s;
+            return QString(where + u"a server entry whose DN does not parse"_s);
         // The DC's DNS name, else its name in the Sites container [documented: MS-ADTS, a DC's server object
         // under CN=Sites holds its dNSHostName and, as its child, the nTDSDSA object].
         const QString name = host.isEmpty() ? QString::fromUtf8(dn->front().front().value) : QString::fromUtf8(host);
         m_serverNameByDn.insert(lowerDnKey(entry.dn).toUtf8(), name);
-        return std::nullopt;
+        return {};
     }
     case EntryKind::None:
         break;
     }
-    return std::nullopt;
+    return {};
 }
 
 std::optional<AttributeId> ReplicationMetadataDecoder::attributeFor(quint32 attid) const

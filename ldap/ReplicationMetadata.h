@@ -69,7 +69,7 @@ public:
     static EntryKind kindOf(const LdifEntry& entry);
 
     // Takes one entry of a kind above; entries of other attributes are ignored. An error names what is wrong.
-    std::optional<QString> addDictionaryEntry(const LdifEntry& entry, EntryKind kind);
+    Expected<void, QString> addDictionaryEntry(const LdifEntry& entry, EntryKind kind);
     bool knowsSchema() const { return !m_byOid.isEmpty() || !m_byIntId.isEmpty(); }
 
     // The catalog attribute an attid names, nullopt when it names another attribute (or the schema is unknown).

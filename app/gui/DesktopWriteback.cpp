@@ -63,8 +63,9 @@ std::shared_ptr<BatchTarget> batchTargetFor(const AdSourceProfile& ad, const QBy
     // Called on the apply worker, which owns the connection it returns.
     auto factory = [options, kerberos, bindName, secret]() -> LdapResult<std::unique_ptr<LdapConnection>> {
         auto connection = std::make_unique<LdapConnection>(options);
-        if (auto error = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, secret->bytes))
-            return *error;
+        if (auto bound = kerberos ? connection->kerberosBind() : connection->simpleBind(bindName, secret->bytes);
+            !bound)
+            return bound.error();
         return connection;
     };
     const QString description =

@@ -12,10 +12,10 @@ using namespace Qt::Literals::StringLiterals;
 std::optional<QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live)
 {
     live.connection = std::make_unique<LdapConnection>(connectionOptionsFor(settings.dc));
-    const auto failure = settings.dc.kerberos ? live.connection->kerberosBind()
-                                              : live.connection->simpleBind(settings.dc.bindName, settings.password);
-    if (failure)
-        return failure->toString();
+    const auto bound = settings.dc.kerberos ? live.connection->kerberosBind()
+                                            : live.connection->simpleBind(settings.dc.bindName, settings.password);
+    if (!bound)
+        return bound.error().toString();
 
     const auto schema = checkExchangeSchema(*live.connection);
     if (!schema) {

@@ -34,10 +34,10 @@ namespace {
 LdapResult<std::unique_ptr<LdapConnection>> connectAd(const AdLiveScanSettings& s)
 {
     auto connection = std::make_unique<LdapConnection>(connectionOptionsFor(s.dc));
-    const std::optional<LdapError> error =
+    const LdapResult<void> bound =
         s.dc.kerberos ? connection->kerberosBind() : connection->simpleBind(s.dc.bindName, s.password);
-    if (error)
-        return *error;
+    if (!bound)
+        return bound.error();
     return connection;
 }
 

@@ -150,9 +150,10 @@ private:
 
     void save(const CloudScanResult& result) const
     {
-        if (auto failure = saveCloudScanState(m_cloud.stateDirectory,
-                                              CloudScanState::fromResult(m_tenant, m_graphEndpoint, result)))
-            m_report.warn(failure->toString() + u" (the next run reads every user)"_s);
+        if (auto saved = saveCloudScanState(m_cloud.stateDirectory,
+                                            CloudScanState::fromResult(m_tenant, m_graphEndpoint, result));
+            !saved)
+            m_report.warn(saved.error().toString() + u" (the next run reads every user)"_s);
     }
 
     // Only a secret that signed in (the read finished) is worth keeping.

@@ -141,15 +141,15 @@ void verifyInAd(LdapConnection& connection, OnDemandObjectRecord& record)
         request.attributes << AttributeCatalog::spec(item.attribute).ldapName.toString().toUtf8();
     QHash<QByteArray, QStringList> values;
     bool found = false;
-    const auto failure = connection.search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         found = true;
         for (const LdifAttribute& a : entry.attributes)
             values[a.name.toByteArray().toLower()] << QString::fromUtf8(a.value);
-        return std::nullopt;
+        return {};
     });
-    if (failure || !found) {
+    if (!searched || !found) {
         record.verified = u"unread"_s;
-        record.verifyDetail = failure ? failure->toString() : u"the object is no longer there"_s;
+        record.verifyDetail = !searched ? searched.error().toString() : u"the object is no longer there"_s;
         return;
     }
     QStringList still;

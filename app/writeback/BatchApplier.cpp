@@ -71,7 +71,7 @@ std::variant<CurrentValues, LdapError> readCurrent(LdapConnection& connection, c
         read.attributes << change.attribute;
         current.values[change.attribute.toLower()];
     }
-    const auto failure = connection.search(read, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(read, [&](const LdifEntry& entry) -> LdapResult<void> {
         current.found = true;
         for (const LdifAttribute& a : entry.attributes) {
             QByteArray name = a.name.toByteArray().toLower();
@@ -79,10 +79,10 @@ std::variant<CurrentValues, LdapError> readCurrent(LdapConnection& connection, c
                 name.truncate(semicolon);
             current.values[name] << a.value.toByteArray();
         }
-        return std::nullopt;
+        return {};
     });
-    if (failure && failure->code != LdapErrorCode::NoSuchObject)
-        return *failure;
+    if (!searched && searched.error().code != LdapErrorCode::NoSuchObject)
+        return searched.error();
     return current;
 }
 
@@ -152,13 +152,13 @@ std::variant<QString, LdapError> BatchApplier::addressHeldElsewhere(const Modify
             search.filter = *filter;
             search.attributes = {"1.1"};
             QByteArray other;
-            const auto failure = m_connection.search(search, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+            const auto searched = m_connection.search(search, [&](const LdifEntry& entry) -> LdapResult<void> {
                 if (other.isEmpty() && !sameDn(entry.dn, request.dn))
                     other = entry.dn.toByteArray();
-                return std::nullopt;
+                return {};
             });
-            if (failure)
-                return *failure;
+            if (!searched)
+                return searched.error();
             if (!other.isEmpty())
                 return u"%1 is already held by %2 (as its mail or one of its proxyAddresses); an address must belong "
                        u"to one object only. Nothing was sent for this object; remove the address there first."_s.arg(

@@ -17,12 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     // The reader alone, every entry visited (views read in full so ASan sees any stale one) ...
     sunset::LdifReader reader(bytes, u"fuzz.ldif"_s);
     size_t checksum = 0;
-    (void)reader.read([&](const sunset::LdifEntry& entry) -> std::optional<sunset::ImportError> {
+    (void)reader.read([&](const sunset::LdifEntry& entry) -> sunset::Result<void> {
         checksum += size_t(entry.dn.size());
         for (const sunset::LdifAttribute& attribute : entry.attributes)
             for (char c : attribute.value)
                 checksum += static_cast<unsigned char>(c);
-        return std::nullopt;
+        return {};
     });
     // ... and the AD snapshot on top of it (ranged attributes, GUIDs, catalog values).
     const sunset::Result<sunset::Snapshot> snapshot = sunset::readAdSnapshotFromLdif(bytes, u"fuzz.ldif"_s);

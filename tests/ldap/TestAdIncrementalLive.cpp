@@ -125,8 +125,8 @@ class TestAdIncrementalLive final : public QObject {
         options.uri = m_domain.ldapsUri();
         options.caFile = m_domain.caFile();
         auto c = std::make_unique<LdapConnection>(options);
-        if (auto failure = c->simpleBind(m_domain.bindUpn(), m_domain.password())) {
-            qWarning("%s", qPrintable(failure->toString()));
+        if (auto bound = c->simpleBind(m_domain.bindUpn(), m_domain.password()); !bound) {
+            qWarning("%s", qPrintable(bound.error().toString()));
             return nullptr;
         }
         return c;

@@ -41,11 +41,17 @@ Entry toEntry(const LdifEntry& entry)
     return e;
 }
 
+// Why a step failed, for the test's message; empty when it worked.
+QString failureOf(const Expected<void, QString>& step)
+{
+    return step ? QString() : step.error();
+}
+
 // Writes entries to path; the SHA-256 the cursor would keep (empty when writing failed).
 QByteArray write(const QString& path, const QList<Entry>& entries)
 {
     AdKeptEntriesWriter writer(path);
-    if (writer.open())
+    if (!writer.open())
         return {};
     for (const auto& [dn, values] : entries) {
         std::vector<LdifAttribute> attributes;
@@ -54,7 +60,7 @@ QByteArray write(const QString& path, const QList<Entry>& entries)
         writer.write(LdifEntry{dn, 0, attributes});
     }
     QByteArray sha256;
-    return writer.commit(sha256) ? QByteArray() : sha256;
+    return writer.commit(sha256) ? sha256 : QByteArray();
 }
 
 } // namespace
@@ -73,20 +79,23 @@ private Q_SLOTS:
 
         // Read back, each record copied into a second file as a rescan keeps an unchanged entry.
         AdKeptEntries kept(first);
-        QCOMPARE(kept.open(sha, 2), std::nullopt);
+        const auto keptOpened = kept.open(sha, 2);
+        QVERIFY2(keptOpened, qPrintable(failureOf(keptOpened)));
         QList<Entry> read;
         const QString second = dir.filePath(u"second.bin"_s);
         AdKeptEntriesWriter copy(second);
-        QCOMPARE(copy.open(), std::nullopt);
-        const auto failure = kept.read([&](const LdifEntry& entry, QByteArrayView record) -> std::optional<ImportError> {
+        const auto copyOpened = copy.open();
+        QVERIFY2(copyOpened, qPrintable(failureOf(copyOpened)));
+        const auto readBack = kept.read([&](const LdifEntry& entry, QByteArrayView record) -> Result<void> {
             read.append(toEntry(entry));
             copy.writeRecord(record);
-            return std::nullopt;
+            return {};
         });
-        QVERIFY(!failure);
+        QVERIFY(readBack);
         QCOMPARE(read, sample());
         QByteArray copiedSha;
-        QCOMPARE(copy.commit(copiedSha), std::nullopt);
+        const auto copyCommitted = copy.commit(copiedSha);
+        QVERIFY2(copyCommitted, qPrintable(failureOf(copyCommitted)));
         QCOMPARE(copiedSha, sha); // the same bytes
     }
 
@@ -94,12 +103,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         AdKeptEntriesWriter writer(dir.filePath(u"kept.bin"_s));
-        QCOMPARE(writer.open(), std::nullopt);
+        const auto opened = writer.open();
+        QVERIFY2(opened, qPrintable(failureOf(opened)));
         const std::vector<LdifAttribute> attributes{LdifAttribute{"mail", "x@sunset.test", 0}};
         writer.write(LdifEntry{"CN=X,DC=sunset,DC=test", 0, attributes});
         QByteArray sha;
-        const auto error = writer.commit(sha);
-        QVERIFY(error && error->contains(u"CN=X,DC=sunset,DC=test has no objectGUID"_s));
+        const auto committed = writer.commit(sha);
+        QVERIFY(!committed && committed.error().contains(u"CN=X,DC=sunset,DC=test has no objectGUID"_s));
         QVERIFY(!QFile::exists(dir.filePath(u"kept.bin"_s)));
     }
 
@@ -141,9 +151,9 @@ private Q_SLOTS:
         QCOMPARE(file.write(bytes), bytes.size());
         file.close();
         AdKeptEntries kept(path);
-        const auto error = kept.open(sha, count);
-        QVERIFY(error);
-        QVERIFY2(error->contains(message), qPrintable(*error));
+        const auto opened = kept.open(sha, count);
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().contains(message), qPrintable(opened.error()));
     }
 };
 

@@ -25,8 +25,8 @@ private Q_SLOTS:
         options.uri = m_domain.ldapsUri();
         options.caFile = m_domain.caFile();
         m_connection = std::make_unique<LdapConnection>(options);
-        const std::optional<LdapError> error = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-        QVERIFY2(!error, error ? qPrintable(error->toString()) : "");
+        const LdapResult<void> bound = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+        QVERIFY2(bound, bound ? "" : qPrintable(bound.error().toString()));
     }
 
     void readsTheSeededOrganization()

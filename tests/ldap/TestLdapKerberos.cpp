@@ -19,9 +19,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString describe(const std::optional<LdapError>& error)
+QString describe(const LdapResult<void>& outcome)
 {
-    return error ? ldapErrorCodeName(error->code) + u": "_s + error->toString() : u"no error"_s;
+    return outcome ? u"no error"_s : ldapErrorCodeName(outcome.error().code) + u": "_s + outcome.error().toString();
 }
 
 // A FILE credential cache, version 4 (MIT's "ccache_file_format", documented: big-endian, a header of tags, the
@@ -196,13 +196,13 @@ QByteArray TestLdapKerberos::readMailboxUpn(LdapConnection& connection)
     request.pageSize = 0;
     request.attributes = {"userPrincipalName"};
     QByteArray upn;
-    const auto failure = connection.search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes)
             upn = attribute.value.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("search failed: %s", qPrintable(describe(failure)));
+    if (!searched)
+        qWarning("search failed: %s", qPrintable(describe(searched)));
     return upn;
 }
 
@@ -272,12 +272,13 @@ void TestLdapKerberos::noTicket()
     const QString empty = m_dir.filePath(u"no-such.cache"_s);
     useCache(empty);
     LdapConnection connection(options(m_domain.value("SUNSET_TEST_KERBEROS_URI")));
-    const auto failure = connection.kerberosBind();
-    QVERIFY(failure);
-    QCOMPARE(failure->code, LdapErrorCode::KerberosNoTicket);
-    QVERIFY2(failure->message.contains(u"kinit you@"_s), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(empty), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"localhost:636"_s), qPrintable(failure->message));
+    const auto bound = connection.kerberosBind();
+    QVERIFY(!bound);
+    const LdapError& failure = bound.error();
+    QCOMPARE(failure.code, LdapErrorCode::KerberosNoTicket);
+    QVERIFY2(failure.message.contains(u"kinit you@"_s), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(empty), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"localhost:636"_s), qPrintable(failure.message));
 }
 
 void TestLdapKerberos::expiredTicket()
@@ -290,11 +291,12 @@ void TestLdapKerberos::expiredTicket()
     QVERIFY2(klist(cache).contains("krbtgt/"), "the rewritten cache still holds the TGT");
     useCache(cache);
     LdapConnection connection(options(m_domain.value("SUNSET_TEST_KERBEROS_URI")));
-    const auto failure = connection.kerberosBind();
-    QVERIFY(failure);
-    QVERIFY2(failure->code == LdapErrorCode::KerberosTicketExpired, qPrintable(describe(failure)));
-    QVERIFY2(failure->message.contains(u"has expired"_s) && failure->message.contains(u"kinit"_s),
-             qPrintable(failure->message));
+    const auto bound = connection.kerberosBind();
+    QVERIFY(!bound);
+    const LdapError& failure = bound.error();
+    QVERIFY2(failure.code == LdapErrorCode::KerberosTicketExpired, qPrintable(describe(bound)));
+    QVERIFY2(failure.message.contains(u"has expired"_s) && failure.message.contains(u"kinit"_s),
+             qPrintable(failure.message));
 }
 
 void TestLdapKerberos::addressWithoutSpn()
@@ -302,14 +304,15 @@ void TestLdapKerberos::addressWithoutSpn()
     // By IP address: TLS verifies (the certificate names 127.0.0.1), but there is no SPN ldap/127.0.0.1.
     useCache(m_cache);
     LdapConnection connection(options(m_domain.ldapsUri()));
-    const auto failure = connection.kerberosBind();
-    QVERIFY(failure);
-    QVERIFY2(failure->code == LdapErrorCode::KerberosUnknownServer, qPrintable(describe(failure)));
-    QVERIFY2(failure->message.contains(u"ldap/127.0.0.1"_s), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"an IP address has no SPN"_s), qPrintable(failure->message));
+    const auto bound = connection.kerberosBind();
+    QVERIFY(!bound);
+    const LdapError& failure = bound.error();
+    QVERIFY2(failure.code == LdapErrorCode::KerberosUnknownServer, qPrintable(describe(bound)));
+    QVERIFY2(failure.message.contains(u"ldap/127.0.0.1"_s), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"an IP address has no SPN"_s), qPrintable(failure.message));
     // The DC's own name, from its root DSE, is the advice.
-    QVERIFY2(failure->message.contains(u"calls itself "_s + m_domain.value("SUNSET_TEST_DC_HOSTNAME")),
-             qPrintable(failure->message));
+    QVERIFY2(failure.message.contains(u"calls itself "_s + m_domain.value("SUNSET_TEST_DC_HOSTNAME")),
+             qPrintable(failure.message));
 }
 
 void TestLdapKerberos::exchangeSchemaPresent()

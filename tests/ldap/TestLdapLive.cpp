@@ -28,9 +28,9 @@ struct FoundEntry {
     EntryValues values;
 };
 
-QString describe(const std::optional<LdapError>& error)
+QString describe(const LdapResult<void>& outcome)
 {
-    return error ? ldapErrorCodeName(error->code) + u": "_s + error->toString() : u"no error"_s;
+    return outcome ? u"no error"_s : ldapErrorCodeName(outcome.error().code) + u": "_s + outcome.error().toString();
 }
 
 } // namespace
@@ -90,9 +90,9 @@ LdapConnectionOptions TestLdapLive::ldapsOptions() const
 std::unique_ptr<LdapConnection> TestLdapLive::bound(int* failures)
 {
     auto connection = std::make_unique<LdapConnection>(ldapsOptions());
-    const auto failure = connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-    if (failure) {
-        qWarning("bind failed: %s", qPrintable(describe(failure)));
+    const auto bindResult = connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+    if (!bindResult) {
+        qWarning("bind failed: %s", qPrintable(describe(bindResult)));
         if (failures)
             ++*failures;
         return nullptr;
@@ -113,18 +113,18 @@ std::vector<FoundEntry> TestLdapLive::find(LdapConnection& connection, LdapSearc
                                            LdapSearchStats* stats)
 {
     std::vector<FoundEntry> found;
-    const auto failure = connection.search(
+    const auto searched = connection.search(
         request,
-        [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        [&](const LdifEntry& entry) -> LdapResult<void> {
             FoundEntry e{entry.dn.toByteArray(), {}};
             for (const LdifAttribute& attribute : entry.attributes)
                 e.values[attribute.name.toByteArray().toLower()] << attribute.value.toByteArray();
             found.push_back(std::move(e));
-            return std::nullopt;
+            return {};
         },
         {}, stats);
-    if (failure)
-        qWarning("search failed: %s", qPrintable(describe(failure)));
+    if (!searched)
+        qWarning("search failed: %s", qPrintable(describe(searched)));
     return found;
 }
 
@@ -159,12 +159,13 @@ void TestLdapLive::plaintextBindRefusedBySunset()
     LdapConnection connection(options);
     QCOMPARE(describe(connection.connect()), u"no error"_s);
     QVERIFY(!connection.isEncrypted());
-    const auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::InsecureBindRefused);
-    QVERIFY2(failure->message.contains(u"127.0.0.1:389"_s), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"unencrypted"_s), qPrintable(failure->message));
+    const auto bindResult = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY(!bindResult);
+    const auto& failure = bindResult.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::InsecureBindRefused);
+    QVERIFY2(failure.message.contains(u"127.0.0.1:389"_s), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"unencrypted"_s), qPrintable(failure.message));
 }
 
 void TestLdapLive::plaintextBindRefusedByServer()
@@ -174,12 +175,13 @@ void TestLdapLive::plaintextBindRefusedByServer()
     options.startTls = false;
     options.allowInsecurePlaintext = true;
     LdapConnection connection(options);
-    const auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::EncryptionRequired);
-    QVERIFY2(failure->serverMessage.contains(u"Transport encryption required"_s), qPrintable(failure->toString()));
-    QVERIFY2(failure->message.contains(u"ldaps://"_s), qPrintable(failure->message));
+    const auto bindResult = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY(!bindResult);
+    const auto& failure = bindResult.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::EncryptionRequired);
+    QVERIFY2(failure.serverMessage.contains(u"Transport encryption required"_s), qPrintable(failure.toString()));
+    QVERIFY2(failure.message.contains(u"ldaps://"_s), qPrintable(failure.message));
 }
 
 void TestLdapLive::certificateFromAnotherCa_data()
@@ -200,15 +202,16 @@ void TestLdapLive::certificateFromAnotherCa()
     if (startTls)
         options.uri = m_domain.ldapUri();
     LdapConnection connection(options);
-    const auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::TlsFailure);
+    const auto bindResult = connection.simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY(!bindResult);
+    const auto& failure = bindResult.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::TlsFailure);
     const QString host = startTls ? u"127.0.0.1:389"_s : u"127.0.0.1:636"_s;
-    QVERIFY2(failure->message.contains(host), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"certificate"_s), qPrintable(failure->message));
+    QVERIFY2(failure.message.contains(host), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"certificate"_s), qPrintable(failure.message));
     if (!systemTrust)
-        QVERIFY2(failure->message.contains(options.caFile), qPrintable(failure->message));
+        QVERIFY2(failure.message.contains(options.caFile), qPrintable(failure.message));
     QVERIFY(!connection.isConnected());
 }
 
@@ -217,27 +220,30 @@ void TestLdapLive::unreadableCaFile()
     LdapConnectionOptions options = ldapsOptions();
     options.caFile = u"/nonexistent/ca.pem"_s;
     LdapConnection connection(options);
-    const auto failure = connection.connect();
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::TlsFailure);
-    QVERIFY2(failure->message.contains(u"/nonexistent/ca.pem"_s), qPrintable(failure->message));
+    const auto connected = connection.connect();
+    QVERIFY(!connected);
+    const auto& failure = connected.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::TlsFailure);
+    QVERIFY2(failure.message.contains(u"/nonexistent/ca.pem"_s), qPrintable(failure.message));
 }
 
 void TestLdapLive::wrongPassword()
 {
     LdapConnection connection(ldapsOptions());
-    const auto failure = connection.simpleBind(m_domain.bindUpn(), "not-the-password");
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::InvalidCredentials);
-    QVERIFY2(failure->message.contains(m_domain.bindUpn()), qPrintable(failure->message));
+    const auto bindResult = connection.simpleBind(m_domain.bindUpn(), "not-the-password");
+    QVERIFY(!bindResult);
+    const auto& failure = bindResult.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::InvalidCredentials);
+    QVERIFY2(failure.message.contains(m_domain.bindUpn()), qPrintable(failure.message));
     // An empty password would be an anonymous bind that "succeeds": refused before it is sent.
     LdapConnection empty(ldapsOptions());
-    const auto emptyFailure = empty.simpleBind(m_domain.bindUpn(), QByteArray());
-    QVERIFY(emptyFailure);
-    qInfo("%s", qPrintable(emptyFailure->toString()));
-    QCOMPARE(emptyFailure->code, LdapErrorCode::InvalidCredentials);
+    const auto emptyBound = empty.simpleBind(m_domain.bindUpn(), QByteArray());
+    QVERIFY(!emptyBound);
+    const auto& emptyFailure = emptyBound.error();
+    qInfo("%s", qPrintable(emptyFailure.toString()));
+    QCOMPARE(emptyFailure.code, LdapErrorCode::InvalidCredentials);
 }
 
 void TestLdapLive::unreachableServer()
@@ -245,11 +251,12 @@ void TestLdapLive::unreachableServer()
     LdapConnectionOptions options = ldapsOptions();
     options.uri = u"ldaps://127.0.0.1:1"_s;
     LdapConnection connection(options);
-    const auto failure = connection.connect();
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::ServerUnreachable);
-    QVERIFY2(failure->message.contains(u"127.0.0.1:1"_s), qPrintable(failure->message));
+    const auto connected = connection.connect();
+    QVERIFY(!connected);
+    const auto& failure = connected.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::ServerUnreachable);
+    QVERIFY2(failure.message.contains(u"127.0.0.1:1"_s), qPrintable(failure.message));
 }
 
 void TestLdapLive::rootDse()
@@ -275,18 +282,18 @@ void TestLdapLive::pagedSearchReturnsEveryMailbox()
     LdapSearchStats stats;
     std::vector<qint64> progress;
     QSet<QByteArray> dns;
-    const auto failure = connection->search(
+    const auto searched = connection->search(
         request,
-        [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        [&](const LdifEntry& entry) -> LdapResult<void> {
             dns.insert(entry.dn.toByteArray().toLower());
-            return std::nullopt;
+            return {};
         },
         [&](qint64 entries) {
             progress.push_back(entries);
             return true;
         },
         &stats);
-    QCOMPARE(describe(failure), u"no error"_s);
+    QCOMPARE(describe(searched), u"no error"_s);
     QCOMPARE(stats.entries, m_domain.mailboxes());
     QCOMPARE(qint64(dns.size()), m_domain.mailboxes()); // no entry twice
     QCOMPARE(stats.pages, (m_domain.mailboxes() + 999) / 1000);
@@ -308,12 +315,12 @@ void TestLdapLive::pagedSearchCancels()
     LdapSearchRequest request = mailboxSearch();
     request.pageSize = 100;
     LdapSearchStats stats;
-    const auto failure = connection->search(
-        request, [](const LdifEntry&) -> std::optional<LdapError> { return std::nullopt; },
-        [](qint64) { return false; }, &stats);
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::Cancelled);
+    const auto searched = connection->search(
+        request, [](const LdifEntry&) -> LdapResult<void> { return {}; }, [](qint64) { return false; }, &stats);
+    QVERIFY(!searched);
+    const auto& failure = searched.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::Cancelled);
     QCOMPARE(stats.entries, qint64(100));
     // The connection stays usable.
     const auto dse = connection->readRootDse();
@@ -342,23 +349,23 @@ void TestLdapLive::searchesTogetherKeepTheirOrderAndFailAlone()
     std::vector<LdapSearchJob> jobs;
     for (const LdapSearchRequest& request : {mailboxes, missing, cancelled, sites}) {
         const int index = int(jobs.size());
-        jobs.push_back(LdapSearchJob{request, [&, index](const LdifEntry& entry) -> std::optional<LdapError> {
+        jobs.push_back(LdapSearchJob{request, [&, index](const LdifEntry& entry) -> LdapResult<void> {
                                          order.push_back(index);
                                          dns[size_t(index)].insert(entry.dn.toByteArray().toLower());
-                                         return std::nullopt;
+                                         return {};
                                      },
                                      {}});
     }
     jobs[2].progress = [](qint64) { return false; }; // cancels after its first page
-    const std::vector<std::optional<LdapError>> results = connection->searchTogether(jobs);
+    const std::vector<LdapResult<void>> results = connection->searchTogether(jobs);
 
     QCOMPARE(results.size(), size_t(4));
     QCOMPARE(describe(results[0]), u"no error"_s);
     QCOMPARE(qint64(dns[0].size()), m_domain.mailboxes());
-    QVERIFY(results[1]);
-    QCOMPARE(results[1]->code, LdapErrorCode::NoSuchObject);
-    QVERIFY(results[2]);
-    QCOMPARE(results[2]->code, LdapErrorCode::Cancelled);
+    QVERIFY(!results[1]);
+    QCOMPARE(results[1].error().code, LdapErrorCode::NoSuchObject);
+    QVERIFY(!results[2]);
+    QCOMPARE(results[2].error().code, LdapErrorCode::Cancelled);
     QCOMPARE(dns[2].size(), qsizetype(100));
     QCOMPARE(describe(results[3]), u"no error"_s);
     QCOMPARE(dns[3].size(), qsizetype(1)); // the one DC

@@ -30,9 +30,9 @@ namespace {
 
 using EntryValues = std::map<QByteArray, QByteArrayList>; // lower-case attribute name -> values
 
-QString describe(const std::optional<LdapError>& error)
+QString describe(const LdapResult<void>& outcome)
 {
-    return error ? ldapErrorCodeName(error->code) + u": "_s + error->toString() : u"no error"_s;
+    return outcome ? u"no error"_s : ldapErrorCodeName(outcome.error().code) + u": "_s + outcome.error().toString();
 }
 
 QString describe(const ModifyOutcome& outcome)
@@ -158,9 +158,9 @@ LdapConnectionOptions TestLdapWrites::ldapsOptions(std::uint16_t port) const
 std::unique_ptr<LdapConnection> TestLdapWrites::bound(std::uint16_t port)
 {
     auto connection = std::make_unique<LdapConnection>(ldapsOptions(port));
-    const auto failure = connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-    if (failure) {
-        qWarning("bind failed: %s", qPrintable(describe(failure)));
+    const auto bindResult = connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+    if (!bindResult) {
+        qWarning("bind failed: %s", qPrintable(describe(bindResult)));
         return nullptr;
     }
     return connection;
@@ -174,13 +174,13 @@ EntryValues TestLdapWrites::read(LdapConnection& connection, const QByteArray& d
     request.pageSize = 0;
     request.attributes = attributes;
     EntryValues values;
-    const auto failure = connection.search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes)
             values[attribute.name.toByteArray().toLower()] << attribute.value.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("reading %s failed: %s", dn.constData(), qPrintable(describe(failure)));
+    if (!searched)
+        qWarning("reading %s failed: %s", dn.constData(), qPrintable(describe(searched)));
     return values;
 }
 
@@ -198,12 +198,12 @@ QByteArrayList TestLdapWrites::seededMailboxes(LdapConnection& connection, int c
     request.filter = "(&(objectClass=user)(sAMAccountName=mbx*))";
     request.attributes = {"sAMAccountName"};
     QByteArrayList dns;
-    const auto failure = connection.search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection.search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         dns << entry.dn.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("listing the mailboxes failed: %s", qPrintable(describe(failure)));
+    if (!searched)
+        qWarning("listing the mailboxes failed: %s", qPrintable(describe(searched)));
     std::sort(dns.begin(), dns.end());
     return dns.mid(0, count);
 }
@@ -217,22 +217,22 @@ void TestLdapWrites::clearEverywhere(const QByteArray& attribute)
     request.filter = "(" + attribute + "=*)";
     request.attributes = {attribute};
     std::vector<ModifyRequest> clears;
-    const auto failure = connection->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = connection->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         AttributeChange change{attribute, {}, {}};
         for (const LdifAttribute& a : entry.attributes)
             change.oldValues << a.value.toByteArray();
         clears.push_back(ModifyRequest{quint64(clears.size()), entry.dn.toByteArray(), {change}});
-        return std::nullopt;
+        return {};
     });
-    QCOMPARE(describe(failure), u"no error"_s);
+    QCOMPARE(describe(searched), u"no error"_s);
     LdapModifyPipeline pipeline(*connection);
     const ModifyRunStats stats = pipeline.run(approvedAll(clears), {});
     QCOMPARE(stats.applied, qint64(clears.size()));
     bool any = false;
     QCOMPARE(describe(connection->search(request,
-                                         [&](const LdifEntry&) -> std::optional<LdapError> {
+                                         [&](const LdifEntry&) -> LdapResult<void> {
                                              any = true;
-                                             return std::nullopt;
+                                             return {};
                                          })),
              u"no error"_s);
     QVERIFY2(!any, attribute.constData());
@@ -532,10 +532,10 @@ void TestLdapWrites::thousandPipelinedModifies()
     search.attributes = {"extensionAttribute15"};
     std::map<QByteArray, QByteArrayList> found;
     QCOMPARE(describe(m_connection->search(search,
-                                           [&](const LdifEntry& entry) -> std::optional<LdapError> {
+                                           [&](const LdifEntry& entry) -> LdapResult<void> {
                                                for (const LdifAttribute& a : entry.attributes)
                                                    found[entry.dn.toByteArray().toLower()] << a.value.toByteArray();
-                                               return std::nullopt;
+                                               return {};
                                            })),
              u"no error"_s);
     QCOMPARE(found.size(), expected.size());
@@ -704,24 +704,25 @@ void TestLdapWrites::connectionCutMidSearch()
     request.pageSize = 100;
     qint64 handled = 0;
     LdapSearchStats stats;
-    const auto failure = connection->search(
+    const auto searched = connection->search(
         request,
-        [&](const LdifEntry&) -> std::optional<LdapError> {
+        [&](const LdifEntry&) -> LdapResult<void> {
             if (++handled == 250)
                 proxy.cut();
-            return std::nullopt;
+            return {};
         },
         {}, &stats);
-    QVERIFY(failure);
-    qInfo("%s", qPrintable(failure->toString()));
-    QCOMPARE(failure->code, LdapErrorCode::ServerUnreachable);
+    QVERIFY(!searched);
+    const auto& failure = searched.error();
+    qInfo("%s", qPrintable(failure.toString()));
+    QCOMPARE(failure.code, LdapErrorCode::ServerUnreachable);
     QCOMPARE(stats.entries, handled);
     QVERIFY(handled >= 250 && handled < m_domain.mailboxes());
     QVERIFY(stats.pages >= 2);
     const QString expected = u"the connection was lost after %1 entries (%2 complete pages) had arrived"_s.arg(
         QString::number(stats.entries), QString::number(stats.pages));
-    QVERIFY2(failure->message.contains(expected), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"127.0.0.1:"_s + QString::number(proxy.port())), qPrintable(failure->message));
+    QVERIFY2(failure.message.contains(expected), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"127.0.0.1:"_s + QString::number(proxy.port())), qPrintable(failure.message));
     QVERIFY(!connection->isConnected());
 }
 

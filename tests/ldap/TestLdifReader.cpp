@@ -30,7 +30,7 @@ struct Entry {
 };
 struct Outcome {
     std::vector<Entry> entries;
-    std::optional<ImportError> error;
+    Result<void> read;
 };
 
 // The views die with the callback, so the test copies them.
@@ -38,13 +38,13 @@ Outcome readLdif(QByteArrayView data, const ReadProgress& progress = {})
 {
     Outcome out;
     LdifReader reader(data, u"test.ldif"_s);
-    out.error = reader.read(
+    out.read = reader.read(
         [&](const LdifEntry& e) {
             Entry copy{e.dn.toByteArray(), e.line, {}};
             for (const LdifAttribute& a : e.attributes)
                 copy.attributes.push_back({a.name.toByteArray(), a.value.toByteArray(), a.line});
             out.entries.push_back(std::move(copy));
-            return std::optional<ImportError>();
+            return Result<void>();
         },
         progress);
     return out;
@@ -111,7 +111,7 @@ result: 0 Success
 # numEntries: 2
 )";
     const Outcome out = readLdif(ldif);
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(2));
     const Entry& ann = out.entries[0];
     QCOMPARE(ann.dn, QByteArray("CN=Ann,CN=Users,DC=contoso,DC=com"));
@@ -136,8 +136,8 @@ void TestLdifReader::crlfGivesTheSameEntries()
                             "description: folded\n  value\n\ndn: CN=B,DC=x\ncn: B";
     const Outcome lf = readLdif(ldif);
     const Outcome crlf = readLdif(toCrLf(ldif));
-    QVERIFY(!lf.error);
-    QVERIFY2(!crlf.error, qPrintable(crlf.error ? crlf.error->toString() : QString()));
+    QVERIFY(lf.read);
+    QVERIFY2(crlf.read, qPrintable(crlf.read ? QString() : crlf.read.error().toString()));
     QCOMPARE(crlf.entries.size(), size_t(2));
     QCOMPARE(crlf.entries[0].value("sn"), QByteArray("trailing spaces  ")); // CR stripped, spaces kept
     QCOMPARE(crlf.entries[0].value("givenName"), QByteArray(" a "));
@@ -167,7 +167,7 @@ void TestLdifReader::foldedLines()
     ldif += "title: kept\n   spaces\n";      // only the first space is the fold marker
     ldif += "cn: last\n";
     const Outcome out = readLdif(ldif);
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(1));
     const Entry& e = out.entries[0];
     QCOMPARE(e.dn, QByteArray("CN=Folded,OU=A Very Long Organizational Unit Name That ldapsearch Wraps,DC=contoso,"
@@ -190,7 +190,7 @@ void TestLdifReader::base64Values()
     const QByteArray ldif = "dn:: " + dn.toBase64() + "\nextensionAttribute1:: " + spaces.toBase64()
                             + "\nobjectGUID::" + binary.toBase64() + "  \nempty::\n";
     const Outcome out = readLdif(ldif);
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(1));
     QCOMPARE(out.entries[0].dn, dn);
     QCOMPARE(QString::fromUtf8(out.entries[0].dn), u"CN=Müller\\, Jürgen,OU=Zürich,DC=contoso,DC=com"_s);
@@ -204,7 +204,7 @@ void TestLdifReader::escapedDnStaysAsWritten()
     const Outcome out = readLdif(R"(dn: CN=\#Hash\+Plus,OU=Users,DC=contoso,DC=com
 cn: #Hash+Plus
 )");
-    QVERIFY(!out.error);
+    QVERIFY(out.read);
     QCOMPARE(out.entries[0].dn, QByteArray(R"(CN=\#Hash\+Plus,OU=Users,DC=contoso,DC=com)"));
     QCOMPARE(out.entries[0].value("cn"), QByteArray("#Hash+Plus"));
 }
@@ -214,7 +214,7 @@ void TestLdifReader::ldifdeChangetypeAdd()
     const QByteArray ldif = toCrLf("dn: CN=Ann,OU=Staff,DC=contoso,DC=com\nchangetype: add\nobjectClass: user\n"
                                    "\ndn: CN=Bob,OU=Staff,DC=contoso,DC=com\nchangeType: Add\ncn: Bob\n\n");
     const Outcome out = readLdif(ldif);
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(2));
     QCOMPARE(out.entries[0].attributes.size(), size_t(1)); // changetype is not an attribute
     QCOMPARE(out.entries[0].attributes[0].name, QByteArray("objectClass"));
@@ -226,7 +226,7 @@ void TestLdifReader::utf8Bom()
 {
     const Outcome out = readLdif("\xef\xbb\xbf"
                                  "dn: CN=A\ncn: A\n");
-    QVERIFY(!out.error);
+    QVERIFY(out.read);
     QCOMPARE(out.entries.size(), size_t(1));
     QCOMPARE(out.entries[0].dn, QByteArray("CN=A"));
 }
@@ -249,7 +249,7 @@ void TestLdifReader::utf16LeBom()
         lastProgress = bytes;
         return true;
     });
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(2));
     QCOMPARE(QString::fromUtf8(out.entries[0].dn), u"CN=Jürgen Müller,OU=Staff,DC=contoso,DC=com"_s);
     QCOMPARE(QString::fromUtf8(out.entries[0].value("displayName")), u"Jürgen Müller"_s);
@@ -282,7 +282,7 @@ result: 0 Success
 # numResponses: 3
 )";
     const Outcome out = readLdif(ldif);
-    QVERIFY2(!out.error, qPrintable(out.error ? out.error->toString() : QString()));
+    QVERIFY2(out.read, qPrintable(out.read ? QString() : out.read.error().toString()));
     QCOMPARE(out.entries.size(), size_t(2));
     QCOMPARE(out.entries[1].line, 12);
 }
@@ -290,9 +290,9 @@ result: 0 Success
 void TestLdifReader::emptyInput()
 {
     QVERIFY(readLdif("").entries.empty());
-    QVERIFY(!readLdif("").error);
-    QVERIFY(!readLdif("# only a comment\n\n\n").error);
-    QVERIFY(!readLdif("version: 1\n").error);
+    QVERIFY(readLdif("").read);
+    QVERIFY(readLdif("# only a comment\n\n\n").read);
+    QVERIFY(readLdif("version: 1\n").read);
 }
 
 void TestLdifReader::plainValuesAreViewsIntoTheInput()
@@ -300,15 +300,15 @@ void TestLdifReader::plainValuesAreViewsIntoTheInput()
     const QByteArray ldif = "dn: CN=A\ncn: plain\nsn:: Zm9v\n";
     LdifReader reader(ldif, u"test.ldif"_s);
     bool checked = false;
-    const auto error = reader.read([&](const LdifEntry& e) {
+    const auto readResult = reader.read([&](const LdifEntry& e) {
         const auto inInput = [&](QByteArrayView v) {
             return v.data() >= ldif.constData() && v.data() + v.size() <= ldif.constData() + ldif.size();
         };
         checked = inInput(e.dn) && inInput(e.attributes[0].value) && !inInput(e.attributes[1].value)
                   && e.attributes[1].value == QByteArrayView("foo");
-        return std::optional<ImportError>();
+        return Result<void>();
     });
-    QVERIFY(!error);
+    QVERIFY(readResult);
     QVERIFY(checked);
 }
 
@@ -316,17 +316,18 @@ void TestLdifReader::errorFromCallbackStopsTheRead()
 {
     int calls = 0;
     LdifReader reader("dn: CN=A\n\ndn: CN=B\n\ndn: CN=C\n", u"stop.ldif"_s);
-    const auto error = reader.read([&](const LdifEntry& e) -> std::optional<ImportError> {
+    const auto readResult = reader.read([&](const LdifEntry& e) -> Result<void> {
         ++calls;
         if (e.dn == QByteArrayView("CN=B"))
             return ImportError{{}, e.line, {}, u"not this one"_s};
-        return std::nullopt;
+        return {};
     });
-    QVERIFY(error);
+    QVERIFY(!readResult);
+    const ImportError& error = readResult.error();
     QCOMPARE(calls, 2);
-    QCOMPARE(error->file, u"stop.ldif"_s);
-    QCOMPARE(error->line, 3);
-    QCOMPARE(error->message, u"not this one"_s);
+    QCOMPARE(error.file, u"stop.ldif"_s);
+    QCOMPARE(error.line, 3);
+    QCOMPARE(error.message, u"not this one"_s);
 }
 
 void TestLdifReader::progressAndCancel()
@@ -341,7 +342,7 @@ void TestLdifReader::progressAndCancel()
         reports.push_back(bytes);
         return true;
     });
-    QVERIFY(!out.error);
+    QVERIFY(out.read);
     QCOMPARE(out.entries.size(), size_t(50000));
     QVERIFY(reports.size() >= 3);
     QVERIFY(std::is_sorted(reports.begin(), reports.end()));
@@ -349,10 +350,10 @@ void TestLdifReader::progressAndCancel()
     QCOMPARE(reports.back(), qint64(ldif.size()));
 
     out = readLdif(ldif, [](qint64) { return false; });
-    QVERIFY(out.error);
-    QCOMPARE(out.error->message, u"cancelled"_s);
-    QCOMPARE(out.error->line, 0);
-    QCOMPARE(out.error->file, u"test.ldif"_s);
+    QVERIFY(!out.read);
+    QCOMPARE(out.read.error().message, u"cancelled"_s);
+    QCOMPARE(out.read.error().line, 0);
+    QCOMPARE(out.read.error().file, u"test.ldif"_s);
     QVERIFY(out.entries.size() > 1000 && out.entries.size() < 50000);
 }
 
@@ -414,20 +415,21 @@ void TestLdifReader::badInput()
     QFETCH(qint64, line);
     QFETCH(QString, phrase);
     const Outcome out = readLdif(ldif);
-    QVERIFY(out.error);
-    QCOMPARE(out.error->file, u"test.ldif"_s);
-    QCOMPARE(out.error->line, line);
-    QVERIFY2(out.error->message.contains(phrase), qPrintable(out.error->message));
+    QVERIFY(!out.read);
+    QCOMPARE(out.read.error().file, u"test.ldif"_s);
+    QCOMPARE(out.read.error().line, line);
+    QVERIFY2(out.read.error().message.contains(phrase), qPrintable(out.read.error().message));
 }
 
 void TestLdifReader::longOffendingTextIsCut()
 {
     const QByteArray longLine = "ä" + QByteArray(200, 'x');
     const Outcome out = readLdif(QByteArray("dn: CN=A\n" + longLine + "\n"));
-    QVERIFY(out.error);
-    QCOMPARE(out.error->line, 2);
-    QVERIFY2(out.error->message.contains(u"\"ä" + QString(58, u'x') + u"…\""), qPrintable(out.error->message));
-    QVERIFY(out.error->message.size() < 150);
+    QVERIFY(!out.read);
+    QCOMPARE(out.read.error().line, 2);
+    QVERIFY2(out.read.error().message.contains(u"\"ä" + QString(58, u'x') + u"…\""),
+             qPrintable(out.read.error().message));
+    QVERIFY(out.read.error().message.size() < 150);
 }
 
 QTEST_GUILESS_MAIN(TestLdifReader)

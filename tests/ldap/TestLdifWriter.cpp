@@ -33,15 +33,15 @@ QList<Entry> read(const QByteArray& ldif)
 {
     QList<Entry> entries;
     LdifReader reader(ldif, u"written.ldif"_s);
-    const auto failure = reader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
+    const auto readResult = reader.read([&](const LdifEntry& entry) -> Result<void> {
         Entry e{entry.dn.toByteArray(), {}};
         for (const LdifAttribute& a : entry.attributes)
             e.values.append({a.name.toByteArray(), a.value.toByteArray()});
         entries.append(std::move(e));
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("%s", qPrintable(failure->toString()));
+    if (!readResult)
+        qWarning("%s", qPrintable(readResult.error().toString()));
     return entries;
 }
 

@@ -82,8 +82,8 @@ void feed(ReplicationMetadataDecoder& decoder, Entry entry)
     const LdifEntry view = entry.view();
     const auto kind = ReplicationMetadataDecoder::kindOf(view);
     QVERIFY(kind != ReplicationMetadataDecoder::EntryKind::None);
-    const auto failure = decoder.addDictionaryEntry(view, kind);
-    QVERIFY2(!failure, failure ? qPrintable(*failure) : "");
+    const auto added = decoder.addDictionaryEntry(view, kind);
+    QVERIFY2(added, added ? "" : qPrintable(added.error()));
 }
 
 } // namespace

@@ -40,8 +40,8 @@ void TestInjectionLive::initTestCase()
     options.networkTimeout = std::chrono::seconds(5);
     options.operationTimeout = std::chrono::seconds(60);
     m_connection = std::make_unique<LdapConnection>(options);
-    const auto failure = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    const auto bindResult = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY2(bindResult, bindResult ? "" : qPrintable(bindResult.error().toString()));
 }
 
 QByteArrayList TestInjectionLive::holders(const QByteArray& filter)
@@ -51,12 +51,12 @@ QByteArrayList TestInjectionLive::holders(const QByteArray& filter)
     search.filter = filter;
     search.attributes = {"1.1"};
     QByteArrayList found;
-    const auto failure = m_connection->search(search, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = m_connection->search(search, [&](const LdifEntry& entry) -> LdapResult<void> {
         found << entry.dn.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        found << "search failed: " + failure->toString().toUtf8();
+    if (!searched)
+        found << "search failed: " + searched.error().toString().toUtf8();
     return found;
 }
 

@@ -28,10 +28,10 @@ QByteArray mailboxHeader()
            "userPrincipalName: ann@contoso.com\nmail: ann@contoso.com\n";
 }
 
-std::optional<ImportError> readAll(const QByteArray& ldif)
+Result<void> readAll(const QByteArray& ldif)
 {
     LdifReader reader(ldif, u"huge.ldif"_s);
-    return reader.read([](const LdifEntry&) -> std::optional<ImportError> { return std::nullopt; });
+    return reader.read([](const LdifEntry&) -> Result<void> { return {}; });
 }
 
 } // namespace
@@ -57,11 +57,12 @@ void TestLimits::hugeLineRefused()
         ldif += QByteArray(total, 'x');
     }
     ldif += "\n\n";
-    const std::optional<ImportError> failure = readAll(ldif);
-    QVERIFY(failure);
-    QCOMPARE(failure->file, u"huge.ldif"_s);
-    QCOMPARE(failure->line, qint64(8)); // the extensionAttribute1 line
-    QVERIFY2(failure->message.contains(u"longer than 16 MiB"_s), qPrintable(failure->toString()));
+    const auto readResult = readAll(ldif);
+    QVERIFY(!readResult);
+    const auto& failure = readResult.error();
+    QCOMPARE(failure.file, u"huge.ldif"_s);
+    QCOMPARE(failure.line, qint64(8)); // the extensionAttribute1 line
+    QVERIFY2(failure.message.contains(u"longer than 16 MiB"_s), qPrintable(failure.toString()));
     // The AD snapshot reader on top of it stops the same way.
     const Result<Snapshot> snapshot = readAdSnapshotFromLdif(ldif, u"huge.ldif"_s);
     QVERIFY(!snapshot);
@@ -74,11 +75,12 @@ void TestLimits::tooManyValuesRefused()
     for (qsizetype i = 0; i <= LdifReader::kMaxValuesPerEntry; ++i)
         ldif += "proxyAddresses: smtp:a" + QByteArray::number(i) + "@contoso.com\n";
     ldif += "\n";
-    const std::optional<ImportError> failure = readAll(ldif);
-    QVERIFY(failure);
-    QVERIFY2(failure->message.contains(u"more than 50000 values"_s), qPrintable(failure->toString()));
-    QVERIFY2(failure->message.contains(u"CN=Ann,DC=contoso,DC=com"_s), qPrintable(failure->toString()));
-    QVERIFY(failure->line > LdifReader::kMaxValuesPerEntry);
+    const auto readResult = readAll(ldif);
+    QVERIFY(!readResult);
+    const auto& failure = readResult.error();
+    QVERIFY2(failure.message.contains(u"more than 50000 values"_s), qPrintable(failure.toString()));
+    QVERIFY2(failure.message.contains(u"CN=Ann,DC=contoso,DC=com"_s), qPrintable(failure.toString()));
+    QVERIFY(failure.line > LdifReader::kMaxValuesPerEntry);
 }
 
 void TestLimits::bigRealEntryReads()

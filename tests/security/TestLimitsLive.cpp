@@ -20,7 +20,7 @@ private Q_SLOTS:
     void lowerBoundStopsTheRangedRead();
 
 private:
-    std::optional<LdapError> read(qint64 maxValues, qint64* values);
+    LdapResult<void> read(qint64 maxValues, qint64* values);
 
     SambaTestDomain m_domain;
 };
@@ -31,14 +31,14 @@ void TestLimitsLive::initTestCase()
     QVERIFY2(m_domain.error.isEmpty(), qPrintable(m_domain.error));
 }
 
-std::optional<LdapError> TestLimitsLive::read(qint64 maxValues, qint64* values)
+LdapResult<void> TestLimitsLive::read(qint64 maxValues, qint64* values)
 {
     LdapConnectionOptions options;
     options.uri = m_domain.ldapsUri();
     options.caFile = m_domain.caFile();
     LdapConnection connection(options);
-    if (auto failure = connection.simpleBind(m_domain.bindUpn(), m_domain.password()))
-        return failure;
+    if (auto bound = connection.simpleBind(m_domain.bindUpn(), m_domain.password()); !bound)
+        return bound;
     LdapSearchRequest search;
     search.baseDn = m_domain.baseDn();
     search.filter = "(sAMAccountName=big.aliases)";
@@ -46,28 +46,29 @@ std::optional<LdapError> TestLimitsLive::read(qint64 maxValues, qint64* values)
     search.rangeStep = 400; // several follow-up reads, as a server cutting at 400 would need
     search.maxValuesPerEntry = maxValues;
     *values = 0;
-    return connection.search(search, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    return connection.search(search, [&](const LdifEntry& entry) -> LdapResult<void> {
         *values += qint64(entry.attributes.size());
-        return std::nullopt;
+        return {};
     });
 }
 
 void TestLimitsLive::defaultBoundReadsTheBigMailbox()
 {
     qint64 values = 0;
-    const auto failure = read(LdapSearchRequest{}.maxValuesPerEntry, &values);
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    const auto readResult = read(LdapSearchRequest{}.maxValuesPerEntry, &values);
+    QVERIFY2(readResult, readResult ? "" : qPrintable(readResult.error().toString()));
     QCOMPARE(values, qint64(1600));
 }
 
 void TestLimitsLive::lowerBoundStopsTheRangedRead()
 {
     qint64 values = 0;
-    const auto failure = read(1000, &values);
-    QVERIFY(failure);
-    QCOMPARE(failure->code, LdapErrorCode::SizeLimitExceeded);
-    QVERIFY2(failure->message.contains(u"more than 1000 values"_s), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"Big Aliases"_s), qPrintable(failure->message));
+    const auto readResult = read(1000, &values);
+    QVERIFY(!readResult);
+    const auto& failure = readResult.error();
+    QCOMPARE(failure.code, LdapErrorCode::SizeLimitExceeded);
+    QVERIFY2(failure.message.contains(u"more than 1000 values"_s), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"Big Aliases"_s), qPrintable(failure.message));
     QCOMPARE(values, qint64(0)); // nothing of the entry was handed over
 }
 

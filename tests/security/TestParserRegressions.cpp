@@ -64,13 +64,13 @@ void TestParserRegressions::ldifEndingWithoutBlankLine()
     QFETCH(QByteArray, ldif);
     LdifReader reader(ldif, u"end.ldif"_s);
     int entries = 0;
-    const auto failure = reader.read([&](const LdifEntry& entry) -> std::optional<ImportError> {
+    const auto readResult = reader.read([&](const LdifEntry& entry) -> Result<void> {
         ++entries;
         if (entry.dn != QByteArrayView("CN=a,DC=x"))
             return ImportError{u"end.ldif"_s, 0, {}, u"wrong dn"_s};
-        return std::nullopt;
+        return {};
     });
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    QVERIFY2(readResult, readResult ? "" : qPrintable(readResult.error().toString()));
     QCOMPARE(entries, 1);
 }
 

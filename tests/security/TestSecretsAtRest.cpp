@@ -281,8 +281,8 @@ void TestSecretsAtRest::nothingAtRestAndOwnerOnly()
         options.uri = m_domain.ldapsUri();
         options.caFile = m_domain.caFile();
         LdapConnection connection(options);
-        const auto failure = connection.simpleBind(m_domain.bindUpn(), request.secrets.adPassword);
-        QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+        const auto bound = connection.simpleBind(m_domain.bindUpn(), request.secrets.adPassword);
+        QVERIFY2(bound, bound ? "" : qPrintable(bound.error().toString()));
         BatchApplier applier(store, connection);
         const auto applied = applier.apply(batchId.value());
         QVERIFY2(applied && applied->applied == 1, qPrintable(applied ? applied->message : applied.error().message));

@@ -145,18 +145,20 @@ void TestSecretsInLogs::bindPassword()
         options.allowInsecurePlaintext = true;
         options.networkTimeout = std::chrono::milliseconds(2000);
         LdapConnection connection(options);
-        const auto failure = connection.simpleBind(u"admin@contoso.com"_s, kPassword);
-        QVERIFY(failure);
-        errors << failure->toString();
+        const auto bindResult = connection.simpleBind(u"admin@contoso.com"_s, kPassword);
+        QVERIFY(!bindResult);
+        const auto& failure = bindResult.error();
+        errors << failure.toString();
     }
     // Without TLS and without the explicit opt-in, the password is refused before anything is sent.
     LdapConnectionOptions plain;
     plain.uri = u"ldap://127.0.0.1:1"_s;
     plain.startTls = false;
     LdapConnection refused(plain);
-    const auto failure = refused.simpleBind(u"admin@contoso.com"_s, kPassword);
-    QVERIFY(failure);
-    errors << failure->toString();
+    const auto bindResult = refused.simpleBind(u"admin@contoso.com"_s, kPassword);
+    QVERIFY(!bindResult);
+    const auto& failure = bindResult.error();
+    errors << failure.toString();
     verifyNoneHolds(g_lines + errors, {kPassword});
 }
 

@@ -113,8 +113,8 @@ void TestTlsFailures::goodCertificateConnects()
     const quint16 port = serve(u"good"_s);
     QVERIFY(port != 0);
     LdapConnection connection(options(u"127.0.0.1"_s, port));
-    const std::optional<LdapError> failure = connection.connect();
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    const auto connected = connection.connect();
+    QVERIFY2(connected, connected ? "" : qPrintable(connected.error().toString()));
     QVERIFY(connection.isConnected());
     QVERIFY(connection.isEncrypted());
 }
@@ -136,21 +136,23 @@ void TestTlsFailures::badCertificateRefused()
     const quint16 port = serve(certificate);
     QVERIFY(port != 0);
     LdapConnection connection(options(host, port));
-    const std::optional<LdapError> failure = connection.connect();
-    QVERIFY2(failure, "a certificate that does not verify was accepted");
-    QCOMPARE(failure->code, LdapErrorCode::TlsFailure);
+    const auto connected = connection.connect();
+    QVERIFY2(!connected, "a certificate that does not verify was accepted");
+    const LdapError& failure = connected.error();
+    QCOMPARE(failure.code, LdapErrorCode::TlsFailure);
     const QString hostPort = u"%1:%2"_s.arg(host).arg(port);
     // Clear: names the server, the trust it checked against, and the fix; never suggests turning it off.
-    QVERIFY2(failure->message.contains(hostPort), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"did not verify"_s), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(m_dir.filePath(u"ca.pem"_s)), qPrintable(failure->message));
-    QVERIFY2(failure->message.contains(u"never falls back"_s), qPrintable(failure->message));
+    QVERIFY2(failure.message.contains(hostPort), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"did not verify"_s), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(m_dir.filePath(u"ca.pem"_s)), qPrintable(failure.message));
+    QVERIFY2(failure.message.contains(u"never falls back"_s), qPrintable(failure.message));
     // No connection: nothing to bind on, and a bind does not open one behind the caller's back.
     QVERIFY(!connection.isConnected());
     QVERIFY(!connection.isEncrypted());
-    const std::optional<LdapError> bind = connection.simpleBind(u"admin@contoso.com"_s, "secret-password");
-    QVERIFY(bind);
-    QCOMPARE(bind->code, LdapErrorCode::TlsFailure);
+    const auto bindResult = connection.simpleBind(u"admin@contoso.com"_s, "secret-password");
+    QVERIFY(!bindResult);
+    const auto& bind = bindResult.error();
+    QCOMPARE(bind.code, LdapErrorCode::TlsFailure);
     QVERIFY(!connection.isConnected());
 }
 
@@ -163,9 +165,9 @@ void TestTlsFailures::verificationOffIsTheOnlyWayAroundAndIsLogged()
     g_messages.clear();
     const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
     LdapConnection connection(o);
-    const std::optional<LdapError> failure = connection.connect();
+    const auto connected = connection.connect();
     qInstallMessageHandler(previous);
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    QVERIFY2(connected, connected ? "" : qPrintable(connected.error().toString()));
     QVERIFY(connection.isEncrypted());
     const QString all = g_messages.join(u'\n');
     QVERIFY2(all.contains(u"TLS CERTIFICATE VERIFICATION IS OFF for 127.0.0.1:%1"_s.arg(port)), qPrintable(all));

@@ -54,8 +54,8 @@ void TestWriteGuardsLive::initTestCase()
     options.uri = m_domain.ldapsUri();
     options.caFile = m_domain.caFile();
     m_connection = std::make_unique<LdapConnection>(options);
-    const auto failure = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    const auto bindResult = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY2(bindResult, bindResult ? "" : qPrintable(bindResult.error().toString()));
     m_dn = "CN=Mailbox 00001," + m_domain.mailboxOu();
     QVERIFY(!valuesOf("mail").isEmpty());
 }
@@ -68,13 +68,13 @@ QByteArrayList TestWriteGuardsLive::valuesOf(const QByteArray& attribute)
     read.attributes = {attribute};
     read.pageSize = 0;
     QByteArrayList values;
-    const auto failure = m_connection->search(read, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = m_connection->search(read, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& a : entry.attributes)
             values << a.value.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        values << "read failed: " + failure->toString().toUtf8();
+    if (!searched)
+        values << "read failed: " + searched.error().toString().toUtf8();
     return values;
 }
 

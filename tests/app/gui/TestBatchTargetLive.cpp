@@ -84,8 +84,8 @@ LdapBatchTarget::ConnectionFactory TestBatchTargetLive::factory(QByteArray passw
         options.caFile = m_domain.caFile();
         options.networkTimeout = std::chrono::seconds(5);
         auto connection = std::make_unique<LdapConnection>(options);
-        if (auto failure = connection->simpleBind(m_domain.bindUpn(), password))
-            return *failure;
+        if (auto bound = connection->simpleBind(m_domain.bindUpn(), password); !bound)
+            return bound.error();
         return connection;
     };
 }

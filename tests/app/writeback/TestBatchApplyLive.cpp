@@ -118,8 +118,8 @@ std::unique_ptr<LdapConnection> TestBatchApplyLive::bound()
     options.networkTimeout = std::chrono::seconds(5);
     options.operationTimeout = std::chrono::seconds(60);
     auto connection = std::make_unique<LdapConnection>(options);
-    if (const auto failure = connection->simpleBind(m_domain.bindUpn(), m_domain.password())) {
-        qWarning("bind failed: %s", qPrintable(failure->toString()));
+    if (const auto bound = connection->simpleBind(m_domain.bindUpn(), m_domain.password()); !bound) {
+        qWarning("bind failed: %s", qPrintable(bound.error().toString()));
         return nullptr;
     }
     return connection;
@@ -133,13 +133,13 @@ EntryValues TestBatchApplyLive::read(const QByteArray& dn, const QByteArrayList&
     request.pageSize = 0;
     request.attributes = attributes;
     EntryValues values;
-    const auto failure = m_connection->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = m_connection->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes)
             values[attribute.name.toByteArray().toLower()] << attribute.value.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("reading %s failed: %s", dn.constData(), qPrintable(failure->toString()));
+    if (!searched)
+        qWarning("reading %s failed: %s", dn.constData(), qPrintable(searched.error().toString()));
     return values;
 }
 
@@ -462,14 +462,14 @@ void TestBatchApplyLive::killedMidBatchSettlesAndResumes()
     request.attributes = {"extensionAttribute1"};
     const auto valuesInAd = [&] {
         std::map<QString, QByteArrayList> values;
-        const auto failure = m_connection->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+        const auto searched = m_connection->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
             QByteArrayList& v = values[QString::fromUtf8(entry.dn)];
             for (const LdifAttribute& a : entry.attributes)
                 v << a.value.toByteArray();
-            return std::nullopt;
+            return {};
         });
-        if (failure)
-            qWarning("%s", qPrintable(failure->toString()));
+        if (!searched)
+            qWarning("%s", qPrintable(searched.error().toString()));
         return values;
     };
     std::map<QString, QByteArrayList> inAd = valuesInAd();

@@ -86,8 +86,8 @@ void TestLdifSecondCopyLive::initTestCase()
     options.networkTimeout = std::chrono::seconds(5);
     options.operationTimeout = std::chrono::seconds(60);
     m_connection = std::make_unique<LdapConnection>(options);
-    const auto failure = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
-    QVERIFY2(!failure, failure ? qPrintable(failure->toString()) : "");
+    const auto bindResult = m_connection->simpleBind(m_domain.bindUpn(), m_domain.password());
+    QVERIFY2(bindResult, bindResult ? "" : qPrintable(bindResult.error().toString()));
 
     const auto b64 = [](const QByteArray& name, const QByteArray& value) -> QByteArray {
         return name + ":: " + value.toBase64() + '\n';
@@ -138,13 +138,13 @@ EntryValues TestLdifSecondCopyLive::read(const QByteArray& entryDn)
     request.pageSize = 0;
     request.attributes = m_catalog;
     EntryValues values;
-    const auto failure = m_connection->search(request, [&](const LdifEntry& entry) -> std::optional<LdapError> {
+    const auto searched = m_connection->search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
         for (const LdifAttribute& attribute : entry.attributes)
             values[attribute.name.toByteArray().toLower()] << attribute.value.toByteArray();
-        return std::nullopt;
+        return {};
     });
-    if (failure)
-        qWarning("reading %s failed: %s", entryDn.constData(), qPrintable(failure->toString()));
+    if (!searched)
+        qWarning("reading %s failed: %s", entryDn.constData(), qPrintable(searched.error().toString()));
     for (auto& [name, list] : values)
         std::sort(list.begin(), list.end());
     return values;

@@ -33,8 +33,8 @@ inline sunset::Result<sunset::Snapshot> readSambaSnapshot(const SambaTestDomain&
     options.uri = domain.ldapsUri();
     options.caFile = domain.caFile();
     sunset::LdapConnection connection(options);
-    if (const auto failure = connection.simpleBind(domain.bindUpn(), domain.password()))
-        return sunset::ImportError{options.uri, 0, {}, failure->toString()};
+    if (const auto bound = connection.simpleBind(domain.bindUpn(), domain.password()); !bound)
+        return sunset::ImportError{options.uri, 0, {}, bound.error().toString()};
     sunset::AdLdapReadOptions read;
     read.replicationMetadata = replicationMetadata;
     return sunset::readAdSnapshotFromLdap(connection, baseDn, {}, read);
