@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <functional>
+
 namespace sunset::test {
 
 inline QString demoFile(const char* name)
@@ -19,7 +21,9 @@ inline ReportSources demoSources()
     return {demoFile("demo-ad.ldif"), demoFile("demo-exo.json"), demoFile("demo-graph.json")};
 }
 
-inline std::shared_ptr<const DriftScan> loadDemoScan()
+// adjustCloudSync, when given, changes Cloud Sync's state before the scan is computed (e.g. the service principal a
+// live read would have named).
+inline std::shared_ptr<const DriftScan> loadDemoScan(const std::function<void(CloudSyncState&)>& adjustCloudSync = {})
 {
     const ReportSources files = demoSources();
     auto graph = loadGraphUsersFile(files.graph);
@@ -40,6 +44,8 @@ inline std::shared_ptr<const DriftScan> loadDemoScan()
         qWarning("%s", qPrintable(cloudSync.error().toString()));
         return {};
     }
+    if (adjustCloudSync)
+        adjustCloudSync(cloudSync.value());
     DriftOptions options;
     options.cloudSync = std::make_shared<const CloudSyncState>(std::move(cloudSync.value()));
     return DriftScan::compute(std::move(ad.value()), std::move(cloud.value()), files, options);

@@ -465,6 +465,13 @@ CloudEmulator::Response CloudEmulator::dispatch(const Request& request)
     if (m_onDemand && m_onDemand->handles(request.method, url.path())) {
         if (std::optional<Response> denied = authorize(request, QLatin1StringView(kGraphResource)))
             return *denied;
+        // Each provisionOnDemand POST is a data request of its own API (the job's schema is not): a test throttles
+        // or stalls the n-th one, or acts when it arrives.
+        if (request.method == "POST") {
+            countDataRequest(u"provisionOnDemand"_s);
+            if (std::optional<Response> fault = injectFault(u"provisionOnDemand"_s))
+                return *fault;
+        }
         const OnDemandEmulator::Answer answer = m_onDemand->handle(request.method, url.path(), request.body);
         Response r;
         r.status = answer.status;

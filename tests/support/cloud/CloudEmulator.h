@@ -117,7 +117,9 @@ public:
             HugeValue,     // a 2 MiB DisplayName (mailboxes) or userPrincipalName (users)
         };
         Kind kind;
-        QString api;                   // "users", "mailboxes" or "token"
+        // "users", "mailboxes", "token" or "provisionOnDemand" (its POSTs, answered without a page: the kinds that
+        // fit are TooManyRequests, ServiceUnavailable, DropConnection and StalledPage)
+        QString api;
         int onRequest = 1;             // the n-th data request of that API (1-based) ...
         int times = 1;                 // ... and the following ones, this many in all
         QByteArray retryAfter = "0.2"; // 429 and 503
@@ -128,8 +130,9 @@ public:
     // provisionOnDemand (and the schema of its job) answered by this (OnDemandEmulator.h); not owned.
     void setOnDemand(OnDemandEmulator* onDemand) { m_onDemand = onDemand; }
     void clearFaults() { m_faults.clear(); }
-    // Called as the n-th data request of api ("users", "mailboxes", "token") arrives, before it is answered: a
-    // test acts at a known point of a scan (e.g. cancels while page 3 is being served) instead of racing it.
+    // Called as the n-th data request of api ("users", "mailboxes", "token", "provisionOnDemand") arrives, before
+    // it is answered: a test acts at a known point of a scan (e.g. cancels while page 3 is being served) instead of
+    // racing it.
     void setRequestObserver(std::function<void(const QString& api, int n)> observer)
     {
         m_requestObserver = std::move(observer);

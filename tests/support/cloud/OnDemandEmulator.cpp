@@ -175,6 +175,11 @@ OnDemandEmulator::Answer OnDemandEmulator::provision(const QString& entraObjectI
         result = u"Failure"_s;
         errorCode = u"SourceObjectNotFound"_s;
         errorMessage = u"The user User_%1 was not found in Microsoft Entra ID."_s.arg(entraObjectId);
+    } else if (behaviour == Behaviour::SucceedWithoutAd) {
+        for (auto it = found->cloud.cbegin(); it != found->cloud.cend(); ++it)
+            modified.append(QJsonObject{{u"displayName"_s, QString::fromUtf8(it.key())},
+                                        {u"oldValue"_s, QJsonValue()},
+                                        {u"newValue"_s, QString::fromUtf8(it.value().join(';'))}});
     } else {
         const auto before = readAd(*found);
         QByteArray ldif = "dn: " + found->dn + "\nchangetype: modify\n";

@@ -38,8 +38,9 @@ public:
     };
     // What to answer for an object (default Write: write the cloud values, then Success, or Skipped
     // RedundantExport when AD already held them; a refused LDAP write is Failure with the error code AD's result
-    // maps to, e.g. InsufficientRights).
-    enum class Behaviour { Write, SkipNotInScope, FailInsufficientRights, Forbidden, RateLimited };
+    // maps to, e.g. InsufficientRights). SucceedWithoutAd: Success with the cloud values as the modified properties,
+    // AD not touched (a test without a DC, whose client does not re-read AD).
+    enum class Behaviour { Write, SucceedWithoutAd, SkipNotInScope, FailInsufficientRights, Forbidden, RateLimited };
 
     void setJob(const QString& servicePrincipalId, const QString& jobId, const QString& ruleId);
     void setAgent(const AgentAccount& agent) { m_agent = agent; }
