@@ -107,7 +107,7 @@ void SecretStore::remember(const SecretKey& key, const QByteArray& secret, QObje
                     return;
                 if (j->error() == QKeychain::NoError) {
                     qCInfo(lcSecrets).noquote() << "remembered" << entry << "in the desktop keyring";
-                    done(std::nullopt);
+                    done(SecretResult<void>());
                     return;
                 }
                 const SecretStoreError error = describe(j->error(), j->errorString(), entry);
@@ -147,7 +147,7 @@ void SecretStore::forget(const SecretKey& key, QObject* context, Done done)
                 if (hadContext && !guard)
                     return;
                 if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound) {
-                    done(std::nullopt);
+                    done(SecretResult<void>());
                     return;
                 }
                 done(describe(j->error(), j->errorString(), entry));

@@ -60,7 +60,7 @@ public:
     static QString serviceName();
     static QString entryName(const SecretKey& key);
 
-    using Done = std::function<void(const std::optional<SecretStoreError>& error)>;
+    using Done = std::function<void(const SecretResult<void>& outcome)>; // ok, or why the keyring would not
     using Recalled = std::function<void(const SecretResult<QByteArray>& secret)>;
 
     void remember(const SecretKey& key, const QByteArray& secret, QObject* context, Done done);

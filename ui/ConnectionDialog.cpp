@@ -639,9 +639,9 @@ void ConnectionDialog::rememberToggled(QLineEdit* field, QCheckBox* box, bool on
         });
         return;
     }
-    m_keyring->forget(*key, this, [this](const std::optional<SecretStoreError>& error) {
-        if (error && error->reason != SecretStoreError::Reason::NoKeyring) // no keyring: nothing was there
-            showKeyringProblem(*error);
+    m_keyring->forget(*key, this, [this](const SecretResult<void>& forgotten) {
+        if (!forgotten && forgotten.error().reason != SecretStoreError::Reason::NoKeyring) // none: nothing was there
+            showKeyringProblem(forgotten.error());
     });
 }
 
@@ -658,7 +658,7 @@ void ConnectionDialog::rememberTicked()
             continue;
         // The job outlives the dialog (it closes now, the scan starts); SecretStore logs a failure. A missing
         // keyring was already said when the box was ticked.
-        m_keyring->remember(*key, secrets[i].field->text().toUtf8(), this, [](const std::optional<SecretStoreError>&) {});
+        m_keyring->remember(*key, secrets[i].field->text().toUtf8(), this, [](const SecretResult<void>&) {});
     }
 }
 

@@ -52,7 +52,7 @@ QList<QCommandLineOption> AdSourceOptions::incrementalOptions() const
     return {m_profile, m_full, m_cursorDays};
 }
 
-std::optional<CliError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
+Expected<void, CliError> AdSourceOptions::readIncremental(const QCommandLineParser& parser, bool live,
                                                               AdLiveScanSettings& settings) const
 {
     if (!live) {
@@ -61,7 +61,7 @@ std::optional<CliError> AdSourceOptions::readIncremental(const QCommandLineParse
                 return CliError{CliUsage, u"--%1 applies only when --ad is a domain controller (ldaps://…), "
                                                "not a file."_s.arg(option.names().first())};
         }
-        return std::nullopt;
+        return {};
     }
     const QString profile = parser.isSet(m_profile) ? parser.value(m_profile) : u"default"_s;
     if (profile.isEmpty() || profile.contains(u'/') || profile.contains(u'\\') || profile.startsWith(u'.'))
@@ -74,7 +74,7 @@ std::optional<CliError> AdSourceOptions::readIncremental(const QCommandLineParse
     settings.stateDirectory = cloudStateDirectory(profile);
     settings.fullRead = parser.isSet(m_full);
     settings.maxCursorAgeDays = days;
-    return std::nullopt;
+    return {};
 }
 
 bool AdSourceOptions::isLdapUri(const QString& adArgument)
@@ -105,7 +105,7 @@ std::optional<QString> AdSourceOptions::checkUnusedWithFile(const QCommandLinePa
     return std::nullopt;
 }
 
-std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
+Expected<void, CliError> AdSourceOptions::read(const QCommandLineParser& parser, const QString& uri,
                                                    QTextStream& err, AdLiveScanSettings& settings) const
 {
     settings = {};
@@ -121,7 +121,7 @@ std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, 
         if (parser.isSet(m_bind) || parser.isSet(m_passwordFile))
             return CliError{CliUsage, u"--kerberos binds with your Kerberos ticket; --bind and "
                                            "--password-file do not apply."_s};
-        return std::nullopt;
+        return {};
     }
     if (!parser.isSet(m_bind))
         return CliError{CliUsage, u"--bind UPN is required to read AD live (or --kerberos)."_s};
@@ -150,7 +150,7 @@ std::optional<CliError> AdSourceOptions::read(const QCommandLineParser& parser, 
     }
     if (settings.password.isEmpty())
         return CliError{CliBadInput, u"the password for %1 is empty."_s.arg(settings.dc.bindName)};
-    return std::nullopt;
+    return {};
 }
 
 } // namespace sunset

@@ -27,12 +27,12 @@ public:
     // --ad-profile, --ad-full, --ad-cursor-max-days: for the commands that scan (diff, rollback-impact), not dump.
     QList<QCommandLineOption> incrementalOptions() const;
     // Reads them into settings (after read()); an error for a bad value, or when set with --ad a file.
-    std::optional<CliError> readIncremental(const QCommandLineParser& parser, bool live,
+    Expected<void, CliError> readIncremental(const QCommandLineParser& parser, bool live,
                                             AdLiveScanSettings& settings) const;
     // An error when a live-only option is set but --ad is a file.
     std::optional<QString> checkUnusedWithFile(const QCommandLineParser& parser) const;
     // Reads the settings for --ad uri; warnings (a password file others may read) go to err.
-    std::optional<CliError> read(const QCommandLineParser& parser, const QString& uri, QTextStream& err,
+    Expected<void, CliError> read(const QCommandLineParser& parser, const QString& uri, QTextStream& err,
                                  AdLiveScanSettings& settings) const;
 
 private:

@@ -353,9 +353,9 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     AdLiveScanSettings settings;
     if (!parser.isSet(dryRun)) {
-        if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
-            err << "sunset-cli apply: " << failure->message << '\n';
-            return failure->exitCode;
+        if (const auto read = live.read(parser, parser.value(ad), err, settings); !read) {
+            err << "sunset-cli apply: " << read.error().message << '\n';
+            return read.error().exitCode;
         }
     }
     auto store = openStore(parser, u"apply"_s, err, settings.dc.kerberos ? u"kerberos"_s : settings.dc.bindName);
@@ -404,8 +404,8 @@ int runApplyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliOk;
     }
     LiveAd connected;
-    if (const auto failure = connectLiveAd(settings, TerminalTicker(err).report(), connected)) {
-        err << "sunset-cli apply: " << *failure << '\n';
+    if (const auto ready = connectLiveAd(settings, TerminalTicker(err).report(), connected); !ready) {
+        err << "sunset-cli apply: " << ready.error() << '\n';
         return CliBadInput;
     }
     BatchApplier applier(*store, *connected.connection);

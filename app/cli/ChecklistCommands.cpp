@@ -156,9 +156,9 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
     AdLiveScanSettings adSettings;
     const bool liveAd = parser.isSet(ad);
     if (liveAd) {
-        if (auto error = adOptions.read(parser, parser.value(ad), err, adSettings)) {
-            err << "sunset-cli checklist: " << error->message << '\n';
-            return error->exitCode;
+        if (const auto read = adOptions.read(parser, parser.value(ad), err, adSettings); !read) {
+            err << "sunset-cli checklist: " << read.error().message << '\n';
+            return read.error().exitCode;
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
@@ -183,9 +183,9 @@ int runChecklistCommand(const QStringList& args, QTextStream& out, QTextStream& 
             sources.ad = adSettings;
         if (cloudOptions.isSet(parser)) {
             CloudSettings cloud;
-            if (auto error = cloudOptions.read(parser, err, cloud)) {
-                err << "sunset-cli checklist: " << error->message << '\n';
-                return error->exitCode;
+            if (const auto read = cloudOptions.read(parser, err, cloud); !read) {
+                err << "sunset-cli checklist: " << read.error().message << '\n';
+                return read.error().exitCode;
             }
             sources.cloud = cloud;
         }

@@ -314,14 +314,14 @@ int runDump(const QStringList& args, QTextStream& out, QTextStream& err)
         return CliUsage;
     }
     AdLiveScanSettings settings;
-    if (const auto failure = live.read(parser, parser.value(ad), err, settings)) {
-        err << "sunset-cli dump: " << failure->message << '\n';
-        return failure->exitCode;
+    if (const auto read = live.read(parser, parser.value(ad), err, settings); !read) {
+        err << "sunset-cli dump: " << read.error().message << '\n';
+        return read.error().exitCode;
     }
     LiveAd connected;
     TerminalTicker ticker(err);
-    if (const auto failure = connectLiveAd(settings, ticker.report(), connected)) {
-        err << "sunset-cli dump: " << *failure << '\n';
+    if (const auto ready = connectLiveAd(settings, ticker.report(), connected); !ready) {
+        err << "sunset-cli dump: " << ready.error() << '\n';
         return CliBadInput;
     }
     OutputFile file(parser.value(ldif), out);

@@ -84,7 +84,7 @@ bool CloudSourceOptions::isSet(const QCommandLineParser& parser) const
     return parser.isSet(m_tenant);
 }
 
-std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parser, QTextStream& err,
+Expected<void, CliError> CloudSourceOptions::read(const QCommandLineParser& parser, QTextStream& err,
                                                       CloudSettings& cloud) const
 {
     CloudScanSettings& settings = cloud.scan;
@@ -164,7 +164,7 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         err << "sunset-cli: using " << describeSecretKey(key)
             << " remembered in the desktop keyring ('sunset-cli secret forget' removes it).\n";
         settings.secret.clientSecret = QString::fromUtf8(recalled.value());
-        return std::nullopt;
+        return {};
     }
     if (parser.isSet(m_deviceCode)) {
         if (remember)
@@ -173,10 +173,10 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         if (parser.isSet(m_legacyX5t))
             return CliError{CliUsage, u"--legacy-x5t is for --certificate, not --device-code."_s};
         connection.signIn = CloudTenantSettings::SignIn::DeviceCode;
-        return std::nullopt;
+        return {};
     }
     connection.legacyRs256X5t = parser.isSet(m_legacyX5t);
-    auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> std::optional<CliError> {
+    auto readPrivateFile = [&err](const QString& path, QByteArray& bytes) -> Expected<void, CliError> {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return CliError{CliBadInput, u"cannot read %1: %2"_s.arg(path, file.errorString())};
@@ -185,12 +185,12 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
             err << "sunset-cli: warning: " << path
                 << " can be read or changed by other users; make it the owner's only (chmod 600 " << path << ").\n";
         bytes = file.readAll();
-        return std::nullopt;
+        return {};
     };
     if (parser.isSet(m_certificate)) {
         QByteArray pem;
-        if (auto failure = readPrivateFile(parser.value(m_certificate), pem))
-            return failure;
+        if (auto read = readPrivateFile(parser.value(m_certificate), pem); !read)
+            return read;
         const QString path = parser.value(m_certificate);
         connection.signIn = CloudTenantSettings::SignIn::Certificate;
         connection.certificateFile = path;
@@ -216,12 +216,12 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         if (!cert)
             return CliError{CliBadInput, cert.error().toString()};
         settings.secret.certificate = cert.value();
-        return std::nullopt;
+        return {};
     }
     QByteArray secret;
     if (parser.isSet(m_secretFile)) {
-        if (auto failure = readPrivateFile(parser.value(m_secretFile), secret))
-            return failure;
+        if (auto read = readPrivateFile(parser.value(m_secretFile), secret); !read)
+            return read;
     } else {
         secret = qgetenv("SUNSET_CLIENT_SECRET");
     }
@@ -235,7 +235,7 @@ std::optional<CliError> CloudSourceOptions::read(const QCommandLineParser& parse
         cloud.rememberSecret = secret;
     }
     secret.fill('\0');
-    return std::nullopt;
+    return {};
 }
 
 int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -265,8 +265,8 @@ int runSecretCommand(const QStringList& args, QTextStream& out, QTextStream& err
     }
     for (const SecretKey::Kind kind : {SecretKey::Kind::ClientSecret, SecretKey::Kind::CertificatePassword}) {
         const SecretKey key{kind, parser.value(tenant), parser.value(clientId)};
-        if (const auto failure = waitAtCliEdge(storeSecret(key, std::nullopt))) {
-            err << "sunset-cli secret: " << failure->message << '\n';
+        if (const SecretResult<void> forgotten = waitAtCliEdge(storeSecret(key, std::nullopt)); !forgotten) {
+            err << "sunset-cli secret: " << forgotten.error().message << '\n';
             return CliBadInput;
         }
     }

@@ -26,7 +26,7 @@ public:
     // Reads the settings; warnings (a secret file others may read) go to err. Without a credential option, the
     // client secret (or, for a .pfx without SUNSET_CERTIFICATE_PASSWORD, its password) remembered in the desktop
     // keyring for --tenant and --client-id is used, and err says so.
-    std::optional<CliError> read(const QCommandLineParser& parser, QTextStream& err, CloudSettings& settings) const;
+    Expected<void, CliError> read(const QCommandLineParser& parser, QTextStream& err, CloudSettings& settings) const;
 
 private:
     QCommandLineOption m_tenant;

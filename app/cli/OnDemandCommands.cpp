@@ -106,16 +106,16 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
     }
     AdLiveScanSettings adSettings;
     if (parser.isSet(ad)) {
-        if (const auto failure = adOptions.read(parser, parser.value(ad), err, adSettings)) {
-            err << "sunset-cli " << name << ": " << failure->message << '\n';
-            return failure->exitCode;
+        if (const auto read = adOptions.read(parser, parser.value(ad), err, adSettings); !read) {
+            err << "sunset-cli " << name << ": " << read.error().message << '\n';
+            return read.error().exitCode;
         }
     }
     CloudSettings cloud;
     if (!dry) {
-        if (const auto failure = cloudOptions.read(parser, err, cloud)) {
-            err << "sunset-cli " << name << ": " << failure->message << '\n';
-            return failure->exitCode;
+        if (const auto read = cloudOptions.read(parser, err, cloud); !read) {
+            err << "sunset-cli " << name << ": " << read.error().message << '\n';
+            return read.error().exitCode;
         }
     }
     const QString path = parser.isSet(db) ? parser.value(db) : HistoryStore::defaultPath();
@@ -150,8 +150,8 @@ int runProvisionOnDemandCommand(const QStringList& args, QTextStream& out, QText
 
     LiveAd connected;
     if (parser.isSet(ad)) {
-        if (const auto failure = connectLiveAd(adSettings, TerminalTicker(err).report(), connected)) {
-            err << "sunset-cli " << name << ": " << *failure << '\n';
+        if (const auto ready = connectLiveAd(adSettings, TerminalTicker(err).report(), connected); !ready) {
+            err << "sunset-cli " << name << ": " << ready.error() << '\n';
             return CliBadInput;
         }
     }

@@ -100,24 +100,24 @@ std::optional<int> ScanInputOptions::check(const QCommandLineParser& parser, QTe
             err << prefix << "--graph is for files; with --tenant the users are read live.\n";
             return CliUsage;
         }
-        if (const auto failure = m_cloud.read(parser, err, m_cloudSettings)) {
-            err << prefix << failure->message << '\n';
-            return failure->exitCode;
+        if (const auto read = m_cloud.read(parser, err, m_cloudSettings); !read) {
+            err << prefix << read.error().message << '\n';
+            return read.error().exitCode;
         }
     }
     m_adIsLive = AdSourceOptions::isLdapUri(parser.value(m_ad));
     if (m_adIsLive) {
-        if (const auto failure = m_live.read(parser, parser.value(m_ad), err, m_liveSettings)) {
-            err << prefix << failure->message << '\n';
-            return failure->exitCode;
+        if (const auto read = m_live.read(parser, parser.value(m_ad), err, m_liveSettings); !read) {
+            err << prefix << read.error().message << '\n';
+            return read.error().exitCode;
         }
     } else if (const auto unused = m_live.checkUnusedWithFile(parser)) {
         err << prefix << *unused << '\n';
         return CliUsage;
     }
-    if (const auto failure = m_live.readIncremental(parser, m_adIsLive, m_liveSettings)) {
-        err << prefix << failure->message << '\n';
-        return failure->exitCode;
+    if (const auto read = m_live.readIncremental(parser, m_adIsLive, m_liveSettings); !read) {
+        err << prefix << read.error().message << '\n';
+        return read.error().exitCode;
     }
     // One flag reads both sides in full (issue 15): --full-scan, the cloud's, also reads a live AD in full, as
     // --ad-full does for AD alone.

@@ -9,7 +9,7 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-std::optional<QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live)
+Expected<void, QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live)
 {
     live.connection = std::make_unique<LdapConnection>(connectionOptionsFor(settings.dc));
     const auto bound = settings.dc.kerberos ? live.connection->kerberosBind()
@@ -38,7 +38,7 @@ std::optional<QString> connectLiveAd(const AdLiveScanSettings& settings, const S
                 live.connection->host());
         live.baseDn = dse->defaultNamingContext;
     }
-    return std::nullopt;
+    return {};
 }
 
 Result<Snapshot> readLiveAdSnapshot(LiveAd& live, const std::function<void(const LdifEntry&)>& onEntry,

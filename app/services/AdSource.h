@@ -25,8 +25,8 @@ struct LiveAd {
 };
 
 // Connects and binds (simple bind or Kerberos), checks the Exchange schema (a forest without it is an error;
-// an incomplete one a warning to report), and settles the base DN. nullopt when connected, else why not.
-std::optional<QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live);
+// an incomplete one a warning to report), and settles the base DN. Fails with why not.
+Expected<void, QString> connectLiveAd(const AdLiveScanSettings& settings, const SourceReport& report, LiveAd& live);
 
 // Reads the mailboxes under live.baseDn. onEntry sees each entry as read; progress, when given, the entries read
 // so far (false stops the read: a "cancelled" error).

@@ -44,9 +44,9 @@ QFuture<SecretResult<QByteArray>> recallSecret(const SecretKey& key)
     return answer.promise->future();
 }
 
-QFuture<std::optional<SecretStoreError>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret)
+QFuture<SecretResult<void>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret)
 {
-    KeyringAnswer<std::optional<SecretStoreError>> answer;
+    KeyringAnswer<SecretResult<void>> answer;
     if (secret)
         answer.store->remember(key, *secret, answer.store, answer.done());
     else
@@ -164,9 +164,9 @@ private:
             return;
         }
         whenFinished(storeSecret(*m_cloud.rememberAs, m_cloud.rememberSecret), this,
-                     [this, result](QFuture<std::optional<SecretStoreError>> stored) {
-                         if (stored.resultCount() == 0 || stored.result())
-                             m_report.warn((stored.resultCount() > 0 ? stored.result()->message
+                     [this, result](QFuture<SecretResult<void>> stored) {
+                         if (stored.resultCount() == 0 || !stored.result())
+                             m_report.warn((stored.resultCount() > 0 ? stored.result().error().message
                                                                      : u"the desktop keyring did not answer"_s) +
                                            u"; the secret was used for this run only."_s);
                          else

@@ -84,7 +84,7 @@ QFuture<Result<std::shared_ptr<const CloudSyncState>>> readCloudSyncJobsLive(con
 // The desktop keyring's answer as a future (sunset-cli waits for it at its edge). storeSecret with nullopt forgets
 // the key.
 QFuture<SecretResult<QByteArray>> recallSecret(const SecretKey& key);
-QFuture<std::optional<SecretStoreError>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret);
+QFuture<SecretResult<void>> storeSecret(const SecretKey& key, const std::optional<QByteArray>& secret);
 // "the client secret of <app> in <tenant>": a remembered secret as messages name it.
 QString describeSecretKey(const SecretKey& key);
 

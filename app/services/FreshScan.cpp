@@ -70,8 +70,8 @@ private:
                     say(u"Connecting to %1"_s.arg(sources.ad->dc.uri), -1);
                 LiveAd live;
                 // The reads' warnings are not part of a checklist run: the findings say what matters.
-                if (std::optional<QString> error = connectLiveAd(*sources.ad, {}, live))
-                    return Result<Snapshot>(ImportError{{}, 0, {}, *error});
+                if (const Expected<void, QString> connected = connectLiveAd(*sources.ad, {}, live); !connected)
+                    return Result<Snapshot>(ImportError{{}, 0, {}, connected.error()});
                 return readLiveAdSnapshot(live, {}, [&](qint64 entries) {
                     if (say)
                         say(u"Reading AD from %1 … %2 entries"_s.arg(sources.ad->dc.uri).arg(entries), -1);

@@ -63,8 +63,8 @@ private:
         if (!request.liveAd)
             return loadAdSnapshotFile(request.adFile, progress.files);
         LiveAd connected;
-        if (const auto failure = connectLiveAd(*request.liveAd, progress.report, connected))
-            return ImportError{{}, 0, {}, *failure};
+        if (const auto ready = connectLiveAd(*request.liveAd, progress.report, connected); !ready)
+            return ImportError{{}, 0, {}, ready.error()};
         ReadProgress entries;
         if (progress.adEntries)
             entries = [&progress, where = connected.connection->host()](qint64 n) {

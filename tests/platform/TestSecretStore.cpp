@@ -26,10 +26,10 @@ SecretKey key(SecretKey::Kind kind = SecretKey::Kind::ClientSecret)
     return {kind, u"Contoso.onmicrosoft.com"_s, u"11111111-2222-3333-4444-555555555555"_s};
 }
 
-std::optional<SecretStoreError> remember(SecretStore& store, const SecretKey& k, const QByteArray& secret)
+SecretResult<void> remember(SecretStore& store, const SecretKey& k, const QByteArray& secret)
 {
-    std::optional<std::optional<SecretStoreError>> answer;
-    store.remember(k, secret, &store, [&](const std::optional<SecretStoreError>& e) { answer = e; });
+    std::optional<SecretResult<void>> answer;
+    store.remember(k, secret, &store, [&](const SecretResult<void>& outcome) { answer = outcome; });
     if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
         return SecretStoreError{SecretStoreError::Reason::Failed, u"no answer"_s};
     return *answer;
@@ -44,10 +44,10 @@ SecretResult<QByteArray> recall(SecretStore& store, const SecretKey& k)
     return *answer;
 }
 
-std::optional<SecretStoreError> forget(SecretStore& store, const SecretKey& k)
+SecretResult<void> forget(SecretStore& store, const SecretKey& k)
 {
-    std::optional<std::optional<SecretStoreError>> answer;
-    store.forget(k, &store, [&](const std::optional<SecretStoreError>& e) { answer = e; });
+    std::optional<SecretResult<void>> answer;
+    store.forget(k, &store, [&](const SecretResult<void>& outcome) { answer = outcome; });
     if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
         return SecretStoreError{SecretStoreError::Reason::Failed, u"no answer"_s};
     return *answer;
@@ -98,13 +98,14 @@ void TestSecretStore::withoutKeyringTheErrorIsClearAndNothingIsWritten()
     // No keyring service on the session bus (CTest points DBUS_SESSION_BUS_ADDRESS at nothing).
     SecretStore store;
     store.setServiceName(u"Sunset-test"_s);
-    const std::optional<SecretStoreError> error = remember(store, key(), kSecret);
-    QVERIFY(error);
-    qInfo().noquote() << "the user sees:" << error->message;
-    QCOMPARE(int(error->reason), int(SecretStoreError::Reason::NoKeyring));
-    QVERIFY(error->message.startsWith("no desktop keyring is available"_L1));
-    QVERIFY(error->message.contains("never in a file"_L1));
-    QVERIFY(!error->message.contains(QString::fromLatin1(kSecret)));
+    const SecretResult<void> remembered = remember(store, key(), kSecret);
+    QVERIFY(!remembered);
+    const SecretStoreError& error = remembered.error();
+    qInfo().noquote() << "the user sees:" << error.message;
+    QCOMPARE(int(error.reason), int(SecretStoreError::Reason::NoKeyring));
+    QVERIFY(error.message.startsWith("no desktop keyring is available"_L1));
+    QVERIFY(error.message.contains("never in a file"_L1));
+    QVERIFY(!error.message.contains(QString::fromLatin1(kSecret)));
     QCOMPARE(fileHolding(m_home.path(), kSecret), QString());
 
     const SecretResult<QByteArray> recalled = recall(store, key());
@@ -119,9 +120,9 @@ void TestSecretStore::withKeyringRememberRecallForget()
     SecretStore store;
     store.setServiceName(u"Sunset-test"_s);
     QCOMPARE(int(recall(store, key()).error().reason), int(SecretStoreError::Reason::NotFound));
-    const std::optional<SecretStoreError> error = remember(store, key(), kSecret);
-    QVERIFY2(!error, error ? qPrintable(error->message) : "");
-    QVERIFY(!remember(store, key(SecretKey::Kind::CertificatePassword), "pfx-password"));
+    const SecretResult<void> remembered = remember(store, key(), kSecret);
+    QVERIFY2(remembered, remembered ? "" : qPrintable(remembered.error().message));
+    QVERIFY(remember(store, key(SecretKey::Kind::CertificatePassword), "pfx-password"));
     const SecretResult<QByteArray> recalled = recall(store, key());
     QVERIFY2(recalled.ok(), recalled.ok() ? "" : qPrintable(recalled.error().message));
     QCOMPARE(recalled.value(), kSecret);
@@ -130,9 +131,9 @@ void TestSecretStore::withKeyringRememberRecallForget()
     QCOMPARE(fileHolding(m_home.path(), kSecret), QString());
     QCOMPARE(fileHolding(qEnvironmentVariable("HOME"), kSecret), QString());
 
-    QVERIFY(!forget(store, key()));
+    QVERIFY(forget(store, key()));
     QCOMPARE(int(recall(store, key()).error().reason), int(SecretStoreError::Reason::NotFound));
-    QVERIFY(!forget(store, key())); // forgetting nothing is fine
+    QVERIFY(forget(store, key())); // forgetting nothing is fine
     QCOMPARE(recall(store, key(SecretKey::Kind::CertificatePassword)).value(), QByteArray("pfx-password"));
 }
 
