@@ -2,6 +2,7 @@
 #include "DecommissionChecks.h"
 
 #include "platform/BackgroundFuture.h"
+#include "platform/StageProgressFilter.h"
 
 #include <QPointer>
 
@@ -68,35 +69,12 @@ bool DecommissionChecks::runChecks(ChecklistStep step, QObject* page,
     return true;
 }
 
-namespace {
-
-// Passes a fresh scan's progress on only when its stage or its whole percent changed: a file read reports its
-// fraction per chunk, far more often than a label can show it.
-class FreshScanProgressFilter {
-public:
-    bool changed(const QString& stage, double fraction)
-    {
-        const int percent = fraction < 0 ? -1 : int(fraction * 100);
-        if (stage == m_stage && percent == m_percent)
-            return false;
-        m_stage = stage;
-        m_percent = percent;
-        return true;
-    }
-
-private:
-    QString m_stage;
-    int m_percent = -2;
-};
-
-} // namespace
-
 void DecommissionChecks::setFreshScanRunner(FreshScanRunner runner)
 {
     setFreshScanStarter([runner = std::move(runner)](QObject* owner, const FreshScanProgressSink& progress) {
         return backgroundFuture<Expected<qint64, QString>>(
             owner, u"sunset-fresh-scan"_s, [runner, progress](TaskControl& control) {
-                FreshScanProgressFilter filter; // before crossing threads, so that the GUI's queue stays short
+                StageProgressFilter filter; // before crossing threads, so that the GUI's queue stays short
                 return runner(control.cancelFlag(), [&](const QString& stage, double fraction) {
                     if (filter.changed(stage, fraction))
                         control.post([progress, stage, fraction] { progress(stage, fraction); });
@@ -114,7 +92,7 @@ bool DecommissionChecks::runFreshScan(QObject* page, std::function<void(const QS
     m_freshScan = watcher;
     const quint64 run = ++m_freshScanRuns;
     const QPointer<QObject> asker(page);
-    auto filter = std::make_shared<FreshScanProgressFilter>();
+    auto filter = std::make_shared<StageProgressFilter>();
     const FreshScanProgressSink sink = [this, run, asker, filter, progress = std::move(progress)](const QString& stage,
                                                                                                   double fraction) {
         if (m_freshScan && m_freshScanRuns == run && asker && filter->changed(stage, fraction))

@@ -8,6 +8,7 @@
 #include "ScanRecording.h"
 #include "SnapshotFiles.h"
 #include "StagedRun.h"
+#include "platform/StageProgressFilter.h"
 
 #include <QDateTime>
 
@@ -39,13 +40,15 @@ public:
     }
 
 private:
-    // progress, callable from a blocking stage's thread.
+    // progress, callable from a blocking stage's thread: what changed crosses to this run's thread.
     static FreshScanProgress postedFrom(const TaskControl& control, const FreshScanProgress& progress)
     {
         if (!progress)
             return {};
-        return [&control, progress](const QString& stage, double fraction) {
-            control.post([progress, stage, fraction] { progress(stage, fraction); });
+        return [&control, progress, filter = std::make_shared<StageProgressFilter>()](const QString& stage,
+                                                                                       double fraction) {
+            if (filter->changed(stage, fraction))
+                control.post([progress, stage, fraction] { progress(stage, fraction); });
         };
     }
     // A file read reports its fraction and stops when cancelled (the reader then returns a "cancelled" error).
