@@ -116,7 +116,10 @@ QString MailboxCacheWriter::open()
 {
     if (auto made = makeOwnerOnlyDirectory(m_directory); !made)
         return made.error().message;
-    m_file = std::make_unique<OwnerOnlyFile>(m_path);
+    // Not synced: a file a crash cut or left with zeroed blocks is refused when read (the header's id, each line's
+    // keys, the closing line, the cursor's mailbox count, then the whole merged file parsed as JSON), and the
+    // scan then reads every mailbox.
+    m_file = std::make_unique<OwnerOnlyFile>(m_path, OwnerOnlyFile::Durability::CheckedOnRead);
     if (auto opened = m_file->open(); !opened) {
         m_file.reset();
         return opened.error().message;

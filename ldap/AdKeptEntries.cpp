@@ -57,9 +57,61 @@ bool hasGuid(const LdifEntry& entry)
     });
 }
 
+// One entry as a record: u32 size of the rest | u32 DN size | DN | u32 value count | (u32 name size | name |
+// u32 value size | value)...
+void appendRecord(QByteArray& out, const LdifEntry& entry)
+{
+    const qsizetype start = out.size();
+    appendU32(out, 0); // the record's size, filled in below
+    appendU32(out, quint32(entry.dn.size()));
+    out.append(entry.dn);
+    appendU32(out, quint32(entry.attributes.size()));
+    for (const LdifAttribute& attribute : entry.attributes) {
+        appendU32(out, quint32(attribute.name.size()));
+        out.append(attribute.name);
+        appendU32(out, quint32(attribute.value.size()));
+        out.append(attribute.value);
+    }
+    qToLittleEndian(quint32(out.size() - start - 4), out.data() + start);
+}
+
+// Hands out the records of data from `at` to `end`, each decoded into an entry; their sizes must have been
+// checked to stay inside data. `name` and the records' numbers (the first is `number` + 1) name them in errors.
+Result<void> readRecords(QByteArrayView data, qsizetype at, qsizetype end, qint64 number, const QString& name,
+                         const std::function<Result<void>(const LdifEntry&, QByteArrayView)>& onEntry)
+{
+    std::vector<LdifAttribute> attributes;
+    while (at < end) {
+        ++number;
+        const quint32 size = qFromLittleEndian<quint32>(data.data() + at);
+        const QByteArrayView record = data.sliced(at, 4 + qsizetype(size));
+        at += record.size();
+        RecordCursor fields(record.sliced(4));
+        LdifEntry entry;
+        entry.line = number;
+        quint32 count = 0;
+        bool ok = fields.bytes(entry.dn) && fields.u32(count) && count <= quint32(LdifReader::kMaxValuesPerEntry);
+        attributes.resize(ok ? count : 0);
+        for (LdifAttribute& attribute : attributes) {
+            ok = ok && fields.bytes(attribute.name) && fields.bytes(attribute.value);
+            attribute.line = number;
+        }
+        if (!ok || !fields.atEnd())
+            return ImportError{name, number, {}, u"kept entry %1 is damaged"_s.arg(number)};
+        entry.attributes = attributes;
+        if (auto handled = onEntry(entry, record); !handled)
+            return handled;
+    }
+    return {};
+}
+
 } // namespace
 
-AdKeptEntriesWriter::AdKeptEntriesWriter(const QString& path) : m_file(path) {}
+// Not synced: open() checks the digest and the record count the cursor holds, so a file a crash cut reads as
+// damaged, and the scan then reads in full.
+AdKeptEntriesWriter::AdKeptEntriesWriter(const QString& path) : m_file(path, OwnerOnlyFile::Durability::CheckedOnRead)
+{
+}
 
 Expected<void, QString> AdKeptEntriesWriter::open()
 {
@@ -74,19 +126,17 @@ void AdKeptEntriesWriter::write(const LdifEntry& entry)
 {
     if (m_withoutGuid.isEmpty() && !hasGuid(entry))
         m_withoutGuid = QString::fromUtf8(entry.dn);
-    const qsizetype start = m_buffer.size();
-    appendU32(m_buffer, 0); // the record's size, filled in below
-    appendU32(m_buffer, quint32(entry.dn.size()));
-    m_buffer.append(entry.dn);
-    appendU32(m_buffer, quint32(entry.attributes.size()));
-    for (const LdifAttribute& attribute : entry.attributes) {
-        appendU32(m_buffer, quint32(attribute.name.size()));
-        m_buffer.append(attribute.name);
-        appendU32(m_buffer, quint32(attribute.value.size()));
-        m_buffer.append(attribute.value);
-    }
-    qToLittleEndian(quint32(m_buffer.size() - start - 4), m_buffer.data() + start);
+    appendRecord(m_buffer, entry);
     ++m_entries;
+    flushIfFull();
+}
+
+void AdKeptEntriesWriter::writeRecords(const AdEntryRecords& records)
+{
+    if (m_withoutGuid.isEmpty())
+        m_withoutGuid = records.withoutGuid();
+    m_buffer.append(records.bytes());
+    m_entries += records.size();
     flushIfFull();
 }
 
@@ -158,30 +208,22 @@ Expected<void, QString> AdKeptEntries::open(const QByteArray& expectedSha256, qi
 
 Result<void> AdKeptEntries::read(const EntryHandler& onEntry) const
 {
-    std::vector<LdifAttribute> attributes;
-    qint64 number = 0;
-    for (qsizetype at = kMagic.size(); at < m_data.size();) {
-        ++number;
-        const quint32 size = qFromLittleEndian<quint32>(m_data.data() + at); // checked by open()
-        const QByteArrayView record = m_data.sliced(at, 4 + qsizetype(size));
-        at += record.size();
-        RecordCursor fields(record.sliced(4));
-        LdifEntry entry;
-        entry.line = number;
-        quint32 count = 0;
-        bool ok = fields.bytes(entry.dn) && fields.u32(count) && count <= quint32(LdifReader::kMaxValuesPerEntry);
-        attributes.resize(ok ? count : 0);
-        for (LdifAttribute& attribute : attributes) {
-            ok = ok && fields.bytes(attribute.name) && fields.bytes(attribute.value);
-            attribute.line = number;
-        }
-        if (!ok || !fields.atEnd())
-            return ImportError{m_file.fileName(), number, {}, u"kept entry %1 is damaged"_s.arg(number)};
-        entry.attributes = attributes;
-        if (auto handled = onEntry(entry, record); !handled)
-            return handled;
-    }
-    return {};
+    // The sizes were checked by open().
+    return readRecords(m_data, kMagic.size(), m_data.size(), 0, m_file.fileName(), onEntry);
+}
+
+void AdEntryRecords::add(const LdifEntry& entry)
+{
+    if (m_withoutGuid.isEmpty() && !hasGuid(entry))
+        m_withoutGuid = QString::fromUtf8(entry.dn);
+    appendRecord(m_bytes, entry);
+    ++m_count;
+}
+
+Result<void> AdEntryRecords::read(const std::function<Result<void>(const LdifEntry& entry)>& onEntry) const
+{
+    return readRecords(m_bytes, 0, m_bytes.size(), 0, m_name,
+                       [&](const LdifEntry& entry, QByteArrayView) { return onEntry(entry); });
 }
 
 } // namespace sunset

@@ -81,7 +81,11 @@ Result<void> saveAdScanCursor(const QString& directory, const AdScanCursor& curs
         {u"entries"_s, cursor.entries},
         {u"entriesSha256"_s, QString::fromUtf8(cursor.entriesSha256)},
     };
-    if (auto written = writeOwnerOnlyFile(adCursorPath(directory), QJsonDocument(root).toJson(QJsonDocument::Indented));
+    // Not synced, like the entries it names: a sync here would also wait for the entries' tens of megabytes (ext4's
+    // ordered mode commits their data with the journal), about 100 ms a rescan. A cursor a crash damaged or lost
+    // is refused or missing (loadAdScanCursor), one older than its entries fails their digest: a full read.
+    if (auto written = writeOwnerOnlyFile(adCursorPath(directory), QJsonDocument(root).toJson(QJsonDocument::Indented),
+                                          OwnerOnlyFile::Durability::CheckedOnRead);
         !written)
         return ImportError{
             adCursorPath(directory), 0, {}, u"cannot write the AD scan cursor: "_s + written.error().message};

@@ -400,7 +400,8 @@ LdapResult<RootDse> LdapConnection::readRootDse()
     request.pageSize = 0;
     request.attributes = {
         "defaultNamingContext", "configurationNamingContext", "schemaNamingContext", "rootDomainNamingContext",
-        "dnsHostName",          "supportedControl",           "supportedLDAPVersion"};
+        "dnsHostName",          "supportedControl",           "supportedLDAPVersion", "dsServiceName",
+        "namingContexts",       "highestCommittedUSN"};
     RootDse dse;
     bool found = false;
     const auto searched = search(request, [&](const LdifEntry& entry) -> LdapResult<void> {
@@ -422,6 +423,12 @@ LdapResult<RootDse> LdapConnection::readRootDse()
                 dse.supportedControls << value;
             else if (equalsCaseInsensitive(name, "supportedLDAPVersion"))
                 dse.supportedLdapVersions << value;
+            else if (equalsCaseInsensitive(name, "dsServiceName"))
+                dse.dsServiceName = value;
+            else if (equalsCaseInsensitive(name, "namingContexts"))
+                dse.namingContexts << value;
+            else if (equalsCaseInsensitive(name, "highestCommittedUSN"))
+                dse.highestCommittedUsn = value.toLongLong();
         }
         return {};
     });
@@ -433,6 +440,12 @@ LdapResult<RootDse> LdapConnection::readRootDse()
                            "entry; it may not be a directory server."_s.arg(d->hostPort));
     d->rootDse = dse;
     return dse;
+}
+
+LdapResult<RootDse> LdapConnection::readRootDseAgain()
+{
+    d->rootDse.reset();
+    return readRootDse();
 }
 
 LdapResult<void> LdapConnection::search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,

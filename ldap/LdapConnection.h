@@ -84,6 +84,9 @@ struct RootDse {
     QByteArray dnsHostName;
     QByteArrayList supportedControls;
     QByteArrayList supportedLdapVersions;
+    QByteArray dsServiceName;    // the DN of this DC's nTDSDSA object [MS-ADTS 3.1.1.3.2.1, documented]
+    QByteArrayList namingContexts;
+    qint64 highestCommittedUsn = 0; // as of the read (readRootDseAgain for a current one)
 
     bool supportsControl(QByteArrayView oid) const;
 };
@@ -166,6 +169,8 @@ public:
     // Read once per bound connection: what it holds does not change while the connection lives, and each read
     // is a round trip (a scan asks for it from several places).
     LdapResult<RootDse> readRootDse();
+    // Reads it again, e.g. for a current highestCommittedUSN; readRootDse() then answers this one.
+    LdapResult<RootDse> readRootDseAgain();
 
     // Runs a search, paged and with ranged attributes completed, handing each entry to onEntry as it arrives.
     LdapResult<void> search(const LdapSearchRequest& request, const LdapEntryHandler& onEntry,

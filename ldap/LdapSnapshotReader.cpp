@@ -24,13 +24,11 @@ QByteArrayList adSnapshotAttributes()
     return attributes;
 }
 
-namespace {
-
 // The searches for the entries that decode replication metadata: the catalog attributes' schema entries
 // (attributeID, msDS-IntId) and the DCs' server and nTDSDSA entries (dNSHostName, invocationId). A forest
 // where the bound account may not read them still scans; the metadata then stays undecoded (and says so in the
 // log), because it is evidence for explaining drift, not what the scan is for.
-std::vector<LdapSearchRequest> metadataDictionarySearches(LdapConnection& connection)
+std::vector<LdapSearchRequest> adMetadataDictionarySearches(LdapConnection& connection)
 {
     const auto rootDse = connection.readRootDse();
     if (!rootDse) {
@@ -53,24 +51,22 @@ std::vector<LdapSearchRequest> metadataDictionarySearches(LdapConnection& connec
     return {schema, sites};
 }
 
-// Failures of the dictionary's searches are logged, not returned: see metadataDictionarySearches.
-void logDictionaryFailure(const LdapSearchRequest& request, const LdapError& failure)
+// Failures of the dictionary's searches are logged, not returned: see adMetadataDictionarySearches.
+void logAdMetadataDictionaryFailure(const LdapSearchRequest& request, const LdapError& failure)
 {
     qCWarning(lcLdap).noquote() << "replication metadata: reading" << QString::fromUtf8(request.baseDn)
                                 << "failed:" << failure.toString();
 }
 
-} // namespace
-
 void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
 {
     std::vector<LdapSearchJob> searches;
-    for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
+    for (LdapSearchRequest& dictionary : adMetadataDictionarySearches(connection))
         searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
     const std::vector<LdapResult<void>> searched = connection.searchTogether(searches);
     for (size_t i = 0; i < searched.size(); ++i) {
         if (!searched[i])
-            logDictionaryFailure(searches[i].request, searched[i].error());
+            logAdMetadataDictionaryFailure(searches[i].request, searched[i].error());
     }
 }
 
@@ -140,7 +136,7 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     std::vector<LdapSearchJob> searches;
     if (options.replicationMetadata) {
         // (the mailbox request asks for the metadata itself: adMailboxSearchRequest)
-        for (LdapSearchRequest& dictionary : metadataDictionarySearches(connection))
+        for (LdapSearchRequest& dictionary : adMetadataDictionarySearches(connection))
             searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
     }
     searches.push_back(LdapSearchJob{
@@ -149,7 +145,7 @@ Result<Snapshot> readAdSnapshotFromLdap(LdapConnection& connection, const QByteA
     const std::vector<LdapResult<void>> searched = connection.searchTogether(searches);
     for (size_t i = 0; i + 1 < searched.size(); ++i) {
         if (!searched[i] && !readerFailure)
-            logDictionaryFailure(searches[i].request, searched[i].error());
+            logAdMetadataDictionaryFailure(searches[i].request, searched[i].error());
     }
     const LdapResult<void>& mailboxesSearched = searched.back();
     if (readerFailure)

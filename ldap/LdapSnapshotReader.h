@@ -44,6 +44,11 @@ LdapSearchRequest adMailboxSearchRequest(const QByteArray& baseDn, const AdLdapR
 // and nTDSDSA entries), each handed to onEntry; a failure is logged, not returned (the metadata then stays
 // undecoded).
 void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry);
+// Its searches, for a caller that sends them together with its own (LdapConnection::searchTogether: one round
+// trip); empty when the root DSE cannot be read (logged). A failed one is logged with the next function, not
+// returned.
+std::vector<LdapSearchRequest> adMetadataDictionarySearches(LdapConnection& connection);
+void logAdMetadataDictionaryFailure(const LdapSearchRequest& request, const LdapError& failure);
 
 // Reads every mailbox under baseDn over a bound connection into the same Snapshot an LDIF export of the same
 // objects gives (AdSnapshotReader does the mapping for both). progress is called after each page with the

@@ -17,8 +17,9 @@ namespace sunset {
 
 using namespace Qt::Literals::StringLiterals;
 
-OwnerOnlyFile::OwnerOnlyFile(QString path)
+OwnerOnlyFile::OwnerOnlyFile(QString path, Durability durability)
     : m_path(std::move(path))
+    , m_durability(durability)
 {
 }
 
@@ -61,7 +62,8 @@ FileResult<void> OwnerOnlyFile::commit()
     if (!m_file->flush())
         return failed(m_file->errorString());
 #ifdef Q_OS_UNIX
-    if (::fsync(m_file->handle()) != 0) // on disk before it takes the target's name: a crash leaves old or new
+    // On disk before it takes the target's name: a crash leaves old or new.
+    if (m_durability == Durability::Synced && ::fsync(m_file->handle()) != 0)
         return failed(QString::fromLocal8Bit(std::strerror(errno)));
     if (std::rename(QFile::encodeName(m_file->fileName()).constData(), QFile::encodeName(m_path).constData()) != 0)
         return failed(QString::fromLocal8Bit(std::strerror(errno)));
@@ -76,9 +78,9 @@ FileResult<void> OwnerOnlyFile::commit()
     return {};
 }
 
-FileResult<void> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes)
+FileResult<void> writeOwnerOnlyFile(const QString& path, const QByteArray& bytes, OwnerOnlyFile::Durability durability)
 {
-    OwnerOnlyFile file(path);
+    OwnerOnlyFile file(path, durability);
     if (auto opened = file.open(); !opened)
         return opened;
     if (file.device()->write(bytes) != bytes.size())

@@ -99,6 +99,53 @@ private Q_SLOTS:
         QCOMPARE(copiedSha, sha); // the same bytes
     }
 
+    // What an incremental rescan reads again is gathered in memory while the kept entries are merged, then
+    // written after them: the file is the one writing each entry directly would give, and it reads back.
+    void entriesGatheredInMemoryJoinTheFile()
+    {
+        QTemporaryDir dir;
+        const QString direct = dir.filePath(u"direct.bin"_s);
+        const QByteArray directSha = write(direct, sample());
+        QVERIFY(!directSha.isEmpty());
+
+        AdEntryRecords gathered(u"the changed mailboxes"_s);
+        for (const auto& [dn, values] : sample()) {
+            std::vector<LdifAttribute> attributes;
+            for (const auto& [name, value] : values)
+                attributes.push_back(LdifAttribute{name, value, 0});
+            gathered.add(LdifEntry{dn, 0, attributes});
+        }
+        QCOMPARE(gathered.size(), 2);
+        QList<Entry> inMemory;
+        QVERIFY(gathered.read([&](const LdifEntry& entry) -> Result<void> {
+            inMemory.append(toEntry(entry));
+            return {};
+        }));
+        QCOMPARE(inMemory, sample());
+
+        const QString joined = dir.filePath(u"joined.bin"_s);
+        AdKeptEntriesWriter writer(joined);
+        QVERIFY(writer.open());
+        writer.writeRecords(gathered);
+        QCOMPARE(writer.entries(), 2);
+        QByteArray joinedSha;
+        QVERIFY(writer.commit(joinedSha));
+        QCOMPARE(joinedSha, directSha);
+        AdKeptEntries kept(joined);
+        QVERIFY(kept.open(joinedSha, 2));
+
+        // An entry without objectGUID gathered in memory is refused when the file is put in place, as written.
+        AdEntryRecords withoutGuid(u"the changed mailboxes"_s);
+        const std::vector<LdifAttribute> mailOnly{LdifAttribute{"mail", "x@sunset.test", 0}};
+        withoutGuid.add(LdifEntry{"CN=X,DC=sunset,DC=test", 0, mailOnly});
+        AdKeptEntriesWriter refused(dir.filePath(u"refused.bin"_s));
+        QVERIFY(refused.open());
+        refused.writeRecords(withoutGuid);
+        QByteArray refusedSha;
+        const auto committed = refused.commit(refusedSha);
+        QVERIFY(!committed && committed.error().contains(u"CN=X,DC=sunset,DC=test has no objectGUID"_s));
+    }
+
     void entryWithoutGuidIsNotKept()
     {
         QTemporaryDir dir;

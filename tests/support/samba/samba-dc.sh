@@ -29,6 +29,10 @@ readonly MAILBOXES=${SUNSET_TEST_MAILBOXES:-1100} # bulk remote mailboxes; > 1,0
 # join do. Without it each added object copies the growing index lists: minutes for 20,000 mailboxes.
 readonly SEED_BATCH_MODE=${SUNSET_SEED_BATCH_MODE:-0}
 readonly START_TIMEOUT=${SUNSET_SAMBA_START_TIMEOUT:-60}
+# tdb (Samba's default) or mdb. Only the LMDB store answers a range filter such as (uSNChanged>=N) from an index
+# (ldb's ordered index needs the store's range iteration, which its TDB store lacks): with tdb every such search
+# reads every object.
+readonly BACKEND_STORE=${SUNSET_SAMBA_BACKEND_STORE:-tdb}
 # A leftover DC (a killed test run) must not live forever: samba ends itself after this many seconds.
 readonly MAX_RUNTIME=${SUNSET_SAMBA_MAX_RUNTIME:-3600}
 readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -126,7 +130,7 @@ chmod 600 "$dir/admin.password"
 : >"$dir/empty.conf"
 if ! samba-tool domain provision -s "$dir/empty.conf" --targetdir="$dir" \
   --realm="$REALM" --domain="$DOMAIN" --server-role=dc --dns-backend=NONE \
-  --adminpass="$password" --host-name=$DC_HOST \
+  --adminpass="$password" --host-name=$DC_HOST --backend-store="$BACKEND_STORE" \
   --option="interfaces=lo" --option="bind interfaces only=yes" >"$dir/provision.log" 2>&1; then
   tail -n 30 "$dir/provision.log" >&2
   die "samba-tool domain provision failed (log above, full log in $dir/provision.log)"
