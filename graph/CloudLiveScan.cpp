@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <future>
 #include <optional>
 
 namespace sunset {
@@ -254,6 +255,13 @@ private:
 
     void startIncrementalExo(qint64 sinceMsecs)
     {
+        // The kept mailboxes are parsed while Exchange Online answers the filtered requests (their cost is mostly
+        // waiting): a thread of its own, joined in mergeIncremental. std::async, not a BackgroundTask: a fork
+        // joined within this scan's own worker thread, which reports nothing on its own.
+        m_keptMailboxes = std::async(std::launch::async, [directory = m_settings.exoRescan.cacheDirectory,
+                                                          graph = m_exoGraph] {
+            return readKeptMailboxes(directory, graph);
+        });
         m_exoRead = {};
         m_exoRead.incremental = true;
         m_exoRead.changedSinceMsecs = sinceMsecs;
@@ -336,6 +344,24 @@ private:
         m_exoRead.changed = qint64(m_changes.lines.size());
         m_exoRead.added = counts->added;
         m_exoRead.removed = counts->removed;
+        const QString source = m_exo.snapshot().source + u", merged into the %1 mailboxes kept"_s.arg(previous.mailboxes);
+        if (m_keptMailboxes.valid()) {
+            Result<Snapshot> kept = m_keptMailboxes.get();
+            Result<std::optional<Snapshot>> merged =
+                kept ? mergeKeptMailboxes(std::move(kept.value()), counts.value(), m_changes, source, m_exoGraph)
+                     : Result<std::optional<Snapshot>>(kept.error());
+            if (!merged) {
+                m_writer.reset();
+                return merged.error().toString();
+            }
+            if (merged.value()) {
+                m_merged = std::move(*merged.value());
+                m_merged->source = source;
+                m_changes = {};
+                return {};
+            }
+            qCWarning(lcGraph).noquote() << "the kept mailboxes parsed do not match the merge; reading the merged file";
+        }
         const QString path = MailboxCache::path(directory);
         QFile file(path);
         const uchar* data = file.open(QIODevice::ReadOnly) ? file.map(0, file.size()) : nullptr;
@@ -349,7 +375,7 @@ private:
             m_writer.reset();
             return merged.error().toString();
         }
-        merged->source = m_exo.snapshot().source + u", merged into the %1 mailboxes kept"_s.arg(previous.mailboxes);
+        merged->source = source;
         m_merged = std::move(merged.value());
         m_changes = {};
         return {};
@@ -443,6 +469,9 @@ private:
     ExoRescanCursor m_cursor;
     MailboxChanges m_changes;
     std::unique_ptr<MailboxCacheWriter> m_writer;
+    // An incremental read's kept mailboxes, parsed on a thread of their own (last: joined before the directory it
+    // joins them to goes).
+    std::future<Result<Snapshot>> m_keptMailboxes;
     std::optional<Snapshot> m_merged;
     bool m_syncDone = false;
     bool m_usersStarted = false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "MailboxCache.h"
 
+#include "ExoMailboxJsonReader.h"
 #include "ExoRescan.h"
 #include "platform/OwnerOnlyFile.h"
 
@@ -240,18 +241,22 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
             writeRun();
             replaced.insert(keys->key);
             ++counts.replaced;
+            counts.keptItems.push_back(false);
         } else if (!keys->externalId.isEmpty() && changes.removedExternalIds.contains(keys->externalId)) {
             writeRun();
             ++counts.removed;
+            counts.keptItems.push_back(false);
         } else if (continued && (out.count() > 0 || runRecords > 0)) {
             if (runRecords == 0)
                 runStart = lineStart;
             runEnd = at;
             ++runRecords;
             ++counts.kept;
+            counts.keptItems.push_back(true);
         } else { // the new file's first line: written without its separator
             out.add(text);
             ++counts.kept;
+            counts.keptItems.push_back(true);
         }
     }
     writeRun();
@@ -262,6 +267,48 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
                           u"%1 mailboxes kept where the kept scan read %2"_s.arg(records).arg(cursor.mailboxes));
     counts.added = qint64(changedKeys.size() - replaced.size());
     return counts;
+}
+
+Result<Snapshot> readKeptMailboxes(const QString& directory, const GraphDirectory* graph)
+{
+    const QString path = MailboxCache::path(directory);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
+    const uchar* mapped = file.size() > 0 ? file.map(0, file.size()) : nullptr;
+    if (!mapped)
+        return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
+    // The records own their values: the mapping may go with the file.
+    return readExoMailboxesJson(QByteArrayView(reinterpret_cast<const char*>(mapped), file.size()), path, graph);
+}
+
+Result<std::optional<Snapshot>> mergeKeptMailboxes(Snapshot kept, const MailboxMergeCounts& counts,
+                                                   const MailboxChanges& changes, const QString& source,
+                                                   const GraphDirectory* graph)
+{
+    if (kept.records.size() != counts.keptItems.size())
+        return std::optional<Snapshot>();
+    QList<QByteArray> changedKeys = changes.lines.keys();
+    std::sort(changedKeys.begin(), changedKeys.end()); // mergeMailboxCache's order
+    QByteArray changedArray = "[";
+    for (const QByteArray& key : std::as_const(changedKeys)) {
+        if (changedArray.size() > 1)
+            changedArray += ',';
+        changedArray += changes.lines.value(key);
+    }
+    changedArray += ']';
+    Result<Snapshot> merged = readExoMailboxesJson(changedArray, source, graph);
+    if (!merged)
+        return merged.error();
+    Snapshot& snapshot = merged.value();
+    snapshot.records.reserve(snapshot.records.size() + size_t(counts.kept));
+    for (size_t i = 0; i < kept.records.size(); ++i) {
+        if (!counts.keptItems[i])
+            continue;
+        snapshot.newestChangeMsecs = std::max(snapshot.newestChangeMsecs, kept.records[i].whenChangedMsecs());
+        snapshot.records.push_back(std::move(kept.records[i]));
+    }
+    return std::optional<Snapshot>(std::move(snapshot));
 }
 
 } // namespace sunset

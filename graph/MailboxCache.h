@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QJsonObject;
 
@@ -21,6 +22,8 @@ class OwnerOnlyFile;
 namespace sunset {
 
 struct ExoRescanCursor;
+struct GraphDirectory;
+struct Snapshot;
 
 // The mailboxes of the last complete Exchange Online read of a profile, kept for the next incremental rescan:
 // <profile>/cloud-mailboxes.json, owner-only, beside cloud-state.json. The file is an admin API page as
@@ -89,6 +92,7 @@ struct MailboxMergeCounts {
     qint64 replaced = 0;
     qint64 removed = 0;
     qint64 added = 0;
+    std::vector<bool> keptItems; // per mailbox of the kept file, in its order: whether the merge kept it
 };
 
 // Writes the changed mailboxes (in key order) into out, then streams the kept cache of `directory` after them,
@@ -98,5 +102,16 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
                                              const MailboxChanges& changes, MailboxCacheWriter& out);
 // A quick look before a rescan: the kept file exists and its header is the cursor's. Empty when it is.
 QString checkMailboxCacheHeader(const QString& directory, const ExoRescanCursor& cursor);
+
+// The kept mailboxes of `directory` as a snapshot (joined to graph's users as a full read's are): what a rescan
+// merges with the changed ones instead of reading the merged file back. Read on a thread of its own while
+// Exchange Online answers the rescan's requests. Its records are the kept file's mailboxes in order.
+Result<Snapshot> readKeptMailboxes(const QString& directory, const GraphDirectory* graph);
+// The rescan's mailboxes: the changed ones (parsed from changes, in key order, as mergeMailboxCache writes them),
+// then the kept ones the merge kept (counts.keptItems), as reading the merged file back gives them. nullopt when
+// `kept` does not hold one record per kept mailbox (then the merged file is read back instead).
+Result<std::optional<Snapshot>> mergeKeptMailboxes(Snapshot kept, const MailboxMergeCounts& counts,
+                                                   const MailboxChanges& changes, const QString& source,
+                                                   const GraphDirectory* graph);
 
 } // namespace sunset

@@ -82,7 +82,8 @@ private:
     // A property's values in the tenant's order, by its name in lower case (property names are case-insensitive).
     const QList<QJsonValue>& column(const QString& property);
 
-    QHash<QString, QList<QJsonValue>> m_columns;
+    QHash<QString, QList<QJsonValue>> m_columns; // by lower-case property name
+    QHash<QString, QString> m_columnNames;       // lower-case -> as a filter named it
     QHash<QString, QList<qsizetype>> m_selections;
 };
 
