@@ -5,9 +5,9 @@
 #
 #   bench/ldap-bench.sh [BUILD_DIR] [sunset-ldap-bench options: --changes N --read-runs R --delay-ms MS ...]
 #
-# SUNSET_SEED_MAILBOXES changes the seed (default 20000); SUNSET_SAMBA_BACKEND_STORE the DC's database (default
-# mdb, Samba's LMDB store: it answers the rescan's uSNChanged range from an index, as Windows does with its
-# fATTINDEX on uSNChanged; tdb, Samba's default, reads every object for it); SUNSET_LDAP_BENCH_PROGRAM runs another bench of
+# SUNSET_SEED_MAILBOXES changes the seed (default 20000); SUNSET_SAMBA_BACKEND_STORE the DC's database (tdb,
+# Samba's default, unless set; make bench-ad-incremental sets mdb, Samba's LMDB store, which answers the rescan's
+# uSNChanged range from an index as Windows does with its fATTINDEX on uSNChanged, where tdb reads every object); SUNSET_LDAP_BENCH_PROGRAM runs another bench of
 # bench/ on such a DC (make bench-ad-incremental: sunset-ad-incremental-bench, with its own options). The DC
 # lives in a temporary directory and is always stopped; the machine-wide lock /tmp/sunset-samba-tests.lock is
 # held for its whole life, as the Samba tests hold it, because there is only one set of ports 88/389/636.
@@ -39,6 +39,6 @@ trap 'exit 130' INT TERM HUP
 
 echo "ldap-bench: starting a Samba AD DC with $MAILBOXES seeded mailboxes in $workdir/dc..." >&2
 # 9>&-: the DC does not inherit the lock; the trap stops it before the lock is released.
-SUNSET_TEST_MAILBOXES=$MAILBOXES SUNSET_SEED_BATCH_MODE=1 SUNSET_SAMBA_BACKEND_STORE=${SUNSET_SAMBA_BACKEND_STORE:-mdb} \
+SUNSET_TEST_MAILBOXES=$MAILBOXES SUNSET_SEED_BATCH_MODE=1 SUNSET_SAMBA_BACKEND_STORE=${SUNSET_SAMBA_BACKEND_STORE:-tdb} \
   "$ROOT/tests/support/samba/samba-dc.sh" start "$workdir/dc" 9>&-
 "$BENCH" "$workdir/dc" "$@" 9>&-

@@ -258,9 +258,11 @@ private:
         // The kept mailboxes are parsed while Exchange Online answers the filtered requests (their cost is mostly
         // waiting): a thread of its own, joined in mergeIncremental. std::async, not a BackgroundTask: a fork
         // joined within this scan's own worker thread, which reports nothing on its own.
-        m_keptMailboxes = std::async(std::launch::async, [directory = m_settings.exoRescan.cacheDirectory,
-                                                          graph = m_exoGraph] {
-            return readKeptMailboxes(directory, graph);
+        // Opened here, before anything is read: the merge puts a new file in its place.
+        auto kept = std::make_unique<QFile>(MailboxCache::path(m_settings.exoRescan.cacheDirectory));
+        (void)kept->open(QIODevice::ReadOnly); // not open: readKeptMailboxes says why
+        m_keptMailboxes = std::async(std::launch::async, [file = std::move(kept), graph = m_exoGraph] {
+            return readKeptMailboxes(*file, graph);
         });
         m_exoRead = {};
         m_exoRead.incremental = true;

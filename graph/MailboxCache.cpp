@@ -269,11 +269,10 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
     return counts;
 }
 
-Result<Snapshot> readKeptMailboxes(const QString& directory, const GraphDirectory* graph)
+Result<Snapshot> readKeptMailboxes(QFile& file, const GraphDirectory* graph)
 {
-    const QString path = MailboxCache::path(directory);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    const QString path = file.fileName();
+    if (!file.isOpen())
         return cacheError(path, 0, u"cannot read the kept mailboxes: "_s + file.errorString());
     const uchar* mapped = file.size() > 0 ? file.map(0, file.size()) : nullptr;
     if (!mapped)

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+class QFile;
 class QJsonObject;
 
 namespace sunset {
@@ -103,10 +104,12 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
 // A quick look before a rescan: the kept file exists and its header is the cursor's. Empty when it is.
 QString checkMailboxCacheHeader(const QString& directory, const ExoRescanCursor& cursor);
 
-// The kept mailboxes of `directory` as a snapshot (joined to graph's users as a full read's are): what a rescan
-// merges with the changed ones instead of reading the merged file back. Read on a thread of its own while
-// Exchange Online answers the rescan's requests. Its records are the kept file's mailboxes in order.
-Result<Snapshot> readKeptMailboxes(const QString& directory, const GraphDirectory* graph);
+// The kept mailboxes as a snapshot (joined to graph's users as a full read's are): what a rescan merges with the
+// changed ones instead of reading the merged file back. Read on a thread of its own while Exchange Online answers
+// the rescan's requests, from `file` (MailboxCache::path, opened by the caller before the read starts: the merge
+// later puts a new file in its place, and an open file keeps the old one's bytes). Its records are the kept
+// file's mailboxes in order.
+Result<Snapshot> readKeptMailboxes(QFile& file, const GraphDirectory* graph);
 // The rescan's mailboxes: the changed ones (parsed from changes, in key order, as mergeMailboxCache writes them),
 // then the kept ones the merge kept (counts.keptItems), as reading the merged file back gives them. nullopt when
 // `kept` does not hold one record per kept mailbox (then the merged file is read back instead).
