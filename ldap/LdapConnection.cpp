@@ -15,7 +15,9 @@
 #include <ldap.h>
 #include <sasl/sasl.h>
 
+#include <csignal>
 #include <cstring>
+#include <mutex>
 
 namespace sunset {
 
@@ -127,6 +129,15 @@ bool LdapConnection::isEncrypted() const
 
 LdapResult<void> LdapConnection::connect()
 {
+    // libldap writes with plain write(): on a connection the DC has closed (an idle timeout: AD's MaxConnIdleTime
+    // is 900 s by default, documented; Samba's "ldap server idle timeout" 15 minutes) the second write of a
+    // pipeline gets SIGPIPE, whose default ends the process: sunset-cli or the GUI would vanish instead of saying
+    // the connection was lost (exit status 141, reproduced with libldap 2.5 against a server that closes; seen
+    // when make bench-ldap wrote on a connection idle for 18 minutes). Ignored process-wide, once, before the first
+    // connection: such a write then fails with EPIPE, which libldap reports as LDAP_SERVER_DOWN. (Qt's sockets
+    // send with MSG_NOSIGNAL and need nothing.)
+    static std::once_flag sigpipeIgnored;
+    std::call_once(sigpipeIgnored, [] { std::signal(SIGPIPE, SIG_IGN); });
     if (d->ld)
         return {};
     const QUrl url(m_options.uri);
