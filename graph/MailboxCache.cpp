@@ -54,6 +54,14 @@ ImportError cacheError(const QString& path, qint64 line, const QString& what)
     return ImportError{path, line, {}, what};
 }
 
+// The changed mailboxes' keys in the order a merge writes them (and mergeKeptMailboxes lists them).
+QList<QByteArray> keysInMergeOrder(const MailboxChanges& changes)
+{
+    QList<QByteArray> keys = changes.lines.keys();
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
 } // namespace
 
 QString MailboxCache::path(const QString& directory)
@@ -194,9 +202,8 @@ Result<MailboxMergeCounts> mergeMailboxCache(const QString& directory, const Exo
         return cacheError(path, 1, u"not the mailboxes of the kept scan (another scan's, or damaged)"_s);
     // The changed mailboxes first, in key order, then the kept ones in their kept order: the same changes give
     // the same file, and a rescan lists what changed first, as an incremental AD read does.
-    QList<QByteArray> changedKeys = changes.lines.keys();
-    std::sort(changedKeys.begin(), changedKeys.end());
-    for (const QByteArray& key : std::as_const(changedKeys))
+    const QList<QByteArray> changedKeys = keysInMergeOrder(changes);
+    for (const QByteArray& key : changedKeys)
         out.add(changes.lines.value(key));
     MailboxMergeCounts counts;
     QSet<QByteArray> replaced;
@@ -287,10 +294,8 @@ Result<std::optional<Snapshot>> mergeKeptMailboxes(Snapshot kept, const MailboxM
 {
     if (kept.records.size() != counts.keptItems.size())
         return std::optional<Snapshot>();
-    QList<QByteArray> changedKeys = changes.lines.keys();
-    std::sort(changedKeys.begin(), changedKeys.end()); // mergeMailboxCache's order
     QByteArray changedArray = "[";
-    for (const QByteArray& key : std::as_const(changedKeys)) {
+    for (const QByteArray& key : keysInMergeOrder(changes)) {
         if (changedArray.size() > 1)
             changedArray += ',';
         changedArray += changes.lines.value(key);

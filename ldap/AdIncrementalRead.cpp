@@ -359,10 +359,8 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         return {};
     };
     const LdapEntryHandler addMailbox = [&](const LdifEntry& entry) { return add(entry, true); };
-    const auto searchProgress = [&](qint64 alsoCounted) {
-        return progress ? LdapSearchProgress([&, alsoCounted](qint64 entries) { return progress(entries + alsoCounted); })
-                        : LdapSearchProgress();
-    };
+    const LdapSearchProgress searchProgress =
+        progress ? LdapSearchProgress([&](qint64 entries) { return progress(entries); }) : LdapSearchProgress();
 
     // One round trip for what comes first: the DC's invocationId, the dictionary that decodes replication
     // metadata, and either what changed since the cursor or (no cursor) the mailboxes themselves.
@@ -379,7 +377,7 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
     }
     const size_t dictionaryEnd = first.size();
     first.push_back(merge ? merge->changedSearch()
-                          : LdapSearchJob{adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress(0)});
+                          : LdapSearchJob{adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress});
     const std::vector<LdapResult<void>> searched = connection.searchTogether(first);
     for (size_t i = dictionaryBegin; i < dictionaryEnd; ++i) {
         if (!searched[i] && !readerFailure)
@@ -482,7 +480,7 @@ Result<AdIncrementalResult> readAdSnapshotIncrementally(LdapConnection& connecti
         mailboxesRead = true;
     }
     if (!mailboxesRead) {
-        if (auto read = connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress(0));
+        if (auto read = connection.search(adMailboxSearchRequest(baseDn, options.read), addMailbox, searchProgress);
             !read)
             return readerFailure ? *readerFailure : readFailed(read.error());
         phaseDone("mailboxes read");

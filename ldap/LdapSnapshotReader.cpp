@@ -58,18 +58,6 @@ void logAdMetadataDictionaryFailure(const LdapSearchRequest& request, const Ldap
                                 << "failed:" << failure.toString();
 }
 
-void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry)
-{
-    std::vector<LdapSearchJob> searches;
-    for (LdapSearchRequest& dictionary : adMetadataDictionarySearches(connection))
-        searches.push_back(LdapSearchJob{std::move(dictionary), onEntry, {}});
-    const std::vector<LdapResult<void>> searched = connection.searchTogether(searches);
-    for (size_t i = 0; i < searched.size(); ++i) {
-        if (!searched[i])
-            logAdMetadataDictionaryFailure(searches[i].request, searched[i].error());
-    }
-}
-
 QByteArrayList adReplicationMetadataAttributes()
 {
     // The binary replPropertyMetaData only. Windows also constructs msDS-ReplAttributeMetaData, but as one XML

@@ -40,13 +40,10 @@ QString adLdapSourceName(const LdapConnection& connection, const QByteArray& bas
 // The search that reads every mailbox under baseDn (kAdMailboxFilter, adSnapshotAttributes, paged, ranged as the
 // options say, replication metadata when asked): shared by the full and the incremental read.
 LdapSearchRequest adMailboxSearchRequest(const QByteArray& baseDn, const AdLdapReadOptions& options);
-// The entries that decode replication metadata (the catalog attributes' attributeSchema entries, the DCs' server
-// and nTDSDSA entries), each handed to onEntry; a failure is logged, not returned (the metadata then stays
-// undecoded).
-void readAdMetadataDictionary(LdapConnection& connection, const LdapEntryHandler& onEntry);
-// Its searches, for a caller that sends them together with its own (LdapConnection::searchTogether: one round
-// trip); empty when the root DSE cannot be read (logged). A failed one is logged with the next function, not
-// returned.
+// The searches for the entries that decode replication metadata (the catalog attributes' attributeSchema entries,
+// the DCs' server and nTDSDSA entries), for a caller that sends them together with its own
+// (LdapConnection::searchTogether: one round trip); empty when the root DSE cannot be read (logged). A failed one
+// is logged with the next function, not returned (the metadata then stays undecoded).
 std::vector<LdapSearchRequest> adMetadataDictionarySearches(LdapConnection& connection);
 void logAdMetadataDictionaryFailure(const LdapSearchRequest& request, const LdapError& failure);
 
